@@ -1,0 +1,53 @@
+package rules
+
+// CheckContext is what a named check sees of one regex match. A check may
+// lower or raise Confidence and append Reasons; returning false drops the
+// match.
+type CheckContext struct {
+	// Data is the whole input being scanned; Start and End locate the value.
+	Data       []byte
+	Start, End int
+	Value      string
+	Mode       Mode
+	Confidence float64
+	Reasons    []string
+}
+
+// CheckFunc validates a match beyond what a regex can say (checksums,
+// issued ranges, surrounding context).
+type CheckFunc func(c *CheckContext) bool
+
+// lookupCheck finds a named check among the built-in ones. The maps are
+// package-level literals and never written after initialisation, so a
+// compiled Ruleset stays safe for concurrent use.
+func lookupCheck(name string) (CheckFunc, bool) {
+	if f, ok := secretChecks[name]; ok {
+		return f, true
+	}
+	f, ok := phiChecks[name]
+	return f, ok
+}
+
+// CheckNames lists every named check, for error messages.
+func CheckNames() []string {
+	var names []string
+	for n := range secretChecks {
+		names = append(names, n)
+	}
+	for n := range phiChecks {
+		names = append(names, n)
+	}
+	return names
+}
+
+var secretChecks = map[string]CheckFunc{
+	// jwt requires the header segment to decode to a JSON object naming an
+	// algorithm, which random "eyJ..." strings in minified code do not.
+	"jwt": checkJWT,
+	// not-all-same-class drops values made of one character class only
+	// (all lowercase words, all digits), typical of identifiers and counters.
+	"mixed-classes": checkMixedClasses,
+	// generic-value drops right-hand sides that are code, not literals:
+	// identifiers without digits, dotted paths, function calls.
+	"generic-value": checkGenericValue,
+}

@@ -1,0 +1,197 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	aho "github.com/petar-dambovaliev/aho-corasick"
+
+	"github.com/pretense/pretense/finding"
+)
+
+// Ruleset is a compiled, immutable set of rules. It is safe for concurrent
+// use by any number of goroutines.
+type Ruleset struct {
+	rules []*compiledRule
+	// kwRules maps a keyword's index in the automaton to the rules it gates.
+	kwRules [][]int
+	ac      aho.AhoCorasick
+	mode    Mode
+	allow   []*regexp.Regexp
+}
+
+type compiledRule struct {
+	def    *Rule
+	re     *regexp.Regexp
+	allow  []*regexp.Regexp
+	stop   []string
+	checks []CheckFunc
+	window int
+}
+
+// RuleError is a problem with one rule definition; the CLI turns it into a
+// usage error (exit 2) naming the rule.
+type RuleError struct {
+	RuleID string
+	Err    error
+}
+
+func (e *RuleError) Error() string { return fmt.Sprintf("rule %q: %v", e.RuleID, e.Err) }
+func (e *RuleError) Unwrap() error { return e.Err }
+
+const defaultWindow = 512
+
+// Compile validates defs and builds a Ruleset. PHI rules are kept only when
+// opts.PHIMode asks for them; disabled ids are dropped. The definitions are
+// copied, so later changes to defs do not affect the Ruleset.
+func Compile(defs []Rule, opts Options) (*Ruleset, error) {
+	mode, ok := ParseMode(string(opts.PHIMode))
+	if !ok {
+		return nil, fmt.Errorf("phi-mode %q: want off, standard or strict", opts.PHIMode)
+	}
+	rs := &Ruleset{mode: mode}
+	for _, a := range opts.AllowValues {
+		re, err := regexp.Compile(a)
+		if err != nil {
+			return nil, fmt.Errorf("allowlist regex %q: %w", a, err)
+		}
+		rs.allow = append(rs.allow, re)
+	}
+	seen := map[string]bool{}
+	kwIndex := map[string]int{}
+	var keywords []string
+	for i := range defs {
+		d := defs[i] // copy: the Ruleset owns its definitions
+		if err := validate(&d); err != nil {
+			return nil, &RuleError{RuleID: d.ID, Err: err}
+		}
+		if seen[d.ID] {
+			return nil, &RuleError{RuleID: d.ID, Err: errors.New("duplicate rule id")}
+		}
+		seen[d.ID] = true
+		if slices.Contains(opts.Disable, d.ID) {
+			continue
+		}
+		if d.Kind == finding.KindPHI && (mode == ModeOff || d.MinMode.rank() > mode.rank()) {
+			continue
+		}
+		cr, err := compileRule(&d)
+		if err != nil {
+			return nil, &RuleError{RuleID: d.ID, Err: err}
+		}
+		idx := len(rs.rules)
+		rs.rules = append(rs.rules, cr)
+		for _, kw := range d.Keywords {
+			kw = strings.ToLower(kw)
+			k, ok := kwIndex[kw]
+			if !ok {
+				k = len(keywords)
+				kwIndex[kw] = k
+				keywords = append(keywords, kw)
+				rs.kwRules = append(rs.kwRules, nil)
+			}
+			if !slices.Contains(rs.kwRules[k], idx) {
+				rs.kwRules[k] = append(rs.kwRules[k], idx)
+			}
+		}
+	}
+	b := aho.NewAhoCorasickBuilder(aho.Opts{
+		AsciiCaseInsensitive: true,
+		MatchKind:            aho.StandardMatch,
+		DFA:                  true,
+	})
+	rs.ac = b.Build(keywords)
+	return rs, nil
+}
+
+func validate(d *Rule) error {
+	if d.ID == "" {
+		return errors.New("missing id")
+	}
+	if d.Pattern == "" {
+		return errors.New("missing pattern")
+	}
+	if len(d.Keywords) == 0 {
+		return errors.New("no keywords: every rule needs at least one so its regex runs only near a hit")
+	}
+	for _, k := range d.Keywords {
+		if strings.TrimSpace(k) == "" {
+			return errors.New("empty keyword")
+		}
+	}
+	if d.Kind == "" {
+		d.Kind = finding.KindSecret
+	}
+	if d.Kind != finding.KindSecret && d.Kind != finding.KindPHI {
+		return fmt.Errorf("kind %q: want secret or phi", d.Kind)
+	}
+	if d.Severity == "" {
+		d.Severity = finding.SeverityHigh
+	}
+	if !finding.ValidSeverity(string(d.Severity)) {
+		return fmt.Errorf("severity %q: want low, medium, high or critical", d.Severity)
+	}
+	if d.MinMode == "" {
+		d.MinMode = ModeStandard
+	}
+	if _, ok := ParseMode(string(d.MinMode)); !ok {
+		return fmt.Errorf("minMode %q: want standard or strict", d.MinMode)
+	}
+	if d.Confidence == 0 {
+		d.Confidence = 0.9
+	}
+	if d.Confidence < 0 || d.Confidence > 1 {
+		return fmt.Errorf("confidence %v: want a number in (0, 1]", d.Confidence)
+	}
+	return nil
+}
+
+func compileRule(d *Rule) (*compiledRule, error) {
+	re, err := regexp.Compile(d.Pattern)
+	if err != nil {
+		return nil, fmt.Errorf("invalid pattern: %w", err)
+	}
+	if d.SecretGroup < 0 || d.SecretGroup > re.NumSubexp() {
+		return nil, fmt.Errorf("secretGroup %d: the pattern has %d groups", d.SecretGroup, re.NumSubexp())
+	}
+	cr := &compiledRule{def: d, re: re, window: d.Window}
+	if cr.window <= 0 {
+		cr.window = defaultWindow
+	}
+	for _, a := range d.Allow {
+		are, err := regexp.Compile(a)
+		if err != nil {
+			return nil, fmt.Errorf("invalid allow regex %q: %w", a, err)
+		}
+		cr.allow = append(cr.allow, are)
+	}
+	for _, s := range d.Stopwords {
+		cr.stop = append(cr.stop, strings.ToLower(s))
+	}
+	for _, name := range d.Checks {
+		f, ok := lookupCheck(name)
+		if !ok {
+			names := CheckNames()
+			slices.Sort(names)
+			return nil, fmt.Errorf("unknown check %q (known: %s)", name, strings.Join(names, ", "))
+		}
+		cr.checks = append(cr.checks, f)
+	}
+	return cr, nil
+}
+
+// Rules returns the definitions compiled into the set, in compile order.
+// The returned rules must not be modified.
+func (rs *Ruleset) Rules() []*Rule {
+	out := make([]*Rule, len(rs.rules))
+	for i, r := range rs.rules {
+		out[i] = r.def
+	}
+	return out
+}
+
+// Mode is the PHI mode the set was compiled with.
+func (rs *Ruleset) Mode() Mode { return rs.mode }

@@ -1,0 +1,4 @@
+package rules
+
+// phiChecks holds the PHI validators (checksums, issued ranges, context).
+var phiChecks = map[string]CheckFunc{}
