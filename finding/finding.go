@@ -155,3 +155,10 @@ func (f Fingerprinter) Of(ruleID, value string) string {
 	m.Write([]byte(value))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
+
+// Skipped records an input that was not scanned, and why; reports show it
+// so nothing is passed over silently.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}

@@ -1,7 +1,245 @@
 package cli
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
 
-type scanCmd struct{}
+	"github.com/mattn/go-isatty"
 
-func (scanCmd) Run() error { return runtimeError(errors.New("scan: not built yet")) }
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/version"
+	"github.com/pretense/pretense/report"
+	"github.com/pretense/pretense/rules"
+	"github.com/pretense/pretense/scanner"
+)
+
+type scanCmd struct {
+	Target string `arg:"" optional:"" help:"Directory or file to scan (default .)." placeholder:"PATH"`
+	Path   string `help:"Same as the positional PATH." placeholder:"PATH"`
+
+	Git         bool   `help:"Scan the whole git history of the repository at PATH (all refs)." group:"Source" xor:"source"`
+	Range       string `help:"Scan the commits in a range, e.g. main..HEAD." placeholder:"A..B" group:"Source" xor:"source"`
+	SinceCommit string `help:"Scan the commits after REF up to HEAD." placeholder:"REF" group:"Source" xor:"source"`
+	Staged      bool   `help:"Scan what 'git commit' would add right now (pre-commit)." group:"Source" xor:"source"`
+	Stdin       bool   `help:"Scan standard input." group:"Source" xor:"source"`
+
+	PHIMode     phiModeFlag `name:"phi-mode" help:"Add the PHI rules: bare means standard; also =strict or =off (default from config phi-mode)." group:"Detection"`
+	Baseline    string      `help:"Previous JSON or SARIF report: its findings are not reported again." type:"path" placeholder:"FILE" group:"Detection"`
+	MaxFileSize sizeFlag    `name:"max-file-size" help:"Skip (and report) files larger than this (default 10MB)." placeholder:"SIZE" group:"Detection"`
+	Jobs        int         `short:"j" help:"Parallel workers (default: number of CPUs)." placeholder:"N" group:"Detection"`
+
+	Format   string `help:"Output format: text, report, json or sarif." enum:"text,report,json,sarif" default:"text" group:"Output"`
+	Output   string `short:"o" help:"Write the report to FILE instead of stdout." placeholder:"FILE" group:"Output"`
+	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
+}
+
+func (c *scanCmd) Help() string {
+	return `Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error,
+3 runtime error. Findings are redacted in every format unless --no-redact.
+A line containing pretense:allow is never reported.`
+}
+
+func (c *scanCmd) Validate() error {
+	if c.Target != "" && c.Path != "" && filepath.Clean(c.Target) != filepath.Clean(c.Path) {
+		return fmt.Errorf("give the path once: positional %q and --path %q differ", c.Target, c.Path)
+	}
+	if c.Jobs < 0 {
+		return fmt.Errorf("-j %d: want a positive number", c.Jobs)
+	}
+	return nil
+}
+
+// root returns the path to scan as the user gave it.
+func (c *scanCmd) root() string {
+	switch {
+	case c.Path != "":
+		return c.Path
+	case c.Target != "":
+		return c.Target
+	}
+	return "."
+}
+
+// scanSettings is the effective configuration of one scan, after flags,
+// environment and config files were merged.
+type scanSettings struct {
+	phiMode     rules.Mode
+	maxFileSize int64
+	disable     []string
+	allowValues []string
+	allowPaths  []string
+	ignoreFPs   []string
+	fpKey       []byte
+}
+
+func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+	root := c.root()
+	set, err := c.settings(g, root)
+	if err != nil {
+		return err
+	}
+	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: set.phiMode, Disable: set.disable, AllowValues: set.allowValues})
+	if err != nil {
+		return usageError(err)
+	}
+	opts := scanner.Options{
+		Workers:       c.Jobs,
+		MaxFileSize:   set.maxFileSize,
+		Fingerprinter: finding.NewFingerprinter(set.fpKey),
+		Ignore:        set.allowPaths,
+	}
+	stopProgress := startProgress(st.Err, &opts)
+	res, target, err := c.runSource(ctx, root, rs, opts, st)
+	stopProgress()
+	if err != nil {
+		return err
+	}
+	in := report.Input{
+		Findings:     res.Findings,
+		Rules:        rs.Rules(),
+		Skipped:      res.Skipped,
+		FilesScanned: res.FilesScanned,
+		BytesScanned: res.BytesScanned,
+		Target:       target,
+		PHIMode:      set.phiMode,
+		Version:      version.String(),
+		Redact:       !c.NoRedact,
+	}
+	if err := c.applySuppressions(&in, set); err != nil {
+		return err
+	}
+	color := !g.NoColor && (c.Output == "" || c.Output == "-") && isTerminal(st.Out)
+	in.Color = color && c.Format == "text" || color && c.Format == "report"
+	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error { return report.Write(w, c.Format, in) }); err != nil {
+		return err
+	}
+	if !g.Quiet {
+		printSummary(st.Err, in, c.Format)
+	}
+	if len(in.Findings) > 0 {
+		return errFindings
+	}
+	return nil
+}
+
+// runSource scans what the flags select and names it for the report.
+func (c *scanCmd) runSource(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options, st *IO) (*scanner.Result, string, error) {
+	switch {
+	case c.Stdin:
+		res, err := scanner.Reader(st.In, "stdin", rs, opts)
+		if err != nil {
+			return nil, "", runtimeError(err)
+		}
+		return res, "standard input", nil
+	case c.Git || c.Range != "" || c.SinceCommit != "" || c.Staged:
+		return c.runGit(ctx, root, rs, opts)
+	}
+	res, err := scanner.Dir(ctx, root, rs, opts)
+	if err != nil {
+		if errors.Is(err, scanner.ErrNotFound) {
+			return nil, "", usageErrorf("scan %s: path does not exist", root)
+		}
+		return nil, "", runtimeError(err)
+	}
+	prefixPaths(res, root)
+	return res, root, nil
+}
+
+// prefixPaths makes finding paths relative to where the user stands, not
+// to the scanned directory: `scan tests/` reports tests/a.py, which is also
+// the repo-relative URI SARIF needs when run from the repository root.
+func prefixPaths(res *scanner.Result, root string) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return
+	}
+	base := filepath.ToSlash(filepath.Clean(root))
+	if !info.IsDir() {
+		base = filepath.ToSlash(filepath.Dir(filepath.Clean(root)))
+	}
+	if base == "." {
+		return
+	}
+	for i := range res.Findings {
+		res.Findings[i].Path = base + "/" + res.Findings[i].Path
+	}
+	for i := range res.Skipped {
+		res.Skipped[i].Path = base + "/" + res.Skipped[i].Path
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// printSummary tells a person on stderr what happened, so stdout stays a
+// clean report for pipes.
+func printSummary(w io.Writer, in report.Input, format string) {
+	secrets, phi := report.Summary(in.Findings)
+	var parts []string
+	parts = append(parts, fmt.Sprintf("%d finding(s): %d secret(s), %d PHI", len(in.Findings), secrets, phi))
+	parts = append(parts, fmt.Sprintf("%d file(s) scanned", in.FilesScanned))
+	if in.Suppressed > 0 {
+		parts = append(parts, fmt.Sprintf("%d suppressed by baseline/ignore", in.Suppressed))
+	}
+	fmt.Fprintf(w, "pretense: %s\n", strings.Join(parts, "; "))
+	if format != "report" && len(in.Skipped) > 0 {
+		binary := 0
+		for _, s := range in.Skipped {
+			if s.Reason == "binary" {
+				binary++
+				continue
+			}
+			fmt.Fprintf(w, "pretense: skipped %s: %s\n", s.Path, s.Reason)
+		}
+		if binary > 0 {
+			fmt.Fprintf(w, "pretense: skipped %d binary file(s)\n", binary)
+		}
+	}
+	for _, s := range in.Stale {
+		fmt.Fprintf(w, "pretense: stale entry matched nothing: %s\n", s)
+	}
+	if len(in.Findings) > 0 && format == "text" {
+		fmt.Fprintln(w, "pretense: to allow a false positive, add `pretense:allow` on the line or list its fingerprint in .pretenseignore (see --format json)")
+	}
+}
+
+// startProgress shows a progress line on stderr for scans that take more
+// than a second, and only when stderr is a terminal.
+func startProgress(stderr io.Writer, opts *scanner.Options) (stop func()) {
+	if !isTerminal(stderr) {
+		return func() {}
+	}
+	var files, bytes atomic.Int64
+	opts.Progress = func(f, b int64) { files.Store(f); bytes.Store(b) }
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		select {
+		case <-done:
+			return
+		case <-time.After(time.Second):
+		}
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			fmt.Fprintf(stderr, "\r\x1b[Kpretense: scanning… %d files, %.1f MB", files.Load(), float64(bytes.Load())/(1<<20))
+			select {
+			case <-done:
+				fmt.Fprint(stderr, "\r\x1b[K")
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
+}

@@ -1,0 +1,206 @@
+// Package scanner produces bytes to scan — directory trees, standard input,
+// git history, commit ranges, the index — and runs them through a shared
+// rules.Ruleset with a bounded worker pool, turning matches into findings.
+//
+// Concurrency: one producer walks the source and sends work items on a
+// bounded channel; Options.Workers goroutines read and scan them. Results
+// are sorted before they are returned, so output order never depends on
+// scheduling.
+package scanner
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/rules"
+)
+
+// DefaultMaxFileSize is the size above which a file is skipped (and the
+// skip reported): large enough for any source file, small enough that a
+// vendored bundle or a database dump does not dominate a scan.
+const DefaultMaxFileSize = 10 << 20
+
+// Chunking: files larger than chunkSize are scanned in chunks that overlap
+// by chunkOverlap bytes, so a value straddling a boundary is still seen
+// whole (the overlap exceeds the largest rule window).
+const (
+	chunkSize    = 4 << 20
+	chunkOverlap = 64 << 10
+	sniffLen     = 8000
+)
+
+// Options tune a scan.
+type Options struct {
+	// Workers bounds parallel scanning; 0 means GOMAXPROCS.
+	Workers int
+	// MaxFileSize skips larger files (0 means DefaultMaxFileSize; -1 means
+	// no limit).
+	MaxFileSize int64
+	// Fingerprinter keys finding fingerprints.
+	Fingerprinter finding.Fingerprinter
+	// Ignore lists extra gitignore-style patterns (from configuration).
+	Ignore []string
+	// Progress, when set, is called with running totals; it must be cheap
+	// and safe for concurrent use.
+	Progress func(files int64, bytes int64)
+}
+
+func (o Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (o Options) maxSize() int64 {
+	switch {
+	case o.MaxFileSize == 0:
+		return DefaultMaxFileSize
+	case o.MaxFileSize < 0:
+		return 1<<63 - 1
+	}
+	return o.MaxFileSize
+}
+
+// Skipped records an input that was not scanned, and why.
+type Skipped = finding.Skipped
+
+// Result is the outcome of one scan.
+type Result struct {
+	Findings     []finding.Finding
+	Skipped      []Skipped
+	FilesScanned int
+	BytesScanned int64
+}
+
+// Sort orders findings (path, commit, line, column, rule) and skips (path)
+// deterministically.
+func (r *Result) Sort() {
+	slices.SortFunc(r.Findings, func(a, b finding.Finding) int {
+		return cmp.Or(
+			cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.Commit, b.Commit),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Column, b.Column),
+			cmp.Compare(a.RuleID, b.RuleID),
+		)
+	})
+	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
+	})
+}
+
+// ErrBinary marks content that looks binary (a NUL byte early on).
+var ErrBinary = errors.New("binary content")
+
+// isBinary sniffs the first bytes for NUL, as git does.
+func isBinary(head []byte) bool {
+	return bytes.IndexByte(head[:min(len(head), sniffLen)], 0) >= 0
+}
+
+// bufPool recycles read buffers between files to keep allocation (and
+// peak memory) flat on large trees.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// scanBytes scans one in-memory input and returns its findings at path.
+func scanBytes(rs *rules.Ruleset, data []byte, path string, fp finding.Fingerprinter) []finding.Finding {
+	ms := rs.Scan(data)
+	if len(ms) == 0 {
+		return nil
+	}
+	return rules.Findings(data, ms, path, fp)
+}
+
+// scanReader scans r in overlapping chunks so memory stays bounded whatever
+// the input size. It stops with ErrBinary if the first chunk looks binary.
+func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := (*bp)[:0]
+
+	var out []finding.Finding
+	var (
+		lineBase int   // newlines before buf[0]
+		colBase  int   // runes between the last newline and buf[0]
+		first    = true
+	)
+	for {
+		// Fill the buffer up to chunkSize, growing it as needed: small
+		// files never cost a full chunk of memory.
+		eof := false
+		for len(buf) < chunkSize && !eof {
+			if len(buf) == cap(buf) {
+				nb := make([]byte, len(buf), min(max(2*cap(buf), 64<<10), chunkSize))
+				copy(nb, buf)
+				buf = nb
+			}
+			n, err := r.Read(buf[len(buf):cap(buf)])
+			buf = buf[:len(buf)+n]
+			if count != nil {
+				count.Add(int64(n))
+			}
+			if errors.Is(err, io.EOF) {
+				eof = true
+			} else if err != nil {
+				return out, fmt.Errorf("read %s: %w", path, err)
+			}
+		}
+		if first && isBinary(buf) {
+			return nil, ErrBinary
+		}
+		first = false
+		// Matches starting in the overlap tail belong to the next chunk.
+		limit := len(buf)
+		if !eof {
+			limit = len(buf) - chunkOverlap
+		}
+		for _, f := range chunkFindings(rs, buf, path, fp, limit) {
+			if f.Line == 1 {
+				f.Column += colBase
+				if f.EndLine == 1 {
+					f.EndColumn += colBase
+				}
+			}
+			f.Line += lineBase
+			f.EndLine += lineBase
+			out = append(out, f)
+		}
+		if eof {
+			*bp = buf[:0]
+			return out, nil
+		}
+		// Slide: keep the overlap tail as the start of the next chunk.
+		consumed := buf[:limit]
+		if nl := bytes.Count(consumed, []byte{'\n'}); nl > 0 {
+			lineBase += nl
+			colBase = utf8.RuneCount(consumed[bytes.LastIndexByte(consumed, '\n')+1:])
+		} else {
+			colBase += utf8.RuneCount(consumed)
+		}
+		buf = buf[:copy(buf, buf[limit:])]
+	}
+}
+
+// chunkFindings scans buf and keeps matches that start before limit.
+func chunkFindings(rs *rules.Ruleset, buf []byte, path string, fp finding.Fingerprinter, limit int) []finding.Finding {
+	ms := rs.Scan(buf)
+	keep := ms[:0]
+	for _, m := range ms {
+		if m.Start < limit {
+			keep = append(keep, m)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	return rules.Findings(buf, keep, path, fp)
+}
