@@ -75,7 +75,9 @@ func writeSARIF(w io.Writer, in Input) error {
 		// told apart by occurrence, as GitHub's own line hashes are.
 		key := f.Path + "\x00" + f.Fingerprint
 		occurrence[key]++
-		res.SetPartialFingerPrint("primaryLocationLineHash", fmt.Sprintf("%s:%d", f.Fingerprint, occurrence[key]))
+		res.WithPartialFingerPrints(map[string]interface{}{
+			"primaryLocationLineHash": fmt.Sprintf("%s:%d", f.Fingerprint, occurrence[key]),
+		})
 		region := sarif.NewRegion().
 			WithStartLine(f.Line).WithStartColumn(f.Column).
 			WithEndLine(f.EndLine).WithEndColumn(f.EndColumn)

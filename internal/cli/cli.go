@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -113,7 +114,11 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if r := recover(); r != nil {
 			ke, ok := r.(kongExit)
 			if !ok {
-				panic(r)
+				// A bug, not the user's fault: say so and exit as a
+				// runtime error rather than dumping a goroutine trace.
+				fmt.Fprintf(stderr, "pretense: internal error: %v\n%s", r, debug.Stack())
+				code = ExitRuntime
+				return
 			}
 			code = ke.code
 			if code != 0 {
