@@ -129,8 +129,8 @@ func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerpr
 
 	var out []finding.Finding
 	var (
-		lineBase int   // newlines before buf[0]
-		colBase  int   // runes between the last newline and buf[0]
+		lineBase int // newlines before buf[0]
+		colBase  int // runes between the last newline and buf[0]
 		first    = true
 	)
 	for {
