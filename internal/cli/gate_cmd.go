@@ -1,8 +1,112 @@
 package cli
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
 
-// gateCmd is being built; see the gate issue.
-type gateCmd struct{}
+	"github.com/pretense/pretense/gate"
+	"github.com/pretense/pretense/internal/version"
+)
 
-func (gateCmd) Run() error { return runtimeError(errors.New("gate: not built yet")) }
+// gateCmd proves that every LLM endpoint of this environment goes through
+// the Pretense proxy: a static pass over environment and tool configs, then
+// a live probe of the proxy and a canary through each routed base URL.
+type gateCmd struct {
+	Dir             string        `help:"Project directory the tools run in (default .)." type:"path" default:"." placeholder:"DIR"`
+	Proxy           string        `help:"Address of the Pretense proxy." default:"http://127.0.0.1:9339" env:"PRETENSE_PROXY_URL" placeholder:"URL"`
+	Offline         bool          `help:"Skip the live probe; check settings only (and say so)."`
+	RequirePHIMode  string        `name:"require-phi-mode" help:"Lowest phi mode the running proxy may report: off, standard or strict." enum:"off,standard,strict," default:"" placeholder:"MODE"`
+	RequirePolicy   string        `name:"require-mutation-policy" help:"Lowest mutation policy the running proxy may report: phi or all." enum:"phi,all," default:"" placeholder:"POLICY"`
+	ClaudeSettings  string        `name:"claude-settings" help:"What 'claude --settings' gets in this environment: a file or inline JSON." placeholder:"FILE|JSON"`
+	ManagedSettings []string      `name:"claude-managed-settings" help:"Claude Code managed-settings files (default: the platform's path)." placeholder:"FILE"`
+	Timeout         time.Duration `help:"Timeout for each probe request." default:"3s"`
+	Format          string        `short:"f" help:"Output format: text, json or sarif." enum:"text,json,sarif" default:"text"`
+	Output          string        `short:"o" help:"Write the report to FILE instead of stdout." placeholder:"FILE"`
+}
+
+func (c *gateCmd) Help() string {
+	return `Checks Claude Code settings layers, Anthropic/OpenAI/Azure/Gemini SDK
+variables, Codex config.toml, Aider, Continue, Copilot CLI BYOK, dotenv files
+and HTTP(S)_PROXY/NO_PROXY, then asks the proxy's /health who it is and sends
+a canary (answered by the proxy, never forwarded) through each routed base URL.
+
+Exit codes: 0 every endpoint routed, 1 any violation, 2 usage error,
+3 the probe could not run.`
+}
+
+// defaultManagedSettings is where Claude Code reads managed settings on
+// this platform.
+func defaultManagedSettings() []string {
+	switch runtime.GOOS {
+	case "darwin":
+		return []string{"/Library/Application Support/ClaudeCode/managed-settings.json"}
+	case "windows":
+		return []string{`C:\ProgramData\ClaudeCode\managed-settings.json`}
+	}
+	return []string{"/etc/claude-code/managed-settings.json"}
+}
+
+// environ turns os.Environ into a map; the gate package never reads the
+// process environment itself.
+func environ() map[string]string {
+	env := map[string]string{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			env[k] = v
+		}
+	}
+	return env
+}
+
+func (c *gateCmd) Run(ctx context.Context, st *IO) error {
+	dir, err := filepath.Abs(c.Dir)
+	if err != nil {
+		return usageErrorf("--dir %s: %w", c.Dir, err)
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		return usageErrorf("--dir %s: not a directory", c.Dir)
+	}
+	home, _ := os.UserHomeDir() // no home: per-user files are skipped
+	managed := c.ManagedSettings
+	if managed == nil {
+		managed = defaultManagedSettings()
+	}
+	opts := gate.Options{
+		Env:                   environ(),
+		Home:                  home,
+		WorkDir:               dir,
+		ManagedSettings:       managed,
+		ClaudeSettings:        c.ClaudeSettings,
+		Proxy:                 c.Proxy,
+		RequirePHIMode:        c.RequirePHIMode,
+		RequireMutationPolicy: c.RequirePolicy,
+		Offline:               c.Offline,
+		Timeout:               c.Timeout,
+	}
+	rep, err := gate.Run(ctx, opts)
+	switch {
+	case errors.Is(err, gate.ErrUsage):
+		return usageError(err)
+	case err != nil:
+		return withHint(runtimeError(err), "the gate could not finish its live probe; rerun, or use --offline to check settings only")
+	}
+	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error {
+		return rep.Write(w, c.Format, version.String())
+	}); err != nil {
+		return err
+	}
+	if c.Output != "" && c.Output != "-" {
+		fmt.Fprintf(st.Err, "pretense gate: %d violation(s); report written to %s\n", rep.Violations, c.Output)
+	}
+	if !rep.Passed() {
+		return errFindings
+	}
+	return nil
+}
