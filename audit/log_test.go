@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -119,3 +120,5 @@ func TestAppendChainsAcrossReopenAndSegments(t *testing.T) {
 		t.Fatalf("append after close: %v", err)
 	}
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

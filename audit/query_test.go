@@ -1,0 +1,235 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRetentionPruningKeepsVerifyGreen(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2025, 1, 15, 12, 0, 0, 0, time.UTC)
+	clk := &fakeClock{t: start}
+	opts := Options{Now: clk.Now, NoSync: true} // monthly, default 13 months
+	l, err := Open(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two entries a month for 20 months, one process, rotating monthly.
+	for m := range 20 {
+		for d := range 2 {
+			clk.Set(start.AddDate(0, m, d*7))
+			if err := l.Append(testEntry(m*2 + d)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	l.Close()
+	now := clk.Now() // 2026-08-22
+	segs := mustSegments(t, dir)
+	first, _, _ := segmentSpan(segs[0])
+	_, firstEnd, _ := segmentSpan(segs[0])
+	cutoff := now.AddDate(0, -13, 0)
+	if !firstEnd.After(cutoff) {
+		t.Fatalf("segment %s ends %v, before the cutoff %v: should have been pruned", segs[0], firstEnd, cutoff)
+	}
+	if !first.Before(cutoff) && first.AddDate(0, 1, 0).Before(cutoff) {
+		t.Fatalf("pruned too much: oldest %s", segs[0])
+	}
+	if len(segs) != 14 {
+		t.Fatalf("want 14 monthly segments kept (13 months back from %v plus the current), got %d: %v", now, len(segs), segs)
+	}
+	res := mustVerify(t, dir)
+	if !res.OK() {
+		t.Fatalf("verify after pruning: %v", res.Problem)
+	}
+	if len(res.Pruned) != 6 || res.Pruned[0] != "audit-2025-01.jsonl" {
+		t.Fatalf("pruned segments reported: %v", res.Pruned)
+	}
+
+	// Deleting one more old segment by hand is not retention.
+	if err := os.Remove(filepath.Join(dir, segs[0])); err != nil {
+		t.Fatal(err)
+	}
+	p := mustVerify(t, dir).Problem
+	if p == nil || p.Kind != Removed || p.Segment != segs[1] {
+		t.Fatalf("hand deletion after pruning not caught: %v", p)
+	}
+}
+
+func TestRetentionConfigurable(t *testing.T) {
+	dir := t.TempDir()
+	clk := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l, err := Open(dir, Options{Period: Daily, Retention: Retention{Days: 7}, Now: clk.Now, NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := range 30 {
+		clk.Set(time.Date(2026, 1, 1+d, 10, 0, 0, 0, time.UTC))
+		if err := l.Append(testEntry(d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	segs := mustSegments(t, dir)
+	if len(segs) != 8 || segs[0] != "audit-2026-01-23.jsonl" {
+		t.Fatalf("7-day retention kept %v", segs)
+	}
+	if res := mustVerify(t, dir); !res.OK() || res.Entries != 8 {
+		t.Fatalf("verify: entries=%d %v", res.Entries, res.Problem)
+	}
+}
+
+func TestParseRetention(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Retention
+		bad  bool
+	}{
+		{"13mo", Retention{Months: 13}, false},
+		{"1y", Retention{Years: 1}, false},
+		{"90d", Retention{Days: 90}, false},
+		{"2w", Retention{Days: 14}, false},
+		{"forever", Retention{Forever: true}, false},
+		{"0d", Retention{}, true},
+		{"13", Retention{}, true},
+		{"-1y", Retention{}, true},
+		{"tenmo", Retention{}, true},
+	} {
+		got, err := ParseRetention(tc.in)
+		if (err != nil) != tc.bad || (!tc.bad && got != tc.want) {
+			t.Errorf("ParseRetention(%q) = %+v, %v", tc.in, got, err)
+		}
+		if !tc.bad {
+			if back, _ := ParseRetention(got.String()); back != got {
+				t.Errorf("round trip %q -> %q", tc.in, got.String())
+			}
+		}
+	}
+}
+
+// Entries at exact instants around the bounds: Since is inclusive, Until
+// exclusive, to the nanosecond.
+func TestExportRangeBoundaries(t *testing.T) {
+	dir := t.TempDir()
+	since := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	until := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	stamps := []time.Time{
+		since.Add(-time.Nanosecond),
+		since,
+		since.Add(time.Nanosecond),
+		until.Add(-time.Nanosecond),
+		until,
+		until.Add(time.Nanosecond),
+	}
+	l, err := Open(dir, Options{NoSync: true, Now: func() time.Time { return until.Add(time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ts := range stamps {
+		e := testEntry(i)
+		e.Timestamp = ts
+		if err := l.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	for _, tc := range []struct {
+		name string
+		f    Filter
+		want []string
+	}{
+		{"both", Filter{Since: since, Until: until}, []string{"req-000001", "req-000002", "req-000003"}},
+		{"since only", Filter{Since: since}, []string{"req-000001", "req-000002", "req-000003", "req-000004", "req-000005"}},
+		{"until only", Filter{Until: until}, []string{"req-000000", "req-000001", "req-000002", "req-000003"}},
+		{"adjacent after", Filter{Since: until}, []string{"req-000004", "req-000005"}},
+		{"empty", Filter{Since: until, Until: until}, nil},
+		{"all", Filter{}, []string{"req-000000", "req-000001", "req-000002", "req-000003", "req-000004", "req-000005"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, stats, err := Read(dir, tc.f)
+			if err != nil || stats.Skipped() != 0 {
+				t.Fatal(err, stats)
+			}
+			var ids []string
+			for _, e := range got {
+				ids = append(ids, e.RequestID)
+			}
+			if strings.Join(ids, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("got %v want %v", ids, tc.want)
+			}
+		})
+	}
+}
+
+func TestExportFormats(t *testing.T) {
+	dir, _ := buildLog(t, 5)
+	entries, _, err := Read(dir, Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries[0].File = "=HYPERLINK(\"x\")" // formula-looking cell
+	var js bytes.Buffer
+	if err := WriteJSON(&js, entries); err != nil {
+		t.Fatal(err)
+	}
+	var back []Entry
+	if err := json.Unmarshal(js.Bytes(), &back); err != nil || len(back) != 5 || back[4].Hash != entries[4].Hash {
+		t.Fatalf("json export round trip: %v %d", err, len(back))
+	}
+	var cs bytes.Buffer
+	if err := WriteCSV(&cs, entries); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&cs).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || rows[0][0] != "seq" || rows[0][9] != "rules" {
+		t.Fatalf("csv rows: %v", rows)
+	}
+	if rows[1][3] != "'=HYPERLINK(\"x\")" {
+		t.Fatalf("formula not neutralised: %q", rows[1][3])
+	}
+	if rows[2][11] != "req-000001" || rows[2][9] != "phi-mrn" || rows[2][12] != "forwarded" {
+		t.Fatalf("csv row: %v", rows[2])
+	}
+	var empty bytes.Buffer
+	WriteJSON(&empty, nil)
+	if strings.TrimSpace(empty.String()) != "[]" {
+		t.Fatalf("empty export: %q", empty.String())
+	}
+}
+
+func TestStdoutSink(t *testing.T) {
+	var buf bytes.Buffer
+	s := NewStdoutSink(&buf)
+	for i := range 3 {
+		if err := s.Append(testEntry(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Append(Entry{Outcome: "maybe"}); err == nil {
+		t.Fatal("bad outcome accepted")
+	}
+	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))
+	if len(lines) != 3 {
+		t.Fatalf("lines: %d", len(lines))
+	}
+	var prevHash string
+	for i, ln := range lines {
+		var e Entry
+		if err := json.Unmarshal(ln, &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Seq != uint64(i+1) || e.Prev != prevHash || e.Timestamp.IsZero() || e.RequestID != testEntry(i).RequestID {
+			t.Fatalf("line %d: %+v", i, e)
+		}
+		prevHash = e.Hash
+	}
+}
