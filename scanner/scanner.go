@@ -111,15 +111,6 @@ func isBinary(head []byte) bool {
 // peak memory) flat on large trees.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
 
-// scanBytes scans one in-memory input and returns its findings at path.
-func scanBytes(rs *rules.Ruleset, data []byte, path string, fp finding.Fingerprinter) []finding.Finding {
-	ms := rs.Scan(data)
-	if len(ms) == 0 {
-		return nil
-	}
-	return rules.Findings(data, ms, path, fp)
-}
-
 // scanReader scans r in overlapping chunks so memory stays bounded whatever
 // the input size. It stops with ErrBinary if the first chunk looks binary.
 func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
