@@ -1,0 +1,300 @@
+package mutate
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"hash"
+	"sort"
+	"strings"
+)
+
+// Policy selects which identifiers are mutated.
+type Policy string
+
+const (
+	// PolicyPHI mutates identifiers that name PHI or PHI-adjacent concepts
+	// (the default).
+	PolicyPHI Policy = "phi"
+	// PolicyAll also mutates the project's other proprietary names.
+	PolicyAll Policy = "all"
+)
+
+// ParsePolicy validates a policy name; "" means the default, PolicyPHI.
+func ParsePolicy(s string) (Policy, error) {
+	switch Policy(strings.ToLower(strings.TrimSpace(s))) {
+	case "", PolicyPHI:
+		return PolicyPHI, nil
+	case PolicyAll:
+		return PolicyAll, nil
+	}
+	return "", fmt.Errorf("unknown mutation policy %q (valid: phi, all)", s)
+}
+
+// Mutator holds the key, the policy and the vocabulary. It is immutable and
+// safe for concurrent use; all per-request state lives in a [Session].
+type Mutator struct {
+	key    []byte
+	policy Policy
+	sets   *sets
+	// entropy limits the hash symbols of every synthetic (tests only: it
+	// makes collisions common). 0 means all hashChars.
+	entropy int
+}
+
+// New returns a Mutator for key (at least 16 bytes) and policy.
+func New(key []byte, policy Policy) (*Mutator, error) {
+	if len(key) < minKeyLen {
+		return nil, fmt.Errorf("%w: %d bytes, want at least %d", ErrKey, len(key), minKeyLen)
+	}
+	p, err := ParsePolicy(string(policy))
+	if err != nil {
+		return nil, err
+	}
+	return &Mutator{key: append([]byte(nil), key...), policy: p, sets: newSets()}, nil
+}
+
+// Policy returns the policy the Mutator applies.
+func (m *Mutator) Policy() Policy { return m.policy }
+
+// Session maps names to synthetics for one request or file. Every call
+// reuses the pairs issued earlier, so one name gets one synthetic across
+// the whole session. A Session is not safe for concurrent use.
+type Session struct {
+	m     *Mutator // nil for a session read from a map file: reverse only
+	mac   hash.Hash
+	sum   [32]byte
+	o2s   map[string]string // original → issued synthetic
+	s2o   map[string]int    // canonical (lowercase) synthetic → index in pairs
+	pairs []pair
+
+	codeSel    map[string]bool // selection cache for code identifiers
+	textSel    map[string]bool // selection cache for words in text, session-independent part
+	sc         scratch
+	spans      []span
+	collisions int
+}
+
+type pair struct {
+	syn, orig string
+	k         kind
+}
+
+// NewSession starts an empty session.
+func (m *Mutator) NewSession() *Session {
+	return &Session{
+		m:       m,
+		mac:     hmac.New(sha256.New, m.key),
+		o2s:     make(map[string]string),
+		s2o:     make(map[string]int),
+		codeSel: make(map[string]bool),
+		textSel: make(map[string]bool),
+	}
+}
+
+// Count returns the number of distinct identifiers mutated so far.
+func (s *Session) Count() int { return len(s.pairs) }
+
+// Pairs returns a copy of the session's map, synthetic → original.
+func (s *Session) Pairs() map[string]string {
+	out := make(map[string]string, len(s.pairs))
+	for _, p := range s.pairs {
+		out[p.syn] = p.orig
+	}
+	return out
+}
+
+// rep is one replacement: text[start:end] becomes the synthetic of name.
+type rep struct{ start, end int }
+
+// Mutate returns text with every selected identifier replaced by its
+// synthetic. Code identifiers are selected by policy; in comments, string
+// literals and prose, PHI words, names already mutated in this session and
+// (policy all) identifier-shaped words are replaced too. Everything else
+// is copied byte for byte. A session read from a map file cannot mutate
+// and returns text unchanged.
+func (s *Session) Mutate(text string, lang Lang) string {
+	if s.m == nil || text == "" {
+		return text
+	}
+	s.spans = lex(text, lang, s.spans[:0])
+
+	// Pass 1: code identifiers decide what this text's proprietary names are.
+	var reps []rep
+	fresh := make(map[string]struct{})
+	for _, sp := range s.spans {
+		if sp.kind != spanIdent {
+			continue
+		}
+		name := text[sp.start:sp.end]
+		if !s.selectCode(name, lang) {
+			continue
+		}
+		reps = append(reps, rep{sp.start, sp.end})
+		if _, ok := s.o2s[name]; !ok {
+			fresh[name] = struct{}{}
+		}
+	}
+	// Pass 2: words in comments, strings and prose.
+	var treps []rep
+	for _, sp := range s.spans {
+		if sp.kind != spanText {
+			continue
+		}
+		prevA, prevB, prevSel := -1, -1, false
+		for i := sp.start; i < sp.end; {
+			if !isWordByte(text[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < sp.end && isWordByte(text[j]) {
+				j++
+			}
+			w := text[i:j]
+			sel := s.selectWord(w, fresh)
+			if !sel && prevA >= 0 && !prevSel {
+				// Two-word phrases: "Medical Record", "Social Security".
+				if s.phrase(text[prevA:prevB], w) {
+					treps = append(treps, rep{prevA, prevB})
+					fresh[text[prevA:prevB]] = struct{}{}
+					sel = true
+				}
+			} else if !sel && prevA >= 0 && prevSel && s.phrase(text[prevA:prevB], w) {
+				sel = true
+			}
+			if sel {
+				treps = append(treps, rep{i, j})
+				if _, ok := s.o2s[w]; !ok {
+					fresh[w] = struct{}{}
+				}
+			}
+			prevA, prevB, prevSel = i, j, sel
+			i = j
+		}
+	}
+	if len(reps) == 0 && len(treps) == 0 {
+		return text
+	}
+	// Phrase handling may append an earlier word after a later one.
+	sort.Slice(treps, func(a, b int) bool { return treps[a].start < treps[b].start })
+
+	// Assign synthetics to new names in sorted order, so collision
+	// resolution does not depend on the order names appear in.
+	names := make([]string, 0, len(fresh))
+	for n := range fresh {
+		if _, ok := s.o2s[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	s.assign(names)
+
+	var b strings.Builder
+	b.Grow(len(text) + (len(reps)+len(treps))*maxSynthLen/2)
+	last := 0
+	i, j := 0, 0
+	for i < len(reps) || j < len(treps) {
+		var r rep
+		if j >= len(treps) || i < len(reps) && reps[i].start < treps[j].start {
+			r = reps[i]
+			i++
+		} else {
+			r = treps[j]
+			j++
+		}
+		// A replaced name must start a word: a synthetic glued to a
+		// preceding letter would read as a derived name on the way back.
+		if r.start < last || r.start > 0 && isWordByte(text[r.start-1]) && text[r.start-1] < 0x80 {
+			continue
+		}
+		b.WriteString(text[last:r.start])
+		b.WriteString(s.o2s[text[r.start:r.end]])
+		last = r.end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+func (s *Session) selectCode(name string, lang Lang) bool {
+	if v, ok := s.codeSel[name]; ok {
+		return v
+	}
+	sets := s.m.sets
+	var sel bool
+	if _, kw := sets.excluded[name]; !kw && sets.isPHI(name, &s.sc) {
+		sel = true
+	} else if s.m.policy == PolicyAll {
+		sel = !sets.excludedName(name, lang, &s.sc) && !isSynthetic(name)
+	}
+	if sel && isSynthetic(name) {
+		sel = false
+	}
+	s.codeSel[name] = sel
+	return sel
+}
+
+// selectWord decides for one word of comment, string or prose text.
+func (s *Session) selectWord(w string, fresh map[string]struct{}) bool {
+	if _, ok := s.o2s[w]; ok {
+		return true
+	}
+	if _, ok := fresh[w]; ok {
+		return true
+	}
+	if v, ok := s.textSel[w]; ok {
+		return v
+	}
+	sets := s.m.sets
+	sel := false
+	if isSynthetic(w) || isDigit(w[0]) {
+		sel = false
+	} else if sets.isPHI(w, &s.sc) {
+		sel = true
+	} else if s.m.policy == PolicyAll {
+		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
+	}
+	s.textSel[w] = sel
+	return sel
+}
+
+func (s *Session) phrase(a, b string) bool {
+	if len(a) > 32 || len(b) > 32 {
+		return false
+	}
+	var la, lb [32]byte
+	lowerInto(la[:], a)
+	lowerInto(lb[:], b)
+	return s.m.sets.isPair(la[:len(a)], lb[:len(b)])
+}
+
+// isSynthetic reports whether name is, or starts with, something that is
+// synthetic-shaped; such names are never mutated again.
+func isSynthetic(name string) bool {
+	if len(name) < 2 || name[0] != '_' {
+		return false
+	}
+	n, _ := synthAt(name, 0)
+	return n > 0
+}
+
+// assign issues synthetics for names (sorted, none already mapped),
+// resolving collisions by rehashing with an attempt counter.
+func (s *Session) assign(names []string) {
+	for _, name := range names {
+		k := s.m.sets.kindOf(name, &s.sc)
+		sh := shapeOf(name)
+		for attempt := uint32(0); ; attempt++ {
+			canon := canonical(s.mac, &s.sum, k, name, attempt, s.m.entropy)
+			if _, taken := s.s2o[canon]; taken {
+				s.collisions++
+				continue
+			}
+			issued := applyShape(canon, k, sh)
+			s.s2o[canon] = len(s.pairs)
+			s.pairs = append(s.pairs, pair{syn: issued, orig: name, k: k})
+			s.o2s[name] = issued
+			break
+		}
+	}
+}
