@@ -70,7 +70,7 @@ func (d *discovery) aider() {
 		configured = true
 		m, err := parseYAMLMap(b)
 		if err != nil {
-			d.configError(ToolAider, path, err)
+			d.configError(ToolAider, path, fmt.Errorf("parse: %w", err))
 			continue
 		}
 		for k, v := range m {

@@ -65,7 +65,10 @@ func jsonError(b []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		off = se.Offset
+		off = se.Offset - 1 // Offset is just past the offending byte
+		if off < 0 {
+			off = 0
+		}
 	case errors.As(err, &te):
 		if te.Field != "" {
 			return fmt.Errorf("%s: want %s, got %s", te.Field, te.Type, te.Value)
@@ -146,7 +149,7 @@ func (d *discovery) claudeCode() {
 		configured = true
 		vars, helper, err := parseClaudeSettings(b)
 		if err != nil {
-			d.configError(ToolClaudeCode, l.source, err)
+			d.configError(ToolClaudeCode, l.source, fmt.Errorf("parse: %w", err))
 			continue
 		}
 		if helper {

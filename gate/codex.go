@@ -74,7 +74,7 @@ func (d *discovery) codex() {
 	if haveCfg {
 		var err error
 		if cfg, err = parseCodexConfig(b); err != nil {
-			d.configError(ToolCodex, cfgPath, err)
+			d.configError(ToolCodex, cfgPath, fmt.Errorf("parse: %w", err))
 			return
 		}
 	}
@@ -212,7 +212,7 @@ func (d *discovery) codexAuth(path string) (codexAuthFile, bool) {
 		AuthMode string          `json:"auth_mode"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
-		d.configError(ToolCodex, path, jsonError(b, err))
+		d.configError(ToolCodex, path, fmt.Errorf("parse: %w", jsonError(b, err)))
 		return codexAuthFile{}, false
 	}
 	a := codexAuthFile{path: path}

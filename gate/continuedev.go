@@ -93,7 +93,7 @@ func (d *discovery) continueDev() {
 	}
 	models, err := parseContinueConfig(b, isJSON)
 	if err != nil {
-		d.configError(ToolContinue, path, err)
+		d.configError(ToolContinue, path, fmt.Errorf("parse: %w", err))
 		return
 	}
 	if len(models) == 0 {

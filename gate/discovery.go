@@ -94,11 +94,11 @@ func (d *discovery) readConfig(tool, path string) ([]byte, bool) {
 		return nil, false
 	}
 	if err == nil && info.IsDir() {
-		d.configError(tool, path, errors.New("is a directory"))
+		d.configError(tool, path, errors.New("read: is a directory"))
 		return nil, false
 	}
 	if err == nil && info.Size() > maxConfigSize {
-		d.configError(tool, path, fmt.Errorf("larger than %d bytes", maxConfigSize))
+		d.configError(tool, path, fmt.Errorf("read: larger than %d bytes", maxConfigSize))
 		return nil, false
 	}
 	var b []byte
@@ -106,7 +106,7 @@ func (d *discovery) readConfig(tool, path string) ([]byte, bool) {
 		b, err = os.ReadFile(path)
 	}
 	if err != nil {
-		d.configError(tool, path, err)
+		d.configError(tool, path, fmt.Errorf("read: %w", err))
 		return nil, false
 	}
 	return b, true
@@ -122,7 +122,7 @@ func (d *discovery) configError(tool, path string, err error) {
 	d.badFile[path] = true
 	d.add(Check{
 		Tool: tool, Rule: RuleUnreadableConfig, Source: path, Verdict: Violation,
-		Reason: fmt.Sprintf("cannot read %s: %v", path, err),
+		Reason: fmt.Sprintf("%s: %v", path, err),
 		Fix:    "fix the file so it parses (the tool itself may ignore or reject it), then rerun the gate",
 	})
 }
@@ -215,7 +215,7 @@ func (d *discovery) dotenvLayer(tool, path string) (layer, bool) {
 	}
 	vars, err := parseDotenv(b)
 	if err != nil {
-		d.configError(tool, path, err)
+		d.configError(tool, path, fmt.Errorf("parse: %w", err))
 		return layer{}, false
 	}
 	return layer{source: path, vars: vars, dotenv: true}, true
@@ -226,7 +226,7 @@ func (d *discovery) dotenvLayer(tool, path string) (layer, bool) {
 func parseDotenv(b []byte) (map[string]string, error) {
 	vars, err := godotenv.UnmarshalBytes(b)
 	if err != nil {
-		return nil, fmt.Errorf("parse dotenv: %w", err)
+		return nil, err
 	}
 	return vars, nil
 }
@@ -264,7 +264,7 @@ func (d *discovery) checkProvider(p provider, view envView) (configured bool) {
 			continue
 		}
 		anyBase, configured = true, true
-		d.endpoint(p.tool, name, v, src, p.style, p.fix())
+		d.endpoint(p.tool, name, v, src, p.style, p.fixIn(name, src))
 		for _, s := range view.shadowed(name) {
 			if r, _ := d.proxy.classify(s.value); r == routeProxy {
 				continue
@@ -293,6 +293,14 @@ func (d *discovery) checkProvider(p provider, view envView) (configured bool) {
 		}
 	}
 	return false
+}
+
+// fixIn tells how to fix variable name where it was found.
+func (p provider) fixIn(name, src string) string {
+	if src == "environment" {
+		return fmt.Sprintf("export %s=%s (or unset it)", name, p.fixValue)
+	}
+	return fmt.Sprintf("set %s to %s in %s", name, p.fixValue, src)
 }
 
 func (p provider) fix() string {

@@ -136,7 +136,9 @@ func (r *Report) WriteSARIF(w io.Writer, version string) error {
 		if c.Fix != "" {
 			msg += " Fix: " + c.Fix
 		}
-		fp := sha256.Sum256([]byte(strings.Join([]string{c.Tool, c.Rule, c.Setting, c.Source, c.Endpoint}, "\x00")))
+		// Display paths, not absolute ones, so the fingerprint is the same on
+		// every machine and in every checkout.
+		fp := sha256.Sum256([]byte(strings.Join([]string{c.Tool, c.Rule, c.Setting, r.display(c.Source), c.Endpoint}, "\x00")))
 		res := sarifResult{
 			RuleID: c.Rule, RuleIndex: index[c.Rule], Level: "error", Message: sarifText{msg},
 			PartialFingerprints: map[string]string{"primaryLocationLineHash": hex.EncodeToString(fp[:16])},

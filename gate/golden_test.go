@@ -1,0 +1,141 @@
+package gate_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pretense/pretense/gate"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden renders one offline report with a violation of most kinds in
+// every format and compares with testdata/golden; paths are normalised so
+// the files do not depend on the temp directory.
+func TestGolden(t *testing.T) {
+	w := newWorld(t, "")
+	w.write(t, map[string]string{
+		".claude/settings.json": `{"env": {"ANTHROPIC_BASE_URL": "https://api.anthropic.com", "CLAUDE_CODE_USE_BEDROCK": "1"}}`,
+		"~/.codex/config.toml":  "model_provider = \"pretense\"\n[model_providers.pretense]\nbase_url = \"http://127.0.0.1:9339/v1\"\n",
+		".aider.conf.yml":       "openai-api-base: [oops\n",
+		".env":                  "GEMINI_API_KEY={key}\n",
+	})
+	opts := w.options(map[string]string{
+		"OPENAI_BASE_URL": "http://127.0.0.1:9339/v1",
+		"HTTPS_PROXY":     "http://corp-proxy.example:3128",
+		"NO_PROXY":        "localhost",
+	}, "")
+	opts.Proxy = gate.DefaultProxy
+	opts.Offline = true
+	rep, err := gate.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := strings.NewReplacer(w.work, "$WORK", w.home, "$HOME", w.key, "$KEY")
+	for _, format := range gate.Formats {
+		t.Run(format, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := rep.Write(&b, format, "test"); err != nil {
+				t.Fatal(err)
+			}
+			got := []byte(norm.Replace(b.String()))
+			if format != "text" && !json.Valid(b.Bytes()) {
+				t.Fatalf("%s output is not valid JSON", format)
+			}
+			path := filepath.Join("testdata", "golden", "report."+format)
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestGolden -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s output differs from %s:\n%s", format, path, got)
+			}
+		})
+	}
+}
+
+// TestSARIFShape checks what GitHub code scanning needs from each result.
+func TestSARIFShape(t *testing.T) {
+	w := newWorld(t, "")
+	w.write(t, map[string]string{".claude/settings.json": `{"env": {"ANTHROPIC_BASE_URL": "https://api.anthropic.com"}}`})
+	opts := w.options(map[string]string{"OPENAI_API_KEY": "{key}"}, "")
+	opts.Offline = true
+	rep, err := gate.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := rep.WriteSARIF(&b, "test"); err != nil {
+		t.Fatal(err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						ID string `json:"id"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Locations []struct {
+					Physical *struct {
+						ArtifactLocation struct {
+							URI       string `json:"uri"`
+							URIBaseID string `json:"uriBaseId"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &log); err != nil {
+		t.Fatal(err)
+	}
+	if log.Version != "2.1.0" || len(log.Runs) != 1 {
+		t.Fatalf("version %q, %d runs", log.Version, len(log.Runs))
+	}
+	run := log.Runs[0]
+	if len(run.Results) != rep.Violations {
+		t.Fatalf("%d results for %d violations", len(run.Results), rep.Violations)
+	}
+	sawFile := false
+	for _, r := range run.Results {
+		if run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
+			t.Errorf("ruleIndex %d does not point at %s", r.RuleIndex, r.RuleID)
+		}
+		if r.PartialFingerprints["primaryLocationLineHash"] == "" {
+			t.Errorf("result %s has no fingerprint", r.RuleID)
+		}
+		for _, l := range r.Locations {
+			if l.Physical != nil && l.Physical.ArtifactLocation.URI == ".claude/settings.json" && l.Physical.ArtifactLocation.URIBaseID == "%SRCROOT%" {
+				sawFile = true
+			}
+		}
+	}
+	if !sawFile {
+		t.Errorf("no repository-relative location for .claude/settings.json:\n%s", b.String())
+	}
+	if strings.Contains(b.String(), w.key) {
+		t.Errorf("SARIF contains the key value")
+	}
+}
