@@ -218,9 +218,9 @@ func TestScenarios(t *testing.T) {
 			want:  []string{"claude-code gate/key-without-routing"},
 		},
 		{
-			name: "apiKeyHelper without a base URL",
+			name:  "apiKeyHelper without a base URL",
 			files: map[string]string{"~/.claude/settings.json": `{"apiKeyHelper": "/bin/echo"}`},
-			want: []string{"claude-code gate/key-without-routing"},
+			want:  []string{"claude-code gate/key-without-routing"},
 		},
 		{
 			name: "Bedrock switch on",
