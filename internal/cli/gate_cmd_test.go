@@ -104,8 +104,10 @@ func TestGateCommandExitCodes(t *testing.T) {
 			wantOut: "skipped (--offline)",
 		},
 		{
-			name:    "proxy address from PRETENSE_PROXY_URL",
-			env:     func(fake, _ string) map[string]string { return map[string]string{"ANTHROPIC_BASE_URL": fake, "PRETENSE_PROXY_URL": fake} },
+			name: "proxy address from PRETENSE_PROXY_URL",
+			env: func(fake, _ string) map[string]string {
+				return map[string]string{"ANTHROPIC_BASE_URL": fake, "PRETENSE_PROXY_URL": fake}
+			},
 			want:    ExitClean,
 			wantOut: "gate: pass",
 		},
