@@ -119,58 +119,17 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	}
 	s.spans = lex(text, lang, s.spans[:0])
 
-	// Pass 1: code identifiers decide what this text's proprietary names are.
-	var reps []rep
+	// Pass 1 decides from code identifiers, pass 2 from words in comments,
+	// strings and prose. A phrase ("Medical Record") can select a word that
+	// appeared unselected earlier, so then both passes run once more with
+	// the grown set.
+	var reps, treps []rep
 	fresh := make(map[string]struct{})
-	for _, sp := range s.spans {
-		if sp.kind != spanIdent {
-			continue
-		}
-		name := text[sp.start:sp.end]
-		if !s.selectCode(name, lang) {
-			continue
-		}
-		reps = append(reps, rep{sp.start, sp.end})
-		if _, ok := s.o2s[name]; !ok {
-			fresh[name] = struct{}{}
-		}
-	}
-	// Pass 2: words in comments, strings and prose.
-	var treps []rep
-	for _, sp := range s.spans {
-		if sp.kind != spanText {
-			continue
-		}
-		prevA, prevB, prevSel := -1, -1, false
-		for i := sp.start; i < sp.end; {
-			if !isWordByte(text[i]) {
-				i++
-				continue
-			}
-			j := i
-			for j < sp.end && isWordByte(text[j]) {
-				j++
-			}
-			w := text[i:j]
-			sel := s.selectWord(w, fresh)
-			if !sel && prevA >= 0 && !prevSel {
-				// Two-word phrases: "Medical Record", "Social Security".
-				if s.phrase(text[prevA:prevB], w) {
-					treps = append(treps, rep{prevA, prevB})
-					fresh[text[prevA:prevB]] = struct{}{}
-					sel = true
-				}
-			} else if !sel && prevA >= 0 && prevSel && s.phrase(text[prevA:prevB], w) {
-				sel = true
-			}
-			if sel {
-				treps = append(treps, rep{i, j})
-				if _, ok := s.o2s[w]; !ok {
-					fresh[w] = struct{}{}
-				}
-			}
-			prevA, prevB, prevSel = i, j, sel
-			i = j
+	for round := 0; round < 2; round++ {
+		var grew bool
+		reps, treps, grew = s.selectAll(text, lang, fresh, reps[:0], treps[:0])
+		if !grew {
+			break
 		}
 	}
 	if len(reps) == 0 && len(treps) == 0 {
@@ -214,6 +173,80 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	}
 	b.WriteString(text[last:])
 	return b.String()
+}
+
+// selectAll collects the replacements for text: reps for code identifiers,
+// treps for words in text spans. fresh gathers selected names the session
+// has no synthetic for yet; grew reports that a phrase added one.
+func (s *Session) selectAll(text string, lang Lang, fresh map[string]struct{}, reps, treps []rep) (_, _ []rep, grew bool) {
+	for _, sp := range s.spans {
+		if sp.kind != spanIdent {
+			continue
+		}
+		name := text[sp.start:sp.end]
+		if !s.selectCode(name, lang) && !s.known(name, fresh) {
+			continue
+		}
+		reps = append(reps, rep{sp.start, sp.end})
+		if _, ok := s.o2s[name]; !ok {
+			fresh[name] = struct{}{}
+		}
+	}
+	for _, sp := range s.spans {
+		if sp.kind != spanText {
+			continue
+		}
+		prevA, prevB, prevSel := -1, -1, false
+		for i := sp.start; i < sp.end; {
+			if !isWordByte(text[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < sp.end && isWordByte(text[j]) {
+				j++
+			}
+			w := text[i:j]
+			sel := s.selectWord(w, fresh)
+			if !sel && prevA >= 0 && s.phrase(text[prevA:prevB], w) {
+				// Two-word phrases: "Medical Record", "Social Security".
+				sel = true
+				if !prevSel {
+					treps = append(treps, rep{prevA, prevB})
+					if _, ok := fresh[text[prevA:prevB]]; !ok {
+						fresh[text[prevA:prevB]] = struct{}{}
+						grew = true
+					}
+				}
+				if _, ok := fresh[w]; !ok {
+					grew = true
+				}
+			}
+			if sel {
+				treps = append(treps, rep{i, j})
+				if _, ok := s.o2s[w]; !ok {
+					fresh[w] = struct{}{}
+				}
+			}
+			prevA, prevB, prevSel = i, j, sel
+			i = j
+		}
+	}
+	return reps, treps, grew
+}
+
+// known reports whether a code identifier was already selected elsewhere
+// (in this session or, through a phrase, in this text); keywords never are.
+func (s *Session) known(name string, fresh map[string]struct{}) bool {
+	_, ok := s.o2s[name]
+	if !ok {
+		_, ok = fresh[name]
+	}
+	if !ok {
+		return false
+	}
+	_, kw := s.m.sets.excluded[name]
+	return !kw
 }
 
 func (s *Session) selectCode(name string, lang Lang) bool {

@@ -27,7 +27,6 @@ var phiPairs = [...][2]string{
 	{"social", "security"},
 	{"health", "plan"},
 	{"date", "birth"},
-	{"member", "id"},
 }
 
 // fnVerbs start function-like names: getPatient, load_claims, IsInsured.
@@ -36,8 +35,9 @@ add fetch compute calc calculate validate verify parse format build make handle 
 from read write send check render init new list count search lookup register submit apply
 convert normalize normalise map filter sort print log on use ensure encode decode serialize
 deserialize emit notify sync insert upsert query select merge resolve transform generate
-schedule cancel approve reject assign lookup mark import export open close start stop run
-execute exec do`
+schedule cancel approve reject assign mark import export open close start stop run
+execute exec do adjudicate enroll prepare
+collect reconcile refresh retrieve recompute redact mask match evaluate estimate`
 
 // keywordsAndBuiltins are never mutated under the all policy: language
 // keywords, builtins, standard-library and common framework names across the
@@ -92,7 +92,8 @@ Error TypeError RegExp parseInt parseFloat isNaN setTimeout clearTimeout setInte
 clearInterval fetch window document localStorage sessionStorage addEventListener
 removeEventListener querySelector getElementById forEach push pop shift unshift slice
 splice concat includes indexOf lastIndexOf find findIndex some every reduce length
-toLowerCase toUpperCase trim substring charAt startsWith endsWith padStart padEnd keys
+toLowerCase toUpperCase trim substring getFullYear getMonth getDate getDay getTime
+toISOString toFixed toJSON localeCompare charAt startsWith endsWith padStart padEnd keys
 values entries assign freeze hasOwnProperty prototype exports module require process env
 Record Partial Required Readonly Pick Omit Exclude Extract ReturnType Awaited NonNullable
 React useState useEffect useMemo useCallback useRef useContext useReducer Component
@@ -133,6 +134,7 @@ submit success sum table tag tags target task team temp template term test text 
 thread time timeout title to token tokens tool top total track tree true type types unit
 up update url use user users util utils valid validate value values version view visible
 wait warn warning week when where width window with word work worker write year yes zone
+today tomorrow yesterday ready missing unknown request response summary message
 `
 
 // sets holds the lookup tables built once per Mutator.
