@@ -50,4 +50,21 @@ var secretChecks = map[string]CheckFunc{
 	// generic-value drops right-hand sides that are code, not literals:
 	// identifiers without digits, dotted paths, function calls.
 	"generic-value": checkGenericValue,
+	// word-start drops a prefixed token that continues a longer identifier;
+	// it lets token patterns start with a literal instead of \b.
+	"word-start": checkWordStart,
+	// github-checksum verifies the CRC32 tail of GitHub and npm tokens and
+	// raises or lowers confidence; it never drops a match.
+	"github-checksum": checkGitHubChecksum,
+	// aws-context keeps a 40-character secret only when its key name or
+	// the text around it names AWS.
+	"aws-context": checkAWSContext,
+	// discord-snowflake requires a bot token's first segment to decode to
+	// a numeric Discord id.
+	"discord-snowflake": checkDiscordSnowflake,
+	// azure-sas-signature requires sig= to decode to a 32-byte HMAC.
+	"azure-sas-signature": checkAzureSASSignature,
+	// generic-key-name drops assignments to names that describe a secret
+	// instead of holding one (token_url, secret_name, nextPageToken).
+	"generic-key-name": checkGenericKeyName,
 }

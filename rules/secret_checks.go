@@ -1,0 +1,254 @@
+package rules
+
+import (
+	"bytes"
+	"encoding/base64"
+	"hash/crc32"
+	"net/url"
+	"strings"
+)
+
+// Named checks used by the built-in secret rules (see secretChecks in
+// checks.go). Each one looks at one regex match and answers what a regex
+// cannot: a checksum, a decoding, the words around the value.
+
+// checkWordStart drops a match whose value continues a longer identifier
+// (MASK... for a Twilio SK..., run_npm_... for npm_...). Prefixed token
+// rules use it instead of a leading \b so their pattern starts with a
+// literal, which Go's regexp finds with a fast byte search.
+func checkWordStart(c *CheckContext) bool {
+	if c.Start == 0 {
+		return true
+	}
+	return !isWordByte(c.Data[c.Start-1])
+}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'z'
+}
+
+// base62 is the alphabet GitHub and npm use for the checksum tail of their
+// tokens.
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// checkGitHubChecksum verifies the CRC32 that GitHub (ghp_, gho_, ghu_,
+// ghs_, ghr_) and npm (npm_) put in the last six characters of a token:
+// the IEEE CRC32 of the 30 random characters after the prefix, in base62.
+// A valid checksum makes the match near-certain; a wrong one usually
+// means a hand-made test token or a truncated copy, which is still worth
+// reporting, but with less confidence. It never drops a match.
+func checkGitHubChecksum(c *CheckContext) bool {
+	v := c.Value
+	i := strings.IndexByte(v, '_')
+	if i < 0 || len(v)-i-1 != 36 {
+		return true // ghr_ tokens may be longer; they carry no checksum we know
+	}
+	body, tail := v[i+1:len(v)-6], v[len(v)-6:]
+	if githubCRC(body) == tail {
+		c.Confidence = max(c.Confidence, 0.99)
+		c.Reasons = append(c.Reasons, "token checksum valid")
+	} else {
+		c.Confidence = min(c.Confidence, 0.75)
+		c.Reasons = append(c.Reasons, "token checksum does not match (test or truncated token?)")
+	}
+	return true
+}
+
+// githubCRC returns the six-character base62 checksum of body.
+func githubCRC(body string) string {
+	n := crc32.ChecksumIEEE([]byte(body))
+	var out [6]byte
+	for i := 5; i >= 0; i-- {
+		out[i] = base62[n%62]
+		n /= 62
+	}
+	return string(out[:])
+}
+
+// checkAWSContext accepts a 40-character AWS secret when the key name says
+// AWS (aws_secret_access_key, SecretAccessKey) or, for a bare secret_key,
+// when "aws" or "amazon" appears within awsContextRadius bytes: a generic
+// secret_key = <40 chars> elsewhere is left to the generic rule.
+func checkAWSContext(c *CheckContext) bool {
+	lineStart := c.Start
+	for lineStart > 0 && c.Start-lineStart < 160 && c.Data[lineStart-1] != '\n' {
+		lineStart--
+	}
+	key := bytes.ToLower(c.Data[lineStart:c.Start])
+	if bytes.Contains(key, []byte("aws")) || bytes.Contains(key, []byte("secretaccesskey")) ||
+		bytes.Contains(key, []byte("secret_access_key")) || bytes.Contains(key, []byte("secret-access-key")) {
+		return true
+	}
+	if nearAny(c.Data, c.Start, c.End, awsContextRadius, "aws", "amazon") {
+		c.Reasons = append(c.Reasons, "AWS named nearby")
+		return true
+	}
+	return false
+}
+
+const awsContextRadius = 512
+
+// nearAny reports whether one of words (lowercase ASCII) occurs within
+// radius bytes of data[start:end], case-insensitively.
+func nearAny(data []byte, start, end, radius int, words ...string) bool {
+	lo, hi := max(0, start-radius), min(len(data), end+radius)
+	region := bytes.ToLower(data[lo:hi])
+	for _, w := range words {
+		if bytes.Contains(region, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkDiscordSnowflake requires the first segment of a Discord bot token
+// to be the base64 of the bot's numeric id (a 17-20 digit snowflake).
+// Random dotted base64 in minified code or test data does not decode to
+// digits, so this removes nearly every accidental match.
+func checkDiscordSnowflake(c *CheckContext) bool {
+	seg, _, ok := strings.Cut(c.Value, ".")
+	if !ok {
+		return false
+	}
+	seg = strings.TrimRight(seg, "=")
+	raw, err := base64.RawURLEncoding.DecodeString(seg)
+	if err != nil {
+		raw, err = base64.RawStdEncoding.DecodeString(seg)
+	}
+	if err != nil || len(raw) < 17 || len(raw) > 20 {
+		return false
+	}
+	for _, b := range raw {
+		if b < '0' || b > '9' {
+			return false
+		}
+	}
+	c.Reasons = append(c.Reasons, "first segment decodes to a Discord id")
+	return true
+}
+
+// checkAzureSASSignature requires the sig= value of a SAS URL to decode to
+// a 32-byte HMAC-SHA256, the only signature Azure issues. Other sig=
+// parameters (hex digests, short nonces) fail.
+func checkAzureSASSignature(c *CheckContext) bool {
+	v, err := url.PathUnescape(c.Value)
+	if err != nil {
+		return false
+	}
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(raw) != 32 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "signature decodes to an HMAC-SHA256")
+	return true
+}
+
+// checkGenericKeyName looks at the name the value is assigned to and drops
+// names that hold metadata about a secret rather than the secret:
+// token_url, secret_name, password_field, nextPageToken, csrf_token,
+// public_key, is_secret, max_tokens.
+func checkGenericKeyName(c *CheckContext) bool {
+	words := assignedName(c.Data, c.Start)
+	if len(words) == 0 {
+		return true
+	}
+	if randomName(words) {
+		// The "name" is a slice of base64 or a hash that happens to hold
+		// a keyword (…pwd… in a bcrypt string), not an identifier.
+		return false
+	}
+	if nonSecretFirstWords[words[0]] || nonSecretLastWords[words[len(words)-1]] {
+		return false
+	}
+	return true
+}
+
+// Words of an assigned name (split at _ - . and camelCase humps, lower
+// case) that mark it as metadata rather than a credential.
+var (
+	nonSecretFirstWords = wordSet("public publishable csrf xsrf next page continuation cursor resume " +
+		"sync is has use show hide toggle max min num total enable disable require allow")
+	nonSecretLastWords = wordSet("name names url uri urls endpoint path file filename dir type types " +
+		"field fields label length len size count limit header prefix suffix format version regex " +
+		"pattern template hint ttl expiry expires expiration timeout mode policy id ids hash digest " +
+		"placeholder description desc message msg text title error param params env var ref arn store " +
+		"manager provider class location bucket table column index scope scopes audience issuer " +
+		"algorithm alg method encoding kind source status enabled required valid validator strength " +
+		"rotation date time at selector input button icon color style")
+)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// randomName reports identifiers no one writes: very long, or with three
+// or more separate runs of digits (Xy9pwdA3bC7 from a base64 string).
+func randomName(words []string) bool {
+	n, runs := 0, 0
+	for _, w := range words {
+		n += len(w)
+		for i := 0; i < len(w); i++ {
+			if w[i] >= '0' && w[i] <= '9' && (i == 0 || w[i-1] < '0' || w[i-1] > '9') {
+				runs++
+			}
+		}
+	}
+	return n > 64 || runs >= 3
+}
+
+// assignedName returns the words of the identifier left of the assignment
+// that ends just before value start (password_field -> [password field],
+// nextPageToken -> [next page token]), or nil when it cannot tell.
+func assignedName(data []byte, start int) []string {
+	lo := max(0, start-120)
+	i := start
+	// Skip an opening quote with its string prefix (r"", b'', f""), spaces,
+	// the operator, then the closing quote of a quoted key.
+	for i > lo && i > start-2 && strings.IndexByte("\"'`rbf", data[i-1]) >= 0 {
+		i--
+	}
+	for i > lo && (data[i-1] == ' ' || data[i-1] == '\t') {
+		i--
+	}
+	for i > lo && strings.IndexByte(":=>,", data[i-1]) >= 0 {
+		i--
+	}
+	for i > lo && strings.IndexByte(" \t\"'`", data[i-1]) >= 0 {
+		i--
+	}
+	end := i
+	for i > lo && (isWordByte(data[i-1]) || data[i-1] == '-' || data[i-1] == '.') {
+		i--
+	}
+	return splitWords(data[i:end])
+}
+
+// splitWords splits an identifier at separators and lower-to-upper case
+// changes, and lower-cases the words.
+func splitWords(id []byte) []string {
+	var words []string
+	cur := []byte{}
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for j, ch := range id {
+		switch {
+		case ch == '_' || ch == '-' || ch == '.':
+			flush()
+		case ch >= 'A' && ch <= 'Z' && j > 0 && id[j-1] >= 'a' && id[j-1] <= 'z':
+			flush()
+			cur = append(cur, ch)
+		default:
+			cur = append(cur, ch)
+		}
+	}
+	flush()
+	return words
+}
