@@ -137,7 +137,7 @@ func (l *lexer) at(s string) bool { return strings.HasPrefix(l.src[l.pos:], s) }
 // code lexes code until EOF or, when nested, an unmatched '}' (left
 // unconsumed for the caller).
 func (l *lexer) code(nested bool) {
-	depth := 0
+	depth, parens := 0, 0
 	src := l.src
 	for l.pos < len(src) {
 		c := src[l.pos]
@@ -164,6 +164,18 @@ func (l *lexer) code(nested bool) {
 		if l.special(c) {
 			continue
 		}
+		if nested && depth == 0 && parens == 0 && (l.lang == LangPython || l.lang == LangCSharp) {
+			// Inside an f-string or C# interpolation: !r conversions and
+			// :format specs are not code.
+			if c == '!' && l.lang == LangPython && l.pos+2 < len(src) && strings.IndexByte("rsa", src[l.pos+1]) >= 0 && (src[l.pos+2] == '}' || src[l.pos+2] == ':') {
+				l.pos += 2
+				continue
+			}
+			if c == ':' {
+				l.formatSpec()
+				return
+			}
+		}
 		switch c {
 		case '{':
 			depth++
@@ -172,10 +184,40 @@ func (l *lexer) code(nested bool) {
 				return
 			}
 			depth--
+		case '(', '[':
+			parens++
+		case ')', ']':
+			parens--
 		}
 		l.regexOK = c != ')' && c != ']' && c != '}'
 		l.pos++
 	}
+}
+
+// formatSpec lexes an interpolation's format spec (after the ':') up to
+// the closing '}', left unconsumed. Python specs may nest {expr}.
+func (l *lexer) formatSpec() {
+	src := l.src
+	seg := l.pos
+	for l.pos < len(src) && src[l.pos] != '}' {
+		if src[l.pos] == '{' && l.lang == LangPython && l.nest < maxNest {
+			l.emit(spanText, seg, l.pos)
+			l.pos++
+			l.nest++
+			l.code(true)
+			l.nest--
+			if l.pos < len(src) {
+				l.pos++
+			}
+			seg = l.pos
+			continue
+		}
+		if src[l.pos] == '"' || src[l.pos] == '\'' || src[l.pos] == '\n' {
+			break // malformed: let the literal end normally
+		}
+		l.pos++
+	}
+	l.emit(spanText, seg, l.pos)
 }
 
 // number consumes a numeric literal with any identifier bytes glued to it
@@ -184,7 +226,7 @@ func (l *lexer) number() {
 	src := l.src
 	for l.pos < len(src) {
 		c := src[l.pos]
-		if isWordByte(c) {
+		if l.isIdentByte(c) {
 			l.pos++
 			continue
 		}
@@ -467,7 +509,7 @@ func (l *lexer) jsSpecial(c byte) bool {
 		}
 		l.emit(spanText, start, i)
 		l.pos = i + 1
-		for l.pos < len(l.src) && (l.src[l.pos] >= 'a' && l.src[l.pos] <= 'z') { // flags
+		for l.pos < len(l.src) && l.isIdentByte(l.src[l.pos]) { // flags
 			l.pos++
 		}
 		l.regexOK = false

@@ -1,0 +1,126 @@
+package mutate
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+var fuzzSeeds = []string{
+	"", "_", "_v", "_cls", "`${`${patient}`}`", "f'{patient!r:>{width}}'", `r#"mrn"#`, "'a 'b' '\\''",
+	"/* unterminated patient", "\"unterminated mrn", "```ts\nconst mrn = 1", "=begin\npatient",
+	"$$mrn", "[patient", "@\"patient\"\"x", "$\"{patient", "%w[mrn", "'''patient", "x = 1 / mrn / 2",
+	"\xff\xfepatient\x80mrn", "get_vpatient", "0xpatient 1e5mrn .5dob",
+}
+
+func fuzzSeedCorpus(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		for i := range Langs() {
+			f.Add(s, uint8(i), false)
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join("testdata", "golden"))
+	for _, e := range entries {
+		if filepath.Ext(e.Name()) != ".input" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("testdata", "golden", e.Name()))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for i := range Langs() {
+			f.Add(string(b), uint8(i), true)
+		}
+	}
+}
+
+// FuzzRoundTrip: for any input and any lexer, reverse(mutate(x)) == x byte
+// for byte, whole-text and streamed.
+func FuzzRoundTrip(f *testing.F) {
+	fuzzSeedCorpus(f)
+	mPHI, err := New(testKey, PolicyPHI)
+	if err != nil {
+		f.Fatal(err)
+	}
+	mAll, err := New(testKey, PolicyAll)
+	if err != nil {
+		f.Fatal(err)
+	}
+	langs := Langs()
+	f.Fuzz(func(t *testing.T, in string, li uint8, all bool) {
+		lang := langs[int(li)%len(langs)]
+		m := mPHI
+		if all {
+			m = mAll
+		}
+		s := m.NewSession()
+		out := s.Mutate(in, lang)
+		back, fid := s.Reverse(out)
+		if back != in {
+			t.Fatalf("lang %s: round trip differs\n in: %q\nout: %q\nback: %q", lang, in, out, back)
+		}
+		if fid.Restored != fid.Found {
+			t.Fatalf("lang %s: fidelity %+v on our own output", lang, fid)
+		}
+		cut := len(out) / 2
+		r := s.NewStreamReverser()
+		streamed := r.Write(out[:cut]) + r.Write(out[cut:]) + r.Flush()
+		if streamed != back || r.Fidelity() != fid {
+			t.Fatalf("lang %s: streamed reverse differs", lang)
+		}
+	})
+}
+
+// FuzzLex: spans are in bounds, ordered and disjoint, and identifiers are
+// whole words, for every lexer and any bytes.
+func FuzzLex(f *testing.F) {
+	fuzzSeedCorpus(f)
+	langs := Langs()
+	f.Fuzz(func(t *testing.T, in string, li uint8, _ bool) {
+		lang := langs[int(li)%len(langs)]
+		prev := 0
+		for _, sp := range lex(in, lang, nil) {
+			if sp.start < prev || sp.end <= sp.start || sp.end > len(in) {
+				t.Fatalf("lang %s: bad span %+v after %d (len %d)", lang, sp, prev, len(in))
+			}
+			prev = sp.end
+			if sp.kind == spanIdent {
+				if sp.start > 0 && in[sp.start-1] < 0x80 && isWordByte(in[sp.start-1]) {
+					t.Fatalf("lang %s: identifier %q starts inside a word", lang, in[sp.start:sp.end])
+				}
+				if sp.end < len(in) && in[sp.end] < 0x80 && isWordByte(in[sp.end]) {
+					t.Fatalf("lang %s: identifier %q ends inside a word", lang, in[sp.start:sp.end])
+				}
+			}
+		}
+	})
+}
+
+// FuzzReverseUntouched: text that carries none of the session's synthetics
+// comes back byte for byte.
+func FuzzReverseUntouched(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s)
+	}
+	f.Add("_vabcdefghjkm _clsAbcdefghjkmn get_fnabcdefghjkm")
+	m, err := New(testKey, PolicyPHI)
+	if err != nil {
+		f.Fatal(err)
+	}
+	s := m.NewSession()
+	s.Mutate("patient mrn dateOfBirth PatientRecord getPatient", LangText)
+	f.Fuzz(func(t *testing.T, in string) {
+		out, fid := s.Reverse(in)
+		if fid.Restored == 0 && out != in {
+			t.Fatalf("untouched text changed: %q → %q", in, out)
+		}
+		r := s.NewStreamReverser()
+		for i := 0; i < len(in); i++ {
+			r.Write(in[i : i+1])
+		}
+		r.Flush()
+		if r.Fidelity() != fid {
+			t.Fatalf("stream fidelity %+v, whole %+v", r.Fidelity(), fid)
+		}
+	})
+}
