@@ -180,8 +180,8 @@ func (d *discovery) claudeCode() {
 		})
 	}
 
-	if credential == "" && d.claude != "" && exists(filepath.Join(d.claude, ".credentials.json")) {
-		credential = filepath.Join(d.claude, ".credentials.json") + " (login)"
+	if credential == "" {
+		credential = d.claudeLogin()
 	}
 	p := provider{
 		tool: ToolClaudeCode, baseVars: []string{"ANTHROPIC_BASE_URL"},
@@ -204,6 +204,44 @@ func (d *discovery) claudeCode() {
 	if configured {
 		d.add(Check{Tool: ToolClaudeCode, Verdict: Unused, Reason: "settings found, but no endpoint or credential is configured"})
 	}
+}
+
+// claudeLogin finds a stored Claude Code login: .credentials.json in the
+// config dir, or an API key or OAuth account in the .claude.json state file
+// (in $CLAUDE_CONFIG_DIR, else the home directory).
+func (d *discovery) claudeLogin() string {
+	if d.claude == "" {
+		return ""
+	}
+	if p := filepath.Join(d.claude, ".credentials.json"); exists(p) {
+		return p + " (login)"
+	}
+	state := d.homePath(".claude.json")
+	if _, _, ok := d.env.lookup("CLAUDE_CONFIG_DIR"); ok {
+		state = filepath.Join(d.claude, ".claude.json")
+	}
+	if state == "" {
+		return ""
+	}
+	b, ok := d.readConfig(ToolClaudeCode, state)
+	if !ok {
+		return ""
+	}
+	var s struct {
+		PrimaryAPIKey string          `json:"primaryApiKey"`
+		OAuthAccount  json.RawMessage `json:"oauthAccount"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		d.configError(ToolClaudeCode, state, fmt.Errorf("parse: %w", jsonError(b, err)))
+		return ""
+	}
+	if s.PrimaryAPIKey != "" {
+		return state + " (primaryApiKey)"
+	}
+	if o := strings.TrimSpace(string(s.OAuthAccount)); o != "" && o != "null" && o != "{}" {
+		return state + " (oauthAccount)"
+	}
+	return ""
 }
 
 // claudeDir is Claude Code's user config dir: $CLAUDE_CONFIG_DIR or ~/.claude.

@@ -62,6 +62,9 @@ func (d *discovery) codex() {
 	home := ""
 	if v, _, ok := d.env.lookup("CODEX_HOME"); ok {
 		home = v
+		if !filepath.IsAbs(home) {
+			home = filepath.Join(d.opts.WorkDir, home)
+		}
 	} else if h := d.homePath(".codex"); h != "" {
 		home = h
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/joho/godotenv"
 )
@@ -77,10 +78,15 @@ func (d *discovery) sorted() []Check {
 			continue // added by the probe
 		}
 		cs := byTool[t]
+		delete(byTool, t)
 		if len(cs) == 0 {
 			cs = []Check{{Tool: t, Verdict: Unused, Reason: "nothing configures it"}}
 		}
 		out = append(out, cs...)
+	}
+	// A row for a tool missing from toolOrder must still count.
+	for _, t := range sortedKeys(byTool) {
+		out = append(out, byTool[t]...)
 	}
 	return out
 }
@@ -90,7 +96,9 @@ func (d *discovery) sorted() []Check {
 // row naming the file, because an unread file may hold an endpoint.
 func (d *discovery) readConfig(tool, path string) ([]byte, bool) {
 	info, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) && !exists(path) {
+	// Missing means missing; anything else (permissions, I/O) is reported,
+	// because the file might hold an endpoint the gate cannot see.
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, false
 	}
 	if err == nil && info.IsDir() {
@@ -187,8 +195,13 @@ func (d *discovery) loadDotenv() []layer {
 			return names[i] < names[j]
 		})
 		for _, n := range names {
-			if l, ok := d.dotenvLayer("dotenv", filepath.Join(dir, n)); ok {
+			p := filepath.Join(dir, n)
+			if l, ok := d.dotenvLayer(ToolDotenv, p); ok {
 				layers = append(layers, l)
+				d.add(Check{
+					Tool: ToolDotenv, Source: p, Verdict: OK,
+					Reason: fmt.Sprintf("read (%d variables); SDK-style tools see them below the environment, checked per tool", len(l.vars)),
+				})
 			}
 		}
 	}
@@ -381,10 +394,13 @@ func (d *discovery) checkProxyVars(tool string, view envView, base string) {
 	})
 }
 
+// tunnelVars are the variables an https client uses for CONNECT tunnels.
+var tunnelVars = []string{"HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"}
+
 // checkTunnel flags a forward-proxy variable aimed at the Pretense proxy:
 // that is a CONNECT tunnel carrying TLS the proxy cannot read, not routing.
 func (d *discovery) checkTunnel(tool string, view envView) {
-	for _, n := range proxyVars {
+	for _, n := range tunnelVars {
 		for _, l := range view {
 			v := strings.TrimSpace(l.vars[n])
 			if v == "" {

@@ -61,6 +61,7 @@ const (
 	ToolAider        = "aider"
 	ToolContinue     = "continue"
 	ToolCopilotCLI   = "copilot-cli"
+	ToolDotenv       = "dotenv"
 	ToolProxyEnv     = "proxy-variables"
 	ToolProxy        = "pretense-proxy"
 )
@@ -68,7 +69,7 @@ const (
 // Tools lists every tool the gate knows, in report order.
 var toolOrder = []string{
 	ToolProxy, ToolClaudeCode, ToolAnthropicSDK, ToolOpenAISDK, ToolAzureOpenAI,
-	ToolGemini, ToolCodex, ToolAider, ToolContinue, ToolCopilotCLI, ToolProxyEnv,
+	ToolGemini, ToolCodex, ToolAider, ToolContinue, ToolCopilotCLI, ToolDotenv, ToolProxyEnv,
 }
 
 // ErrUsage marks options the caller got wrong (CLI exit 2).

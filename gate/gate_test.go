@@ -223,6 +223,15 @@ func TestScenarios(t *testing.T) {
 			want:  []string{"claude-code gate/key-without-routing"},
 		},
 		{
+			name:  "Claude Code login stored in ~/.claude.json",
+			files: map[string]string{"~/.claude.json": `{"numStartups": 3, "oauthAccount": {"emailAddress": "dev@example.com"}}`},
+			want:  []string{"claude-code gate/key-without-routing"},
+		},
+		{
+			name:  "Claude Code state without a login",
+			files: map[string]string{"~/.claude.json": `{"numStartups": 3, "oauthAccount": null}`},
+		},
+		{
 			name: "Bedrock switch on",
 			env:  map[string]string{"ANTHROPIC_BASE_URL": "{proxy}", "CLAUDE_CODE_USE_BEDROCK": "1"},
 			want: []string{"claude-code gate/bypass-switch"},
@@ -416,6 +425,16 @@ base_url = "https://api.openai.com/v1"
 			name: "HTTPS_PROXY pointed at the proxy port is not routing",
 			env:  map[string]string{"HTTPS_PROXY": "{proxy}", "ANTHROPIC_API_KEY": "{key}"},
 			want: []string{"anthropic-sdk gate/key-without-routing", "claude-code gate/key-without-routing", "proxy-variables gate/proxy-var-tunnel"},
+		},
+		{
+			name: "HTTP_PROXY at the proxy port is not a tunnel for https clients",
+			env:  map[string]string{"ANTHROPIC_BASE_URL": "{proxy}", "HTTP_PROXY": "{proxy}", "NO_PROXY": "127.0.0.1"},
+		},
+		{
+			name:  "malformed dotenv names the file",
+			files: map[string]string{".env": "OPENAI_API_KEY=\"unterminated\n"},
+			want:  []string{"dotenv gate/unreadable-config"},
+			check: wantReason(".env", "parse"),
 		},
 		{
 			name:  "proxy configured but not running",
