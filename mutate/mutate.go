@@ -68,8 +68,9 @@ type Session struct {
 	s2o   map[string]int    // canonical (lowercase) synthetic → index in pairs
 	pairs []pair
 
-	codeSel    map[string]bool // selection cache for code identifiers
-	textSel    map[string]bool // selection cache for words in text, session-independent part
+	codeSel    map[string]bool // decision per code identifier
+	textSel    map[string]bool // decision per word in comments, strings, prose
+	fresh      []string        // selected in this call, no synthetic yet
 	sc         scratch
 	spans      []span
 	collisions int
@@ -117,17 +118,26 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	if s.m == nil || text == "" {
 		return text
 	}
+	if len(s.codeSel) == 0 {
+		s.codeSel = make(map[string]bool, len(text)/64)
+		s.textSel = make(map[string]bool, len(text)/128)
+	}
+	if cap(s.spans) < len(text)/8 {
+		// About one span per 8 bytes of code: one allocation, not a dozen.
+		s.spans = make([]span, 0, len(text)/8)
+	}
 	s.spans = lex(text, lang, s.spans[:0])
 
-	// Pass 1 decides from code identifiers, pass 2 from words in comments,
-	// strings and prose. A phrase ("Medical Record") can select a word that
-	// appeared unselected earlier, so then both passes run once more with
-	// the grown set.
-	var reps, treps []rep
-	fresh := make(map[string]struct{})
+	// Pass 1 replaces code identifiers, pass 2 words in comments, strings
+	// and prose. Decisions are cached per session. A text word can select a
+	// name that code occurrences earlier in this text left alone (a phrase
+	// such as "Medical Record", or a proprietary name mentioned in prose);
+	// then both passes run once more with the grown selection.
+	s.fresh = s.fresh[:0]
+	reps, treps := make([]rep, 0, 64), make([]rep, 0, 64)
 	for round := 0; round < 2; round++ {
 		var grew bool
-		reps, treps, grew = s.selectAll(text, lang, fresh, reps[:0], treps[:0])
+		reps, treps, grew = s.selectAll(text, lang, reps[:0], treps[:0])
 		if !grew {
 			break
 		}
@@ -135,19 +145,13 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	if len(reps) == 0 && len(treps) == 0 {
 		return text
 	}
-	// Phrase handling may append an earlier word after a later one.
+	// A phrase may append an earlier word after a later one.
 	sort.Slice(treps, func(a, b int) bool { return treps[a].start < treps[b].start })
 
 	// Assign synthetics to new names in sorted order, so collision
 	// resolution does not depend on the order names appear in.
-	names := make([]string, 0, len(fresh))
-	for n := range fresh {
-		if _, ok := s.o2s[n]; !ok {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	s.assign(names)
+	sort.Strings(s.fresh)
+	s.assign(s.fresh)
 
 	var b strings.Builder
 	b.Grow(len(text) + (len(reps)+len(treps))*maxSynthLen/2)
@@ -176,20 +180,12 @@ func (s *Session) Mutate(text string, lang Lang) string {
 }
 
 // selectAll collects the replacements for text: reps for code identifiers,
-// treps for words in text spans. fresh gathers selected names the session
-// has no synthetic for yet; grew reports that a phrase added one.
-func (s *Session) selectAll(text string, lang Lang, fresh map[string]struct{}, reps, treps []rep) (_, _ []rep, grew bool) {
+// treps for words in text spans. grew reports that a text word selected a
+// name after code occurrences of it had been passed over.
+func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []rep, grew bool) {
 	for _, sp := range s.spans {
-		if sp.kind != spanIdent {
-			continue
-		}
-		name := text[sp.start:sp.end]
-		if !s.selectCode(name, lang) && !s.known(name, fresh) {
-			continue
-		}
-		reps = append(reps, rep{sp.start, sp.end})
-		if _, ok := s.o2s[name]; !ok {
-			fresh[name] = struct{}{}
+		if sp.kind == spanIdent && s.selectCode(text[sp.start:sp.end], lang) {
+			reps = append(reps, rep{sp.start, sp.end})
 		}
 	}
 	for _, sp := range s.spans {
@@ -207,26 +203,23 @@ func (s *Session) selectAll(text string, lang Lang, fresh map[string]struct{}, r
 				j++
 			}
 			w := text[i:j]
-			sel := s.selectWord(w, fresh)
+			sel, g := s.selectWord(w)
+			grew = grew || g
 			if !sel && prevA >= 0 && s.phrase(text[prevA:prevB], w) {
 				// Two-word phrases: "Medical Record", "Social Security".
-				sel = true
+				// Earlier occurrences of either word were passed over.
+				sel, grew = true, true
+				s.textSel[w] = true
+				s.selected(w)
 				if !prevSel {
+					pw := text[prevA:prevB]
+					s.textSel[pw] = true
+					s.selected(pw)
 					treps = append(treps, rep{prevA, prevB})
-					if _, ok := fresh[text[prevA:prevB]]; !ok {
-						fresh[text[prevA:prevB]] = struct{}{}
-						grew = true
-					}
-				}
-				if _, ok := fresh[w]; !ok {
-					grew = true
 				}
 			}
 			if sel {
 				treps = append(treps, rep{i, j})
-				if _, ok := s.o2s[w]; !ok {
-					fresh[w] = struct{}{}
-				}
 			}
 			prevA, prevB, prevSel = i, j, sel
 			i = j
@@ -235,60 +228,63 @@ func (s *Session) selectAll(text string, lang Lang, fresh map[string]struct{}, r
 	return reps, treps, grew
 }
 
-// known reports whether a code identifier was already selected elsewhere
-// (in this session or, through a phrase, in this text); keywords never are.
-func (s *Session) known(name string, fresh map[string]struct{}) bool {
-	_, ok := s.o2s[name]
-	if !ok {
-		_, ok = fresh[name]
+// selected records that name is mutated from now on: queued for a
+// synthetic, and replaced wherever it appears, code and text alike
+// (keywords excepted in code). It reports whether code occurrences of name
+// had been passed over before.
+func (s *Session) selected(name string) (flipped bool) {
+	if _, ok := s.o2s[name]; !ok {
+		s.fresh = append(s.fresh, name)
 	}
-	if !ok {
+	s.textSel[name] = true
+	if _, kw := s.m.sets.excluded[name]; kw {
 		return false
 	}
-	_, kw := s.m.sets.excluded[name]
-	return !kw
+	v, ok := s.codeSel[name]
+	s.codeSel[name] = true
+	return ok && !v
 }
 
+// selectCode decides for one code identifier.
 func (s *Session) selectCode(name string, lang Lang) bool {
 	if v, ok := s.codeSel[name]; ok {
 		return v
 	}
 	sets := s.m.sets
 	var sel bool
-	if _, kw := sets.excluded[name]; !kw && sets.isPHI(name, &s.sc) {
-		sel = true
-	} else if s.m.policy == PolicyAll {
-		sel = !sets.excludedName(name, lang, &s.sc) && !isSynthetic(name)
-	}
-	if sel && isSynthetic(name) {
-		sel = false
+	switch {
+	case isSynthetic(name):
+	case sets.isPHI(name, &s.sc):
+		_, kw := sets.excluded[name]
+		sel = !kw
+	case s.m.policy == PolicyAll:
+		sel = !sets.excludedName(name, lang, &s.sc)
 	}
 	s.codeSel[name] = sel
+	if sel {
+		s.selected(name)
+	}
 	return sel
 }
 
 // selectWord decides for one word of comment, string or prose text.
-func (s *Session) selectWord(w string, fresh map[string]struct{}) bool {
-	if _, ok := s.o2s[w]; ok {
-		return true
-	}
-	if _, ok := fresh[w]; ok {
-		return true
-	}
+func (s *Session) selectWord(w string) (sel, flipped bool) {
 	if v, ok := s.textSel[w]; ok {
-		return v
+		return v, false
 	}
 	sets := s.m.sets
-	sel := false
-	if isSynthetic(w) || isDigit(w[0]) {
-		sel = false
-	} else if sets.isPHI(w, &s.sc) {
+	switch {
+	case isSynthetic(w) || isDigit(w[0]):
+	case sets.isPHI(w, &s.sc):
 		sel = true
-	} else if s.m.policy == PolicyAll {
+	case s.m.policy == PolicyAll:
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
 	s.textSel[w] = sel
-	return sel
+	if sel {
+		flipped = s.selected(w)
+	}
+	return sel, flipped
 }
 
 func (s *Session) phrase(a, b string) bool {
@@ -315,6 +311,9 @@ func isSynthetic(name string) bool {
 // resolving collisions by rehashing with an attempt counter.
 func (s *Session) assign(names []string) {
 	for _, name := range names {
+		if _, done := s.o2s[name]; done {
+			continue // queued twice
+		}
 		k := s.m.sets.kindOf(name, &s.sc)
 		sh := shapeOf(name)
 		for attempt := uint32(0); ; attempt++ {
