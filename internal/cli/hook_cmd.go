@@ -50,7 +50,7 @@ func (c *hookInstallCmd) Run(ctx context.Context, st *IO) error {
 	}
 	opts.Binary, err = c.binary(st)
 	if err != nil {
-		return runtimeError(err)
+		return usageError(err)
 	}
 	res, err := hook.Install(ctx, git, c.Dir, opts)
 	if err != nil {
