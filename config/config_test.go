@@ -108,7 +108,7 @@ func TestBadConfig(t *testing.T) {
 		{name: "unknown nested key", body: "proxy:\n  listen: 127.0.0.1:1\n  upstream: x\n", kind: ErrUnknownKey, line: 3, key: "proxy.upstream",
 			inMsg: []string{"valid: proxy.listen, proxy.anthropic-upstream, proxy.openai-upstream"}},
 		{name: "bad enum", body: "\n\nphi-mode: extreme\n", kind: ErrBadValue, line: 3, key: "phi-mode",
-			inMsg: []string{`"extreme" is not one of off, standard, strict`, "valid: off, standard, strict"}},
+			inMsg: []string{`"extreme" is not a valid choice`, "valid: off, standard, strict"}},
 		{name: "bad url", body: "proxy:\n  openai-upstream: ftp://x\n", kind: ErrBadValue, line: 2, key: "proxy.openai-upstream", inMsg: []string{"http or https URL"}},
 		{name: "bad listen", body: "proxy:\n  listen: 9339\n", kind: ErrBadValue, line: 2, key: "proxy.listen", inMsg: []string{"host:port"}},
 		{name: "bad size", body: "scan:\n  max-file-size: huge\n", kind: ErrBadValue, line: 2, key: "scan.max-file-size", inMsg: []string{"10MB"}},

@@ -130,7 +130,7 @@ func (k Key) Check(raw string) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("%q is not one of %s", raw, strings.Join(k.Choices, ", "))
+		return fmt.Errorf("%q is not a valid choice", raw)
 	}
 	if k.check != nil {
 		return k.check(raw)

@@ -30,8 +30,12 @@ func Set(path, key, value string) error {
 		}
 		return e
 	}
-	v, err := parseRaw(k, value, "config set "+key)
+	v, err := parseRaw(k, value, "")
 	if err != nil {
+		var ce *Error
+		if errors.As(err, &ce) {
+			ce.File, ce.Origin = path, ""
+		}
 		return err
 	}
 	data, err := os.ReadFile(path)

@@ -1,8 +1,47 @@
 package cli
 
-import "errors"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
 
-// initCmd is being built; see the init issue.
-type initCmd struct{}
+	"github.com/pretense/pretense/config"
+)
 
-func (initCmd) Run() error { return runtimeError(errors.New("init: not built yet")) }
+// initCmd writes the starter project files.
+type initCmd struct {
+	Dir   string `arg:"" optional:"" help:"Project root (default: the git repository root, or the current directory)." type:"path"`
+	Force bool   `help:"Overwrite existing .pretense.yaml and .pretenseignore."`
+}
+
+func (c *initCmd) Help() string {
+	return `Writes a commented .pretense.yaml (every key at its default, commented out,
+so 'pretense config set' can switch one on in place) and a .pretenseignore
+(gitignore syntax). Existing files are kept unless --force is given.`
+}
+
+func (c *initCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+	dir := c.Dir
+	if dir == "" {
+		dir = config.ProjectRoot(".")
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usageErrorf("init: %s is not a directory", dir)
+	}
+	res, err := config.Init(dir, c.Force)
+	for _, p := range res.Written {
+		fmt.Fprintf(st.Out, "wrote %s\n", p)
+	}
+	for _, p := range res.Kept {
+		fmt.Fprintf(st.Err, "pretense: kept %s (it exists; --force overwrites it)\n", p)
+	}
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return withHint(usageErrorf("init: .pretense.yaml and .pretenseignore already exist in %s", dir), "run 'pretense init --force' to overwrite them")
+	case err != nil:
+		return runtimeError(err)
+	}
+	return nil
+}
