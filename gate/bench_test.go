@@ -2,6 +2,7 @@ package gate_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/pretense/pretense/gate"
@@ -10,7 +11,9 @@ import (
 // benchWorld configures every tool the gate knows, all routed, so both
 // benchmarks do the full amount of work: every file read and parsed,
 // every endpoint classified and (for the full gate) probed.
-func benchWorld(b *testing.B) (*world, gate.Options) {
+func benchWorld(b *testing.B) (*world, gate.Options) { return benchWorldT(b) }
+
+func benchWorldT(b testing.TB) (*world, gate.Options) {
 	w := newWorld(b, "strict")
 	w.write(b, map[string]string{
 		".claude/settings.json":       `{"env": {"ANTHROPIC_BASE_URL": "{proxy}"}}`,
@@ -56,5 +59,30 @@ func BenchmarkFullGate(b *testing.B) {
 		if err != nil || !rep.Passed() || !rep.Probed {
 			b.Fatalf("err=%v passed=%v", err, rep != nil && rep.Passed())
 		}
+	}
+}
+
+// TestEveryToolRouted runs the benchmark's world once and checks that every
+// tool resolved to the proxy and each distinct request was probed once.
+func TestEveryToolRouted(t *testing.T) {
+	w, opts := benchWorldT(t)
+	rep, err := gate.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Passed() {
+		t.Fatalf("violations:\n%s", text(rep))
+	}
+	for _, tool := range []string{gate.ToolClaudeCode, gate.ToolAnthropicSDK, gate.ToolOpenAISDK, gate.ToolGemini, gate.ToolCodex, gate.ToolAider, gate.ToolContinue, gate.ToolCopilotCLI} {
+		for _, v := range verdictOf(rep, tool) {
+			if v != gate.Routed {
+				t.Errorf("%s: verdict %s\n%s", tool, v, text(rep))
+			}
+		}
+	}
+	got := canaries(w.fake)
+	want := []string{"/v1/models", "/v1/models", "/v1beta/models"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("canaries on %q, want %q", got, want)
 	}
 }

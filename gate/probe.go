@@ -31,14 +31,21 @@ const maxProbeBody = 64 << 10
 // back answered by the proxy itself. Canaries carry no credential and no
 // prompt, and the proxy never forwards them, so nothing leaves the machine.
 func probe(ctx context.Context, opts Options, rep *Report) error {
-	targets := map[string]apiStyle{}
-	var order []string
+	// One canary per distinct request a tool would make: the same base
+	// URL used Anthropic-style and Gemini-style takes two different paths.
+	type target struct {
+		base  string
+		style apiStyle
+	}
+	var order []target
+	seen := map[target]bool{}
 	for _, c := range rep.Checks {
 		if c.Verdict == Routed && c.probeURL != "" {
-			if _, ok := targets[c.probeURL]; !ok {
-				order = append(order, c.probeURL)
+			t := target{c.probeURL, c.style}
+			if !seen[t] {
+				seen[t] = true
+				order = append(order, t)
 			}
-			targets[c.probeURL] = c.style
 		}
 	}
 	if len(order) == 0 {
@@ -69,24 +76,24 @@ func probe(ctx context.Context, opts Options, rep *Report) error {
 		hc.Probe = "health ok"
 	}
 
-	results := map[string]error{}
-	for _, u := range order {
+	results := map[target]error{}
+	for _, t := range order {
 		nonce, err := newNonce()
 		if err != nil {
 			return fmt.Errorf("%w: make canary nonce: %w", ErrProbe, err)
 		}
-		err = p.canary(ctx, u, targets[u], nonce)
+		err = p.canary(ctx, t.base, t.style, nonce)
 		if err := probeAborted(ctx, err); err != nil {
 			return err
 		}
-		results[u] = err
+		results[t] = err
 	}
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
 		if c.Verdict != Routed || c.probeURL == "" {
 			continue
 		}
-		if err := results[c.probeURL]; err != nil {
+		if err := results[target{c.probeURL, c.style}]; err != nil {
 			c.Verdict, c.Rule = Violation, RuleCanary
 			c.Probe = "canary failed: " + err.Error()
 			c.Reason = "set to the proxy address, but the canary was not answered by a Pretense proxy: " + err.Error()
