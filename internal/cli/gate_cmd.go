@@ -20,7 +20,7 @@ import (
 // a live probe of the proxy and a canary through each routed base URL.
 type gateCmd struct {
 	Dir             string        `help:"Project directory the tools run in (default .)." type:"path" default:"." placeholder:"DIR"`
-	Proxy           string        `help:"Address of the Pretense proxy." default:"http://127.0.0.1:9339" env:"PRETENSE_PROXY_URL" placeholder:"URL"`
+	Proxy           string        `help:"Address of the Pretense proxy (default ${default})." default:"http://127.0.0.1:9339" env:"PRETENSE_PROXY_URL" placeholder:"URL"`
 	Offline         bool          `help:"Skip the live probe; check settings only (and say so)."`
 	RequirePHIMode  string        `name:"require-phi-mode" help:"Lowest phi mode the running proxy may report: off, standard or strict." enum:"off,standard,strict," default:"" placeholder:"MODE"`
 	RequirePolicy   string        `name:"require-mutation-policy" help:"Lowest mutation policy the running proxy may report: phi or all." enum:"phi,all," default:"" placeholder:"POLICY"`
