@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// mutateEnv gives a test its own PRETENSE_HOME and working directory and
+// clears PRETENSE_* from the runner's environment.
+func mutateEnv(t *testing.T) (home, work string) {
+	t.Helper()
+	root := t.TempDir()
+	home, work = filepath.Join(root, "home"), filepath.Join(root, "work")
+	if err := os.MkdirAll(filepath.Join(work, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
+			t.Setenv(k, "")
+		}
+	}
+	t.Setenv("PRETENSE_HOME", home)
+	t.Chdir(work)
+	return home, work
+}
+
+func runMutate(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+const mutateSample = `// Medical Record Number lookup
+interface PatientRecord { mrn: string; dateOfBirth: string; total: number }
+export function getPatient(mrn: string): PatientRecord { return cache[mrn] }
+`
+
+var synthWord = regexp.MustCompile(`_(cls|fn|v)[A-Za-z2-9]{11}`)
+
+func TestMutateCommandRoundTrip(t *testing.T) {
+	home, work := mutateEnv(t)
+	src := filepath.Join(work, "patient.ts")
+	if err := os.WriteFile(src, []byte(mutateSample), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mapFile := filepath.Join(work, "map.json")
+	code, out, errs := runMutate(t, "", "mutate", src, "--map-out", mapFile)
+	if code != 0 {
+		t.Fatalf("mutate: exit %d: %s", code, errs)
+	}
+	for _, w := range []string{"PatientRecord", "mrn", "dateOfBirth", "getPatient", "Medical", "Record"} {
+		if regexp.MustCompile(`\b` + w + `\b`).MatchString(out) {
+			t.Errorf("%q survives in %s", w, out)
+		}
+	}
+	if !strings.Contains(out, "total: number") || len(synthWord.FindAllString(out, -1)) < 8 {
+		t.Errorf("unexpected output:\n%s", out)
+	}
+	if !strings.Contains(errs, "mutated 6 identifiers (ts, policy phi)") {
+		t.Errorf("stderr %q", errs)
+	}
+	if runtime.GOOS != "windows" {
+		for _, p := range []string{filepath.Join(home, "key"), mapFile} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s has mode %04o, want 0600", p, fi.Mode().Perm())
+			}
+		}
+	}
+	// Same key, same output: a second run is identical.
+	if _, again, _ := runMutate(t, "", "mutate", src); again != out {
+		t.Error("second run with the same key differs")
+	}
+	// The model's answer: our text plus derived names, restored from stdin.
+	syn := synthWord.FindString(out)
+	answer := out + "\nSee " + syn + "List.\n"
+	code, back, errs := runMutate(t, answer, "mutate", "--reverse", "--map", mapFile)
+	if code != 0 {
+		t.Fatalf("reverse: exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(back, mutateSample) || strings.Contains(back, syn) {
+		t.Errorf("reverse gave:\n%s", back)
+	}
+	if !strings.Contains(errs, "fidelity 1.00") {
+		t.Errorf("stderr %q", errs)
+	}
+	// A synthetic that is not in the map is reported, exit still 0.
+	foreign := "_vabcdefghj" // not checksum-valid: plain text, untouched
+	code, back, errs = runMutate(t, out+foreign, "mutate", "--reverse", "--map", mapFile, "-q")
+	if code != 0 || !strings.HasSuffix(back, foreign) || errs != "" {
+		t.Errorf("quiet reverse: %d %q %q", code, back[len(back)-20:], errs)
+	}
+}
+
+func TestMutateCommandStdinLangAndPolicy(t *testing.T) {
+	mutateEnv(t)
+	t.Setenv("PRETENSE_KEY", strings.Repeat("5a", 32))
+	py := "def compute_invoice_total(line_items):\n    return sum(line_items)  # patient\n"
+	code, phi, _ := runMutate(t, py, "mutate", "--lang", "python")
+	if code != 0 || !strings.Contains(phi, "compute_invoice_total") || strings.Contains(phi, "# patient") {
+		t.Errorf("phi policy: %d\n%s", code, phi)
+	}
+	code, all, _ := runMutate(t, py, "mutate", "--lang", "py", "--policy", "all")
+	if code != 0 || strings.Contains(all, "compute_invoice_total") || strings.Contains(all, "line_items") {
+		t.Errorf("all policy: %d\n%s", code, all)
+	}
+	// The environment picks the policy when no flag does.
+	t.Setenv("PRETENSE_MUTATION_POLICY", "all")
+	if _, env, _ := runMutate(t, py, "mutate", "--lang", "py"); env != all {
+		t.Errorf("PRETENSE_MUTATION_POLICY=all gave\n%s", env)
+	}
+	// PRETENSE_KEY means no key file is created.
+	if _, err := os.Stat(filepath.Join(os.Getenv("PRETENSE_HOME"), "key")); err == nil {
+		t.Error("a key file was created although PRETENSE_KEY was set")
+	}
+	// Plain text from stdin is prose.
+	if _, out, _ := runMutate(t, "the patient's MRN", "mutate"); strings.Contains(out, "patient") || strings.Contains(out, "MRN") {
+		t.Errorf("prose not mutated: %q", out)
+	}
+}
+
+func TestMutateCommandErrors(t *testing.T) {
+	home, work := mutateEnv(t)
+	goodMap := filepath.Join(work, "good.json")
+	if code, _, errs := runMutate(t, "mrn", "mutate", "--map-out", goodMap); code != 0 {
+		t.Fatalf("setup: %d %s", code, errs)
+	}
+	badMap := filepath.Join(work, "bad.json")
+	os.WriteFile(badMap, []byte(`{"format":"nope"}`), 0o600)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"reverse without map", []string{"mutate", "--reverse"}, 2, "--reverse needs --map"},
+		{"map without reverse", []string{"mutate", "--map", goodMap}, 2, "only used with --reverse"},
+		{"map-out with reverse", []string{"mutate", "--reverse", "--map", goodMap, "--map-out", "x"}, 2, "cannot be used with --reverse"},
+		{"unknown lang", []string{"mutate", "--lang", "cobol"}, 2, `unknown --lang "cobol"`},
+		{"unknown policy", []string{"mutate", "--policy", "most"}, 2, "most"},
+		{"missing input", []string{"mutate", filepath.Join(work, "nope.ts")}, 2, "open input"},
+		{"missing map", []string{"mutate", "--reverse", "--map", filepath.Join(work, "nope.json")}, 2, "open map"},
+		{"corrupt map", []string{"mutate", "--reverse", "--map", badMap}, 2, "read mutation map"},
+		{"map-out unwritable", []string{"mutate", "--map-out", filepath.Join(work, "no", "dir", "m.json")}, 3, "write map"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runMutate(t, "mrn", tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tc.code, tc.want)
+			}
+			if code != 0 && out != "" {
+				t.Errorf("output on failure: %q", out)
+			}
+		})
+	}
+	_ = home
+}
+
+func TestMutateCommandKeyErrors(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("POSIX permissions")
+	}
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, key string)
+		want  string
+	}{
+		{"world-readable key", func(t *testing.T, key string) {
+			os.WriteFile(key, []byte(strings.Repeat("ab", 32)), 0o600)
+			os.Chmod(key, 0o644)
+		}, "mode 0644, want 0600"},
+		{"key is a directory", func(t *testing.T, key string) {
+			os.Mkdir(key, 0o700)
+		}, "not a regular file"},
+		{"empty key", func(t *testing.T, key string) {
+			os.WriteFile(key, nil, 0o600)
+		}, "is empty"},
+		{"dangling link", func(t *testing.T, key string) {
+			os.Symlink(key+".gone", key)
+		}, "dangling"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			home, _ := mutateEnv(t)
+			os.MkdirAll(home, 0o700)
+			tc.setup(t, filepath.Join(home, "key"))
+			code, out, errs := runMutate(t, "const mrn = 1", "mutate", "--lang", "ts")
+			if code != 2 || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "hint: set PRETENSE_KEY") {
+				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, tc.want)
+			}
+			if out != "" {
+				t.Errorf("printed %q without a key", out)
+			}
+		})
+	}
+}
