@@ -1,0 +1,56 @@
+package proxy
+
+// The proxy needs four things from the mutation engine per request: mutate
+// text, count what it mutated, reverse whole strings and reverse streams.
+// They are named here as small interfaces so the HTTP plumbing is tested
+// and reasoned about apart from how synthetics are made; mutate.go adapts
+// the real engine.
+
+// fidelity counts synthetics seen in model output and how many of them were
+// restored to an original.
+type fidelity struct{ found, restored int }
+
+func (f *fidelity) add(o fidelity) {
+	f.found += o.found
+	f.restored += o.restored
+}
+
+// ratio is 1 when nothing was seen: nothing to restore is a perfect round trip.
+func (f fidelity) ratio() float64 {
+	if f.found == 0 {
+		return 1
+	}
+	return float64(f.restored) / float64(f.found)
+}
+
+// session is one request's mutation state.
+type session interface {
+	// mutate replaces sensitive identifiers in text (lang names the source
+	// language for the lexer: "md", "ts", "py", ...).
+	mutate(text, lang string) string
+	// count is the number of distinct identifiers mutated so far.
+	count() int
+	// reverse restores every synthetic in a complete string. With jsonText
+	// the string is itself JSON text (tool-call arguments, partial_json) and
+	// originals are inserted JSON-escaped.
+	reverse(text string, jsonText bool) (string, fidelity)
+	// newStream returns a restorer for one stream slot; jsonText as above.
+	newStream(jsonText bool) streamRestorer
+}
+
+// streamRestorer restores synthetics in text that arrives in pieces.
+type streamRestorer interface {
+	// write returns the text safe to emit now, holding back only a suffix
+	// that could still be the start of a synthetic.
+	write(chunk string) string
+	// flush returns whatever is held back, at the end of the slot.
+	flush() string
+	fidelity() fidelity
+}
+
+// engine makes sessions; it is immutable and shared by all requests.
+type engine interface {
+	newSession() session
+	// langFromPath names the lexer language of a file path.
+	langFromPath(p string) string
+}

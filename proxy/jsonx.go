@@ -1,0 +1,531 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// The proxy rewrites a handful of string values inside request and response
+// bodies and must leave every other byte exactly as the client sent it:
+// prompt caching is an exact-prefix match, and unknown fields (new API
+// features) must survive. encoding/json round trips reorder keys and rewrite
+// numbers, so this file holds a small JSON parser that records where every
+// value sits in the source, and an edit list that splices new string values
+// into the original bytes.
+
+type jkind uint8
+
+const (
+	jNull jkind = iota
+	jBool
+	jNum
+	jStr
+	jArr
+	jObj
+)
+
+// jnode is one value. For members of an object keyStart/keyEnd span the key's
+// quoted raw bytes. Children form a singly linked list through next.
+type jnode struct {
+	kind             jkind
+	start, end       int // raw span of the value (strings include quotes)
+	keyStart, keyEnd int
+	first, next      int // child list; -1 when none
+	hasEsc           bool
+}
+
+// jdoc is a parsed document: nodes[0] is the root.
+type jdoc struct {
+	src   []byte
+	nodes []jnode
+}
+
+// maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
+const maxJSONDepth = 512
+
+// errJSON is wrapped by every parse error.
+var errJSON = errors.New("invalid JSON")
+
+type jparser struct {
+	src   []byte
+	pos   int
+	nodes []jnode
+}
+
+// parseJSON parses src as one JSON value surrounded by optional whitespace.
+func parseJSON(src []byte) (*jdoc, error) {
+	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/24)}
+	p.ws()
+	if _, err := p.value(0); err != nil {
+		return nil, err
+	}
+	p.ws()
+	if p.pos != len(src) {
+		return nil, p.errf("unexpected data after the top-level value")
+	}
+	return &jdoc{src: src, nodes: p.nodes}, nil
+}
+
+func (p *jparser) errf(format string, a ...any) error {
+	return fmt.Errorf("%w at byte %d: %s", errJSON, p.pos, fmt.Sprintf(format, a...))
+}
+
+func (p *jparser) ws() {
+	for p.pos < len(p.src) {
+		switch p.src[p.pos] {
+		case ' ', '\t', '\n', '\r':
+			p.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jparser) add(n jnode) int {
+	p.nodes = append(p.nodes, n)
+	return len(p.nodes) - 1
+}
+
+func (p *jparser) value(depth int) (int, error) {
+	if depth > maxJSONDepth {
+		return -1, p.errf("nesting deeper than %d", maxJSONDepth)
+	}
+	if p.pos >= len(p.src) {
+		return -1, p.errf("unexpected end of input")
+	}
+	switch c := p.src[p.pos]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		start := p.pos
+		esc, err := p.str()
+		if err != nil {
+			return -1, err
+		}
+		return p.add(jnode{kind: jStr, start: start, end: p.pos, first: -1, next: -1, hasEsc: esc}), nil
+	case c == 't':
+		return p.lit("true", jBool)
+	case c == 'f':
+		return p.lit("false", jBool)
+	case c == 'n':
+		return p.lit("null", jNull)
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.num()
+	default:
+		return -1, p.errf("unexpected character %q", c)
+	}
+}
+
+func (p *jparser) lit(word string, k jkind) (int, error) {
+	if len(p.src)-p.pos < len(word) || string(p.src[p.pos:p.pos+len(word)]) != word {
+		return -1, p.errf("invalid literal")
+	}
+	start := p.pos
+	p.pos += len(word)
+	return p.add(jnode{kind: k, start: start, end: p.pos, first: -1, next: -1}), nil
+}
+
+func (p *jparser) digits() int {
+	n := 0
+	for p.pos < len(p.src) && p.src[p.pos] >= '0' && p.src[p.pos] <= '9' {
+		p.pos++
+		n++
+	}
+	return n
+}
+
+func (p *jparser) num() (int, error) {
+	start := p.pos
+	if p.src[p.pos] == '-' {
+		p.pos++
+	}
+	if p.pos < len(p.src) && p.src[p.pos] == '0' {
+		p.pos++
+	} else if p.digits() == 0 {
+		return -1, p.errf("invalid number")
+	}
+	if p.pos < len(p.src) && p.src[p.pos] == '.' {
+		p.pos++
+		if p.digits() == 0 {
+			return -1, p.errf("invalid number")
+		}
+	}
+	if p.pos < len(p.src) && (p.src[p.pos] == 'e' || p.src[p.pos] == 'E') {
+		p.pos++
+		if p.pos < len(p.src) && (p.src[p.pos] == '+' || p.src[p.pos] == '-') {
+			p.pos++
+		}
+		if p.digits() == 0 {
+			return -1, p.errf("invalid number")
+		}
+	}
+	return p.add(jnode{kind: jNum, start: start, end: p.pos, first: -1, next: -1}), nil
+}
+
+// str consumes a quoted string and reports whether it held escapes.
+func (p *jparser) str() (bool, error) {
+	p.pos++ // opening quote
+	esc := false
+	for p.pos < len(p.src) {
+		c := p.src[p.pos]
+		switch {
+		case c == '"':
+			p.pos++
+			return esc, nil
+		case c == '\\':
+			esc = true
+			if p.pos+1 >= len(p.src) {
+				return false, p.errf("unterminated string")
+			}
+			switch p.src[p.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				p.pos += 2
+			case 'u':
+				if p.pos+6 > len(p.src) {
+					return false, p.errf("short unicode escape")
+				}
+				for _, h := range p.src[p.pos+2 : p.pos+6] {
+					if !isHex(h) {
+						return false, p.errf("invalid unicode escape")
+					}
+				}
+				p.pos += 6
+			default:
+				return false, p.errf("invalid escape")
+			}
+		case c < 0x20:
+			return false, p.errf("control character in string")
+		default:
+			p.pos++
+		}
+	}
+	return false, p.errf("unterminated string")
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func (p *jparser) object(depth int) (int, error) {
+	idx := p.add(jnode{kind: jObj, start: p.pos, first: -1, next: -1})
+	p.pos++
+	p.ws()
+	if p.pos < len(p.src) && p.src[p.pos] == '}' {
+		p.pos++
+		p.nodes[idx].end = p.pos
+		return idx, nil
+	}
+	last := -1
+	for {
+		p.ws()
+		if p.pos >= len(p.src) || p.src[p.pos] != '"' {
+			return -1, p.errf("expected object key")
+		}
+		ks := p.pos
+		if _, err := p.str(); err != nil {
+			return -1, err
+		}
+		ke := p.pos
+		p.ws()
+		if p.pos >= len(p.src) || p.src[p.pos] != ':' {
+			return -1, p.errf("expected ':'")
+		}
+		p.pos++
+		p.ws()
+		child, err := p.value(depth + 1)
+		if err != nil {
+			return -1, err
+		}
+		p.nodes[child].keyStart, p.nodes[child].keyEnd = ks, ke
+		if last < 0 {
+			p.nodes[idx].first = child
+		} else {
+			p.nodes[last].next = child
+		}
+		last = child
+		p.ws()
+		if p.pos >= len(p.src) {
+			return -1, p.errf("unterminated object")
+		}
+		if p.src[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.src[p.pos] == '}' {
+			p.pos++
+			p.nodes[idx].end = p.pos
+			return idx, nil
+		}
+		return -1, p.errf("expected ',' or '}'")
+	}
+}
+
+func (p *jparser) array(depth int) (int, error) {
+	idx := p.add(jnode{kind: jArr, start: p.pos, first: -1, next: -1})
+	p.pos++
+	p.ws()
+	if p.pos < len(p.src) && p.src[p.pos] == ']' {
+		p.pos++
+		p.nodes[idx].end = p.pos
+		return idx, nil
+	}
+	last := -1
+	for {
+		p.ws()
+		child, err := p.value(depth + 1)
+		if err != nil {
+			return -1, err
+		}
+		if last < 0 {
+			p.nodes[idx].first = child
+		} else {
+			p.nodes[last].next = child
+		}
+		last = child
+		p.ws()
+		if p.pos >= len(p.src) {
+			return -1, p.errf("unterminated array")
+		}
+		if p.src[p.pos] == ',' {
+			p.pos++
+			continue
+		}
+		if p.src[p.pos] == ']' {
+			p.pos++
+			p.nodes[idx].end = p.pos
+			return idx, nil
+		}
+		return -1, p.errf("expected ',' or ']'")
+	}
+}
+
+// kind returns the kind of node i; -1 (absent) reads as null.
+func (d *jdoc) kind(i int) jkind {
+	if i < 0 {
+		return jNull
+	}
+	return d.nodes[i].kind
+}
+
+// get returns the member of object i named key, or -1.
+func (d *jdoc) get(i int, key string) int {
+	if i < 0 || d.nodes[i].kind != jObj {
+		return -1
+	}
+	for c := d.nodes[i].first; c >= 0; c = d.nodes[c].next {
+		if d.keyIs(c, key) {
+			return c
+		}
+	}
+	return -1
+}
+
+// keyIs reports whether member c's key equals key.
+func (d *jdoc) keyIs(c int, key string) bool {
+	n := &d.nodes[c]
+	raw := d.src[n.keyStart+1 : n.keyEnd-1]
+	if len(raw) == len(key) && string(raw) == key {
+		return true
+	}
+	for _, b := range raw {
+		if b == '\\' {
+			k, err := unquote(d.src[n.keyStart:n.keyEnd])
+			return err == nil && k == key
+		}
+	}
+	return false
+}
+
+// key returns member c's decoded key.
+func (d *jdoc) key(c int) string {
+	n := &d.nodes[c]
+	k, err := unquote(d.src[n.keyStart:n.keyEnd])
+	if err != nil {
+		return ""
+	}
+	return k
+}
+
+// str returns the decoded value of string node i ("" for anything else).
+func (d *jdoc) str(i int) string {
+	if i < 0 || d.nodes[i].kind != jStr {
+		return ""
+	}
+	n := &d.nodes[i]
+	if !n.hasEsc {
+		return string(d.src[n.start+1 : n.end-1])
+	}
+	s, err := unquote(d.src[n.start:n.end])
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// strAt is get followed by str.
+func (d *jdoc) strAt(i int, key string) string { return d.str(d.get(i, key)) }
+
+// raw returns the source bytes of node i.
+func (d *jdoc) raw(i int) []byte { return d.src[d.nodes[i].start:d.nodes[i].end] }
+
+// each calls fn for every child of object or array i, in source order.
+func (d *jdoc) each(i int, fn func(c int)) {
+	if i < 0 || (d.nodes[i].kind != jObj && d.nodes[i].kind != jArr) {
+		return
+	}
+	for c := d.nodes[i].first; c >= 0; c = d.nodes[c].next {
+		fn(c)
+	}
+}
+
+// unquote decodes a quoted JSON string that the parser already validated.
+func unquote(q []byte) (string, error) {
+	if len(q) < 2 || q[0] != '"' || q[len(q)-1] != '"' {
+		return "", fmt.Errorf("%w: not a string", errJSON)
+	}
+	s := q[1 : len(q)-1]
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", fmt.Errorf("%w: trailing backslash", errJSON)
+		}
+		switch s[i+1] {
+		case '"', '\\', '/':
+			out = append(out, s[i+1])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, n, err := decodeU(s[i:])
+			if err != nil {
+				return "", err
+			}
+			out = utf8.AppendRune(out, r)
+			i += n
+			continue
+		default:
+			return "", fmt.Errorf("%w: invalid escape", errJSON)
+		}
+		i += 2
+	}
+	return string(out), nil
+}
+
+// decodeU decodes \uXXXX (and a following low surrogate) at the start of s.
+func decodeU(s []byte) (rune, int, error) {
+	if len(s) < 6 {
+		return 0, 0, fmt.Errorf("%w: short unicode escape", errJSON)
+	}
+	v, err := strconv.ParseUint(string(s[2:6]), 16, 16)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%w: invalid unicode escape", errJSON)
+	}
+	r := rune(v)
+	if utf16.IsSurrogate(r) {
+		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if v2, err := strconv.ParseUint(string(s[8:12]), 16, 16); err == nil {
+				if d := utf16.DecodeRune(r, rune(v2)); d != utf8.RuneError {
+					return d, 12, nil
+				}
+			}
+		}
+		return utf8.RuneError, 6, nil
+	}
+	return r, 6, nil
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendQuote appends s as a JSON string. Like encoding/json it replaces
+// invalid UTF-8 with U+FFFD and escapes U+2028/U+2029, but it leaves <, >
+// and & alone so text reads the same on both sides.
+func appendQuote(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+// edit replaces src[start:end] with repl.
+type edit struct {
+	start, end int
+	repl       []byte
+}
+
+// applyEdits splices edits (sorted by start, non-overlapping) into src.
+func applyEdits(src []byte, edits []edit) []byte {
+	if len(edits) == 0 {
+		return src
+	}
+	grow := 0
+	for _, e := range edits {
+		grow += len(e.repl) - (e.end - e.start)
+	}
+	out := make([]byte, 0, len(src)+max(grow, 0))
+	prev := 0
+	for _, e := range edits {
+		out = append(out, src[prev:e.start]...)
+		out = append(out, e.repl...)
+		prev = e.end
+	}
+	return append(out, src[prev:]...)
+}

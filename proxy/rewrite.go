@@ -1,0 +1,164 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pretense/pretense/rules"
+)
+
+// hit is one secret or PHI value found in a request: where it was, never
+// what it was.
+type hit struct {
+	ruleID string
+	kind   string // "secret" or "phi"
+	path   string // JSON path of the field, e.g. messages[2].content[0].text
+	start  int    // byte offsets inside the field's decoded text
+	end    int
+}
+
+func (h hit) String() string {
+	return fmt.Sprintf("%s %s at %s (bytes %d-%d)", h.kind, h.ruleID, h.path, h.start, h.end)
+}
+
+// rewritten is a request ready to go upstream, or the reason it may not.
+type rewritten struct {
+	body   []byte
+	model  string
+	stream bool
+	hits   []hit
+}
+
+// errNotObject is returned for a body that is JSON but not an object.
+var errNotObject = errors.New("request body must be a JSON object")
+
+// unit is one piece of text to scan and mutate: a field, or one string leaf
+// of a field that holds JSON text.
+type unit struct {
+	field int
+	inner int // node in the field's inner document, -1 for the field itself
+	text  string
+}
+
+// rewriteRequest parses body, scans every text-bearing field with rs and,
+// when nothing is found, mutates those fields with sess. Every byte outside
+// the rewritten string values is kept.
+func rewriteRequest(body []byte, a api, sess session, rs *rules.Ruleset, langOf func(string) string) (rewritten, error) {
+	d, err := parseJSON(body)
+	if err != nil {
+		return rewritten{}, err
+	}
+	if d.nodes[0].kind != jObj {
+		return rewritten{}, errNotObject
+	}
+	out := rewritten{model: d.strAt(0, "model")}
+	if s := d.get(0, "stream"); s >= 0 && d.kind(s) == jBool && string(d.raw(s)) == "true" {
+		out.stream = true
+	}
+	w := newReqWalker(d, langOf)
+	w.walk(a)
+
+	units := make([]unit, 0, len(w.fields))
+	inner := make([]*jdoc, len(w.fields))
+	for fi, f := range w.fields {
+		text := d.str(f.node)
+		if f.args {
+			// Tool-call arguments are JSON inside a string; mutate its string
+			// leaves so the arguments stay valid JSON. Arguments that do not
+			// parse (a model's broken JSON in history) are treated as text.
+			if id, err := parseJSON([]byte(text)); err == nil {
+				inner[fi] = id
+				for n := range id.nodes {
+					if id.nodes[n].kind == jStr {
+						units = append(units, unit{field: fi, inner: n, text: id.str(n)})
+					}
+				}
+				continue
+			}
+		}
+		units = append(units, unit{field: fi, inner: -1, text: text})
+	}
+
+	if rs != nil {
+		out.hits = scanUnits(units, w.fields, rs)
+		if len(out.hits) > 0 {
+			return out, nil
+		}
+	}
+
+	var edits []edit
+	var innerEdits map[int][]edit
+	for _, u := range units {
+		f := w.fields[u.field]
+		m := sess.mutate(u.text, f.lang)
+		if m == u.text {
+			continue
+		}
+		if u.inner < 0 {
+			n := d.nodes[f.node]
+			edits = append(edits, edit{start: n.start, end: n.end, repl: appendQuote(nil, m)})
+			continue
+		}
+		if innerEdits == nil {
+			innerEdits = map[int][]edit{}
+		}
+		n := inner[u.field].nodes[u.inner]
+		innerEdits[u.field] = append(innerEdits[u.field], edit{start: n.start, end: n.end, repl: appendQuote(nil, m)})
+	}
+	for fi, ies := range innerEdits {
+		// Inner string nodes are visited in node order, which for leaves is
+		// source order; sort anyway so applyEdits' contract holds.
+		sort.Slice(ies, func(i, j int) bool { return ies[i].start < ies[j].start })
+		args := applyEdits(inner[fi].src, ies)
+		n := d.nodes[w.fields[fi].node]
+		edits = append(edits, edit{start: n.start, end: n.end, repl: appendQuote(nil, string(args))})
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
+	out.body = applyEdits(body, edits)
+	return out, nil
+}
+
+// scanUnits runs the rules once over every unit's text, joined with blank
+// lines so no match spans two fields, and maps each match back to its field.
+func scanUnits(units []unit, fields []textField, rs *rules.Ruleset) []hit {
+	if len(units) == 0 {
+		return nil
+	}
+	const sep = "\n\n"
+	size := 0
+	for _, u := range units {
+		size += len(u.text) + len(sep)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	starts := make([]int, len(units))
+	for i, u := range units {
+		starts[i] = b.Len()
+		b.WriteString(u.text)
+		b.WriteString(sep)
+	}
+	buf := []byte(b.String())
+	matches := rs.Scan(buf)
+	hits := make([]hit, 0, len(matches))
+	for _, m := range matches {
+		i := sort.SearchInts(starts, m.Start+1) - 1
+		if i < 0 {
+			i = 0
+		}
+		u := units[i]
+		p := fields[u.field].path
+		if u.inner >= 0 {
+			p += " (inside the JSON arguments)"
+		}
+		hits = append(hits, hit{
+			ruleID: m.Rule.ID,
+			kind:   string(m.Rule.Kind),
+			path:   p,
+			start:  m.Start - starts[i],
+			end:    min(m.End, starts[i]+len(u.text)) - starts[i],
+		})
+	}
+	return hits
+}
