@@ -129,12 +129,12 @@ func (d *discovery) aider() {
 	a := d.checkProvider(provider{
 		tool: ToolAider, baseVars: []string{"OPENAI_BASE_URL", "OPENAI_API_BASE"},
 		keyVars: []string{"OPENAI_API_KEY"}, vendor: "https://api.openai.com/v1", style: styleOpenAI,
-		fixVar: "openai-api-base in .aider.conf.yml", fixValue: d.proxyBase(styleOpenAI),
+		fixVar: "openai-api-base in .aider.conf.yml", fixValue: d.proxyBase(styleOpenAI), anyBaseServes: true,
 	}, view)
 	b := d.checkProvider(provider{
 		tool: ToolAider, baseVars: []string{"ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"},
 		keyVars: []string{"ANTHROPIC_API_KEY"}, vendor: "https://api.anthropic.com", style: styleAnthropic,
-		fixVar: "ANTHROPIC_API_BASE (set-env in .aider.conf.yml)", fixValue: d.proxyBase(styleAnthropic),
+		fixVar: "ANTHROPIC_API_BASE (set-env in .aider.conf.yml)", fixValue: d.proxyBase(styleAnthropic), anyBaseServes: true,
 	}, view)
 	if !a && !b {
 		d.add(Check{Tool: ToolAider, Verdict: Unused, Reason: "configured, but no endpoint or key for OpenAI or Anthropic"})

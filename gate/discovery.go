@@ -264,6 +264,10 @@ type provider struct {
 	style    apiStyle
 	fixVar   string // the variable the fix text tells people to set
 	fixValue string
+	// anyBaseServes: the tool uses whichever base variable is set (Aider
+	// via LiteLLM). Otherwise a key needs baseVars[0], the one the
+	// official SDK reads, whatever frameworks read besides.
+	anyBaseServes bool
 }
 
 // checkProvider resolves one provider in view: every base URL variable that
@@ -291,21 +295,24 @@ func (d *discovery) checkProvider(p provider, view envView) (configured bool) {
 		}
 		d.checkProxyVars(p.tool, view, v)
 	}
-	if anyBase {
+	_, _, primarySet := view.lookup(p.baseVars[0])
+	if anyBase && (primarySet || p.anyBaseServes) {
 		return configured
 	}
 	for _, k := range p.keyVars {
 		if _, src, ok := view.lookup(k); ok {
+			reason := fmt.Sprintf("%s is set but no base URL is, so requests go to the vendor", k)
+			if anyBase {
+				reason = fmt.Sprintf("%s is set but %s is not: the official SDK sends to the vendor (the other variables are read only by some frameworks)", k, p.baseVars[0])
+			}
 			d.add(Check{
 				Tool: p.tool, Rule: RuleKeyWithoutRoute, Setting: k, Source: src,
-				Endpoint: p.vendor, Verdict: Violation,
-				Reason: fmt.Sprintf("%s is set but no base URL is, so requests go to the vendor", k),
-				Fix:    p.fix(),
+				Endpoint: p.vendor, Verdict: Violation, Reason: reason, Fix: p.fix(),
 			})
 			return true
 		}
 	}
-	return false
+	return configured
 }
 
 // fixIn tells how to fix variable name where it was found.

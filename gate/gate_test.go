@@ -262,6 +262,19 @@ func TestScenarios(t *testing.T) {
 			canaries: []string{"/v1/models"},
 		},
 		{
+			name:     "OpenAI key with only the legacy variable routed",
+			env:      map[string]string{"OPENAI_API_KEY": "{key}", "OPENAI_API_BASE": "{proxy}/v1"},
+			want:     []string{"openai-sdk gate/key-without-routing"},
+			canaries: []string{"/v1/models"},
+		},
+		{
+			name: "Anthropic key with only LangChain's variable routed",
+			env:  map[string]string{"ANTHROPIC_API_KEY": "{key}", "ANTHROPIC_API_URL": "{proxy}", "ANTHROPIC_BASE_URL": ""},
+			// Claude Code reads only ANTHROPIC_BASE_URL, so it has a key
+			// and no base URL too.
+			want: []string{"anthropic-sdk gate/key-without-routing", "claude-code gate/key-without-routing"},
+		},
+		{
 			name: "Azure endpoint at the vendor",
 			env:  map[string]string{"AZURE_OPENAI_ENDPOINT": "https://example-resource.openai.azure.com", "AZURE_OPENAI_API_KEY": "{key}"},
 			want: []string{"azure-openai gate/unrouted-endpoint"},
