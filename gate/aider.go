@@ -83,7 +83,7 @@ func (d *discovery) aider() {
 		}
 		configured = true
 		name := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(k, "AIDER_"), "_", "-"))
-		opts[name] = setting{name: k, value: d.opts.Env[k], source: "environment (" + k + ")"}
+		opts[name] = setting{name: k, value: d.opts.Env[k], source: "environment"}
 	}
 	if !configured {
 		return
@@ -102,7 +102,7 @@ func (d *discovery) aider() {
 	}
 	setEnv := layer{source: "aider set-env", vars: map[string]string{}}
 	if s, ok := opts["set-env"]; ok {
-		setEnv.source = s.source + " (set-env)"
+		setEnv.source = aiderSource(s)
 		for _, kv := range strings.Split(s.value, "\n") {
 			if k, v, ok := strings.Cut(kv, "="); ok {
 				setEnv.vars[strings.TrimSpace(k)] = strings.TrimSpace(v)
@@ -113,7 +113,7 @@ func (d *discovery) aider() {
 	optLayer := layer{source: "aider options", vars: map[string]string{}}
 	for _, opt := range sortedKeys(aiderOptionEnv) {
 		if s, ok := opts[opt]; ok {
-			view = view.with(layer{source: s.source + " (" + opt + ")", vars: map[string]string{aiderOptionEnv[opt]: s.value}})
+			view = view.with(layer{source: aiderSource(s), vars: map[string]string{aiderOptionEnv[opt]: s.value}})
 		}
 	}
 	if s, ok := opts["api-key"]; ok {
@@ -122,23 +122,46 @@ func (d *discovery) aider() {
 				optLayer.vars[strings.ToUpper(strings.TrimSpace(prov))+"_API_KEY"] = key
 			}
 		}
-		optLayer.source = s.source + " (api-key)"
+		optLayer.source = aiderSource(s)
 	}
 	view = view.with(optLayer)
 
+	openaiFix := func(name, src string) string {
+		return fmt.Sprintf("set openai-api-base: %s in .aider.conf.yml (or AIDER_OPENAI_API_BASE)%s", d.proxyBase(styleOpenAI), removeHint(name, src, "OPENAI_API_BASE"))
+	}
+	anthropicFix := func(name, src string) string {
+		return fmt.Sprintf("add set-env: [ANTHROPIC_API_BASE=%s] to .aider.conf.yml%s", d.proxyBase(styleAnthropic), removeHint(name, src, "ANTHROPIC_API_BASE"))
+	}
 	a := d.checkProvider(provider{
 		tool: ToolAider, baseVars: []string{"OPENAI_BASE_URL", "OPENAI_API_BASE"},
 		keyVars: []string{"OPENAI_API_KEY"}, vendor: "https://api.openai.com/v1", style: styleOpenAI,
-		fixVar: "openai-api-base in .aider.conf.yml", fixValue: d.proxyBase(styleOpenAI), anyBaseServes: true,
+		anyBaseServes: true, fixText: openaiFix,
 	}, view)
 	b := d.checkProvider(provider{
 		tool: ToolAider, baseVars: []string{"ANTHROPIC_API_BASE", "ANTHROPIC_BASE_URL"},
 		keyVars: []string{"ANTHROPIC_API_KEY"}, vendor: "https://api.anthropic.com", style: styleAnthropic,
-		fixVar: "ANTHROPIC_API_BASE (set-env in .aider.conf.yml)", fixValue: d.proxyBase(styleAnthropic), anyBaseServes: true,
+		anyBaseServes: true, fixText: anthropicFix,
 	}, view)
 	if !a && !b {
 		d.add(Check{Tool: ToolAider, Verdict: Unused, Reason: "configured, but no endpoint or key for OpenAI or Anthropic"})
 	}
+}
+
+// aiderSource names where an Aider option came from.
+func aiderSource(s setting) string {
+	if s.source == "environment" {
+		return "environment (" + s.name + ")"
+	}
+	return s.source + " (" + s.name + ")"
+}
+
+// removeHint adds "and remove X from Y" when the offending value is not the
+// option the fix sets, since it would still win.
+func removeHint(name, src, fixed string) string {
+	if name == "" || name == fixed {
+		return ""
+	}
+	return fmt.Sprintf(", and remove %s from %s", name, src)
 }
 
 func (d *discovery) hasLayer(v envView, source string) bool {

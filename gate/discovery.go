@@ -268,6 +268,9 @@ type provider struct {
 	// via LiteLLM). Otherwise a key needs baseVars[0], the one the
 	// official SDK reads, whatever frameworks read besides.
 	anyBaseServes bool
+	// fixText, when set, words the fix in the tool's own terms; name and
+	// src are the offending variable and its source ("" for a missing one).
+	fixText func(name, src string) string
 }
 
 // checkProvider resolves one provider in view: every base URL variable that
@@ -317,6 +320,9 @@ func (d *discovery) checkProvider(p provider, view envView) (configured bool) {
 
 // fixIn tells how to fix variable name where it was found.
 func (p provider) fixIn(name, src string) string {
+	if p.fixText != nil {
+		return p.fixText(name, src)
+	}
 	if src == "environment" {
 		return fmt.Sprintf("export %s=%s (or unset it)", name, p.fixValue)
 	}
@@ -324,6 +330,9 @@ func (p provider) fixIn(name, src string) string {
 }
 
 func (p provider) fix() string {
+	if p.fixText != nil {
+		return p.fixText("", "")
+	}
 	return fmt.Sprintf("set %s=%s (or unset the key if the tool is not used here)", p.fixVar, p.fixValue)
 }
 
