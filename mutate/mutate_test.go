@@ -542,3 +542,35 @@ func TestLangFromPath(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSessions: one Mutator, many goroutines, each with its own
+// session, all get the same answer (run with -race).
+func TestConcurrentSessions(t *testing.T) {
+	m, err := New(testKey, PolicyAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := goldenInputs(t)[LangTS]
+	want := m.NewSession().Mutate(in, LangTS)
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			s := m.NewSession()
+			got := s.Mutate(in, LangTS)
+			back, _ := s.Reverse(got)
+			switch {
+			case got != want:
+				errs <- "different mutation"
+			case back != in:
+				errs <- "round trip failed"
+			default:
+				errs <- ""
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
