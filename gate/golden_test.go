@@ -38,7 +38,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	norm := strings.NewReplacer(w.work, "$WORK", w.home, "$HOME", w.key, "$KEY")
-	for _, format := range gate.Formats {
+	for _, format := range gate.Formats() {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
 			if err := rep.Write(&b, format, "test"); err != nil {

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 )
 
-// Formats the report can be written in.
-var Formats = []string{"text", "json", "sarif"}
+// Formats returns the formats the report can be written in.
+func Formats() []string { return []string{"text", "json", "sarif"} }
 
 // Write renders the report in format ("text", "json" or "sarif");
 // version names the tool in SARIF.
@@ -23,7 +23,7 @@ func (r *Report) Write(w io.Writer, format, version string) error {
 	case "sarif":
 		return r.WriteSARIF(w, version)
 	}
-	return fmt.Errorf("%w: unknown format %q: want one of %s", ErrUsage, format, strings.Join(Formats, ", "))
+	return fmt.Errorf("%w: unknown format %q: want one of %s", ErrUsage, format, strings.Join(Formats(), ", "))
 }
 
 // WriteJSON writes the report as one indented JSON object.
