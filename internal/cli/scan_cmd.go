@@ -73,6 +73,7 @@ type scanSettings struct {
 	phiMode     rules.Mode
 	maxFileSize int64
 	disable     []string
+	enable      []string
 	allowValues []string
 	allowPaths  []string
 	ignoreFPs   []string
@@ -85,9 +86,9 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: set.phiMode, Disable: set.disable, AllowValues: set.allowValues})
+	rs, err := compileRules(set)
 	if err != nil {
-		return usageError(err)
+		return err
 	}
 	opts := scanner.Options{
 		Workers:       c.Jobs,

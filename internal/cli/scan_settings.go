@@ -1,31 +1,102 @@
 package cli
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 
+	"github.com/pretense/pretense/config"
+	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules"
-	"github.com/pretense/pretense/scanner"
 )
 
-// settings merges flags, environment and configuration for a scan:
-// flag > environment (PRETENSE_*) > project config > user config > default.
+// settings merges flags, environment and configuration for a scan with the
+// one documented precedence: flag > environment (PRETENSE_*) > project
+// config > user config > default. The project file is the --config file,
+// or the .pretense.yaml that applies to the scanned path.
 func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
-	set := scanSettings{phiMode: rules.ModeOff, maxFileSize: scanner.DefaultMaxFileSize}
-	if v := os.Getenv("PRETENSE_PHI_MODE"); v != "" {
-		m, ok := rules.ParseMode(v)
-		if !ok {
-			return set, usageErrorf("PRETENSE_PHI_MODE=%q: want off, standard or strict", v)
-		}
-		set.phiMode = m
-	}
+	var set scanSettings
+	var flags []config.Flag
 	if c.PHIMode != "" {
-		set.phiMode = rules.Mode(c.PHIMode)
+		flags = append(flags, config.Flag{Key: "phi-mode", Value: string(c.PHIMode), Name: "--phi-mode"})
 	}
 	if c.MaxFileSize > 0 {
-		set.maxFileSize = int64(c.MaxFileSize)
+		flags = append(flags, config.Flag{Key: "scan.max-file-size", Value: strconv.FormatInt(int64(c.MaxFileSize), 10), Name: "--max-file-size"})
 	}
+	dir := root
+	if c.Stdin {
+		dir = "."
+	} else if info, err := os.Stat(root); err == nil && !info.IsDir() {
+		dir = filepath.Dir(root)
+	}
+	in, err := config.Standard(dir, g.Config, os.LookupEnv, flags)
+	if err != nil {
+		return set, usageError(err)
+	}
+	s, err := config.Resolve(in)
+	if err != nil {
+		return set, usageError(err)
+	}
+	cfg := s.Config()
+	mode, ok := rules.ParseMode(cfg.PHIMode)
+	if !ok {
+		return set, usageErrorf("phi-mode %q: want off, standard or strict", cfg.PHIMode)
+	}
+	set.phiMode = mode
+	set.maxFileSize = cfg.Scan.MaxFileSize
+	set.disable = cfg.Rules.Disable
+	set.enable = cfg.Rules.Enable
+	set.allowValues = cfg.Allowlist.Values
+	set.allowPaths = cfg.Allowlist.Paths
 	if k := os.Getenv("PRETENSE_KEY"); k != "" {
 		set.fpKey = []byte(k)
 	}
 	return set, nil
+}
+
+// compileRules builds the ruleset a scan runs: the built-in rules in the
+// configured PHI mode, minus disabled ids, plus PHI rules enabled one by
+// one (rules.enable) even when phi-mode is off. An unknown id is a
+// configuration error, not a silent no-op.
+func compileRules(set scanSettings) (*rules.Ruleset, error) {
+	defs := rules.Builtin()
+	known := map[string]bool{}
+	for _, d := range defs {
+		known[d.ID] = true
+	}
+	for _, lists := range []struct {
+		key string
+		ids []string
+	}{{"rules.disable", set.disable}, {"rules.enable", set.enable}} {
+		for _, id := range lists.ids {
+			if !known[id] {
+				return nil, usageErrorf("%s: unknown rule id %q (pretense scan --format sarif lists every rule)", lists.key, id)
+			}
+		}
+	}
+	mode := set.phiMode
+	disable := slices.Clone(set.disable)
+	if len(set.enable) > 0 {
+		for i := range defs {
+			d := &defs[i]
+			if d.Kind != finding.KindPHI {
+				continue
+			}
+			if slices.Contains(set.enable, d.ID) {
+				d.MinMode = rules.ModeStandard
+			} else if mode == rules.ModeOff {
+				disable = append(disable, d.ID)
+			}
+		}
+		if mode == rules.ModeOff {
+			mode = rules.ModeStandard
+		}
+	}
+	rs, err := rules.Compile(defs, rules.Options{PHIMode: mode, Disable: disable, AllowValues: set.allowValues})
+	if err != nil {
+		return nil, usageError(fmt.Errorf("rules: %w", err))
+	}
+	return rs, nil
 }
