@@ -3,6 +3,7 @@ package mutate
 import (
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -122,14 +123,61 @@ func (l *lexer) emit(k spanKind, a, b int) {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// isWordByte is the identifier alphabet shared by every language and by
-// prose: ASCII letters, digits, underscore and any non-ASCII byte.
+// isWordByte reports whether an ASCII byte belongs to a word: letters,
+// digits and underscore. Non-ASCII text is judged by wordLen.
 func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '_' || c >= 0x80
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || isDigit(c) || c == '_'
 }
 
-func (l *lexer) isIdentByte(c byte) bool {
-	return isWordByte(c) || c == '$' && (l.lang == LangTS || l.lang == LangJS)
+// wordLen returns the byte length of the word character at s[i], 0 when
+// there is none: ASCII letters, digits and underscore, and any Unicode
+// letter, digit or combining mark (identifiers in Go, Java, C#… and words
+// in prose). Unicode punctuation such as a curly apostrophe ends a word.
+func wordLen(s string, i int) int {
+	c := s[i]
+	if c < utf8.RuneSelf {
+		if isWordByte(c) {
+			return 1
+		}
+		return 0
+	}
+	r, n := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError || !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)) {
+		return 0
+	}
+	return n
+}
+
+// wordEnd returns the end of the word starting at s[i], not beyond limit.
+func wordEnd(s string, i, limit int) int {
+	for i < limit {
+		n := wordLen(s, i)
+		if n == 0 || i+n > limit {
+			break
+		}
+		i += n
+	}
+	return i
+}
+
+// identLen is wordLen plus '$' in JavaScript and TypeScript identifiers.
+func (l *lexer) identLen(i int) int {
+	if l.src[i] == '$' && (l.lang == LangTS || l.lang == LangJS) {
+		return 1
+	}
+	return wordLen(l.src, i)
+}
+
+// identEnd returns the end of the identifier starting at l.src[i].
+func (l *lexer) identEnd(i int) int {
+	for i < len(l.src) {
+		n := l.identLen(i)
+		if n == 0 {
+			break
+		}
+		i += n
+	}
+	return i
 }
 
 func (l *lexer) at(s string) bool { return strings.HasPrefix(l.src[l.pos:], s) }
@@ -149,11 +197,9 @@ func (l *lexer) code(nested bool) {
 			l.number()
 			l.regexOK = false
 			continue
-		case l.isIdentByte(c):
+		case l.identLen(l.pos) > 0:
 			start := l.pos
-			for l.pos < len(src) && l.isIdentByte(src[l.pos]) {
-				l.pos++
-			}
+			l.pos = l.identEnd(l.pos)
 			if l.stringPrefix(start) {
 				continue
 			}
@@ -226,8 +272,8 @@ func (l *lexer) number() {
 	src := l.src
 	for l.pos < len(src) {
 		c := src[l.pos]
-		if l.isIdentByte(c) {
-			l.pos++
+		if n := l.identLen(l.pos); n > 0 {
+			l.pos += n
 			continue
 		}
 		if c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]) {
@@ -455,14 +501,11 @@ func (l *lexer) literal(close string, opts int, interp int) {
 // identRuns emits each word run in src[a:b] as an identifier.
 func (l *lexer) identRuns(a, b int) {
 	for i := a; i < b; {
-		if !isWordByte(l.src[i]) {
+		if wordLen(l.src, i) == 0 {
 			i++
 			continue
 		}
-		j := i
-		for j < b && isWordByte(l.src[j]) {
-			j++
-		}
+		j := wordEnd(l.src, i, b)
 		if !isDigit(l.src[i]) {
 			l.emit(spanIdent, i, j)
 		}
@@ -509,9 +552,7 @@ func (l *lexer) jsSpecial(c byte) bool {
 		}
 		l.emit(spanText, start, i)
 		l.pos = i + 1
-		for l.pos < len(l.src) && l.isIdentByte(l.src[l.pos]) { // flags
-			l.pos++
-		}
+		l.pos = l.identEnd(l.pos) // flags
 		l.regexOK = false
 		return true
 	}
@@ -643,7 +684,7 @@ func (l *lexer) stringPrefix(start int) bool {
 				l.literal(`"`+strings.Repeat("#", hashes), 0, interpNone)
 				return true
 			}
-			if word == "r" && hashes == 1 && i < len(l.src) && isWordByte(l.src[i]) {
+			if word == "r" && hashes == 1 && i < len(l.src) && wordLen(l.src, i) > 0 {
 				l.pos = i // raw identifier r#name: lex the name next
 				return true
 			}

@@ -126,3 +126,19 @@ func TestIsPHI(t *testing.T) {
 		}
 	}
 }
+
+func TestUnicodeWords(t *testing.T) {
+	s := newTestSession(t, PolicyPHI)
+	in := "the patient’s chart — patiëntDossier, 患者 and the patient’s MRN\n"
+	out := s.Mutate(in, LangText)
+	if !strings.Contains(out, "’s chart — ") || strings.Contains(out, "patient") || strings.Contains(out, "MRN") {
+		t.Errorf("got %q", out)
+	}
+	if back, _ := s.Reverse(out); back != in {
+		t.Errorf("round trip %q", back)
+	}
+	idents, _ := lexed("var größe = naïveCount", LangGo)
+	if !slices.Equal(idents, []string{"var", "größe", "naïveCount"}) {
+		t.Errorf("unicode identifiers: %q", idents)
+	}
+}

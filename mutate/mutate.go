@@ -168,7 +168,7 @@ func (s *Session) Mutate(text string, lang Lang) string {
 		}
 		// A replaced name must start a word: a synthetic glued to a
 		// preceding letter would read as a derived name on the way back.
-		if r.start < last || r.start > 0 && isWordByte(text[r.start-1]) && text[r.start-1] < 0x80 {
+		if r.start < last || r.start > 0 && isWordByte(text[r.start-1]) {
 			continue
 		}
 		b.WriteString(text[last:r.start])
@@ -194,14 +194,11 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 		}
 		prevA, prevB, prevSel := -1, -1, false
 		for i := sp.start; i < sp.end; {
-			if !isWordByte(text[i]) {
+			if wordLen(text, i) == 0 {
 				i++
 				continue
 			}
-			j := i
-			for j < sp.end && isWordByte(text[j]) {
-				j++
-			}
+			j := wordEnd(text, i, sp.end)
 			w := text[i:j]
 			sel, g := s.selectWord(w)
 			grew = grew || g

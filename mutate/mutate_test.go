@@ -24,13 +24,13 @@ var synthRE = regexp.MustCompile(`^(_cls|_fn|_v)[a-zA-Z2-9]{11}$`)
 func wordRuns(text string) []string {
 	var out []string
 	for i := 0; i < len(text); {
-		if !isWordByte(text[i]) && text[i] != '$' {
+		if wordLen(text, i) == 0 && text[i] != '$' {
 			i++
 			continue
 		}
 		j := i
-		for j < len(text) && (isWordByte(text[j]) || text[j] == '$') {
-			j++
+		for j < len(text) && (wordLen(text, j) > 0 || text[j] == '$') {
+			j += max(1, wordLen(text, j))
 		}
 		out = append(out, text[i:j])
 		i = j

@@ -111,7 +111,7 @@ func restored(p pair, tok string, prev byte) string {
 			}
 		}
 	}
-	if prev < 0x80 && isWordByte(prev) && prev != '_' {
+	if isWordByte(prev) && prev != '_' {
 		// The model glued a word to the synthetic (get_v…): join the way
 		// the original is written.
 		if strings.IndexByte(orig, '_') >= 0 || !hasUpper(orig) {
