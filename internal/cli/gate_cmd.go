@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
 
+	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/gate"
 	"github.com/pretense/pretense/internal/version"
 )
@@ -20,7 +22,7 @@ import (
 // a live probe of the proxy and a canary through each routed base URL.
 type gateCmd struct {
 	Dir             string        `help:"Project directory the tools run in (default .)." type:"path" default:"." placeholder:"DIR"`
-	Proxy           string        `help:"Address of the Pretense proxy (default ${default})." default:"http://127.0.0.1:9339" env:"PRETENSE_PROXY_URL" placeholder:"URL"`
+	Proxy           string        `help:"Address of the Pretense proxy (default: http:// + proxy.listen from the configuration, else http://127.0.0.1:9339)." env:"PRETENSE_PROXY_URL" placeholder:"URL"`
 	Offline         bool          `help:"Skip the live probe; check settings only (and say so)."`
 	RequirePHIMode  string        `name:"require-phi-mode" help:"Lowest phi mode the running proxy may report: off, standard or strict." enum:"off,standard,strict," default:"" placeholder:"MODE"`
 	RequirePolicy   string        `name:"require-mutation-policy" help:"Lowest mutation policy the running proxy may report: phi or all." enum:"phi,all," default:"" placeholder:"POLICY"`
@@ -65,13 +67,17 @@ func environ() map[string]string {
 	return env
 }
 
-func (c *gateCmd) Run(ctx context.Context, st *IO) error {
+func (c *gateCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	dir, err := filepath.Abs(c.Dir)
 	if err != nil {
 		return usageErrorf("--dir %s: %w", c.Dir, err)
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		return usageErrorf("--dir %s: not a directory", c.Dir)
+	}
+	proxyURL, err := c.proxyAddress(g, dir)
+	if err != nil {
+		return err
 	}
 	home, _ := os.UserHomeDir() // no home: per-user files are skipped
 	managed := c.ManagedSettings
@@ -84,7 +90,7 @@ func (c *gateCmd) Run(ctx context.Context, st *IO) error {
 		WorkDir:               dir,
 		ManagedSettings:       managed,
 		ClaudeSettings:        c.ClaudeSettings,
-		Proxy:                 c.Proxy,
+		Proxy:                 proxyURL,
 		RequirePHIMode:        c.RequirePHIMode,
 		RequireMutationPolicy: c.RequirePolicy,
 		Offline:               c.Offline,
@@ -109,4 +115,39 @@ func (c *gateCmd) Run(ctx context.Context, st *IO) error {
 		return errFindings
 	}
 	return nil
+}
+
+// proxyAddress is where the gate expects the proxy: --proxy (or
+// PRETENSE_PROXY_URL), else where `pretense proxy` run with the same
+// configuration listens (proxy.listen: PRETENSE_LISTEN > project > user >
+// default 127.0.0.1:9339).
+func (c *gateCmd) proxyAddress(g *Globals, dir string) (string, error) {
+	if c.Proxy != "" {
+		return c.Proxy, nil
+	}
+	in, err := config.Standard(dir, g.Config, os.LookupEnv, nil)
+	if err != nil {
+		return "", usageError(err)
+	}
+	s, err := config.Resolve(in)
+	if err != nil {
+		return "", usageError(err)
+	}
+	return listenURL(s.Config().Proxy.Listen), nil
+}
+
+// listenURL turns a listen address into the URL clients use; a wildcard
+// host is reached over 127.0.0.1.
+func listenURL(listen string) string {
+	if listen == "" {
+		return gate.DefaultProxy
+	}
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return "http://" + listen // the gate rejects it with a usage error
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

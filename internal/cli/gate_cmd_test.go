@@ -194,6 +194,43 @@ func TestGateCommandExitCodes(t *testing.T) {
 	}
 }
 
+// TestGateProxyFromConfig: without --proxy the gate expects the proxy
+// where proxy.listen in .pretense.yaml puts it.
+func TestGateProxyFromConfig(t *testing.T) {
+	fake := gatetest.NewFakeProxy(t, "standard", "phi").URL
+	work := gateEnv(t, map[string]string{"ANTHROPIC_BASE_URL": fake})
+	listen := strings.TrimPrefix(fake, "http://")
+	if err := os.WriteFile(filepath.Join(work, ".pretense.yaml"), []byte("version: 1\nproxy:\n  listen: "+listen+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runGate(t, context.Background(), work)
+	if code != ExitClean || !strings.Contains(out, "proxy "+fake) {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	// A config mistake is a usage error naming the file.
+	if err := os.WriteFile(filepath.Join(work, ".pretense.yaml"), []byte("version: 1\nproxy:\n  lisen: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runGate(t, context.Background(), work)
+	if code != ExitUsage || !strings.Contains(errOut, ".pretense.yaml") {
+		t.Fatalf("bad config: exit %d, stderr %s", code, errOut)
+	}
+}
+
+func TestListenURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"127.0.0.1:9339": "http://127.0.0.1:9339",
+		":9400":          "http://127.0.0.1:9400",
+		"[::1]:9339":     "http://[::1]:9339",
+		"localhost:1":    "http://localhost:1",
+		"":               "http://127.0.0.1:9339",
+	} {
+		if got := listenURL(in); got != want {
+			t.Errorf("listenURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestGateCommandSARIFToFile(t *testing.T) {
 	work := gateEnv(t, map[string]string{"OPENAI_API_KEY": "test-key-0000"})
 	path := filepath.Join(t.TempDir(), "gate.sarif")
