@@ -74,23 +74,33 @@ func parseContinueConfig(b []byte, isJSON bool) ([]continueModel, error) {
 	return c.Models, nil
 }
 
-// continueDev resolves Continue's ~/.continue/config.yaml (or the legacy
-// config.json when there is no YAML): every model must reach its provider
-// through the proxy, or be a local model server.
+// continueDev resolves Continue: ~/.continue/config.yaml (or the legacy
+// config.json when there is no YAML) and the workspace blocks in
+// .continue/models/*.yaml of the project. Every model must reach its
+// provider through the proxy, or be a local model server.
 func (d *discovery) continueDev() {
-	dir := d.homePath(".continue")
-	if dir == "" {
-		return
+	if dir := d.homePath(".continue"); dir != "" {
+		path, isJSON := filepath.Join(dir, "config.yaml"), false
+		b, ok := d.readConfig(ToolContinue, path)
+		if !ok && !d.badFile[path] {
+			path, isJSON = filepath.Join(dir, "config.json"), true
+			b, ok = d.readConfig(ToolContinue, path)
+		}
+		if ok {
+			d.continueFile(path, b, isJSON)
+		}
 	}
-	path, isJSON := filepath.Join(dir, "config.yaml"), false
-	b, ok := d.readConfig(ToolContinue, path)
-	if !ok && !d.badFile[path] {
-		path, isJSON = filepath.Join(dir, "config.json"), true
-		b, ok = d.readConfig(ToolContinue, path)
+	blocks, _ := filepath.Glob(filepath.Join(d.opts.WorkDir, ".continue", "models", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join(d.opts.WorkDir, ".continue", "models", "*.yml"))
+	for _, path := range append(blocks, more...) {
+		if b, ok := d.readConfig(ToolContinue, path); ok {
+			d.continueFile(path, b, false)
+		}
 	}
-	if !ok {
-		return
-	}
+}
+
+// continueFile checks the models of one Continue config file or block.
+func (d *discovery) continueFile(path string, b []byte, isJSON bool) {
 	models, err := parseContinueConfig(b, isJSON)
 	if err != nil {
 		d.configError(ToolContinue, path, fmt.Errorf("parse: %w", err))
@@ -101,45 +111,49 @@ func (d *discovery) continueDev() {
 		return
 	}
 	for i, m := range models {
-		setting := "models[" + m.label(i) + "]"
-		prov := strings.ToLower(m.Provider)
-		style := styleOpenAI
-		if prov == "anthropic" {
-			style = styleAnthropic
+		d.continueModel(path, i, m)
+	}
+}
+
+func (d *discovery) continueModel(path string, i int, m continueModel) {
+	setting := "models[" + m.label(i) + "]"
+	prov := strings.ToLower(m.Provider)
+	style := styleOpenAI
+	if prov == "anthropic" {
+		style = styleAnthropic
+	}
+	fix := fmt.Sprintf("set apiBase: %s on this model", d.proxyBase(style))
+	switch {
+	case m.Uses != "":
+		d.add(Check{
+			Tool: ToolContinue, Rule: RuleUnverifiable, Setting: setting, Source: path, Verdict: Violation,
+			Reason: fmt.Sprintf("hub block %q is resolved remotely; its endpoint cannot be checked here", m.Uses),
+			Fix:    "define the model inline with provider, model and apiBase pointing at the proxy",
+		})
+	case strings.Contains(m.APIBase, "${{"):
+		d.add(Check{
+			Tool: ToolContinue, Rule: RuleUnverifiable, Setting: setting + ".apiBase", Source: path, Verdict: Violation,
+			Reason: "apiBase is a template resolved by Continue; its value cannot be checked here",
+			Fix:    fix,
+		})
+	case continueLocal[prov] && (m.APIBase == "" || isLoopbackURL(m.APIBase)):
+		d.add(Check{
+			Tool: ToolContinue, Setting: setting, Source: path, Endpoint: redactURL(m.APIBase), Verdict: Local,
+			Reason: fmt.Sprintf("%s is a local model server", m.Provider),
+		})
+	case m.APIBase == "":
+		vendor := continueVendor[prov]
+		if vendor == "" {
+			vendor = "the " + m.Provider + " default"
 		}
-		fix := fmt.Sprintf("set apiBase: %s on this model", d.proxyBase(style))
-		switch {
-		case m.Uses != "":
-			d.add(Check{
-				Tool: ToolContinue, Rule: RuleUnverifiable, Setting: setting, Source: path, Verdict: Violation,
-				Reason: fmt.Sprintf("hub block %q is resolved remotely; its endpoint cannot be checked here", m.Uses),
-				Fix:    "define the model inline with provider, model and apiBase pointing at the proxy",
-			})
-		case strings.Contains(m.APIBase, "${{"):
-			d.add(Check{
-				Tool: ToolContinue, Rule: RuleUnverifiable, Setting: setting + ".apiBase", Source: path, Verdict: Violation,
-				Reason: "apiBase is a template resolved by Continue; its value cannot be checked here",
-				Fix:    fix,
-			})
-		case continueLocal[prov] && (m.APIBase == "" || isLoopbackURL(m.APIBase)):
-			d.add(Check{
-				Tool: ToolContinue, Setting: setting, Source: path, Endpoint: redactURL(m.APIBase), Verdict: Local,
-				Reason: fmt.Sprintf("%s is a local model server", m.Provider),
-			})
-		case m.APIBase == "":
-			vendor := continueVendor[prov]
-			if vendor == "" {
-				vendor = "the " + m.Provider + " default"
-			}
-			d.add(Check{
-				Tool: ToolContinue, Rule: RuleUnroutedEndpoint, Setting: setting + ".apiBase", Source: path,
-				Endpoint: vendor, Verdict: Violation,
-				Reason: "no apiBase, so Continue sends requests and the key to the vendor", Fix: fix,
-			})
-		default:
-			d.endpoint(ToolContinue, setting+".apiBase", m.APIBase, path, style, fix)
-			d.checkProxyVars(ToolContinue, d.env, m.APIBase)
-		}
+		d.add(Check{
+			Tool: ToolContinue, Rule: RuleUnroutedEndpoint, Setting: setting + ".apiBase", Source: path,
+			Endpoint: vendor, Verdict: Violation,
+			Reason: "no apiBase, so Continue sends requests and the key to the vendor", Fix: fix,
+		})
+	default:
+		d.endpoint(ToolContinue, setting+".apiBase", m.APIBase, path, style, fix)
+		d.checkProxyVars(ToolContinue, d.env, m.APIBase)
 	}
 }
 

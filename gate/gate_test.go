@@ -399,6 +399,15 @@ base_url = "https://api.openai.com/v1"
 			want:  []string{"continue gate/unrouted-endpoint"},
 		},
 		{
+			name: "Continue workspace model blocks",
+			files: map[string]string{
+				".continue/models/proxy.yaml":  "name: b\nversion: 1\nmodels:\n  - name: p\n    provider: openai\n    model: g\n    apiBase: {proxy}/v1\n",
+				".continue/models/direct.yml":  "models:\n  - name: d\n    provider: anthropic\n    model: c\n    apiBase: https://api.anthropic.com/v1\n",
+				".continue/models/broken.yaml": "models: [\n",
+			},
+			want: []string{"continue gate/unreadable-config", "continue gate/unrouted-endpoint"},
+		},
+		{
 			name:  "Continue hub block cannot be verified",
 			files: map[string]string{"~/.continue/config.yaml": "models:\n  - uses: someone/claude-block\n"},
 			want:  []string{"continue gate/unverifiable-endpoint"},
