@@ -495,6 +495,12 @@ base_url = "https://api.openai.com/v1"
 			opts:    func(o *gate.Options) { o.RequirePHIMode = "standard"; o.RequireMutationPolicy = "phi" },
 		},
 		{
+			name:  "a required policy probes the proxy even with nothing routed",
+			proxy: "down",
+			opts:  func(o *gate.Options) { o.RequirePHIMode = "standard" },
+			want:  []string{"pretense-proxy gate/proxy-health"},
+		},
+		{
 			name:     "offline skips the probe and says so",
 			env:      map[string]string{"ANTHROPIC_BASE_URL": "{proxy}"},
 			opts:     func(o *gate.Options) { o.Offline = true },

@@ -48,7 +48,9 @@ func probe(ctx context.Context, opts Options, rep *Report) error {
 			}
 		}
 	}
-	if len(order) == 0 {
+	// With nothing routed there is nothing to prove, unless the caller
+	// asked for a policy: then the proxy itself must be up and say so.
+	if len(order) == 0 && opts.RequirePHIMode == "" && opts.RequireMutationPolicy == "" {
 		rep.ProbeNote = "no endpoint is routed to the proxy, so there was nothing to probe"
 		return nil
 	}
