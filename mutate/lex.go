@@ -863,7 +863,7 @@ func (l *lexer) prose(a, b int) {
 			}
 			j = e
 		}
-		l.emit(spanText, seg, bodyStart)
+		l.proseText(seg, bodyStart)
 		if lang, ok := ParseLang(info); ok && lang != LangText && lang != LangMarkdown {
 			inner := &lexer{src: src[:closeAt], pos: bodyStart, lang: lang, out: l.out, regexOK: true}
 			inner.code(false)
@@ -873,6 +873,50 @@ func (l *lexer) prose(a, b int) {
 		}
 		seg = closeAt
 		i = after
+	}
+	l.proseText(seg, b)
+}
+
+// proseText emits prose between fences. Inline code spans (`name`,
+// ``a `b` c``, on one line) hold identifiers, so their words are judged
+// like code; everything else is text.
+func (l *lexer) proseText(a, b int) {
+	src := l.src
+	seg := a
+	for i := a; i < b; {
+		if src[i] != '`' {
+			i++
+			continue
+		}
+		n := 1
+		for i+n < b && src[i+n] == '`' {
+			n++
+		}
+		// Find a closing run of exactly n backticks on the same line.
+		j, closed := i+n, -1
+		for j < b && src[j] != '\n' {
+			if src[j] != '`' {
+				j++
+				continue
+			}
+			m := 1
+			for j+m < b && src[j+m] == '`' {
+				m++
+			}
+			if m == n {
+				closed = j
+				break
+			}
+			j += m
+		}
+		if closed < 0 {
+			i += n
+			continue
+		}
+		l.emit(spanText, seg, i+n)
+		l.identRuns(i+n, closed)
+		seg = closed
+		i = closed + n
 	}
 	l.emit(spanText, seg, b)
 }

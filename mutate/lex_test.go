@@ -41,6 +41,7 @@ func TestLexers(t *testing.T) {
 		{"rust nested comment", LangRust, "/* a /* b */ c */ x", []string{"x"}, []string{"a", "b", "c"}},
 		{"sql quoting", LangSQL, "SELECT \"Patient Id\", `t`.[col] FROM x WHERE y = 'it''s' -- c\n/* d */ AND $$e$$", []string{"SELECT", "Patient", "Id", "t", "col", "FROM", "x", "WHERE", "y", "AND"}, []string{"it", "s", "c", "d", "e"}},
 		{"markdown fences", LangMarkdown, "prose mrn\n```go\nvar dob int // c\n```\nafter\n~~~unknownlang\nx y\n~~~\n", []string{"var", "dob", "int"}, []string{"prose", "mrn", "go", "c", "after", "unknownlang", "x", "y"}},
+		{"markdown inline code", LangMarkdown, "use `ledger.post()` or ``a `b` c`` and `unclosed\nx`", []string{"ledger", "post", "a", "b", "c"}, []string{"use", "or", "and", "unclosed", "x"}},
 		{"unterminated fence", LangText, "a\n```py\nmrn = 1\n", []string{"mrn"}, []string{"a", "py"}},
 	}
 	for _, tc := range tests {

@@ -134,6 +134,14 @@ func TestPolicySelection(t *testing.T) {
 			kept:    []string{"def", "is", "called", "nightly", "done"},
 		},
 		{
+			name:    "all policy: inline code in prose is code",
+			lang:    LangMarkdown,
+			in:      "Call `ledger` after `return`; the ledger is the name.",
+			pol:     PolicyAll,
+			mutated: []string{"ledger"},
+			kept:    []string{"Call", "after", "return", "the", "is", "name"},
+		},
+		{
 			name:    "phi policy leaves other names",
 			lang:    LangTS,
 			in:      "function computeInvoiceTotal(lineItems) { return lineItems }",
