@@ -158,8 +158,17 @@ func Verify(dir string) (*VerifyResult, error) {
 		problem    *Problem
 	)
 	fail := func(p *Problem) error { problem = p; return errStop }
+	emptySeg := func(i int) *Problem {
+		return &Problem{Kind: Removed, Segment: segs[i], Line: 1,
+			Detail: "the segment file is empty: every record in it, its anchor included, was removed"}
+	}
+	lastSeg := -1 // last segment index that had a line
 	visit := func(ref lineRef, line []byte, terminated bool) error {
 		name := segs[ref.seg]
+		if ref.seg > lastSeg+1 {
+			return fail(emptySeg(lastSeg + 1))
+		}
+		lastSeg = ref.seg
 		if !terminated {
 			return fail(&Problem{Kind: Torn, Segment: name, Line: ref.line,
 				Detail: fmt.Sprintf("the line is incomplete (%d bytes, no newline): a write cut short by a crash or truncation", len(line))})
@@ -226,6 +235,9 @@ func Verify(dir string) (*VerifyResult, error) {
 	}
 	if err := walkLines(dir, segs, visit); err != nil && !errors.Is(err, errStop) {
 		return nil, err
+	}
+	if problem == nil && breakAt == nil && lastSeg < len(segs)-1 {
+		problem = emptySeg(lastSeg + 1)
 	}
 	switch {
 	case problem != nil:

@@ -253,3 +253,16 @@ func decodeEntry(t *testing.T, line []byte) Entry {
 	}
 	return e
 }
+
+func TestVerifyDetectsEmptiedSegment(t *testing.T) {
+	for _, which := range []int{1, 4} { // a middle segment and the last one
+		dir, segs := buildLog(t, 20)
+		if err := os.Truncate(filepath.Join(dir, segs[which]), 0); err != nil {
+			t.Fatal(err)
+		}
+		p := mustVerify(t, dir).Problem
+		if p == nil || p.Kind != Removed || p.Segment != segs[which] {
+			t.Fatalf("emptied %s: got %v", segs[which], p)
+		}
+	}
+}
