@@ -878,7 +878,7 @@ func (l *lexer) prose(a, b int) {
 }
 
 // proseText emits prose between fences. Inline code spans (`name`,
-// “a `b` c“, on one line) hold identifiers, so their words are judged
+// or spans opened by several backticks, on one line) hold identifiers, so their words are judged
 // like code; everything else is text.
 func (l *lexer) proseText(a, b int) {
 	src := l.src
