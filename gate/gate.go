@@ -149,6 +149,7 @@ type Report struct {
 	Violations    int     `json:"violations"`
 
 	workDir, home string // for display and SARIF paths
+	anchor        string // SARIF location for environment findings
 }
 
 // Passed reports whether every endpoint is routed (or unused or local).
@@ -200,6 +201,7 @@ func Discover(opts Options) (*Report, error) {
 	d.copilotCLI()
 	d.proxyVariables()
 	rep := &Report{SchemaVersion: 1, Proxy: px.String(), Offline: opts.Offline, Checks: d.sorted(), workDir: opts.WorkDir, home: opts.Home}
+	rep.anchor = workflowPath(opts.Env["GITHUB_WORKFLOW_REF"])
 	rep.count()
 	return rep, nil
 }

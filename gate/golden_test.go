@@ -73,7 +73,11 @@ func TestGolden(t *testing.T) {
 func TestSARIFShape(t *testing.T) {
 	w := newWorld(t, "")
 	w.write(t, map[string]string{".claude/settings.json": `{"env": {"ANTHROPIC_BASE_URL": "https://api.anthropic.com"}}`})
-	opts := w.options(map[string]string{"OPENAI_API_KEY": "{key}"}, "")
+	w.write(t, map[string]string{"~/.codex/config.toml": "model_provider = \"x\"\n[model_providers.x]\nbase_url = \"https://api.openai.com/v1\"\n"})
+	opts := w.options(map[string]string{
+		"OPENAI_API_KEY":      "{key}",
+		"GITHUB_WORKFLOW_REF": "acme/app/.github/workflows/gate.yml@refs/pull/7/merge",
+	}, "")
 	opts.Offline = true
 	rep, err := gate.Run(context.Background(), opts)
 	if err != nil {
@@ -118,8 +122,15 @@ func TestSARIFShape(t *testing.T) {
 	if len(run.Results) != rep.Violations {
 		t.Fatalf("%d results for %d violations", len(run.Results), rep.Violations)
 	}
-	sawFile := false
+	sawFile, sawWorkflow := false, false
 	for _, r := range run.Results {
+		if len(r.Locations) == 0 || r.Locations[0].Physical == nil || r.Locations[0].Physical.ArtifactLocation.URI == "" {
+			t.Errorf("result %s has no physical location; GitHub rejects the whole file", r.RuleID)
+			continue
+		}
+		if r.Locations[0].Physical.ArtifactLocation.URI == ".github/workflows/gate.yml" {
+			sawWorkflow = true
+		}
 		if run.Tool.Driver.Rules[r.RuleIndex].ID != r.RuleID {
 			t.Errorf("ruleIndex %d does not point at %s", r.RuleIndex, r.RuleID)
 		}
@@ -131,6 +142,9 @@ func TestSARIFShape(t *testing.T) {
 				sawFile = true
 			}
 		}
+	}
+	if !sawWorkflow {
+		t.Errorf("environment findings are not anchored to the workflow:\n%s", b.String())
 	}
 	if !sawFile {
 		t.Errorf("no repository-relative location for .claude/settings.json:\n%s", b.String())

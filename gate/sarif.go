@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"net/url"
 	"path/filepath"
 	"strings"
 )
@@ -59,7 +58,7 @@ type sarifResult struct {
 	RuleIndex           int               `json:"ruleIndex"`
 	Level               string            `json:"level"`
 	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations,omitempty"`
+	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Properties          map[string]any    `json:"properties,omitempty"`
 }
@@ -110,9 +109,9 @@ var gateRules = []struct{ id, name, short, help string }{
 		"The endpoint is resolved remotely or from a template. Define it inline, pointing at the proxy."},
 }
 
-// WriteSARIF writes the violations as SARIF 2.1.0. Files inside the
-// working directory get repository-relative URIs; other files absolute
-// file URIs; environment variables logical locations.
+// WriteSARIF writes the violations as SARIF 2.1.0 for code scanning.
+// Files inside the working directory get repository-relative locations;
+// see sarifLocation for the rest.
 func (r *Report) WriteSARIF(w io.Writer, version string) error {
 	index := map[string]int{}
 	driver := sarifDriver{Name: "pretense-gate", Version: version, InformationURI: "https://github.com/pretense/pretense"}
@@ -144,9 +143,7 @@ func (r *Report) WriteSARIF(w io.Writer, version string) error {
 			PartialFingerprints: map[string]string{"primaryLocationLineHash": hex.EncodeToString(fp[:16])},
 			Properties:          map[string]any{"tool": c.Tool, "setting": c.Setting, "endpoint": c.Endpoint},
 		}
-		if loc := r.sarifLocation(c); loc != nil {
-			res.Locations = []sarifLocation{*loc}
-		}
+		res.Locations = []sarifLocation{r.sarifLocation(c)}
 		run.Results = append(run.Results, res)
 	}
 	enc := json.NewEncoder(w)
@@ -158,20 +155,54 @@ func (r *Report) WriteSARIF(w io.Writer, version string) error {
 	})
 }
 
-func (r *Report) sarifLocation(c Check) *sarifLocation {
+// sarifLocation anchors a result. GitHub code scanning rejects a whole
+// SARIF file when any result lacks a physical location, so a violation that
+// comes from the environment or from a file outside the repository is
+// anchored to the workflow that set up the job (GITHUB_WORKFLOW_REF) or to
+// .pretense.yaml, with the real source as a logical location.
+func (r *Report) sarifLocation(c Check) sarifLocation {
 	src := c.Source
 	if i := strings.Index(src, " ("); i > 0 {
 		src = src[:i] // "path (model_provider)" → path
 	}
-	if filepath.IsAbs(src) {
-		art := sarifArtifact{URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(src)}).String()}
+	if filepath.IsAbs(src) && r.workDir != "" {
 		if rel, err := filepath.Rel(r.workDir, src); err == nil && !strings.HasPrefix(rel, "..") {
-			art = sarifArtifact{URI: filepath.ToSlash(rel), URIBaseID: "%SRCROOT%"}
+			return sarifLocation{Physical: &sarifPhysical{
+				ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(rel), URIBaseID: "%SRCROOT%"},
+				Region:           &sarifRegion{StartLine: 1},
+			}}
 		}
-		return &sarifLocation{Physical: &sarifPhysical{ArtifactLocation: art, Region: &sarifRegion{StartLine: 1}}}
 	}
-	if c.Setting != "" {
-		return &sarifLocation{Logical: []sarifLogical{{Name: c.Setting, Kind: "variable"}}}
+	name, kind := c.Setting, "variable"
+	if filepath.IsAbs(src) {
+		name, kind = r.display(src), "file"
+		if c.Setting != "" {
+			name += ": " + c.Setting
+		}
 	}
-	return nil
+	if name == "" {
+		name, kind = c.Tool, "module"
+	}
+	anchor := r.anchor
+	if anchor == "" {
+		anchor = ".pretense.yaml"
+	}
+	return sarifLocation{
+		Physical: &sarifPhysical{
+			ArtifactLocation: sarifArtifact{URI: anchor, URIBaseID: "%SRCROOT%"},
+			Region:           &sarifRegion{StartLine: 1},
+		},
+		Logical: []sarifLogical{{Name: name, Kind: kind}},
+	}
+}
+
+// workflowPath extracts the workflow file from GITHUB_WORKFLOW_REF
+// ("owner/repo/.github/workflows/ci.yml@refs/heads/main").
+func workflowPath(ref string) string {
+	ref, _, _ = strings.Cut(ref, "@")
+	parts := strings.SplitN(ref, "/", 3)
+	if len(parts) != 3 || !strings.HasPrefix(parts[2], ".github/") {
+		return ""
+	}
+	return parts[2]
 }
