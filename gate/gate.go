@@ -73,7 +73,7 @@ var toolOrder = []string{
 }
 
 // ErrUsage marks options the caller got wrong (CLI exit 2).
-var ErrUsage = errors.New("gate usage")
+var ErrUsage = errors.New("invalid gate option")
 
 // ErrProbe marks a live probe that could not run at all (CLI exit 3), as
 // opposed to a probe that ran and found the path broken (a violation).
