@@ -37,6 +37,7 @@ func TestLexers(t *testing.T) {
 		{"csharp verbatim and interpolated", LangCSharp, "var a = @\"C:\\x\"\"q\"\"\" + $\"{mrn:N2} {{no}}\" + $@\"{dob}\\\"; var @class = 1;", []string{"var", "a", "mrn", "dob", "var", "class"}, []string{"C", "x", "q", "no", "N2"}},
 		{"csharp raw string", LangCSharp, "var r = \"\"\"\n \"quoted\" mrn\n \"\"\"; int k;", []string{"var", "r", "int", "k"}, []string{"quoted", "mrn"}},
 		{"ruby interpolation, percent literal, =begin", LangRuby, "=begin\ndoc mrn\n=end\nputs \"a #{dob} b\" + %w[x y].join # c", []string{"puts", "dob", "join"}, []string{"doc", "mrn", "a", "b", "x", "y", "c"}},
+		{"ruby heredoc", LangRuby, "q = <<~SQL.strip + x\n  SELECT mrn\n  SQL\ny = a << b", []string{"q", "strip", "x", "y", "a", "b"}, []string{"SELECT", "mrn"}},
 		{"rust raw strings and lifetimes", LangRust, "fn f<'a>(x: &'a str) -> char { let r = r##\"a \"# b\"##; let c = '\\''; let d = 'z'; r#type }", []string{"fn", "f", "a", "x", "a", "str", "char", "let", "r", "let", "c", "let", "d", "type"}, []string{"a", "b", "z"}},
 		{"rust nested comment", LangRust, "/* a /* b */ c */ x", []string{"x"}, []string{"a", "b", "c"}},
 		{"sql quoting", LangSQL, "SELECT \"Patient Id\", `t`.[col] FROM x WHERE y = 'it''s' -- c\n/* d */ AND $$e$$", []string{"SELECT", "Patient", "Id", "t", "col", "FROM", "x", "WHERE", "y", "AND"}, []string{"it", "s", "c", "d", "e"}},
