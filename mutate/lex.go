@@ -695,16 +695,11 @@ func (l *lexer) stringPrefix(start int) bool {
 
 // pyString lexes a Python string whose quote is at q, with prefix flags.
 func (l *lexer) pyString(q int, prefix string) {
-	raw := strings.ContainsRune(prefix, 'r')
 	f := strings.ContainsRune(prefix, 'f') || strings.ContainsRune(prefix, 't')
 	quote := l.src[q : q+1]
-	opts := 0
-	if !raw {
-		opts |= litEscapes
-	} else {
-		// In a raw string \" still does not close it.
-		opts |= litEscapes
-	}
+	// Backslash escapes the next byte even in a raw string: r"\"" does
+	// not end at the second quote.
+	opts := litEscapes
 	if strings.HasPrefix(l.src[q:], strings.Repeat(quote, 3)) {
 		l.pos = q + 3
 		quote = strings.Repeat(quote, 3)
@@ -769,11 +764,11 @@ func (l *lexer) rubySpecial(c byte) bool {
 		if i >= len(src) {
 			return false
 		}
-		closeFor := map[byte]string{'(': ")", '[': "]", '{': "}", '<': ">", '|': "|", '!': "!", '/': "/"}
-		cl, ok := closeFor[src[i]]
-		if !ok {
+		k := strings.IndexByte("([{<|!/", src[i])
+		if k < 0 {
 			return false
 		}
+		cl := ")]}>|!/"[k : k+1]
 		l.pos = i + 1
 		l.literal(cl, litEscapes, interp)
 		return true

@@ -2,7 +2,6 @@ package mutate
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -76,7 +75,7 @@ func ReadMap(r io.Reader) (*Session, error) {
 			return nil, fmt.Errorf("read mutation map: pair %d: duplicate synthetic %s", i+1, e.Synthetic)
 		}
 		if _, dup := s.o2s[e.Original]; dup {
-			return nil, errors.New("read mutation map: pair " + fmt.Sprint(i+1) + ": original listed twice")
+			return nil, fmt.Errorf("read mutation map: pair %d: original listed twice", i+1)
 		}
 		k := kindVar
 		switch c[1] {
