@@ -100,7 +100,9 @@ func subtractSpan(end time.Time, span string) (time.Time, error) {
 		{"h", func(n int) time.Time { return end.Add(-time.Duration(n) * time.Hour) }},
 	} {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			if n, err := strconv.Atoi(num); err == nil && n > 0 {
+			// 1e6 hours, days or weeks is far past any log and keeps the
+			// duration arithmetic from overflowing.
+			if n, err := strconv.Atoi(num); err == nil && n > 0 && n <= 1_000_000 {
 				return u.back(n).UTC(), nil
 			}
 			break

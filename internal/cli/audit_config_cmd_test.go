@@ -283,3 +283,57 @@ func TestOpenAuditSink(t *testing.T) {
 		})
 	}
 }
+
+func TestRangeFlags(t *testing.T) {
+	now := time.Date(2026, 5, 31, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		r            rangeFlags
+		since, until string
+		bad          bool
+	}{
+		{r: rangeFlags{Range: "90d"}, since: "2026-03-02T12:00:00Z"},
+		{r: rangeFlags{Range: "24h"}, since: "2026-05-30T12:00:00Z"},
+		{r: rangeFlags{Range: "1mo"}, since: "2026-05-01T12:00:00Z"},
+		{r: rangeFlags{Range: "2w", Until: "2026-05-15"}, since: "2026-05-01T00:00:00Z", until: "2026-05-15T00:00:00Z"},
+		{r: rangeFlags{Since: "2026-02-01", Until: "2026-03-01"}, since: "2026-02-01T00:00:00Z", until: "2026-03-01T00:00:00Z"},
+		{r: rangeFlags{Since: "2026-02-01T10:00:00+02:00"}, since: "2026-02-01T08:00:00Z"},
+		{r: rangeFlags{Range: "90"}, bad: true},
+		{r: rangeFlags{Range: "0d"}, bad: true},
+		{r: rangeFlags{Range: "1d", Since: "2026-01-01"}, bad: true},
+		{r: rangeFlags{Since: "2026-03-01", Until: "2026-02-01"}, bad: true},
+		{r: rangeFlags{Until: "tomorrow"}, bad: true},
+	} {
+		f, err := tc.r.filter(now)
+		if (err != nil) != tc.bad {
+			t.Errorf("%+v: err %v", tc.r, err)
+			continue
+		}
+		if tc.bad {
+			continue
+		}
+		fmtT := func(x time.Time) string {
+			if x.IsZero() {
+				return ""
+			}
+			return x.Format(time.RFC3339)
+		}
+		if fmtT(f.Since) != tc.since || fmtT(f.Until) != tc.until {
+			t.Errorf("%+v: got [%s, %s)", tc.r, fmtT(f.Since), fmtT(f.Until))
+		}
+	}
+}
+
+func FuzzRangeFlags(f *testing.F) {
+	f.Add("90d", "", "")
+	f.Add("", "2026-01-01", "2026-02-01T00:00:00Z")
+	f.Add("13mo", "", "2026-02-01")
+	f.Fuzz(func(t *testing.T, r, since, until string) {
+		fl, err := rangeFlags{Range: r, Since: since, Until: until}.filter(time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			return
+		}
+		if !fl.Since.IsZero() && !fl.Until.IsZero() && fl.Until.Before(fl.Since) {
+			t.Fatalf("accepted an empty-backwards range %v..%v", fl.Since, fl.Until)
+		}
+	})
+}
