@@ -21,6 +21,12 @@ type Ruleset struct {
 	ac      aho.AhoCorasick
 	mode    Mode
 	allow   []*regexp.Regexp
+	// vocab holds every PHI label, so a context check can tell that the
+	// label nearest a value belongs to another rule (nil without PHI rules).
+	vocab *phiVocab
+	// minDigits is the smallest MinDigits of the rules with a digits
+	// prefilter (0: none).
+	minDigits int
 }
 
 type compiledRule struct {
@@ -30,6 +36,7 @@ type compiledRule struct {
 	stop   []string
 	checks []CheckFunc
 	window int
+	ctx    *compiledContext
 }
 
 // RuleError is a problem with one rule definition; the CLI turns it into a
@@ -104,6 +111,14 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		DFA:                  true,
 	})
 	rs.ac = b.Build(keywords)
+	for _, cr := range rs.rules {
+		if cr.ctx != nil && rs.vocab == nil {
+			rs.vocab = newVocab(rs.rules)
+		}
+		if cr.def.Prefilter == prefilterDigits && (rs.minDigits == 0 || cr.def.MinDigits < rs.minDigits) {
+			rs.minDigits = cr.def.MinDigits
+		}
+	}
 	return rs, nil
 }
 
@@ -146,6 +161,15 @@ func validate(d *Rule) error {
 	if d.Confidence < 0 || d.Confidence > 1 {
 		return fmt.Errorf("confidence %v: want a number in (0, 1]", d.Confidence)
 	}
+	switch d.Prefilter {
+	case "":
+	case prefilterDigits:
+		if d.MinDigits < 1 {
+			return errors.New("prefilter digits needs minDigits of at least 1")
+		}
+	default:
+		return fmt.Errorf("prefilter %q: want digits or nothing", d.Prefilter)
+	}
 	return nil
 }
 
@@ -170,6 +194,13 @@ func compileRule(d *Rule) (*compiledRule, error) {
 	}
 	for _, s := range d.Stopwords {
 		cr.stop = append(cr.stop, strings.ToLower(s))
+	}
+	if d.Context != nil {
+		cc, err := compileContext(d.Context)
+		if err != nil {
+			return nil, err
+		}
+		cr.ctx = cc
 	}
 	for _, name := range d.Checks {
 		f, ok := lookupCheck(name)

@@ -63,6 +63,18 @@ type Rule struct {
 	// NoGenericOverlap marks generic rules: their finding is dropped when a
 	// specific rule found the same value.
 	Generic bool `yaml:"generic"`
+	// Prefilter opens windows that need no keyword. "digits" opens one
+	// around every run of at least MinDigits digits (single - . / or space
+	// separators allowed), for PHI values whose context sits far away (a
+	// CSV header, an INSERT column list) or that need none (a formatted
+	// SSN). When the rule needs context in the current mode and none of
+	// its keywords occurs in the input, the prefilter is skipped: the
+	// value could not pass the context check anyway.
+	Prefilter string `yaml:"prefilter"`
+	MinDigits int    `yaml:"minDigits"`
+	// Context tells a PHI rule which labels, field names and column names
+	// make a value PHI, and what happens without one (see phi_context.go).
+	Context *Context `yaml:"context"`
 	// Samples are checked by the rule tests: every true positive must be
 	// found by this rule, no false positive may be.
 	Samples Samples `yaml:"samples"`

@@ -39,6 +39,9 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 		}
 		return strings.Compare(a.Rule.ID, b.Rule.ID)
 	})
+	if rs.vocab != nil {
+		out = dropPHIOverlaps(out)
+	}
 	return out
 }
 
@@ -56,6 +59,9 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			w := rs.rules[ri].window
 			s := expandStart(data, m.Start()-w, m.Start())
 			e := expandEnd(data, m.End()+w, m.End())
+			if rs.rules[ri].ctx != nil {
+				e = structEnd(data, m.Start(), e)
+			}
 			cur := per[ri]
 			if n := len(cur); n > 0 && s <= cur[n-1].end {
 				if e > cur[n-1].end {
@@ -69,6 +75,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			per[ri] = append(cur, span{s, e})
 		}
 	}
+	per = rs.digitWindows(data, per)
 	for i := range per {
 		if len(per[i]) > 1 {
 			per[i] = mergeSpans(per[i])
@@ -166,8 +173,12 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 			if !ok {
 				continue
 			}
+			if cr.ctx != nil && !rs.applyContext(cr.ctx, &c) {
+				continue
+			}
+			// A check may narrow the value (a name without its label).
 			out = append(out, Match{
-				Rule: cr.def, Start: start, End: end, Value: value,
+				Rule: cr.def, Start: c.Start, End: c.End, Value: c.Value,
 				Confidence: c.Confidence, Reasons: c.Reasons,
 			})
 		}

@@ -1,0 +1,547 @@
+package rules
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// Context is the part of a PHI rule that reads what surrounds a value. A
+// nine-digit number is an SSN only under an SSN label; a date is PHI only
+// under a birth-date field. Labels are matched as whole words or identifier
+// parts (camelCase, snake_case, kebab-case and dotted names are split), so
+// `dateOfBirth`, `date_of_birth` and "Date of birth:" all read the same,
+// and `lic` never matches inside `public`.
+//
+// Where a value's label comes from, in order:
+//   - inline: the nearest label before the value on its line, at most Gap
+//     non-label words away (a label that belongs to another rule, or a
+//     known non-PHI label such as `order` or `version`, is nearer and wins);
+//   - the previous line, when the value starts its line (YAML lists, JSON
+//     arrays);
+//   - the CSV/TSV header column the value sits in;
+//   - the column of an SQL INSERT column list the value sits under.
+type Context struct {
+	// Words are labels that make a value PHI on their own ("mrn",
+	// "medical record number", "dob").
+	Words []string `yaml:"words"`
+	// Weak are labels that count only with a Near word close by ("phone"
+	// next to "patient").
+	Weak []string `yaml:"weak"`
+	// Near are subject words ("patient", "member") searched within
+	// NearWindow bytes on either side of the value.
+	Near       []string `yaml:"near"`
+	NearWindow int      `yaml:"nearWindow"`
+	// NearAlone makes a Near word enough context without any label (an
+	// email address in a sentence about a patient).
+	NearAlone bool `yaml:"nearAlone"`
+	// Require says when a value without context is dropped: always (the
+	// default), standard (strict mode keeps it at Without confidence) or
+	// never (kept in every mode at Without confidence).
+	Require string `yaml:"require"`
+	// Without is the confidence of a value kept without context.
+	Without float64 `yaml:"without"`
+	// Gap is how many non-label words may stand between a label and its
+	// value (default 4).
+	Gap int `yaml:"gap"`
+}
+
+// Bounds on the context search, so one match costs a bounded amount of work
+// whatever the input.
+const (
+	labelLookback   = 96
+	maxLabelParts   = 4
+	defaultGap      = 4
+	defaultNear     = 400
+	negativeReach   = 80
+	headerMaxBytes  = 4096
+	sqlLookback     = 8192
+	negativePenalty = 0.25
+)
+
+type labelClass uint8
+
+const (
+	labelNone labelClass = iota
+	labelStrong
+	labelWeak
+	labelBlocked
+)
+
+type compiledContext struct {
+	words      map[string]bool
+	weak       map[string]bool
+	near       map[string]bool
+	nearWindow int
+	nearAlone  bool
+	require    Mode // the highest mode that still drops a value without context
+	without    float64
+	gap        int
+}
+
+// phiVocab is every label any compiled PHI rule knows, plus labels known
+// not to be PHI. A label of another kind nearer to a value than the rule's
+// own label decides that the value is not this rule's.
+type phiVocab struct {
+	labels   map[string]bool
+	subjects map[string]bool
+}
+
+// otherLabels are field names and words that mark a value as something
+// other than PHI: order and invoice numbers, versions, timestamps, ports,
+// and non-birth dates. They block a PHI label further away.
+var otherLabels = []string{
+	"order", "order id", "order number", "invoice", "tracking", "tracking number",
+	"version", "build", "release", "port", "timestamp", "ts", "epoch", "created",
+	"created at", "updated", "updated at", "modified", "deleted at", "expires",
+	"sku", "ticket", "transaction", "txn", "request id", "trace id", "span id",
+	"amount", "price", "total", "count", "size", "length", "limit", "offset",
+	"page", "line", "admit", "admitted", "admission", "discharge", "discharged",
+	"visit", "appointment", "service date", "encounter", "invoice date", "due",
+	"effective", "issued", "claim id", "group number", "group", "rx", "npi",
+}
+
+// subjectWords name whose record it is ("SSN of patient: …"). They are
+// read past, never taken as a label that blocks another rule's label.
+var subjectWords = []string{
+	"patient", "patients", "pt", "guarantor", "subscriber", "member",
+	"beneficiary", "enrollee", "resident", "insured", "the", "of", "is",
+}
+
+// negativeWords near a value lower its confidence; they never hide it, as
+// real PHI pasted into a fixture is still PHI.
+var negativeWords = map[string]bool{
+	"test": true, "tests": true, "testing": true, "fake": true, "sample": true,
+	"dummy": true, "mock": true, "example": true, "synthetic": true,
+	"placeholder": true, "demo": true, "lorem": true, "fixture": true,
+}
+
+func compileContext(c *Context) (*compiledContext, error) {
+	cc := &compiledContext{
+		words: map[string]bool{}, weak: map[string]bool{}, near: map[string]bool{},
+		nearWindow: c.NearWindow, nearAlone: c.NearAlone, without: c.Without, gap: c.Gap,
+	}
+	switch c.Require {
+	case "", "always":
+		cc.require = ModeStrict
+	case "standard":
+		cc.require = ModeStandard
+	case "never":
+		cc.require = ModeOff
+	default:
+		return nil, fmt.Errorf("context.require %q: want always, standard or never", c.Require)
+	}
+	if cc.nearWindow <= 0 {
+		cc.nearWindow = defaultNear
+	}
+	if cc.gap <= 0 {
+		cc.gap = defaultGap
+	}
+	if cc.without < 0 || cc.without > 1 {
+		return nil, fmt.Errorf("context.without %v: want a number in [0, 1]", c.Without)
+	}
+	if cc.require != ModeStrict && cc.without == 0 {
+		return nil, fmt.Errorf("context.without is needed when context.require is %q", c.Require)
+	}
+	for _, w := range c.Words {
+		addPhrase(cc.words, w)
+	}
+	for _, w := range c.Weak {
+		addPhrase(cc.weak, w)
+	}
+	for _, w := range c.Near {
+		addPhrase(cc.near, w)
+	}
+	if len(cc.words)+len(cc.weak) == 0 && !cc.nearAlone {
+		return nil, fmt.Errorf("context needs words, weak words or nearAlone")
+	}
+	return cc, nil
+}
+
+// addPhrase indexes a label under its spaced form ("date of birth") and
+// its joined form ("dateofbirth"), so a single-token key like `birthdate`
+// finds the phrase "birth date".
+func addPhrase(m map[string]bool, phrase string) {
+	parts := splitParts(phrase, nil)
+	if len(parts) == 0 {
+		return
+	}
+	m[strings.Join(parts, " ")] = true
+	m[strings.Join(parts, "")] = true
+}
+
+func newVocab(rules []*compiledRule) *phiVocab {
+	v := &phiVocab{labels: map[string]bool{}, subjects: map[string]bool{}}
+	for _, cr := range rules {
+		if cr.ctx == nil {
+			continue
+		}
+		for k := range cr.ctx.words {
+			v.labels[k] = true
+		}
+		for k := range cr.ctx.weak {
+			v.labels[k] = true
+		}
+	}
+	for _, w := range subjectWords {
+		v.subjects[w] = true
+	}
+	for _, l := range otherLabels {
+		addPhrase(v.labels, l)
+	}
+	return v
+}
+
+// required reports whether a value without context is dropped in mode.
+func (cc *compiledContext) required(mode Mode) bool { return mode.rank() <= cc.require.rank() }
+
+// applyContext decides a PHI match by its context: it adds the label or
+// column that made the value PHI to the reasons, lowers confidence near
+// test words, and returns false when the value has no context and the
+// mode requires one.
+func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
+	label, how, class := rs.findLabel(cc, c.Data, c.Start)
+	near := ""
+	if len(cc.near) > 0 && (class == labelWeak || class == labelNone && cc.nearAlone) {
+		near = findWord(c.Data, max(0, c.Start-cc.nearWindow), min(len(c.Data), c.End+cc.nearWindow/2), c.Start, c.End, cc.near)
+	}
+	switch {
+	case class == labelStrong:
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%s '%s'", how, label))
+	case class == labelWeak && near != "":
+		c.Reasons = append(c.Reasons, fmt.Sprintf("%s '%s' near '%s'", how, label, near))
+	case class == labelNone && near != "":
+		c.Reasons = append(c.Reasons, fmt.Sprintf("near '%s'", near))
+	default:
+		if cc.required(c.Mode) || class == labelBlocked && cc.require != ModeOff {
+			return false
+		}
+		c.Confidence = cc.without
+		c.Reasons = append(c.Reasons, "no context label (confidence lowered)")
+	}
+	ls, le := lineSpan(c.Data, c.Start)
+	if w := findWord(c.Data, max(ls, c.Start-negativeReach), min(le, c.End+negativeReach), c.Start, c.End, negativeWords); w != "" {
+		c.Confidence = max(0.1, c.Confidence-negativePenalty)
+		c.Reasons = append(c.Reasons, fmt.Sprintf("near '%s' (confidence lowered, still reported)", w))
+	}
+	return true
+}
+
+// findLabel looks for the value's label inline, on the previous line, in
+// a CSV header and in an SQL column list, in that order.
+func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, how string, class labelClass) {
+	// Inside an INSERT the column list decides, whatever words the
+	// statement holds before the value.
+	if key, ok := sqlColumn(data, pos); ok {
+		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		return label, "SQL column", class
+	}
+	ls, _ := lineSpan(data, pos)
+	lo := max(ls, pos-labelLookback)
+	if label, class = rs.walkLabel(cc, data[lo:pos], cc.gap); class != labelNone {
+		return label, "label", class
+	}
+	if onlyPunct(data[ls:pos]) && ls > 0 {
+		if prev, ok := prevLineKey(data, ls); ok {
+			if label, class = rs.walkLabel(cc, prev, cc.gap); class != labelNone {
+				return label, "field", class
+			}
+		}
+	}
+	if key, header, ok := csvColumn(data, pos); ok {
+		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		// A weak column ("phone") in a file whose header names the
+		// subject ("patient_id") is the subject's.
+		if class == labelWeak && findWord(header, 0, len(header), 0, 0, cc.near) != "" {
+			class = labelStrong
+		}
+		if class != labelNone {
+			return label, "CSV column", class
+		}
+	}
+	return "", "", labelNone
+}
+
+// walkLabel reads seg backwards from its end and classifies the nearest
+// label: the rule's own (strong or weak), another's (blocked), or none
+// within gap non-label words. A token starting with a digit is another
+// value and ends the search; so does the end of a sentence.
+func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
+	seg = afterSentence(seg)
+	var parts []string
+	for i := 0; i < len(seg); {
+		if !labelByte(seg[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(seg) && labelByte(seg[j]) {
+			j++
+		}
+		if seg[i] >= '0' && seg[i] <= '9' {
+			parts = parts[:0] // a value: labels before it belong to it
+		} else {
+			parts = splitParts(string(seg[i:j]), parts)
+		}
+		i = j
+	}
+	skipped := 0
+	for i := len(parts) - 1; i >= 0; {
+		matched := 0
+		for k := min(maxLabelParts, i+1); k >= 1; k-- {
+			spaced := strings.Join(parts[i-k+1:i+1], " ")
+			joined := strings.Join(parts[i-k+1:i+1], "")
+			switch {
+			case cc.words[spaced] || cc.words[joined]:
+				return spaced, labelStrong
+			case cc.weak[spaced] || cc.weak[joined]:
+				return spaced, labelWeak
+			case rs.vocab.subjects[spaced] || rs.vocab.subjects[joined]:
+				matched = k
+			case rs.vocab.labels[spaced] || rs.vocab.labels[joined]:
+				return spaced, labelBlocked
+			}
+			if matched > 0 {
+				break
+			}
+		}
+		if matched > 0 { // a subject word ("patient") is no label; read on
+			i -= matched
+			continue
+		}
+		skipped++
+		if skipped > gap {
+			break
+		}
+		i--
+	}
+	return "", labelNone
+}
+
+// afterSentence returns the part of seg after the last sentence end
+// (". " after a word of two or more letters, or ";").
+func afterSentence(seg []byte) []byte {
+	for i := len(seg) - 2; i >= 0; i-- {
+		switch {
+		case seg[i] == ';':
+			return seg[i+1:]
+		case seg[i] == '.' && seg[i+1] == ' ' && i >= 2 && asciiLetter(seg[i-1]) && asciiLetter(seg[i-2]):
+			return seg[i+1:]
+		}
+	}
+	return seg
+}
+
+func asciiLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+func labelByte(b byte) bool {
+	return asciiLetter(b) || b >= '0' && b <= '9' || b == '_' || b >= 0x80
+}
+
+// splitParts splits an identifier or phrase into lowercase parts at
+// non-letters, camelCase humps and acronym ends (MRNNumber → mrn, number),
+// dropping digits, and appends them to dst.
+func splitParts(s string, dst []string) []string {
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			dst = append(dst, strings.ToLower(s[start:end]))
+		}
+		start = -1
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !asciiLetter(c) {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+			continue
+		}
+		upper := c >= 'A' && c <= 'Z'
+		prevUpper := s[i-1] >= 'A' && s[i-1] <= 'Z'
+		nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
+		if upper && (!prevUpper || nextLower) {
+			flush(i)
+			start = i
+		}
+	}
+	flush(len(s))
+	return dst
+}
+
+// findWord returns the first word of set found as a whole word or
+// identifier part in data[lo:hi], outside the value [vs, ve).
+func findWord(data []byte, lo, hi, vs, ve int, set map[string]bool) string {
+	var parts []string
+	for i := lo; i < hi; {
+		if i == vs && ve > vs {
+			i = ve
+			continue
+		}
+		if !labelByte(data[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < hi && labelByte(data[j]) && (j != vs || ve == vs) {
+			j++
+		}
+		parts = splitParts(string(data[i:j]), parts[:0])
+		for _, p := range parts {
+			if set[p] {
+				return p
+			}
+		}
+		i = j
+	}
+	return ""
+}
+
+func lineSpan(data []byte, pos int) (int, int) {
+	ls := bytes.LastIndexByte(data[:pos], '\n') + 1
+	le := bytes.IndexByte(data[pos:], '\n')
+	if le < 0 {
+		return ls, len(data)
+	}
+	return ls, pos + le
+}
+
+// onlyPunct reports whether b holds no letters or digits (indentation,
+// list dashes, quotes, brackets).
+func onlyPunct(b []byte) bool {
+	for _, c := range b {
+		if labelByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// prevLineKey returns the end of the previous non-blank line when it
+// opens a value (`mrn:`, `"mrns": [`, `dob =`).
+func prevLineKey(data []byte, ls int) ([]byte, bool) {
+	end := ls - 1
+	for end > 0 {
+		start := bytes.LastIndexByte(data[:end], '\n') + 1
+		line := bytes.TrimRight(data[start:end], " \t\r")
+		if len(bytes.TrimSpace(line)) == 0 {
+			end = start - 1
+			continue
+		}
+		trimmed := bytes.TrimRight(line, "[{(=: \t")
+		if len(trimmed) == len(line) {
+			return nil, false
+		}
+		return trimmed[max(0, len(trimmed)-labelLookback):], true
+	}
+	return nil, false
+}
+
+// csvColumn returns the header name of the column pos sits in, when the
+// input's first line is a header of identifier-like names and pos's line
+// has the same number of fields.
+func csvColumn(data []byte, pos int) (string, []byte, bool) {
+	ls, le := lineSpan(data, pos)
+	if ls == 0 || le-ls > headerMaxBytes {
+		return "", nil, false
+	}
+	hl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
+	if hl <= 0 {
+		return "", nil, false
+	}
+	header := bytes.TrimRight(data[:hl], "\r")
+	var delim byte
+	best := 0
+	for _, d := range []byte{',', '\t', '|', ';'} {
+		if n := bytes.Count(header, []byte{d}); n > best {
+			best, delim = n, d
+		}
+	}
+	if best == 0 {
+		return "", nil, false
+	}
+	fields := strings.Split(string(header), string(delim))
+	for i, f := range fields {
+		f = strings.Trim(strings.TrimSpace(f), `"'`)
+		if f == "" || !asciiLetter(f[0]) && f[0] != '_' {
+			return "", nil, false
+		}
+		fields[i] = f
+	}
+	col, n := 0, 0
+	inQuote := false
+	for i := ls; i < le; i++ {
+		switch c := data[i]; {
+		case c == '"':
+			inQuote = !inQuote
+		case c == delim && !inQuote:
+			n++
+			if i < pos {
+				col++
+			}
+		}
+	}
+	if n != len(fields)-1 {
+		return "", nil, false
+	}
+	return fields[col], header, true
+}
+
+// sqlColumn returns the column name pos sits under in an
+// `INSERT INTO t (a, b, c) VALUES (…), (…)` statement that starts at most
+// sqlLookback bytes before it.
+func sqlColumn(data []byte, pos int) (string, bool) {
+	lo := max(0, pos-sqlLookback)
+	seg := data[lo:pos]
+	ins := lastIndexFold(seg, "insert into")
+	if ins < 0 {
+		return "", false
+	}
+	rest := seg[ins:]
+	open := bytes.IndexByte(rest, '(')
+	vals := lastIndexFold(rest, "values")
+	if open < 0 || vals < 0 || open > vals {
+		return "", false
+	}
+	closeIdx := bytes.IndexByte(rest[open:], ')')
+	if closeIdx < 0 || open+closeIdx > vals {
+		return "", false
+	}
+	cols := strings.Split(string(rest[open+1:open+closeIdx]), ",")
+	depth, col := 0, 0
+	inQuote := false
+	for _, c := range rest[vals:] {
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '(':
+			depth++
+			if depth == 1 {
+				col = 0
+			}
+		case c == ')':
+			depth--
+		case c == ',' && depth == 1:
+			col++
+		case c == ';':
+			return "", false
+		}
+	}
+	if depth != 1 || col >= len(cols) {
+		return "", false
+	}
+	return strings.Trim(strings.TrimSpace(cols[col]), "`\"[]"), true
+}
+
+func lastIndexFold(b []byte, lowerWord string) int {
+	n := len(lowerWord)
+	for i := len(b) - n; i >= 0; i-- {
+		if b[i]|0x20 == lowerWord[0] && bytes.EqualFold(b[i:i+n], []byte(lowerWord)) {
+			return i
+		}
+	}
+	return -1
+}

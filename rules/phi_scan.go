@@ -1,0 +1,149 @@
+package rules
+
+import (
+	"bytes"
+
+	"github.com/pretense/pretense/finding"
+)
+
+// prefilterDigits names the hand-written candidate prefilter for PHI values
+// that have no keyword of their own (see Rule.Prefilter).
+const prefilterDigits = "digits"
+
+// digitMargin is how many bytes around a digit run a window adds, so that
+// letter prefixes and suffixes (MR123456, 123456789A) are inside it.
+const digitMargin = 32
+
+// structuralReach bounds how far a keyword in an SQL INSERT column list
+// carries context forward into the VALUES rows.
+const structuralReach = 8192
+
+// structEnd extends a PHI rule's window for a keyword that names a column:
+// a keyword in the header line of a delimited file carries to the end of
+// the input (every row sits under it), one on a line of an SQL INSERT
+// carries to the end of the statement. Other windows stay as they are.
+func structEnd(data []byte, hit, e int) int {
+	nl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
+	if nl > 0 && hit < nl {
+		header := data[:nl]
+		if bytes.Count(header, []byte{','})+bytes.Count(header, []byte{'\t'})+bytes.Count(header, []byte{'|'}) >= 2 {
+			return len(data)
+		}
+	}
+	ls := bytes.LastIndexByte(data[max(0, hit-labelLookback*4):hit], '\n') + 1 + max(0, hit-labelLookback*4)
+	if lastIndexFold(data[ls:hit], "insert into") >= 0 {
+		end := min(len(data), hit+structuralReach)
+		if i := bytes.IndexByte(data[hit:end], ';'); i >= 0 {
+			end = hit + i
+		}
+		return max(e, end)
+	}
+	return e
+}
+
+type digitRun struct{ start, end, digits int }
+
+// digitRuns finds the runs of at least minDigits digits in data, where a
+// single '-', '.', '/' or space may join two groups of digits. It is one
+// pass over the bytes with no allocation for inputs without long runs,
+// which keeps --phi-mode cheap on ordinary source code.
+func digitRuns(data []byte, minDigits int) []digitRun {
+	var out []digitRun
+	n := len(data)
+	for i := 0; i < n; i++ {
+		if data[i] < '0' || data[i] > '9' {
+			continue
+		}
+		start, digits := i, 0
+		for i < n {
+			c := data[i]
+			if c >= '0' && c <= '9' {
+				digits++
+				i++
+				continue
+			}
+			if (c == '-' || c == '.' || c == '/' || c == ' ') && i+1 < n && data[i+1] >= '0' && data[i+1] <= '9' {
+				i++
+				continue
+			}
+			break
+		}
+		if digits >= minDigits {
+			out = append(out, digitRun{start, i, digits})
+		}
+	}
+	return out
+}
+
+// digitWindows adds a window around each long enough digit run for the
+// rules with a digits prefilter. A rule that needs context in this mode
+// gets none when no keyword of it occurred: no value could pass.
+func (rs *Ruleset) digitWindows(data []byte, per [][]span) [][]span {
+	if rs.minDigits == 0 {
+		return per
+	}
+	var runs []digitRun
+	computed := false
+	for ri, cr := range rs.rules {
+		if cr.def.Prefilter != prefilterDigits {
+			continue
+		}
+		hasKeyword := per != nil && len(per[ri]) > 0
+		if !hasKeyword && cr.ctx != nil && cr.ctx.required(rs.mode) {
+			continue
+		}
+		if !computed {
+			runs, computed = digitRuns(data, rs.minDigits), true
+		}
+		for _, r := range runs {
+			if r.digits < cr.def.MinDigits {
+				continue
+			}
+			if per == nil {
+				per = make([][]span, len(rs.rules))
+			}
+			s := expandStart(data, r.start-digitMargin, r.start)
+			e := expandEnd(data, r.end+digitMargin, r.end)
+			cur := per[ri]
+			if k := len(cur); k > 0 && s <= cur[k-1].end && s >= cur[k-1].start {
+				cur[k-1].end = max(cur[k-1].end, e)
+				continue
+			}
+			per[ri] = append(cur, span{s, e})
+		}
+	}
+	return per
+}
+
+// dropPHIOverlaps keeps, of PHI matches that overlap, the most confident
+// one: a nine-digit value under an SSN label is an SSN, not also an MRN.
+// Secret matches are left alone. ms must be sorted by Start.
+func dropPHIOverlaps(ms []Match) []Match {
+	out := ms[:0]
+	last := -1 // index in out of the last PHI match kept
+	for _, m := range ms {
+		if m.Rule.Kind != finding.KindPHI {
+			out = append(out, m)
+			continue
+		}
+		if last >= 0 && m.Start < out[last].End {
+			if better(m, out[last]) {
+				out[last] = m
+			}
+			continue
+		}
+		out = append(out, m)
+		last = len(out) - 1
+	}
+	return out
+}
+
+func better(a, b Match) bool {
+	if a.Confidence != b.Confidence {
+		return a.Confidence > b.Confidence
+	}
+	if a.End-a.Start != b.End-b.Start {
+		return a.End-a.Start > b.End-b.Start
+	}
+	return a.Rule.ID < b.Rule.ID
+}
