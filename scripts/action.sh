@@ -79,7 +79,7 @@ step_build() {
 	local bin="$out_dir/pretense"
 	case "$(go env GOOS)" in windows) bin="$bin.exe" ;; esac
 	echo "pretense: building from $src"
-	(cd "$src" && go build -trimpath -o "$bin" ./cmd/pretense)
+	(cd "$src" && go build -o "$bin" ./cmd/pretense)
 	"$bin" version
 	output binary "$bin"
 }
@@ -189,12 +189,15 @@ full_history() {
 	range_desc="full history ($1)"
 }
 
-# annotate turns text-format findings (path:line:col: rule [sev] text) into
-# workflow annotations on the changed lines. Values are already redacted.
+# annotate turns text-format findings into workflow annotations on the
+# changed lines. A finding reads "path:line:col: rule [sev] text", or with
+# the commit first, "commit:path:line:col: ..." for history and range
+# scans. Values are already redacted.
 annotate() {
 	local line path ln col rest
 	while IFS= read -r line; do
-		if [[ $line =~ ^(.+):([0-9]+):([0-9]+):\ (.*)$ ]]; then
+		if [[ $line =~ ^[0-9a-f]{7,64}:(.+):([0-9]+):([0-9]+):\ (.*)$ ]] ||
+			[[ $line =~ ^(.+):([0-9]+):([0-9]+):\ (.*)$ ]]; then
 			path=${BASH_REMATCH[1]} ln=${BASH_REMATCH[2]} col=${BASH_REMATCH[3]} rest=${BASH_REMATCH[4]}
 			printf '::error file=%s,line=%s,col=%s,title=%s::%s\n' \
 				"$(escape_prop "$path")" "$ln" "$col" "$(escape_prop "pretense")" "$(escape_data "$rest")"

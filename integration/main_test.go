@@ -1,0 +1,260 @@
+package integration
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pretense/pretense/rules"
+)
+
+// suite is what TestMain prepares once for every test.
+type suite struct {
+	root   string            // module root of this checkout
+	bin    string            // pretense built from it
+	goEnv  map[string]string // the caller's Go caches, kept when HOME moves
+	seed   uint64
+	tmpDir string
+}
+
+var env suite // set once by TestMain, read-only afterwards
+
+func TestMain(m *testing.M) {
+	if err := setup(); err != nil {
+		fmt.Fprintf(os.Stderr, "integration: %v\n", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(env.tmpDir)
+	os.Exit(code)
+}
+
+func setup() error {
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	env.root = filepath.Dir(wd)
+	if _, err := os.Stat(filepath.Join(env.root, "go.mod")); err != nil {
+		return fmt.Errorf("module root not found above %s: %w", wd, err)
+	}
+	env.tmpDir, err = os.MkdirTemp("", "pretense-integration")
+	if err != nil {
+		return err
+	}
+	env.goEnv = map[string]string{}
+	for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPATH"} {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			return fmt.Errorf("go env %s: %w", k, err)
+		}
+		env.goEnv[k] = strings.TrimSpace(string(out))
+	}
+	env.bin = filepath.Join(env.tmpDir, "bin", "pretense")
+	build := exec.Command("go", "build", "-o", env.bin, "./cmd/pretense")
+	build.Dir = env.root
+	build.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		return fmt.Errorf("build pretense: %w\n%s", err, out)
+	}
+	env.seed = uint64(time.Now().UnixNano())
+	if s := os.Getenv("PRETENSE_TEST_SEED"); s != "" {
+		if env.seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			return fmt.Errorf("PRETENSE_TEST_SEED: %w", err)
+		}
+	}
+	return nil
+}
+
+// rng is a per-test generator; the seed is logged so a failure can be
+// replayed with PRETENSE_TEST_SEED.
+func rng(t *testing.T) *rand.Rand {
+	t.Helper()
+	t.Logf("fixture seed %d (replay with PRETENSE_TEST_SEED)", env.seed)
+	return rand.New(rand.NewPCG(env.seed, uint64(len(t.Name()))))
+}
+
+// need fails the test, with the command that installs it, when a tool is
+// missing: these tests exist to run the real tools.
+func need(t *testing.T, tool, install string) string {
+	t.Helper()
+	p, err := exec.LookPath(tool)
+	if err != nil {
+		t.Fatalf("%s is not installed; this test runs it for real. Install it with: %s", tool, install)
+	}
+	return p
+}
+
+// cleanEnv is the process environment without anything a surrounding git
+// hook, CI job or user config could leak in (GIT_*, GITHUB_*, RUNNER_*,
+// PRETENSE_*, pre-commit's own variables), with its own HOME and git
+// config, the caller's Go caches, and no network for Go.
+func cleanEnv(t *testing.T) []string {
+	t.Helper()
+	home := t.TempDir()
+	cfg := filepath.Join(home, ".gitconfig")
+	write(t, cfg, "[user]\n\tname = Pretense Test\n\temail = test@example.invalid\n[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[advice]\n\tdetachedHead = false\n")
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(k, "GIT_"), strings.HasPrefix(k, "GITHUB_"), strings.HasPrefix(k, "RUNNER_"),
+			strings.HasPrefix(k, "PRETENSE_"), strings.HasPrefix(k, "PRE_COMMIT"), strings.HasPrefix(k, "INPUT_"),
+			k == "HOME", k == "GOCACHE", k == "GOMODCACHE", k == "GOPATH", k == "GOPROXY", k == "GOTOOLCHAIN", k == "CI":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out,
+		"HOME="+home,
+		"GIT_CONFIG_NOSYSTEM=1",
+		"GIT_CONFIG_GLOBAL="+cfg,
+		"GOCACHE="+env.goEnv["GOCACHE"],
+		"GOMODCACHE="+env.goEnv["GOMODCACHE"],
+		"GOPATH="+env.goEnv["GOPATH"],
+		"GOPROXY=off",
+		"GOTOOLCHAIN=local",
+		"PRE_COMMIT_HOME="+filepath.Join(home, "pre-commit-cache"),
+	)
+}
+
+// result is a finished command.
+type result struct {
+	code int
+	out  string // stdout and stderr interleaved, as a terminal shows them
+}
+
+func run(t *testing.T, dir string, environ []string, name string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = environ
+	var b bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &b, &b
+	err := cmd.Run()
+	code := 0
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatalf("%s %v: %v", name, args, err)
+		}
+		code = ee.ExitCode()
+	}
+	return result{code: code, out: b.String()}
+}
+
+// repo is a git repository in a temporary directory, driven by the git
+// command line: commits must run hooks, which only git itself does.
+type repo struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	need(t, "git", "apt-get install git")
+	r := &repo{t: t, dir: filepath.Join(t.TempDir(), "repo"), env: cleanEnv(t)}
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.git("init", "-q")
+	write(t, filepath.Join(r.dir, "README.md"), "# test project\n")
+	r.git("add", "README.md")
+	r.git("commit", "-q", "-m", "initial commit")
+	return r
+}
+
+// git runs git in the repository and fails the test when it fails.
+func (r *repo) git(args ...string) string {
+	r.t.Helper()
+	res := run(r.t, r.dir, r.env, "git", args...)
+	if res.code != 0 {
+		r.t.Fatalf("git %v: exit %d\n%s", args, res.code, res.out)
+	}
+	return strings.TrimSpace(res.out)
+}
+
+func (r *repo) head() string { return r.git("rev-parse", "HEAD") }
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// githubToken is a well-formed, random (never real) classic GitHub token,
+// expanded from the same kind of template the rules' samples use.
+func githubToken(t *testing.T, r *rand.Rand) string {
+	t.Helper()
+	tok, err := rules.ExpandSample("ghp_{alnum:36}", r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// secretFile is Python source holding a token on line 2.
+func secretFile(t *testing.T, r *rand.Rand) (content, token string) {
+	token = githubToken(t, r)
+	return "import os\nGITHUB_TOKEN = \"" + token + "\"\nprint(os.getcwd())\n", token
+}
+
+// ssn is a random SSN from the issued ranges: area 001–899 without 666,
+// group 01–99, serial 0001–9999.
+func ssn(r *rand.Rand) string {
+	area := 1 + r.IntN(899)
+	for area == 666 {
+		area = 1 + r.IntN(899)
+	}
+	return fmt.Sprintf("%03d-%02d-%04d", area, 1+r.IntN(99), 1+r.IntN(9999))
+}
+
+// npi is a random National Provider Identifier with a valid check digit
+// (Luhn over the prefix 80840 and the first nine digits).
+func npi(r *rand.Rand) string {
+	var b strings.Builder
+	b.WriteByte(byte('1' + r.IntN(2)))
+	for range 8 {
+		b.WriteByte(byte('0' + r.IntN(10)))
+	}
+	nine := b.String()
+	for check := byte('0'); check <= '9'; check++ {
+		if luhn("80840" + nine + string(check)) {
+			return nine + string(check)
+		}
+	}
+	panic("no Luhn check digit") // unreachable: one of ten digits always fits
+}
+
+func luhn(d string) bool {
+	sum, double := 0, false
+	for i := len(d) - 1; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if double {
+			if n *= 2; n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// phiFile is a YAML patient fixture with an SSN on line 3 and an NPI on
+// line 4.
+func phiFile(r *rand.Rand) string {
+	return "patient:\n  name_id: 42\n  ssn: \"" + ssn(r) + "\"\n  npi: \"" + npi(r) + "\"\n"
+}
