@@ -525,19 +525,17 @@ func readTail(r io.ReaderAt, size int64) (last, torn []byte, err error) {
 		if _, err := r.ReadAt(buf, size-chunk); err != nil && err != io.EOF {
 			return nil, nil, err
 		}
-		end := len(buf)
-		if nl := bytes.LastIndexByte(buf, '\n'); nl != len(buf)-1 {
-			if nl < 0 {
-				if chunk == size {
-					return nil, buf, nil
-				}
-				chunk *= 2
-				continue
+		end := bytes.LastIndexByte(buf, '\n')
+		if end < 0 {
+			if chunk == size {
+				return nil, buf, nil // no newline at all: all torn
 			}
-			torn = buf[nl+1:]
-			end = nl
-		} else {
-			end = nl
+			chunk *= 2
+			continue
+		}
+		torn = nil
+		if end != len(buf)-1 {
+			torn = buf[end+1:]
 		}
 		start := bytes.LastIndexByte(buf[:end], '\n')
 		if start < 0 && chunk < size {

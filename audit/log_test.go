@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -122,3 +123,24 @@ func TestAppendChainsAcrossReopenAndSegments(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func TestReadTail(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	for _, tc := range []struct {
+		data, last, torn string
+	}{
+		{"", "", ""},
+		{"a\n", "a", ""},
+		{"a\nb\n", "b", ""},
+		{"a\nb\ntor", "b", "tor"},
+		{"torn only", "", "torn only"},
+		{"a\n" + long + "\n", long, ""},
+		{"a\n" + long, "a", long},
+		{long + "\nb\n" + long, "b", long},
+	} {
+		last, torn, err := readTail(strings.NewReader(tc.data), int64(len(tc.data)))
+		if err != nil || string(last) != tc.last || string(torn) != tc.torn {
+			t.Errorf("readTail(%.20q...) = %.20q, %.20q, %v", tc.data, last, torn, err)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -302,18 +301,4 @@ func nodeValue(path string, k Key, vn *yaml.Node) (Value, error) {
 	}
 	v.Str = vn.Value
 	return v, nil
-}
-
-// sortedKeys returns the names in a map in table order.
-func sortedKeys(m map[string]Value) []string {
-	order := map[string]int{}
-	for i, n := range KeyNames() {
-		order[n] = i
-	}
-	var out []string
-	for n := range m {
-		out = append(out, n)
-	}
-	sort.Slice(out, func(i, j int) bool { return order[out[i]] < order[out[j]] })
-	return out
 }
