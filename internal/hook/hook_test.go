@@ -572,3 +572,43 @@ func FuzzShellQuote(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkInstall measures reinstalling the hook: three git invocations
+// to locate it, one atomic write.
+func BenchmarkInstall(b *testing.B) {
+	dir := b.TempDir()
+	env := benchEnv(b)
+	g := Git{Env: env}
+	if out, err := exec.Command("git", "init", "-q", dir).CombinedOutput(); err != nil {
+		b.Fatalf("git init: %v\n%s", err, out)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Install(ctx, g, dir, Options{Binary: "/usr/local/bin/pretense"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScript measures rendering the hook text.
+func BenchmarkScript(b *testing.B) {
+	opts := Options{Binary: "/usr/local/bin/pretense", PHIMode: "strict", Baseline: "ci/baseline.json"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(Script(opts)) == 0 {
+			b.Fatal("empty script")
+		}
+	}
+}
+
+func benchEnv(b *testing.B) []string {
+	b.Helper()
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GIT_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull)
+}
