@@ -68,6 +68,9 @@ func decodeBody(body []byte, contentEncoding string, limit int64) ([]byte, error
 			return nil, fmt.Errorf("%w %q (gzip, deflate and zstd are accepted)", errUnsupportedEncoding, c)
 		}
 		out, err := io.ReadAll(io.LimitReader(r, limit+1))
+		if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
+			return nil, fmt.Errorf("%w: more than %d bytes once decoded", errTooLarge, limit)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", errCorrupt, c, err)
 		}

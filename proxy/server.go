@@ -750,38 +750,39 @@ func (x *exchange) stream(ctx context.Context, resp *http.Response) {
 		}
 		return nil
 	}
+	err := pump(rd, st)
+	switch {
+	case err == nil:
+		_ = rc.Flush()
+		x.streamDone(st)
+	case writeErr != nil || x.r.Context().Err() != nil:
+		// The client went away; its context cancels the upstream request.
+		x.audit(audit.OutcomeFailed, st.r.fid)
+		x.logLine(audit.OutcomeFailed, "client went away mid-stream")
+	case errors.Is(context.Cause(ctx), errIdle):
+		x.streamFailed(st, fmt.Sprintf("upstream %s sent nothing for %s; stream cut", x.rt.upstream.Host, s.opts.IdleTimeout))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		x.streamFailed(st, fmt.Sprintf("upstream %s closed the stream mid-event", x.rt.upstream.Host))
+	case errors.Is(err, errBrokenSSE):
+		x.streamFailed(st, fmt.Sprintf("upstream %s sent a malformed event stream: %v", x.rt.upstream.Host, err))
+	default:
+		x.streamFailed(st, fmt.Sprintf("upstream %s stream failed: %v", x.rt.upstream.Host, err))
+	}
+}
+
+// pump moves events from rd through st until the upstream ends. A clean
+// end flushes every slot and returns nil.
+func pump(rd *sseReader, st *streamer) error {
 	for {
 		ev, err := rd.next()
 		if err == io.EOF {
-			if err := st.flushAll(); err == nil {
-				_ = rc.Flush()
-			}
-			x.streamDone(st)
-			return
+			return st.flushAll()
 		}
 		if err != nil {
-			switch {
-			case errors.Is(context.Cause(ctx), errIdle):
-				x.streamFailed(st, fmt.Sprintf("upstream %s sent nothing for %s; stream cut", x.rt.upstream.Host, s.opts.IdleTimeout))
-			case x.r.Context().Err() != nil:
-				x.audit(audit.OutcomeFailed, st.r.fid)
-				x.logLine(audit.OutcomeFailed, "client went away mid-stream")
-			case errors.Is(err, io.ErrUnexpectedEOF):
-				x.streamFailed(st, fmt.Sprintf("upstream %s closed the stream mid-event", x.rt.upstream.Host))
-			default:
-				x.streamFailed(st, fmt.Sprintf("upstream %s stream failed: %v", x.rt.upstream.Host, err))
-			}
-			return
+			return err
 		}
 		if err := st.handle(ev); err != nil {
-			if writeErr != nil {
-				// The client went away; its context cancels the upstream.
-				x.audit(audit.OutcomeFailed, st.r.fid)
-				x.logLine(audit.OutcomeFailed, "client went away mid-stream")
-				return
-			}
-			x.streamFailed(st, fmt.Sprintf("upstream %s sent a malformed event stream: %v", x.rt.upstream.Host, err))
-			return
+			return err
 		}
 	}
 }
