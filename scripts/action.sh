@@ -279,9 +279,13 @@ step_scan() {
 		rm -f "$log"
 	fi
 	rc=0
-	local quiet=(-q)
-	[ "$format" = sarif ] && quiet=()
-	"$bin" "${common[@]}" "${quiet[@]}" --format sarif -o "$sarif" || rc=$?
+	# With format sarif this is the only run, so it keeps the summary;
+	# otherwise the log run above already printed it.
+	if [ "$format" = sarif ]; then
+		"$bin" "${common[@]}" --format sarif -o "$sarif" || rc=$?
+	else
+		"$bin" "${common[@]}" -q --format sarif -o "$sarif" || rc=$?
+	fi
 	if [ "$rc" -gt 1 ]; then
 		echo "::error title=pretense::the SARIF scan failed (exit $rc)" >&2
 		exit "$rc"
