@@ -151,6 +151,13 @@ func wordLen(s string, i int) int {
 // wordEnd returns the end of the word starting at s[i], not beyond limit.
 func wordEnd(s string, i, limit int) int {
 	for i < limit {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !isWordByte(c) {
+				break
+			}
+			i++
+			continue
+		}
 		n := wordLen(s, i)
 		if n == 0 || i+n > limit {
 			break
@@ -170,8 +177,16 @@ func (l *lexer) identLen(i int) int {
 
 // identEnd returns the end of the identifier starting at l.src[i].
 func (l *lexer) identEnd(i int) int {
+	dollar := l.lang == LangTS || l.lang == LangJS
 	for i < len(l.src) {
-		n := l.identLen(i)
+		if c := l.src[i]; c < utf8.RuneSelf {
+			if !isWordByte(c) && (c != '$' || !dollar) {
+				break
+			}
+			i++
+			continue
+		}
+		n := wordLen(l.src, i)
 		if n == 0 {
 			break
 		}

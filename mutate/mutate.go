@@ -7,6 +7,7 @@ import (
 	"hash"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Policy selects which identifiers are mutated.
@@ -37,6 +38,8 @@ type Mutator struct {
 	key    []byte
 	policy Policy
 	sets   *sets
+	// bufs pools per-call scratch slices (*buffers).
+	bufs *sync.Pool
 	// entropy limits the hash symbols of every synthetic (tests only: it
 	// makes collisions common). 0 means all hashChars.
 	entropy int
@@ -51,7 +54,18 @@ func New(key []byte, policy Policy) (*Mutator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Mutator{key: append([]byte(nil), key...), policy: p, sets: newSets()}, nil
+	return &Mutator{
+		key:    append([]byte(nil), key...),
+		policy: p,
+		sets:   newSets(),
+		bufs:   &sync.Pool{New: func() any { return new(buffers) }},
+	}, nil
+}
+
+// buffers are the scratch slices of one Mutate call.
+type buffers struct {
+	spans       []span
+	reps, treps []rep
 }
 
 // Policy returns the policy the Mutator applies.
@@ -63,7 +77,7 @@ func (m *Mutator) Policy() Policy { return m.policy }
 type Session struct {
 	m     *Mutator // nil for a session read from a map file: reverse only
 	mac   hash.Hash
-	sum   [32]byte
+	msg   []byte            // HMAC input scratch
 	o2s   map[string]string // original → issued synthetic
 	s2o   map[string]int    // canonical (lowercase) synthetic → index in pairs
 	pairs []pair
@@ -122,11 +136,17 @@ func (s *Session) Mutate(text string, lang Lang) string {
 		s.codeSel = make(map[string]bool, len(text)/64)
 		s.textSel = make(map[string]bool, len(text)/128)
 	}
-	if cap(s.spans) < len(text)/8 {
+	// Scratch slices come from the Mutator's pool: a proxy mutates many
+	// texts per second and they are only needed during this call.
+	buf := s.m.bufs.Get().(*buffers)
+	defer s.m.bufs.Put(buf)
+	if cap(buf.spans) < len(text)/8 {
 		// About one span per 8 bytes of code: one allocation, not a dozen.
-		s.spans = make([]span, 0, len(text)/8)
+		buf.spans = make([]span, 0, len(text)/8)
 	}
-	s.spans = lex(text, lang, s.spans[:0])
+	buf.spans = lex(text, lang, buf.spans[:0])
+	s.spans = buf.spans
+	defer func() { s.spans = nil }()
 
 	// Pass 1 replaces code identifiers, pass 2 words in comments, strings
 	// and prose. Decisions are cached per session. A text word can select a
@@ -134,7 +154,7 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	// such as "Medical Record", or a proprietary name mentioned in prose);
 	// then both passes run once more with the grown selection.
 	s.fresh = s.fresh[:0]
-	reps, treps := make([]rep, 0, 64), make([]rep, 0, 64)
+	reps, treps := buf.reps[:0], buf.treps[:0]
 	for round := 0; round < 2; round++ {
 		var grew bool
 		reps, treps, grew = s.selectAll(text, lang, reps[:0], treps[:0])
@@ -142,6 +162,7 @@ func (s *Session) Mutate(text string, lang Lang) string {
 			break
 		}
 	}
+	buf.reps, buf.treps = reps, treps
 	if len(reps) == 0 && len(treps) == 0 {
 		return text
 	}
@@ -314,7 +335,7 @@ func (s *Session) assign(names []string) {
 		k := s.m.sets.kindOf(name, &s.sc)
 		sh := shapeOf(name)
 		for attempt := uint32(0); ; attempt++ {
-			canon := canonical(s.mac, &s.sum, k, name, attempt, s.m.entropy)
+			canon := canonical(s.mac, &s.msg, k, name, attempt, s.m.entropy)
 			if _, taken := s.s2o[canon]; taken {
 				s.collisions++
 				continue

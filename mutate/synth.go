@@ -73,15 +73,15 @@ func checksum(canon []byte) (byte, byte) {
 // canonical computes the lowercase synthetic for name at the given attempt.
 // entropy, when between 1 and hashChars-1, keeps only that many hash symbols
 // and fixes the rest: a test knob that makes collisions frequent.
-func canonical(mac hash.Hash, sum *[32]byte, k kind, name string, attempt uint32, entropy int) string {
+func canonical(mac hash.Hash, scratch *[]byte, k kind, name string, attempt uint32, entropy int) string {
 	mac.Reset()
-	var hdr [6]byte
-	hdr[0] = byte(k)
-	hdr[1] = 0
-	binary.BigEndian.PutUint32(hdr[2:], attempt)
-	mac.Write(hdr[:])
-	mac.Write([]byte(name))
-	d := mac.Sum(sum[:0])
+	// Message: kind, 0, attempt (4 bytes, big-endian), name.
+	msg := append((*scratch)[:0], byte(k), 0)
+	msg = binary.BigEndian.AppendUint32(msg, attempt)
+	msg = append(msg, name...)
+	mac.Write(msg)
+	d := mac.Sum(msg[:0])
+	*scratch = msg
 
 	var buf [maxSynthLen]byte
 	p := copy(buf[:], k.prefix())

@@ -1,6 +1,9 @@
 package mutate
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // phiWords are whole words (after camelCase/snake_case splitting) that name
 // PHI or PHI-adjacent concepts. A trailing "s" or "es" is ignored.
@@ -140,8 +143,8 @@ today tomorrow yesterday ready missing unknown request response summary message
 // sets holds the lookup tables built once per Mutator.
 type sets struct {
 	phi      map[string]struct{}
-	stems    []string
-	infixes  []string
+	stems    [][]byte
+	infixes  [][]byte
 	verbs    map[string]struct{}
 	excluded map[string]struct{}
 	common   map[string]struct{}
@@ -161,12 +164,20 @@ func newSets() *sets {
 	}
 	return &sets{
 		phi:      toSet(phiWords, false),
-		stems:    strings.Fields(phiStems),
-		infixes:  strings.Fields(phiInfixes),
+		stems:    fieldsBytes(phiStems),
+		infixes:  fieldsBytes(phiInfixes),
 		verbs:    toSet(fnVerbs, false),
 		excluded: toSet(keywordsAndBuiltins, false),
 		common:   toSet(commonWords, false),
 	}
+}
+
+func fieldsBytes(s string) [][]byte {
+	var out [][]byte
+	for _, f := range strings.Fields(s) {
+		out = append(out, []byte(f))
+	}
+	return out
 }
 
 // words splits an identifier into lowercase words: camelCase, PascalCase,
@@ -250,7 +261,7 @@ func (s *sets) isPHIWord(w []byte) bool {
 		}
 	}
 	for _, st := range s.stems {
-		if len(w) >= len(st) && string(w[:len(st)]) == st {
+		if bytes.HasPrefix(w, st) {
 			return true
 		}
 	}
@@ -275,7 +286,7 @@ func (s *sets) isPHI(name string, sc *scratch) bool {
 	}
 	if len(lw) >= 7 {
 		for _, inf := range s.infixes {
-			if strings.Contains(string(lw), inf) {
+			if bytes.Contains(lw, inf) {
 				return true
 			}
 		}
