@@ -21,7 +21,7 @@ const mutateMaxInput = 256 << 20
 type mutateCmd struct {
 	File    string `arg:"" optional:"" help:"File to read (default: standard input)." placeholder:"FILE"`
 	Lang    string `help:"Language of the input: ts, js, py, go, java, cs, rb, rs, sql, text, md (default: from the file extension, text for stdin)." placeholder:"L"`
-	Policy  string `help:"Which identifiers to mutate: phi (PHI-adjacent names) or all (every proprietary name). Default phi." placeholder:"phi|all"`
+	Policy  string `help:"Which identifiers to mutate: phi (PHI-adjacent names) or all (every proprietary name). Default: $PRETENSE_MUTATION_POLICY, then mutation-policy in .pretense.yaml or $PRETENSE_HOME/config.yaml, then phi." placeholder:"phi|all"`
 	MapOut  string `name:"map-out" help:"Save the synthetic-to-original map to FILE (mode 0600); it holds the originals." placeholder:"FILE"`
 	Reverse bool   `help:"Restore synthetics in FILE (or standard input) using --map."`
 	Map     string `help:"Map file written by --map-out; required with --reverse." placeholder:"FILE"`
