@@ -205,3 +205,24 @@ func TestMutateCommandKeyErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMutateCommandPolicyFromConfig(t *testing.T) {
+	_, work := mutateEnv(t)
+	t.Setenv("PRETENSE_KEY", strings.Repeat("6b", 32))
+	if err := os.WriteFile(filepath.Join(work, ".pretense.yaml"), []byte("mutation-policy: all\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	py := "def reconcile_ledger(rows):\n    return rows\n"
+	code, out, errs := runMutate(t, py, "mutate", "--lang", "py")
+	if code != 0 || strings.Contains(out, "reconcile_ledger") || !strings.Contains(errs, "policy all") {
+		t.Errorf("project config ignored: %d %q %q", code, out, errs)
+	}
+	code, out, errs = runMutate(t, py, "mutate", "--lang", "py", "--policy", "phi")
+	if code != 0 || !strings.Contains(out, "reconcile_ledger") || !strings.Contains(errs, "policy phi") {
+		t.Errorf("--policy does not win over the project file: %d %q %q", code, out, errs)
+	}
+	os.WriteFile(filepath.Join(work, ".pretense.yaml"), []byte("mutation-policy: most\n"), 0o644)
+	if code, _, errs := runMutate(t, py, "mutate", "--lang", "py"); code != 2 || !strings.Contains(errs, "mutation-policy") {
+		t.Errorf("bad config value: %d %q", code, errs)
+	}
+}
