@@ -107,10 +107,10 @@ type lexer struct {
 func lex(src string, lang Lang, out []span) []span {
 	l := &lexer{src: src, lang: lang, out: out, regexOK: true}
 	switch lang {
-	case LangText, LangMarkdown:
-		l.prose(0, len(src))
-	default:
+	case LangTS, LangJS, LangPython, LangGo, LangJava, LangCSharp, LangRuby, LangRust, LangSQL:
 		l.code(false)
+	default: // text, markdown, and anything unknown
+		l.prose(0, len(src))
 	}
 	return l.out
 }
