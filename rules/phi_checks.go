@@ -360,6 +360,13 @@ func checkPersonName(c *CheckContext) bool {
 		if notNames[lw] || len(lw) < 2 && len(words) == 1 {
 			return false
 		}
+		// A camelCase word made of label or type parts is an identifier
+		// (PatientRecord, DateOfBirth), not a name like McAllister.
+		for _, part := range splitParts(w, nil) {
+			if len(part) > 2 && (notNames[part] || nameLead[part]) {
+				return false
+			}
+		}
 	}
 	if len(words) == 0 {
 		return false

@@ -420,7 +420,8 @@ func onlyPunct(b []byte) bool {
 }
 
 // prevLineKey returns the end of the previous non-blank line when it
-// opens a value (`mrn:`, `"mrns": [`, `dob =`).
+// opens a value (`mrn:`, `"mrns": [`, `dob =`); a `{` opens an object
+// whose fields carry their own keys.
 func prevLineKey(data []byte, ls int) ([]byte, bool) {
 	end := ls - 1
 	for end > 0 {
@@ -430,7 +431,7 @@ func prevLineKey(data []byte, ls int) ([]byte, bool) {
 			end = start - 1
 			continue
 		}
-		trimmed := bytes.TrimRight(line, "[{(=: \t")
+		trimmed := bytes.TrimRight(line, "[=: \t")
 		if len(trimmed) == len(line) {
 			return nil, false
 		}
