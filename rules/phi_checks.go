@@ -194,7 +194,9 @@ func ValidHICN(s string) bool {
 // dashed number (part 123-45-6789-11, 1.2345678901.3).
 func embedded(c *CheckContext) bool {
 	digit := func(i int) bool { return i >= 0 && i < len(c.Data) && c.Data[i] >= '0' && c.Data[i] <= '9' }
-	sep := func(i int) bool { return i >= 0 && i < len(c.Data) && (c.Data[i] == '-' || c.Data[i] == '.' || c.Data[i] == '/') }
+	sep := func(i int) bool {
+		return i >= 0 && i < len(c.Data) && (c.Data[i] == '-' || c.Data[i] == '.' || c.Data[i] == '/')
+	}
 	return sep(c.Start-1) && digit(c.Start-2) || sep(c.End) && digit(c.End+1)
 }
 
