@@ -154,6 +154,9 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	// such as "Medical Record", or a proprietary name mentioned in prose);
 	// then both passes run once more with the grown selection.
 	s.fresh = s.fresh[:0]
+	if s.m.policy == PolicyAll {
+		s.skipStdMembers(text)
+	}
 	reps, treps := buf.reps[:0], buf.treps[:0]
 	for round := 0; round < 2; round++ {
 		var grew bool
@@ -261,6 +264,33 @@ func (s *Session) selected(name string) (flipped bool) {
 	v, ok := s.codeSel[name]
 	s.codeSel[name] = true
 	return ok && !v
+}
+
+// skipStdMembers marks names used as members of a standard package or
+// global object (strings.TrimSpace, Math.floor, std::mem::take) as not
+// proprietary, unless they name PHI. The decision is per name, so the same
+// name elsewhere in the session is left alone as well.
+func (s *Session) skipStdMembers(text string) {
+	sets := s.m.sets
+	prev := -1
+	for k, sp := range s.spans {
+		if sp.kind != spanIdent {
+			continue
+		}
+		if prev >= 0 {
+			p := s.spans[prev]
+			sep := text[p.end:sp.start]
+			if sep == "." || sep == "::" {
+				if _, std := sets.stdPkgs[text[p.start:p.end]]; std {
+					name := text[sp.start:sp.end]
+					if _, decided := s.codeSel[name]; !decided && !sets.isPHI(name, &s.sc) {
+						s.codeSel[name] = false
+					}
+				}
+			}
+		}
+		prev = k
+	}
 }
 
 // selectCode decides for one code identifier.

@@ -134,6 +134,14 @@ func TestPolicySelection(t *testing.T) {
 			kept:    []string{"def", "is", "called", "nightly", "done"},
 		},
 		{
+			name:    "all policy: members of standard packages are not proprietary",
+			lang:    LangGo,
+			in:      "func normalizeLedger(s string) string { return strings.TrimSpace(s) + filepath.Base(s) + strings.TrimSpace(s) }",
+			pol:     PolicyAll,
+			mutated: []string{"normalizeLedger"},
+			kept:    []string{"strings.TrimSpace", "filepath.Base"},
+		},
+		{
 			name:    "all policy: inline code in prose is code",
 			lang:    LangMarkdown,
 			in:      "Call `ledger` after `return`; the ledger is the name.",

@@ -105,6 +105,25 @@ status send json body params query headers describe it test expect beforeEach af
 jest vi toBe toEqual mockResolvedValue
 `
 
+// stdPackages are standard-library packages and global objects; under the
+// all policy a name used as their member (strings.TrimSpace, Math.floor,
+// os.path.join, std::mem::take) is theirs, not the project's.
+const stdPackages = `
+fmt strings strconv bytes errors os io bufio time http json sort slices maps sync context
+filepath path regexp math rand log slog url exec atomic unicode utf8 reflect testing ioutil
+hex base64 binary sha256 hmac crypto tls net signal runtime debug template
+console Math JSON Object Array Promise Number String Date Reflect Symbol Intl process fs
+crypto Buffer window document navigator location history
+System Arrays Collections Objects Integer Long Double Boolean Character List Map Set Optional
+Stream Collectors LocalDate LocalDateTime Instant Duration Files Paths UUID
+Console Convert Task Enumerable File Path Directory Environment Guid DateTime TimeSpan
+sys re datetime itertools functools collections typing logging subprocess pathlib shutil
+asyncio dataclasses random uuid decimal np pd
+std mem ptr Vec Option Result HashMap HashSet BTreeMap Box Rc Arc
+Kernel Time Integer Float Hash Struct ActiveRecord Rails
+com org java javax util lang Microsoft Linq Generic Collections Threading Tasks
+`
+
 // commonWords are single English words common enough in code that, on
 // their own, they name nothing proprietary.
 const commonWords = `
@@ -148,6 +167,7 @@ type sets struct {
 	verbs    map[string]struct{}
 	excluded map[string]struct{}
 	common   map[string]struct{}
+	stdPkgs  map[string]struct{}
 }
 
 func newSets() *sets {
@@ -169,6 +189,7 @@ func newSets() *sets {
 		verbs:    toSet(fnVerbs, false),
 		excluded: toSet(keywordsAndBuiltins, false),
 		common:   toSet(commonWords, false),
+		stdPkgs:  toSet(stdPackages, false),
 	}
 }
 
@@ -340,6 +361,9 @@ func (s *sets) identifierShaped(word string, sc *scratch) bool {
 // framework name, or a single common English word.
 func (s *sets) excludedName(name string, lang Lang, sc *scratch) bool {
 	if _, ok := s.excluded[name]; ok {
+		return true
+	}
+	if _, ok := s.stdPkgs[name]; ok {
 		return true
 	}
 	if lang == LangSQL {
