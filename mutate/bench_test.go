@@ -80,13 +80,19 @@ func BenchmarkMutateAndReverse(b *testing.B) {
 			b.ReportAllocs()
 			var ms0, ms1 runtime.MemStats
 			runtime.ReadMemStats(&ms0)
+			cpu0 := processCPU()
 			var fid Fidelity
 			for b.Loop() {
 				s := m.NewSession()
 				s.Mutate(src, LangTS)
 				_, fid = s.Reverse(answer)
 			}
+			cpu := processCPU() - cpu0
 			runtime.ReadMemStats(&ms1)
+			if cpu > 0 {
+				// CPU time, GC included: steadier than ns/op on a busy machine.
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
 			if fid.Ratio() != 1 {
 				b.Fatalf("fidelity %+v", fid)
 			}
