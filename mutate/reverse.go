@@ -27,23 +27,20 @@ func (f Fidelity) Add(g Fidelity) Fidelity {
 // synthetics is returned unchanged.
 func (s *Session) Reverse(text string) (string, Fidelity) {
 	var f Fidelity
-	var b strings.Builder
-	done := s.restore(&b, text, 0, true, &f)
-	if b.Len() == 0 && done == 0 {
-		return text, f // nothing replaced: the very same string
-	}
-	b.WriteString(text[done:])
-	return b.String(), f
+	out, _ := s.restore(text, 0, true, &f)
+	return out, f
 }
 
-// restore scans text for synthetics and writes the restored text up to the
-// returned offset into b; bytes from the offset on are untouched (b is left
-// empty when nothing was replaced and final is true, with offset 0). prev is
-// the input byte before text. Unless final, it stops at the first synthetic
-// that text ends in the middle of.
-func (s *Session) restore(b *strings.Builder, text string, prev byte, final bool, f *Fidelity) int {
+// restore scans text for synthetics and returns the restored form of
+// text[:done]. prev is the input byte before text. Unless final, it stops
+// at the first place where text ends in the middle of a possible
+// synthetic, and done is that offset; otherwise done is len(text). When
+// nothing is replaced the result is a substring of text, not a copy.
+func (s *Session) restore(text string, prev byte, final bool, f *Fidelity) (out string, done int) {
+	var b strings.Builder
 	last := 0
 	i := 0
+	done = len(text)
 	for {
 		j := strings.IndexByte(text[i:], '_')
 		if j < 0 {
@@ -53,8 +50,8 @@ func (s *Session) restore(b *strings.Builder, text string, prev byte, final bool
 		n, partial := synthAt(text, i)
 		if partial {
 			if !final {
-				b.WriteString(text[last:i])
-				return i
+				done = i
+				break
 			}
 			i++
 			continue
@@ -77,7 +74,7 @@ func (s *Session) restore(b *strings.Builder, text string, prev byte, final bool
 		if i > 0 {
 			p = text[i-1]
 		}
-		if b.Len() == 0 && last == 0 {
+		if last == 0 {
 			b.Grow(len(text) + len(text)/8)
 		}
 		b.WriteString(text[last:i])
@@ -85,11 +82,11 @@ func (s *Session) restore(b *strings.Builder, text string, prev byte, final bool
 		i += n
 		last = i
 	}
-	if last == 0 && final {
-		return 0
+	if last == 0 {
+		return text[:done], done
 	}
-	b.WriteString(text[last:])
-	return len(text)
+	b.WriteString(text[last:done])
+	return b.String(), done
 }
 
 // restored turns one found token back into a name, following the case the
@@ -206,25 +203,19 @@ func (r *StreamReverser) Write(chunk string) string {
 		}
 		return chunk
 	}
-	var b strings.Builder
-	done := r.s.restore(&b, text, r.prev, false, &r.f)
+	out, done := r.s.restore(text, r.prev, false, &r.f)
 	if done > 0 {
 		r.prev = text[done-1]
 	}
 	r.carry = text[done:]
-	return b.String()
+	return out
 }
 
 // Flush ends the stream and returns everything still held back, restored.
 func (r *StreamReverser) Flush() string {
-	text := r.carry
+	out, _ := r.s.restore(r.carry, r.prev, true, &r.f)
 	r.carry = ""
-	var b strings.Builder
-	done := r.s.restore(&b, text, r.prev, true, &r.f)
-	if done == 0 {
-		return text
-	}
-	return b.String()
+	return out
 }
 
 // Fidelity returns the counts so far.
