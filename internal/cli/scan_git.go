@@ -3,12 +3,60 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/pretense/pretense/rules"
 	"github.com/pretense/pretense/scanner"
 )
 
-// runGit scans git history, a commit range or the index.
+// runGit scans git history, a commit range or the index, and maps the
+// scanner's errors to exit codes: not a repository or a bad revision is
+// the user's to fix (2); a shallow clone missing the range base, or a
+// missing or corrupt object, is a runtime error (3) with a hint.
 func (c *scanCmd) runGit(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options) (*scanner.Result, string, error) {
-	return nil, "", runtimeError(errors.New("git scanning: not built yet"))
+	var (
+		res    *scanner.Result
+		err    error
+		target string
+	)
+	switch {
+	case c.Staged:
+		target = "staged changes in " + root
+		res, err = scanner.GitStaged(ctx, root, rs, opts)
+	case c.Range != "":
+		target = fmt.Sprintf("commits %s in %s", c.Range, root)
+		res, err = scanner.GitHistory(ctx, root, scanner.GitScope{Range: c.Range}, rs, opts)
+	case c.SinceCommit != "":
+		target = fmt.Sprintf("commits since %s in %s", c.SinceCommit, root)
+		res, err = scanner.GitHistory(ctx, root, scanner.GitScope{Since: c.SinceCommit}, rs, opts)
+	default:
+		target = "git history of " + root
+		res, err = scanner.GitHistory(ctx, root, scanner.GitScope{}, rs, opts)
+	}
+	if err != nil {
+		return nil, "", gitError(err)
+	}
+	return res, target, nil
+}
+
+func gitError(err error) error {
+	var (
+		sh *scanner.ShallowError
+		oe *scanner.ObjectError
+	)
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.Is(err, scanner.ErrNotFound):
+		return usageError(err)
+	case errors.Is(err, scanner.ErrNotGitRepo):
+		return withHint(usageError(err), "run inside a git repository, give its path with --path, or drop --git/--range/--staged to scan files")
+	case errors.As(err, &sh):
+		return withHint(runtimeError(err), "this is a shallow clone: fetch more history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout) so the range base is present")
+	case errors.Is(err, scanner.ErrBadRevision):
+		return withHint(usageError(err), "check the revision names (git rev-parse A B)")
+	case errors.As(err, &oe):
+		return withHint(runtimeError(err), "the repository is damaged: run git fsck, or re-clone")
+	}
+	return runtimeError(err)
 }

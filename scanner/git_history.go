@@ -1,0 +1,367 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/rules"
+)
+
+// fullHistory scans every commit reachable from any ref: the pack pass,
+// then the in-memory walk, then attribution.
+func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options) (*Result, error) {
+	tab := newObjTable(1 << 16)
+	var packs []*pack
+	defer func() {
+		for _, p := range packs {
+			p.f.Close()
+		}
+	}()
+	if g.st != nil {
+		fs := g.st.Filesystem()
+		names, err := packFiles(fs)
+		if err != nil {
+			return nil, fmt.Errorf("list packs: %w", err)
+		}
+		for _, n := range names {
+			p, err := loadPack(fs, n, tab)
+			if err != nil {
+				return nil, err
+			}
+			packs = append(packs, p)
+		}
+	}
+	s := newStore(g.repo, tab)
+	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts}
+	if err := pp.run(ctx, packs); err != nil {
+		return nil, err
+	}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts, pi: newPackIndex(packs), pp: pp}
+	h.scanned.Add(pp.scanned.Load())
+	h.bytes.Add(pp.bytes.Load())
+	tips, err := s.tips()
+	if err != nil {
+		return nil, err
+	}
+	shallow := g.shallowIDs()
+	commits, err := s.reachable(ctx, tips, shallow)
+	if err != nil {
+		return nil, err
+	}
+	return h.finish(ctx, commits, shallow)
+}
+
+// rangeHistory scans the commits of a range, reading objects on demand.
+func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Ruleset, opts Options) (*Result, error) {
+	baseRev, tipRev := scope.Since, "HEAD"
+	if scope.Range != "" {
+		var ok bool
+		baseRev, tipRev, ok = strings.Cut(scope.Range, "..")
+		if !ok || strings.HasPrefix(tipRev, ".") || baseRev == "" {
+			return nil, fmt.Errorf("range %q: want A..B: %w", scope.Range, ErrBadRevision)
+		}
+		if tipRev == "" {
+			tipRev = "HEAD"
+		}
+	}
+	s := newStore(g.repo, newObjTable(1024))
+	shallow := g.shallowIDs()
+	tip, err := g.resolve(s, tipRev, shallow)
+	if err != nil {
+		return nil, err
+	}
+	base, err := g.resolve(s, baseRev, shallow)
+	if err != nil {
+		return nil, err
+	}
+	commits, err := s.between(ctx, base, tip, shallow)
+	if err != nil {
+		return nil, err
+	}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts}
+	return h.finish(ctx, commits, shallow)
+}
+
+// shallowIDs returns the shallow boundary of the repository.
+func (g *gitRepo) shallowIDs() map[plumbing.Hash]bool { return g.shallow() }
+
+// resolve turns a revision into a commit id. In a shallow clone, a
+// revision that names a missing commit (or does not resolve at all) is a
+// ShallowError: more history must be fetched.
+func (g *gitRepo) resolve(s *store, rev string, shallow map[plumbing.Hash]bool) (uint32, error) {
+	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		if shallow != nil {
+			return 0, &ShallowError{Rev: rev}
+		}
+		return 0, fmt.Errorf("%q: %w", rev, ErrBadRevision)
+	}
+	id, ok, err := s.peel(*h)
+	if err != nil {
+		var oe *ObjectError
+		if shallow != nil && errors.As(err, &oe) {
+			return 0, &ShallowError{Rev: rev}
+		}
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("%q does not name a commit: %w", rev, ErrBadRevision)
+	}
+	return id, nil
+}
+
+// historyScan is the walk, blob reading and attribution shared by the
+// whole-history and range scans.
+type historyScan struct {
+	g       *gitRepo
+	s       *store
+	rs      *rules.Ruleset
+	opts    Options
+	scanned atomic.Int64
+	bytes   atomic.Int64
+	// pi rebuilds packed objects on their own (nil for range scans).
+	pi *packIndex
+	pp *packPass
+}
+
+// content returns a blob's bytes, from the packs when it is there.
+func (h *historyScan) content(id uint32) ([]byte, error) {
+	if h.pi != nil {
+		b, ok, err := h.pi.content(h.pp, id)
+		if err != nil || ok {
+			return b, err
+		}
+	}
+	return readBlobBytes(h.s.repo.Storer, h.s.tab.hash(id))
+}
+
+func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[plumbing.Hash]bool) (*Result, error) {
+	s := h.s
+	d := &differ{s: s, want: func(b uint32) bool { return s.status[b] != blobClean }}
+	for i, c := range commits {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err := d.diffCommit(c, shallow); err != nil {
+			return nil, err
+		}
+	}
+	// Read what the pack pass did not: loose objects, range blobs.
+	var need []uint32
+	queued := map[uint32]bool{}
+	for _, in := range d.intros {
+		if st := s.status[in.blob]; (st == blobUnknown || st == blobDeferred) && !queued[in.blob] {
+			queued[in.blob] = true
+			need = append(need, in.blob)
+		}
+	}
+	if err := h.readBlobs(ctx, need); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	skipSeen := map[uint32]bool{}
+	for _, in := range d.intros {
+		switch s.status[in.blob] {
+		case blobSkipped:
+			if !skipSeen[in.blob] {
+				skipSeen[in.blob] = true
+				res.Skipped = append(res.Skipped, Skipped{
+					Path:   shortHash(s.tab.hash(in.commit)) + ":" + in.path,
+					Reason: s.info(in.blob).skip,
+				})
+			}
+		case blobFound:
+			fs, err := h.attribute(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			res.Findings = append(res.Findings, fs...)
+		}
+	}
+	res.FilesScanned = int(h.scanned.Load())
+	res.BytesScanned = h.bytes.Load()
+	res.Sort()
+	return res, nil
+}
+
+// attribute reports the matches of in.blob whose value is new at this
+// introduction.
+func (h *historyScan) attribute(ctx context.Context, in intro) ([]finding.Finding, error) {
+	s := h.s
+	old := in.old
+	if in.deleted != nil && len(in.old) == 0 && len(*in.deleted) > 0 {
+		bs, err := s.deletedBlobs(*in.deleted)
+		if err != nil {
+			return nil, err
+		}
+		old = bs
+	}
+	var unknown []uint32
+	for _, o := range old {
+		if st := s.status[o]; st == blobUnknown || st == blobDeferred {
+			unknown = append(unknown, o)
+		}
+	}
+	if err := h.readBlobs(ctx, unknown); err != nil {
+		return nil, err
+	}
+	prev := map[string]bool{}
+	for _, o := range old {
+		for _, v := range s.info(o).values() {
+			prev[v] = true
+		}
+	}
+	c, err := s.commit(in.commit)
+	if err != nil {
+		return nil, err
+	}
+	commit := s.tab.hash(in.commit).String()
+	date := c.when.Format(time.RFC3339)
+	var out []finding.Finding
+	var olds [][]byte // read on first need
+	for _, f := range s.info(in.blob).findings {
+		if prev[f.Secret] {
+			continue
+		}
+		// The parents' match sets say most of it; the bytes decide: a value
+		// present in a parent's version is not new even where the rules,
+		// seeing different surroundings, did not match it there.
+		if olds == nil && len(old) > 0 {
+			olds = make([][]byte, 0, len(old))
+			for _, o := range old {
+				if s.status[o] == blobSkipped {
+					continue
+				}
+				b, err := h.content(o)
+				if err != nil {
+					return nil, err
+				}
+				olds = append(olds, b)
+			}
+		}
+		present := false
+		for _, b := range olds {
+			if bytes.Contains(b, []byte(f.Secret)) {
+				present = true
+				break
+			}
+		}
+		if present {
+			prev[f.Secret] = true
+			continue
+		}
+		f.Path, f.Commit, f.Date = in.path, commit, date
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// readBlobs scans blobs through go-git with a pool of workers, each with
+// its own Repository handle (go-git handles are not goroutine-safe).
+func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	s := h.s
+	workers := min(h.opts.workers(), len(ids))
+	g, ctx := errgroup.WithContext(ctx)
+	next := make(chan uint32)
+	g.Go(func() error {
+		defer close(next)
+		for _, id := range ids {
+			select {
+			case next <- id:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	var mu sync.Mutex
+	type result struct {
+		id uint32
+		st uint8
+		bi *blobInfo
+	}
+	var results []result
+	for w := range workers {
+		g.Go(func() error {
+			repo := s.repo
+			if w > 0 {
+				r, err := h.g.reopen()
+				if err != nil {
+					return fmt.Errorf("reopen repository: %w", err)
+				}
+				repo = r
+			}
+			var local []result
+			for id := range next {
+				st, bi, err := h.readBlob(repo, s.tab.hash(id))
+				if err != nil {
+					return err
+				}
+				local = append(local, result{id, st, bi})
+			}
+			mu.Lock()
+			results = append(results, local...)
+			mu.Unlock()
+			return nil
+		})
+	}
+	// The first worker uses the main handle: nothing else touches it until
+	// Wait returns.
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		s.setInfo(r.id, r.st, r.bi)
+	}
+	return nil
+}
+
+func (h *historyScan) readBlob(repo *git.Repository, hash plumbing.Hash) (uint8, *blobInfo, error) {
+	size, err := blobSize(repo, hash)
+	if err != nil {
+		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: objErr(err)}
+	}
+	if size > h.opts.maxSize() {
+		return blobSkipped, &blobInfo{skip: fmt.Sprintf("larger than --max-file-size (%d bytes)", size)}, nil
+	}
+	o, err := repo.Storer.EncodedObject(plumbing.BlobObject, hash)
+	if err != nil {
+		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: objErr(err)}
+	}
+	r, err := o.Reader()
+	if err != nil {
+		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: err}
+	}
+	defer r.Close()
+	var n atomic.Int64
+	fs, err := scanReader(h.rs, r, "", h.opts.Fingerprinter, &n)
+	h.bytes.Add(n.Load())
+	switch {
+	case errors.Is(err, ErrBinary):
+		return blobSkipped, &blobInfo{skip: "binary"}, nil
+	case err != nil && !errors.Is(err, io.EOF):
+		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: err}
+	}
+	h.scanned.Add(1)
+	if len(fs) == 0 {
+		return blobClean, nil, nil
+	}
+	slices.SortFunc(fs, func(a, b finding.Finding) int { return a.Line - b.Line })
+	return blobFound, &blobInfo{findings: fs}, nil
+}

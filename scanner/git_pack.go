@@ -1,0 +1,813 @@
+package scanner
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/klauspost/compress/zlib"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/rules"
+)
+
+// The pack pass: see the package design notes in git.go.
+
+// Pack object types (gitformat-pack).
+const (
+	packCommit   = 1
+	packTree     = 2
+	packBlob     = 3
+	packTag      = 4
+	packOfsDelta = 6
+	packRefDelta = 7
+)
+
+// regionMargin is how far around the bytes a delta inserted the scan
+// reaches (then out to whole lines): wide enough for a rule's keyword to be
+// seen next to a changed value.
+const regionMargin = 512
+
+// contextLines is how many whole lines around a changed line are scanned
+// with it: a value's keyword is almost always on its line or the one before.
+const contextLines = 1
+
+type packObj struct {
+	off     int64 // object header offset
+	dataOff int64 // start of the zlib stream
+	end     int64 // end of the zlib stream (next object's offset)
+	size    int64 // inflated size (of the delta, for deltas)
+	typ     uint8
+	base    int32 // index of the delta base in this pack; -1 none; -2 outside
+	id      uint32
+	dup     bool // also in an earlier pack: rebuilt for its children only
+}
+
+type pack struct {
+	name string
+	f    billy.File
+	objs []packObj // in offset order
+	// children of each object, CSR layout.
+	childStart []int32
+	children   []int32
+}
+
+// packFiles lists the packs of the repository's object store.
+func packFiles(fs billy.Filesystem) ([]string, error) {
+	ents, err := fs.ReadDir("objects/pack")
+	if err != nil {
+		if errors.Is(err, io.EOF) || strings.Contains(err.Error(), "no such file") {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []string
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".pack") {
+			out = append(out, path.Join("objects/pack", e.Name()))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// loadPack reads a pack's index and object headers and builds its delta
+// forest. Ids are assigned in tab for every object.
+func loadPack(fs billy.Filesystem, name string, tab *objTable) (*pack, error) {
+	idxName := strings.TrimSuffix(name, ".pack") + ".idx"
+	fi, err := fs.Open(idxName)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", idxName, err)
+	}
+	idx := idxfile.NewMemoryIndex()
+	err = idxfile.NewDecoder(fi).Decode(idx)
+	fi.Close()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", idxName, err)
+	}
+	f, err := fs.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	st, err := fs.Stat(name)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("stat %s: %w", name, err)
+	}
+	p := &pack{name: name, f: f}
+	it, err := idx.EntriesByOffset()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", idxName, err)
+	}
+	for {
+		e, err := it.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("read %s: %w", idxName, err)
+		}
+		_, seen := tab.lookup(e.Hash)
+		p.objs = append(p.objs, packObj{off: int64(e.Offset), id: tab.id(e.Hash), dup: seen})
+	}
+	it.Close()
+	end := st.Size() - 20 // trailing checksum
+	byOff := func(off int64) int32 {
+		i := sort.Search(len(p.objs), func(i int) bool { return p.objs[i].off >= off })
+		if i < len(p.objs) && p.objs[i].off == off {
+			return int32(i)
+		}
+		return -2
+	}
+	var hdr [64]byte
+	var byHash map[plumbing.Hash]int32 // built on the first ref delta
+	for i := range p.objs {
+		o := &p.objs[i]
+		o.end = end
+		if i+1 < len(p.objs) {
+			o.end = p.objs[i+1].off
+		}
+		n, err := f.ReadAt(hdr[:min(int64(len(hdr)), o.end-o.off)], o.off)
+		if err != nil && !errors.Is(err, io.EOF) {
+			f.Close()
+			return nil, fmt.Errorf("read %s at %d: %w", name, o.off, err)
+		}
+		h := hdr[:n]
+		typ, size, k, ok := parseObjHeader(h)
+		if !ok {
+			f.Close()
+			return nil, &ObjectError{Hash: tab.hash(o.id).String(), What: "packed", Err: fmt.Errorf("corrupt header in %s at offset %d", name, o.off)}
+		}
+		o.typ, o.size, o.base = typ, size, -1
+		switch typ {
+		case packOfsDelta:
+			rel, kk, ok := parseOfs(h[k:])
+			if !ok || rel <= 0 || rel > o.off {
+				f.Close()
+				return nil, &ObjectError{Hash: tab.hash(o.id).String(), What: "packed", Err: fmt.Errorf("corrupt delta base in %s at offset %d", name, o.off)}
+			}
+			o.base = byOff(o.off - rel)
+			k += kk
+		case packRefDelta:
+			if len(h) < k+20 {
+				f.Close()
+				return nil, &ObjectError{Hash: tab.hash(o.id).String(), What: "packed", Err: fmt.Errorf("truncated delta in %s at offset %d", name, o.off)}
+			}
+			var bh plumbing.Hash
+			copy(bh[:], h[k:k+20])
+			o.base = -2
+			if byHash == nil {
+				byHash = make(map[plumbing.Hash]int32, len(p.objs))
+				for j := range p.objs {
+					byHash[tab.hash(p.objs[j].id)] = int32(j)
+				}
+			}
+			if j, ok := byHash[bh]; ok {
+				o.base = j
+			}
+			k += 20
+		}
+		o.dataOff = o.off + int64(k)
+	}
+	p.buildChildren()
+	return p, nil
+}
+
+func (p *pack) buildChildren() {
+	p.childStart = make([]int32, len(p.objs)+1)
+	for _, o := range p.objs {
+		if o.base >= 0 {
+			p.childStart[o.base+1]++
+		}
+	}
+	for i := 1; i < len(p.childStart); i++ {
+		p.childStart[i] += p.childStart[i-1]
+	}
+	p.children = make([]int32, p.childStart[len(p.objs)])
+	fill := slices.Clone(p.childStart[:len(p.objs)])
+	for i, o := range p.objs {
+		if o.base >= 0 {
+			p.children[fill[o.base]] = int32(i)
+			fill[o.base]++
+		}
+	}
+}
+
+func (p *pack) kids(i int32) []int32 { return p.children[p.childStart[i]:p.childStart[i+1]] }
+
+// packIndex finds objects in the loaded packs by id, to rebuild one on
+// its own after the pass (a parent's version of a file, for attribution).
+type packIndex struct {
+	packs []*pack
+	loc   map[uint32][2]int32 // id -> pack, object index
+	w     *packWorker
+}
+
+func newPackIndex(packs []*pack) *packIndex {
+	n := 0
+	for _, p := range packs {
+		n += len(p.objs)
+	}
+	pi := &packIndex{packs: packs, loc: make(map[uint32][2]int32, n), w: &packWorker{}}
+	for pn, p := range packs {
+		for i, o := range p.objs {
+			if _, ok := pi.loc[o.id]; !ok {
+				pi.loc[o.id] = [2]int32{int32(pn), int32(i)}
+			}
+		}
+	}
+	return pi
+}
+
+// content rebuilds object id by applying its delta chain; ok is false when
+// the object is not in a pack (or its chain leaves the pack).
+func (pi *packIndex) content(pp *packPass, id uint32) ([]byte, bool, error) {
+	l, ok := pi.loc[id]
+	if !ok {
+		return nil, false, nil
+	}
+	p := pi.packs[l[0]]
+	w := pi.w
+	w.pp, w.p = pp, p
+	var chain []int32
+	for i := l[1]; ; i = p.objs[i].base {
+		if i < 0 {
+			return nil, false, nil
+		}
+		chain = append(chain, i)
+		if p.objs[i].base == -1 {
+			break
+		}
+		if len(chain) > 10000 {
+			return nil, false, nil
+		}
+	}
+	root := chain[len(chain)-1]
+	data, err := w.inflate(root, nil)
+	if err != nil {
+		return nil, false, err
+	}
+	for k := len(chain) - 2; k >= 0; k-- {
+		d, err := w.inflate(chain[k], nil)
+		if err != nil {
+			return nil, false, err
+		}
+		if data, _, err = applyDelta(data, d, nil, false); err != nil {
+			return nil, false, w.corrupt(chain[k], err)
+		}
+	}
+	return data, true, nil
+}
+
+// parseObjHeader decodes the type and size varint of a pack entry.
+func parseObjHeader(b []byte) (typ uint8, size int64, n int, ok bool) {
+	if len(b) == 0 {
+		return 0, 0, 0, false
+	}
+	c := b[0]
+	typ = (c >> 4) & 7
+	size = int64(c & 15)
+	shift := uint(4)
+	n = 1
+	for c&0x80 != 0 {
+		if n >= len(b) || shift > 56 {
+			return 0, 0, 0, false
+		}
+		c = b[n]
+		n++
+		size |= int64(c&0x7f) << shift
+		shift += 7
+	}
+	switch typ {
+	case packCommit, packTree, packBlob, packTag, packOfsDelta, packRefDelta:
+		return typ, size, n, true
+	}
+	return 0, 0, 0, false
+}
+
+// parseOfs decodes an OFS_DELTA negative offset.
+func parseOfs(b []byte) (int64, int, bool) {
+	if len(b) == 0 {
+		return 0, 0, false
+	}
+	c := b[0]
+	off := int64(c & 0x7f)
+	n := 1
+	for c&0x80 != 0 {
+		if n >= len(b) || n > 9 {
+			return 0, 0, false
+		}
+		c = b[n]
+		n++
+		off = ((off + 1) << 7) | int64(c&0x7f)
+	}
+	return off, n, true
+}
+
+// packPass runs the depth-first delta resolution over every pack with
+// opts.workers() goroutines, filling s.
+type packPass struct {
+	s       *store
+	rs      *rules.Ruleset
+	fp      finding.Fingerprinter
+	maxSize int64
+	scanned atomic.Int64 // blobs scanned
+	bytes   atomic.Int64 // bytes given to the rules
+	opts    Options
+	// whole scans every blob whole (the reference the region scan is
+	// tested against).
+	whole bool
+}
+
+type packWorker struct {
+	pp    *packPass
+	p     *pack
+	zr    io.ReadCloser
+	comp  []byte
+	delta []byte
+	bufs  [][]byte // content per depth
+	local map[string]uint32
+	// pending tree entries whose object is not in any pack.
+	pendTrees []pendingEntry
+}
+
+type pendingEntry struct {
+	tree uint32
+	idx  int
+	h    plumbing.Hash
+}
+
+// run processes every delta tree of every pack.
+func (pp *packPass) run(ctx context.Context, packs []*pack) error {
+	type job struct {
+		p    *pack
+		root int32
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	jobs := make(chan job, 256)
+	g.Go(func() error {
+		defer close(jobs)
+		for _, p := range packs {
+			for i, o := range p.objs {
+				if o.base != -1 {
+					continue
+				}
+				select {
+				case jobs <- job{p, int32(i)}:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+		}
+		return nil
+	})
+	var mu sync.Mutex
+	var pend []pendingEntry
+	for range pp.opts.workers() {
+		g.Go(func() error {
+			w := &packWorker{pp: pp, local: map[string]uint32{}}
+			for j := range jobs {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				w.p = j.p
+				if err := w.visit(j.root, 0, nil, packObj{}, true, nil); err != nil {
+					return err
+				}
+			}
+			mu.Lock()
+			pend = append(pend, w.pendTrees...)
+			mu.Unlock()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	// Entries naming objects outside the packs (submodule commits, loose
+	// objects) get their ids now, on one goroutine.
+	for _, pe := range pend {
+		pp.s.trees[pe.tree][pe.idx].obj = pp.s.tab.id(pe.h)
+	}
+	pp.s.grow()
+	return nil
+}
+
+// inflate reads object i's zlib stream into dst (grown to the declared size).
+func (w *packWorker) inflate(i int32, dst []byte) ([]byte, error) {
+	o := &w.p.objs[i]
+	n := o.end - o.dataOff
+	if int64(cap(w.comp)) < n {
+		w.comp = make([]byte, n)
+	}
+	comp := w.comp[:n]
+	if _, err := w.p.f.ReadAt(comp, o.dataOff); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read %s: %w", w.p.name, err)
+	}
+	br := bytes.NewReader(comp)
+	var err error
+	if w.zr == nil {
+		w.zr, err = zlib.NewReader(br)
+	} else {
+		err = w.zr.(zlib.Resetter).Reset(br, nil)
+	}
+	if err != nil {
+		return nil, w.corrupt(i, err)
+	}
+	if int64(cap(dst)) < o.size {
+		dst = make([]byte, o.size)
+	}
+	dst = dst[:o.size]
+	if _, err := io.ReadFull(w.zr, dst); err != nil {
+		return nil, w.corrupt(i, err)
+	}
+	return dst, nil
+}
+
+func (w *packWorker) corrupt(i int32, err error) error {
+	return &ObjectError{Hash: w.pp.s.tab.hash(w.p.objs[i].id).String(), What: "packed", Err: fmt.Errorf("corrupt data in %s: %w", w.p.name, err)}
+}
+
+func (w *packWorker) buf(depth int) []byte {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, nil)
+	}
+	return w.bufs[depth]
+}
+
+// visit rebuilds object i (from base when it is a delta), processes it and
+// recurses into the objects deltified against it. baseOK says the base's
+// matches are known (so only changed regions of i need scanning); vals are
+// the base's distinct matched values.
+func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK bool, vals []string) error {
+	o := &w.p.objs[i]
+	var content []byte
+	var changed []region
+	typ := o.typ
+	if o.base == -1 {
+		root = *o
+		if typ == packBlob && o.size > w.pp.maxSize {
+			w.deferTree(i, blobSkipped, fmt.Sprintf("larger than --max-file-size (%d bytes)", o.size))
+			return nil
+		}
+		c, err := w.inflate(i, w.buf(depth))
+		if err != nil {
+			return err
+		}
+		w.bufs[depth] = c
+		content = c
+	} else {
+		typ = root.typ
+		d, err := w.inflate(i, w.delta)
+		if err != nil {
+			return err
+		}
+		w.delta = d
+		if typ == packBlob {
+			if ts, ok := deltaTargetSize(d); ok && ts > w.pp.maxSize {
+				w.deferTree(i, blobSkipped, fmt.Sprintf("larger than --max-file-size (%d bytes)", ts))
+				return nil
+			}
+		}
+		c, ch, err := applyDelta(base, d, w.buf(depth), typ == packBlob)
+		if err != nil {
+			return w.corrupt(i, err)
+		}
+		w.bufs[depth] = c
+		content, changed = c, ch
+	}
+	s := w.pp.s
+	var childVals []string
+	childOK := true
+	if o.dup {
+		typ = 0 // recorded from the earlier pack; only its children matter here
+		childOK = false
+	}
+	switch typ {
+	case packCommit:
+		rc, err := parseCommit(content)
+		if err != nil {
+			return &ObjectError{Hash: s.tab.hash(o.id).String(), What: "commit", Err: err}
+		}
+		c := &commitRec{tree: w.lookup(rc.tree), when: rc.when, ctime: rc.ctime}
+		ok := c.tree != noObj
+		for _, ph := range rc.parents {
+			pid := w.lookup(ph)
+			ok = ok && pid != noObj
+			c.parents = append(c.parents, pid)
+		}
+		if ok { // else: left for the go-git fallback, which assigns ids
+			s.commits[o.id] = c
+		}
+	case packTree:
+		var es []treeEntry
+		err := parseTree(content, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
+			obj := w.lookup(h)
+			if obj == noObj {
+				w.pendTrees = append(w.pendTrees, pendingEntry{tree: o.id, idx: len(es), h: h})
+			}
+			es = append(es, treeEntry{name: w.intern(name), mode: mode, obj: obj})
+		})
+		if err != nil {
+			return &ObjectError{Hash: s.tab.hash(o.id).String(), What: "tree", Err: err}
+		}
+		s.trees[o.id], s.loaded[o.id] = es, true
+	case packBlob:
+		if !baseOK {
+			changed = nil // base unknown: scan the whole blob
+		}
+		var ok bool
+		childVals, ok = w.blob(o.id, content, changed, o.base != -1, vals)
+		childOK = ok
+	}
+	// Only blobs need their base's values; everything else just needs bytes.
+	for _, k := range w.p.kids(i) {
+		if err := w.visit(k, depth+1, content, root, childOK, childVals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *packWorker) lookup(h plumbing.Hash) uint32 {
+	if id, ok := w.pp.s.tab.lookup(h); ok {
+		return id
+	}
+	return noObj
+}
+
+func (w *packWorker) intern(name []byte) uint32 {
+	if id, ok := w.local[string(name)]; ok {
+		return id
+	}
+	id := w.pp.s.names.intern(name)
+	w.local[string(name)] = id
+	return id
+}
+
+// deferTree marks object i with st and its delta descendants as left to
+// go-git (which reads them on its own if the history needs them).
+func (w *packWorker) deferTree(i int32, st uint8, reason string) {
+	o := &w.p.objs[i]
+	w.pp.s.setInfo(o.id, st, &blobInfo{skip: reason})
+	for _, k := range w.p.kids(i) {
+		w.deferTree(k, blobDeferred, "")
+	}
+}
+
+// blob scans one rebuilt blob and records its complete matches. It returns
+// the blob's distinct values for its delta children, and whether they are
+// complete (false for binary blobs, which are not scanned).
+func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta bool, baseVals []string) ([]string, bool) {
+	s := w.pp.s
+	if isBinary(content) {
+		s.setInfo(id, blobSkipped, &blobInfo{skip: "binary"})
+		return nil, false
+	}
+	var ms []rules.Match
+	if !isDelta || changed == nil || w.pp.whole {
+		ms = w.pp.rs.Scan(content)
+		w.pp.bytes.Add(int64(len(content)))
+	} else {
+		regions := expandRegions(content, changed, regionMargin)
+		total := 0
+		for _, r := range regions {
+			total += r.end - r.start
+		}
+		if total*10 >= len(content)*9 {
+			ms = w.pp.rs.Scan(content)
+			w.pp.bytes.Add(int64(len(content)))
+		} else {
+			ms = scanRegions(w.pp.rs, content, regions, nil)
+			w.pp.bytes.Add(int64(total))
+			// Values of the base that survive in copied bytes, and values
+			// this blob's changes introduced that also occur in copied
+			// bytes: confirm each occurrence outside the scanned regions
+			// with the rules.
+			vals := baseVals
+			for _, m := range ms {
+				if !slices.Contains(vals, m.Value) {
+					vals = append(vals[:len(vals):len(vals)], m.Value)
+				}
+			}
+			var confirm []region
+			for _, v := range vals {
+				for off := 0; ; {
+					k := bytes.Index(content[off:], []byte(v))
+					if k < 0 {
+						break
+					}
+					st, en := off+k, off+k+len(v)
+					if !inRegions(regions, st, en) {
+						confirm = append(confirm, region{st, en})
+					}
+					off = en
+				}
+			}
+			if len(confirm) > 0 {
+				slices.SortFunc(confirm, func(a, b region) int { return a.start - b.start })
+				cr := expandRegions(content, confirm, regionMargin)
+				ms = scanRegions(w.pp.rs, content, cr, ms)
+				ms = dedupMatches(ms)
+			}
+		}
+	}
+	w.pp.scanned.Add(1)
+	if len(ms) == 0 {
+		s.setInfo(id, blobClean, nil)
+		return nil, true
+	}
+	fs := rules.Findings(content, ms, "", w.pp.fp)
+	bi := &blobInfo{findings: fs}
+	s.setInfo(id, blobFound, bi)
+	return bi.values(), true
+}
+
+// scanRegions scans each region of content and appends the matches with
+// offsets in content.
+func scanRegions(rs *rules.Ruleset, content []byte, regions []region, out []rules.Match) []rules.Match {
+	for _, r := range regions {
+		for _, m := range rs.Scan(content[r.start:r.end]) {
+			m.Start += r.start
+			m.End += r.start
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func dedupMatches(ms []rules.Match) []rules.Match {
+	slices.SortFunc(ms, func(a, b rules.Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return strings.Compare(a.Rule.ID, b.Rule.ID)
+	})
+	return slices.CompactFunc(ms, func(a, b rules.Match) bool {
+		return a.Start == b.Start && a.End == b.End && a.Rule.ID == b.Rule.ID
+	})
+}
+
+func inRegions(rs []region, s, e int) bool {
+	i := sort.Search(len(rs), func(i int) bool { return rs[i].end >= e })
+	return i < len(rs) && rs[i].start <= s
+}
+
+// expandRegions widens each changed span out to whole lines plus
+// contextLines lines on each side (bounded by margin bytes per side, so a
+// minified file does not turn a one-byte change into a megabyte), merging
+// overlaps. spans must be sorted by start.
+func expandRegions(data []byte, spans []region, margin int) []region {
+	var out []region
+	for _, sp := range spans {
+		s, e := sp.start, sp.end
+		lo := max(0, s-margin)
+		for k := 0; k <= contextLines; k++ {
+			i := bytes.LastIndexByte(data[lo:s], '\n')
+			if i < 0 {
+				s = lo
+				break
+			}
+			s = lo + i
+			if k == contextLines {
+				s++
+			}
+		}
+		hi := min(len(data), e+margin)
+		for k := 0; k <= contextLines; k++ {
+			if e >= hi {
+				e = hi
+				break
+			}
+			i := bytes.IndexByte(data[e:hi], '\n')
+			if i < 0 {
+				e = hi
+				break
+			}
+			e += i
+			if k < contextLines {
+				e++
+			}
+		}
+		if n := len(out); n > 0 && s <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, e)
+			continue
+		}
+		out = append(out, region{s, e})
+	}
+	return out
+}
+
+// deltaTargetSize reads the result size from a delta's header.
+func deltaTargetSize(d []byte) (int64, bool) {
+	_, n := binary.Uvarint(d)
+	if n <= 0 {
+		return 0, false
+	}
+	ts, m := binary.Uvarint(d[n:])
+	if m <= 0 {
+		return 0, false
+	}
+	return int64(ts), true
+}
+
+var errBadDelta = errors.New("invalid delta")
+
+// applyDelta rebuilds a delta's target from base into dst. With track set
+// it also returns the target spans not copied verbatim from base: inserted
+// bytes, plus a zero-length mark where two copies from non-adjacent base
+// offsets meet (a value could straddle that seam).
+func applyDelta(base, d, dst []byte, track bool) ([]byte, []region, error) {
+	srcSize, n := binary.Uvarint(d)
+	if n <= 0 || srcSize != uint64(len(base)) {
+		return nil, nil, errBadDelta
+	}
+	d = d[n:]
+	tgtSize, n := binary.Uvarint(d)
+	if n <= 0 || tgtSize > 1<<40 {
+		return nil, nil, errBadDelta
+	}
+	d = d[n:]
+	if uint64(cap(dst)) < tgtSize {
+		dst = make([]byte, 0, tgtSize)
+	}
+	dst = dst[:0]
+	var changed []region
+	lastCopyEnd := -1
+	for len(d) > 0 {
+		cmd := d[0]
+		d = d[1:]
+		switch {
+		case cmd&0x80 != 0:
+			var off, sz uint64
+			for k := range 4 {
+				if cmd&(1<<k) != 0 {
+					if len(d) == 0 {
+						return nil, nil, errBadDelta
+					}
+					off |= uint64(d[0]) << (8 * k)
+					d = d[1:]
+				}
+			}
+			for k := range 3 {
+				if cmd&(0x10<<k) != 0 {
+					if len(d) == 0 {
+						return nil, nil, errBadDelta
+					}
+					sz |= uint64(d[0]) << (8 * k)
+					d = d[1:]
+				}
+			}
+			if sz == 0 {
+				sz = 0x10000
+			}
+			if off+sz > uint64(len(base)) || uint64(len(dst))+sz > tgtSize {
+				return nil, nil, errBadDelta
+			}
+			if track && lastCopyEnd >= 0 && int(off) != lastCopyEnd {
+				changed = append(changed, region{len(dst), len(dst)})
+			}
+			dst = append(dst, base[off:off+sz]...)
+			lastCopyEnd = int(off + sz)
+		case cmd != 0:
+			if int(cmd) > len(d) || uint64(len(dst))+uint64(cmd) > tgtSize {
+				return nil, nil, errBadDelta
+			}
+			if track {
+				if n := len(changed); n > 0 && changed[n-1].end == len(dst) {
+					changed[n-1].end += int(cmd)
+				} else {
+					changed = append(changed, region{len(dst), len(dst) + int(cmd)})
+				}
+			}
+			dst = append(dst, d[:cmd]...)
+			d = d[cmd:]
+			lastCopyEnd = -1
+		default:
+			return nil, nil, errBadDelta
+		}
+	}
+	if uint64(len(dst)) != tgtSize {
+		return nil, nil, errBadDelta
+	}
+	return dst, changed, nil
+}
+
+// region is a byte range [start, end) of a rebuilt object.
+type region struct{ start, end int }

@@ -1,0 +1,411 @@
+package scanner
+
+import (
+	"container/heap"
+	"context"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// intro is one (commit, path, blob) introduction: the blob the path holds
+// in the commit differs from what it held in every parent.
+type intro struct {
+	commit uint32
+	path   string
+	blob   uint32
+	// old are the blobs the path held in the parents (none for an added
+	// path).
+	old []uint32
+	// deleted are the entries the same (single-parent) commit removed,
+	// consulted for added paths: a rename moves values, it does not add
+	// them.
+	deleted *[]deletedEntry
+}
+
+type deletedEntry struct {
+	obj uint32
+	dir bool
+}
+
+// tips returns the commit ids every ref (and HEAD) points at, with tags
+// peeled. Refs to trees or blobs are ignored.
+func (s *store) tips() ([]uint32, error) {
+	var hs []plumbing.Hash
+	refs, err := s.repo.References()
+	if err != nil {
+		return nil, fmt.Errorf("list refs: %w", err)
+	}
+	err = refs.ForEach(func(r *plumbing.Reference) error {
+		if r.Type() == plumbing.HashReference {
+			hs = append(hs, r.Hash())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list refs: %w", err)
+	}
+	if head, err := s.repo.Head(); err == nil {
+		hs = append(hs, head.Hash()) // detached HEAD is not under refs/
+	}
+	seen := map[uint32]bool{}
+	var out []uint32
+	for _, h := range hs {
+		id, ok, err := s.peel(h)
+		if err != nil {
+			return nil, err
+		}
+		if ok && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// peel follows annotated tags to a commit.
+func (s *store) peel(h plumbing.Hash) (uint32, bool, error) {
+	for range 16 {
+		id := s.id(h)
+		if s.commits[id] != nil {
+			return id, true, nil
+		}
+		o, err := s.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+		if err != nil {
+			return 0, false, &ObjectError{Hash: h.String(), What: "ref target", Err: objErr(err)}
+		}
+		switch o.Type() {
+		case plumbing.CommitObject:
+			if _, err := s.commit(id); err != nil {
+				return 0, false, err
+			}
+			return id, true, nil
+		case plumbing.TagObject:
+			t, err := object.DecodeTag(s.repo.Storer, o)
+			if err != nil {
+				return 0, false, &ObjectError{Hash: h.String(), What: "tag", Err: err}
+			}
+			h = t.Target
+		default:
+			return 0, false, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// reachable lists every commit reachable from starts, parents before
+// children is not guaranteed (attribution does not need an order). Shallow
+// boundary commits are treated as roots.
+func (s *store) reachable(ctx context.Context, starts []uint32, shallow map[plumbing.Hash]bool) ([]uint32, error) {
+	seen := make([]bool, len(s.tab.hashes))
+	mark := func(id uint32) bool {
+		for int(id) >= len(seen) {
+			seen = append(seen, make([]bool, len(seen)+1)...)
+		}
+		if seen[id] {
+			return false
+		}
+		seen[id] = true
+		return true
+	}
+	var out []uint32
+	stack := append([]uint32(nil), starts...)
+	for _, id := range starts {
+		mark(id)
+	}
+	for len(stack) > 0 {
+		if len(out)%4096 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		c, err := s.commit(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+		if shallow[s.tab.hash(id)] {
+			continue
+		}
+		for _, p := range c.parents {
+			if mark(p) {
+				stack = append(stack, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// commitHeap orders commits newest first (committer time).
+type commitHeap struct {
+	ids []uint32
+	at  func(uint32) int64
+}
+
+func (h *commitHeap) Len() int           { return len(h.ids) }
+func (h *commitHeap) Less(i, j int) bool { return h.at(h.ids[i]) > h.at(h.ids[j]) }
+func (h *commitHeap) Swap(i, j int)      { h.ids[i], h.ids[j] = h.ids[j], h.ids[i] }
+func (h *commitHeap) Push(x any)         { h.ids = append(h.ids, x.(uint32)) }
+func (h *commitHeap) Pop() any {
+	x := h.ids[len(h.ids)-1]
+	h.ids = h.ids[:len(h.ids)-1]
+	return x
+}
+
+// between lists the commits reachable from tip but not from base, walking
+// newest first and stopping once only excluded commits remain (git's
+// revision walk). A shallow boundary reached from tip means the range is
+// not all here: that is an error, never a silent partial scan.
+func (s *store) between(ctx context.Context, base, tip uint32, shallow map[plumbing.Hash]bool) ([]uint32, error) {
+	const (
+		in  = 1
+		out = 2
+	)
+	flags := map[uint32]uint8{}
+	var err error
+	at := func(id uint32) int64 {
+		c, e := s.commit(id)
+		if e != nil {
+			if err == nil {
+				err = e
+			}
+			return 0
+		}
+		return c.ctime
+	}
+	h := &commitHeap{at: at}
+	flags[tip] |= in
+	flags[base] |= out
+	heap.Push(h, tip)
+	if base != tip {
+		heap.Push(h, base)
+	}
+	interesting := func() bool {
+		for _, id := range h.ids {
+			if flags[id]&out == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	var list []uint32
+	slop := 5 // keep going a little past the cut, as git does, for clock skew
+	for h.Len() > 0 {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !interesting() {
+			if slop == 0 {
+				break
+			}
+			slop--
+		}
+		id := heap.Pop(h).(uint32)
+		c, e := s.commit(id)
+		if e != nil {
+			return nil, e
+		}
+		if err != nil {
+			return nil, err
+		}
+		f := flags[id]
+		if f&out == 0 {
+			list = append(list, id)
+			if shallow[s.tab.hash(id)] && len(c.parents) > 0 {
+				return nil, &ShallowError{Rev: s.tab.hash(id).String()}
+			}
+		}
+		if shallow[s.tab.hash(id)] {
+			continue
+		}
+		for _, p := range c.parents {
+			pf := flags[p]
+			nf := pf | (f & (in | out))
+			if f&out != 0 {
+				nf |= out
+			}
+			if nf != pf {
+				flags[p] = nf
+				heap.Push(h, p)
+			}
+		}
+	}
+	var res []uint32
+	for _, id := range list {
+		if flags[id]&out == 0 {
+			res = append(res, id)
+		}
+	}
+	return res, err
+}
+
+// differ finds introductions. want says which blobs are worth recording
+// (those with findings, or not yet read).
+type differ struct {
+	s      *store
+	names  []string
+	want   func(blob uint32) bool
+	intros []intro
+	del    *[]deletedEntry
+	single bool
+}
+
+// diffCommit records the introductions of commit id.
+func (d *differ) diffCommit(id uint32, shallow map[plumbing.Hash]bool) error {
+	c, err := d.s.commit(id)
+	if err != nil {
+		return err
+	}
+	var parents []uint32
+	if !shallow[d.s.tab.hash(id)] {
+		for _, p := range c.parents {
+			pc, err := d.s.commit(p)
+			if err != nil {
+				return err
+			}
+			parents = append(parents, pc.tree)
+		}
+	}
+	d.single = len(parents) == 1
+	d.del = nil
+	if d.single {
+		d.del = new([]deletedEntry)
+	}
+	return d.diffTree(id, "", c.tree, parents)
+}
+
+func (d *differ) name(id uint32) string {
+	if int(id) < len(d.names) {
+		return d.names[id]
+	}
+	d.names = d.s.names.snapshot()
+	return d.names[id]
+}
+
+// diffTree compares tree cur with the parents' trees at the same path
+// (noObj where a parent has none). Subtrees equal to any parent's are
+// skipped: nothing in them is new.
+func (d *differ) diffTree(commit uint32, prefix string, cur uint32, parents []uint32) error {
+	es, err := d.s.tree(cur)
+	if err != nil {
+		return err
+	}
+	pes := make([][]treeEntry, len(parents))
+	for j, p := range parents {
+		if p == noObj {
+			continue
+		}
+		if pes[j], err = d.s.tree(p); err != nil {
+			return err
+		}
+	}
+	pos := make([]int, len(parents))
+	match := make([]uint32, len(parents))
+	matchDir := make([]bool, len(parents))
+	for _, e := range es {
+		name := d.name(e.name)
+		dir := e.isDir()
+		same := false
+		for j := range parents {
+			match[j] = noObj
+			list := pes[j]
+			// Entries before e in the parent are gone from this commit.
+			for pos[j] < len(list) {
+				pe := list[pos[j]]
+				c := gitNameCompare(d.name(pe.name), pe.isDir(), name, dir)
+				if c > 0 {
+					break
+				}
+				pos[j]++
+				if c == 0 {
+					match[j], matchDir[j] = pe.obj, pe.isDir()
+					break
+				}
+				if j == 0 && d.del != nil {
+					*d.del = append(*d.del, deletedEntry{obj: pe.obj, dir: pe.isDir()})
+				}
+			}
+			if match[j] == e.obj {
+				same = true
+			}
+		}
+		if same {
+			continue
+		}
+		path := name
+		if prefix != "" {
+			path = prefix + "/" + name
+		}
+		switch {
+		case dir:
+			sub := make([]uint32, len(parents))
+			for j := range parents {
+				sub[j] = noObj
+				if match[j] != noObj && matchDir[j] {
+					sub[j] = match[j]
+				}
+			}
+			if err := d.diffTree(commit, path, e.obj, sub); err != nil {
+				return err
+			}
+		case e.mode == filemode.Submodule:
+			// A submodule is a pointer to another repository's commit: not
+			// followed (its content is not in this repository).
+		default:
+			if !d.want(e.obj) {
+				continue
+			}
+			in := intro{commit: commit, path: path, blob: e.obj}
+			for j := range parents {
+				if match[j] != noObj && !matchDir[j] {
+					in.old = append(in.old, match[j])
+				}
+			}
+			if len(in.old) == 0 && d.del != nil {
+				in.deleted = d.del
+			}
+			d.intros = append(d.intros, in)
+		}
+	}
+	if d.del != nil && len(parents) == 1 {
+		for _, pe := range pes[0][pos[0]:] {
+			*d.del = append(*d.del, deletedEntry{obj: pe.obj, dir: pe.isDir()})
+		}
+	}
+	return nil
+}
+
+// deletedBlobs expands a commit's deleted entries to the blobs below them.
+func (s *store) deletedBlobs(del []deletedEntry) ([]uint32, error) {
+	var out []uint32
+	var walk func(tree uint32) error
+	walk = func(tree uint32) error {
+		es, err := s.tree(tree)
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			switch {
+			case e.isDir():
+				if err := walk(e.obj); err != nil {
+					return err
+				}
+			case e.mode != filemode.Submodule:
+				out = append(out, e.obj)
+			}
+		}
+		return nil
+	}
+	for _, e := range del {
+		if e.dir {
+			if err := walk(e.obj); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		out = append(out, e.obj)
+	}
+	return out, nil
+}
