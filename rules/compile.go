@@ -27,6 +27,9 @@ type Ruleset struct {
 	// minDigits is the smallest MinDigits of the rules with a digits
 	// prefilter (0: none).
 	minDigits int
+	// partKW marks keywords owned only by PHI rules: their hits count only
+	// at identifier-part boundaries (see partBoundary).
+	partKW []bool
 }
 
 type compiledRule struct {
@@ -111,6 +114,15 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		DFA:                  true,
 	})
 	rs.ac = b.Build(keywords)
+	rs.partKW = make([]bool, len(keywords))
+	for k, owners := range rs.kwRules {
+		rs.partKW[k] = true
+		for _, ri := range owners {
+			if rs.rules[ri].ctx == nil {
+				rs.partKW[k] = false
+			}
+		}
+	}
 	for _, cr := range rs.rules {
 		if cr.ctx != nil && rs.vocab == nil {
 			rs.vocab = newVocab(rs.rules)
@@ -164,8 +176,8 @@ func validate(d *Rule) error {
 	switch d.Prefilter {
 	case "":
 	case prefilterDigits:
-		if d.MinDigits < 1 {
-			return errors.New("prefilter digits needs minDigits of at least 1")
+		if d.MinDigits < 1 || d.MaxDigits != 0 && d.MaxDigits < d.MinDigits {
+			return errors.New("prefilter digits needs minDigits of at least 1 and maxDigits of 0 or at least minDigits")
 		}
 	default:
 		return fmt.Errorf("prefilter %q: want digits or nothing", d.Prefilter)

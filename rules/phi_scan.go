@@ -11,8 +11,8 @@ import (
 const prefilterDigits = "digits"
 
 // digitMargin is how many bytes around a digit run a window adds, so that
-// letter prefixes and suffixes (MR123456, 123456789A) are inside it.
-const digitMargin = 32
+// letter prefixes and suffixes (AA1234563, 123456789A) are inside it.
+const digitMargin = 8
 
 // structuralReach bounds how far a keyword in an SQL INSERT column list
 // carries context forward into the VALUES rows.
@@ -96,14 +96,13 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span) [][]span {
 			runs, computed = digitRuns(data, rs.minDigits), true
 		}
 		for _, r := range runs {
-			if r.digits < cr.def.MinDigits {
+			if r.digits < cr.def.MinDigits || cr.def.MaxDigits > 0 && r.digits > cr.def.MaxDigits {
 				continue
 			}
 			if per == nil {
 				per = make([][]span, len(rs.rules))
 			}
-			s := expandStart(data, r.start-digitMargin, r.start)
-			e := expandEnd(data, r.end+digitMargin, r.end)
+			s, e := runWindow(data, r)
 			cur := per[ri]
 			if k := len(cur); k > 0 && s <= cur[k-1].end && s >= cur[k-1].start {
 				cur[k-1].end = max(cur[k-1].end, e)
@@ -113,6 +112,40 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span) [][]span {
 		}
 	}
 	return per
+}
+
+// partBoundary reports whether data[s:e] is a whole identifier part: the
+// "dea" of `dea_number`, `deaNumber` or "DEA #", not of `deadline` or
+// `idea`. PHI labels are always whole parts, so PHI keywords need not
+// open windows anywhere else.
+func partBoundary(data []byte, s, e int) bool {
+	upper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+	if s > 0 && asciiLetter(data[s-1]) && !upper(data[s]) {
+		return false
+	}
+	return e >= len(data) || !asciiLetter(data[e]) || upper(data[e])
+}
+
+// runWindow is the bytes a rule's regex needs around a digit run: a few
+// bytes on each side for letter prefixes and suffixes (AA1234563,
+// 123456789A), widened to the enclosing tokens so \b sees the real
+// neighbours, and never past the line.
+func runWindow(data []byte, r digitRun) (int, int) {
+	s := max(0, r.start-digitMargin)
+	if i := bytes.LastIndexByte(data[s:r.start], '\n'); i >= 0 {
+		s += i + 1
+	}
+	for s > 0 && s > r.start-2*digitMargin && labelByte(data[s-1]) {
+		s--
+	}
+	e := min(len(data), r.end+digitMargin)
+	if i := bytes.IndexByte(data[r.end:e], '\n'); i >= 0 {
+		e = r.end + i
+	}
+	for e < len(data) && e < r.end+2*digitMargin && labelByte(data[e]) {
+		e++
+	}
+	return s, e
 }
 
 // dropPHIOverlaps keeps, of PHI matches that overlap, the most confident

@@ -72,6 +72,8 @@ type Rule struct {
 	// value could not pass the context check anyway.
 	Prefilter string `yaml:"prefilter"`
 	MinDigits int    `yaml:"minDigits"`
+	// MaxDigits, when set, skips longer runs (a ten-digit run is no SSN).
+	MaxDigits int `yaml:"maxDigits"`
 	// Context tells a PHI rule which labels, field names and column names
 	// make a value PHI, and what happens without one (see phi_context.go).
 	Context *Context `yaml:"context"`

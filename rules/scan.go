@@ -51,6 +51,9 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 	var per [][]span
 	it := rs.ac.IterOverlappingByte(data)
 	for m := it.Next(); m != nil; m = it.Next() {
+		if rs.partKW[m.Pattern()] && !partBoundary(data, m.Start(), m.End()) {
+			continue
+		}
 		owners := rs.kwRules[m.Pattern()]
 		if per == nil {
 			per = make([][]span, len(rs.rules))

@@ -313,5 +313,5 @@ func (f *builder) note() {
 	f.line("Rx version %s; lab accession 20%s.", f.d(g.Version()), f.d(g.digits(8)))
 }
 
-// sqlQuote doubles single quotes, as SQL string literals need (O”Brien).
+// sqlQuote doubles single quotes, the escape SQL string literals use.
 func sqlQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
