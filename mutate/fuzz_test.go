@@ -1,6 +1,8 @@
 package mutate
 
 import (
+	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"
@@ -121,6 +123,42 @@ func FuzzReverseUntouched(f *testing.F) {
 		r.Flush()
 		if r.Fidelity() != fid {
 			t.Fatalf("stream fidelity %+v, whole %+v", r.Fidelity(), fid)
+		}
+	})
+}
+
+// FuzzReadMap: any bytes either fail to parse or give a session whose map
+// survives a write/read cycle unchanged.
+func FuzzReadMap(f *testing.F) {
+	s := newTestSession(f, PolicyAll)
+	s.Mutate(goldenInputs(f)[LangPython], LangPython)
+	var good bytes.Buffer
+	if err := WriteMap(&good, s); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good.Bytes())
+	f.Add([]byte(`{"format":"pretense-mutation-map","version":1,"pairs":[]}`))
+	f.Add([]byte(`{"format":"pretense-mutation-map","version":1,"pairs":[{"synthetic":"_v","original":"x"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ReadMap(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		var buf bytes.Buffer
+		if err := WriteMap(&buf, r); err != nil {
+			t.Fatal(err)
+		}
+		r2, err := ReadMap(&buf)
+		if err != nil {
+			t.Fatalf("re-read of a written map failed: %v", err)
+		}
+		if !maps.Equal(r.Pairs(), r2.Pairs()) {
+			t.Fatal("pairs changed in a write/read cycle")
+		}
+		for syn, orig := range r.Pairs() {
+			if back, _ := r.Reverse(syn); back != orig {
+				t.Fatalf("Reverse(%q) = %q, want %q", syn, back, orig)
+			}
 		}
 	})
 }

@@ -103,6 +103,9 @@ React useState useEffect useMemo useCallback useRef useContext useReducer Compon
 Fragment props state children render setState express Router req res next app listen
 status send json body params query headers describe it test expect beforeEach afterEach
 jest vi toBe toEqual mockResolvedValue
+JavaScript TypeScript GitHub GitLab PostgreSQL MySQL SQLite MongoDB NodeJS OpenAI ChatGPT
+YouTube LinkedIn iPhone iPad macOS iOS JetBrains VSCode PowerShell WebSocket OAuth GraphQL
+DynamoDB BigQuery CloudFormation DevOps FastAPI NextJS VueJS PyPI NuGet README
 `
 
 // stdPackages are standard-library packages and global objects; under the
