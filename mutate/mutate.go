@@ -326,6 +326,11 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 	case sets.isPHI(w, &s.sc):
 		sel = true
 	case s.m.policy == PolicyAll:
+		// A name the code already showed to be someone else's
+		// (strings.TrimSpace) stays alone in prose too.
+		if v, decided := s.codeSel[w]; decided && !v {
+			break
+		}
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
 	s.textSel[w] = sel

@@ -136,7 +136,7 @@ func TestPolicySelection(t *testing.T) {
 		{
 			name:    "all policy: members of standard packages are not proprietary",
 			lang:    LangGo,
-			in:      "func normalizeLedger(s string) string { return strings.TrimSpace(s) + filepath.Base(s) + strings.TrimSpace(s) }",
+			in:      "func normalizeLedger(s string) string { return strings.TrimSpace(s) + filepath.Base(s) } // TrimSpace first",
 			pol:     PolicyAll,
 			mutated: []string{"normalizeLedger"},
 			kept:    []string{"strings.TrimSpace", "filepath.Base"},
