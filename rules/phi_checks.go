@@ -68,10 +68,14 @@ func SSNStatus(d string) (ok bool, why string) {
 }
 
 // ValidITIN reports whether d is an IRS individual taxpayer identification
-// number: area 9xx and group 50–65, 70–88, 90–92 or 94–99.
+// number: area 9xx and group 50–65, 70–88, 90–92 or 94–99, excluding the
+// SSA advertising numbers that share the shape.
 func ValidITIN(d string) bool {
 	if len(d) != 9 || digitsOf(d) != d || d[0] != '9' {
 		return false
+	}
+	if d[:8] == "98765432" {
+		return false // SSA's advertising range 987-65-4320…4329
 	}
 	g, _ := strconv.Atoi(d[3:5])
 	return g >= 50 && g <= 65 || g >= 70 && g <= 88 || g >= 90 && g <= 92 || g >= 94 && g <= 99
