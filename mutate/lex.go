@@ -434,13 +434,12 @@ const (
 func (l *lexer) literal(close string, opts int, interp int) {
 	src := l.src
 	seg := l.pos
-	contentKind := spanText
 	flush := func(end int) {
 		if opts&litIdents != 0 {
 			l.identRuns(seg, end)
 			return
 		}
-		l.emit(contentKind, seg, end)
+		l.emit(spanText, seg, end)
 	}
 	if l.nest >= maxNest {
 		interp = interpNone

@@ -334,9 +334,11 @@ func TestReverseDerivedNames(t *testing.T) {
 func TestReverseFidelityUnknownSynthetic(t *testing.T) {
 	s := newTestSession(t, PolicyPHI)
 	out := s.Mutate("patient", LangText)
-	other := newTestSession(t, PolicyPHI)
-	m2, _ := New([]byte("a-different-key-for-the-invented"), PolicyPHI)
-	other = m2.NewSession()
+	m2, err := New([]byte("a-different-key-for-the-invented"), PolicyPHI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := m2.NewSession()
 	invented := other.Mutate("mrn", LangText) // shape-valid, never issued by s
 	got, f := s.Reverse(out + " and " + invented)
 	if got != "patient and "+invented {
