@@ -291,7 +291,8 @@ step_scan() {
 		exit "$rc"
 	fi
 	local count
-	count=$(grep -o '"ruleId"' "$sarif" | wc -l | tr -d ' ')
+	# Each SARIF result has exactly one ruleId; rules use "id".
+	count=$({ grep -o '"ruleId"' "$sarif" || true; } | wc -l | tr -d ' ')
 	if [ "$rc" -eq 1 ] && [ "$count" -eq 0 ]; then
 		die "pretense reported findings but $sarif holds no results"
 	fi
