@@ -15,7 +15,7 @@ func genTypeScript(size int, seed uint64) string {
 	r := rand.New(rand.NewPCG(seed, seed))
 	phi := []string{"patient", "mrn", "dateOfBirth", "diagnosis", "insurance", "member", "claim", "provider", "encounter", "admission", "prescription", "physician"}
 	plain := []string{"invoice", "ledger", "order", "cart", "shipment", "widget", "report", "session", "cache", "queue", "price", "account"}
-	suffix := []string{"Id", "Code", "Name", "List", "Count", "Date", "Status", "Total", "Ref", "Map"}
+	suffix := []string{"Id", "Code", "List", "Count", "Date", "Status", "Total", "Ref", "Map", "Name"}
 	name := func() string {
 		w := plain
 		if r.IntN(3) == 0 {

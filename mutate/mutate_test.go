@@ -97,9 +97,9 @@ func TestPolicySelection(t *testing.T) {
 			lang:     LangGo,
 			in:       "func getPatient(id int) {} func LoadClaims() {} func isInsured() bool { return true }",
 			pol:      PolicyPHI,
-			mutated:  []string{"getPatient", "LoadClaims", "isInsured"},
+			mutated:  []string{"LoadClaims", "isInsured", "getPatient"},
 			kept:     []string{"func", "id", "int", "bool", "return", "true"},
-			wantKind: map[string]string{"getPatient": "_fn", "LoadClaims": "_fn", "isInsured": "_fn"},
+			wantKind: map[string]string{"LoadClaims": "_fn", "isInsured": "_fn", "getPatient": "_fn"},
 		},
 		{
 			name:    "comment words",

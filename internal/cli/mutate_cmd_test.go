@@ -124,7 +124,7 @@ func TestMutateCommandStdinLangAndPolicy(t *testing.T) {
 		t.Error("a key file was created although PRETENSE_KEY was set")
 	}
 	// Plain text from stdin is prose.
-	if _, out, _ := runMutate(t, "the patient's MRN", "mutate"); strings.Contains(out, "patient") || strings.Contains(out, "MRN") {
+	if _, out, _ := runMutate(t, "the patient's MRN", "mutate"); strings.Contains(out, "patient") || strings.Contains(out, "MRN") { // pretense:allow
 		t.Errorf("prose not mutated: %q", out)
 	}
 }
