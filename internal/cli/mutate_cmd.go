@@ -153,6 +153,9 @@ func (c *mutateCmd) readInput(stdin io.Reader) (string, error) {
 			return "", usageError(fmt.Errorf("open input: %w", err))
 		}
 		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return "", usageErrorf("open input: %s is a directory; mutate reads one file (or stdin)", c.File)
+		}
 		r, name = f, c.File
 	}
 	if r == nil {

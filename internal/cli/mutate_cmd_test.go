@@ -149,6 +149,7 @@ func TestMutateCommandErrors(t *testing.T) {
 		{"unknown lang", []string{"mutate", "--lang", "cobol"}, 2, `unknown --lang "cobol"`},
 		{"unknown policy", []string{"mutate", "--policy", "most"}, 2, "most"},
 		{"missing input", []string{"mutate", filepath.Join(work, "nope.ts")}, 2, "open input"},
+		{"directory input", []string{"mutate", work}, 2, "is a directory"},
 		{"missing map", []string{"mutate", "--reverse", "--map", filepath.Join(work, "nope.json")}, 2, "open map"},
 		{"corrupt map", []string{"mutate", "--reverse", "--map", badMap}, 2, "read mutation map"},
 		{"map-out unwritable", []string{"mutate", "--map-out", filepath.Join(work, "no", "dir", "m.json")}, 3, "write map"},
