@@ -103,6 +103,10 @@ React useState useEffect useMemo useCallback useRef useContext useReducer Compon
 Fragment props state children render setState express Router req res next app listen
 status send json body params query headers describe it test expect beforeEach afterEach
 jest vi toBe toEqual mockResolvedValue
+div span p a ul ol li table tr td th thead tbody img button input form label select option
+textarea nav header footer main section article aside svg path h1 h2 h3 h4 h5 h6 br hr pre
+className htmlFor onClick onChange onSubmit onBlur onFocus onKeyDown onMouseEnter
+onMouseLeave tabIndex ariaLabel dangerouslySetInnerHTML
 JavaScript TypeScript GitHub GitLab PostgreSQL MySQL SQLite MongoDB NodeJS OpenAI ChatGPT
 YouTube LinkedIn iPhone iPad macOS iOS JetBrains VSCode PowerShell WebSocket OAuth GraphQL
 DynamoDB BigQuery CloudFormation DevOps FastAPI NextJS VueJS PyPI NuGet README
@@ -160,6 +164,7 @@ thread time timeout title to token tokens tool top total track tree true type ty
 up update url use user users util utils valid validate value values version view visible
 wait warn warning week when where width window with word work worker write year yes zone
 today tomorrow yesterday ready missing unknown request response summary message
+expanded collapsed selected checked disabled loading loaded visible open closed
 `
 
 // sets holds the lookup tables built once per Mutator.
@@ -392,8 +397,14 @@ func (s *sets) excludedName(name string, lang Lang, sc *scratch) bool {
 	}
 	if len(sc.bounds) == 1 {
 		b := sc.bounds[0]
-		if _, ok := s.common[string(sc.lower[b[0]:b[1]])]; ok {
+		w := sc.lower[b[0]:b[1]]
+		if _, ok := s.common[string(w)]; ok {
 			return true
+		}
+		if n := len(w); n > 3 && w[n-1] == 's' { // plurals: codes, items
+			if _, ok := s.common[string(w[:n-1])]; ok {
+				return true
+			}
 		}
 	}
 	return false
