@@ -64,6 +64,12 @@ error byte rune uint uint8 uint16 uint32 uint64 int8 int16 int32 int64 float32 f
 complex64 complex128 uintptr fmt Println Printf Sprintf Errorf Fprintf errors New Is As
 strings context Context http Handler ResponseWriter Request Response json Marshal Unmarshal
 time Time Duration os io Reader Writer bytes Buffer sync Mutex WaitGroup err ctx
+ServeHTTP Encode Decode Error String Close Read Write Len Less Swap Header WriteHeader
+NewEncoder NewDecoder HandlerFunc HandleFunc ListenAndServe Unwrap Lock Unlock RLock RUnlock
+Done Wait Add Err Value Background WithCancel WithTimeout Scan Text Bytes Fatal Fatalf
+Helper Run Parallel Cleanup TempDir Setenv Logf Skip
+indent encoding sep end file kwargs args logger getLogger warning exception dumps loads
+dump load environ getenv mkdir makedirs exists isfile isdir basename dirname
 boolean char final native strictfp synchronized throws transient volatile long short double
 String Integer Long Double Boolean Object System out println List ArrayList Map HashMap Set
 HashSet Optional Override toString equals hashCode getClass Stream stream collect Collectors
