@@ -63,6 +63,11 @@ func (c *hookInstallCmd) Run(ctx context.Context, st *IO) error {
 	fmt.Fprintf(st.Out, "pretense: pre-commit hook %s: %s\n", verb, res.HookFile())
 	if res.HooksPath != "" {
 		fmt.Fprintf(st.Out, "pretense: (core.hooksPath is %s)\n", res.HooksPath)
+		if rel, err := filepath.Rel(res.WorkTree, res.HooksDir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			// A global hooksPath (~/.githooks) is shared: say so rather
+			// than surprise the user in their other repositories.
+			fmt.Fprintf(st.Out, "pretense: %s is outside this repository: every repository that uses it now runs the hook\n", res.HooksDir)
+		}
 	}
 	if res.BackedUp != "" {
 		fmt.Fprintf(st.Out, "pretense: the previous hook is kept at %s; 'pretense hook uninstall' puts it back\n", res.BackedUp)

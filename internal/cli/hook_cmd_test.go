@@ -187,6 +187,26 @@ func TestHookCommandConflictsAndErrors(t *testing.T) {
 	}
 }
 
+func TestHookInstallSharedHooksPath(t *testing.T) {
+	repo := hookTestRepo(t)
+	shared := t.TempDir()
+	if out, err := exec.Command("git", "-C", repo, "config", "core.hooksPath", shared).CombinedOutput(); err != nil {
+		t.Fatalf("git config: %v\n%s", err, out)
+	}
+	code, out, errs := runHook(t, "install", "--dir", repo, "--binary", fakeExe(t))
+	if code != ExitClean {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"core.hooksPath is " + shared, "every repository that uses it now runs the hook"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(shared, "pre-commit")); err != nil {
+		t.Errorf("hook not in the shared directory: %v", err)
+	}
+}
+
 func TestIsGoRunBuild(t *testing.T) {
 	tmp := os.TempDir()
 	tests := []struct {
