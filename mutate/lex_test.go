@@ -144,3 +144,17 @@ func TestUnicodeWords(t *testing.T) {
 		t.Errorf("unicode identifiers: %q", idents)
 	}
 }
+
+// TestVocabularyDisjoint: no keyword, builtin, standard name or common word
+// is PHI, or the exclusion lists would hide PHI under the all policy.
+func TestVocabularyDisjoint(t *testing.T) {
+	s := newSets()
+	var sc scratch
+	for _, set := range []map[string]struct{}{s.excluded, s.stdPkgs, s.common} {
+		for w := range set {
+			if s.isPHI(w, &sc) {
+				t.Errorf("%q is both excluded and PHI", w)
+			}
+		}
+	}
+}
