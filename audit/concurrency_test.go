@@ -233,3 +233,68 @@ func fileSize(t *testing.T, path string) int64 {
 func containsBytes(haystack, needle []byte) bool {
 	return len(needle) > 0 && bytes.Contains(haystack, needle)
 }
+
+// TestHelperAppendForever is the child of the kill test: it appends until
+// killed.
+func TestHelperAppendForever(t *testing.T) {
+	dir := os.Getenv("PRETENSE_AUDIT_FOREVER_DIR")
+	if dir == "" {
+		return // not a child
+	}
+	l, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		if err := l.Append(testEntry(i)); err != nil {
+			t.Fatal(err)
+		}
+		if i == 20 {
+			os.WriteFile(filepath.Join(dir, "started"), nil, 0o600)
+		}
+	}
+}
+
+// A writer process killed with SIGKILL mid-stream leaves a log that either
+// verifies or has a torn tail; either way the next writer takes over (the
+// flock dies with the process) and the chain verifies afterwards.
+func TestWriterKilledMidStream(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperAppendForever$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "PRETENSE_AUDIT_FOREVER_DIR="+dir)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("child never started appending")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	before := mustVerify(t, dir)
+	if !before.OK() && before.Problem.Kind != Torn {
+		t.Fatalf("after SIGKILL: %v", before.Problem)
+	}
+	l, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(testEntry(999999)); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	after := mustVerify(t, dir)
+	if !after.OK() || after.Entries != before.Entries+1 {
+		t.Fatalf("next writer: entries %d -> %d, %v", before.Entries, after.Entries, after.Problem)
+	}
+	t.Logf("child wrote %d entries before SIGKILL", before.Entries)
+}
