@@ -67,4 +67,10 @@ var secretChecks = map[string]CheckFunc{
 	// generic-key-name drops assignments to names that describe a secret
 	// instead of holding one (token_url, secret_name, nextPageToken).
 	"generic-key-name": checkGenericKeyName,
+	// code-expression drops unquoted values that are expressions over
+	// identifiers (queueDepth+maxConcurrency), not literals.
+	"code-expression": checkCodeExpression,
+	// placeholder-password drops documentation passwords in URIs and
+	// connection strings after percent-decoding and l33t folding.
+	"placeholder-password": checkPlaceholderPassword,
 }

@@ -252,3 +252,85 @@ func splitWords(id []byte) []string {
 	flush()
 	return words
 }
+
+// checkCodeExpression drops an unquoted value that is an expression over
+// identifiers (queueDepth+maxConcurrency, limit-offset): code assigned to a
+// variable named token or secret, not a literal. A quoted value is always a
+// literal; base64 with + and / keeps digits or mixed case in its parts and
+// is not mistaken for words.
+func checkCodeExpression(c *CheckContext) bool {
+	if c.Start > 0 && strings.IndexByte("\"'`", c.Data[c.Start-1]) >= 0 {
+		return true
+	}
+	parts := strings.FieldsFunc(c.Value, func(r rune) bool { return strings.ContainsRune("+-/.%", r) })
+	if len(parts) < 2 {
+		return true
+	}
+	for _, p := range parts {
+		if !identifierWord(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// identifierWord reports a camelCase or snake_case identifier without
+// digits (maxConcurrency, queue_depth), the parts of a code expression.
+func identifierWord(p string) bool {
+	if len(p) < 2 {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		b := p[i]
+		if !(b == '_' || b|0x20 >= 'a' && b|0x20 <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkPlaceholderPassword drops passwords in URIs and connection strings
+// that are documentation stand-ins once percent-decoding and l33t
+// spelling are undone: My%20Pass, p@ssw0rd, pa%2Fssword, opensesame.
+func checkPlaceholderPassword(c *CheckContext) bool {
+	v := c.Value
+	if u, err := url.PathUnescape(v); err == nil {
+		v = u
+	}
+	var b strings.Builder
+	for _, r := range strings.ToLower(v) {
+		switch r {
+		case '@', '4':
+			b.WriteRune('a')
+		case '0':
+			b.WriteRune('o')
+		case '$', '5':
+			b.WriteRune('s')
+		case '3':
+			b.WriteRune('e')
+		case '1', '!':
+			b.WriteRune('i')
+		default:
+			if r >= 'a' && r <= 'z' {
+				b.WriteRune(r)
+			}
+		}
+	}
+	n := b.String()
+	if placeholderPasswords[n] {
+		return false
+	}
+	for _, w := range []string{"password", "passwd", "yourpass", "mypass", "changeme", "secret"} {
+		if strings.Contains(n, w) && len(n) <= len(w)+6 {
+			return false
+		}
+	}
+	return true
+}
+
+// placeholderPasswords are normalised (lower case, letters only, l33t
+// undone) passwords seen in documentation and examples.
+var placeholderPasswords = wordSet("pass pasword password passwd pwd pw secret root admin administrator " +
+	"test testing user username mypass mypassword yourpassword guest default anonymous letmein " +
+	"foo bar baz foobar qwerty opensesame hunter sesame changeit changeme example sample dummy " +
+	"postgres postgresql mysql mariadb mongo mongodb redis rabbitmq dbpass dbpassword sa s")

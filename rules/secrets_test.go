@@ -161,6 +161,15 @@ func TestSecretChecks(t *testing.T) {
 		{"key name python raw", checkGenericKeyName, `api_secret = r"V"`, "V", true},
 		{"key name public", checkGenericKeyName, `public_key: "V"`, "V", false},
 		{"key name none", checkGenericKeyName, `V`, "V", true},
+		{"expression", checkCodeExpression, `n = queueDepth+maxConcurrency`, "queueDepth+maxConcurrency", false},
+		{"quoted expression-like", checkCodeExpression, `t = "queueDepth+maxConcurrency"`, "queueDepth+maxConcurrency", true},
+		{"base64 with plus", checkCodeExpression, `t = Zx9kQ2+mP7vL4wR/aB3`, "Zx9kQ2+mP7vL4wR/aB3", true},
+		{"single word", checkCodeExpression, `t = maxConcurrency`, "maxConcurrency", true},
+		{"password percent-encoded", checkPlaceholderPassword, "u:pa%2Fssword@", "pa%2Fssword", false},
+		{"password l33t", checkPlaceholderPassword, "u:P@ssw0rd@", "P@ssw0rd", false},
+		{"rfc example", checkPlaceholderPassword, "aladdin:opensesame@", "opensesame", false},
+		{"real password", checkPlaceholderPassword, "u:Xk9vQ2mZr7@", "Xk9vQ2mZr7", true},
+		{"bad escape kept", checkPlaceholderPassword, "u:Xk9%zzQ2mZr7@", "Xk9%zzQ2mZr7", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
