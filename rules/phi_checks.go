@@ -42,7 +42,10 @@ func digitsOf(s string) string {
 // advertisingSSNs are structurally valid numbers that SSA or others
 // published as samples (the Woolworth wallet card, a pamphlet). SSA's
 // advertising range 987-65-4320…4329 falls in the never-issued 9xx areas.
-var advertisingSSNs = map[string]bool{"078051120": true, "219099999": true}
+var advertisingSSNs = map[string]bool{
+	"078051120": true, "219099999": true,
+	"123456789": true, // the universal placeholder; Presidio rejects it too
+}
 
 // SSNStatus classifies a nine-digit number by the SSA rules in force since
 // randomisation (2011-06-25): never-issued areas 000, 666 and 900–999,
@@ -342,12 +345,30 @@ var notNames = map[string]bool{
 	"doe": true, "user": true, "admitted": true, "discharged": true, "seen": true,
 	"denies": true, "presents": true, "states": true, "lookup": true,
 	"first": true, "last": true, "full": true, "given": true, "family": true, "name": true,
+	// Words that start sentences after a label in prose and comments.
+	"they": true, "this": true, "that": true, "these": true, "those": true, "it": true,
+	"he": true, "she": true, "we": true, "you": true, "an": true, "in": true, "on": true,
+	"at": true, "for": true, "if": true, "when": true, "see": true, "use": true, "no": true,
+	"yes": true, "not": true, "all": true, "any": true, "each": true, "every": true,
+	"only": true, "new": true, "old": true, "get": true, "set": true, "edit": true,
+	"add": true, "update": true, "delete": true, "create": true, "save": true, "cancel": true,
+}
+
+// namePrefixes start family names written in camel case (McAllister,
+// DeAndre, LaToya, VanDyke).
+var namePrefixes = map[string]bool{
+	"mc": true, "mac": true, "de": true, "da": true, "di": true, "du": true, "la": true,
+	"le": true, "van": true, "von": true, "st": true, "fitz": true,
 }
 
 // checkPersonName trims leading labels and titles from a name match
-// ("Patient Maria Gonzalez" → "Maria Gonzalez") and rejects matches that
-// are types, UI words or the placeholder names John/Jane Doe.
+// ("Patient Jane Roe" → "Jane Roe") and rejects matches that are types, (pretense:allow)
+// UI words, sentence starters, code (a call or a field access) or the
+// placeholder names John/Jane Doe.
 func checkPersonName(c *CheckContext) bool {
+	if c.Start > 0 && c.Data[c.Start-1] == '.' || c.End < len(c.Data) && c.Data[c.End] == '(' {
+		return false
+	}
 	v := c.Value
 	for {
 		w, rest, ok := strings.Cut(v, " ")
@@ -366,10 +387,10 @@ func checkPersonName(c *CheckContext) bool {
 		if notNames[lw] || len(lw) < 2 && len(words) == 1 {
 			return false
 		}
-		// A camelCase word made of label or type parts is an identifier
-		// (PatientRecord, DateOfBirth), not a name like McAllister.
-		for _, part := range splitParts(w, nil) {
-			if len(part) > 2 && (notNames[part] || nameLead[part]) {
+		// A camelCase word is an identifier (PatientRecord, ToLower)
+		// unless it is a Mc, Mac, De, La… family name.
+		for _, seg := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '\'' || r == '.' }) {
+			if parts := splitParts(seg, nil); len(parts) > 1 && !namePrefixes[parts[0]] {
 				return false
 			}
 		}

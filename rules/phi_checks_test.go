@@ -73,7 +73,7 @@ func TestValidNPI(t *testing.T) {
 		in   string
 		want bool
 	}{
-		{"1234567893", true},  // CMS documentation example
+		{"1234567893", true},  // CMS documentation example pretense:allow
 		{"1234567890", false}, // the lazy placeholder fails the check
 		{"3234567893", false}, // must start with 1 or 2
 		{"123456789", false},
@@ -232,7 +232,7 @@ func TestContactValidators(t *testing.T) {
 		{checkRecordID, "0000000", false},
 		{checkRecordID, "1962-03-14", false},
 		{checkRecordID, "1234", false},
-		{checkAccountNumber, "3940786653", true},
+		{checkAccountNumber, "3940786653", true}, // pretense:allow
 		{checkAccountNumber, "12345", false},
 	}
 	for _, tt := range tests {
@@ -250,7 +250,7 @@ func TestCheckPersonName(t *testing.T) {
 	tests := []struct {
 		in, want string // want "" = rejected
 	}{
-		{"Patient Maria Gonzalez", "Maria Gonzalez"},
+		{"Patient Maria Gonzalez", "Maria Gonzalez"}, // pretense:allow
 		{"Mrs. Olga Petrov", "Olga Petrov"},
 		{"Sean O'Brien", "Sean O'Brien"},
 		{"Aisha McAllister", "Aisha McAllister"},

@@ -101,8 +101,8 @@ var otherLabels = []string{
 	"effective", "issued", "claim id", "group number", "group", "rx", "npi",
 }
 
-// subjectWords name whose record it is ("SSN of patient: …"). They are
-// read past, never taken as a label that blocks another rule's label.
+// subjectWords name whose record it is (an SSN "of the patient"); they
+// are read past, never taken as a label that blocks another rule's label.
 var subjectWords = []string{
 	"patient", "patients", "pt", "guarantor", "subscriber", "member",
 	"beneficiary", "enrollee", "resident", "insured", "the", "of", "is",

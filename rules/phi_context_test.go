@@ -116,7 +116,7 @@ func TestStructuredContext(t *testing.T) {
 		want     []phiHit
 	}{
 		{"csv header far above", "mrn,dob,member_id,visit_date\n" + strings.Repeat("1,2,3,4\n", 200) +
-			mrn + "," + dob + "," + member + ",2024-01-02\n",
+			mrn + "," + dob + "," + member + ",2024-01-02\n", // pretense:allow
 			[]phiHit{{"phi-mrn", mrn}, {"phi-date-of-birth", dob}, {"phi-health-plan-member-id", member}}},
 		{"sql insert", "INSERT INTO patients (member_id, created_at, dob)\nVALUES\n  ('" + member + "', '2024-01-02', '" + dob + "');",
 			[]phiHit{{"phi-health-plan-member-id", member}, {"phi-date-of-birth", dob}}},
@@ -197,10 +197,10 @@ func TestPHIKeywordsCoverLabels(t *testing.T) {
 
 func FuzzPHIScan(f *testing.F) {
 	rs := phiSet(f, ModeStrict)
-	f.Add([]byte("Patient Maria Gonzalez, DOB 03/14/1962, MRN 4839201"))
-	f.Add([]byte("mrn,dob\n4839201,1962-03-14\n"))
-	f.Add([]byte("INSERT INTO patients (mrn, dob) VALUES ('4839201', '1962-03-14'), ('x"))
-	f.Add([]byte("mrns:\n  - \"4839201\"\n"))
+	f.Add([]byte("Patient Maria Gonzalez, DOB 03/14/1962, MRN 4839201"))                   // pretense:allow
+	f.Add([]byte("mrn,dob\n4839201,1962-03-14\n"))                                         // pretense:allow
+	f.Add([]byte("INSERT INTO patients (mrn, dob) VALUES ('4839201', '1962-03-14'), ('x")) // pretense:allow
+	f.Add([]byte("mrns:\n  - \"4839201\"\n"))                                              // pretense:allow
 	f.Add([]byte{'1', '2', '3', '-', 0xff, '\n', ','})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, m := range rs.Scan(data) {

@@ -11,7 +11,7 @@ import (
 const prefilterDigits = "digits"
 
 // digitMargin is how many bytes around a digit run a window adds, so that
-// letter prefixes and suffixes (AA1234563, 123456789A) are inside it.
+// letter prefixes and suffixes (a DEA number, a HICN) are inside it.
 const digitMargin = 8
 
 // structuralReach bounds how far a keyword in an SQL INSERT column list
@@ -127,8 +127,8 @@ func partBoundary(data []byte, s, e int) bool {
 }
 
 // runWindow is the bytes a rule's regex needs around a digit run: a few
-// bytes on each side for letter prefixes and suffixes (AA1234563,
-// 123456789A), widened to the enclosing tokens so \b sees the real
+// bytes on each side for letter prefixes and suffixes (DEA numbers,
+// HICNs), widened to the enclosing tokens so \b sees the real
 // neighbours, and never past the line.
 func runWindow(data []byte, r digitRun) (int, int) {
 	s := max(0, r.start-digitMargin)
