@@ -597,7 +597,7 @@ func TestActionSteps(t *testing.T) {
 					t.Errorf("scan log lacks %q:\n%s", w, scan.out)
 				}
 			}
-			verdict, ran := res.steps["Verdict"]
+			verdict, ran := res.steps["verdict"]
 			if !ran || verdict.code != tc.wantVerdict {
 				t.Errorf("verdict step ran=%v exit %d, want %d\n%s", ran, verdict.code, tc.wantVerdict, verdict.out)
 			}
