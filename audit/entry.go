@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 	"time"
 )
 
@@ -85,7 +86,26 @@ func (e *Entry) Validate() error {
 	if e.RoundTripFidelity < 0 || e.RoundTripFidelity > 1 || e.RoundTripFidelity != e.RoundTripFidelity {
 		return fmt.Errorf("audit entry: roundTripFidelity %v is outside [0, 1]", e.RoundTripFidelity)
 	}
+	// Rule ids only: anything that does not look like an id could be a
+	// matched value leaking into the log, so it is refused.
+	for _, r := range e.Rules {
+		if !isRuleID(r) {
+			return fmt.Errorf("audit entry: %d-byte rules item is not a rule id", len(r))
+		}
+	}
 	return nil
+}
+
+func isRuleID(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("._:/-", c)) {
+			return false
+		}
+	}
+	return true
 }
 
 // Record kinds other than entries. Entries carry no "kind" member.

@@ -233,3 +233,27 @@ func TestStdoutSink(t *testing.T) {
 		prevHash = e.Hash
 	}
 }
+
+func TestEntryValidate(t *testing.T) {
+	ok := testEntry(1)
+	for _, tc := range []struct {
+		name string
+		mod  func(e *Entry)
+		bad  bool
+	}{
+		{"valid", func(e *Entry) {}, false},
+		{"every outcome", func(e *Entry) { e.Outcome = OutcomeFailed }, false},
+		{"unknown outcome", func(e *Entry) { e.Outcome = "dropped" }, true},
+		{"negative count", func(e *Entry) { e.Mutations = -1 }, true},
+		{"fidelity above one", func(e *Entry) { e.RoundTripFidelity = 1.5 }, true},
+		{"a value in rules", func(e *Entry) { e.Rules = []string{"phi-ssn", "SSN 123 45"} }, true},
+		{"empty rule", func(e *Entry) { e.Rules = []string{""} }, true},
+		{"namespaced rule", func(e *Entry) { e.Rules = []string{"builtin/phi.mrn:v2"} }, false},
+	} {
+		e := ok
+		tc.mod(&e)
+		if err := e.Validate(); (err != nil) != tc.bad {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
