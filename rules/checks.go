@@ -73,4 +73,7 @@ var secretChecks = map[string]CheckFunc{
 	// placeholder-password drops documentation passwords in URIs and
 	// connection strings after percent-decoding and l33t folding.
 	"placeholder-password": checkPlaceholderPassword,
+	// readable-value drops values made of plain words and numbers joined
+	// by separators (client-valid-token-1, Proxy-Authorization).
+	"readable-value": checkReadableValue,
 }

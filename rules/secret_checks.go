@@ -334,3 +334,31 @@ var placeholderPasswords = wordSet("pass pasword password passwd pwd pw secret r
 	"test testing user username mypass mypassword yourpassword guest default anonymous letmein " +
 	"foo bar baz foobar qwerty opensesame hunter sesame changeit changeme example sample dummy " +
 	"postgres postgresql mysql mariadb mongo mongodb redis rabbitmq dbpass dbpassword sa s")
+
+// checkReadableValue drops values made of plain words and numbers joined
+// by separators (client-valid-token-1, Proxy-Authorization,
+// synthetic-secret-password): names and labels, not generated secrets.
+// Generated secrets mix letters and digits inside their segments.
+func checkReadableValue(c *CheckContext) bool {
+	parts := strings.FieldsFunc(c.Value, func(r rune) bool { return strings.ContainsRune("-_.+/=:~", r) })
+	words := 0
+	for _, p := range parts {
+		switch {
+		case allBytes(p, func(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }):
+			words++
+		case allBytes(p, func(b byte) bool { return b >= '0' && b <= '9' }):
+		default:
+			return true
+		}
+	}
+	return words < 2
+}
+
+func allBytes(s string, f func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !f(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}

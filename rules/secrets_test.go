@@ -169,6 +169,10 @@ func TestSecretChecks(t *testing.T) {
 		{"password l33t", checkPlaceholderPassword, "u:P@ssw0rd@", "P@ssw0rd", false},
 		{"rfc example", checkPlaceholderPassword, "aladdin:opensesame@", "opensesame", false},
 		{"real password", checkPlaceholderPassword, "u:Xk9vQ2mZr7@", "Xk9vQ2mZr7", true},
+		{"slug", checkReadableValue, `t = "client-valid-token-1"`, "client-valid-token-1", false},
+		{"header names", checkReadableValue, `k = "Proxy-Authorization"`, "Proxy-Authorization", false},
+		{"one word", checkReadableValue, `k = "Authorization"`, "Authorization", true},
+		{"generated", checkReadableValue, `k = "django-insecure-x9k2q"`, "django-insecure-x9k2q", true},
 		{"bad escape kept", checkPlaceholderPassword, "u:Xk9%zzQ2mZr7@", "Xk9%zzQ2mZr7", true},
 	}
 	for _, tt := range tests {
