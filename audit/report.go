@@ -388,6 +388,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 {{if .Skipped.Skipped}}<p class="bad" id="skipped">{{.Skipped.Torn}} torn and {{.Skipped.Unreadable}} unreadable line(s) were not counted.</p>{{end}}
 
 <h2>Policy in force</h2>
+<p class="muted">The effective configuration when this report was generated.</p>
 <table>
 <tr><th>Setting</th><th>Value</th><th>Source</th></tr>
 <tr><td>phi-mode</td><td id="phi-mode">{{.Policy.PHIMode}}</td><td>{{.Policy.PHIModeSource}}</td></tr>
@@ -451,6 +452,8 @@ Head hash: ` + "`{{.Head}}`" + `
 **{{.Skipped.Torn}} torn and {{.Skipped.Unreadable}} unreadable line(s) were not counted.**
 {{end}}
 ## Policy in force
+
+The effective configuration when this report was generated.
 
 | Setting | Value | Source |
 |---|---|---|
