@@ -168,7 +168,8 @@ type actionRun struct {
 	payload   map[string]any
 	ref       string
 	with      map[string]string
-	binary    string // reuse a binary from an earlier build step
+	binary    string   // reuse a binary from an earlier build step
+	extraEnv  []string // the job's environment, e.g. for the gate
 }
 
 // actionResult is what a run left.
@@ -236,6 +237,7 @@ func runAction(t *testing.T, a actionDef, ar actionRun) actionResult {
 		"RUNNER_TEMP="+runnerTemp,
 		"GITHUB_STEP_SUMMARY="+filepath.Join(tmp, "summary.md"),
 	)
+	base = append(base, ar.extraEnv...)
 	for i, s := range a.Runs.Steps {
 		key := s.ID
 		if key == "" {
@@ -492,6 +494,7 @@ func TestActionSteps(t *testing.T) {
 		wantVerdict  int      // exit of the verdict step; -1 = must not run
 		wantLog      []string // in the scan step's output
 		wantUpload   bool
+		wantGate     string // gate-exit-code output; "" = the gate must not run
 	}{
 		{
 			name:        "pull request adding a secret",
@@ -566,6 +569,42 @@ func TestActionSteps(t *testing.T) {
 			wantFindings: []string{"app/creds.py:2 github-pat-classic", "old/legacy.py:2 github-pat-classic"},
 			wantRange:    "full history", wantVerdict: 1,
 		},
+		{
+			name:        "merge queue: base_sha..head_sha",
+			featureFile: "app/creds.py", content: secret,
+			run: func(h *historyRepo) actionRun {
+				return actionRun{event: "merge_group", payload: map[string]any{"merge_group": map[string]any{"base_sha": h.base, "head_sha": h.feature}}, ref: "refs/heads/gh-readonly-queue/main/pr-7"}
+			},
+			wantFindings: []string{"app/creds.py:2 github-pat-classic"},
+			wantRange:    "BASE..HEAD", wantVerdict: 1,
+		},
+		{
+			name:        "forced push whose old tip is gone is scanned from the default branch",
+			featureFile: "app/creds.py", content: secret,
+			run: func(h *historyRepo) actionRun {
+				return actionRun{event: "push", payload: pushPayload(strings.Repeat("5", 40), h.feature, map[string]any{"forced": true}), ref: "refs/heads/feature"}
+			},
+			wantFindings: []string{"app/creds.py:2 github-pat-classic"},
+			wantRange:    "BASE..HEAD", wantVerdict: 1,
+		},
+		{
+			name:        "run-gate passes when no LLM endpoint is configured",
+			featureFile: "app/main.py", content: "print('hello')\n",
+			run: func(h *historyRepo) actionRun {
+				return actionRun{event: "pull_request", payload: prPayload(h.base, h.feature), ref: "refs/pull/7/merge",
+					with: map[string]string{"run-gate": "true"}}
+			},
+			wantVerdict: 0, wantGate: "0",
+		},
+		{
+			name:        "run-gate fails the job when an endpoint bypasses the proxy",
+			featureFile: "app/main.py", content: "print('hello')\n",
+			run: func(h *historyRepo) actionRun {
+				return actionRun{event: "pull_request", payload: prPayload(h.base, h.feature), ref: "refs/pull/7/merge",
+					with: map[string]string{"run-gate": "true"}, extraEnv: []string{"ANTHROPIC_BASE_URL=http://127.0.0.1:1"}}
+			},
+			wantVerdict: 1, wantGate: "1",
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -603,6 +642,9 @@ func TestActionSteps(t *testing.T) {
 			}
 			if tc.wantVerdict == 1 && !strings.Contains(verdict.out, "::error") {
 				t.Errorf("failing verdict printed no ::error:\n%s", verdict.out)
+			}
+			if _, ran := res.steps["gate"]; ran != (tc.wantGate != "") || res.outputs["gate-exit-code"] != tc.wantGate {
+				t.Errorf("gate ran=%v, gate-exit-code %q, want %q\n%s", ran, res.outputs["gate-exit-code"], tc.wantGate, res.steps["gate"].out)
 			}
 			if tc.wantUpload {
 				if res.uploaded == nil {
