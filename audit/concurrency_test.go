@@ -298,3 +298,21 @@ func TestWriterKilledMidStream(t *testing.T) {
 	}
 	t.Logf("child wrote %d entries before SIGKILL", before.Entries)
 }
+
+func TestScanCountsSealedTornLineAsTorn(t *testing.T) {
+	dir, segs := buildLog(t, 4)
+	path := filepath.Join(dir, segs[len(segs)-1])
+	f, _ := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	f.Write([]byte(`{"seq":6,"timestamp":"2026-03-0`))
+	f.Close()
+	l, err := Open(dir, Options{Period: Daily, NoSync: true, Now: func() time.Time { return time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	n := 0
+	stats, err := Scan(dir, Filter{}, func(Entry) error { n++; return nil })
+	if err != nil || n != 4 || stats.Torn != 1 || stats.Unreadable != 0 {
+		t.Fatalf("entries %d, stats %+v, %v", n, stats, err)
+	}
+}

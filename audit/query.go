@@ -32,7 +32,7 @@ func (f Filter) Match(t time.Time) bool {
 // ScanStats counts lines a scan could not turn into entries. They are never
 // skipped silently: the CLI prints them, and Verify names them.
 type ScanStats struct {
-	Torn       int // incomplete last lines (a crash mid-write)
+	Torn       int // lines cut short by a crash (sealed by a later writer or not)
 	Unreadable int // complete lines that are not valid records
 }
 
@@ -46,12 +46,24 @@ func Scan(dir string, f Filter, fn func(Entry) error) (ScanStats, error) {
 	if err != nil {
 		return stats, err
 	}
+	unreadable := false // the previous line was not a record
 	err = walkLines(dir, segs, func(_ lineRef, line []byte, terminated bool) error {
 		if !terminated {
 			stats.Torn++
 			return nil
 		}
-		if bytes.Contains(line[:min(len(line), 40)], []byte(`"kind":"`)) {
+		isMarker := bytes.Contains(line[:min(len(line), 40)], []byte(`"kind":"`))
+		if unreadable {
+			// A torn write a later writer sealed is followed by its
+			// recovery record; anything else is an unreadable line.
+			if isMarker && bytes.Contains(line[:min(len(line), 40)], []byte(`"kind":"recovery"`)) {
+				stats.Torn++
+			} else {
+				stats.Unreadable++
+			}
+			unreadable = false
+		}
+		if isMarker {
 			return nil // anchors, recoveries and prunes are not entries
 		}
 		// Canonical entries start {"seq":N,"timestamp":"…": check the
@@ -61,7 +73,7 @@ func Scan(dir string, f Filter, fn func(Entry) error) (ScanStats, error) {
 		}
 		var e Entry
 		if err := json.Unmarshal(line, &e); err != nil || e.Outcome == "" {
-			stats.Unreadable++
+			unreadable = true
 			return nil
 		}
 		if !f.Match(e.Timestamp) {
@@ -69,6 +81,9 @@ func Scan(dir string, f Filter, fn func(Entry) error) (ScanStats, error) {
 		}
 		return fn(e)
 	})
+	if unreadable {
+		stats.Unreadable++
+	}
 	return stats, err
 }
 
