@@ -132,9 +132,14 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	if s.m == nil || text == "" {
 		return text
 	}
-	if len(s.codeSel) == 0 {
+	if len(s.codeSel) == 0 && len(s.pairs) == 0 {
+		// First text of the session: size the tables for it once instead
+		// of growing them a dozen times.
 		s.codeSel = make(map[string]bool, len(text)/64)
 		s.textSel = make(map[string]bool, len(text)/128)
+		s.o2s = make(map[string]string, len(text)/256)
+		s.s2o = make(map[string]int, len(text)/256)
+		s.pairs = make([]pair, 0, len(text)/256)
 	}
 	// Scratch slices come from the Mutator's pool: a proxy mutates many
 	// texts per second and they are only needed during this call.
