@@ -570,6 +570,24 @@ func TestActionSteps(t *testing.T) {
 			wantRange:    "full history", wantVerdict: 1,
 		},
 		{
+			name:        "phi-mode input finds a PHI fixture in a pull request",
+			featureFile: "fixtures/patient.yaml", content: phiFile(g),
+			run: func(h *historyRepo) actionRun {
+				return actionRun{event: "pull_request", payload: prPayload(h.base, h.feature), ref: "refs/pull/7/merge",
+					with: map[string]string{"phi-mode": "standard"}}
+			},
+			wantFindings: []string{"fixtures/patient.yaml:3 phi-ssn", "fixtures/patient.yaml:4 phi-npi"},
+			wantRange:    "BASE..HEAD", wantVerdict: 1,
+		},
+		{
+			name:        "without phi-mode the same fixture passes",
+			featureFile: "fixtures/patient.yaml", content: phiFile(g),
+			run: func(h *historyRepo) actionRun {
+				return actionRun{event: "pull_request", payload: prPayload(h.base, h.feature), ref: "refs/pull/7/merge"}
+			},
+			wantVerdict: 0,
+		},
+		{
 			name:        "merge queue: base_sha..head_sha",
 			featureFile: "app/creds.py", content: secret,
 			run: func(h *historyRepo) actionRun {
