@@ -83,9 +83,9 @@ type commitResult struct {
 // Recovery describes a torn line found at the end of a segment when a writer
 // took over: the bytes were kept and a recovery record appended after them.
 type Recovery struct {
-	Segment string
-	Offset  int64
-	Length  int64
+	Segment string `json:"segment"`
+	Offset  int64  `json:"offset"`
+	Length  int64  `json:"length"`
 }
 
 // Open opens (creating if needed) the audit log in dir, recovers a torn last

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -178,6 +179,31 @@ func warnSkipped(w io.Writer, stats audit.ScanStats, dir string) {
 
 type auditVerifyCmd struct {
 	auditLogFlags
+	Format string `short:"f" help:"Output format: text or json." enum:"text,json" default:"text"`
+}
+
+// verifyJSON is audit verify's machine-readable result.
+type verifyJSON struct {
+	OK        bool             `json:"ok"`
+	Dir       string           `json:"dir"`
+	Segments  int              `json:"segments"`
+	Records   int              `json:"records"`
+	Entries   int              `json:"entries"`
+	FirstSeq  uint64           `json:"firstSeq"`
+	LastSeq   uint64           `json:"lastSeq"`
+	Head      string           `json:"head"`
+	Recovered []audit.Recovery `json:"recovered,omitempty"`
+	Pruned    []string         `json:"pruned,omitempty"`
+	Problem   *problemJSON     `json:"problem,omitempty"`
+}
+
+type problemJSON struct {
+	Kind      string `json:"kind"`
+	Segment   string `json:"segment"`
+	Line      int    `json:"line"`
+	Seq       uint64 `json:"seq,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+	Message   string `json:"message"`
 }
 
 func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
@@ -189,6 +215,25 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	res, err := audit.Verify(dir)
 	if err != nil {
 		return runtimeError(err)
+	}
+	if c.Format == "json" {
+		out := verifyJSON{OK: res.OK(), Dir: dir, Segments: res.Segments, Records: res.Records, Entries: res.Entries,
+			FirstSeq: res.FirstSeq, LastSeq: res.LastSeq, Head: res.Head, Recovered: res.Recovered, Pruned: res.Pruned}
+		if p := res.Problem; p != nil {
+			out.Problem = &problemJSON{Kind: string(p.Kind), Segment: p.Segment, Line: p.Line, Seq: p.Seq, Message: p.String()}
+			if p.Entry != nil {
+				out.Problem.RequestID = p.Entry.RequestID
+			}
+		}
+		enc := json.NewEncoder(st.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return runtimeError(err)
+		}
+		if !res.OK() {
+			return errFindings
+		}
+		return nil
 	}
 	for _, r := range res.Recovered {
 		fmt.Fprintf(st.Out, "note: %s offset %d: a %d-byte line torn by a crash was sealed by the next writer (the request it described was never acknowledged)\n", r.Segment, r.Offset, r.Length)

@@ -236,6 +236,17 @@ func TestAuditCommands(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "edited:") || !strings.Contains(out, "line 4") {
 		t.Fatalf("verify after edit: %d %s", code, out)
 	}
+	code, out, _ = run(t, "audit", "verify", "-f", "json")
+	var vj struct {
+		OK      bool `json:"ok"`
+		Problem struct {
+			Kind, RequestID string
+			Line            int
+		} `json:"problem"`
+	}
+	if code != 1 || json.Unmarshal([]byte(out), &vj) != nil || vj.OK || vj.Problem.Kind != "edited" || vj.Problem.Line != 4 || vj.Problem.RequestID != "req-002" {
+		t.Fatalf("verify -f json after edit: %d %s", code, out)
+	}
 	if code, _, errs := run(t, "audit", "report", "-o", filepath.Join(work, "r.html")); code != 1 || !strings.Contains(errs, "does not verify") {
 		t.Fatalf("report on a broken chain: %d %s", code, errs)
 	}
