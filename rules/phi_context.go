@@ -269,6 +269,7 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, 
 func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
 	seg = afterSentence(seg)
 	var parts []string
+	var at []span // where each part is in seg, to quote the label as written
 	for i := 0; i < len(seg); {
 		if !labelByte(seg[i]) {
 			i++
@@ -279,12 +280,17 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 			j++
 		}
 		if seg[i] >= '0' && seg[i] <= '9' {
-			parts = parts[:0] // a value: labels before it belong to it
+			parts, at = parts[:0], at[:0] // a value: labels before it belong to it
 		} else {
-			parts = splitParts(string(seg[i:j]), parts)
+			tok := string(seg[i:j])
+			eachPart(tok, func(lo, hi int) {
+				parts = append(parts, strings.ToLower(tok[lo:hi]))
+				at = append(at, span{i + lo, i + hi})
+			})
 		}
 		i = j
 	}
+	written := func(from, to int) string { return string(seg[at[from].start:at[to].end]) }
 	skipped := 0
 	for i := len(parts) - 1; i >= 0; {
 		matched := 0
@@ -293,13 +299,13 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 			joined := strings.Join(parts[i-k+1:i+1], "")
 			switch {
 			case cc.words[spaced] || cc.words[joined]:
-				return spaced, labelStrong
+				return written(i-k+1, i), labelStrong
 			case cc.weak[spaced] || cc.weak[joined]:
-				return spaced, labelWeak
+				return written(i-k+1, i), labelWeak
 			case rs.vocab.subjects[spaced] || rs.vocab.subjects[joined]:
 				matched = k
 			case rs.vocab.labels[spaced] || rs.vocab.labels[joined]:
-				return spaced, labelBlocked
+				return written(i-k+1, i), labelBlocked
 			}
 			if matched > 0 {
 				break
@@ -319,17 +325,30 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 }
 
 // afterSentence returns the part of seg after the last sentence end
-// (". " after a word of two or more letters, or ";").
+// (". " after a word of two or more letters that is no label
+// abbreviation like "acct no.", or ";").
 func afterSentence(seg []byte) []byte {
 	for i := len(seg) - 2; i >= 0; i-- {
 		switch {
 		case seg[i] == ';':
 			return seg[i+1:]
 		case seg[i] == '.' && seg[i+1] == ' ' && i >= 2 && asciiLetter(seg[i-1]) && asciiLetter(seg[i-2]):
-			return seg[i+1:]
+			w := i - 2
+			for w > 0 && asciiLetter(seg[w-1]) {
+				w--
+			}
+			if !labelAbbrev[strings.ToLower(string(seg[w:i]))] {
+				return seg[i+1:]
+			}
 		}
 	}
 	return seg
+}
+
+// labelAbbrev are abbreviations that end in a period inside a label.
+var labelAbbrev = map[string]bool{
+	"no": true, "nr": true, "num": true, "acct": true, "tel": true, "ph": true, "id": true,
+	"dob": true, "mrn": true, "ssn": true, "npi": true, "dea": true, "ins": true, "med": true, "rec": true,
 }
 
 func asciiLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
@@ -342,10 +361,16 @@ func labelByte(b byte) bool {
 // non-letters, camelCase humps and acronym ends (MRNNumber → mrn, number),
 // dropping digits, and appends them to dst.
 func splitParts(s string, dst []string) []string {
+	eachPart(s, func(lo, hi int) { dst = append(dst, strings.ToLower(s[lo:hi])) })
+	return dst
+}
+
+// eachPart calls fn with the bounds of every part of s (see splitParts).
+func eachPart(s string, fn func(lo, hi int)) {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 && end > start {
-			dst = append(dst, strings.ToLower(s[start:end]))
+			fn(start, end)
 		}
 		start = -1
 	}
@@ -368,7 +393,6 @@ func splitParts(s string, dst []string) []string {
 		}
 	}
 	flush(len(s))
-	return dst
 }
 
 // findWord returns the first word of set found as a whole word or

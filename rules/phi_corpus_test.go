@@ -83,3 +83,23 @@ func TestPHICorpusPrecisionRecall(t *testing.T) {
 		t.Fatalf("precision %.4f, recall %.4f: want both >= 0.97", s.precision(), s.recall())
 	}
 }
+
+// TestPHICorpusStrict: strict mode adds unlabelled checksum-valid values
+// at lower confidence, so it may lose some precision, but it must never
+// lose recall against standard mode.
+func TestPHICorpusStrict(t *testing.T) {
+	c := phigen.New(2027).Corpus(40)
+	std := evaluate(phiRules(t, rules.ModeStandard), c)
+	strict := evaluate(phiRules(t, rules.ModeStrict), c)
+	t.Logf("standard: precision %.4f recall %.4f; strict: precision %.4f recall %.4f (FP %d)",
+		std.precision(), std.recall(), strict.precision(), strict.recall(), strict.fp)
+	for _, x := range strict.fps[:min(len(strict.fps), 10)] {
+		t.Logf("strict FP %s", x)
+	}
+	if strict.recall() < std.recall() {
+		t.Fatalf("strict recall %.4f below standard %.4f", strict.recall(), std.recall())
+	}
+	if strict.precision() < 0.9 {
+		t.Fatalf("strict precision %.4f: want >= 0.9", strict.precision())
+	}
+}

@@ -109,10 +109,14 @@ func (f *builder) typescript() {
 	f.line("}")
 	f.line("")
 	f.line("export const patient: PatientRecord = {")
-	f.line("  mrn: %q,", f.p("phi-mrn", g.MRN()))
-	f.line("  firstName: %q,", f.p("phi-patient-name", given))
-	f.line("  lastName: %q,", f.p("phi-patient-name", family))
-	f.line("  dateOfBirth: new Date(%q),", f.p("phi-date-of-birth", dob.ISO()))
+	f.line("  %s: %q,", g.pick([]string{"mrn", "medicalRecordNumber", "patientId", "mrnNumber"}), f.p("phi-mrn", g.MRN()))
+	f.line("  %s: %q,", g.pick([]string{"firstName", "givenName", "first_name"}), f.p("phi-patient-name", given))
+	f.line("  %s: %q,", g.pick([]string{"lastName", "familyName", "surname"}), f.p("phi-patient-name", family))
+	if g.r.IntN(2) == 0 {
+		f.line("  dateOfBirth: new Date(%q),", f.p("phi-date-of-birth", dob.ISO()))
+	} else {
+		f.line("  %s: %q,", g.pick([]string{"dob", "birthDate", "birthdate"}), f.p("phi-date-of-birth", dob.US()))
+	}
 	f.line("  ssn: %q,", f.p("phi-ssn", g.SSN()))
 	f.line("  phone: %q,", f.p("phi-phone", g.Phone()))
 	f.line("  email: %q,", f.p("phi-email", g.Email(given, family)))
@@ -136,7 +140,7 @@ func (f *builder) python() {
 	f.line("")
 	f.line("PATIENT = {")
 	f.line("    \"patient_name\": %q,", f.p("phi-patient-name", given+" "+family))
-	f.line("    \"dob\": %q,", f.p("phi-date-of-birth", dob.US()))
+	f.line("    %q: %q,", g.pick([]string{"dob", "date_of_birth", "birth_date", "DOB"}), f.p("phi-date-of-birth", g.pick([]string{dob.US(), dob.ISO(), dob.Long()})))
 	f.line("    \"mrn\": %q,", f.p("phi-mrn", g.MRN()))
 	f.line("    \"ssn\": %q,", f.p("phi-ssn-unformatted", g.SSNDigits()))
 	f.line("    \"zip\": %q,", f.p("phi-zip", g.ZIP()))
@@ -299,6 +303,10 @@ func (f *builder) sql() {
 }
 
 func (f *builder) note() {
+	if f.g.r.IntN(2) == 0 {
+		f.noteShort()
+		return
+	}
 	g := f.g
 	given, family := g.Name()
 	dob := g.DOB()
@@ -315,3 +323,18 @@ func (f *builder) note() {
 
 // sqlQuote doubles single quotes, the escape SQL string literals use.
 func sqlQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
+
+// noteShort is the terse, pipe- and abbreviation-heavy style of triage
+// notes and log lines.
+func (f *builder) noteShort() {
+	g := f.g
+	given, family := g.Name()
+	dob := g.DOB()
+	f.line("TRIAGE %s | Name: %s | D.O.B.: %s | MRN#: %s", f.d(g.VisitDate().ISO()), f.p("phi-patient-name", given+" "+family), f.p("phi-date-of-birth", dob.ISO()), f.p("phi-mrn", g.MRN()))
+	f.line("Pt is a %d y/o, BP 132/84, HR %d, A1c 7.%d%%, room %d, ext. %d.", 20+g.r.IntN(60), 60+g.r.IntN(40), g.r.IntN(10), 100+g.r.IntN(900), 1000+g.r.IntN(9000))
+	f.line("Subscriber ID: %s (group number %s). Claim ID %s.", f.p("phi-health-plan-member-id", g.MemberID()), f.d(g.Order()), f.d(g.Timestamp()+g.digits(3)))
+	f.line("Callback number %s; fax %s.", f.p("phi-phone", g.Phone()), f.d(g.FictionPhone()))
+	f.line("Guarantor acct no. %s, invoice %s, SSN %s.", f.p("phi-account-number", g.Account()), f.d(g.Order()), f.d(g.InvalidSSN()))
+	f.line("Referring NPI %s (bad check digit %s); order #%s; app v%s.", f.p("phi-npi", g.NPI()), f.d(g.BadNPI()), f.d(g.Order()), f.d(g.Version()))
+	f.line("2024-0%d-1%d 10:22:31 INFO request_id=%s patient_id=%s ip=%s", 1+g.r.IntN(9), g.r.IntN(10), f.d(g.Order()), f.p("phi-mrn", g.MRN()), f.d(g.DocIP()))
+}
