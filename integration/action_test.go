@@ -588,6 +588,17 @@ func TestActionSteps(t *testing.T) {
 			wantVerdict: 0,
 		},
 		{
+			name:        "config input: phi-mode from a config file",
+			featureFile: "fixtures/patient.yaml", content: phiFile(g),
+			run: func(h *historyRepo) actionRun {
+				write(t, filepath.Join(h.dir, "ci", "pretense.yaml"), "phi-mode: strict\n")
+				return actionRun{event: "pull_request", payload: prPayload(h.base, h.feature), ref: "refs/pull/7/merge",
+					with: map[string]string{"config": "ci/pretense.yaml"}}
+			},
+			wantFindings: []string{"fixtures/patient.yaml:3 phi-ssn", "fixtures/patient.yaml:4 phi-npi"},
+			wantVerdict:  1,
+		},
+		{
 			name:        "merge queue: base_sha..head_sha",
 			featureFile: "app/creds.py", content: secret,
 			run: func(h *historyRepo) actionRun {

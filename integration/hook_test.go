@@ -113,6 +113,25 @@ func TestHookInstallGuardsCommits(t *testing.T) {
 			notOut:  []string{ssnValue},
 		},
 		{
+			name: "phi-mode from .pretense.yaml reaches the plain hook",
+			setup: func(t *testing.T, r *repo) string {
+				write(t, filepath.Join(r.dir, ".pretense.yaml"), "phi-mode: standard\n")
+				r.git("add", ".pretense.yaml")
+				r.git("commit", "-q", "-m", "pretense config")
+				hookInstall(t, r, r.dir)
+				return r.dir
+			},
+			files:   map[string]string{"fixtures/patient.yaml": phi},
+			wantOut: append([]string{"fixtures/patient.yaml:3:", "phi-ssn"}, refused...),
+			notOut:  []string{ssnValue},
+		},
+		{
+			name:       "without phi-mode the PHI fixture is not the secret hook's business",
+			setup:      inRoot(),
+			files:      map[string]string{"fixtures/patient.yaml": phi},
+			wantCommit: true,
+		},
+		{
 			name: "git commit -a (a temporary index) is scanned too",
 			setup: func(t *testing.T, r *repo) string {
 				write(t, filepath.Join(r.dir, "app", "settings.py"), "DEBUG = True\n")
