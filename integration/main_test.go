@@ -222,13 +222,18 @@ func secretFile(t *testing.T, r *rand.Rand) (content, token string) {
 }
 
 // ssn is a random SSN from the issued ranges: area 001–899 without 666,
-// group 01–99, serial 0001–9999.
+// group 01–99, serial 0001–9999, and none of the numbers validators reject
+// as samples (one repeated digit, the published advertising numbers).
 func ssn(r *rand.Rand) string {
-	area := 1 + r.IntN(899)
-	for area == 666 {
-		area = 1 + r.IntN(899)
+	for {
+		area := 1 + r.IntN(899)
+		s := fmt.Sprintf("%03d-%02d-%04d", area, 1+r.IntN(99), 1+r.IntN(9999))
+		digits := strings.ReplaceAll(s, "-", "")
+		if area == 666 || strings.Count(digits, digits[:1]) == 9 || digits == "078051120" || digits == "219099999" {
+			continue
+		}
+		return s
 	}
-	return fmt.Sprintf("%03d-%02d-%04d", area, 1+r.IntN(99), 1+r.IntN(9999))
 }
 
 // npi is a random National Provider Identifier with a valid check digit
@@ -240,6 +245,9 @@ func npi(r *rand.Rand) string {
 		b.WriteByte(byte('0' + r.IntN(10)))
 	}
 	nine := b.String()
+	if strings.Count(nine, nine[:1]) == 9 {
+		return npi(r) // a placeholder, not an identifier
+	}
 	for check := byte('0'); check <= '9'; check++ {
 		if luhn("80840" + nine + string(check)) {
 			return nine + string(check)
