@@ -112,7 +112,7 @@ func GitHistory(ctx context.Context, path string, scope GitScope, rs *rules.Rule
 		return nil, err
 	}
 	if scope.Range == "" && scope.Since == "" {
-		return fullHistory(ctx, repo, rs, opts)
+		return fullHistory(ctx, repo, rs, opts, false)
 	}
 	return rangeHistory(ctx, repo, scope, rs, opts)
 }

@@ -22,7 +22,7 @@ import (
 
 // fullHistory scans every commit reachable from any ref: the pack pass,
 // then the in-memory walk, then attribution.
-func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options) (*Result, error) {
+func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, whole bool) (*Result, error) {
 	tab := newObjTable(1 << 16)
 	var packs []*pack
 	defer func() {
@@ -44,8 +44,9 @@ func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Option
 			packs = append(packs, p)
 		}
 	}
-	s := newStore(g.repo, tab)
-	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts}
+	s := newStore(g, tab)
+	defer s.close()
+	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts, whole: whole}
 	if err := pp.run(ctx, packs); err != nil {
 		return nil, err
 	}
@@ -77,7 +78,8 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 			tipRev = "HEAD"
 		}
 	}
-	s := newStore(g.repo, newObjTable(1024))
+	s := newStore(g, newObjTable(1024))
+	defer s.close()
 	shallow := g.shallowIDs()
 	tip, err := g.resolve(s, tipRev, shallow)
 	if err != nil {
@@ -145,7 +147,7 @@ func (h *historyScan) content(id uint32) ([]byte, error) {
 			return b, err
 		}
 	}
-	return readBlobBytes(h.s.repo.Storer, h.s.tab.hash(id))
+	return h.s.rd.read(h.s.tab.hash(id), plumbing.BlobObject, "blob")
 }
 
 func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[plumbing.Hash]bool) (*Result, error) {

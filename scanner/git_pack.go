@@ -343,6 +343,8 @@ type packWorker struct {
 	delta []byte
 	bufs  [][]byte // content per depth
 	local map[string]uint32
+	// scratch parses one tree; arena holds the parsed trees.
+	scratch, arena []treeEntry
 	// pending tree entries whose object is not in any pack.
 	pendTrees []pendingEntry
 }
@@ -516,7 +518,7 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 			s.commits[o.id] = c
 		}
 	case packTree:
-		var es []treeEntry
+		es := w.scratch[:0]
 		err := parseTree(content, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
 			obj := w.lookup(h)
 			if obj == noObj {
@@ -524,10 +526,18 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 			}
 			es = append(es, treeEntry{name: w.intern(name), mode: mode, obj: obj})
 		})
+		w.scratch = es
 		if err != nil {
 			return &ObjectError{Hash: s.tab.hash(o.id).String(), What: "tree", Err: err}
 		}
-		s.trees[o.id], s.loaded[o.id] = es, true
+		// Trees live until the walk ends: carve them out of large chunks,
+		// exactly sized, rather than leaving append's slack in each.
+		if len(w.arena)+len(es) > cap(w.arena) {
+			w.arena = make([]treeEntry, 0, max(1<<16, len(es)))
+		}
+		at := len(w.arena)
+		w.arena = append(w.arena, es...)
+		s.trees[o.id], s.loaded[o.id] = w.arena[at:len(w.arena):len(w.arena)], true
 	case packBlob:
 		if !baseOK {
 			changed = nil // base unknown: scan the whole blob

@@ -2,17 +2,15 @@ package scanner
 
 import (
 	"bytes"
+	"strings"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules"
@@ -39,15 +37,24 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	if err != nil {
 		return nil, fmt.Errorf("read index: %w", err)
 	}
-	var head *object.Tree
+	rd := &objReader{repo: r.Storer}
+	if g.st != nil {
+		if rd.odb, err = openODB(g.st.Filesystem()); err != nil {
+			return nil, fmt.Errorf("open object store: %w", err)
+		}
+		defer rd.odb.close()
+	}
+	ht := &headTree{rd: rd, trees: map[plumbing.Hash][]stagedEntry{}}
 	if ref, err := r.Head(); err == nil {
-		c, err := r.CommitObject(ref.Hash())
+		raw, err := rd.read(ref.Hash(), plumbing.CommitObject, "commit")
 		if err != nil {
-			return nil, &ObjectError{Hash: ref.Hash().String(), What: "commit", Err: objErr(err)}
+			return nil, err
 		}
-		if head, err = c.Tree(); err != nil {
-			return nil, &ObjectError{Hash: c.TreeHash.String(), What: "tree", Err: objErr(err)}
+		c, err := parseCommit(raw)
+		if err != nil {
+			return nil, &ObjectError{Hash: ref.Hash().String(), What: "commit", Err: err}
 		}
+		ht.root = c.tree
 	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return nil, fmt.Errorf("resolve HEAD: %w", err)
 	}
@@ -57,19 +64,19 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if e.Stage != index.Merged || e.IntentToAdd || e.Mode == filemode.Submodule || e.Mode == filemode.Dir {
+		// Stage 0 is a merged entry; 1-3 are sides of a conflict, which
+		// cannot be committed as they are.
+		if e.Stage != 0 || e.IntentToAdd || e.Mode == filemode.Submodule || e.Mode == filemode.Dir {
 			continue
 		}
-		var old plumbing.Hash
-		if head != nil {
-			if te, err := head.FindEntry(e.Name); err == nil && te.Mode != filemode.Submodule && te.Mode != filemode.Dir {
-				old = te.Hash
-			}
+		old, err := ht.find(e.Name)
+		if err != nil {
+			return nil, err
 		}
 		if old == e.Hash {
 			continue
 		}
-		fs, skip, err := scanStagedBlob(r.Storer, rs, opts, e.Name, e.Hash, old, &n)
+		fs, skip, err := scanStagedBlob(rd, rs, opts, e.Name, e.Hash, old, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -85,23 +92,81 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	return res, nil
 }
 
-type blobReader interface {
-	EncodedObjectSize(plumbing.Hash) (int64, error)
-	EncodedObject(plumbing.ObjectType, plumbing.Hash) (plumbing.EncodedObject, error)
+type stagedEntry struct {
+	name string
+	mode filemode.FileMode
+	hash plumbing.Hash
+}
+
+// headTree looks paths up in HEAD's tree, reading each directory once.
+type headTree struct {
+	rd    *objReader
+	root  plumbing.Hash // zero before the first commit
+	trees map[plumbing.Hash][]stagedEntry
+}
+
+// find returns the blob at path in HEAD (zero if none, or not a file).
+func (t *headTree) find(p string) (plumbing.Hash, error) {
+	h := t.root
+	if h.IsZero() {
+		return h, nil
+	}
+	for {
+		dir, rest, more := strings.Cut(p, "/")
+		es, err := t.tree(h)
+		if err != nil {
+			return plumbing.ZeroHash, err
+		}
+		var hit *stagedEntry
+		for i := range es {
+			if es[i].name == dir {
+				hit = &es[i]
+				break
+			}
+		}
+		switch {
+		case hit == nil:
+			return plumbing.ZeroHash, nil
+		case more && hit.mode == filemode.Dir:
+			h, p = hit.hash, rest
+		case !more && hit.mode != filemode.Dir && hit.mode != filemode.Submodule:
+			return hit.hash, nil
+		default:
+			return plumbing.ZeroHash, nil
+		}
+	}
+}
+
+func (t *headTree) tree(h plumbing.Hash) ([]stagedEntry, error) {
+	if es, ok := t.trees[h]; ok {
+		return es, nil
+	}
+	raw, err := t.rd.read(h, plumbing.TreeObject, "tree")
+	if err != nil {
+		return nil, err
+	}
+	var es []stagedEntry
+	if err := parseTree(raw, func(name []byte, mode filemode.FileMode, eh plumbing.Hash) {
+		es = append(es, stagedEntry{name: string(name), mode: mode, hash: eh})
+	}); err != nil {
+		return nil, &ObjectError{Hash: h.String(), What: "tree", Err: err}
+	}
+	t.trees[h] = es
+	return es, nil
 }
 
 // scanStagedBlob scans staged blob h of path name, keeping matches on lines
 // not in old (the zero hash for a new file). It returns a skip reason for
 // binary or oversized blobs.
-func scanStagedBlob(st blobReader, rs *rules.Ruleset, opts Options, name string, h, old plumbing.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
-	size, err := st.EncodedObjectSize(h)
+func scanStagedBlob(rd *objReader, rs *rules.Ruleset, opts Options, name string, h, old plumbing.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
+	size, err := rd.size(h)
 	if err != nil {
-		return nil, "", &ObjectError{Hash: h.String(), What: "blob", Err: objErr(err)}
+		return nil, "", err
 	}
 	if size > opts.maxSize() {
 		return nil, fmt.Sprintf("larger than --max-file-size (%d bytes)", size), nil
 	}
-	cur, err := readBlobBytes(st, h)
+	cur, err := rd.read(h, plumbing.BlobObject, "blob")
 	if err != nil {
 		return nil, "", err
 	}
@@ -113,7 +178,7 @@ func scanStagedBlob(st blobReader, rs *rules.Ruleset, opts Options, name string,
 	if len(fs) == 0 || old.IsZero() {
 		return fs, "", nil
 	}
-	prev, err := readBlobBytes(st, old)
+	prev, err := rd.read(old, plumbing.BlobObject, "blob")
 	if err != nil {
 		return nil, "", err
 	}
@@ -128,24 +193,6 @@ func scanStagedBlob(st blobReader, rs *rules.Ruleset, opts Options, name string,
 		}
 	}
 	return keep, "", nil
-}
-
-// readAll reads a whole blob (already size-checked).
-func readBlobBytes(st blobReader, h plumbing.Hash) ([]byte, error) {
-	o, err := st.EncodedObject(plumbing.BlobObject, h)
-	if err != nil {
-		return nil, &ObjectError{Hash: h.String(), What: "blob", Err: objErr(err)}
-	}
-	rc, err := o.Reader()
-	if err != nil {
-		return nil, &ObjectError{Hash: h.String(), What: "blob", Err: err}
-	}
-	defer rc.Close()
-	b, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, &ObjectError{Hash: h.String(), What: "blob", Err: err}
-	}
-	return b, nil
 }
 
 // addedLines marks (1-based) the lines of cur that are not in prev, as a

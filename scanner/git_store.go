@@ -3,7 +3,6 @@ package scanner
 import (
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sync"
 
@@ -59,13 +58,19 @@ type store struct {
 	mu    sync.Mutex
 	infos map[uint32]*blobInfo
 
-	// repo reads what the pack pass did not provide (loose objects,
-	// alternates); only the owning goroutine uses it.
+	// repo and rd read what the pack pass did not provide (loose objects,
+	// alternates); only the owning goroutine uses them.
 	repo *git.Repository
+	rd   *objReader
 }
 
-func newStore(repo *git.Repository, tab *objTable) *store {
-	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, repo: repo}
+func newStore(g *gitRepo, tab *objTable) *store {
+	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, repo: g.repo, rd: &objReader{repo: g.repo.Storer}}
+	if g.st != nil {
+		// Without an odb everything goes through go-git, which is slower
+		// but reads the same objects.
+		s.rd.odb, _ = openODB(g.st.Filesystem())
+	}
 	s.grow()
 	return s
 }
@@ -104,23 +109,9 @@ func (s *store) info(id uint32) *blobInfo {
 	return s.infos[id]
 }
 
-// readRaw reads an object through go-git.
+// readRaw reads an object (odb first, then go-git).
 func (s *store) readRaw(id uint32, t plumbing.ObjectType, what string) ([]byte, error) {
-	h := s.tab.hash(id)
-	o, err := s.repo.Storer.EncodedObject(t, h)
-	if err != nil {
-		return nil, &ObjectError{Hash: h.String(), What: what, Err: objErr(err)}
-	}
-	r, err := o.Reader()
-	if err != nil {
-		return nil, &ObjectError{Hash: h.String(), What: what, Err: err}
-	}
-	defer r.Close()
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, &ObjectError{Hash: h.String(), What: what, Err: err}
-	}
-	return b, nil
+	return s.rd.read(s.tab.hash(id), t, what)
 }
 
 func objErr(err error) error {
@@ -184,3 +175,9 @@ func blobSize(r *git.Repository, h plumbing.Hash) (int64, error) {
 }
 
 func shortHash(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
+
+func (s *store) close() {
+	if s.rd.odb != nil {
+		s.rd.odb.close()
+	}
+}
