@@ -148,7 +148,11 @@ func checkAzureSASSignature(c *CheckContext) bool {
 // token_url, secret_name, password_field, nextPageToken, csrf_token,
 // public_key, is_secret, max_tokens.
 func checkGenericKeyName(c *CheckContext) bool {
-	words := assignedName(c.Data, c.Start)
+	raw := assignedName(c.Data, c.Start)
+	if bytes.HasPrefix(raw, []byte("_auth")) || bytes.HasPrefix(raw, []byte("_password")) {
+		return false // an .npmrc credential: npmrc-auth-token reports it
+	}
+	words := splitWords(raw)
 	if len(words) == 0 {
 		return true
 	}
@@ -200,10 +204,10 @@ func randomName(words []string) bool {
 	return n > 64 || runs >= 3
 }
 
-// assignedName returns the words of the identifier left of the assignment
-// that ends just before value start (password_field -> [password field],
-// nextPageToken -> [next page token]), or nil when it cannot tell.
-func assignedName(data []byte, start int) []string {
+// assignedName returns the identifier left of the assignment that ends
+// just before value start (db_password in db_password = "v"), or nil when
+// it cannot tell.
+func assignedName(data []byte, start int) []byte {
 	lo := max(0, start-120)
 	i := start
 	// Skip an opening quote with its string prefix (r"", b'', f""), spaces,
@@ -224,7 +228,7 @@ func assignedName(data []byte, start int) []string {
 	for i > lo && (isWordByte(data[i-1]) || data[i-1] == '-' || data[i-1] == '.') {
 		i--
 	}
-	return splitWords(data[i:end])
+	return data[i:end]
 }
 
 // splitWords splits an identifier at separators and lower-to-upper case
