@@ -248,6 +248,15 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, 
 			}
 		}
 	}
+	// A generic key (`value:`, `"id":`) says nothing; the key of the
+	// enclosing YAML or JSON object does (mrn: {value: …}).
+	if genericKeys[strings.ToLower(lastKey(data[ls:pos]))] {
+		if parent, ok := parentKey(data, ls); ok {
+			if label, class = rs.walkLabel(cc, parent, cc.gap); class != labelNone {
+				return label, "parent key", class
+			}
+		}
+	}
 	if key, header, ok := csvColumn(data, pos); ok {
 		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
 		// A weak column ("phone") in a file whose header names the
@@ -460,6 +469,67 @@ func prevLineKey(data []byte, ls int) ([]byte, bool) {
 			return nil, false
 		}
 		return trimmed[max(0, len(trimmed)-labelLookback):], true
+	}
+	return nil, false
+}
+
+// genericKeys are field names that do not say what their value is.
+var genericKeys = map[string]bool{
+	"value": true, "val": true, "id": true, "number": true, "code": true,
+	"text": true, "identifier": true, "no": true,
+}
+
+// lastKey returns the identifier just before a value: the `value` of
+// `"value": "` or `value=`.
+func lastKey(prefix []byte) string {
+	end := len(prefix)
+	for end > 0 && !labelByte(prefix[end-1]) {
+		if c := prefix[end-1]; c != ' ' && c != '"' && c != '\'' && c != ':' && c != '=' && c != '\t' {
+			return ""
+		}
+		end--
+	}
+	start := end
+	for start > 0 && labelByte(prefix[start-1]) {
+		start--
+	}
+	return string(prefix[start:end])
+}
+
+// parentKeyLines bounds how far up parentKey looks for the enclosing key.
+const parentKeyLines = 16
+
+// parentKey returns the line that opens the object holding line ls: the
+// nearest line above with less indentation (YAML `mrn:`, JSON `"mrn": {`),
+// without its trailing punctuation.
+func parentKey(data []byte, ls int) ([]byte, bool) {
+	indent := func(line []byte) int {
+		n := 0
+		for n < len(line) && (line[n] == ' ' || line[n] == '\t' || line[n] == '-') {
+			n++
+		}
+		return n
+	}
+	le := bytes.IndexByte(data[ls:], '\n')
+	if le < 0 {
+		le = len(data) - ls
+	}
+	cur := indent(data[ls : ls+le])
+	end := ls - 1
+	for range parentKeyLines {
+		if end <= 0 {
+			return nil, false
+		}
+		start := bytes.LastIndexByte(data[:end], '\n') + 1
+		line := data[start:end]
+		end = start - 1
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if indent(line) < cur {
+			line = bytes.TrimRight(line, "{[:=, \t\r")
+			return line[max(0, len(line)-labelLookback):], true
+		}
 	}
 	return nil, false
 }

@@ -127,6 +127,11 @@ func TestStructuredContext(t *testing.T) {
 		{"other label nearer", "mrn " + mrn + ", order number 48392011", []phiHit{{"phi-mrn", mrn}}},
 		{"non-birth date", "dob " + dob + ", discharged " + "2024-03-01", []phiHit{{"phi-date-of-birth", dob}}},
 		{"allow marker", "mrn: " + mrn + " // pretense:allow", nil},
+		{"yaml parent key", "patient:\n  mrn:\n    system: hospital\n    value: \"" + mrn + "\"\n",
+			[]phiHit{{"phi-mrn", mrn}}},
+		{"json parent key", "{\n  \"memberId\": {\n    \"type\": \"primary\",\n    \"value\": \"" + member + "\"\n  }\n}",
+			[]phiHit{{"phi-health-plan-member-id", member}}},
+		{"generic key without parent", "value: \"" + mrn + "\"\n", nil},
 	}
 	rs := phiSet(t, ModeStandard)
 	for _, tt := range tests {

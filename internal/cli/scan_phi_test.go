@@ -112,7 +112,7 @@ func TestScanPHIReport(t *testing.T) {
 	if n := strings.Count(out, "why: "); n != len(c.Planted) {
 		t.Errorf("%d reasons, want %d", n, len(c.Planted))
 	}
-	for _, reason := range []string{"NPI Luhn check over 80840 prefix passed", "CSV column 'patient id'", "SQL column 'date of birth'", "label 'dob'", "DEA check digit valid"} {
+	for _, reason := range []string{"NPI Luhn check over 80840 prefix passed", "CSV column 'patient_id'", "SQL column 'date_of_birth'", "label 'dob'", "DEA check digit valid"} {
 		if !strings.Contains(out, reason) {
 			t.Errorf("reason %q missing", reason)
 		}

@@ -248,7 +248,13 @@ func (f *builder) yamlSeed() {
 	dob := g.DOB()
 	f.line("# Seed data for the staging database (synthetic).")
 	f.line("patients:")
-	f.line("  - mrn: %q", f.p("phi-mrn", g.MRN()))
+	if g.r.IntN(2) == 0 {
+		f.line("  - mrn: %q", f.p("phi-mrn", g.MRN()))
+	} else {
+		f.line("  - medical_record:")
+		f.line("      system: urn:hospital:%s", g.pick(identWords))
+		f.line("      value: %q", f.p("phi-mrn", g.MRN()))
+	}
 	f.line("    name: %s", f.p("phi-patient-name", given+" "+family))
 	f.line("    dob: %s", f.p("phi-date-of-birth", dob.ISO()))
 	f.line("    member_id: %s", f.p("phi-health-plan-member-id", g.MemberID()))
