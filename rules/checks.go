@@ -76,4 +76,7 @@ var secretChecks = map[string]CheckFunc{
 	// readable-value drops values made of plain words and numbers joined
 	// by separators (client-valid-token-1, Proxy-Authorization).
 	"readable-value": checkReadableValue,
+	// connection-string keeps ;Password= only after Server=, Data Source=,
+	// Host= or jdbc: on the same line.
+	"connection-string": checkConnectionString,
 }

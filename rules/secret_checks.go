@@ -366,3 +366,23 @@ func allBytes(s string, f func(byte) bool) bool {
 	}
 	return s != ""
 }
+
+// checkConnectionString keeps a ;Password= only in a connection string:
+// Server=, Data Source=, Host=, Address= or a jdbc: URL earlier on the
+// same line (within connStringLookback bytes).
+func checkConnectionString(c *CheckContext) bool {
+	lo := c.Start
+	for lo > 0 && c.Start-lo < connStringLookback && c.Data[lo-1] != '\n' {
+		lo--
+	}
+	line := bytes.ToLower(c.Data[lo:c.Start])
+	for _, k := range [][]byte{[]byte("server="), []byte("server ="), []byte("data source"), []byte("host="),
+		[]byte("hostname="), []byte("address="), []byte("addr="), []byte("jdbc:")} {
+		if bytes.Contains(line, k) {
+			return true
+		}
+	}
+	return false
+}
+
+const connStringLookback = 512

@@ -222,6 +222,10 @@ func TestSecretChecks(t *testing.T) {
 		{"header names", checkReadableValue, `k = "Proxy-Authorization"`, "Proxy-Authorization", false},
 		{"one word", checkReadableValue, `k = "Authorization"`, "Authorization", true},
 		{"generated", checkReadableValue, `k = "django-insecure-x9k2q"`, "django-insecure-x9k2q", true},
+		{"ado.net", checkConnectionString, "Server=db;User Id=a;Password=V", "V", true},
+		{"jdbc", checkConnectionString, "jdbc:sqlserver://h:1433;user=a;password=V", "V", true},
+		{"no connection string", checkConnectionString, "sslmode=disable;password=V", "V", false},
+		{"server on previous line", checkConnectionString, "Server=db\n;Password=V", "V", false},
 		{"bad escape kept", checkPlaceholderPassword, "u:Xk9%zzQ2mZr7@", "Xk9%zzQ2mZr7", true},
 	}
 	for _, tt := range tests {
@@ -305,8 +309,8 @@ func TestPlantedSecretsFound(t *testing.T) {
 
 // BenchmarkScan scans ~10 MB of generated source: ordinary Go, Python,
 // JavaScript and Java code, with the decoy files (lockfiles, fixtures,
-// CI configuration) mixed in at one in five, and a planted secret every
-// ~100 KB.
+// CI configuration) making up one byte in five, and a planted secret
+// every ~100 KB.
 //
 //	go test -run '^$' -bench BenchmarkScan -benchtime 5x ./rules/
 func BenchmarkScan(b *testing.B) {
@@ -344,7 +348,7 @@ type plant struct {
 
 // benchCorpus concatenates generated files until size bytes, planting one
 // true-positive sample line between files every ~100 KB. Without
-// decoysOnly, four in five files are ordinary source code.
+// decoysOnly, four bytes in five are ordinary source code.
 func benchCorpus(tb testing.TB, rs *Ruleset, rng *rand.Rand, size int, decoysOnly bool) ([]byte, []plant) {
 	tb.Helper()
 	type sample struct{ rule, tmpl string }
@@ -360,11 +364,17 @@ func benchCorpus(tb testing.TB, rs *Ruleset, rng *rand.Rand, size int, decoysOnl
 	for buf.Len() < size {
 		files := decoyFiles(rng)
 		if !decoysOnly {
+			// Four bytes of ordinary code for every byte of decoy file.
 			g := gen{rng}
 			var mixed []decoyFile
 			for _, d := range files {
-				mixed = append(mixed, d, decoyFile{"a.go", g.plainGo()}, decoyFile{"a.py", g.plainPy()},
-					decoyFile{"a.js", g.plainJS()}, decoyFile{"A.java", g.plainJava()})
+				mixed = append(mixed, d)
+				for n := 0; n < 4*len(d.data); {
+					for _, p := range []decoyFile{{"a.go", g.plainGo()}, {"a.py", g.plainPy()}, {"a.js", g.plainJS()}, {"A.java", g.plainJava()}} {
+						mixed = append(mixed, p)
+						n += len(p.data)
+					}
+				}
 			}
 			files = mixed
 		}
