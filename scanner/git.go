@@ -142,7 +142,23 @@ func openRepo(path string) (*gitRepo, error) {
 }
 
 func plainOpen(path string) (*git.Repository, error) {
+	// A bare repository has no .git to detect: it is one.
+	if isBare(path) {
+		return git.PlainOpenWithOptions(path, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
+	}
 	return git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+}
+
+func isBare(path string) bool {
+	if _, err := os.Stat(filepath.Join(path, ".git")); err == nil {
+		return false
+	}
+	for _, name := range []string{"HEAD", "objects", "refs"} {
+		if _, err := os.Stat(filepath.Join(path, name)); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // reopen returns a fresh handle on the same repository, for a worker.
