@@ -2,11 +2,11 @@ package scanner
 
 import (
 	"bytes"
-	"strings"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"strings"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"

@@ -279,7 +279,10 @@ func TestGitBadInput(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
 		for _, run := range []func() error{
-			func() error { _, err := GitHistory(context.Background(), dir, GitScope{}, testRules(t), testOpts()); return err },
+			func() error {
+				_, err := GitHistory(context.Background(), dir, GitScope{}, testRules(t), testOpts())
+				return err
+			},
 			func() error { _, err := GitStaged(context.Background(), dir, testRules(t), testOpts()); return err },
 		} {
 			if err := run(); !errors.Is(err, ErrNotGitRepo) {
