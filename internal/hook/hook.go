@@ -374,7 +374,7 @@ want=%s
 pretense=$want
 if [ -z "$pretense" ] || [ ! -x "$pretense" ]; then
 	pretense=$(command -v pretense 2>/dev/null) || {
-		echo "pretense hook: cannot find the pretense binary (looked for '$want' and on PATH)." >&2
+		echo "pretense hook: cannot find the pretense binary (${want:+not at $want, }not on PATH)." >&2
 		echo "pretense hook: install it and run 'pretense hook install' again, or remove the hook with 'pretense hook uninstall'." >&2
 		exit 1
 	}
