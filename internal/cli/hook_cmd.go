@@ -163,6 +163,16 @@ func (c *hookUninstallCmd) Run(ctx context.Context, st *IO) error {
 func hookError(err error) error {
 	switch {
 	case errors.Is(err, hook.ErrForeignHook):
+		var fe *hook.ForeignHookError
+		errors.As(err, &fe)
+		switch {
+		case fe != nil && fe.Manager == "pre-commit":
+			return withHint(usageError(err), "add the pretense hook to .pre-commit-config.yaml instead (repo: https://github.com/pretense/pretense, hook id pretense or pretense-phi), or replace pre-commit's hook with 'pretense hook install --force'")
+		case fe != nil && fe.Manager == "husky":
+			return withHint(usageError(err), "add 'pretense scan --staged' to .husky/pre-commit instead, or replace the hook with 'pretense hook install --force'")
+		case fe != nil && fe.Manager == "lefthook":
+			return withHint(usageError(err), "add a pre-commit command 'pretense scan --staged' to lefthook.yml instead, or replace the hook with 'pretense hook install --force'")
+		}
 		return withHint(usageError(err), "run 'pretense hook install --force' to replace it (it is kept and restored by 'pretense hook uninstall'), or call 'pretense scan --staged' from your existing hook")
 	case errors.Is(err, hook.ErrNotRepository), errors.Is(err, hook.ErrBackupExists):
 		return usageError(err)
