@@ -119,6 +119,9 @@ func TestScanPHIReport(t *testing.T) {
 	}
 	golden := filepath.Join("testdata", "scan_phi_report.golden")
 	got := strings.ReplaceAll(out, filepath.ToSlash(dir), "<tests>")
+	// The secret rule count changes as rules are added; it is not what
+	// this golden file pins.
+	got = regexp.MustCompile(`(?m)^Rules:( +)\d+ `).ReplaceAllString(got, "Rules:${1}<n> ")
 	if updateGolden() {
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
