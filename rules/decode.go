@@ -1,0 +1,276 @@
+package rules
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Decoding: a secret hidden in a base64, hex or percent-encoded string
+// (a Kubernetes Secret, a basic-auth header, an escaped URL) is found by
+// decoding the string and scanning the result with the same rules.
+//
+// Cost is kept to one table-driven pass over the input: only runs of the
+// encoding's alphabet of bounded length are candidates, and a candidate is
+// decoded only when it looks like an encoding (mixed classes for base64,
+// digits and letters for hex, several %XX escapes); the result is scanned
+// only when it is text. Decoding recurses (base64 of a percent-encoded
+// URL, …) at most maxDecodeDepth levels, and at most maxDecodedBytes are
+// decoded per scanned input.
+const (
+	maxDecodeDepth  = 3
+	minEncodedRun   = 24
+	maxEncodedRun   = 8 << 10
+	maxDecodedBytes = 1 << 20
+)
+
+// Byte classes for candidate runs.
+const (
+	clB64 = 1 << iota // base64 and base64url alphabet
+	clHex
+	clPct // percent-encoded text: unreserved and common URL characters, '%'
+	clUpper
+	clLower
+	clDigit
+)
+
+var decodeClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		switch {
+		case b >= 'A' && b <= 'Z':
+			t[c] |= clB64 | clPct | clUpper
+			if b <= 'F' {
+				t[c] |= clHex
+			}
+		case b >= 'a' && b <= 'z':
+			t[c] |= clB64 | clPct | clLower
+			if b <= 'f' {
+				t[c] |= clHex
+			}
+		case b >= '0' && b <= '9':
+			t[c] |= clB64 | clPct | clHex | clDigit
+		case b == '+' || b == '/' || b == '-' || b == '_' || b == '=':
+			t[c] |= clB64 | clPct
+		case b == '%' || b == '.' || b == '~' || b == ':' || b == '@' || b == '&' || b == '?' || b == '!' || b == '*' || b == ',' || b == ';':
+			t[c] |= clPct
+		}
+	}
+	return t
+}()
+
+// appendDecoded scans the decodable strings of data and appends their
+// matches to out. A match's Start and End are those of the encoded string
+// in data (the only place a reader can find); Value is the decoded secret,
+// so its fingerprint is the same as if it had been written plainly.
+func (rs *Ruleset) appendDecoded(data []byte, out []Match) []Match {
+	budget := maxDecodedBytes
+	return rs.decodeLevel(data, out, 1, "", &budget)
+}
+
+func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string, budget *int) []Match {
+	if len(data) < minEncodedRun {
+		return out
+	}
+	n := len(data)
+	for i := 0; i < n; {
+		c := decodeClass[data[i]]
+		if c&clPct == 0 {
+			i++
+			continue
+		}
+		// One run over the widest alphabet (percent-encoded text); the
+		// base64 and hex candidates are sub-runs of it.
+		j := i
+		var seen uint8
+		pct := 0
+		for j < n {
+			cj := decodeClass[data[j]]
+			if cj&clPct == 0 {
+				break
+			}
+			seen |= cj
+			if data[j] == '%' {
+				pct++
+			}
+			j++
+		}
+		if j-i >= minEncodedRun {
+			out = rs.decodeRun(data, i, j, seen, pct, out, depth, chain, budget)
+		}
+		i = j
+	}
+	return out
+}
+
+// decodeRun tries the encodings a run could be in.
+func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, out []Match, depth int, chain string, budget *int) []Match {
+	if *budget <= 0 || j-i > maxEncodedRun {
+		return out
+	}
+	if pct >= 2 {
+		if lineHasMarker(data, i, j) {
+			return out
+		}
+		if dec, ok := percentDecode(data[i:j]); ok {
+			out = rs.scanDecoded(dec, i, j, out, depth, chain, "percent", budget)
+		}
+		return out
+	}
+	// Split the run at characters outside base64, then try each piece.
+	for s := i; s < j; {
+		e := s
+		var cls uint8
+		for e < j && decodeClass[data[e]]&clB64 != 0 {
+			if data[e] == '=' {
+				// Padding ends a piece; an '=' inside is an assignment
+				// (key=value), which splits the run.
+				for e < j && data[e] == '=' {
+					e++
+				}
+				break
+			}
+			cls |= decodeClass[data[e]]
+			e++
+		}
+		if e-s >= minEncodedRun {
+			piece := data[s:e]
+			switch {
+			case lineHasMarker(data, s, e):
+				// pretense:allow on the line covers what is encoded in it.
+			case isHexRun(piece) && len(piece)%2 == 0 && cls&clDigit != 0 && cls&(clUpper|clLower) != 0:
+				if dec, err := hex.DecodeString(string(piece)); err == nil {
+					out = rs.scanDecoded(dec, s, e, out, depth, chain, "hex", budget)
+				}
+			case cls&clUpper != 0 && cls&clLower != 0 && cls&clDigit != 0:
+				if dec, ok := base64Decode(piece); ok {
+					out = rs.scanDecoded(dec, s, e, out, depth, chain, "base64", budget)
+				}
+			}
+		}
+		for e < j && decodeClass[data[e]]&clB64 == 0 {
+			e++
+		}
+		if e == s {
+			e++
+		}
+		s = e
+	}
+	return out
+}
+
+func isHexRun(b []byte) bool {
+	for _, c := range b {
+		if decodeClass[c]&clHex == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// scanDecoded scans decoded bytes when they are text, recursing into
+// encodings inside them, and maps the matches onto the encoded run.
+func (rs *Ruleset) scanDecoded(dec []byte, start, end int, out []Match, depth int, chain, enc string, budget *int) []Match {
+	if len(dec) == 0 || !isText(dec) {
+		return out
+	}
+	*budget -= len(dec)
+	name := enc
+	if chain != "" {
+		name = chain + ">" + enc
+	}
+	ms := rs.scanPlain(dec)
+	if depth < maxDecodeDepth {
+		ms = rs.decodeLevel(dec, ms, depth+1, name, budget)
+	}
+	for _, m := range ms {
+		if m.Decoded == "" {
+			m.Decoded = name
+		}
+		m.Start, m.End = start, end
+		out = append(out, m)
+	}
+	return out
+}
+
+// scanPlain is Scan without decoding: the keyword windows, the rules, the
+// overlap filters.
+func (rs *Ruleset) scanPlain(data []byte) []Match {
+	windows := rs.windows(data)
+	var out []Match
+	for ri, ws := range windows {
+		if len(ws) > 0 {
+			out = rs.rules[ri].run(rs, data, ws, out)
+		}
+	}
+	out = dropGenericOverlaps(out)
+	slices.SortFunc(out, func(a, b Match) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return strings.Compare(a.Rule.ID, b.Rule.ID)
+	})
+	if rs.vocab != nil {
+		out = dropPHIOverlaps(out)
+	}
+	return out
+}
+
+// base64Decode decodes standard or URL-safe base64, padded or not.
+func base64Decode(b []byte) ([]byte, bool) {
+	s := strings.TrimRight(string(b), "=")
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(s, "-_") {
+		if strings.ContainsAny(s, "+/") {
+			return nil, false
+		}
+		enc = base64.RawURLEncoding
+	}
+	if len(s)%4 == 1 {
+		return nil, false
+	}
+	dec, err := enc.DecodeString(s)
+	return dec, err == nil
+}
+
+// percentDecode decodes %XX escapes (and '+' as space, as forms do); ok is
+// false when nothing was escaped or an escape is malformed.
+func percentDecode(b []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(b))
+	n := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '%' {
+			if i+2 >= len(b) {
+				return nil, false
+			}
+			v, err := hex.DecodeString(string(b[i+1 : i+3]))
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, v[0])
+			i += 2
+			n++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, n > 0
+}
+
+// isText reports decoded bytes that are worth scanning: valid UTF-8 with
+// few control characters (random key material decodes to binary).
+func isText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	ctrl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			ctrl++
+		}
+	}
+	return ctrl*20 <= len(b)
+}

@@ -1,0 +1,129 @@
+package rules
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func decodeRules(t testing.TB) *Ruleset {
+	t.Helper()
+	rs, err := Compile(Builtin(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func TestScanDecoded(t *testing.T) {
+	t.Parallel()
+	rs := decodeRules(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	tok, err := ExpandSample("ghp_{alnum:36}", rng)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := "github_token: " + tok + "\n"
+	b64 := base64.StdEncoding.EncodeToString([]byte(plain))
+	b64url := base64.RawURLEncoding.EncodeToString([]byte(plain + "??>>"))
+	hexed := hex.EncodeToString([]byte(plain))
+	pct := url.QueryEscape("token=" + tok + "&x=1")
+	nested := base64.StdEncoding.EncodeToString([]byte("cfg=" + url.QueryEscape("a b&token="+tok)))
+	deep := plain
+	for range maxDecodeDepth + 1 {
+		deep = base64.StdEncoding.EncodeToString([]byte(deep))
+	}
+	tests := []struct {
+		name    string
+		input   string
+		decoded string // "" = no decoded finding expected
+	}{
+		{"base64", "data:\n  token: " + b64 + "\n", "base64"},
+		{"base64url", "t=" + b64url, "base64"},
+		{"hex", "blob = \"" + hexed + "\"", "hex"},
+		{"percent", "https://example.invalid/cb?" + pct, "percent"},
+		{"nested", "X-Config: " + nested, "base64>percent"},
+		{"too-deep", "v: " + deep, ""},
+		{"allowed", "token: " + b64 + " # pretense:allow", ""},
+		{"random-key", "key: " + base64.StdEncoding.EncodeToString([]byte(strings.Repeat("\x01\x92\xff\x00", 12))), ""},
+		{"identifier", "def test_some_long_function_name_with_words(self): pass", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ms := rs.Scan([]byte(tc.input))
+			var hit *Match
+			for i := range ms {
+				if ms[i].Decoded != "" {
+					hit = &ms[i]
+				}
+			}
+			if tc.decoded == "" {
+				if hit != nil {
+					t.Fatalf("unexpected decoded match %+v", *hit)
+				}
+				return
+			}
+			if hit == nil {
+				t.Fatalf("no decoded match in %q: %+v", tc.input, ms)
+			}
+			if hit.Decoded != tc.decoded || hit.Value != tok || hit.Rule.ID != "github-pat-classic" {
+				t.Errorf("got %s %q decoded %q, want github-pat-classic %q decoded %q", hit.Rule.ID, hit.Value, hit.Decoded, tok, tc.decoded)
+			}
+			// The span is the encoded string, inside the input.
+			if hit.Start < 0 || hit.End > len(tc.input) || hit.Start >= hit.End {
+				t.Fatalf("span [%d,%d) outside input of %d bytes", hit.Start, hit.End, len(tc.input))
+			}
+			enc := tc.input[hit.Start:hit.End]
+			if strings.ContainsAny(enc, " \n") {
+				t.Errorf("span %q is not one encoded string", enc)
+			}
+		})
+	}
+}
+
+func FuzzScanDecoded(f *testing.F) {
+	rs := decodeRules(f)
+	f.Add([]byte("token: " + base64.StdEncoding.EncodeToString([]byte("github_token: ghp_0123456789abcdefghijABCDEFGHIJ012345"))))
+	f.Add([]byte("u=" + url.QueryEscape("postgres://a:b%zz@h/db")))
+	f.Add([]byte(strings.Repeat("A1b2", 40) + "%4"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, m := range rs.Scan(data) {
+			if m.Start < 0 || m.End > len(data) || m.Start > m.End {
+				t.Fatalf("match %q span [%d,%d) outside %d bytes", m.Rule.ID, m.Start, m.End, len(data))
+			}
+			if m.Decoded != "" && strings.Count(m.Decoded, ">") >= maxDecodeDepth {
+				t.Fatalf("decoded deeper than %d: %q", maxDecodeDepth, m.Decoded)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeOverhead measures what decoding adds to a scan of
+// ordinary source text (long identifiers, URLs, hashes, no secrets).
+func BenchmarkDecodeOverhead(b *testing.B) {
+	rs := decodeRules(b)
+	var sb strings.Builder
+	for i := range 2000 {
+		sb.WriteString("def test_connection_pool_recycle_" + strings.Repeat("x", i%7) + "(self, engine_testing_fixture):\n")
+		sb.WriteString("    url = \"https://docs.example.invalid/en/latest/core/pooling.html%23disconnect\"\n")
+		sb.WriteString("    digest = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"\n")
+	}
+	data := []byte(sb.String())
+	b.SetBytes(int64(len(data)))
+	b.Run("scan", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			rs.Scan(data)
+		}
+	})
+	b.Run("plain-only", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			rs.scanPlain(data)
+		}
+	})
+}
