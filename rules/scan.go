@@ -32,6 +32,7 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 		}
 		out = rs.rules[ri].run(rs, data, ws, out)
 	}
+	out = rs.appendDecoded(data, out) // base64, hex, %XX: see decode.go
 	out = dropGenericOverlaps(out)
 	slices.SortFunc(out, func(a, b Match) int {
 		if a.Start != b.Start {
