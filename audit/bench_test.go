@@ -138,3 +138,22 @@ func BenchmarkVerifyMillion(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScan200k reads 200,000 entries back (what export and report do
+// before formatting): full JSON decode of every entry in range.
+func BenchmarkScan200k(b *testing.B) {
+	dir := b.TempDir()
+	const n = 200_000
+	writeBenchLog(b, dir, n)
+	b.ResetTimer()
+	for b.Loop() {
+		got := 0
+		if _, err := Scan(dir, Filter{}, func(Entry) error { got++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if got != n {
+			b.Fatalf("scanned %d", got)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/entry")
+}
