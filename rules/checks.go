@@ -79,4 +79,6 @@ var secretChecks = map[string]CheckFunc{
 	// connection-string keeps ;Password= only after Server=, Data Source=,
 	// Host= or jdbc: on the same line.
 	"connection-string": checkConnectionString,
+	// basic-auth drops Basic credentials whose password is a placeholder.
+	"basic-auth": checkBasicAuth,
 }

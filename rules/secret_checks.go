@@ -386,3 +386,32 @@ func checkConnectionString(c *CheckContext) bool {
 }
 
 const connStringLookback = 512
+
+// checkBasicAuth looks inside a Basic credential: when the value is the
+// base64 of user:password, a placeholder password (user:password,
+// admin:admin) is not reported. Other values pass unchanged.
+func checkBasicAuth(c *CheckContext) bool {
+	raw, err := base64.StdEncoding.DecodeString(c.Value)
+	if err != nil {
+		return true
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok || !printable(user) || !printable(pass) {
+		return true
+	}
+	pc := &CheckContext{Value: pass}
+	if !checkPlaceholderPassword(pc) || pass == user {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "basic credential user:password")
+	return true
+}
+
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}

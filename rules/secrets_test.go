@@ -226,6 +226,10 @@ func TestSecretChecks(t *testing.T) {
 		{"jdbc", checkConnectionString, "jdbc:sqlserver://h:1433;user=a;password=V", "V", true},
 		{"no connection string", checkConnectionString, "sslmode=disable;password=V", "V", false},
 		{"server on previous line", checkConnectionString, "Server=db\n;Password=V", "V", false},
+		{"basic placeholder", checkBasicAuth, "Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA==", false},
+		{"basic same user and password", checkBasicAuth, "Basic YWRtaW46YWRtaW4=", "YWRtaW46YWRtaW4=", false},
+		{"basic real", checkBasicAuth, "Basic c3ZjOlhrOXZRMm1acjc=", "c3ZjOlhrOXZRMm1acjc=", true},
+		{"bearer not base64 pair", checkBasicAuth, "Bearer abc.def", "abc.def", true},
 		{"bad escape kept", checkPlaceholderPassword, "u:Xk9%zzQ2mZr7@", "Xk9%zzQ2mZr7", true},
 	}
 	for _, tt := range tests {
