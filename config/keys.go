@@ -61,6 +61,8 @@ func (k Key) format() string {
 		return "regular expressions (RE2 syntax)"
 	case "allowlist.paths":
 		return "gitignore-style path patterns"
+	case "rules.files":
+		return "paths of YAML rule files"
 	}
 	return "a non-empty value"
 }
@@ -93,6 +95,8 @@ func keys() []Key {
 			Help: "rule ids to turn on in addition to the defaults"},
 		{Name: "rules.disable", Env: "PRETENSE_RULES_DISABLE", List: true, check: checkRuleID,
 			Help: "rule ids to turn off"},
+		{Name: "rules.files", Env: "PRETENSE_RULES_FILES", List: true, check: checkNonEmpty,
+			Help: "YAML files of custom rules (same fields as the built-in ones), relative to the file that names them"},
 		{Name: "allowlist.values", List: true, check: checkRegexp,
 			Help: "regular expressions; a match whose value matches one is not reported"},
 		{Name: "allowlist.paths", List: true, check: checkNonEmpty,

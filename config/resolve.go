@@ -169,6 +169,31 @@ func (s *Settings) Values() []Value {
 func (s *Settings) str(name string) string    { return s.values[name].Str }
 func (s *Settings) list(name string) []string { return append([]string(nil), s.values[name].List...) }
 
+// paths returns a list key's items as paths, relative ones resolved against
+// the directory of the file the value came from.
+func (s *Settings) paths(name string) []string {
+	v := s.values[name]
+	base := ""
+	switch v.Source {
+	case SourceProject:
+		if s.Project != nil {
+			base = filepath.Dir(s.Project.Path)
+		}
+	case SourceUser:
+		if s.User != nil {
+			base = filepath.Dir(s.User.Path)
+		}
+	}
+	out := make([]string, 0, len(v.List))
+	for _, p := range v.List {
+		if !filepath.IsAbs(p) && base != "" {
+			p = filepath.Join(base, p)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // Config is the effective configuration as plain values, for the CLI to
 // translate into each engine's options.
 type Config struct {
@@ -189,6 +214,10 @@ type Config struct {
 	}
 	Rules struct {
 		Enable, Disable []string
+		// Files are custom rule files, made absolute against the directory
+		// of the config file that named them (or the working directory for
+		// a flag or variable).
+		Files []string
 	}
 	Allowlist struct {
 		Values []string // regular expressions
@@ -210,6 +239,7 @@ func (s *Settings) Config() Config {
 	c.Scan.MaxFileSize, _ = ParseSize(s.str("scan.max-file-size")) // validated on the way in
 	c.Rules.Enable = s.list("rules.enable")
 	c.Rules.Disable = s.list("rules.disable")
+	c.Rules.Files = s.paths("rules.files")
 	c.Allowlist.Values = s.list("allowlist.values")
 	c.Allowlist.Paths = s.list("allowlist.paths")
 	return c

@@ -76,6 +76,7 @@ type scanSettings struct {
 	enable      []string
 	allowValues []string
 	allowPaths  []string
+	ruleFiles   []string
 	ignoreFPs   []string
 	fpKey       []byte
 }

@@ -50,6 +50,7 @@ func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
 	set.enable = cfg.Rules.Enable
 	set.allowValues = cfg.Allowlist.Values
 	set.allowPaths = cfg.Allowlist.Paths
+	set.ruleFiles = cfg.Rules.Files
 	if k := os.Getenv("PRETENSE_KEY"); k != "" {
 		set.fpKey = []byte(k)
 	}
@@ -62,6 +63,17 @@ func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
 // configuration error, not a silent no-op.
 func compileRules(set scanSettings) (*rules.Ruleset, error) {
 	defs := rules.Builtin()
+	for _, f := range set.ruleFiles {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, usageErrorf("rules.files: %v", err)
+		}
+		custom, err := rules.ParseRules(raw)
+		if err != nil {
+			return nil, usageErrorf("rules file %s: %v", f, err)
+		}
+		defs = append(defs, custom...)
+	}
 	known := map[string]bool{}
 	for _, d := range defs {
 		known[d.ID] = true
