@@ -352,6 +352,11 @@ var notNames = map[string]bool{
 	"yes": true, "not": true, "all": true, "any": true, "each": true, "every": true,
 	"only": true, "new": true, "old": true, "get": true, "set": true, "edit": true,
 	"add": true, "update": true, "delete": true, "create": true, "save": true, "cancel": true,
+	// Clinical and identifier vocabulary that follows "Patient" in code.
+	"mrn": true, "ssn": true, "dob": true, "npi": true, "dea": true, "mbi": true, "hicn": true,
+	"diagnosis": true, "medication": true, "encounter": true, "allergy": true, "admission": true,
+	"insurance": true, "provider": true, "prescriber": true, "visit": true, "lab": true,
+	"results": true, "result": true, "intake": true, "consent": true, "billing": true, "claim": true,
 }
 
 // namePrefixes start family names written in camel case (McAllister,

@@ -237,6 +237,10 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, 
 		return label, "SQL column", class
 	}
 	ls, _ := lineSpan(data, pos)
+	if key, field, ok := hl7Field(data, ls, pos); ok {
+		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		return field, "HL7 field", class
+	}
 	lo := max(ls, pos-labelLookback)
 	if label, class = rs.walkLabel(cc, data[lo:pos], cc.gap); class != labelNone {
 		return label, "label", class
@@ -471,6 +475,37 @@ func prevLineKey(data []byte, ls int) ([]byte, bool) {
 		return trimmed[max(0, len(trimmed)-labelLookback):], true
 	}
 	return nil, false
+}
+
+// hl7Fields names, per HL7 v2 segment, the fields that hold PHI, by field
+// number, as labels the rules know: PID (patient identification) and PV1
+// (visit: the attending, referring, consulting and admitting providers).
+var hl7Fields = map[string]map[int]string{
+	"PID": {
+		2: "patient id", 3: "patient id", 4: "patient id", 7: "date of birth",
+		11: "home address", 13: "home phone", 14: "home phone",
+		18: "patient account number", 19: "ssn",
+	},
+	"PV1": {7: "attending npi", 8: "referring npi", 9: "provider id", 17: "provider id"},
+}
+
+// hl7Field reports the label of the HL7 v2 segment field that pos sits in
+// (PID|1||4839201^^^HOSP^MR||…|19620314|…): the field number decides what
+// a value is, as a column does in CSV.
+func hl7Field(data []byte, ls, pos int) (key, field string, ok bool) {
+	if pos-ls < 4 || data[ls+3] != '|' {
+		return "", "", false
+	}
+	seg := string(data[ls : ls+3])
+	fields, ok := hl7Fields[seg]
+	if !ok {
+		return "", "", false
+	}
+	n := bytes.Count(data[ls:pos], []byte{'|'})
+	if key, ok = fields[n]; !ok {
+		return "", "", false
+	}
+	return key, fmt.Sprintf("%s-%d", seg, n), true
 }
 
 // genericKeys are field names that do not say what their value is.

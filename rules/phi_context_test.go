@@ -131,6 +131,9 @@ func TestStructuredContext(t *testing.T) {
 			[]phiHit{{"phi-mrn", mrn}}},
 		{"json parent key", "{\n  \"memberId\": {\n    \"type\": \"primary\",\n    \"value\": \"" + member + "\"\n  }\n}",
 			[]phiHit{{"phi-health-plan-member-id", member}}},
+		{"hl7 pid segment", "MSH|^~\\&|LAB|HOSP|||202401021200||ADT^A01|1|P|2.5\nPID|1||" + mrn + "^^^HOSP^MR||DOE^JANE||" +
+			strings.ReplaceAll(dob, "-", "") + "|F|||1 Main St^^Springfield^IL||||||||||20240102\n", // pretense:allow
+			[]phiHit{{"phi-mrn", mrn}, {"phi-date-of-birth", strings.ReplaceAll(dob, "-", "")}, {"phi-street-address", "1 Main St"}}}, // pretense:allow
 		{"generic key without parent", "value: \"" + mrn + "\"\n", nil},
 	}
 	rs := phiSet(t, ModeStandard)

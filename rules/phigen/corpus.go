@@ -68,8 +68,8 @@ func (f *builder) d(v string) string {
 func (f *builder) line(format string, args ...any) { fmt.Fprintf(&f.b, format+"\n", args...) }
 
 // Corpus generates n files of each kind: TypeScript, Python, Go and Java
-// fixtures, FHIR JSON, YAML seeds, CSV exports, SQL seeds and clinical
-// notes.
+// fixtures, FHIR JSON, YAML seeds, CSV exports, SQL seeds, clinical notes
+// and HL7 v2 ADT messages.
 func (g *Gen) Corpus(n int) *Corpus {
 	c := &Corpus{}
 	kinds := []struct {
@@ -85,6 +85,7 @@ func (g *Gen) Corpus(n int) *Corpus {
 		{"exports/patients_%d.csv", (*builder).csv},
 		{"db/seeds/%03d_patients.sql", (*builder).sql},
 		{"notes/visit_%d.txt", (*builder).note},
+		{"interfaces/adt/a01_%d.hl7", (*builder).hl7},
 	}
 	for i := range n {
 		for _, k := range kinds {
@@ -343,4 +344,21 @@ func (f *builder) noteShort() {
 	f.line("Guarantor acct no. %s, invoice %s, SSN %s.", f.p("phi-account-number", g.Account()), f.d(g.Order()), f.d(g.InvalidSSN()))
 	f.line("Referring NPI %s (bad check digit %s); order #%s; app v%s.", f.p("phi-npi", g.NPI()), f.d(g.BadNPI()), f.d(g.Order()), f.d(g.Version()))
 	f.line("2024-0%d-1%d 10:22:31 INFO request_id=%s patient_id=%s ip=%s", 1+g.r.IntN(9), g.r.IntN(10), f.d(g.Order()), f.p("phi-mrn", g.MRN()), f.d(g.DocIP()))
+}
+
+// hl7 writes an HL7 v2 ADT^A01 message: the PID field number says what a
+// value is. Names are upper case in HL7 and are not planted (the name rule
+// looks for capitalised words).
+func (f *builder) hl7() {
+	g := f.g
+	given, family := g.Name()
+	dob := g.DOB()
+	visit := g.VisitDate()
+	f.line("MSH|^~\\&|ADT|HOSP|LAB|HOSP|%s1200||ADT^A01|%s|P|2.5", f.d(visit.Compact()), f.d(g.Order()))
+	f.line("EVN|A01|%s1200", f.d(visit.Compact()))
+	f.line("PID|1||%s^^^HOSP^MR||%s^%s||%s|F|||%s^^SPRINGFIELD^IL^%s||%s|||||%s|%s|",
+		f.p("phi-mrn", g.MRN()), strings.ToUpper(family), strings.ToUpper(given), f.p("phi-date-of-birth", dob.Compact()),
+		f.p("phi-street-address", g.Street()), g.ZIP(), f.p("phi-phone", g.Phone()),
+		f.p("phi-account-number", g.Account()), f.p("phi-ssn-unformatted", g.SSNDigits()))
+	f.line("PV1|1|I|WARD^%d^1||||%s^REYES^ALAN|||MED||||||||%s|||||||||||||||||||||||||%s123000", 100+g.r.IntN(400), f.p("phi-npi", g.NPI()), f.d(g.Order()), f.d(visit.Compact()))
 }
