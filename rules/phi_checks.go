@@ -26,6 +26,7 @@ var phiChecks = map[string]CheckFunc{
 	"email":          checkEmail,
 	"ip-address":     checkIP,
 	"zip":            checkZIP,
+	"age-over-89":    checkAgeOver89,
 }
 
 // digitsOf returns the ASCII digits of s in order.
@@ -519,5 +520,16 @@ func checkZIP(c *CheckContext) bool {
 		return false
 	}
 	c.Reasons = append(c.Reasons, "ZIP code shape")
+	return true
+}
+
+// checkAgeOver89 keeps ages of 90 and above: Safe Harbor lets ages up to
+// 89 stay, and requires older ones to be aggregated as "90 or older".
+func checkAgeOver89(c *CheckContext) bool {
+	n, err := strconv.Atoi(digitsOf(c.Value))
+	if err != nil || n < 90 || n > 119 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "age above 89 written as an age")
 	return true
 }

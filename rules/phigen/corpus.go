@@ -338,7 +338,11 @@ func (f *builder) noteShort() {
 	given, family := g.Name()
 	dob := g.DOB()
 	f.line("TRIAGE %s | Name: %s | D.O.B.: %s | MRN#: %s", f.d(g.VisitDate().ISO()), f.p("phi-patient-name", given+" "+family), f.p("phi-date-of-birth", dob.ISO()), f.p("phi-mrn", g.MRN()))
-	f.line("Pt is a %d y/o, BP 132/84, HR %d, A1c 7.%d%%, room %d, ext. %d.", 20+g.r.IntN(60), 60+g.r.IntN(40), g.r.IntN(10), 100+g.r.IntN(900), 1000+g.r.IntN(9000))
+	age := fmt.Sprintf("%d y/o", 20+g.r.IntN(60))
+	if g.r.IntN(3) == 0 {
+		age = f.p("phi-age-over-89", fmt.Sprintf("%d y/o", 90+g.r.IntN(15)))
+	}
+	f.line("Pt is a %s, BP 132/84, HR %d, A1c 7.%d%%, room %d, ext. %d.", age, 60+g.r.IntN(40), g.r.IntN(10), 100+g.r.IntN(900), 1000+g.r.IntN(9000))
 	f.line("Subscriber ID: %s (group number %s). Claim ID %s.", f.p("phi-health-plan-member-id", g.MemberID()), f.d(g.Order()), f.d(g.Timestamp()+g.digits(3)))
 	f.line("Callback number %s; fax %s.", f.p("phi-phone", g.Phone()), f.d(g.FictionPhone()))
 	f.line("Guarantor acct no. %s, invoice %s, SSN %s.", f.p("phi-account-number", g.Account()), f.d(g.Order()), f.d(g.InvalidSSN()))
