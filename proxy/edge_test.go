@@ -593,3 +593,52 @@ func TestNewValidatesOptions(t *testing.T) {
 	}
 	s.Close()
 }
+
+// TestCleanCacheNeverHidesAFinding: text scanned clean is skipped next
+// time, but a finding added next to it, or a blocked text sent again, is
+// still refused.
+func TestCleanCacheNeverHidesAFinding(t *testing.T) {
+	value := secretSamples(t, "secret", rules.ModeStandard)["github-pat-classic"]
+	long := strings.Repeat("ordinary words about the build ", 40) // above minCachedText
+	up := newFakeUpstream(t, okAnthropic)
+	p := startProxy(t, up.srv.URL)
+	msg := func(texts ...string) []byte {
+		var blocks []any
+		for _, s := range texts {
+			blocks = append(blocks, map[string]any{"type": "text", "text": s})
+		}
+		return []byte(mustJSON(map[string]any{"model": "m", "max_tokens": 5, "messages": []any{map[string]any{"role": "user", "content": blocks}}}))
+	}
+	for i, tc := range []struct {
+		body   []byte
+		status int
+	}{
+		{msg(long), 200},
+		{msg(long), 200},                              // from the cache
+		{msg(long, "token "+value), 403},              // new text beside cached text
+		{msg(long + " token " + value), 403},          // cached text changed
+		{msg(strings.Repeat("x ", 300) + value), 403}, // long blocked text
+		{msg(strings.Repeat("x ", 300) + value), 403}, // ... still blocked when resent
+	} {
+		resp, out := p.post(t, "/v1/messages", tc.body, anthropicHeaders)
+		if resp.StatusCode != tc.status {
+			t.Errorf("request %d: status %d, want %d: %s", i, resp.StatusCode, tc.status, out)
+		}
+	}
+	if n := len(up.requests()); n != 2 {
+		t.Errorf("upstream got %d requests, want 2", n)
+	}
+}
+
+func TestCleanCacheEvicts(t *testing.T) {
+	c := newCleanCache(2)
+	a, b2, d := strings.Repeat("a", 600), strings.Repeat("b", 600), strings.Repeat("d", 600)
+	c.add([]string{a, b2, "short"})
+	if !c.clean(a) || !c.clean(b2) || c.clean("short") {
+		t.Fatal("cache did not record long clean texts only")
+	}
+	c.add([]string{d})
+	if c.clean(a) || !c.clean(b2) || !c.clean(d) {
+		t.Error("first in was not first out")
+	}
+}

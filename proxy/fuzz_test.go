@@ -67,7 +67,7 @@ func FuzzRewriteRequest(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		a := api(which % 3)
-		res, err := rewriteRequest(body, a, eng.newSession(), rs, eng.langFromPath)
+		res, err := rewriteRequest(body, a, eng.newSession(), &checker{rs: rs}, eng.langFromPath)
 		if err != nil {
 			if !errors.Is(err, errJSON) && !errors.Is(err, errNotObject) {
 				t.Fatalf("unexpected error kind: %v", err)

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -57,7 +58,7 @@ type jparser struct {
 
 // parseJSON parses src as one JSON value surrounded by optional whitespace.
 func parseJSON(src []byte) (*jdoc, error) {
-	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/24)}
+	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/128)}
 	p.ws()
 	if _, err := p.value(0); err != nil {
 		return nil, err
@@ -391,10 +392,14 @@ func unquote(q []byte) (string, error) {
 	s := q[1 : len(q)-1]
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c != '\\' {
-			out = append(out, c)
-			i++
+		if s[i] != '\\' {
+			// Copy the run up to the next escape in one go.
+			j := bytes.IndexByte(s[i:], '\\')
+			if j < 0 {
+				j = len(s) - i
+			}
+			out = append(out, s[i:i+j]...)
+			i += j
 			continue
 		}
 		if i+1 >= len(s) {

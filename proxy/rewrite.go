@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/pretense/pretense/rules"
 )
@@ -45,7 +44,7 @@ type unit struct {
 // rewriteRequest parses body, scans every text-bearing field with rs and,
 // when nothing is found, mutates those fields with sess. Every byte outside
 // the rewritten string values is kept.
-func rewriteRequest(body []byte, a api, sess session, rs *rules.Ruleset, langOf func(string) string) (rewritten, error) {
+func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
 	d, err := parseJSON(body)
 	if err != nil {
 		return rewritten{}, err
@@ -81,8 +80,8 @@ func rewriteRequest(body []byte, a api, sess session, rs *rules.Ruleset, langOf 
 		units = append(units, unit{field: fi, inner: -1, text: text})
 	}
 
-	if rs != nil {
-		out.hits = scanUnits(units, w.fields, rs)
+	if ck != nil {
+		out.hits = ck.scan(units, w.fields)
 		if len(out.hits) > 0 {
 			return out, nil
 		}
@@ -120,34 +119,49 @@ func rewriteRequest(body []byte, a api, sess session, rs *rules.Ruleset, langOf 
 	return out, nil
 }
 
-// scanUnits runs the rules once over every unit's text, joined with blank
-// lines so no match spans two fields, and maps each match back to its field.
-func scanUnits(units []unit, fields []textField, rs *rules.Ruleset) []hit {
-	if len(units) == 0 {
-		return nil
-	}
+// checker scans request text with the shared rules.
+type checker struct {
+	rs    *rules.Ruleset
+	cache *cleanCache // nil: scan everything every time
+}
+
+// scan runs the rules once over every unit's text not already known clean,
+// joined with blank lines so no match spans two fields, and maps each match
+// back to its field.
+func (c *checker) scan(units []unit, fields []textField) []hit {
 	const sep = "\n\n"
 	size := 0
-	for _, u := range units {
+	todo := make([]int, 0, len(units))
+	for i, u := range units {
+		if c.cache.clean(u.text) {
+			continue
+		}
+		todo = append(todo, i)
 		size += len(u.text) + len(sep)
 	}
-	var b strings.Builder
-	b.Grow(size)
-	starts := make([]int, len(units))
-	for i, u := range units {
-		starts[i] = b.Len()
-		b.WriteString(u.text)
-		b.WriteString(sep)
+	if len(todo) == 0 {
+		return nil
 	}
-	buf := []byte(b.String())
-	matches := rs.Scan(buf)
+	buf := make([]byte, 0, size)
+	starts := make([]int, len(todo))
+	for j, i := range todo {
+		starts[j] = len(buf)
+		buf = append(buf, units[i].text...)
+		buf = append(buf, sep...)
+	}
+	matches := c.rs.Scan(buf)
+	if len(matches) == 0 {
+		texts := make([]string, len(todo))
+		for j, i := range todo {
+			texts[j] = units[i].text
+		}
+		c.cache.add(texts)
+		return nil
+	}
 	hits := make([]hit, 0, len(matches))
 	for _, m := range matches {
-		i := sort.SearchInts(starts, m.Start+1) - 1
-		if i < 0 {
-			i = 0
-		}
-		u := units[i]
+		j := max(sort.SearchInts(starts, m.Start+1)-1, 0)
+		u := units[todo[j]]
 		p := fields[u.field].path
 		if u.inner >= 0 {
 			p += " (inside the JSON arguments)"
@@ -156,8 +170,8 @@ func scanUnits(units []unit, fields []textField, rs *rules.Ruleset) []hit {
 			ruleID: m.Rule.ID,
 			kind:   string(m.Rule.Kind),
 			path:   p,
-			start:  m.Start - starts[i],
-			end:    min(m.End, starts[i]+len(u.text)) - starts[i],
+			start:  m.Start - starts[j],
+			end:    min(m.End, starts[j]+len(u.text)) - starts[j],
 		})
 	}
 	return hits

@@ -47,6 +47,8 @@ const (
 	// (before its headers or between stream events). Reasoning models can
 	// be silent for minutes; Anthropic pings streams every few seconds.
 	DefaultIdleTimeout = 10 * time.Minute
+	// scanCacheEntries bounds the clean-text cache (about 100 bytes each).
+	scanCacheEntries = 16384
 	// maxResponseBytes caps a non-streaming upstream body.
 	maxResponseBytes = 256 << 20
 )
@@ -116,7 +118,7 @@ type Options struct {
 type Server struct {
 	opts      Options
 	eng       engine
-	rs        *rules.Ruleset
+	check     *checker
 	anthropic *url.URL
 	openai    *url.URL
 	transport http.RoundTripper
@@ -189,7 +191,7 @@ func New(opts Options) (*Server, error) {
 		tr = defaultTransport()
 	}
 	s := &Server{
-		opts: opts, eng: eng, rs: rs, anthropic: au, openai: ou,
+		opts: opts, eng: eng, check: &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}, anthropic: au, openai: ou,
 		transport: tr, log: log, session: opts.Session,
 	}
 	s.health = s.healthBody()
@@ -488,7 +490,7 @@ func (x *exchange) prepare() ([]byte, bool) {
 		return nil, false
 	}
 	x.sess = s.eng.newSession()
-	res, err := rewriteRequest(body, x.rt.api, x.sess, s.rs, s.eng.langFromPath)
+	res, err := rewriteRequest(body, x.rt.api, x.sess, s.check, s.eng.langFromPath)
 	if err != nil {
 		x.fail(errKindBadRequest, fmt.Sprintf("request body is not valid JSON: %v", err))
 		return nil, false
