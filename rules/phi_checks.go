@@ -27,6 +27,7 @@ var phiChecks = map[string]CheckFunc{
 	"ip-address":     checkIP,
 	"zip":            checkZIP,
 	"age-over-89":    checkAgeOver89,
+	"hl7-name":       checkHL7Name,
 }
 
 // digitsOf returns the ASCII digits of s in order.
@@ -531,5 +532,16 @@ func checkAgeOver89(c *CheckContext) bool {
 		return false
 	}
 	c.Reasons = append(c.Reasons, "age above 89 written as an age")
+	return true
+}
+
+// checkHL7Name accepts an HL7 XPN name (FAMILY^GIVEN^MIDDLE) unless it is
+// a placeholder (DOE^JANE, TEST^PATIENT).
+func checkHL7Name(c *CheckContext) bool {
+	parts := strings.Split(strings.ToLower(c.Value), "^")
+	if len(parts) < 2 || parts[0] == "doe" || notNames[parts[0]] || notNames[parts[1]] || nameLead[parts[0]] || nameLead[parts[1]] {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "HL7 family^given name, not a placeholder")
 	return true
 }

@@ -482,7 +482,8 @@ func prevLineKey(data []byte, ls int) ([]byte, bool) {
 // (visit: the attending, referring, consulting and admitting providers).
 var hl7Fields = map[string]map[int]string{
 	"PID": {
-		2: "patient id", 3: "patient id", 4: "patient id", 7: "date of birth",
+		2: "patient id", 3: "patient id", 4: "patient id", 5: "patient name",
+		6: "mother maiden name", 7: "date of birth",
 		11: "home address", 13: "home phone", 14: "home phone",
 		18: "patient account number", 19: "ssn",
 	},

@@ -351,8 +351,7 @@ func (f *builder) noteShort() {
 }
 
 // hl7 writes an HL7 v2 ADT^A01 message: the PID field number says what a
-// value is. Names are upper case in HL7 and are not planted (the name rule
-// looks for capitalised words).
+// value is.
 func (f *builder) hl7() {
 	g := f.g
 	given, family := g.Name()
@@ -360,8 +359,8 @@ func (f *builder) hl7() {
 	visit := g.VisitDate()
 	f.line("MSH|^~\\&|ADT|HOSP|LAB|HOSP|%s1200||ADT^A01|%s|P|2.5", f.d(visit.Compact()), f.d(g.Order()))
 	f.line("EVN|A01|%s1200", f.d(visit.Compact()))
-	f.line("PID|1||%s^^^HOSP^MR||%s^%s||%s|F|||%s^^SPRINGFIELD^IL^%s||%s|||||%s|%s|",
-		f.p("phi-mrn", g.MRN()), strings.ToUpper(family), strings.ToUpper(given), f.p("phi-date-of-birth", dob.Compact()),
+	f.line("PID|1||%s^^^HOSP^MR||%s||%s|F|||%s^^SPRINGFIELD^IL^%s||%s|||||%s|%s|",
+		f.p("phi-mrn", g.MRN()), f.p("phi-patient-name-hl7", strings.ToUpper(family)+"^"+strings.ToUpper(given)), f.p("phi-date-of-birth", dob.Compact()),
 		f.p("phi-street-address", g.Street()), g.ZIP(), f.p("phi-phone", g.Phone()),
 		f.p("phi-account-number", g.Account()), f.p("phi-ssn-unformatted", g.SSNDigits()))
 	f.line("PV1|1|I|WARD^%d^1||||%s^REYES^ALAN|||MED||||||||%s|||||||||||||||||||||||||%s123000", 100+g.r.IntN(400), f.p("phi-npi", g.NPI()), f.d(g.Order()), f.d(visit.Compact()))
