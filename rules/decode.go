@@ -75,32 +75,41 @@ func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string
 		return out
 	}
 	n := len(data)
-	for i := 0; i < n; {
-		c := decodeClass[data[i]]
-		if c&clPct == 0 {
-			i++
+	// A candidate run is at least minEncodedRun bytes of the widest
+	// alphabet (percent-encoded text; base64 and hex runs are sub-runs of
+	// it). Probe the last byte a run starting at i would need: when it is
+	// outside the alphabet no run starts in [i, probe], and ordinary text,
+	// where spaces and punctuation come every few bytes, is crossed
+	// minEncodedRun bytes at a time.
+	for i := 0; i+minEncodedRun <= n; {
+		k := i + minEncodedRun - 1
+		if decodeClass[data[k]]&clPct == 0 {
+			i = k + 1
 			continue
 		}
-		// One run over the widest alphabet (percent-encoded text); the
-		// base64 and hex candidates are sub-runs of it.
-		j := i
-		var seen uint8
-		pct := 0
-		for j < n {
-			cj := decodeClass[data[j]]
-			if cj&clPct == 0 {
-				break
-			}
-			seen |= cj
-			if data[j] == '%' {
-				pct++
-			}
+		s := k
+		for s > i && decodeClass[data[s-1]]&clPct != 0 {
+			s--
+		}
+		j := k + 1
+		for j < n && decodeClass[data[j]]&clPct != 0 {
 			j++
 		}
-		if j-i >= minEncodedRun {
-			out = rs.decodeRun(data, i, j, seen, pct, out, depth, chain, budget)
+		if j-s >= minEncodedRun {
+			var seen uint8
+			pct := 0
+			for _, b := range data[s:j] {
+				seen |= decodeClass[b]
+				if b == '%' {
+					pct++
+				}
+			}
+			out = rs.decodeRun(data, s, j, seen, pct, out, depth, chain, budget)
+			i = j + 1
+			continue
 		}
-		i = j
+		// The run around the probe is too short; the next one starts after it.
+		i = j + 1
 	}
 	return out
 }
