@@ -346,16 +346,17 @@ func BenchmarkStreamTTFT(b *testing.B) {
 }
 
 // BenchmarkConcurrentStreams500 holds 500 streams open at once through the
-// reverse proxy and then through pretense (each about 1.2 s of deltas every
-// 40 ms) and samples the process heap while they run: the heap per stream,
-// and how much it grows between the first and last third of the run (steady
-// memory means no growth). The process also holds the clients and the fake
+// reverse proxy and then through pretense (each about 2.4 s of deltas every
+// 40 ms) and samples the process heap while they run: the peak heap per
+// stream, and the change in average live heap (sampled right after a GC)
+// between the two halves of the steady part of the run (all streams open;
+// steady memory means no growth). The process also holds the clients and the fake
 // upstream; the reverse-proxy run is the baseline for those.
 //
 //	go test ./proxy -run '^$' -bench ConcurrentStreams500 -benchtime 1x
 func BenchmarkConcurrentStreams500(b *testing.B) {
 	const streams = 500
-	bt := newBenchTargets(b, streamHandler(30, 40*time.Millisecond))
+	bt := newBenchTargets(b, streamHandler(60, 40*time.Millisecond))
 	bt.client.Transport.(*http.Transport).MaxIdleConnsPerHost = streams
 	body := []byte(`{"model":"m","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Why is getPatientRecord slow?"}]}`)
 	run := func(u string) (peak, early, late uint64) {
@@ -381,32 +382,39 @@ func BenchmarkConcurrentStreams500(b *testing.B) {
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
 		var samples []uint64
-		tick := time.NewTicker(50 * time.Millisecond)
+		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
 			case <-done:
-				if len(samples) < 3 {
+				// Skip the ramp-up (first 30%) and the wind-down (last 15%).
+				lo, hi := len(samples)*3/10, len(samples)*85/100
+				if hi-lo < 2 {
 					return peak, 0, 0
 				}
-				third := len(samples) / 3
-				return peak, avg(samples[:third]), avg(samples[2*third:])
+				mid := (lo + hi) / 2
+				return peak, avg(samples[lo:mid]), avg(samples[mid:hi])
 			case <-tick.C:
+				// Live memory: collect first, so garbage between GC cycles
+				// does not read as growth.
+				runtime.GC()
 				var m runtime.MemStats
 				runtime.ReadMemStats(&m)
-				inuse := m.HeapInuse + m.StackInuse - base.HeapInuse - base.StackInuse
+				inuse := m.HeapAlloc + m.StackInuse - base.HeapAlloc - base.StackInuse
 				samples = append(samples, inuse)
 				peak = max(peak, inuse)
 			}
 		}
 	}
 	for i := 0; i < b.N; i++ {
-		rpPeak, _, _ := run(bt.reverse.URL)
+		rpPeak, rpEarly, rpLate := run(bt.reverse.URL)
 		pPeak, pEarly, pLate := run(bt.pretense.URL)
 		b.ReportMetric(float64(rpPeak)/streams/1024, "reverseproxy-KB/stream")
 		b.ReportMetric(float64(pPeak)/streams/1024, "pretense-KB/stream")
 		b.ReportMetric((float64(pPeak)-float64(rpPeak))/streams/1024, "added-KB/stream")
 		b.ReportMetric((float64(pLate)-float64(pEarly))/1024/1024, "pretense-growth-MB")
+		b.ReportMetric((float64(rpLate)-float64(rpEarly))/1024/1024, "reverseproxy-growth-MB")
+		b.ReportMetric(float64(pEarly)/1024/1024, "pretense-steady-MB")
 	}
 }
 
