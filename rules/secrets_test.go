@@ -259,6 +259,34 @@ func TestSplitWords(t *testing.T) {
 	}
 }
 
+// TestLineEndingsAndIndentation: CRLF files and keys embedded in YAML
+// block scalars are found like LF files.
+func TestLineEndingsAndIndentation(t *testing.T) {
+	rs := secretSet(t)
+	rng := rand.New(rand.NewPCG(8, 9))
+	body := mustExpand(t, "{b64:64}\n{b64:64}\n{b64:20}==", rng)
+	pem := "-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----"
+	tok := mustExpand(t, "ghp_{alnum:36}", rng)
+	pw := mustExpand(t, "{alnum:20}7Qz", rng)
+	tests := []struct {
+		name, src, rule string
+	}{
+		{"pem lf", pem + "\n", "private-key"},
+		{"pem crlf", strings.ReplaceAll(pem, "\n", "\r\n") + "\r\n", "private-key"},
+		{"pem yaml block", "tls.key: |\n  " + strings.ReplaceAll(pem, "\n", "\n  ") + "\n", "private-key"},
+		{"token crlf", "a=1\r\nGITHUB_TOKEN=" + tok + "\r\nb=2\r\n", "github-pat-classic"},
+		{"password crlf", "a=1\r\nDB_PASSWORD=" + pw + "\r\nb=2\r\n", "generic-secret-assignment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms := rs.Scan([]byte(tt.src))
+			if len(ms) != 1 || ms[0].Rule.ID != tt.rule || strings.ContainsAny(ms[0].Value, "\r") && tt.rule != "private-key" {
+				t.Fatalf("got %+v, want one %s", ms, tt.rule)
+			}
+		})
+	}
+}
+
 // TestPublicEmulatorKeyAllowed: the Azurite account key is published in
 // Microsoft's documentation and identical on every machine.
 func TestPublicEmulatorKeyAllowed(t *testing.T) {
