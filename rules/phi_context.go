@@ -203,7 +203,7 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 	label, how, class := rs.findLabel(cc, c.Data, c.Start)
 	near := ""
 	if len(cc.near) > 0 && (class == labelWeak || class == labelNone && cc.nearAlone) {
-		near = findWord(c.Data, max(0, c.Start-cc.nearWindow), min(len(c.Data), c.End+cc.nearWindow/2), c.Start, c.End, cc.near)
+		near = nearSubject(cc, c.Data, c.Start, c.End)
 	}
 	switch {
 	case class == labelStrong:
@@ -223,6 +223,97 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 	if w := findWord(c.Data, max(ls, c.Start-negativeReach), min(le, c.End+negativeReach), c.Start, c.End, negativeWords); w != "" {
 		c.Confidence = max(0.1, c.Confidence-negativePenalty)
 		c.Reasons = append(c.Reasons, fmt.Sprintf("near '%s' (confidence lowered, still reported)", w))
+	}
+	return true
+}
+
+// nearSubject finds a subject word ("patient") that the value belongs to,
+// looking only where a reader would: the value's own line, the lines that
+// open the objects enclosing it (less indentation above: `patient:`,
+// `"patient": {`, `Patient.create!(`), a FHIR Patient resource around it,
+// and, for prose lines, the lines of the same paragraph above. A patient
+// three log lines up, or a Patient record just before a User record, does
+// not make a phone or email the patient's.
+func nearSubject(cc *compiledContext, data []byte, vs, ve int) string {
+	ls, le := lineSpan(data, vs)
+	if w := findWord(data, ls, le, vs, ve, cc.near); w != "" {
+		return w
+	}
+	lo := max(0, ls-cc.nearWindow)
+	cur := ls
+	for range parentKeyLines {
+		p, ok := parentLine(data, cur, lo)
+		if !ok {
+			break
+		}
+		pe := bytes.IndexByte(data[p:], '\n') + p
+		if w := findWord(data, p, pe, -1, -1, cc.near); w != "" {
+			return w
+		}
+		cur = p
+	}
+	if i := bytes.LastIndex(data[max(0, vs-fhirReach):vs], []byte(`"resourceType"`)); i >= 0 {
+		i += max(0, vs-fhirReach)
+		_, e := lineSpan(data, i)
+		if bytes.Contains(data[i:e], []byte(`"Patient"`)) {
+			return "Patient resource"
+		}
+	}
+	if prose(data[ls:le]) {
+		for p, n := ls, 0; p > lo && n < paragraphLines; n++ {
+			start := bytes.LastIndexByte(data[:p-1], '\n') + 1
+			if len(bytes.TrimSpace(data[start:p-1])) == 0 {
+				break
+			}
+			if w := findWord(data, start, p-1, -1, -1, cc.near); w != "" {
+				return w
+			}
+			p = start
+		}
+	}
+	return ""
+}
+
+const (
+	fhirReach      = 8192
+	paragraphLines = 8
+)
+
+// parentLine returns the start of the nearest line above ls, not before
+// lo, with less indentation than the line at ls.
+func parentLine(data []byte, ls, lo int) (int, bool) {
+	indent := func(p int) int {
+		n := 0
+		for p+n < len(data) && (data[p+n] == ' ' || data[p+n] == '\t') {
+			n++
+		}
+		return n
+	}
+	cur := indent(ls)
+	if cur == 0 {
+		return 0, false
+	}
+	for p := ls; p > lo; {
+		start := bytes.LastIndexByte(data[:p-1], '\n') + 1
+		if len(bytes.TrimSpace(data[start:p-1])) > 0 && indent(start) < cur {
+			return start, true
+		}
+		p = start
+	}
+	return 0, false
+}
+
+// prose reports a line of text rather than code or a log record: no
+// assignment, no braces, no call, and it starts with a letter.
+func prose(line []byte) bool {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 || !asciiLetter(line[0]) || bytes.ContainsAny(line, "={}") {
+		return false
+	}
+	for i := 1; i < len(line); i++ {
+		if line[i] == '(' && (labelByte(line[i-1]) || line[i-1] == '!') {
+			return false
+		}
 	}
 	return true
 }
@@ -578,6 +669,9 @@ func csvColumn(data []byte, pos int) (string, []byte, bool) {
 	if ls == 0 || le-ls > headerMaxBytes {
 		return "", nil, false
 	}
+	if bytes.HasPrefix(bytes.TrimLeft(data[ls:le], " "), []byte("|")) {
+		return pipeTableColumn(data, ls, le, pos)
+	}
 	hl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
 	if hl <= 0 {
 		return "", nil, false
@@ -618,6 +712,42 @@ func csvColumn(data []byte, pos int) (string, []byte, bool) {
 		return "", nil, false
 	}
 	return fields[col], header, true
+}
+
+// pipeTableColumn reads a Markdown pipe table: the header is the first
+// row of the block of `|` lines holding pos, and the second row must be
+// the |---| separator.
+func pipeTableColumn(data []byte, ls, le, pos int) (string, []byte, bool) {
+	isRow := func(start, end int) bool {
+		return bytes.HasPrefix(bytes.TrimLeft(data[start:end], " "), []byte("|"))
+	}
+	top, second := ls, -1
+	for n := 0; top > 0 && n < 1000; n++ {
+		start := bytes.LastIndexByte(data[:top-1], '\n') + 1
+		if !isRow(start, top-1) {
+			break
+		}
+		second, top = top, start
+	}
+	if second < 0 || second == ls {
+		return "", nil, false
+	}
+	sepEnd := bytes.IndexByte(data[second:], '\n') + second
+	if sep := bytes.Trim(data[second:sepEnd], " |\r"); len(sep) == 0 || len(bytes.Trim(sep, "-:| ")) > 0 {
+		return "", nil, false
+	}
+	header := bytes.Trim(data[top:second-1], " |\r")
+	fields := strings.Split(string(header), "|")
+	row := bytes.TrimLeft(data[ls:le], " ")
+	rowStart := le - len(row) + 1 // after the leading pipe
+	if pos < rowStart {
+		return "", nil, false
+	}
+	col := bytes.Count(data[rowStart:pos], []byte{'|'})
+	if col >= len(fields) {
+		return "", nil, false
+	}
+	return strings.TrimSpace(fields[col]), header, true
 }
 
 // sqlColumn returns the column name pos sits under in an

@@ -134,6 +134,8 @@ func TestStructuredContext(t *testing.T) {
 		{"hl7 pid segment", "MSH|^~\\&|LAB|HOSP|||202401021200||ADT^A01|1|P|2.5\nPID|1||" + mrn + "^^^HOSP^MR||DOE^JANE||" +
 			strings.ReplaceAll(dob, "-", "") + "|F|||1 Main St^^Springfield^IL||||||||||20240102\n", // pretense:allow
 			[]phiHit{{"phi-mrn", mrn}, {"phi-date-of-birth", strings.ReplaceAll(dob, "-", "")}, {"phi-street-address", "1 Main St"}}}, // pretense:allow
+		{"markdown table", "# Patients\n\n| MRN | Member ID | Visit date |\n|---|---|---|\n" + strings.Repeat("| x | y | z |\n", 100) + "| " + mrn + " | " + member + " | 2024-01-02 |\n",
+			[]phiHit{{"phi-mrn", mrn}, {"phi-health-plan-member-id", member}}},
 		{"generic key without parent", "value: \"" + mrn + "\"\n", nil},
 	}
 	rs := phiSet(t, ModeStandard)

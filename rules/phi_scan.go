@@ -20,8 +20,9 @@ const structuralReach = 8192
 
 // structEnd extends a PHI rule's window for a keyword that names a column:
 // a keyword in the header line of a delimited file carries to the end of
-// the input (every row sits under it), one on a line of an SQL INSERT
-// carries to the end of the statement. Other windows stay as they are.
+// the input (every row sits under it), one in a Markdown table row to the
+// end of the table, one on a line of an SQL INSERT to the end of the
+// statement. Other windows stay as they are.
 func structEnd(data []byte, hit, e int) int {
 	nl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
 	if nl > 0 && hit < nl {
@@ -31,6 +32,21 @@ func structEnd(data []byte, hit, e int) int {
 		}
 	}
 	ls := bytes.LastIndexByte(data[max(0, hit-labelLookback*4):hit], '\n') + 1 + max(0, hit-labelLookback*4)
+	if bytes.HasPrefix(bytes.TrimLeft(data[ls:hit], " "), []byte("|")) {
+		// A Markdown table header: context runs to the end of the table.
+		end := hit
+		for end < len(data) && end < hit+structuralReach*8 {
+			nl := bytes.IndexByte(data[end:], '\n')
+			if nl < 0 {
+				return len(data)
+			}
+			end += nl + 1
+			if !bytes.HasPrefix(bytes.TrimLeft(data[end:min(len(data), end+64)], " "), []byte("|")) {
+				break
+			}
+		}
+		return max(e, end)
+	}
 	if lastIndexFold(data[ls:hit], "insert into") >= 0 {
 		end := min(len(data), hit+structuralReach)
 		if i := bytes.IndexByte(data[hit:end], ';'); i >= 0 {

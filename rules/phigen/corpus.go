@@ -68,8 +68,8 @@ func (f *builder) d(v string) string {
 func (f *builder) line(format string, args ...any) { fmt.Fprintf(&f.b, format+"\n", args...) }
 
 // Corpus generates n files of each kind: TypeScript, Python, Go and Java
-// fixtures, FHIR JSON, YAML seeds, CSV exports, SQL seeds, clinical notes
-// and HL7 v2 ADT messages.
+// fixtures, FHIR JSON, YAML seeds, CSV exports, SQL seeds, clinical notes,
+// HL7 v2 ADT messages and Markdown runbooks with patient tables.
 func (g *Gen) Corpus(n int) *Corpus {
 	c := &Corpus{}
 	kinds := []struct {
@@ -86,6 +86,7 @@ func (g *Gen) Corpus(n int) *Corpus {
 		{"db/seeds/%03d_patients.sql", (*builder).sql},
 		{"notes/visit_%d.txt", (*builder).note},
 		{"interfaces/adt/a01_%d.hl7", (*builder).hl7},
+		{"docs/runbook_%d.md", (*builder).markdown},
 	}
 	for i := range n {
 		for _, k := range kinds {
@@ -364,4 +365,24 @@ func (f *builder) hl7() {
 		f.p("phi-street-address", g.Street()), g.ZIP(), f.p("phi-phone", g.Phone()),
 		f.p("phi-account-number", g.Account()), f.p("phi-ssn-unformatted", g.SSNDigits()))
 	f.line("PV1|1|I|WARD^%d^1||||%s^REYES^ALAN|||MED||||||||%s|||||||||||||||||||||||||%s123000", 100+g.r.IntN(400), f.p("phi-npi", g.NPI()), f.d(g.Order()), f.d(visit.Compact()))
+}
+
+// markdown writes a runbook: prose that names PHI fields without values,
+// version and release decoys, and a pipe table of patients.
+func (f *builder) markdown() {
+	g := f.g
+	f.line("# Intake runbook (synthetic data)")
+	f.line("")
+	f.line("Look patients up by the `mrn` field, e.g. `GET /patients/{mrn}`; never log the `dob` or `ssn`.")
+	f.line("Released as version %s on %s, build %s.", f.d(g.Version()), f.d(g.VisitDate().ISO()), f.d(g.Timestamp()))
+	f.line("")
+	f.line("| MRN | Patient name | DOB | Member ID | Visit date |")
+	f.line("|-----|--------------|-----|-----------|------------|")
+	for range 3 {
+		given, family := g.Name()
+		f.line("| %s | %s | %s | %s | %s |", f.p("phi-mrn", g.MRN()), f.p("phi-patient-name", given+" "+family),
+			f.p("phi-date-of-birth", g.DOB().US()), f.p("phi-health-plan-member-id", g.MemberID()), f.d(g.VisitDate().ISO()))
+	}
+	f.line("")
+	f.line("Escalate to the on-call line at %s.", f.d(g.FictionPhone()))
 }
