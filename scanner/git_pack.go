@@ -19,7 +19,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
 	"github.com/klauspost/compress/zlib"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules"
@@ -333,6 +332,9 @@ type packPass struct {
 	// whole scans every blob whole (the reference the region scan is
 	// tested against).
 	whole bool
+
+	jobs    chan packJob
+	pending sync.WaitGroup
 }
 
 type packWorker struct {
@@ -343,6 +345,9 @@ type packWorker struct {
 	delta []byte
 	bufs  [][]byte // content per depth
 	local map[string]uint32
+	// join and starts lay out the regions of one blob for one scan.
+	join   []byte
+	starts []int
 	// scratch parses one tree; arena holds the parsed trees.
 	scratch, arena []treeEntry
 	// pending tree entries whose object is not in any pack.
@@ -357,49 +362,63 @@ type pendingEntry struct {
 
 // run processes every delta tree of every pack.
 func (pp *packPass) run(ctx context.Context, packs []*pack) error {
-	type job struct {
-		p    *pack
-		root int32
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	jobs := make(chan job, 256)
-	g.Go(func() error {
-		defer close(jobs)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		errOnce  sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		pend     []pendingEntry
+	)
+	fail := func(err error) { errOnce.Do(func() { firstErr = err; cancel() }) }
+	workers := pp.opts.workers()
+	pp.jobs = make(chan packJob, 4*workers)
+	// pending counts jobs queued or running; the queue closes when it
+	// drops to zero after the last root was queued (workers add subtrees).
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+	roots:
 		for _, p := range packs {
 			for i, o := range p.objs {
 				if o.base != -1 {
 					continue
 				}
-				select {
-				case jobs <- job{p, int32(i)}:
-				case <-ctx.Done():
-					return ctx.Err()
+				if ctx.Err() != nil {
+					break roots
 				}
+				pp.pending.Add(1)
+				pp.jobs <- packJob{p: p, idx: int32(i), baseOK: true}
 			}
 		}
-		return nil
-	})
-	var mu sync.Mutex
-	var pend []pendingEntry
-	for range pp.opts.workers() {
-		g.Go(func() error {
+		pp.pending.Wait()
+		close(pp.jobs)
+	}()
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			w := &packWorker{pp: pp, local: map[string]uint32{}}
-			for j := range jobs {
-				if ctx.Err() != nil {
-					return ctx.Err()
+			for j := range pp.jobs {
+				if ctx.Err() == nil {
+					w.p = j.p
+					if err := w.visit(j.idx, 0, j.base, j.root, j.baseOK, j.vals); err != nil {
+						fail(err)
+					}
 				}
-				w.p = j.p
-				if err := w.visit(j.root, 0, nil, packObj{}, true, nil); err != nil {
-					return err
-				}
+				pp.pending.Done() // after cancellation: drain, so the queue closes
 			}
 			mu.Lock()
 			pend = append(pend, w.pendTrees...)
 			mu.Unlock()
-			return nil
-		})
+		}()
 	}
-	if err := g.Wait(); err != nil {
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	// Entries naming objects outside the packs (submodule commits, loose
@@ -409,6 +428,35 @@ func (pp *packPass) run(ctx context.Context, packs []*pack) error {
 	}
 	pp.s.grow()
 	return nil
+}
+
+// packJob is a delta tree to resolve: a root, or a subtree handed over by a
+// busy worker (with a copy of its base) so one large family of versions
+// does not leave the other workers idle.
+type packJob struct {
+	p      *pack
+	idx    int32
+	base   []byte
+	root   packObj
+	baseOK bool
+	vals   []string
+}
+
+// offload hands the subtree at child k to an idle worker; it reports
+// false when every worker is busy (the caller recurses itself).
+func (w *packWorker) offload(k int32, content []byte, root packObj, baseOK bool, vals []string) bool {
+	pp := w.pp
+	if len(pp.jobs) > 0 || len(w.p.kids(k)) == 0 {
+		return false
+	}
+	pp.pending.Add(1)
+	select {
+	case pp.jobs <- packJob{p: w.p, idx: k, base: slices.Clone(content), root: root, baseOK: baseOK, vals: vals}:
+		return true
+	default:
+		pp.pending.Done()
+		return false
+	}
 }
 
 // inflate reads object i's zlib stream into dst (grown to the declared size).
@@ -548,6 +596,9 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 	}
 	// Only blobs need their base's values; everything else just needs bytes.
 	for _, k := range w.p.kids(i) {
+		if w.offload(k, content, root, childOK, childVals) {
+			continue
+		}
 		if err := w.visit(k, depth+1, content, root, childOK, childVals); err != nil {
 			return err
 		}
@@ -604,7 +655,7 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 			ms = w.pp.rs.Scan(content)
 			w.pp.bytes.Add(int64(len(content)))
 		} else {
-			ms = scanRegions(w.pp.rs, content, regions, nil)
+			ms = w.scanRegions(content, regions, nil)
 			w.pp.bytes.Add(int64(total))
 			// Values of the base that survive in copied bytes, and values
 			// this blob's changes introduced that also occur in copied
@@ -633,7 +684,7 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 			if len(confirm) > 0 {
 				slices.SortFunc(confirm, func(a, b region) int { return a.start - b.start })
 				cr := expandRegions(content, confirm, regionMargin)
-				ms = scanRegions(w.pp.rs, content, cr, ms)
+				ms = w.scanRegions(content, cr, ms)
 				ms = dedupMatches(ms)
 			}
 		}
@@ -649,15 +700,33 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 	return bi.values(), true
 }
 
-// scanRegions scans each region of content and appends the matches with
-// offsets in content.
-func scanRegions(rs *rules.Ruleset, content []byte, regions []region, out []rules.Match) []rules.Match {
+// scanRegions scans the regions of content and appends the matches with
+// offsets in content. The regions are laid end to end in one buffer,
+// separated by blank lines, and scanned with one call: many small scans
+// would each pay the ruleset's per-call setup. A match reaching across a
+// separator joins two regions and is dropped.
+func (w *packWorker) scanRegions(content []byte, regions []region, out []rules.Match) []rules.Match {
+	buf := w.join[:0]
+	starts := w.starts[:0]
 	for _, r := range regions {
-		for _, m := range rs.Scan(content[r.start:r.end]) {
-			m.Start += r.start
-			m.End += r.start
-			out = append(out, m)
+		starts = append(starts, len(buf))
+		buf = append(buf, content[r.start:r.end]...)
+		buf = append(buf, '\n', '\n')
+	}
+	w.join, w.starts = buf, starts
+	for _, m := range w.pp.rs.Scan(buf) {
+		k := sort.Search(len(starts), func(i int) bool { return starts[i] > m.Start }) - 1
+		if k < 0 {
+			continue
 		}
+		r := regions[k]
+		shift := r.start - starts[k]
+		if m.End+shift > r.end {
+			continue
+		}
+		m.Start += shift
+		m.End += shift
+		out = append(out, m)
 	}
 	return out
 }
