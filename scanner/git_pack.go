@@ -136,18 +136,29 @@ func loadPack(fs billy.Filesystem, name string, tab *objTable) (*pack, error) {
 	}
 	var hdr [64]byte
 	var byHash map[plumbing.Hash]int32 // built on the first ref delta
+	winBuf := make([]byte, 1<<20)
+	var win []byte
+	winOff := int64(-1)
 	for i := range p.objs {
 		o := &p.objs[i]
 		o.end = end
 		if i+1 < len(p.objs) {
 			o.end = p.objs[i+1].off
 		}
-		n, err := f.ReadAt(hdr[:min(int64(len(hdr)), o.end-o.off)], o.off)
-		if err != nil && !errors.Is(err, io.EOF) {
-			f.Close()
-			return nil, fmt.Errorf("read %s at %d: %w", name, o.off, err)
+		want := min(int64(len(hdr)), o.end-o.off)
+		// Headers are read through a large window that slides forward:
+		// objects come in offset order, so this is one sequential read of
+		// the pack instead of a system call per object.
+		if o.off < winOff || o.off+want > winOff+int64(len(win)) {
+			winOff = o.off
+			n, err := f.ReadAt(winBuf, winOff)
+			if err != nil && !errors.Is(err, io.EOF) {
+				f.Close()
+				return nil, fmt.Errorf("read %s at %d: %w", name, o.off, err)
+			}
+			win = winBuf[:n]
 		}
-		h := hdr[:n]
+		h := win[o.off-winOff : min(int64(len(win)), o.off-winOff+want)]
 		typ, size, k, ok := parseObjHeader(h)
 		if !ok {
 			f.Close()
