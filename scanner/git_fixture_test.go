@@ -11,7 +11,6 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
@@ -188,5 +187,3 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 	}
 	return n, nil
 }
-
-var _ = config.RefSpec("")

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	ignore "github.com/sabhiram/go-gitignore"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pretense/pretense/finding"
@@ -175,7 +178,11 @@ func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[
 	}
 	res := &Result{}
 	skipSeen := map[uint32]bool{}
+	excluded := h.g.pathFilter(h.opts)
 	for _, in := range d.intros {
+		if excluded(in.path) {
+			continue
+		}
 		switch s.status[in.blob] {
 		case blobSkipped:
 			if !skipSeen[in.blob] {
@@ -366,4 +373,26 @@ func (h *historyScan) readBlob(repo *git.Repository, hash plumbing.Hash) (uint8,
 	}
 	slices.SortFunc(fs, func(a, b finding.Finding) int { return a.Line - b.Line })
 	return blobFound, &blobInfo{findings: fs}, nil
+}
+
+// pathFilter returns what a git scan leaves out: the path patterns of the
+// work tree's root .pretenseignore (its fingerprint: lines are handled by
+// the caller) and opts.Ignore, matched against repository paths. A bare
+// repository has only opts.Ignore.
+func (g *gitRepo) pathFilter(opts Options) func(string) bool {
+	lines := slices.Clone(opts.Ignore)
+	if wt, err := g.repo.Worktree(); err == nil {
+		if raw, err := os.ReadFile(filepath.Join(wt.Filesystem.Root(), IgnoreFile)); err == nil {
+			for _, l := range strings.Split(string(raw), "\n") {
+				if !isFingerprintLine(l) {
+					lines = append(lines, l)
+				}
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return func(string) bool { return false }
+	}
+	gi := ignore.CompileIgnoreLines(lines...)
+	return gi.MatchesPath
 }

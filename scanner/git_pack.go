@@ -700,7 +700,9 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 			}
 		}
 	}
-	w.pp.scanned.Add(1)
+	if n := w.pp.scanned.Add(1); n%1024 == 0 && w.pp.opts.Progress != nil {
+		w.pp.opts.Progress(n, w.pp.bytes.Load())
+	}
 	if len(ms) == 0 {
 		s.setInfo(id, blobClean, nil)
 		return nil, true

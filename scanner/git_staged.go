@@ -60,13 +60,14 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	}
 	res := &Result{}
 	var n atomic.Int64
+	excluded := g.pathFilter(opts)
 	for _, e := range idx.Entries {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		// Stage 0 is a merged entry; 1-3 are sides of a conflict, which
 		// cannot be committed as they are.
-		if e.Stage != 0 || e.IntentToAdd || e.Mode == filemode.Submodule || e.Mode == filemode.Dir {
+		if e.Stage != 0 || e.IntentToAdd || e.Mode == filemode.Submodule || e.Mode == filemode.Dir || excluded(e.Name) {
 			continue
 		}
 		old, err := ht.find(e.Name)

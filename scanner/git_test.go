@@ -458,3 +458,21 @@ func TestGitBareAndLinkedWorktree(t *testing.T) {
 		sameFindings(t, history(t, filepath.Join(wt), GitScope{Since: "HEAD"}))
 	})
 }
+
+func TestGitPathIgnore(t *testing.T) {
+	t.Parallel()
+	f := newGitFixture(t)
+	f.write("fixtures/keys.txt", "t = "+f.secret()+"\n")
+	f.write("src/app.py", "t = '"+f.secret()+"'\n")
+	c := f.commit("one")
+	if err := os.WriteFile(filepath.Join(f.dir, IgnoreFile), []byte("fixtures/\nfingerprint:00\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sameFindings(t, history(t, f.dir, GitScope{}), at(c, "src/app.py", 1))
+	f.write("fixtures/more.txt", "t = "+f.secret()+"\n")
+	res, err := GitStaged(context.Background(), f.dir, testRules(t), testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFindings(t, res)
+}
