@@ -145,6 +145,19 @@ func TestHookInstallGuardsCommits(t *testing.T) {
 			wantOut:    []string{"app/settings.py:2:", "github-pat-classic", "commit refused"},
 		},
 		{
+			name: "git commit <path> (a partial-commit index) is scanned too",
+			setup: func(t *testing.T, r *repo) string {
+				write(t, filepath.Join(r.dir, "app", "settings.py"), "DEBUG = True\n")
+				r.git("add", "app/settings.py")
+				r.git("commit", "-q", "-m", "settings")
+				hookInstall(t, r, r.dir)
+				return r.dir
+			},
+			files:      map[string]string{"app/settings.py": secret},
+			commitArgs: []string{"commit", "-m", "edit settings", "app/settings.py"},
+			wantOut:    []string{"app/settings.py:2:", "github-pat-classic", "commit refused"},
+		},
+		{
 			name: "core.hooksPath set, installed from a subdirectory",
 			setup: func(t *testing.T, r *repo) string {
 				r.git("config", "core.hooksPath", ".githooks")
