@@ -348,14 +348,27 @@ func checkReadableValue(c *CheckContext) bool {
 	words := 0
 	for _, p := range parts {
 		switch {
-		case allBytes(p, func(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }):
-			words++
 		case allBytes(p, func(b byte) bool { return b >= '0' && b <= '9' }):
+		case wordLike(p):
+			words++
 		default:
 			return true
 		}
 	}
 	return words < 2
+}
+
+// wordLike reports a word: letters in one case shape (token, Token,
+// TOKEN) with digits at most at its ends (1password, sha256, v2), unlike
+// generated text (x9k2q, iqPXCqskfaMG).
+func wordLike(p string) bool {
+	core := strings.Trim(p, "0123456789")
+	if len(core) < 2 {
+		return false
+	}
+	lower := func(b byte) bool { return b >= 'a' && b <= 'z' }
+	upper := func(b byte) bool { return b >= 'A' && b <= 'Z' }
+	return allBytes(core, lower) || allBytes(core, upper) || upper(core[0]) && allBytes(core[1:], lower)
 }
 
 func allBytes(s string, f func(byte) bool) bool {

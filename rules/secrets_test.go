@@ -221,6 +221,8 @@ func TestSecretChecks(t *testing.T) {
 		{"slug", checkReadableValue, `t = "client-valid-token-1"`, "client-valid-token-1", false},
 		{"header names", checkReadableValue, `k = "Proxy-Authorization"`, "Proxy-Authorization", false},
 		{"one word", checkReadableValue, `k = "Authorization"`, "Authorization", true},
+		{"words with edge digits", checkReadableValue, "`contentful-token`, `1password-token`", "1password-token", false},
+		{"base64 split at plus", checkReadableValue, "Basic OQ+iqPXCqskfaMGWTTWrAKpLhKJDr7=", "OQ+iqPXCqskfaMGWTTWrAKpLhKJDr7=", true},
 		{"generated", checkReadableValue, `k = "django-insecure-x9k2q"`, "django-insecure-x9k2q", true},
 		{"ado.net", checkConnectionString, "Server=db;User Id=a;Password=V", "V", true},
 		{"jdbc", checkConnectionString, "jdbc:sqlserver://h:1433;user=a;password=V", "V", true},
