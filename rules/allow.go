@@ -33,7 +33,7 @@ func globallyAllowed(value string, whole []byte) bool {
 			return true
 		}
 	}
-	if repeatedChar(value) || exampleValue.MatchString(value) || placeholderValue.MatchString(value) ||
+	if repeatedChar(value) || sequentialRun(value) || exampleValue.MatchString(value) || placeholderValue.MatchString(value) ||
 		envReference.MatchString(value) || lockfileHash.MatchString(value) {
 		return true
 	}
@@ -56,6 +56,25 @@ func repeatedChar(v string) bool {
 		if strings.Repeat(v[:unit], len(v)/unit+1)[:len(v)] == v {
 			return true
 		}
+	}
+	return false
+}
+
+// sequentialRun reports values holding an ascending run of at least eight
+// digits or letters (0123456789, abcdefgh): hand-typed stand-ins such as
+// ghp_0123456789abcdefghij…, never generated keys.
+func sequentialRun(v string) bool {
+	run := 1
+	for i := 1; i < len(v); i++ {
+		a, b := v[i-1], v[i]
+		if b == a+1 && (a >= '0' && b <= '9' || a >= 'a' && b <= 'z' || a >= 'A' && b <= 'Z') {
+			run++
+			if run >= 8 {
+				return true
+			}
+			continue
+		}
+		run = 1
 	}
 	return false
 }

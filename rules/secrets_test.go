@@ -261,6 +261,22 @@ func TestSplitWords(t *testing.T) {
 	}
 }
 
+func TestSequentialRun(t *testing.T) {
+	tests := map[string]bool{
+		"ghp_0123456789abcdefghijABCDEFGHIJ012345": true,
+		"xxabcdefghxx":      true,
+		"ABCDEFGH":          true,
+		"0123456":           false,
+		"Zx9kQ2mP7vL4wRaB3": false,
+		"9abcdefg":          false, // a digit and a letter are not a run
+	}
+	for v, want := range tests {
+		if got := sequentialRun(v); got != want {
+			t.Errorf("sequentialRun(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
 // TestLineEndingsAndIndentation: CRLF files and keys embedded in YAML
 // block scalars are found like LF files.
 func TestLineEndingsAndIndentation(t *testing.T) {
