@@ -207,6 +207,16 @@ func benchOverhead(b *testing.B, cold bool) {
 //
 //	go test ./proxy -run '^$' -bench Sequential64KB -benchtime 200x
 func BenchmarkSequential64KB(b *testing.B) {
+	for _, cold := range []bool{false, true} {
+		name := "repeat"
+		if cold {
+			name = "cold"
+		}
+		b.Run(name, func(b *testing.B) { benchSequential(b, cold) })
+	}
+}
+
+func benchSequential(b *testing.B, cold bool) {
 	body := benchBody()
 	nonceAt := bytes.Index(body, []byte("nonce 0000000000")) + len("nonce ")
 	bt := newBenchTargets(b, func(w http.ResponseWriter, r *http.Request) {
@@ -217,9 +227,12 @@ func BenchmarkSequential64KB(b *testing.B) {
 	targets := bt.named()
 	n := 0
 	send := func(u string) time.Duration {
-		n++
-		payload := slices.Clone(body)
-		copy(payload[nonceAt:], fmt.Sprintf("%010d", n))
+		payload := body
+		if cold {
+			n++
+			payload = slices.Clone(body)
+			copy(payload[nonceAt:], fmt.Sprintf("%010d", n))
+		}
 		start := time.Now()
 		resp, err := bt.client.Post(u+"/v1/messages", "application/json", bytes.NewReader(payload))
 		if err != nil {
