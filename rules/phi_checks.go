@@ -376,7 +376,10 @@ func checkPersonName(c *CheckContext) bool {
 	if c.Start > 0 && c.Data[c.Start-1] == '.' || c.End < len(c.Data) && c.Data[c.End] == '(' {
 		return false
 	}
-	v := c.Value
+	// The pattern is loose for speed; trim what it may take that is no
+	// part of a name (trailing quotes, dashes, a sentence's period).
+	v := strings.TrimRight(c.Value, "'-.")
+	c.End = c.Start + len(v)
 	for {
 		w, rest, ok := strings.Cut(v, " ")
 		if !ok || !nameLead[strings.ToLower(strings.TrimSuffix(w, "."))] {
@@ -393,6 +396,9 @@ func checkPersonName(c *CheckContext) bool {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		if notNames[lw] || len(lw) < 2 && len(words) == 1 {
 			return false
+		}
+		if len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+			return false // an acronym (API, MRN), not a capitalised name
 		}
 		// A camelCase word is an identifier (PatientRecord, ToLower)
 		// unless it is a Mc, Mac, De, La… family name.

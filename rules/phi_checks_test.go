@@ -260,6 +260,8 @@ func TestCheckPersonName(t *testing.T) {
 		{"String", ""},
 		{"John Doe", ""},
 		{"DateOfBirth", ""},
+		{"Patient API Gateway", ""},
+		{"Patient Ana Lopez.", "Ana Lopez"},
 	}
 	for _, tt := range tests {
 		c := &CheckContext{Data: []byte(tt.in), End: len(tt.in), Value: tt.in}

@@ -242,3 +242,45 @@ func FuzzStructuredKeys(f *testing.F) {
 }
 
 var timeZero = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// digitRunsNaive is the byte-by-byte reference digitRuns must agree with.
+func digitRunsNaive(data []byte, minDigits int) []digitRun {
+	var out []digitRun
+	for i := 0; i < len(data); i++ {
+		if data[i] < '0' || data[i] > '9' {
+			continue
+		}
+		start, digits := i, 0
+		for i < len(data) {
+			c := data[i]
+			if c >= '0' && c <= '9' {
+				digits++
+				i++
+				continue
+			}
+			if (c == '-' || c == '.' || c == '/' || c == ' ') && i+1 < len(data) && data[i+1] >= '0' && data[i+1] <= '9' {
+				i++
+				continue
+			}
+			break
+		}
+		if digits >= minDigits {
+			out = append(out, digitRun{start, i, digits})
+		}
+	}
+	return out
+}
+
+func FuzzDigitRuns(f *testing.F) {
+	f.Add([]byte("ssn 123-45-6789, npi 1234567893 and 1.2.3.4 / 12 34"), 4)
+	f.Add([]byte("1-2-3-4-5-6 a1b2c3 99999"), 5)
+	f.Fuzz(func(t *testing.T, data []byte, m int) {
+		if m < 1 || m > 20 {
+			return
+		}
+		got, want := digitRuns(data, m), digitRunsNaive(data, m)
+		if !slices.Equal(got, want) {
+			t.Fatalf("digitRuns(%q, %d) = %v, want %v", data, m, got, want)
+		}
+	})
+}

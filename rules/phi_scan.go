@@ -11,8 +11,12 @@ import (
 const prefilterDigits = "digits"
 
 // digitMargin is how many bytes around a digit run a window adds, so that
-// letter prefixes and suffixes (a DEA number, a HICN) are inside it.
-const digitMargin = 8
+// letter prefixes and suffixes (a DEA number, a HICN) and the words of a
+// date ("September 14, 1962") are inside it.
+const digitMargin = 24
+
+// digitMerge is the gap up to which digit-run windows of one rule merge.
+const digitMerge = 256
 
 // structuralReach bounds how far a keyword in an SQL INSERT column list
 // carries context forward into the VALUES rows.
@@ -60,56 +64,74 @@ func structEnd(data []byte, hit, e int) int {
 type digitRun struct{ start, end, digits int }
 
 // digitRuns finds the runs of at least minDigits digits in data, where a
-// single '-', '.', '/' or space may join two groups of digits. It is one
-// pass over the bytes with no allocation for inputs without long runs,
-// which keeps --phi-mode cheap on ordinary source code.
+// single '-', '.', '/' or space may join two groups of digits. A run of m
+// digits spans at least m bytes, so only every m-th byte needs a look: the
+// scan probes those and expands around a digit, which makes --phi-mode
+// cost a fraction of a pass over ordinary source.
 func digitRuns(data []byte, minDigits int) []digitRun {
 	var out []digitRun
 	n := len(data)
-	for i := 0; i < n; i++ {
-		if data[i] < '0' || data[i] > '9' {
+	step := max(1, minDigits)
+	digit := func(i int) bool { return i >= 0 && i < n && data[i] >= '0' && data[i] <= '9' }
+	sep := func(i int) bool {
+		return i >= 0 && i < n && (data[i] == '-' || data[i] == '.' || data[i] == '/' || data[i] == ' ')
+	}
+	for p := step - 1; p < n; {
+		if !digit(p) && !(sep(p) && digit(p-1) && digit(p+1)) {
+			p += step
 			continue
 		}
-		start, digits := i, 0
-		for i < n {
-			c := data[i]
-			if c >= '0' && c <= '9' {
+		start := p
+		for digit(start-1) || sep(start-1) && digit(start-2) {
+			start--
+		}
+		if !digit(start) {
+			start++
+		}
+		end, digits := start, 0
+		for end < n {
+			if digit(end) {
 				digits++
-				i++
+				end++
 				continue
 			}
-			if (c == '-' || c == '.' || c == '/' || c == ' ') && i+1 < n && data[i+1] >= '0' && data[i+1] <= '9' {
-				i++
+			if sep(end) && digit(end+1) {
+				end++
 				continue
 			}
 			break
 		}
 		if digits >= minDigits {
-			out = append(out, digitRun{start, i, digits})
+			out = append(out, digitRun{start, end, digits})
 		}
+		p = end + step
 	}
 	return out
 }
 
 // digitWindows adds a window around each long enough digit run for the
 // rules with a digits prefilter. A rule that needs context in this mode
-// gets none when no keyword of it occurred: no value could pass.
-func (rs *Ruleset) digitWindows(data []byte, per [][]span) [][]span {
+// gets none when no keyword of it occurred (gate): no value could pass.
+func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []bool) [][]span {
 	if rs.minDigits == 0 {
 		return per
 	}
-	var runs []digitRun
-	computed := false
+	minDigits := 0
 	for ri, cr := range rs.rules {
-		if cr.def.Prefilter != prefilterDigits {
-			continue
+		if cr.def.Prefilter == prefilterDigits && rs.digitRuleActive(ri, gate) && (minDigits == 0 || cr.def.MinDigits < minDigits) {
+			minDigits = cr.def.MinDigits
 		}
-		hasKeyword := per != nil && len(per[ri]) > 0
-		if !hasKeyword && cr.ctx != nil && cr.ctx.required(rs.mode) {
+	}
+	if minDigits == 0 {
+		return per
+	}
+	runs := digitRuns(data, minDigits)
+	if len(runs) == 0 {
+		return per
+	}
+	for ri, cr := range rs.rules {
+		if cr.def.Prefilter != prefilterDigits || !rs.digitRuleActive(ri, gate) {
 			continue
-		}
-		if !computed {
-			runs, computed = digitRuns(data, rs.minDigits), true
 		}
 		for _, r := range runs {
 			if r.digits < cr.def.MinDigits || cr.def.MaxDigits > 0 && r.digits > cr.def.MaxDigits {
@@ -120,7 +142,8 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span) [][]span {
 			}
 			s, e := runWindow(data, r)
 			cur := per[ri]
-			if k := len(cur); k > 0 && s <= cur[k-1].end && s >= cur[k-1].start {
+			// Close runs share one window: one regex call instead of many.
+			if k := len(cur); k > 0 && s <= cur[k-1].end+digitMerge && s >= cur[k-1].start {
 				cur[k-1].end = max(cur[k-1].end, e)
 				continue
 			}
@@ -128,6 +151,16 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span) [][]span {
 		}
 	}
 	return per
+}
+
+// digitRuleActive reports whether digit-prefiltered rule ri may match in
+// this input: a keyword of it occurred, or it needs no context in this mode.
+func (rs *Ruleset) digitRuleActive(ri int, gate []bool) bool {
+	if gate != nil && gate[ri] {
+		return true
+	}
+	cc := rs.rules[ri].ctx
+	return cc == nil || !cc.required(rs.mode)
 }
 
 // partBoundary reports whether data[s:e] is a whole identifier part: the

@@ -50,6 +50,7 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 // byte ranges its regex must look at.
 func (rs *Ruleset) windows(data []byte) [][]span {
 	var per [][]span
+	var gate []bool // digit-prefiltered rules whose keywords occur
 	it := rs.ac.IterOverlappingByte(data)
 	for m := it.Next(); m != nil; m = it.Next() {
 		if rs.partKW[m.Pattern()] && !partBoundary(data, m.Start(), m.End()) {
@@ -60,6 +61,15 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			per = make([][]span, len(rs.rules))
 		}
 		for _, ri := range owners {
+			if rs.rules[ri].def.Prefilter != "" {
+				// Such a rule's windows come from digit runs; its
+				// keywords only say the input may hold its context.
+				if gate == nil {
+					gate = make([]bool, len(rs.rules))
+				}
+				gate[ri] = true
+				continue
+			}
 			w := rs.rules[ri].window
 			s := expandStart(data, m.Start()-w, m.Start())
 			e := expandEnd(data, m.End()+w, m.End())
@@ -79,7 +89,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			per[ri] = append(cur, span{s, e})
 		}
 	}
-	per = rs.digitWindows(data, per)
+	per = rs.digitWindows(data, per, gate)
 	for i := range per {
 		if len(per[i]) > 1 {
 			per[i] = mergeSpans(per[i])
@@ -163,7 +173,10 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 			start, end := w.start+vs, w.start+ve
 			value := string(data[start:end])
 			whole := data[w.start+loc[0] : w.start+loc[1]]
-			if !cr.accept(rs, data, start, end, value, whole) {
+			// PHI rules run their cheap checks and context first: most
+			// candidates (every capitalised word near a label) fail there,
+			// before the allowlist regexes.
+			if cr.ctx == nil && !cr.accept(rs, data, start, end, value, whole) {
 				continue
 			}
 			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence}
@@ -177,7 +190,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 			if !ok {
 				continue
 			}
-			if cr.ctx != nil && !rs.applyContext(cr.ctx, &c) {
+			if cr.ctx != nil && (!rs.applyContext(cr.ctx, &c) || !cr.accept(rs, data, c.Start, c.End, c.Value, whole)) {
 				continue
 			}
 			// A check may narrow the value (a name without its label).
