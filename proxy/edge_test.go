@@ -128,6 +128,9 @@ func TestRefusedRequestsNeverReachUpstream(t *testing.T) {
 			if n := len(up.requests()); n != 0 {
 				t.Errorf("upstream received %d requests", n)
 			}
+			if e := p.sink.waitEntries(t, 1)[0]; e.Outcome != "failed" || e.RequestID != resp.Header.Get(HeaderRequestID) {
+				t.Errorf("audit entry %+v", e)
+			}
 		})
 	}
 }

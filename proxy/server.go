@@ -353,7 +353,11 @@ func (s *Server) routeFor(r *http.Request) (route, bool) {
 			return route{api: a, method: http.MethodGet, upstream: up}, true
 		}
 	}
-	return route{api: guessAPI(r)}, false
+	a := guessAPI(r)
+	if a == apiAnthropic {
+		return route{api: a, upstream: s.anthropic}, false
+	}
+	return route{api: a, upstream: s.openai}, false
 }
 
 // guessAPI tells the two API families apart for paths they share and for
@@ -392,23 +396,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt, ok := s.routeFor(r)
+	x := &exchange{s: s, w: w, r: r, rt: rt, reqID: reqID, started: time.Now()}
+	x.entry = audit.Entry{
+		Session:   s.session,
+		RequestID: reqID,
+		Endpoint:  "http://" + s.opts.Listen + " -> " + rt.upstream.Host,
+	}
+	// Refusals below are audited too: a client trying a path the proxy does
+	// not mutate (files, batches) is worth a record.
 	if !ok {
 		// Never forwarded: an unknown path could carry anything, unmutated.
-		writeError(w, rt.api, errKindNotFound, "", fmt.Sprintf("pretense: %s %s is not a route this proxy serves (it serves /v1/messages, /v1/messages/count_tokens, /v1/chat/completions, /v1/responses and /v1/models)", r.Method, r.URL.Path), reqID)
+		x.fail(errKindNotFound, fmt.Sprintf("%s %s is not a route this proxy serves (it serves /v1/messages, /v1/messages/count_tokens, /v1/chat/completions, /v1/responses and /v1/models)", r.Method, r.URL.Path))
 		return
 	}
 	if r.Method != rt.method {
 		h.Set("Allow", rt.method)
-		writeError(w, rt.api, errKindMethod, "", fmt.Sprintf("pretense: %s %s: use %s", r.Method, r.URL.Path, rt.method), reqID)
+		x.fail(errKindMethod, fmt.Sprintf("%s %s: use %s", r.Method, r.URL.Path, rt.method))
 		return
 	}
 	if r.Header.Get("Upgrade") != "" {
 		// A WebSocket would carry frames past the mutation; clients such as
 		// Codex fall back to HTTP on 426.
-		writeError(w, rt.api, errKindUpgrade, "", "pretense: protocol upgrades are not proxied; use HTTP", reqID)
+		x.fail(errKindUpgrade, "protocol upgrades are not proxied; use HTTP")
 		return
 	}
-	x := &exchange{s: s, w: w, r: r, rt: rt, reqID: reqID, started: time.Now()}
 	x.serve()
 }
 
@@ -447,11 +458,6 @@ func (x *exchange) fail(k errorKind, msg string) {
 }
 
 func (x *exchange) serve() {
-	x.entry = audit.Entry{
-		Session:   x.s.session,
-		RequestID: x.reqID,
-		Endpoint:  "http://" + x.s.opts.Listen + " -> " + x.rt.upstream.Host,
-	}
 	var body []byte
 	if x.rt.rewrite {
 		var ok bool
@@ -467,7 +473,7 @@ func (x *exchange) serve() {
 // the client itself and returns false when the request must not go on.
 func (x *exchange) prepare() ([]byte, bool) {
 	s := x.s
-	raw, err := io.ReadAll(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes))
+	raw, err := readBody(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -504,6 +510,17 @@ func (x *exchange) prepare() ([]byte, bool) {
 	x.entry.Mutations = x.sess.count()
 	x.w.Header().Set(HeaderMutations, strconv.Itoa(x.entry.Mutations))
 	return res.body, true
+}
+
+// readBody reads r whole, sized by the declared length so a large body is
+// not copied again and again as it grows.
+func readBody(r io.Reader, declared, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if declared > 0 && declared <= limit {
+		buf.Grow(int(declared) + bytes.MinRead)
+	}
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // block refuses a request that carries secrets or PHI values. The message
