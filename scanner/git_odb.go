@@ -215,7 +215,7 @@ func (o *odb) readPacked(p *odbPack, off int64, depth int) (plumbing.ObjectType,
 	if base == nil && typ != packOfsDelta && typ != packRefDelta {
 		return plumbing.ObjectType(typ), data, nil
 	}
-	out, _, err := applyDelta(base, data, nil, false)
+	out, _, err := applyDelta(base, data, nil, nil, false)
 	if err != nil {
 		return 0, nil, fmt.Errorf("%s: corrupt delta at %d: %w", p.name, off, err)
 	}

@@ -278,7 +278,7 @@ func (pi *packIndex) content(pp *packPass, id uint32) ([]byte, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		if data, _, err = applyDelta(data, d, nil, false); err != nil {
+		if data, _, err = applyDelta(data, d, nil, nil, false); err != nil {
 			return nil, false, w.corrupt(chain[k], err)
 		}
 	}
@@ -356,6 +356,9 @@ type packWorker struct {
 	delta []byte
 	bufs  [][]byte // content per depth
 	local map[string]uint32
+	// changed and regions are the current blob's delta spans and the
+	// regions scanned around them.
+	changed, regions []region
 	// join and starts lay out the regions of one blob for one scan.
 	join   []byte
 	starts []int
@@ -475,7 +478,7 @@ func (w *packWorker) inflate(i int32, dst []byte) ([]byte, error) {
 	o := &w.p.objs[i]
 	n := o.end - o.dataOff
 	if int64(cap(w.comp)) < n {
-		w.comp = make([]byte, n)
+		w.comp = make([]byte, roundUp(n))
 	}
 	comp := w.comp[:n]
 	if _, err := w.p.f.ReadAt(comp, o.dataOff); err != nil && !errors.Is(err, io.EOF) {
@@ -492,7 +495,7 @@ func (w *packWorker) inflate(i int32, dst []byte) ([]byte, error) {
 		return nil, w.corrupt(i, err)
 	}
 	if int64(cap(dst)) < o.size {
-		dst = make([]byte, o.size)
+		dst = make([]byte, o.size, roundUp(o.size))
 	}
 	dst = dst[:o.size]
 	if _, err := io.ReadFull(w.zr, dst); err != nil {
@@ -546,11 +549,12 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 				return nil
 			}
 		}
-		c, ch, err := applyDelta(base, d, w.buf(depth), typ == packBlob)
+		c, ch, err := applyDelta(base, d, w.buf(depth), w.changed[:0], typ == packBlob)
 		if err != nil {
 			return w.corrupt(i, err)
 		}
 		w.bufs[depth] = c
+		w.changed = ch
 		content, changed = c, ch
 	}
 	s := w.pp.s
@@ -657,7 +661,8 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 		ms = w.pp.rs.Scan(content)
 		w.pp.bytes.Add(int64(len(content)))
 	} else {
-		regions := expandRegions(content, changed, regionMargin)
+		regions := expandRegions(w.regions[:0], content, changed, regionMargin)
+		w.regions = regions
 		total := 0
 		for _, r := range regions {
 			total += r.end - r.start
@@ -694,7 +699,7 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 			}
 			if len(confirm) > 0 {
 				slices.SortFunc(confirm, func(a, b region) int { return a.start - b.start })
-				cr := expandRegions(content, confirm, regionMargin)
+				cr := expandRegions(nil, content, confirm, regionMargin)
 				ms = w.scanRegions(content, cr, ms)
 				ms = dedupMatches(ms)
 			}
@@ -761,12 +766,11 @@ func inRegions(rs []region, s, e int) bool {
 	return i < len(rs) && rs[i].start <= s
 }
 
-// expandRegions widens each changed span out to whole lines plus
+// expandRegions appends to out each changed span out to whole lines plus
 // contextLines lines on each side (bounded by margin bytes per side, so a
 // minified file does not turn a one-byte change into a megabyte), merging
 // overlaps. spans must be sorted by start.
-func expandRegions(data []byte, spans []region, margin int) []region {
-	var out []region
+func expandRegions(out []region, data []byte, spans []region, margin int) []region {
 	for _, sp := range spans {
 		s, e := sp.start, sp.end
 		lo := max(0, s-margin)
@@ -822,10 +826,10 @@ func deltaTargetSize(d []byte) (int64, bool) {
 var errBadDelta = errors.New("invalid delta")
 
 // applyDelta rebuilds a delta's target from base into dst. With track set
-// it also returns the target spans not copied verbatim from base: inserted
+// it also appends to changed and returns the target spans not copied verbatim from base: inserted
 // bytes, plus a zero-length mark where two copies from non-adjacent base
 // offsets meet (a value could straddle that seam).
-func applyDelta(base, d, dst []byte, track bool) ([]byte, []region, error) {
+func applyDelta(base, d, dst []byte, changed []region, track bool) ([]byte, []region, error) {
 	srcSize, n := binary.Uvarint(d)
 	if n <= 0 || srcSize != uint64(len(base)) {
 		return nil, nil, errBadDelta
@@ -837,10 +841,9 @@ func applyDelta(base, d, dst []byte, track bool) ([]byte, []region, error) {
 	}
 	d = d[n:]
 	if uint64(cap(dst)) < tgtSize {
-		dst = make([]byte, 0, tgtSize)
+		dst = make([]byte, 0, roundUp(int64(tgtSize)))
 	}
 	dst = dst[:0]
-	var changed []region
 	lastCopyEnd := -1
 	for len(d) > 0 {
 		cmd := d[0]
@@ -903,3 +906,14 @@ func applyDelta(base, d, dst []byte, track bool) ([]byte, []region, error) {
 
 // region is a byte range [start, end) of a rebuilt object.
 type region struct{ start, end int }
+
+// roundUp gives reusable buffers power-of-two sizes, so a worker's
+// buffers settle after a few objects instead of growing by every
+// slightly larger version of a file.
+func roundUp(n int64) int64 {
+	c := int64(4096)
+	for c < n {
+		c <<= 1
+	}
+	return c
+}
