@@ -527,14 +527,20 @@ func findWord(data []byte, lo, hi, vs, ve int, set map[string]bool) string {
 	return ""
 }
 
+// lineSpan returns the bounds of pos's line, cut at lineReach bytes on
+// each side so a minified single-line file costs no more than any other.
 func lineSpan(data []byte, pos int) (int, int) {
-	ls := bytes.LastIndexByte(data[:pos], '\n') + 1
-	le := bytes.IndexByte(data[pos:], '\n')
+	lo := max(0, pos-lineReach)
+	ls := bytes.LastIndexByte(data[lo:pos], '\n') + 1 + lo
+	hi := min(len(data), pos+lineReach)
+	le := bytes.IndexByte(data[pos:hi], '\n')
 	if le < 0 {
-		return ls, len(data)
+		return ls, hi
 	}
 	return ls, pos + le
 }
+
+const lineReach = 4096
 
 // onlyPunct reports whether b holds no letters or digits (indentation,
 // list dashes, quotes, brackets).
@@ -754,6 +760,12 @@ func pipeTableColumn(data []byte, ls, le, pos int) (string, []byte, bool) {
 // `INSERT INTO t (a, b, c) VALUES (…), (…)` statement that starts at most
 // sqlLookback bytes before it.
 func sqlColumn(data []byte, pos int) (string, bool) {
+	// A VALUES tuple opens with '(' on the value's line: without one
+	// there is no statement to look for.
+	ls, _ := lineSpan(data, pos)
+	if bytes.IndexByte(data[ls:pos], '(') < 0 {
+		return "", false
+	}
 	lo := max(0, pos-sqlLookback)
 	seg := data[lo:pos]
 	ins := lastIndexFold(seg, "insert into")

@@ -109,10 +109,43 @@ func digitRuns(data []byte, minDigits int) []digitRun {
 	return out
 }
 
+// keywordHits records where a digit-prefiltered rule's keywords occur.
+type keywordHits struct {
+	pos []int
+	// structural is set by a keyword that labels values on other lines: a
+	// header or column list (first line, INSERT, Markdown table, HL7
+	// segment) or a key that opens a block (`mrn:` ending its line).
+	structural bool
+}
+
+func (h *keywordHits) add(data []byte, s, e int) {
+	h.pos = append(h.pos, s)
+	if !h.structural {
+		h.structural = structuralHit(data, s, e)
+	}
+}
+
+func structuralHit(data []byte, s, e int) bool {
+	ls, le := lineSpan(data, s)
+	if ls == 0 || ls == s {
+		return true // first line, or a segment name such as PID|
+	}
+	for e < le && labelByte(data[e]) {
+		e++ // the rest of the key: memberId, mrn_list
+	}
+	if len(bytes.Trim(data[e:le], "\"'`:=[{( \t\r")) == 0 {
+		return true
+	}
+	line := bytes.TrimLeft(data[ls:s], " \t")
+	return len(line) > 0 && line[0] == '|' || lastIndexFold(data[ls:s], "insert into") >= 0
+}
+
 // digitWindows adds a window around each long enough digit run for the
 // rules with a digits prefilter. A rule that needs context in this mode
-// gets none when no keyword of it occurred (gate): no value could pass.
-func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []bool) [][]span {
+// gets none when no keyword of it occurred (gate), and, unless one of its
+// keywords is structural, only runs that follow a keyword closely on the
+// same line: no other value could find a label.
+func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [][]span {
 	if rs.minDigits == 0 {
 		return per
 	}
@@ -133,9 +166,25 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []bool) [][]span
 		if cr.def.Prefilter != prefilterDigits || !rs.digitRuleActive(ri, gate) {
 			continue
 		}
+		everywhere := cr.ctx == nil || !cr.ctx.required(rs.mode) || gate[ri].structural
+		var hits []int
+		if gate != nil {
+			hits = gate[ri].pos
+		}
+		h := 0
 		for _, r := range runs {
 			if r.digits < cr.def.MinDigits || cr.def.MaxDigits > 0 && r.digits > cr.def.MaxDigits {
 				continue
+			}
+			if !everywhere {
+				for h < len(hits) && hits[h] < r.start {
+					h++
+				}
+				// The nearest keyword before the run must be on its line,
+				// within a label's reach.
+				if h == 0 || r.start-hits[h-1] > labelLookback+digitMargin || bytes.IndexByte(data[hits[h-1]:r.start], '\n') >= 0 {
+					continue
+				}
 			}
 			if per == nil {
 				per = make([][]span, len(rs.rules))
@@ -155,8 +204,8 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []bool) [][]span
 
 // digitRuleActive reports whether digit-prefiltered rule ri may match in
 // this input: a keyword of it occurred, or it needs no context in this mode.
-func (rs *Ruleset) digitRuleActive(ri int, gate []bool) bool {
-	if gate != nil && gate[ri] {
+func (rs *Ruleset) digitRuleActive(ri int, gate []keywordHits) bool {
+	if gate != nil && len(gate[ri].pos) > 0 {
 		return true
 	}
 	cc := rs.rules[ri].ctx

@@ -50,7 +50,7 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 // byte ranges its regex must look at.
 func (rs *Ruleset) windows(data []byte) [][]span {
 	var per [][]span
-	var gate []bool // digit-prefiltered rules whose keywords occur
+	var gate []keywordHits // digit-prefiltered rules: where their keywords occur
 	it := rs.ac.IterOverlappingByte(data)
 	for m := it.Next(); m != nil; m = it.Next() {
 		if rs.partKW[m.Pattern()] && !partBoundary(data, m.Start(), m.End()) {
@@ -65,9 +65,9 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				// Such a rule's windows come from digit runs; its
 				// keywords only say the input may hold its context.
 				if gate == nil {
-					gate = make([]bool, len(rs.rules))
+					gate = make([]keywordHits, len(rs.rules))
 				}
-				gate[ri] = true
+				gate[ri].add(data, m.Start(), m.End())
 				continue
 			}
 			w := rs.rules[ri].window
