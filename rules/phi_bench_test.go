@@ -1,6 +1,11 @@
 package rules_test
 
 import (
+	"bytes"
+	"go/build"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -78,4 +83,81 @@ func BenchmarkPHIModeSlowdown(b *testing.B) {
 	b.ReportMetric(float64(best[2].Milliseconds()), "strict-ms")
 	b.ReportMetric(float64(best[1])/float64(best[0]), "standard/off")
 	b.ReportMetric(float64(best[2])/float64(best[0]), "strict/off")
+}
+
+// goSource reads the text files of a few standard-library packages: real
+// code, full of numbers, addresses, names and dates, and free of PHI.
+func goSource(tb testing.TB) [][]byte {
+	tb.Helper()
+	root := filepath.Join(build.Default.GOROOT, "src")
+	var data [][]byte
+	for _, pkg := range []string{"net", "encoding", "crypto/x509", "time", "archive", "database", "mime", "html", "text"} {
+		err := filepath.WalkDir(filepath.Join(root, pkg), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if len(b) < 4<<20 && bytes.IndexByte(b[:min(len(b), 8000)], 0) < 0 {
+				data = append(data, b)
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatalf("read Go source: %v", err)
+		}
+	}
+	return data
+}
+
+// TestPHIQuietOnGoSource: the standard library holds no PHI, so standard
+// mode must report nothing on it (a precision check on real code the
+// corpus generator did not write).
+func TestPHIQuietOnGoSource(t *testing.T) {
+	rs := phiRules(t, rules.ModeStandard)
+	n := 0
+	for _, d := range goSource(t) {
+		for _, m := range rs.Scan(d) {
+			n++
+			if n <= 10 {
+				t.Errorf("PHI reported in Go source: %s %v", m.Rule.ID, m.Reasons)
+			}
+		}
+	}
+	if n > 0 {
+		t.Fatalf("%d PHI findings in the Go standard library", n)
+	}
+}
+
+// BenchmarkPHIModeSlowdownGoSource is BenchmarkPHIModeSlowdown on real
+// code (several standard-library packages):
+//
+//	go test ./rules -run '^$' -bench PHIModeSlowdownGoSource -benchtime 5x
+func BenchmarkPHIModeSlowdownGoSource(b *testing.B) {
+	data := goSource(b)
+	compile := func(m rules.Mode) *rules.Ruleset {
+		rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: m})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return rs
+	}
+	off, std := compile(rules.ModeOff), compile(rules.ModeStandard)
+	scan := func(rs *rules.Ruleset) time.Duration {
+		start := time.Now()
+		for _, d := range data {
+			rs.Scan(d)
+		}
+		return time.Since(start)
+	}
+	best := [2]time.Duration{time.Hour, time.Hour}
+	for b.Loop() {
+		best[0] = min(best[0], scan(off))
+		best[1] = min(best[1], scan(std))
+	}
+	b.ReportMetric(float64(best[0].Milliseconds()), "off-ms")
+	b.ReportMetric(float64(best[1].Milliseconds()), "standard-ms")
+	b.ReportMetric(float64(best[1])/float64(best[0]), "standard/off")
 }
