@@ -28,6 +28,9 @@ type session interface {
 	// mutate replaces sensitive identifiers in text (lang names the source
 	// language for the lexer: "md", "ts", "py", ...).
 	mutate(text, lang string) string
+	// mutateAll mutates every text of a request (langs[i] for texts[i]) and
+	// returns the results in order. Call it at most once, before reversing.
+	mutateAll(texts, langs []string) ([]string, error)
 	// count is the number of distinct identifiers mutated so far.
 	count() int
 	// reverse restores every synthetic in a complete string. With jsonText

@@ -9,7 +9,10 @@ import (
 )
 
 // mutateEngine adapts package mutate to the proxy's engine interface.
-type mutateEngine struct{ m *mutate.Mutator }
+type mutateEngine struct {
+	m    *mutate.Mutator
+	memo *mutMemo // nil: mutate everything every time
+}
 
 func newMutateEngine(key []byte, policy string) (engine, error) {
 	p, err := mutate.ParsePolicy(policy)
@@ -20,15 +23,23 @@ func newMutateEngine(key []byte, policy string) (engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mutation engine: %w", err)
 	}
-	return mutateEngine{m: m}, nil
+	return mutateEngine{m: m, memo: newMutMemo(memoMaxBytes)}, nil
 }
 
-func (e mutateEngine) newSession() session { return &mutateSession{s: e.m.NewSession()} }
+func (e mutateEngine) newSession() session {
+	return &mutateSession{s: e.m.NewSession(), m: e.m, memo: e.memo}
+}
 
 func (e mutateEngine) langFromPath(p string) string { return string(mutate.LangFromPath(p)) }
 
 type mutateSession struct {
-	s *mutate.Session
+	s    *mutate.Session
+	m    *mutate.Mutator
+	memo *mutMemo
+	// rev reverses when part of the request came from the memo: a session
+	// read from the union of every pair the request used. nil: s reverses.
+	rev   *mutate.Session
+	pairs int
 	// jsonSafe caches whether every original can sit in a JSON string
 	// unescaped; 0 unknown, 1 yes, 2 no. Originals only grow while the
 	// request is mutated, before any response arrives.
@@ -38,17 +49,30 @@ type mutateSession struct {
 
 func (m *mutateSession) mutate(text, lang string) string { return m.s.Mutate(text, mutate.Lang(lang)) }
 
-func (m *mutateSession) count() int { return m.s.Count() }
+func (m *mutateSession) count() int {
+	if m.rev != nil {
+		return m.pairs
+	}
+	return m.s.Count()
+}
+
+// reverser is the session that reverses this request's synthetics.
+func (m *mutateSession) reverser() *mutate.Session {
+	if m.rev != nil {
+		return m.rev
+	}
+	return m.s
+}
 
 // originalsJSONSafe is true for identifiers, which is what the lexer
 // mutates; the check keeps JSON fragments valid should that ever change.
 func (m *mutateSession) originalsJSONSafe() bool {
 	if m.jsonSafe == 0 {
 		m.jsonSafe = 1
-		for _, o := range m.s.Pairs() {
+		for _, o := range m.reverser().Pairs() {
 			if strings.ContainsAny(o, "\"\\") || strings.ContainsFunc(o, func(r rune) bool { return r < 0x20 }) {
 				m.jsonSafe = 2
-				m.escaped = newPairRestorer(m.s.Pairs())
+				m.escaped = newPairRestorer(m.reverser().Pairs())
 				break
 			}
 		}
@@ -62,7 +86,7 @@ func (m *mutateSession) reverse(text string, jsonText bool) (string, fidelity) {
 		out := st.write(text) + st.flush()
 		return out, st.fidelity()
 	}
-	out, f := m.s.Reverse(text)
+	out, f := m.reverser().Reverse(text)
 	return out, fidelity{found: f.Found, restored: f.Restored}
 }
 
@@ -70,7 +94,7 @@ func (m *mutateSession) newStream(jsonText bool) streamRestorer {
 	if jsonText && !m.originalsJSONSafe() {
 		return m.escaped.stream()
 	}
-	return mutateStream{r: m.s.NewStreamReverser()}
+	return mutateStream{r: m.reverser().NewStreamReverser()}
 }
 
 type mutateStream struct{ r *mutate.StreamReverser }

@@ -87,11 +87,20 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		}
 	}
 
+	texts := make([]string, len(units))
+	langs := make([]string, len(units))
+	for i, u := range units {
+		texts[i], langs[i] = u.text, w.fields[u.field].lang
+	}
+	mutated, err := sess.mutateAll(texts, langs)
+	if err != nil {
+		return rewritten{}, err
+	}
 	var edits []edit
 	var innerEdits map[int][]edit
-	for _, u := range units {
+	for i, u := range units {
 		f := w.fields[u.field]
-		m := sess.mutate(u.text, f.lang)
+		m := mutated[i]
 		if m == u.text {
 			continue
 		}

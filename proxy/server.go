@@ -497,6 +497,10 @@ func (x *exchange) prepare() ([]byte, bool) {
 	}
 	x.sess = s.eng.newSession()
 	res, err := rewriteRequest(body, x.rt.api, x.sess, s.check, s.eng.langFromPath)
+	if errors.Is(err, errMutate) {
+		x.fail(errKindInternal, fmt.Sprintf("could not mutate the request, so it was not sent: %v", err))
+		return nil, false
+	}
 	if err != nil {
 		x.fail(errKindBadRequest, fmt.Sprintf("request body is not valid JSON: %v", err))
 		return nil, false

@@ -1,0 +1,220 @@
+package proxy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/pretense/pretense/mutate"
+)
+
+// Agents resend the whole conversation every turn, so most of a request is
+// text the proxy mutated before. The memo keeps, per text and language, the
+// mutated text and the pairs it used. A request whose texts are all known
+// skips the lexer; the request's reversal session is then rebuilt from the
+// union of the pairs. Synthetics are a keyed HMAC of the name, so a memoised
+// text is exactly what mutating it again would give, except after an HMAC
+// collision forced a rehash; a union in which one synthetic would stand for
+// two names is detected and the request is mutated afresh.
+
+// errMutate wraps failures of the mutation step (the request is refused).
+var errMutate = errors.New("mutate request")
+
+const (
+	// memoMaxBytes bounds what the memo holds (mutated text and originals).
+	memoMaxBytes = 64 << 20
+	// minMemoText: shorter texts mutate in microseconds.
+	minMemoText = 1024
+)
+
+type memoKey struct {
+	h uint64
+	n int
+}
+
+type memoEntry struct {
+	out   string
+	pairs map[string]string // synthetic -> original, the ones out uses
+	size  int
+}
+
+type mutMemo struct {
+	seed  maphash.Seed
+	mu    sync.Mutex
+	m     map[memoKey]*memoEntry
+	fifo  []memoKey
+	bytes int
+	max   int
+}
+
+func newMutMemo(maxBytes int) *mutMemo {
+	return &mutMemo{seed: maphash.MakeSeed(), m: map[memoKey]*memoEntry{}, max: maxBytes}
+}
+
+func (mm *mutMemo) key(text, lang string) memoKey {
+	var h maphash.Hash
+	h.SetSeed(mm.seed)
+	h.WriteString(lang)
+	h.WriteByte(0)
+	h.WriteString(text)
+	return memoKey{h: h.Sum64(), n: len(text)}
+}
+
+func (mm *mutMemo) get(k memoKey) *memoEntry {
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	return mm.m[k]
+}
+
+func (mm *mutMemo) put(k memoKey, e *memoEntry) {
+	mm.mu.Lock()
+	defer mm.mu.Unlock()
+	if _, ok := mm.m[k]; ok || e.size > mm.max/4 {
+		return
+	}
+	for mm.bytes+e.size > mm.max && len(mm.fifo) > 0 {
+		old := mm.fifo[0]
+		mm.fifo = mm.fifo[1:]
+		if oe, ok := mm.m[old]; ok {
+			mm.bytes -= oe.size
+			delete(mm.m, old)
+		}
+	}
+	mm.m[k] = e
+	mm.fifo = append(mm.fifo, k)
+	mm.bytes += e.size
+}
+
+// mutateAll mutates a request's texts, taking known ones from the memo.
+func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
+	out := make([]string, len(texts))
+	if m.memo == nil {
+		for i, t := range texts {
+			out[i] = m.s.Mutate(t, mutate.Lang(langs[i]))
+		}
+		return out, nil
+	}
+	keys := make([]memoKey, len(texts))
+	var hits []*memoEntry
+	var fresh []int
+	for i, t := range texts {
+		if len(t) >= minMemoText {
+			keys[i] = m.memo.key(t, langs[i])
+			if e := m.memo.get(keys[i]); e != nil {
+				out[i] = e.out
+				hits = append(hits, e)
+				continue
+			}
+		}
+		out[i] = m.s.Mutate(t, mutate.Lang(langs[i]))
+		fresh = append(fresh, i)
+	}
+	pairs := m.s.Pairs()
+	for _, i := range fresh {
+		if keys[i] != (memoKey{}) {
+			m.memo.put(keys[i], newMemoEntry(out[i], pairs))
+		}
+	}
+	if len(hits) == 0 {
+		return out, nil
+	}
+	union := make(map[string]string, len(pairs))
+	for syn, orig := range pairs {
+		union[syn] = orig
+	}
+	for _, e := range hits {
+		for syn, orig := range e.pairs {
+			if prev, ok := union[syn]; ok && prev != orig {
+				return m.mutateFresh(texts, langs)
+			}
+			union[syn] = orig
+		}
+	}
+	if m.register(union) {
+		return out, nil
+	}
+	for syn, orig := range union {
+		if !utf8.ValidString(syn) || !utf8.ValidString(orig) {
+			// The map format is JSON text; such a pair cannot round-trip.
+			return m.mutateFresh(texts, langs)
+		}
+	}
+	rev, err := readPairs(union)
+	if err != nil {
+		return nil, err
+	}
+	m.rev, m.pairs = rev, len(union)
+	return out, nil
+}
+
+// register teaches the session the memoised pairs by mutating just their
+// originals, one per line (cheap next to the texts they came from), and
+// reports whether it now holds exactly those pairs. When a name is not
+// selected out of context, the caller rebuilds a session from the pairs.
+func (m *mutateSession) register(union map[string]string) bool {
+	var b strings.Builder
+	for _, orig := range union {
+		b.WriteString(orig)
+		b.WriteByte('\n')
+	}
+	m.s.Mutate(b.String(), mutate.LangText)
+	got := m.s.Pairs()
+	for syn, orig := range union {
+		if got[syn] != orig {
+			return false
+		}
+	}
+	return true
+}
+
+// mutateFresh mutates every text in a new session, ignoring the memo.
+func (m *mutateSession) mutateFresh(texts, langs []string) ([]string, error) {
+	m.s = m.m.NewSession()
+	m.rev, m.pairs = nil, 0
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = m.s.Mutate(t, mutate.Lang(langs[i]))
+	}
+	return out, nil
+}
+
+// newMemoEntry keeps the pairs whose synthetic appears in out.
+func newMemoEntry(out string, pairs map[string]string) *memoEntry {
+	e := &memoEntry{out: out, pairs: map[string]string{}, size: len(out) + 64}
+	for syn, orig := range pairs {
+		if strings.Contains(out, syn) {
+			e.pairs[syn] = orig
+			e.size += len(syn) + len(orig) + 32
+		}
+	}
+	return e
+}
+
+// readPairs builds a reverse-only session from pairs through the map-file
+// format, the one way package mutate offers to load pairs.
+func readPairs(pairs map[string]string) (*mutate.Session, error) {
+	var b bytes.Buffer
+	b.WriteString(`{"format":"pretense-mutation-map","version":1,"pairs":[`)
+	first := true
+	for syn, orig := range pairs {
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.WriteString(`{"synthetic":`)
+		b.Write(appendQuote(nil, syn))
+		b.WriteString(`,"original":`)
+		b.Write(appendQuote(nil, orig))
+		b.WriteByte('}')
+	}
+	b.WriteString("]}")
+	s, err := mutate.ReadMap(&b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: rebuild pairs: %v", errMutate, err)
+	}
+	return s, nil
+}
