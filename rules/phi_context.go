@@ -374,6 +374,7 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 	seg = afterSentence(seg)
 	var parts []string
 	var at []span // where each part is in seg, to quote the label as written
+	var tok []int // which token each part belongs to
 	for i := 0; i < len(seg); {
 		if !labelByte(seg[i]) {
 			i++
@@ -384,17 +385,30 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 			j++
 		}
 		if seg[i] >= '0' && seg[i] <= '9' {
-			parts, at = parts[:0], at[:0] // a value: labels before it belong to it
+			parts, at, tok = parts[:0], at[:0], tok[:0] // a value: labels before it belong to it
 		} else {
-			tok := string(seg[i:j])
-			eachPart(tok, func(lo, hi int) {
-				parts = append(parts, strings.ToLower(tok[lo:hi]))
+			word := string(seg[i:j])
+			eachPart(word, func(lo, hi int) {
+				parts = append(parts, strings.ToLower(word[lo:hi]))
 				at = append(at, span{i + lo, i + hi})
+				tok = append(tok, i)
 			})
 		}
 		i = j
 	}
 	written := func(from, to int) string { return string(seg[at[from].start:at[to].end]) }
+	// modified reports a label that is only the first part of a longer
+	// key (mrn_sequence_start, dobFormat, memberCountLimit): that key
+	// names something else. Generic suffixes (mrnNumber, member_id) keep
+	// the label.
+	modified := func(i int) bool {
+		for j := i + 1; j < len(parts) && tok[j] == tok[i]; j++ {
+			if !genericKeys[parts[j]] {
+				return true
+			}
+		}
+		return false
+	}
 	skipped := 0
 	for i := len(parts) - 1; i >= 0; {
 		matched := 0
@@ -402,6 +416,8 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 			spaced := strings.Join(parts[i-k+1:i+1], " ")
 			joined := strings.Join(parts[i-k+1:i+1], "")
 			switch {
+			case (cc.words[spaced] || cc.words[joined] || cc.weak[spaced] || cc.weak[joined]) && modified(i):
+				return written(i-k+1, i), labelBlocked
 			case cc.words[spaced] || cc.words[joined]:
 				return written(i-k+1, i), labelStrong
 			case cc.weak[spaced] || cc.weak[joined]:
@@ -606,10 +622,14 @@ func hl7Field(data []byte, ls, pos int) (key, field string, ok bool) {
 	return key, fmt.Sprintf("%s-%d", seg, n), true
 }
 
-// genericKeys are field names that do not say what their value is.
+// genericKeys are field names that do not say what their value is, and
+// suffixes that keep a label's meaning (mrn_number, dob_iso, phone_home).
 var genericKeys = map[string]bool{
-	"value": true, "val": true, "id": true, "number": true, "code": true,
-	"text": true, "identifier": true, "no": true,
+	"value": true, "val": true, "id": true, "ids": true, "number": true, "num": true,
+	"nr": true, "code": true, "text": true, "identifier": true, "no": true, "str": true,
+	"raw": true, "list": true, "masked": true, "iso": true, "utc": true, "date": true,
+	"string": true, "primary": true, "secondary": true, "home": true, "work": true,
+	"mobile": true, "main": true, "alt": true, "field": true,
 }
 
 // lastKey returns the identifier just before a value: the `value` of

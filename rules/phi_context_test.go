@@ -136,6 +136,9 @@ func TestStructuredContext(t *testing.T) {
 			[]phiHit{{"phi-mrn", mrn}, {"phi-date-of-birth", strings.ReplaceAll(dob, "-", "")}, {"phi-street-address", "1 Main St"}}}, // pretense:allow
 		{"markdown table", "# Patients\n\n| MRN | Member ID | Visit date |\n|---|---|---|\n" + strings.Repeat("| x | y | z |\n", 100) + "| " + mrn + " | " + member + " | 2024-01-02 |\n",
 			[]phiHit{{"phi-mrn", mrn}, {"phi-health-plan-member-id", member}}},
+		{"label modified by a later part", "mrn_sequence_start: 48392011\ndob_format: \"" + dob + "\"\nmember_count_limit: 48392011\n", nil},
+		{"label with a generic suffix", "dob_iso: \"" + dob + "\"\nmrn_number: \"" + mrn + "\"\n",
+			[]phiHit{{"phi-date-of-birth", dob}, {"phi-mrn", mrn}}},
 		{"generic key without parent", "value: \"" + mrn + "\"\n", nil},
 	}
 	rs := phiSet(t, ModeStandard)

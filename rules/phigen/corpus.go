@@ -69,7 +69,9 @@ func (f *builder) line(format string, args ...any) { fmt.Fprintf(&f.b, format+"\
 
 // Corpus generates n files of each kind: TypeScript, Python, Go and Java
 // fixtures, FHIR JSON, YAML seeds, CSV exports, SQL seeds, clinical notes,
-// HL7 v2 ADT messages and Markdown runbooks with patient tables.
+// HL7 v2 ADT messages, Markdown runbooks with patient tables, and the
+// settings files of a healthcare app, where PHI labels name counts,
+// lengths, formats, masks and ids that are no PHI.
 func (g *Gen) Corpus(n int) *Corpus {
 	c := &Corpus{}
 	kinds := []struct {
@@ -87,6 +89,7 @@ func (g *Gen) Corpus(n int) *Corpus {
 		{"notes/visit_%d.txt", (*builder).note},
 		{"interfaces/adt/a01_%d.hl7", (*builder).hl7},
 		{"docs/runbook_%d.md", (*builder).markdown},
+		{"config/records_%d.yaml", (*builder).settings},
 	}
 	for i := range n {
 		for _, k := range kinds {
@@ -385,4 +388,30 @@ func (f *builder) markdown() {
 	}
 	f.line("")
 	f.line("Escalate to the on-call line at %s.", f.d(g.FictionPhone()))
+}
+
+// settings writes application configuration whose keys are PHI labels
+// but whose values are not PHI: lengths, counts, formats, masks, cloud
+// account ids, ports, timeouts, and one planted value among them.
+func (f *builder) settings() {
+	g := f.g
+	f.line("# Records service settings")
+	f.line("records:")
+	f.line("  mrn_length: 10")
+	f.line("  mrn_prefix: \"MR\"")
+	f.line("  mrn_sequence_start: %s", f.d(g.Order()))
+	f.line("  dob_format: \"YYYY-MM-DD\"")
+	f.line("  ssn_mask: \"XXX-XX-%s\"", g.digits(4))
+	f.line("  npi_registry_timeout_ms: %d", 1000+g.r.IntN(9000))
+	f.line("  member_count_limit: %s", f.d(g.Order()))
+	f.line("  aws_account_id: \"%s\"", f.d("4"+g.digits(11)))
+	f.line("  account_id: %s", f.d(g.Order()))
+	f.line("  provider_cache_ttl: %d", 60+g.r.IntN(3600))
+	f.line("  phone_retry_delay: %s", f.d(g.Timestamp()))
+	f.line("  zip_archive_max_bytes: %d", 10000000+g.r.IntN(90000000))
+	f.line("  birth_date_min_year: 1900")
+	f.line("  release_date: %s", f.d(g.VisitDate().ISO()))
+	f.line("  dea_schedule_version: %s", f.d(g.Version()))
+	f.line("  test_patient:")
+	f.line("    mrn: %q  # synthetic fixture patient", f.p("phi-mrn", g.MRN()))
 }
