@@ -96,6 +96,9 @@ func TestPHICorpusStrict(t *testing.T) {
 	for _, x := range strict.fps[:min(len(strict.fps), 10)] {
 		t.Logf("strict FP %s", x)
 	}
+	for _, x := range std.fns {
+		t.Logf("standard FN %s", x)
+	}
 	if strict.recall() < std.recall() {
 		t.Fatalf("strict recall %.4f below standard %.4f", strict.recall(), std.recall())
 	}

@@ -209,7 +209,7 @@ func (cr *compiledRule) accept(rs *Ruleset, data []byte, start, end int, value s
 	if value == "" || lineHasMarker(data, start, end) {
 		return false
 	}
-	if globallyAllowed(value, whole) {
+	if cr.ctx != nil && phiGloballyAllowed(value) || cr.ctx == nil && globallyAllowed(value, whole) {
 		return false
 	}
 	for _, re := range rs.allow {

@@ -71,7 +71,8 @@ func (f *builder) line(format string, args ...any) { fmt.Fprintf(&f.b, format+"\
 // fixtures, FHIR JSON, YAML seeds, CSV exports, SQL seeds, clinical notes,
 // HL7 v2 ADT messages, Markdown runbooks with patient tables, and the
 // settings files of a healthcare app, where PHI labels name counts,
-// lengths, formats, masks and ids that are no PHI.
+// lengths, formats, masks and ids that are no PHI, and shop orders whose
+// customer contact data is personal but not health information.
 func (g *Gen) Corpus(n int) *Corpus {
 	c := &Corpus{}
 	kinds := []struct {
@@ -90,6 +91,7 @@ func (g *Gen) Corpus(n int) *Corpus {
 		{"interfaces/adt/a01_%d.hl7", (*builder).hl7},
 		{"docs/runbook_%d.md", (*builder).markdown},
 		{"config/records_%d.yaml", (*builder).settings},
+		{"shop/testdata/order_%d.json", (*builder).order},
 	}
 	for i := range n {
 		for _, k := range kinds {
@@ -414,4 +416,24 @@ func (f *builder) settings() {
 	f.line("  dea_schedule_version: %s", f.d(g.Version()))
 	f.line("  test_patient:")
 	f.line("    mrn: %q  # synthetic fixture patient", f.p("phi-mrn", g.MRN()))
+}
+
+// order writes an e-commerce order: a customer's name, email, phone and
+// address with no patient anywhere. Personal data, but not PHI, so every
+// value is a decoy for the contact rules, which need patient context.
+func (f *builder) order() {
+	g := f.g
+	given, family := g.Name()
+	f.line("{")
+	f.line("  \"order_id\": %s,", f.d(g.Order()))
+	f.line("  \"created_at\": %q,", f.d(g.ISOTime()))
+	f.line("  \"customer\": {")
+	f.line("    \"first_name\": %q,", f.d(given))
+	f.line("    \"last_name\": %q,", f.d(family))
+	f.line("    \"email\": %q,", f.d(g.Email(given, family)))
+	f.line("    \"phone\": %q,", f.d(g.Phone()))
+	f.line("    \"address\": {\"line1\": %q, \"zip\": %q}", f.d(g.Street()), f.d(g.ZIP()))
+	f.line("  },")
+	f.line("  \"items\": [{\"sku\": \"SKU-%s\", \"qty\": %d}]", f.d(g.digits(8)), 1+g.r.IntN(5))
+	f.line("}")
 }

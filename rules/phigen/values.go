@@ -254,8 +254,16 @@ func (g *Gen) Street() string {
 	return fmt.Sprintf("%d %s %s", 10+g.r.IntN(9000), g.pick(streets), g.pick(suffixes))
 }
 
-// ZIP returns a five-digit ZIP code.
-func (g *Gen) ZIP() string { return fmt.Sprintf("%d%04d", 1+g.r.IntN(9), g.r.IntN(10000)) }
+// ZIP returns a five-digit ZIP code that is not one repeated digit (the
+// rules read 88888 as a placeholder).
+func (g *Gen) ZIP() string {
+	for {
+		z := fmt.Sprintf("%d%04d", 1+g.r.IntN(9), g.r.IntN(10000))
+		if strings.Count(z, z[:1]) != len(z) {
+			return z
+		}
+	}
+}
 
 // IP returns a public IPv4 address outside the documentation blocks.
 func (g *Gen) IP() string {
