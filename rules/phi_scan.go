@@ -283,8 +283,8 @@ func better(a, b Match) bool {
 // phiGloballyAllowed is the global allowlist as it applies to PHI values:
 // documented examples, placeholders, stand-in runs (0123456789) and one
 // repeated character. It leaves out the secret-oriented checks that
-// misfire on short numbers: a repeated unit (ZIP 88888, MRN 2862862) is a
-// real value, and PHI values are no environment references or hashes.
+// misfire on short numbers: a repeated unit such as 89898 is a real ZIP
+// code, and PHI values are no environment references or hashes.
 func phiGloballyAllowed(value string) bool {
 	return len(value) >= 4 && strings.Count(value, value[:1]) == len(value) ||
 		sequentialRun(value) || exampleValue.MatchString(value) || placeholderValue.MatchString(value)
