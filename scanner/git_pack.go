@@ -45,6 +45,10 @@ const regionMargin = 512
 // with it: a value's keyword is almost always on its line or the one before.
 const contextLines = 1
 
+// contextAfter is the context after a changed line: none, a keyword
+// comes before its value (checked against whole-blob scans on SQLAlchemy).
+const contextAfter = 0
+
 type packObj struct {
 	off     int64 // object header offset
 	dataOff int64 // start of the zlib stream
@@ -786,7 +790,7 @@ func expandRegions(out []region, data []byte, spans []region, margin int) []regi
 			}
 		}
 		hi := min(len(data), e+margin)
-		for k := 0; k <= contextLines; k++ {
+		for k := 0; k <= contextAfter; k++ {
 			if e >= hi {
 				e = hi
 				break
@@ -797,7 +801,7 @@ func expandRegions(out []region, data []byte, spans []region, margin int) []regi
 				break
 			}
 			e += i
-			if k < contextLines {
+			if k < contextAfter {
 				e++
 			}
 		}
