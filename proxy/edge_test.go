@@ -422,7 +422,7 @@ func TestUpstreamHangs(t *testing.T) {
 
 // streamFailure runs an SDK stream against an upstream that misbehaves
 // after a good start and returns the SDK's error and the text it got.
-func streamFailure(t *testing.T, misbehave func(w http.ResponseWriter, r *http.Request)) (string, error, *testProxy) {
+func streamFailure(t *testing.T, misbehave func(w http.ResponseWriter, r *http.Request)) (string, *testProxy, error) {
 	t.Helper()
 	up := newFakeUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		recv := anthropicReceived(t, body)
@@ -452,7 +452,7 @@ func streamFailure(t *testing.T, misbehave func(w http.ResponseWriter, r *http.R
 	}
 	err := stream.Err()
 	stream.Close()
-	return text.String(), err, p
+	return text.String(), p, err
 }
 
 func TestUpstreamStreamFailures(t *testing.T) {
@@ -477,7 +477,7 @@ func TestUpstreamStreamFailures(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			text, err, p := streamFailure(t, tc.misbehave)
+			text, p, err := streamFailure(t, tc.misbehave)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("SDK error %v, want one mentioning %q", err, tc.want)
 			}

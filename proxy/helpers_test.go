@@ -191,17 +191,6 @@ func assertClean(t *testing.T, reqs []recorded) {
 	}
 }
 
-// chunks splits s into pieces of n bytes (the last may be shorter),
-// deliberately cutting synthetics and multi-byte characters.
-func chunks(s string, n int) []string {
-	var out []string
-	for len(s) > n {
-		out = append(out, s[:n])
-		s = s[n:]
-	}
-	return append(out, s)
-}
-
 // sseWrite writes one event and flushes it.
 func sseWrite(w http.ResponseWriter, name, data string) {
 	if name != "" {

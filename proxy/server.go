@@ -66,11 +66,6 @@ const (
 // AllowRemote.
 var ErrRemoteListen = errors.New("listen address is not loopback")
 
-// AuditSink receives one entry per request; audit.Sink satisfies it.
-type AuditSink interface {
-	Append(e audit.Entry) error
-}
-
 // Options configure a Server. The zero value of every field but Key means
 // the documented default; the CLI fills them from flags, environment and
 // configuration files.
@@ -95,7 +90,7 @@ type Options struct {
 	DisableRules []string
 	AllowValues  []string
 	// Audit receives one entry per request. Nil drops them (tests, probes).
-	Audit AuditSink
+	Audit audit.Sink
 	// IdleTimeout ends an upstream exchange that sends nothing for this
 	// long; it never limits a stream that keeps talking.
 	IdleTimeout time.Duration
