@@ -28,8 +28,10 @@ type Context struct {
 	// Weak are labels that count only with a Near word close by ("phone"
 	// next to "patient").
 	Weak []string `yaml:"weak"`
-	// Near are subject words ("patient", "member") searched within
-	// NearWindow bytes on either side of the value.
+	// Near are subject words ("patient", "member") searched where a
+	// reader would look for whose value it is (see nearSubject): the
+	// value's line, the lines opening its enclosing objects and, for
+	// prose, its paragraph, at most NearWindow bytes above the value.
 	Near       []string `yaml:"near"`
 	NearWindow int      `yaml:"nearWindow"`
 	// NearAlone makes a Near word enough context without any label (an
