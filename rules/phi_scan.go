@@ -17,7 +17,7 @@ const prefilterDigits = "digits"
 const digitMargin = 24
 
 // digitMerge is the gap up to which digit-run windows of one rule merge.
-const digitMerge = 256
+const digitMerge = 48
 
 // structuralReach bounds how far a keyword in an SQL INSERT column list
 // carries context forward into the VALUES rows.
