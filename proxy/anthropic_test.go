@@ -15,7 +15,7 @@ import (
 
 // anthropicReceived pulls what the echoing fake needs out of a request: the
 // text of the last user message's last text block.
-func anthropicReceived(t *testing.T, body []byte) string {
+func anthropicReceived(t testing.TB, body []byte) string {
 	t.Helper()
 	var req struct {
 		Messages []struct {
@@ -69,7 +69,7 @@ func runeChunks(s string, n int) []string {
 // anthropicFake answers like the Messages API, echoing the received user
 // text in a thinking block (which must stay as sent), a text block and a
 // tool_use input.
-func anthropicFake(t *testing.T) func(w http.ResponseWriter, r *http.Request, body []byte) {
+func anthropicFake(t testing.TB) func(w http.ResponseWriter, r *http.Request, body []byte) {
 	return func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if r.URL.Path == "/v1/messages/count_tokens" {
 			w.Header().Set("Content-Type", "application/json")

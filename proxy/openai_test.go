@@ -25,7 +25,7 @@ func openaiClient(p *testProxy) openai.Client {
 }
 
 // chatReceived returns the last user message's content as the upstream got it.
-func chatReceived(t *testing.T, body []byte) string {
+func chatReceived(t testing.TB, body []byte) string {
 	t.Helper()
 	var req struct {
 		Messages []struct {
@@ -47,7 +47,7 @@ func chatReceived(t *testing.T, body []byte) string {
 	return ""
 }
 
-func chatFake(t *testing.T) func(w http.ResponseWriter, r *http.Request, body []byte) {
+func chatFake(t testing.TB) func(w http.ResponseWriter, r *http.Request, body []byte) {
 	return func(w http.ResponseWriter, r *http.Request, body []byte) {
 		recv := chatReceived(t, body)
 		args := mustJSON(map[string]string{"code": recv})
@@ -190,7 +190,7 @@ func TestOpenAIChatSDK(t *testing.T) {
 }
 
 // responsesReceived returns the last user message of a Responses request.
-func responsesReceived(t *testing.T, body []byte) string {
+func responsesReceived(t testing.TB, body []byte) string {
 	t.Helper()
 	var req struct {
 		Input []struct {
@@ -212,7 +212,7 @@ func responsesReceived(t *testing.T, body []byte) string {
 	return ""
 }
 
-func responsesFake(t *testing.T) func(w http.ResponseWriter, r *http.Request, body []byte) {
+func responsesFake(t testing.TB) func(w http.ResponseWriter, r *http.Request, body []byte) {
 	return func(w http.ResponseWriter, r *http.Request, body []byte) {
 		recv := responsesReceived(t, body)
 		args := mustJSON(map[string]string{"code": recv})

@@ -25,20 +25,16 @@ func transcript(t testing.TB, a api, prompt string) ([]byte, session) {
 	mutated := sess.mutate(prompt, langText)
 	var body []byte
 	var fake func(w http.ResponseWriter, r *http.Request, body []byte)
-	tt, _ := t.(*testing.T)
-	if tt == nil {
-		tt = &testing.T{}
-	}
 	switch a {
 	case apiAnthropic:
 		body = []byte(mustJSON(map[string]any{"stream": true, "messages": []any{map[string]any{"role": "user", "content": mutated}}}))
-		fake = anthropicFake(tt)
+		fake = anthropicFake(t)
 	case apiChat:
 		body = []byte(mustJSON(map[string]any{"stream": true, "messages": []any{map[string]any{"role": "user", "content": mutated}}}))
-		fake = chatFake(tt)
+		fake = chatFake(t)
 	default:
 		body = []byte(mustJSON(map[string]any{"stream": true, "input": []any{map[string]any{"role": "user", "content": mutated}}}))
-		fake = responsesFake(tt)
+		fake = responsesFake(t)
 	}
 	rec := httptest.NewRecorder()
 	fake(rec, httptest.NewRequest(http.MethodPost, "/v1/messages", bytes.NewReader(body)), body)
