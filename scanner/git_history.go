@@ -53,7 +53,7 @@ func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Option
 	if err := pp.run(ctx, packs); err != nil {
 		return nil, err
 	}
-	h := &historyScan{g: g, s: s, rs: rs, opts: opts, pi: newPackIndex(packs), pp: pp}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts, pi: newPackIndex(packs, len(tab.hashes)), pp: pp}
 	h.scanned.Add(pp.scanned.Load())
 	h.bytes.Add(pp.bytes.Load())
 	tips, err := s.tips()

@@ -276,16 +276,33 @@ func (o *odb) size(h plumbing.Hash) (int64, error) {
 	return strconv.ParseInt(size, 10, 64)
 }
 
-// objReader reads objects with odb, falling back to go-git.
+// objReader reads objects with odb, falling back to go-git. The odb is
+// opened on first use: a whole-history scan seldom needs it.
 type objReader struct {
-	odb  *odb
-	repo interface {
+	fs     billy.Filesystem // nil: go-git only
+	odb    *odb
+	opened bool
+	repo   interface {
 		EncodedObjectSize(plumbing.Hash) (int64, error)
 		EncodedObject(plumbing.ObjectType, plumbing.Hash) (plumbing.EncodedObject, error)
 	}
 }
 
+func (r *objReader) open() {
+	if !r.opened && r.fs != nil {
+		r.odb, _ = openODB(r.fs) // on failure go-git reads everything
+	}
+	r.opened = true
+}
+
+func (r *objReader) close() {
+	if r.odb != nil {
+		r.odb.close()
+	}
+}
+
 func (r *objReader) read(h plumbing.Hash, want plumbing.ObjectType, what string) ([]byte, error) {
+	r.open()
 	if r.odb != nil {
 		t, b, err := r.odb.read(h)
 		if err == nil {
@@ -315,6 +332,7 @@ func (r *objReader) read(h plumbing.Hash, want plumbing.ObjectType, what string)
 }
 
 func (r *objReader) size(h plumbing.Hash) (int64, error) {
+	r.open()
 	if r.odb != nil {
 		n, err := r.odb.size(h)
 		if err == nil {

@@ -229,19 +229,18 @@ func (p *pack) kids(i int32) []int32 { return p.children[p.childStart[i]:p.child
 // its own after the pass (a parent's version of a file, for attribution).
 type packIndex struct {
 	packs []*pack
-	loc   map[uint32][2]int32 // id -> pack, object index
+	loc   [][2]int32 // by id: pack, object index (pack -1: not packed)
 	w     *packWorker
 }
 
-func newPackIndex(packs []*pack) *packIndex {
-	n := 0
-	for _, p := range packs {
-		n += len(p.objs)
+func newPackIndex(packs []*pack, ids int) *packIndex {
+	pi := &packIndex{packs: packs, loc: make([][2]int32, ids), w: &packWorker{}}
+	for i := range pi.loc {
+		pi.loc[i][0] = -1
 	}
-	pi := &packIndex{packs: packs, loc: make(map[uint32][2]int32, n), w: &packWorker{}}
 	for pn, p := range packs {
 		for i, o := range p.objs {
-			if _, ok := pi.loc[o.id]; !ok {
+			if pi.loc[o.id][0] < 0 {
 				pi.loc[o.id] = [2]int32{int32(pn), int32(i)}
 			}
 		}
@@ -252,10 +251,10 @@ func newPackIndex(packs []*pack) *packIndex {
 // content rebuilds object id by applying its delta chain; ok is false when
 // the object is not in a pack (or its chain leaves the pack).
 func (pi *packIndex) content(pp *packPass, id uint32) ([]byte, bool, error) {
-	l, ok := pi.loc[id]
-	if !ok {
+	if int(id) >= len(pi.loc) || pi.loc[id][0] < 0 {
 		return nil, false, nil
 	}
+	l := pi.loc[id]
 	p := pi.packs[l[0]]
 	w := pi.w
 	w.pp, w.p = pp, p

@@ -39,11 +39,9 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	}
 	rd := &objReader{repo: r.Storer}
 	if g.st != nil {
-		if rd.odb, err = openODB(g.st.Filesystem()); err != nil {
-			return nil, fmt.Errorf("open object store: %w", err)
-		}
-		defer rd.odb.close()
+		rd.fs = g.st.Filesystem()
 	}
+	defer rd.close()
 	ht := &headTree{rd: rd, trees: map[plumbing.Hash][]stagedEntry{}}
 	if ref, err := r.Head(); err == nil {
 		raw, err := rd.read(ref.Hash(), plumbing.CommitObject, "commit")

@@ -67,9 +67,7 @@ type store struct {
 func newStore(g *gitRepo, tab *objTable) *store {
 	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, repo: g.repo, rd: &objReader{repo: g.repo.Storer}}
 	if g.st != nil {
-		// Without an odb everything goes through go-git, which is slower
-		// but reads the same objects.
-		s.rd.odb, _ = openODB(g.st.Filesystem())
+		s.rd.fs = g.st.Filesystem()
 	}
 	s.grow()
 	return s
@@ -176,8 +174,4 @@ func blobSize(r *git.Repository, h plumbing.Hash) (int64, error) {
 
 func shortHash(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
 
-func (s *store) close() {
-	if s.rd.odb != nil {
-		s.rd.odb.close()
-	}
-}
+func (s *store) close() { s.rd.close() }
