@@ -161,3 +161,23 @@ func FuzzScan(f *testing.F) {
 		_ = Findings(data, ms, "f", finding.NewFingerprinter(nil))
 	})
 }
+
+// TestWindowReachesWholeToken: a window edge that falls inside a long
+// token moves to the token's end, so a value longer than the window is
+// still matched whole.
+func TestWindowReachesWholeToken(t *testing.T) {
+	rs, err := Compile([]Rule{{
+		ID: "long", Keywords: []string{"kw_"}, Pattern: `\bkw_([a-z]{1000}[a-z]{1000}[a-z]{1000})\b`, SecretGroup: 1, Window: 64,
+		Samples: Samples{TP: []string{"kw_{lower:3000}"}},
+	}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	tok := mustExpand(t, "kw_{lower:3000}", rng)
+	for _, src := range []string{tok, "x = " + tok + " ;", strings.Repeat("a=1;", 100) + tok} {
+		if ms := rs.Scan([]byte(src)); len(ms) != 1 || len(ms[0].Value) != 3000 {
+			t.Fatalf("long token not matched whole in %d-byte input: %d matches", len(src), len(ms))
+		}
+	}
+}

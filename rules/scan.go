@@ -71,8 +71,8 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				continue
 			}
 			w := rs.rules[ri].window
-			s := expandStart(data, m.Start()-w, m.Start())
-			e := expandEnd(data, m.End()+w, m.End())
+			s := expandStart(data, m.Start()-w)
+			e := expandEnd(data, m.End()+w)
 			if rs.rules[ri].ctx != nil {
 				e = structEnd(data, m.Start(), e)
 			}
@@ -113,9 +113,11 @@ func mergeSpans(ss []span) []span {
 }
 
 // expandStart moves a window start back to the beginning of its line when
-// that is near, otherwise forward to a token boundary, so the regex never
-// starts matching in the middle of a longer token.
-func expandStart(data []byte, s, floor int) int {
+// that is near, otherwise back to the token boundary before it, so the regex
+// never starts in the middle of a token, and a token that straddles the
+// window edge is seen whole. The walk is bounded (tokenReach), so a 50 MB
+// single-line file stays linear.
+func expandStart(data []byte, s int) int {
 	if s <= 0 {
 		return 0
 	}
@@ -123,18 +125,18 @@ func expandStart(data []byte, s, floor int) int {
 	if i := bytes.LastIndexByte(data[lo:s], '\n'); i >= 0 {
 		return lo + i + 1
 	}
-	if lo == 0 {
-		return 0
-	}
-	for i := s; i < floor; i++ {
+	stop := max(0, s-tokenReach)
+	for i := s - 1; i >= stop; i-- {
 		if isDelim(data[i]) {
 			return i + 1
 		}
 	}
-	return floor
+	return stop
 }
 
-func expandEnd(data []byte, e, ceil int) int {
+// expandEnd is expandStart's mirror: to the end of the line when near,
+// otherwise forward to the end of the token the window edge falls in.
+func expandEnd(data []byte, e int) int {
 	if e >= len(data) {
 		return len(data)
 	}
@@ -142,16 +144,18 @@ func expandEnd(data []byte, e, ceil int) int {
 	if i := bytes.IndexByte(data[e:hi], '\n'); i >= 0 {
 		return e + i
 	}
-	if hi == len(data) {
-		return hi
-	}
-	for i := e; i > ceil; i-- {
-		if isDelim(data[i-1]) {
-			return i - 1
+	stop := min(len(data), e+tokenReach)
+	for i := e; i < stop; i++ {
+		if isDelim(data[i]) {
+			return i
 		}
 	}
-	return ceil
+	return stop
 }
+
+// tokenReach bounds how far a window edge moves to reach a token boundary:
+// longer than any credential (a long JWT is 1-2 KB).
+const tokenReach = 8192
 
 func isDelim(b byte) bool {
 	switch b {

@@ -324,6 +324,26 @@ func checkPlaceholderPassword(c *CheckContext) bool {
 	if placeholderPasswords[n] {
 		return false
 	}
+	// Documentation passwords are words: tiger, apples, some_pass, PS. A
+	// password made only of words in one case shape joined by separators
+	// is a stand-in; generated and real ones mix classes.
+	if parts := strings.FieldsFunc(v, func(r rune) bool { return r == '_' || r == '-' || r == '.' }); len(parts) > 0 {
+		words := true
+		for _, p := range parts {
+			if !wordLike(p) && !(len(p) < 2 && allBytes(p, func(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' })) {
+				words = false
+				break
+			}
+		}
+		if words {
+			return false
+		}
+	}
+	for _, w := range demoPasswordWords {
+		if strings.Contains(n, w) {
+			return false
+		}
+	}
 	for _, w := range []string{"password", "passwd", "yourpass", "mypass", "changeme", "secret"} {
 		if strings.Contains(n, w) && len(n) <= len(w)+6 {
 			return false
@@ -331,6 +351,10 @@ func checkPlaceholderPassword(c *CheckContext) bool {
 	}
 	return true
 }
+
+// demoPasswordWords mark the passwords of famous demo accounts (Oracle's
+// scott/tiger, SQLAlchemy's apples/oranges) even inside longer values.
+var demoPasswordWords = []string{"tiger", "scott", "apples", "oranges"}
 
 // placeholderPasswords are normalised (lower case, letters only, l33t
 // undone) passwords seen in documentation and examples.
