@@ -159,3 +159,15 @@ func TestUnknownFormat(t *testing.T) {
 		t.Fatal("xml accepted")
 	}
 }
+
+func TestCategoryTag(t *testing.T) {
+	for in, want := range map[string]string{
+		"G. Social Security numbers":              "phi-g-social-security-numbers",
+		"C. Dates (birth dates) and ages over 89": "phi-c-dates-birth-dates-and-ages-over-89",
+		"K. Certificate/license numbers":          "phi-k-certificate-license-numbers",
+	} {
+		if got := CategoryTag(in); got != want {
+			t.Errorf("CategoryTag(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -92,7 +92,7 @@ func writeSARIF(w io.Writer, in Input) error {
 		tags := []string{string(f.Kind)}
 		if f.Category != "" {
 			pb.Add("hipaa-category", f.Category)
-			tags = append(tags, "phi:"+f.Category)
+			tags = append(tags, CategoryTag(f.Category))
 		}
 		if f.Entity != "" {
 			pb.Add("entity", f.Entity)
@@ -139,12 +139,12 @@ func ruleName(id string) string {
 func ruleTags(r *rules.Rule) []string {
 	tags := []string{"security", string(r.Kind)}
 	if r.Kind == finding.KindPHI {
-		tags = append(tags, "phi", "hipaa", "CWE-359")
+		tags = append(tags, "hipaa", "CWE-359")
 		if r.Category != "" {
-			tags = append(tags, "phi:"+r.Category)
+			tags = append(tags, CategoryTag(r.Category))
 		}
 	} else {
-		tags = append(tags, "secret", "CWE-798")
+		tags = append(tags, "CWE-798")
 	}
 	for _, t := range r.Tags {
 		if !slices.Contains(tags, t) {
@@ -174,4 +174,25 @@ func message(f finding.Finding, redact bool) string {
 		msg += " (decoded from " + f.Decoded + ")"
 	}
 	return msg
+}
+
+// CategoryTag turns a Safe Harbor category ("G. Social Security numbers")
+// into a tag code scanning can filter on without quoting:
+// "phi-g-social-security-numbers".
+func CategoryTag(category string) string {
+	var b strings.Builder
+	b.WriteString("phi")
+	dash := true
+	for _, r := range strings.ToLower(category) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
 }

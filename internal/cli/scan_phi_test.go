@@ -192,7 +192,7 @@ func TestScanPHIMachineFormats(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("sarif: exit %d; %s", code, errs)
 	}
-	for _, want := range []string{`"hipaa-category": "G. Social Security numbers"`, `"phi:H. Medical record numbers"`, `"CWE-359"`} {
+	for _, want := range []string{`"hipaa-category": "G. Social Security numbers"`, `"phi-h-medical-record-numbers"`, `"CWE-359"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("sarif lacks %s", want)
 		}
