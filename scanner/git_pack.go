@@ -299,7 +299,7 @@ func parseObjHeader(b []byte) (typ uint8, size int64, n int, ok bool) {
 	shift := uint(4)
 	n = 1
 	for c&0x80 != 0 {
-		if n >= len(b) || shift > 56 {
+		if n >= len(b) || shift > 49 { // sizes past 2^56 bytes are corrupt
 			return 0, 0, 0, false
 		}
 		c = b[n]
@@ -323,7 +323,7 @@ func parseOfs(b []byte) (int64, int, bool) {
 	off := int64(c & 0x7f)
 	n := 1
 	for c&0x80 != 0 {
-		if n >= len(b) || n > 9 {
+		if n >= len(b) || off >= 1<<48 { // no pack is 2^55 bytes: corrupt
 			return 0, 0, false
 		}
 		c = b[n]
