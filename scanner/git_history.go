@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,47 +25,65 @@ import (
 // fullHistory scans every commit reachable from any ref: the pack pass,
 // then the in-memory walk, then attribution.
 func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, whole bool) (*Result, error) {
-	tab := newObjTable(1 << 16)
-	var packs []*pack
-	defer func() {
-		for _, p := range packs {
-			p.f.Close()
-		}
-	}()
-	if g.st != nil {
-		fs := g.st.Filesystem()
-		names, err := packFiles(fs)
-		if err != nil {
-			return nil, fmt.Errorf("list packs: %w", err)
-		}
-		for _, n := range names {
-			p, err := loadPack(fs, n, tab)
-			if err != nil {
-				return nil, err
-			}
-			packs = append(packs, p)
-		}
-	}
-	s := newStore(g, tab)
-	defer s.close()
-	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts, whole: whole}
-	if err := pp.run(ctx, packs); err != nil {
+	h, done, err := packScan(ctx, g, rs, opts, whole)
+	if err != nil {
 		return nil, err
 	}
-	h := &historyScan{g: g, s: s, rs: rs, opts: opts, pi: newPackIndex(packs, len(tab.hashes)), pp: pp}
-	h.scanned.Add(pp.scanned.Load())
-	h.bytes.Add(pp.bytes.Load())
-	tips, err := s.tips()
+	defer done()
+	tips, err := h.s.tips()
 	if err != nil {
 		return nil, err
 	}
 	shallow := g.shallowIDs()
-	commits, err := s.reachable(ctx, tips, shallow)
+	commits, err := h.s.reachable(ctx, tips, shallow)
 	if err != nil {
 		return nil, err
 	}
 	return h.finish(ctx, commits, shallow)
 }
+
+// packScan runs the pack pass and returns the scan state for the walk;
+// done releases the packs.
+func packScan(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, whole bool) (*historyScan, func(), error) {
+	tab := newObjTable(1 << 16)
+	var packs []*pack
+	release := func() {
+		for _, p := range packs {
+			p.f.Close()
+		}
+	}
+	if g.st != nil {
+		fs := g.st.Filesystem()
+		names, err := packFiles(fs)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list packs: %w", err)
+		}
+		for _, n := range names {
+			p, err := loadPack(fs, n, tab)
+			if err != nil {
+				release()
+				return nil, nil, err
+			}
+			packs = append(packs, p)
+		}
+	}
+	s := newStore(g, tab)
+	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts, whole: whole}
+	if err := pp.run(ctx, packs); err != nil {
+		s.close()
+		release()
+		return nil, nil, err
+	}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts, pi: newPackIndex(packs, len(tab.hashes)), pp: pp}
+	h.scanned.Add(pp.scanned.Load())
+	h.bytes.Add(pp.bytes.Load())
+	return h, func() { s.close(); release() }, nil
+}
+
+// largeRange is the number of commits above which a range scan is done
+// with the pack pass: reading that many trees and blobs one by one costs
+// more than one pass over everything.
+const largeRange = 1500
 
 // rangeHistory scans the commits of a range, reading objects on demand.
 func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Ruleset, opts Options) (*Result, error) {
@@ -95,6 +112,18 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 	commits, err := s.between(ctx, base, tip, shallow)
 	if err != nil {
 		return nil, err
+	}
+	if len(commits) > largeRange {
+		h, done, err := packScan(ctx, g, rs, opts, false)
+		if err != nil {
+			return nil, err
+		}
+		defer done()
+		ids := make([]uint32, len(commits))
+		for i, c := range commits {
+			ids[i] = h.s.id(s.tab.hash(c))
+		}
+		return h.finish(ctx, ids, shallow)
 	}
 	h := &historyScan{g: g, s: s, rs: rs, opts: opts}
 	return h.finish(ctx, commits, shallow)
@@ -308,17 +337,19 @@ func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 	var results []result
 	for w := range workers {
 		g.Go(func() error {
-			repo := s.repo
-			if w > 0 {
-				r, err := h.g.reopen()
-				if err != nil {
-					return fmt.Errorf("reopen repository: %w", err)
-				}
-				repo = r
+			// Each worker has its own reader: its own pack handles, zlib
+			// state and base cache, and, only if it needs go-git, its own
+			// Repository (the first worker borrows the main one: nothing
+			// else touches it until Wait returns).
+			lr := &lazyRepo{g: h.g}
+			if w == 0 {
+				lr.r = s.repo
 			}
+			rd := &objReader{fs: s.rd.fs, repo: lr}
+			defer rd.close()
 			var local []result
 			for id := range next {
-				st, bi, err := h.readBlob(repo, s.tab.hash(id))
+				st, bi, err := h.readBlob(rd, s.tab.hash(id))
 				if err != nil {
 					return err
 				}
@@ -330,8 +361,6 @@ func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 			return nil
 		})
 	}
-	// The first worker uses the main handle: nothing else touches it until
-	// Wait returns.
 	if err := g.Wait(); err != nil {
 		return err
 	}
@@ -341,38 +370,60 @@ func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 	return nil
 }
 
-func (h *historyScan) readBlob(repo *git.Repository, hash plumbing.Hash) (uint8, *blobInfo, error) {
-	size, err := blobSize(repo, hash)
+func (h *historyScan) readBlob(rd *objReader, hash plumbing.Hash) (uint8, *blobInfo, error) {
+	size, err := rd.size(hash)
 	if err != nil {
-		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: objErr(err)}
+		return 0, nil, err
 	}
 	if size > h.opts.maxSize() {
 		return blobSkipped, &blobInfo{skip: fmt.Sprintf("larger than --max-file-size (%d bytes)", size)}, nil
 	}
-	o, err := repo.Storer.EncodedObject(plumbing.BlobObject, hash)
+	data, err := rd.read(hash, plumbing.BlobObject, "blob")
 	if err != nil {
-		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: objErr(err)}
+		return 0, nil, err
 	}
-	r, err := o.Reader()
-	if err != nil {
-		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: err}
-	}
-	defer r.Close()
-	var n atomic.Int64
-	fs, err := scanReader(h.rs, r, "", h.opts.Fingerprinter, &n)
-	h.bytes.Add(n.Load())
-	switch {
-	case errors.Is(err, ErrBinary):
+	h.bytes.Add(int64(len(data)))
+	if isBinary(data) {
 		return blobSkipped, &blobInfo{skip: "binary"}, nil
-	case err != nil && !errors.Is(err, io.EOF):
-		return 0, nil, &ObjectError{Hash: hash.String(), What: "blob", Err: err}
 	}
 	h.scanned.Add(1)
-	if len(fs) == 0 {
+	ms := h.rs.Scan(data)
+	if len(ms) == 0 {
 		return blobClean, nil, nil
 	}
-	slices.SortFunc(fs, func(a, b finding.Finding) int { return a.Line - b.Line })
-	return blobFound, &blobInfo{findings: fs}, nil
+	return blobFound, &blobInfo{findings: rules.Findings(data, ms, "", h.opts.Fingerprinter)}, nil
+}
+
+// lazyRepo opens a go-git Repository for one worker on first use.
+type lazyRepo struct {
+	g *gitRepo
+	r *git.Repository
+}
+
+func (l *lazyRepo) open() error {
+	if l.r != nil {
+		return nil
+	}
+	r, err := l.g.reopen()
+	if err != nil {
+		return fmt.Errorf("reopen repository: %w", err)
+	}
+	l.r = r
+	return nil
+}
+
+func (l *lazyRepo) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+	if err := l.open(); err != nil {
+		return 0, err
+	}
+	return l.r.Storer.EncodedObjectSize(h)
+}
+
+func (l *lazyRepo) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
+	if err := l.open(); err != nil {
+		return nil, err
+	}
+	return l.r.Storer.EncodedObject(t, h)
 }
 
 // pathFilter returns what a git scan leaves out: the path patterns of the

@@ -27,7 +27,24 @@ type odb struct {
 	fs    billy.Filesystem
 	packs []*odbPack
 	zr    io.ReadCloser
+	// bases caches rebuilt delta bases, so reading many versions of one
+	// file does not rebuild the same chain again and again. It is cleared
+	// when it passes baseCacheSize.
+	bases     map[baseKey]baseObj
+	baseBytes int
 }
+
+type baseKey struct {
+	p   *odbPack
+	off int64
+}
+
+type baseObj struct {
+	typ  plumbing.ObjectType
+	data []byte
+}
+
+const baseCacheSize = 8 << 20
 
 type odbPack struct {
 	name  string
@@ -190,8 +207,18 @@ func (o *odb) readPacked(p *odbPack, off int64, depth int) (plumbing.ObjectType,
 			return 0, nil, fmt.Errorf("%s: corrupt delta at %d", p.name, off)
 		}
 		k += kk
-		if baseType, base, err = o.readPacked(p, off-rel, depth+1); err != nil {
-			return 0, nil, err
+		key := baseKey{p, off - rel}
+		if b, ok := o.bases[key]; ok {
+			baseType, base = b.typ, b.data
+		} else {
+			if baseType, base, err = o.readPacked(p, off-rel, depth+1); err != nil {
+				return 0, nil, err
+			}
+			if o.bases == nil || o.baseBytes+len(base) > baseCacheSize {
+				o.bases, o.baseBytes = map[baseKey]baseObj{}, 0
+			}
+			o.bases[key] = baseObj{baseType, base}
+			o.baseBytes += len(base)
 		}
 	case packRefDelta:
 		if n < k+20 {

@@ -167,11 +167,6 @@ func (s *store) tree(id uint32) ([]treeEntry, error) {
 	return es, nil
 }
 
-// blobSize returns a blob's size without reading its content.
-func blobSize(r *git.Repository, h plumbing.Hash) (int64, error) {
-	return r.Storer.EncodedObjectSize(h)
-}
-
 func shortHash(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
 
 func (s *store) close() { s.rd.close() }

@@ -20,6 +20,12 @@ func (c *scanCmd) runGit(ctx context.Context, root string, rs *rules.Ruleset, op
 		err    error
 		target string
 	)
+	if !c.Staged {
+		// A history scan keeps the tree graph in memory while it churns
+		// through blobs; collecting garbage sooner keeps the peak near the
+		// live set (about -20% RSS for 5% more CPU).
+		defer debug.SetGCPercent(debug.SetGCPercent(50))
+	}
 	switch {
 	case c.Staged:
 		target = "staged changes in " + root
@@ -32,10 +38,6 @@ func (c *scanCmd) runGit(ctx context.Context, root string, rs *rules.Ruleset, op
 		res, err = scanner.GitHistory(ctx, root, scanner.GitScope{Since: c.SinceCommit}, rs, opts)
 	default:
 		target = "git history of " + root
-		// The history scan keeps the whole tree graph in memory while it
-		// churns through every blob; collecting garbage sooner keeps the
-		// peak near the live set (about -25% RSS for 5% more CPU).
-		defer debug.SetGCPercent(debug.SetGCPercent(50))
 		res, err = scanner.GitHistory(ctx, root, scanner.GitScope{}, rs, opts)
 	}
 	if err != nil {
