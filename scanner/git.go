@@ -114,7 +114,7 @@ func GitHistory(ctx context.Context, path string, scope GitScope, rs *rules.Rule
 	if scope.Range == "" && scope.Since == "" {
 		return fullHistory(ctx, repo, rs, opts, false)
 	}
-	return rangeHistory(ctx, repo, scope, rs, opts)
+	return rangeHistory(ctx, repo, scope, rs, opts, largeRange)
 }
 
 // gitRepo is an opened repository plus what is needed to open more

@@ -86,7 +86,7 @@ func packScan(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, 
 const largeRange = 1500
 
 // rangeHistory scans the commits of a range, reading objects on demand.
-func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Ruleset, opts Options) (*Result, error) {
+func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Ruleset, opts Options, large int) (*Result, error) {
 	baseRev, tipRev := scope.Since, "HEAD"
 	if scope.Range != "" {
 		var ok bool
@@ -113,7 +113,7 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 	if err != nil {
 		return nil, err
 	}
-	if len(commits) > largeRange {
+	if len(commits) > large {
 		h, done, err := packScan(ctx, g, rs, opts, false)
 		if err != nil {
 			return nil, err

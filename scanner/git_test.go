@@ -185,6 +185,7 @@ func TestGitRange(t *testing.T) {
 	c3 := f.commit("3")
 	f.write("d.txt", "x\nt = "+f.secret()+"\n")
 	c4 := f.commit("4")
+	f.repack()
 	tests := []struct {
 		name  string
 		scope GitScope
@@ -199,6 +200,16 @@ func TestGitRange(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			sameFindings(t, history(t, f.dir, tc.scope), tc.want...)
+			// A large range goes through the pack pass: same answer.
+			g, err := openRepo(f.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := rangeHistory(context.Background(), g, tc.scope, testRules(t), testOpts(), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFindings(t, res, tc.want...)
 		})
 	}
 	_, err := GitHistory(context.Background(), f.dir, GitScope{Range: "nosuchref..HEAD"}, testRules(t), testOpts())
