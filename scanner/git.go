@@ -43,11 +43,21 @@ package scanner
 // open their own Repository: go-git handles are not safe for concurrent use,
 // separate handles are.
 //
-// Ranges (--range, --since-commit) touch few commits, so they skip the pack
-// pass and read just the trees and blobs they need through go-git, scanning
+// Ranges (--range, --since-commit) usually touch few commits, so they skip
+// the pack pass and read just the trees and blobs they need straight from
+// the pack index and packs (git_odb.go; go-git only as a fallback), scanning
 // introduced blobs whole (and a parent's version only when the new one has
-// a match). --staged compares the index with HEAD's tree without touching
-// the work tree (never Worktree.Status, which hashes every file).
+// a match); a range of more than largeRange commits uses the pack pass.
+// --staged compares the index with HEAD's tree without touching the work
+// tree (never Worktree.Status, which hashes every file).
+//
+// Measured on SQLAlchemy (24,062 commits from all refs, 86,856 blobs,
+// 4.5 GB unpacked, 115 MB packed; 2 CPUs): the whole history in about
+// 8 CPU-seconds and 4.4 s wall, 0.47 GB given to the rules, 210 MB peak RSS,
+// against 56 CPU-seconds and 31 s for gitleaks 8.30; --staged with ten
+// staged files in 60 ms including process start. The findings equal those
+// of scanning every blob whole (see TestGitPackRegionsMatchWholeScan).
+// bench/bench.sh reproduces the comparison.
 
 import (
 	"context"

@@ -41,7 +41,7 @@ const (
 // seen next to a changed value.
 const regionMargin = 512
 
-// contextLines is how many whole lines around a changed line are scanned
+// contextLines is how many whole lines before a changed line are scanned
 // with it: a value's keyword is almost always on its line or the one before.
 const contextLines = 1
 
