@@ -487,3 +487,24 @@ func TestGitPathIgnore(t *testing.T) {
 	}
 	sameFindings(t, res)
 }
+
+// Commits made after a repack are loose objects whose trees point at
+// packed blobs and trees: the pack pass and the go-git fallback meet.
+func TestGitHistoryPackedAndLoose(t *testing.T) {
+	t.Parallel()
+	f := newGitFixture(t)
+	s1 := f.secret()
+	f.write("a/one.txt", lines("x", "k = "+s1))
+	c1 := f.commit("packed")
+	f.write("b/two.txt", "y\n")
+	f.commit("packed too")
+	f.repack()
+	s2 := f.secret()
+	f.write("a/one.txt", lines("x", "k = "+s1, "k2 = "+s2))
+	c3 := f.commit("loose, on top of packed trees")
+	f.remove("b/two.txt")
+	f.write("b/moved.txt", "y\n")
+	f.commit("loose rename of a packed blob")
+	sameFindings(t, history(t, f.dir, GitScope{}), at(c1, "a/one.txt", 2), at(c3, "a/one.txt", 3))
+	sameFindings(t, history(t, f.dir, GitScope{Since: c1.String()}), at(c3, "a/one.txt", 3))
+}
