@@ -18,9 +18,12 @@
 # Environment: PRETENSE (binary; built from this checkout when unset),
 # GITLEAKS (default: gitleaks on PATH, then $(go env GOPATH)/bin/gitleaks).
 # The repository is never modified: the staged benchmark works on a copy.
-set -euo pipefail
+#
+# Another script can source this file and call bench_dir, bench_git or
+# bench_staged REPO [RUNS] itself (the functions build or find the tools on
+# first use); sourcing does not change the caller's shell options.
 
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${BENCH_OUT:-/tmp/pretense-bench}
 mkdir -p "$out"
 
@@ -151,5 +154,6 @@ main() {
 # Sourcing the file gives the functions (bench_dir, bench_git, bench_staged)
 # to another script; running it runs main.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -euo pipefail
 	main "$@"
 fi
