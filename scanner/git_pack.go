@@ -357,7 +357,7 @@ type packWorker struct {
 	zr    io.ReadCloser
 	comp  []byte
 	delta []byte
-	bufs  [][]byte // content per depth
+	free  [][]byte // content buffers not in use
 	local map[string]uint32
 	// changed and regions are the current blob's delta spans and the
 	// regions scanned around them.
@@ -420,7 +420,7 @@ func (pp *packPass) run(ctx context.Context, packs []*pack) error {
 			for j := range pp.jobs {
 				if ctx.Err() == nil {
 					w.p = j.p
-					if err := w.visit(j.idx, 0, j.base, j.root, j.baseOK, j.vals); err != nil {
+					if err := w.visit(j.idx, j.base, j.base != nil, j.root, j.baseOK, j.vals); err != nil {
 						fail(err)
 					}
 				}
@@ -511,18 +511,34 @@ func (w *packWorker) corrupt(i int32, err error) error {
 	return &ObjectError{Hash: w.pp.s.tab.hash(w.p.objs[i].id).String(), What: "packed", Err: fmt.Errorf("corrupt data in %s: %w", w.p.name, err)}
 }
 
-func (w *packWorker) buf(depth int) []byte {
-	for len(w.bufs) <= depth {
-		w.bufs = append(w.bufs, nil)
+// Content buffers come from a small free list. A node gives its base's
+// buffer back as soon as it is rebuilt when it is the base's last child, so
+// a chain of deltas (the usual shape) needs two buffers, not one per
+// level: memory stays flat however deep git chained the versions of a
+// large file.
+const maxFreeBufs = 8
+
+func (w *packWorker) getBuf() []byte {
+	if n := len(w.free); n > 0 {
+		b := w.free[n-1]
+		w.free = w.free[:n-1]
+		return b
 	}
-	return w.bufs[depth]
+	return nil
+}
+
+func (w *packWorker) putBuf(b []byte) {
+	if cap(b) > 0 && len(w.free) < maxFreeBufs {
+		w.free = append(w.free, b[:0])
+	}
 }
 
 // visit rebuilds object i (from base when it is a delta), processes it and
-// recurses into the objects deltified against it. baseOK says the base's
-// matches are known (so only changed regions of i need scanning); vals are
-// the base's distinct matched values.
-func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK bool, vals []string) error {
+// recurses into the objects deltified against it. baseLast says i is the
+// last user of base's buffer (visit returns it to the free list). baseOK
+// says the base's matches are known (so only changed regions of i need
+// scanning); vals are the base's distinct matched values.
+func (w *packWorker) visit(i int32, base []byte, baseLast bool, root packObj, baseOK bool, vals []string) error {
 	o := &w.p.objs[i]
 	var content []byte
 	var changed []region
@@ -533,11 +549,10 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 			w.deferTree(i, blobSkipped, fmt.Sprintf("larger than --max-file-size (%d bytes)", o.size))
 			return nil
 		}
-		c, err := w.inflate(i, w.buf(depth))
+		c, err := w.inflate(i, w.getBuf())
 		if err != nil {
 			return err
 		}
-		w.bufs[depth] = c
 		content = c
 	} else {
 		typ = root.typ
@@ -548,15 +563,20 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 		w.delta = d
 		if typ == packBlob {
 			if ts, ok := deltaTargetSize(d); ok && ts > w.pp.maxSize {
+				if baseLast {
+					w.putBuf(base)
+				}
 				w.deferTree(i, blobSkipped, fmt.Sprintf("larger than --max-file-size (%d bytes)", ts))
 				return nil
 			}
 		}
-		c, ch, err := applyDelta(base, d, w.buf(depth), w.changed[:0], typ == packBlob)
+		c, ch, err := applyDelta(base, d, w.getBuf(), w.changed[:0], typ == packBlob)
 		if err != nil {
 			return w.corrupt(i, err)
 		}
-		w.bufs[depth] = c
+		if baseLast {
+			w.putBuf(base)
+		}
 		w.changed = ch
 		content, changed = c, ch
 	}
@@ -613,13 +633,20 @@ func (w *packWorker) visit(i int32, depth int, base []byte, root packObj, baseOK
 		childOK = ok
 	}
 	// Only blobs need their base's values; everything else just needs bytes.
-	for _, k := range w.p.kids(i) {
+	kids := w.p.kids(i)
+	owned := true
+	for n, k := range kids {
 		if w.offload(k, content, root, childOK, childVals) {
 			continue
 		}
-		if err := w.visit(k, depth+1, content, root, childOK, childVals); err != nil {
+		last := n == len(kids)-1
+		if err := w.visit(k, content, last, root, childOK, childVals); err != nil {
 			return err
 		}
+		owned = owned && !last
+	}
+	if owned {
+		w.putBuf(content)
 	}
 	return nil
 }
