@@ -508,3 +508,46 @@ func TestGitHistoryPackedAndLoose(t *testing.T) {
 	sameFindings(t, history(t, f.dir, GitScope{}), at(c1, "a/one.txt", 2), at(c3, "a/one.txt", 3))
 	sameFindings(t, history(t, f.dir, GitScope{Since: c1.String()}), at(c3, "a/one.txt", 3))
 }
+
+// A pull request that merged main in: the range base..head holds the
+// branch's commits and the merge, never main's own secrets.
+func TestGitRangeWithMergeFromBase(t *testing.T) {
+	t.Parallel()
+	f := newGitFixture(t)
+	f.write("readme.txt", "r\n")
+	f.commit("m1")
+	f.checkout("feature", true)
+	f.write("feature.txt", "a = "+f.secret()+"\n")
+	f1 := f.commit("f1")
+	f.checkout("master", false)
+	f.write("main.txt", "c = "+f.secret()+"\n")
+	m2 := f.commit("m2: main's own secret")
+	f.checkout("feature", false)
+	f.write("main.txt", "c = "+mustRead(t, f, m2, "main.txt"))
+	f.merge(m2, "merge master into feature")
+	f.write("feature.txt", "a = x\nb = "+f.secret()+"\n")
+	f2 := f.commit("f2")
+	f.checkout("master", false)
+	f.write("other.txt", "o\n")
+	m3 := f.commit("m3")
+	f.repack()
+	sameFindings(t, history(t, f.dir, GitScope{Range: m3.String() + ".." + f2.String()}),
+		at(f1, "feature.txt", 1), at(f2, "feature.txt", 2))
+}
+
+func mustRead(t *testing.T, f *gitFixture, c plumbing.Hash, path string) string {
+	t.Helper()
+	co, err := f.repo.CommitObject(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := co.File(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := file.Contents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimPrefix(s, "c = ")
+}
