@@ -68,7 +68,7 @@ func packScan(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, 
 		}
 	}
 	s := newStore(g, tab)
-	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts, whole: whole}
+	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts, whole: whole, cache: newRegionCache()}
 	if err := pp.run(ctx, packs); err != nil {
 		s.close()
 		release()

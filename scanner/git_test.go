@@ -153,6 +153,9 @@ func TestGitPackRegionsMatchWholeScan(t *testing.T) {
 		}
 		body[100+v] = "changed " + string(rune('a'+v))
 		f.write("big.txt", lines(body...))
+		// The same edits to a second file with other surroundings: the
+		// region cache serves its regions, matches included.
+		f.write("copy/big.txt", lines(append([]string{"header", "of the copy"}, body...)...))
 		f.commit("v")
 	}
 	f.repack()
@@ -171,6 +174,9 @@ func TestGitPackRegionsMatchWholeScan(t *testing.T) {
 	}
 	if len(out[1]) == 0 || !slices.Equal(out[0], out[1]) {
 		t.Errorf("region scan %q\nwhole scan  %q", out[0], out[1])
+	}
+	if !slices.ContainsFunc(out[0], func(s string) bool { return strings.Contains(s, "copy/big.txt") }) {
+		t.Errorf("no finding in the copy: %q", out[0])
 	}
 }
 
