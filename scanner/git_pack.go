@@ -898,6 +898,15 @@ func expandRegions(out []region, data []byte, spans []region, margin int) []regi
 	for _, sp := range spans {
 		s, e := sp.start, sp.end
 		lo := max(0, s-margin)
+		if n := len(out); n > 0 && lo < out[n-1].end {
+			// Bytes before the previous region's end are covered by it:
+			// stopping there (and merging) saves rescanning them for
+			// newlines, which matters for deltas of many small inserts.
+			lo = max(out[n-1].end, 0)
+			if lo > s {
+				lo = s
+			}
+		}
 		for k := 0; k <= contextLines; k++ {
 			i := bytes.LastIndexByte(data[lo:s], '\n')
 			if i < 0 {
