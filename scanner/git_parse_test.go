@@ -3,6 +3,7 @@ package scanner
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -200,6 +201,55 @@ func BenchmarkGitStaged(b *testing.B) {
 		res, err := GitStaged(context.Background(), f.dir, rs, testOpts())
 		if err != nil || len(res.Findings) != 10 {
 			b.Fatal(err, len(res.Findings))
+		}
+	}
+}
+
+// Every changed span must end up inside a region that reaches back to the
+// start of the line before it and on to the end of its own line.
+func TestExpandRegionsCoversChangedLines(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 500 {
+		data := make([]byte, 50+rng.IntN(3000))
+		for i := range data {
+			data[i] = "ab \n"[rng.IntN(4)]
+			if rng.IntN(30) == 0 {
+				data[i] = '\n'
+			}
+		}
+		var spans []region
+		for p := rng.IntN(40); p < len(data); p += 1 + rng.IntN(200) {
+			e := min(len(data), p+rng.IntN(20))
+			spans = append(spans, region{p, e})
+			p = e
+		}
+		regions := expandRegions(nil, data, spans, regionMargin)
+		for i := 1; i < len(regions); i++ {
+			if regions[i].start <= regions[i-1].end {
+				t.Fatalf("regions overlap: %v", regions)
+			}
+		}
+		for _, sp := range spans {
+			want := sp.start
+			// Back to the start of the previous line, within the margin.
+			nl := 0
+			for want > 0 && want > sp.start-regionMargin {
+				if data[want-1] == '\n' {
+					nl++
+					if nl == contextLines+1 {
+						break
+					}
+				}
+				want--
+			}
+			end := sp.end
+			for end < len(data) && end < sp.end+regionMargin && data[end] != '\n' {
+				end++
+			}
+			if !inRegions(regions, want, end) {
+				t.Fatalf("span %v needs [%d,%d), regions %v", sp, want, end, regions)
+			}
 		}
 	}
 }
