@@ -229,6 +229,11 @@ func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[
 			res.Findings = append(res.Findings, fs...)
 		}
 	}
+	for p := range d.submodules {
+		if !excluded(p) {
+			res.Skipped = append(res.Skipped, Skipped{Path: p, Reason: "submodule: a pointer to another repository, not followed"})
+		}
+	}
 	res.FilesScanned = int(h.scanned.Load())
 	res.BytesScanned = h.bytes.Load()
 	res.Sort()

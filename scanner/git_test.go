@@ -389,7 +389,11 @@ func TestGitBadInput(t *testing.T) {
 		}
 		ch, _ := f.repo.Storer.SetEncodedObject(cobj)
 		f.setRef("refs/heads/master", ch)
-		sameFindings(t, history(t, f.dir, GitScope{}), at(base, "a.txt", 1))
+		res := history(t, f.dir, GitScope{})
+		sameFindings(t, res, at(base, "a.txt", 1))
+		if len(res.Skipped) != 1 || res.Skipped[0].Path != "lib" || !strings.Contains(res.Skipped[0].Reason, "submodule") {
+			t.Errorf("skipped = %+v, want the submodule said", res.Skipped)
+		}
 	})
 	t.Run("blob-over-size-limit", func(t *testing.T) {
 		t.Parallel()

@@ -250,6 +250,8 @@ type differ struct {
 	intros []intro
 	del    *[]deletedEntry
 	single bool
+	// submodules are the gitlink paths met, reported as not followed.
+	submodules map[string]bool
 }
 
 // diffCommit records the introductions of commit id.
@@ -352,7 +354,11 @@ func (d *differ) diffTree(commit uint32, prefix string, cur uint32, parents []ui
 			}
 		case e.mode == filemode.Submodule:
 			// A submodule is a pointer to another repository's commit: not
-			// followed (its content is not in this repository).
+			// followed (its content is not in this repository), but said.
+			if d.submodules == nil {
+				d.submodules = map[string]bool{}
+			}
+			d.submodules[path] = true
 		default:
 			if !d.want(e.obj) {
 				continue
