@@ -229,6 +229,7 @@ func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[
 			res.Findings = append(res.Findings, fs...)
 		}
 	}
+	res.Findings = h.firstIntroductions(res.Findings)
 	for p := range d.submodules {
 		if !excluded(p) {
 			res.Skipped = append(res.Skipped, Skipped{Path: p, Reason: "submodule: a pointer to another repository, not followed"})
@@ -451,4 +452,40 @@ func (g *gitRepo) pathFilter(opts Options) func(string) bool {
 	}
 	gi := ignore.CompileIgnoreLines(lines...)
 	return gi.MatchesPath
+}
+
+// firstIntroductions keeps, for each secret (rule and value) at each path,
+// only the findings of the commit that introduced it first (earliest author
+// date, then commit id): the same secret cherry-picked onto other branches,
+// or deleted and added back, is one secret to rotate, reported once. Its
+// other lines in that commit stay, each is a place to clean.
+func (h *historyScan) firstIntroductions(fs []finding.Finding) []finding.Finding {
+	type key struct{ rule, value, path string }
+	type first struct {
+		when   time.Time
+		commit string
+	}
+	best := map[key]first{}
+	whenOf := map[string]time.Time{}
+	for _, f := range fs {
+		w, ok := whenOf[f.Commit]
+		if !ok {
+			if t, err := time.Parse(time.RFC3339, f.Date); err == nil {
+				w = t
+			}
+			whenOf[f.Commit] = w
+		}
+		k := key{f.RuleID, f.Secret, f.Path}
+		b, seen := best[k]
+		if !seen || w.Before(b.when) || w.Equal(b.when) && f.Commit < b.commit {
+			best[k] = first{w, f.Commit}
+		}
+	}
+	out := fs[:0]
+	for _, f := range fs {
+		if best[key{f.RuleID, f.Secret, f.Path}].commit == f.Commit {
+			out = append(out, f)
+		}
+	}
+	return out
 }

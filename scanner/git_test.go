@@ -104,7 +104,7 @@ func TestGitHistory(t *testing.T) {
 		f.commit("rename and edit")
 		return f, []string{at(c1, "old/name.cfg", 2)}
 	})
-	eachStorage(t, "readded-later-is-new", func(t *testing.T) (*gitFixture, []string) {
+	eachStorage(t, "readded-later-reported-once", func(t *testing.T) (*gitFixture, []string) {
 		f := newGitFixture(t)
 		s := f.secret()
 		f.write("a.env", "T="+s+"\n")
@@ -112,8 +112,27 @@ func TestGitHistory(t *testing.T) {
 		f.write("a.env", "T=\n")
 		f.commit("remove")
 		f.write("a.env", "X=1\nT="+s+"\n")
-		c3 := f.commit("re-add")
-		return f, []string{at(c1, "a.env", 1), at(c3, "a.env", 2)}
+		f.commit("re-add the same secret")
+		s2 := f.secret()
+		f.write("a.env", "X=1\nT="+s+"\nU="+s2+"\n")
+		c4 := f.commit("a new one")
+		return f, []string{at(c1, "a.env", 1), at(c4, "a.env", 3)}
+	})
+	eachStorage(t, "cherry-picked-reported-once", func(t *testing.T) (*gitFixture, []string) {
+		f := newGitFixture(t)
+		f.write("base.txt", "b\n")
+		f.commit("base")
+		f.checkout("maint", true)
+		f.write("other.txt", "o\n")
+		f.commit("maint work")
+		f.checkout("master", false)
+		s := f.secret()
+		f.write("conf.ini", "k = "+s+"\n")
+		c := f.commit("on master")
+		f.checkout("maint", false)
+		f.write("conf.ini", "k = "+s+"\n")
+		f.commit("the same change picked onto maint, an hour later")
+		return f, []string{at(c, "conf.ini", 1)}
 	})
 	eachStorage(t, "detached-head", func(t *testing.T) (*gitFixture, []string) {
 		f := newGitFixture(t)
