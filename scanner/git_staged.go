@@ -1,16 +1,19 @@
 package scanner
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"os"
 	"strings"
 	"sync/atomic"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules"
@@ -33,9 +36,9 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		return nil, err
 	}
 	r := g.repo
-	idx, err := r.Storer.Index()
+	idx, err := stagedIndex(r.Storer.Index, opts.IndexFile)
 	if err != nil {
-		return nil, fmt.Errorf("read index: %w", err)
+		return nil, err
 	}
 	rd := &objReader{repo: r.Storer}
 	if g.st != nil {
@@ -224,4 +227,27 @@ func forLines(b []byte, fn func([]byte)) {
 		fn(bytes.TrimSuffix(b[:i], []byte{'\r'}))
 		b = b[i+1:]
 	}
+}
+
+// stagedIndex reads the index git is about to commit: the file named by
+// GIT_INDEX_FILE when git set it (commit -a uses index.lock, commit <paths>
+// a next-index-*.lock, linked worktrees their own), else the repository's.
+func stagedIndex(def func() (*index.Index, error), file string) (*index.Index, error) {
+	if file == "" {
+		idx, err := def()
+		if err != nil {
+			return nil, fmt.Errorf("read index: %w", err)
+		}
+		return idx, nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("read GIT_INDEX_FILE: %w", err)
+	}
+	defer f.Close()
+	idx := &index.Index{}
+	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
+		return nil, fmt.Errorf("read index %s: %w", file, err)
+	}
+	return idx, nil
 }

@@ -49,6 +49,11 @@ type Options struct {
 	Fingerprinter finding.Fingerprinter
 	// Ignore lists extra gitignore-style patterns (from configuration).
 	Ignore []string
+	// IndexFile is the index a staged scan reads instead of the
+	// repository's own: git names it in GIT_INDEX_FILE while a hook runs
+	// for `git commit -a` or `git commit <paths>`, whose temporary index
+	// holds what is being committed.
+	IndexFile string
 	// Progress, when set, is called with running totals; it must be cheap
 	// and safe for concurrent use.
 	Progress func(files int64, bytes int64)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/pretense/pretense/rules"
@@ -29,6 +30,9 @@ func (c *scanCmd) runGit(ctx context.Context, root string, rs *rules.Ruleset, op
 	switch {
 	case c.Staged:
 		target = "staged changes in " + root
+		// Inside a hook git names the index being committed; for
+		// `commit -a` and `commit <paths>` it is not .git/index.
+		opts.IndexFile = os.Getenv("GIT_INDEX_FILE")
 		res, err = scanner.GitStaged(ctx, root, rs, opts)
 	case c.Range != "":
 		target = fmt.Sprintf("commits %s in %s", c.Range, root)
