@@ -7,6 +7,7 @@
 #                                       files (on a copy of REPO) vs gitleaks git --staged
 #   bench/bench.sh dir    REPO [RUNS]   pretense scan PATH   vs  gitleaks dir
 #   bench/bench.sh all    REPO [RUNS]
+#   bench/bench.sh corpus [SEED]        recall/precision on a generated corpus
 #
 # Each measurement runs RUNS times (default 3; the two tools alternate) under
 # /usr/bin/time -v; the table shows the median wall time, the median peak
@@ -131,8 +132,27 @@ bench_dir() {
 	report dir dir-pretense dir-gitleaks
 }
 
+# bench_corpus SEED: recall and precision of both tools on a generated
+# corpus of planted secrets and decoys (tools/corpusgen).
+bench_corpus() {
+	local seed=${1:-1}
+	tools
+	local dir=$out/corpus-$seed
+	rm -rf "$dir" "$dir.labels.json"
+	mkdir -p "$out"
+	(cd "$here/.." && go run ./tools/corpusgen -out "$dir/corpus" -seed "$seed") || die "corpusgen failed"
+	(cd "$dir" && "$PRETENSE" scan corpus --format json -o pretense.json -q) || true
+	(cd "$dir" && "$GITLEAKS" dir corpus --no-banner --log-level error --report-format json --report-path gitleaks.json) || true
+	(cd "$here/.." && go run ./tools/corpusgen score "$dir/corpus.labels.json" "$dir/pretense.json" "$dir/gitleaks.json")
+}
+
 main() {
-	[ $# -ge 2 ] || die "usage: bench.sh git|staged|dir|all REPO [RUNS]"
+	if [ "${1:-}" = corpus ]; then
+		tools
+		bench_corpus "${2:-1}"
+		return
+	fi
+	[ $# -ge 2 ] || die "usage: bench.sh git|staged|dir|all REPO [RUNS] | bench.sh corpus [SEED]"
 	local what=$1 repo=$2 runs=${3:-}
 	[ -d "$repo" ] || die "$repo: not a directory"
 	repo=$(cd "$repo" && pwd)
