@@ -331,7 +331,9 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, 
 	}
 	ls, _ := lineSpan(data, pos)
 	if key, field, ok := hl7Field(data, ls, pos); ok {
-		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		// The report quotes the HL7 field (PID-19); its mapped key only
+		// decides the class.
+		_, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
 		return field, "HL7 field", class
 	}
 	lo := max(ls, pos-labelLookback)

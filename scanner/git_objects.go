@@ -72,12 +72,6 @@ func (n *names) intern(b []byte) uint32 {
 	return id
 }
 
-func (n *names) str(id uint32) string {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	return n.strs[id]
-}
-
 // snapshot returns the name table for lock-free reading once nothing more
 // is interned concurrently.
 func (n *names) snapshot() []string {
