@@ -3,7 +3,6 @@ package rules
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -206,26 +205,7 @@ func (rs *Ruleset) scanDecoded(dec []byte, start, end int, out []Match, depth in
 
 // scanPlain is Scan without decoding: the keyword windows, the rules, the
 // overlap filters.
-func (rs *Ruleset) scanPlain(data []byte) []Match {
-	windows := rs.windows(data)
-	var out []Match
-	for ri, ws := range windows {
-		if len(ws) > 0 {
-			out = rs.rules[ri].run(rs, data, ws, out)
-		}
-	}
-	out = dropGenericOverlaps(out)
-	slices.SortFunc(out, func(a, b Match) int {
-		if a.Start != b.Start {
-			return a.Start - b.Start
-		}
-		return strings.Compare(a.Rule.ID, b.Rule.ID)
-	})
-	if rs.vocab != nil {
-		out = dropPHIOverlaps(out)
-	}
-	return out
-}
+func (rs *Ruleset) scanPlain(data []byte) []Match { return rs.settle(rs.match(data)) }
 
 // base64Decode decodes standard or URL-safe base64, padded or not.
 func base64Decode(b []byte) ([]byte, bool) {

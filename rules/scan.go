@@ -24,15 +24,23 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 	if len(data) == 0 || len(rs.rules) == 0 {
 		return nil
 	}
-	windows := rs.windows(data)
+	// base64, hex, %XX: see decode.go
+	return rs.settle(rs.appendDecoded(data, rs.match(data)))
+}
+
+// match runs every rule in its keyword windows, unfiltered and unordered.
+func (rs *Ruleset) match(data []byte) []Match {
 	var out []Match
-	for ri, ws := range windows {
-		if len(ws) == 0 {
-			continue
+	for ri, ws := range rs.windows(data) {
+		if len(ws) > 0 {
+			out = rs.rules[ri].run(rs, data, ws, out)
 		}
-		out = rs.rules[ri].run(rs, data, ws, out)
 	}
-	out = rs.appendDecoded(data, out) // base64, hex, %XX: see decode.go
+	return out
+}
+
+// settle applies the overlap filters and the output order.
+func (rs *Ruleset) settle(out []Match) []Match {
 	out = dropGenericOverlaps(out)
 	slices.SortFunc(out, func(a, b Match) int {
 		if a.Start != b.Start {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/pretense/pretense/config"
+
 	"github.com/pretense/pretense/rules"
 )
 
@@ -42,44 +44,26 @@ func (p *phiModeFlag) Decode(ctx *kong.DecodeContext) error {
 		}
 		m, ok := rules.ParseMode(strings.ToLower(v))
 		if !ok || v == "" {
-			return fmt.Errorf("--phi-mode: %q is not one of off, standard, strict", v)
+			return fmt.Errorf("%q is not one of off, standard, strict", v)
 		}
 		*p = phiModeFlag(m)
 		return nil
 	}
-	return fmt.Errorf("--phi-mode: unexpected value %v", tok.Value)
+	return fmt.Errorf("unexpected value %v", tok.Value)
 }
 
 // IsBool lets --phi-mode stand alone without a value.
 func (p *phiModeFlag) IsBool() bool { return true }
 
-// sizeFlag parses sizes such as 10MB, 512KiB, 1048576.
+// sizeFlag parses sizes such as 10MB, 512KiB, 1048576, as the config key
+// scan.max-file-size does.
 type sizeFlag int64
 
 func (s *sizeFlag) UnmarshalText(b []byte) error {
-	n, err := parseSize(string(b))
+	n, err := config.ParseSize(string(b))
 	if err != nil {
 		return err
 	}
 	*s = sizeFlag(n)
 	return nil
-}
-
-func parseSize(v string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(v))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"GIB", 1 << 30}, {"MIB", 1 << 20}, {"KIB", 1 << 10}, {"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"G", 1 << 30}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.m
-			break
-		}
-	}
-	var n int64
-	if _, err := fmt.Sscanf(t, "%d", &n); err != nil || n < 0 || fmt.Sprint(n) != t {
-		return 0, fmt.Errorf("size %q: want a number with an optional unit (KB, MB, GB)", v)
-	}
-	return n * mult, nil
 }
