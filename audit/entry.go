@@ -69,8 +69,15 @@ type Entry struct {
 	RoundTripFidelity   float64   `json:"roundTripFidelity"`
 	RequestID           string    `json:"requestId"`
 	Outcome             string    `json:"outcome"` // forwarded, blocked, failed
-	Prev                string    `json:"prev"`
-	Hash                string    `json:"hash,omitempty"`
+	// Who and what, for an access review (HIPAA 164.312(b) and (d)). Empty
+	// in entries written before these existed, so they are omitted when
+	// empty and old chains still verify byte for byte.
+	User        string `json:"user,omitempty"`        // authenticated caller, or local:<uid> on loopback
+	Client      string `json:"client,omitempty"`      // client tool, from its User-Agent
+	Route       string `json:"route,omitempty"`       // proxy route, e.g. anthropic-messages, bedrock-invoke
+	Attachments int    `json:"attachments,omitempty"` // images and other payloads passed through unscanned
+	Prev        string `json:"prev"`
+	Hash        string `json:"hash,omitempty"`
 }
 
 // Validate reports whether e can be logged.
