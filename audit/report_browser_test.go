@@ -13,23 +13,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pretense/pretense/internal/testtool"
 	"golang.org/x/net/html"
 )
 
-// chromium finds the headless browser the report is checked in. Missing it
-// is a failure, not a skip: the check must run wherever tests run.
+// chromium finds the headless browser the report is checked in (a skip
+// with the install command on a developer's machine, a failure under CI).
 func chromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium"
-	}
-	t.Fatal("chromium is not installed: the HTML report is checked in a real browser; install it with 'apt-get install chromium' (.ci/run does)")
-	return ""
+	return testtool.Need(t, "apt-get install chromium", "chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium")
 }
 
 func runChromium(t *testing.T, bin string, args ...string) []byte {

@@ -29,7 +29,7 @@ func workflowFiles(t *testing.T) []string {
 // TestActionlintWorkflows runs actionlint (with shellcheck on every run:
 // script) over every workflow, the project's and the documented examples.
 func TestActionlintWorkflows(t *testing.T) {
-	al := need(t, "actionlint", "go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12")
+	al := goTool(t, "actionlint")
 	need(t, "shellcheck", "apt-get install shellcheck")
 	files := workflowFiles(t)
 	res := run(t, env.root, os.Environ(), al, append([]string{"-color=false"}, files...)...)
@@ -44,7 +44,7 @@ func TestActionlintWorkflows(t *testing.T) {
 // pinned `uses:` and every `run:` script (through shellcheck) is checked
 // as it would be in a workflow.
 func TestActionlintAction(t *testing.T) {
-	al := need(t, "actionlint", "go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12")
+	al := goTool(t, "actionlint")
 	need(t, "shellcheck", "apt-get install shellcheck")
 	raw, err := os.ReadFile(filepath.Join(env.root, "action.yml"))
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pretense/pretense/internal/testtool"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -91,15 +92,25 @@ func rng(t *testing.T) *rand.Rand {
 	return rand.New(rand.NewPCG(env.seed, uint64(len(t.Name()))))
 }
 
-// need fails the test, with the command that installs it, when a tool is
-// missing: these tests exist to run the real tools.
+// need returns a system program these tests run for real: missing, the
+// test skips with the install command, or fails under CI (see testtool).
 func need(t *testing.T, tool, install string) string {
 	t.Helper()
-	p, err := exec.LookPath(tool)
+	return testtool.Need(t, install, tool)
+}
+
+// goTool returns the binary of a tool pinned by a tool directive in go.mod
+// (`go tool -n` builds it into the cache if needed and prints its path), so
+// these tests need nothing installed beyond Go.
+func goTool(t *testing.T, name string) string {
+	t.Helper()
+	cmd := exec.Command("go", "tool", "-n", name)
+	cmd.Dir = env.root
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s is not installed; this test runs it for real. Install it with: %s", tool, install)
+		t.Fatalf("go tool -n %s: %v (is it a tool directive in go.mod?)", name, err)
 	}
-	return p
+	return strings.TrimSpace(string(out))
 }
 
 // cleanEnv is the process environment without anything a surrounding git

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/pretense/pretense/internal/testtool"
 )
 
 // These tests drive the real git command line: hooks are git's business,
@@ -535,10 +537,7 @@ func systemPath(t *testing.T) string {
 
 // TestScriptShellcheck lints every variant of the hook script.
 func TestScriptShellcheck(t *testing.T) {
-	sc, err := exec.LookPath("shellcheck")
-	if err != nil {
-		t.Fatal("shellcheck is not installed: the hook script is linted with it; install it with 'apt-get install shellcheck'")
-	}
+	sc := testtool.Need(t, "apt-get install shellcheck", "shellcheck")
 	for _, opts := range []Options{
 		{},
 		{Binary: "/usr/local/bin/pretense", PHIMode: "standard"},
