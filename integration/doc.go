@@ -5,8 +5,9 @@
 // repository with a simulated event, and actionlint/shellcheck over the
 // action and every workflow.
 //
-// The tests build pretense from this checkout once, need git, pre-commit,
-// shellcheck and actionlint on PATH (each missing tool fails its test with
-// the command that installs it), and never reach the network: Go builds run
-// with GOPROXY=off against the local module cache.
+// The tests build pretense from this checkout once and need git; pre-commit
+// and shellcheck are run when installed (missing, a test skips with the
+// command that installs it, or fails when CI is set: internal/testtool);
+// actionlint comes from go.mod's tool directive. They never reach the
+// network: Go builds run with GOPROXY=off against the local module cache.
 package integration
