@@ -1,5 +1,5 @@
-// Package report writes scan results as text, a grouped human report, JSON
-// or SARIF on an io.Writer.
+// Package report writes scan results as text, a grouped human report, JSON,
+// SARIF, CSV or JUnit XML on an io.Writer.
 //
 // House rules for every writer: values are redacted unless Input.Redact is
 // false (--no-redact); output order is the order of Input.Findings, which
@@ -17,7 +17,7 @@ import (
 )
 
 // Formats lists the writers, in the order help shows them.
-var Formats = []string{"text", "report", "json", "sarif"}
+var Formats = []string{"text", "report", "json", "sarif", "csv", "junit"}
 
 // Input is everything a writer may show.
 type Input struct {
@@ -50,6 +50,10 @@ func Write(w io.Writer, format string, in Input) error {
 		return writeJSON(w, in)
 	case "sarif":
 		return writeSARIF(w, in)
+	case "csv":
+		return writeCSV(w, in)
+	case "junit":
+		return writeJUnit(w, in)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }

@@ -35,10 +35,30 @@ type IO struct {
 }
 
 // Globals are flags every command accepts.
+//
+// NO_COLOR is read by colorOn, not bound to --no-color: no-color.org says any
+// non-empty value disables colour, and a bool flag bound to the variable
+// made NO_COLOR=x an error and NO_COLOR=0 a request for colour.
 type Globals struct {
-	Config  string `help:"Project config file (default .pretense.yaml at the scanned root)." type:"path" env:"PRETENSE_CONFIG" placeholder:"FILE"`
-	NoColor bool   `help:"Never colour output." env:"NO_COLOR"`
-	Quiet   bool   `short:"q" help:"Print only findings and errors."`
+	Config      string           `help:"Project config file (default .pretense.yaml at the scanned root)." type:"path" env:"PRETENSE_CONFIG" placeholder:"FILE"`
+	NoColor     bool             `name:"no-color" help:"Never colour output (so does NO_COLOR set to anything; FORCE_COLOR forces it)."`
+	Quiet       bool             `short:"q" help:"Print only findings and errors." xor:"verbosity"`
+	Verbose     bool             `short:"v" help:"Also print what was skipped or suppressed, and why." xor:"verbosity"`
+	ShowVersion kong.VersionFlag `name:"version" short:"V" help:"Print the version and exit."`
+}
+
+// colorOn decides whether output to w is coloured: --no-color or a
+// non-empty NO_COLOR turn it off; a FORCE_COLOR other than "", "0" or
+// "false" turns it on (CI logs that render ANSI); else only a terminal.
+func (g *Globals) colorOn(w io.Writer, getenv func(string) string) bool {
+	if g.NoColor || getenv("NO_COLOR") != "" {
+		return false
+	}
+	switch getenv("FORCE_COLOR") {
+	case "", "0", "false":
+		return isTerminal(w)
+	}
+	return true
 }
 
 type root struct {
@@ -87,6 +107,15 @@ func withHint(err error, hint string) error {
 // exit 1, with nothing more to print.
 var errFindings = errors.New("findings")
 
+// exitWith is errFindings with the status --exit-code chose (gitleaks'
+// flag): 0 reports findings without failing the job.
+func exitWith(code int) error {
+	if code == ExitFindings {
+		return errFindings
+	}
+	return &exitError{code: code, err: errFindings}
+}
+
 // kongExit stops kong from calling os.Exit: help and parse errors become
 // panics caught in Run.
 type kongExit struct{ code int }
@@ -102,7 +131,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(kongExit{c}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		kong.Vars{"version": version.String()},
+		kong.Vars{"version": "pretense " + version.Long()},
 		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.Bind(streams),
 	)
@@ -142,13 +171,16 @@ func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return ExitClean
 	}
-	if errors.Is(err, errFindings) {
-		return ExitFindings
-	}
 	code := ExitRuntime
 	var ee *exitError
 	if errors.As(err, &ee) {
 		code = ee.code
+	}
+	if errors.Is(err, errFindings) {
+		if ee != nil {
+			return code // --exit-code
+		}
+		return ExitFindings
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "pretense: interrupted")

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 )
 
 // writeOutput sends a report to path, or to stdout when path is "" or "-".
@@ -86,4 +88,39 @@ func flushErr(bw *bufio.Writer) error {
 		return runtimeError(fmt.Errorf("write report: %w", err))
 	}
 	return nil
+}
+
+// formatFromPath names the format that path's extension asks for, among
+// known, or def: `-o findings.sarif` means SARIF, as users of every other
+// scanner expect. .sarif.json is SARIF; .md is the grouped report; .xml is
+// JUnit; .txt is text.
+func formatFromPath(path string, known []string, def string) string {
+	if path == "" || path == "-" {
+		return def
+	}
+	name := strings.ToLower(filepath.Base(path))
+	var want string
+	switch {
+	case strings.HasSuffix(name, ".sarif"), strings.HasSuffix(name, ".sarif.json"):
+		want = "sarif"
+	case strings.HasSuffix(name, ".json"):
+		want = "json"
+	case strings.HasSuffix(name, ".md"), strings.HasSuffix(name, ".markdown"):
+		want = "md"
+		if !slices.Contains(known, want) {
+			want = "report"
+		}
+	case strings.HasSuffix(name, ".html"), strings.HasSuffix(name, ".htm"):
+		want = "html"
+	case strings.HasSuffix(name, ".csv"):
+		want = "csv"
+	case strings.HasSuffix(name, ".xml"), strings.HasSuffix(name, ".junit"):
+		want = "junit"
+	case strings.HasSuffix(name, ".txt"):
+		want = "text"
+	}
+	if slices.Contains(known, want) {
+		return want
+	}
+	return def
 }

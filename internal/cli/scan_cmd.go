@@ -35,9 +35,13 @@ type scanCmd struct {
 	MaxFileSize sizeFlag    `name:"max-file-size" help:"Skip (and report) files larger than this (default 10MB)." placeholder:"SIZE" group:"Detection"`
 	Jobs        int         `short:"j" help:"Parallel workers (default: number of CPUs)." placeholder:"N" group:"Detection"`
 
-	Format   string `help:"Output format: text, report, json or sarif." enum:"text,report,json,sarif" default:"text" group:"Output"`
+	EnableRule  []string `name:"enable-rule" help:"Run only these rules (ids or tags; repeatable or comma-separated)." placeholder:"ID|TAG" group:"Detection"`
+	DisableRule []string `name:"disable-rule" help:"Do not run these rules (ids or tags; repeatable or comma-separated)." placeholder:"ID|TAG" group:"Detection"`
+
+	Format   string `short:"f" help:"Output format: text, report, json, sarif, csv or junit (default: from -o's extension, else text)." enum:"text,report,json,sarif,csv,junit," default:"" group:"Output"`
 	Output   string `short:"o" help:"Write the report to FILE instead of stdout." placeholder:"FILE" group:"Output"`
 	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
+	ExitCode *int   `name:"exit-code" help:"Exit status when findings are reported (default 1; 0 reports without failing)." placeholder:"N" group:"Output"`
 }
 
 func (c *scanCmd) Help() string {
@@ -53,7 +57,19 @@ func (c *scanCmd) Validate() error {
 	if c.Jobs < 0 {
 		return fmt.Errorf("-j %d: want a positive number", c.Jobs)
 	}
+	if c.ExitCode != nil && (*c.ExitCode < 0 || *c.ExitCode > 125) {
+		return fmt.Errorf("--exit-code %d: want 0 to 125 (126 and up mean other things to shells)", *c.ExitCode)
+	}
 	return nil
+}
+
+// format is the output format: --format when given, else what -o's file
+// extension names, else text.
+func (c *scanCmd) format() string {
+	if c.Format != "" {
+		return c.Format
+	}
+	return formatFromPath(c.Output, []string{"text", "report", "json", "sarif", "csv", "junit"}, "text")
 }
 
 // root returns the path to scan as the user gave it.
@@ -79,6 +95,8 @@ type scanSettings struct {
 	ruleFiles   []string
 	ignoreFPs   []string
 	fpKey       []byte
+	// only and drop are --enable-rule and --disable-rule: ids or tags.
+	only, drop []string
 }
 
 func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
@@ -117,15 +135,19 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if err := c.applySuppressions(&in, set); err != nil {
 		return err
 	}
-	color := !g.NoColor && (c.Output == "" || c.Output == "-") && isTerminal(st.Out)
-	in.Color = color && c.Format == "text" || color && c.Format == "report"
-	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error { return report.Write(w, c.Format, in) }); err != nil {
+	format := c.format()
+	color := (c.Output == "" || c.Output == "-") && g.colorOn(st.Out, os.Getenv)
+	in.Color = color && (format == "text" || format == "report")
+	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error { return report.Write(w, format, in) }); err != nil {
 		return err
 	}
 	if !g.Quiet {
-		printSummary(st.Err, in, c.Format)
+		printSummary(st.Err, in, format, g.Verbose)
 	}
 	if len(in.Findings) > 0 {
+		if c.ExitCode != nil {
+			return exitWith(*c.ExitCode)
+		}
 		return errFindings
 	}
 	return nil
@@ -184,7 +206,7 @@ func isTerminal(w io.Writer) bool {
 
 // printSummary tells a person on stderr what happened, so stdout stays a
 // clean report for pipes.
-func printSummary(w io.Writer, in report.Input, format string) {
+func printSummary(w io.Writer, in report.Input, format string, verbose bool) {
 	secrets, phi := report.Summary(in.Findings)
 	var parts []string
 	parts = append(parts, fmt.Sprintf("%d finding(s): %d secret(s), %d PHI", len(in.Findings), secrets, phi))
@@ -196,7 +218,7 @@ func printSummary(w io.Writer, in report.Input, format string) {
 	if format != "report" && len(in.Skipped) > 0 {
 		binary := 0
 		for _, s := range in.Skipped {
-			if s.Reason == "binary" {
+			if s.Reason == "binary" && !verbose {
 				binary++
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/finding"
@@ -51,6 +52,8 @@ func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
 	set.allowValues = cfg.Allowlist.Values
 	set.allowPaths = cfg.Allowlist.Paths
 	set.ruleFiles = cfg.Rules.Files
+	set.only = splitList(c.EnableRule)
+	set.drop = splitList(c.DisableRule)
 	if k := os.Getenv("PRETENSE_KEY"); k != "" {
 		set.fpKey = []byte(k)
 	}
@@ -90,6 +93,20 @@ func compileRules(set scanSettings) (*rules.Ruleset, error) {
 	}
 	mode := set.phiMode
 	disable := slices.Clone(set.disable)
+	dropped, err := selectRules(defs, set.only, set.drop)
+	if err != nil {
+		return nil, err
+	}
+	disable = append(disable, dropped...)
+	if len(set.only) > 0 && mode == rules.ModeOff {
+		// Naming a PHI rule (or tag) is asking for it to run.
+		for _, d := range defs {
+			if d.Kind == finding.KindPHI && !slices.Contains(dropped, d.ID) {
+				mode = rules.ModeStandard
+				break
+			}
+		}
+	}
 	if len(set.enable) > 0 {
 		for i := range defs {
 			d := &defs[i]
@@ -111,4 +128,46 @@ func compileRules(set scanSettings) (*rules.Ruleset, error) {
 		return nil, usageError(fmt.Errorf("rules: %w", err))
 	}
 	return rs, nil
+}
+
+// splitList flattens repeated, comma-separated flag values.
+func splitList(vals []string) []string {
+	var out []string
+	for _, v := range vals {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// selectRules returns the ids to disable for --enable-rule (every rule that
+// no name selects) and --disable-rule (every rule a name selects). A name is
+// a rule id or one of its tags; a name that selects nothing is a usage
+// error, so a typo cannot silently run every rule or none.
+func selectRules(defs []rules.Rule, only, drop []string) ([]string, error) {
+	matches := func(d *rules.Rule, name string) bool {
+		return d.ID == name || slices.Contains(d.Tags, name)
+	}
+	for _, list := range []struct {
+		flag  string
+		names []string
+	}{{"--enable-rule", only}, {"--disable-rule", drop}} {
+		for _, n := range list.names {
+			if !slices.ContainsFunc(defs, func(d rules.Rule) bool { return matches(&d, n) }) {
+				return nil, usageErrorf("%s %s: no rule has that id or tag (pretense scan --format sarif lists every rule)", list.flag, n)
+			}
+		}
+	}
+	var out []string
+	for i := range defs {
+		d := &defs[i]
+		keep := len(only) == 0 || slices.ContainsFunc(only, func(n string) bool { return matches(d, n) })
+		if !keep || slices.ContainsFunc(drop, func(n string) bool { return matches(d, n) }) {
+			out = append(out, d.ID)
+		}
+	}
+	return out, nil
 }

@@ -9,6 +9,6 @@ import (
 type versionCmd struct{}
 
 func (versionCmd) Run(io *IO) error {
-	_, err := fmt.Fprintf(io.Out, "pretense %s\n", version.String())
+	_, err := fmt.Fprintf(io.Out, "pretense %s\n", version.Long())
 	return err
 }
