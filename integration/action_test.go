@@ -169,6 +169,7 @@ type actionRun struct {
 	ref       string
 	with      map[string]string
 	binary    string   // reuse a binary from an earlier build step
+	actionRef string   // github.action_ref: the ref in `uses: pretense/pretense@REF`
 	extraEnv  []string // the job's environment, e.g. for the gate
 }
 
@@ -217,13 +218,15 @@ func runAction(t *testing.T, a actionDef, ar actionRun) actionResult {
 			"event_name":  ar.event,
 			"ref":         ar.ref,
 			"action_path": env.root,
+			"action_ref":  ar.actionRef,
+			"token":       "",
 			"workspace":   ar.workspace,
 		},
 		inputs: inputs,
 		steps:  map[string]map[string]string{},
 	}
 	if ar.binary != "" {
-		c.steps["build"] = map[string]string{"binary": ar.binary}
+		c.steps["install"] = map[string]string{"binary": ar.binary, "need-go": "false"}
 	}
 	res := actionResult{steps: map[string]result{}, stepOut: c.steps}
 	base := append(cleanEnv(t),
@@ -262,7 +265,7 @@ func runAction(t *testing.T, a actionDef, ar actionRun) actionResult {
 			}
 			continue
 		}
-		if s.ID == "build" && ar.binary != "" {
+		if ar.binary != "" && (s.ID == "release" || s.ID == "install" || s.ID == "build") {
 			continue
 		}
 		if s.Shell != "bash" {

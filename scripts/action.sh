@@ -3,6 +3,8 @@
 # so they can be linted and run outside GitHub: integration tests run them
 # against a temporary repository with a simulated event.
 #
+#   action.sh install   download the release binary for the action's ref,
+#                       verify it and cache it (or ask for a source build)
 #   action.sh build     build pretense from the action's checkout
 #   action.sh scan      scan the event's commit range (or the whole history)
 #   action.sh gate      run pretense gate
@@ -67,6 +69,129 @@ workdir() {
 	esac
 	[ -d "$dir" ] || die "working-directory $dir does not exist"
 	(cd "$dir" && pwd -P)
+}
+
+# release_platform prints the release's os_arch for this runner.
+release_platform() {
+	local os arch
+	case "${RUNNER_OS:-$(uname -s)}" in
+	Linux | linux) os=linux ;;
+	macOS | Darwin) os=darwin ;;
+	Windows | MINGW* | MSYS*) os=windows ;;
+	*) return 1 ;;
+	esac
+	case "${RUNNER_ARCH:-$(uname -m)}" in
+	X64 | x86_64 | amd64) arch=amd64 ;;
+	ARM64 | arm64 | aarch64) arch=arm64 ;;
+	*) return 1 ;;
+	esac
+	printf '%s_%s' "$os" "$arch"
+}
+
+sha256_of() {
+	if command -v sha256sum >/dev/null 2>&1; then
+		sha256sum "$1" | cut -d' ' -f1
+	else
+		shasum -a 256 "$1" | cut -d' ' -f1
+	fi
+}
+
+# build_instead asks action.yml to build from source (the setup-go and
+# build steps run only then), saying why.
+build_instead() {
+	echo "pretense: $*; building from the action's source instead"
+	output need-go true
+	output binary ""
+}
+
+# step_install puts the released pretense for the action's own ref on the
+# runner: from the cache when a verified copy is there, else downloaded
+# with the release's SHA256SUMS and checked against it (and against its
+# build-provenance attestation when the gh CLI and a token are there). A
+# checksum or attestation mismatch fails the job: that is tampering, not a
+# reason to fall back. A ref that names no release (a branch, a SHA, a
+# local checkout) or a release that cannot be downloaded builds from source.
+step_install() {
+	local version=${INPUT_VERSION:-}
+	if [ -z "$version" ]; then
+		case "${ACTION_REF:-}" in
+		v[0-9]*.[0-9]*.[0-9]*) version=$ACTION_REF ;;
+		esac
+	fi
+	if [ -z "$version" ]; then
+		build_instead "the action runs from ref '${ACTION_REF:-a local checkout}', which names no release"
+		return 0
+	fi
+	case "$version" in
+	v[0-9]*.[0-9]*.[0-9]*) ;;
+	*) die "version $version: want a release tag such as v1.2.3" ;;
+	esac
+	local platform
+	if ! platform=$(release_platform); then
+		build_instead "no release binary for ${RUNNER_OS:-$(uname -s)}/${RUNNER_ARCH:-$(uname -m)}"
+		return 0
+	fi
+	local name="pretense_${version#v}_${platform}" ext=tar.gz exe=pretense
+	case "$platform" in windows_*) ext=zip exe=pretense.exe ;; esac
+	local cache_root=${INPUT_CACHE_DIR:-${RUNNER_TOOL_CACHE:-${HOME:-/tmp}/.cache}/pretense}
+	local dir="$cache_root/$version/$platform"
+	if [ -f "$dir/$exe" ] && [ -f "$dir/$exe.sha256" ] && [ "$(sha256_of "$dir/$exe")" = "$(cat "$dir/$exe.sha256")" ]; then
+		echo "pretense: $version from the cache ($dir)"
+	else
+		local base=${INPUT_RELEASE_URL:-https://github.com/pretense/pretense/releases/download}
+		local tmp
+		tmp=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/pretense-release.XXXXXX")
+		echo "pretense: downloading $name.$ext from $base/$version"
+		if ! curl -fsSL --retry 3 --connect-timeout 10 -o "$tmp/SHA256SUMS" "$base/$version/SHA256SUMS" ||
+			! curl -fsSL --retry 3 --connect-timeout 10 -o "$tmp/$name.$ext" "$base/$version/$name.$ext"; then
+			build_instead "the release $version could not be downloaded"
+			return 0
+		fi
+		local want got
+		want=$(awk -v f="$name.$ext" '$2 == f || $2 == "*" f { print $1 }' "$tmp/SHA256SUMS")
+		got=$(sha256_of "$tmp/$name.$ext")
+		[ -n "$want" ] || die "SHA256SUMS of $version lists no $name.$ext"
+		[ "$want" = "$got" ] || die "checksum mismatch for $name.$ext: SHA256SUMS says $want, the download is $got"
+		echo "pretense: checksum ok ($got)"
+		if command -v gh >/dev/null 2>&1 && [ -n "${GH_TOKEN:-${GITHUB_TOKEN:-}}" ]; then
+			gh attestation verify "$tmp/$name.$ext" --repo "${INPUT_RELEASE_REPO:-pretense/pretense}" >/dev/null ||
+				die "the build-provenance attestation of $name.$ext does not verify"
+			echo "pretense: provenance attestation verified"
+		fi
+		mkdir -p "$tmp/x" "$dir"
+		case "$ext" in
+		zip) unzip -q "$tmp/$name.$ext" -d "$tmp/x" ;;
+		*) tar -xzf "$tmp/$name.$ext" -C "$tmp/x" ;;
+		esac
+		[ -f "$tmp/x/$name/$exe" ] || die "$name.$ext holds no $name/$exe"
+		mv -f "$tmp/x/$name/$exe" "$dir/$exe"
+		chmod 0755 "$dir/$exe"
+		sha256_of "$dir/$exe" >"$dir/$exe.sha256"
+		rm -rf "$tmp"
+	fi
+	"$dir/$exe" version
+	output need-go false
+	output binary "$dir/$exe"
+}
+
+# step_resolve names the release, platform and cache directory that the
+# cache steps of action.yml key on, before anything is downloaded.
+step_resolve() {
+	local version=${INPUT_VERSION:-}
+	if [ -z "$version" ]; then
+		case "${ACTION_REF:-}" in
+		v[0-9]*.[0-9]*.[0-9]*) version=$ACTION_REF ;;
+		esac
+	fi
+	local platform
+	platform=$(release_platform) || platform=unknown
+	output version "$version"
+	output platform "$platform"
+	output cache-dir "${RUNNER_TOOL_CACHE:-${HOME:-/tmp}/.cache}/pretense"
+	local src=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
+	if [ -f "$src/go.sum" ]; then
+		output go-sum "$(sha256_of "$src/go.sum" | cut -c1-16)"
+	fi
 }
 
 step_build() {
@@ -340,12 +465,14 @@ step_verdict() {
 }
 
 case "${1:-}" in
+resolve) step_resolve ;;
+install) step_install ;;
 build) step_build ;;
 scan) step_scan ;;
 gate) step_gate ;;
 verdict) step_verdict ;;
 *)
-	echo "usage: $0 build|scan|gate|verdict" >&2
+	echo "usage: $0 resolve|install|build|scan|gate|verdict" >&2
 	exit 2
 	;;
 esac
