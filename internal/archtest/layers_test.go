@@ -1,0 +1,170 @@
+package archtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os/exec"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/pretense/pretense"
+
+// floors is the layering, lowest first; keep it in step with the diagram in
+// docs/architecture.md. A package imports only packages on lower floors:
+// never sideways, never up.
+var floors = [][]string{
+	// 0: vocabulary and helpers that know nothing of pretense's jobs.
+	{"finding", "internal/version", "internal/luhn"},
+	// 1: engines with one job each, no rules inside.
+	{"config", "audit", "mutate", "gate", "internal/gitobj", "internal/tokens"},
+	// 2: the rule engine (secret and PHI rules, format readers under it).
+	{"rules"},
+	// 3: the jobs: read inputs, run the rules, decide, write results.
+	{"scanner", "report", "proxy", "suppress", "internal/hook"},
+	// 4: composition: the CLI's commands.
+	{"internal/cli"},
+	// 5: binaries, which only wire.
+	{"cmd/pretense"},
+}
+
+// helpers are imported only by tests (and by tools), never by a package
+// that ships in the binary.
+var helpers = []string{"internal/testtool", "internal/testgen", "rules/phigen", "gate/gatetest"}
+
+// outside are programs and suites beside the product: they may import any
+// product package, and nothing imports them.
+var outside = []string{"integration", "tools/", "bench", "internal/archtest"}
+
+type pkg struct {
+	ImportPath string
+	Imports    []string
+}
+
+// violations checks a graph against floors, helpers and outside, and
+// returns one line per broken arrow or unplaced package, sorted.
+func violations(graph map[string][]string) []string {
+	floorOf := map[string]int{}
+	for i, ps := range floors {
+		for _, p := range ps {
+			floorOf[p] = i
+		}
+	}
+	isOutside := func(p string) bool {
+		return slices.ContainsFunc(outside, func(o string) bool {
+			return p == o || strings.HasSuffix(o, "/") && strings.HasPrefix(p, o)
+		})
+	}
+	var out []string
+	for p, imps := range graph {
+		if isOutside(p) {
+			continue
+		}
+		if slices.Contains(helpers, p) {
+			for _, imp := range imps {
+				if _, ok := graph[imp]; ok && !slices.Contains(helpers, imp) {
+					if _, onFloor := floorOf[imp]; !onFloor {
+						out = append(out, fmt.Sprintf("test helper %s imports %s, which has no floor", p, imp))
+					}
+				}
+			}
+			continue
+		}
+		f, ok := floorOf[p]
+		if !ok {
+			out = append(out, fmt.Sprintf("package %s has no floor: give it one in internal/archtest and docs/architecture.md", p))
+			continue
+		}
+		for _, imp := range imps {
+			if _, internal := graph[imp]; !internal {
+				continue // standard library or a third-party module
+			}
+			switch g, onFloor := floorOf[imp]; {
+			case slices.Contains(helpers, imp):
+				out = append(out, fmt.Sprintf("%s imports the test helper %s", p, imp))
+			case isOutside(imp):
+				out = append(out, fmt.Sprintf("%s imports %s, which is outside the product", p, imp))
+			case !onFloor:
+				// reported as unplaced on its own
+			case g >= f:
+				out = append(out, fmt.Sprintf("%s (floor %d) imports %s (floor %d): an import must go down a floor", p, f, imp, g))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// moduleGraph lists the module's packages and their non-test imports,
+// relative to the module path.
+func moduleGraph(t *testing.T) map[string][]string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-json=ImportPath,Imports", module+"/...")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, stderr.String())
+	}
+	graph := map[string][]string{}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	for {
+		var p pkg
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		rel := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		var imps []string
+		for _, imp := range p.Imports {
+			if r, ok := strings.CutPrefix(imp, module+"/"); ok {
+				imps = append(imps, r)
+			}
+		}
+		graph[rel] = imps
+	}
+	if len(graph) < 10 {
+		t.Fatalf("go list found only %d packages", len(graph))
+	}
+	return graph
+}
+
+func TestLayering(t *testing.T) {
+	for _, v := range violations(moduleGraph(t)) {
+		t.Error(v)
+	}
+}
+
+// TestLayeringCatchesViolations plants each kind of bad arrow in a copy of
+// the real graph, so the check above is known to fail when it should.
+func TestLayeringCatchesViolations(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		from string
+		to   string
+		want string
+	}{
+		{"upward", "finding", "rules", "finding (floor 0) imports rules (floor 2)"},
+		{"sideways", "scanner", "proxy", "scanner (floor 3) imports proxy (floor 3)"},
+		{"into the CLI", "proxy", "internal/cli", "proxy (floor 3) imports internal/cli (floor 4)"},
+		{"test helper in production", "rules", "internal/testtool", "rules imports the test helper internal/testtool"},
+		{"unplaced package", "newpkg", "finding", "package newpkg has no floor"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g := moduleGraph(t)
+			if _, ok := g[c.to]; !ok {
+				g[c.to] = nil
+			}
+			g[c.from] = append(g[c.from], c.to)
+			got := strings.Join(violations(g), "\n")
+			if !strings.Contains(got, c.want) {
+				t.Errorf("planted %s -> %s; violations:\n%s\nwant one containing %q", c.from, c.to, got, c.want)
+			}
+		})
+	}
+}
