@@ -31,6 +31,15 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PRETENSE_HOME", env.WorkDir+"/.pretense-home")
 			env.Setenv("HOME", env.WorkDir+"/home")
+			// PRETENSE_BIN is the pretense that scripts run (testscript's
+			// copy of this test binary on PATH), for commands that record
+			// an executable's path, such as the git hook.
+			for _, dir := range filepath.SplitList(env.Getenv("PATH")) {
+				if p := filepath.Join(dir, "pretense"); fileExists(p) {
+					env.Setenv("PRETENSE_BIN", p)
+					break
+				}
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -77,4 +86,9 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
 }
