@@ -11,9 +11,12 @@ import (
 	"github.com/pretense/pretense/internal/cli"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run is main without the exit, so the end-to-end scripts run the same
+// wiring (signals included) as the binary.
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	defer stop()
+	return cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }

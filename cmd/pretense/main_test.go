@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -11,15 +10,12 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/rules"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"pretense": func() {
-			os.Exit(cli.Run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
-		},
+		"pretense": func() { os.Exit(run()) },
 	})
 }
 
@@ -43,6 +39,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"upstream": cmdUpstream,
+			"freeport": cmdFreePort,
+			"waithttp": cmdWaitHTTP,
+			"post":     cmdPost,
 			// gen FILE TEMPLATE...: write rules.ExpandSample(TEMPLATE) lines
 			// to FILE, so scripts hold no secret-shaped literal.
 			"gen": func(ts *testscript.TestScript, neg bool, args []string) {
