@@ -70,11 +70,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -95,15 +97,36 @@ func (e *ShallowError) Error() string {
 	return fmt.Sprintf("commit %s is not in this shallow clone", e.Rev)
 }
 
-// ObjectError reports a missing or corrupt git object, naming it.
+// ObjectError reports a missing or corrupt git object, naming it, the
+// file it was read from and, when the walk knows it, the commit and path
+// it belongs to.
 type ObjectError struct {
-	Hash string
-	What string // "commit", "tree", "blob", …
-	Err  error
+	Hash   string
+	What   string // "commit", "tree", "blob", …
+	File   string // pack or loose file, relative to the git directory
+	Commit string // a commit the object belongs to ("" when not known)
+	Path   string // its path in that commit
+	Err    error
 }
 
 func (e *ObjectError) Error() string {
-	return fmt.Sprintf("%s object %s: %v", e.What, e.Hash, e.Err)
+	var b strings.Builder
+	if e.Hash == "" {
+		b.WriteString(e.What)
+	} else {
+		fmt.Fprintf(&b, "%s object %s", e.What, e.Hash)
+	}
+	if e.File != "" {
+		fmt.Fprintf(&b, " in %s", e.File)
+	}
+	switch {
+	case e.Commit != "" && e.Path != "":
+		fmt.Fprintf(&b, " (%.12s:%s)", e.Commit, e.Path)
+	case e.Commit != "" && e.Commit != e.Hash:
+		fmt.Fprintf(&b, " (commit %.12s)", e.Commit)
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
 }
 
 func (e *ObjectError) Unwrap() error { return e.Err }
@@ -176,10 +199,29 @@ func isBare(path string) bool {
 	return true
 }
 
-// reopen returns a fresh handle on the same repository, for a worker.
-func (g *gitRepo) reopen() (*git.Repository, error) {
-	return plainOpen(g.path)
+// objects opens the repository's object database. Objects above the
+// reader's limit are refused before anything is allocated for them; the
+// limit follows the largest blob the scan reads (with room for the delta
+// that rebuilds it) and is never below what any real tree or commit needs.
+func (g *gitRepo) objects(opts Options) (*gitobj.Store, error) {
+	if g.st == nil {
+		return nil, fmt.Errorf("open objects of %s: not a file-system repository", g.path)
+	}
+	limit := opts.maxSize()
+	limit = max(limit+min(limit/32, 1<<40), minObjectLimit)
+	if limit < 0 { // overflowed: no blob limit
+		limit = 1 << 62
+	}
+	s, err := gitobj.Open(g.st.Filesystem(), gitobj.Options{MaxSize: limit})
+	if err != nil {
+		return nil, objectError(plumbing.ZeroHash, "object store", err)
+	}
+	return s, nil
 }
+
+// minObjectLimit is the object size always allowed (trees and commits of
+// real repositories are far smaller).
+const minObjectLimit = 64 << 20
 
 // shallow returns the shallow boundary commits (nil for a full clone).
 func (g *gitRepo) shallow() map[plumbing.Hash]bool {

@@ -85,6 +85,10 @@ type Result struct {
 	Skipped      []Skipped
 	FilesScanned int
 	BytesScanned int64
+	// Unreadable lists what the scan could not read (a corrupt or
+	// missing git object, named): the findings are those of everything
+	// else, and the scan is incomplete.
+	Unreadable []error
 }
 
 // Sort orders findings (path, commit, line, column, rule) and skips (path)
