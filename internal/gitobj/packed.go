@@ -114,7 +114,7 @@ func (r *Reader) packedAt(p *Pack, off int64, depth int) (Type, []byte, error) {
 	case RefDelta:
 		// The base is named by id: it is checked like any object read.
 		if baseType, base, err = r.object(r.s, e.baseID, depth+1); err != nil {
-			return 0, nil, fmt.Errorf("delta base of entry at offset %d: %w", off, err)
+			return 0, nil, err // names the base
 		}
 	}
 	data, err := r.inflateAt(p, e.dataOff, e.size)

@@ -18,7 +18,7 @@ func TestApplyDeltaTracksChanges(t *testing.T) {
 	base := []byte(strings.Repeat("unchanged line of text\n", 40))
 	target := slices.Concat(base[:230], []byte("token = inserted here\n"), base[230:600], base[700:])
 	delta := packfile.DiffDelta(base, target)
-	got, changed, err := gitobj.ApplyDelta(base, delta, nil, nil, true, 1<<30)
+	got, changed, err := gitobj.ApplyDelta(base, delta, nil, nil, true, 1<<62)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func FuzzApplyDelta(f *testing.F) {
 	f.Add([]byte("abc"), []byte{3, 3, 0x91, 0, 3})
 	f.Add([]byte{}, []byte{0, 5, 5, 'h', 'e', 'l', 'l', 'o'})
 	f.Fuzz(func(t *testing.T, base, delta []byte) {
-		out, changed, err := gitobj.ApplyDelta(base, delta, nil, nil, true, 1<<30)
+		out, changed, err := gitobj.ApplyDelta(base, delta, nil, nil, true, 1<<62)
 		if err != nil {
 			return
 		}
