@@ -87,6 +87,11 @@ var ErrNotGitRepo = errors.New("not a git repository")
 // resolve.
 var ErrBadRevision = errors.New("unknown revision")
 
+// ErrObjectFormat is returned for a repository whose object ids are not
+// SHA-1 (extensions.objectformat = sha256): the git scans cannot read it
+// yet; a directory scan of its work tree can.
+var ErrObjectFormat = errors.New("object format not supported")
+
 // ShallowError reports a range whose base is missing from a shallow clone:
 // scanning on would silently pass over commits.
 type ShallowError struct {
@@ -172,6 +177,9 @@ func openRepo(path string) (*gitRepo, error) {
 		if errors.Is(err, git.ErrRepositoryNotExists) {
 			abs, _ := filepath.Abs(path)
 			return nil, fmt.Errorf("%s: %w (no .git found here or in any parent directory)", abs, ErrNotGitRepo)
+		}
+		if errors.Is(err, git.ErrUnknownExtension) && strings.Contains(strings.ToLower(err.Error()), "objectformat") {
+			return nil, fmt.Errorf("%s: %w: SHA-256 repositories cannot be scanned with --git, --range or --staged yet; scan the work tree (without those flags) instead", path, ErrObjectFormat)
 		}
 		return nil, fmt.Errorf("open repository %s: %w", path, err)
 	}
