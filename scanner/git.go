@@ -12,7 +12,8 @@ package scanner
 // (GitHistory with no range) goes one step further and works on the pack
 // itself:
 //
-//  1. One pass over every packfile (git_pack.go) resolves deltas the way
+//  1. One pass over every packfile (git_pack.go, reading the packs through
+//     internal/gitobj) resolves deltas the way
 //     `git index-pack` does: a depth-first walk over each delta tree, so every
 //     object is inflated once and rebuilt from its base still in memory, with
 //     no object cache. Commits and trees are parsed into compact in-memory
@@ -43,13 +44,20 @@ package scanner
 //     renamed file repeats nothing.
 //
 // Objects not in a pack (loose objects, alternates) and blobs whose delta
-// base was skipped are read through go-git instead, by workers that each
-// open their own Repository: go-git handles are not safe for concurrent use,
-// separate handles are.
+// base was skipped are read one by one (gitobj.Reader), by workers that
+// each have their own reader.
+//
+// Every object is checked before it is used (zlib checksum, object id,
+// declared sizes; see internal/gitobj). One that cannot be read does not
+// stop the scan: it is recorded (store.fail) with the file it came from
+// and, when the walk meets it, the commit and path; the scan goes on
+// around it, counting an unreadable parent version as empty so that it
+// reports more rather than less, and returns it in Result.Unreadable,
+// which the CLI turns into exit 3 after the report.
 //
 // Ranges (--range, --since-commit) usually touch few commits, so they skip
 // the pack pass and read just the trees and blobs they need straight from
-// the pack index and packs (git_odb.go; go-git only as a fallback), scanning
+// the pack index and packs (gitobj.Reader), scanning
 // introduced blobs whole (and a parent's version only when the new one has
 // a match); a range of more than largeRange commits uses the pack pass.
 // --staged compares the index with HEAD's tree without touching the work
