@@ -118,9 +118,10 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 		for i, c := range commits {
 			ids[i] = h.s.id(s.tab.hash(c))
 		}
+		h.ranged = true
 		return h.finish(ctx, ids, shallow)
 	}
-	h := &historyScan{g: g, s: s, rs: rs, opts: opts}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts, ranged: true}
 	return h.finish(ctx, commits, shallow)
 }
 
@@ -161,6 +162,9 @@ type historyScan struct {
 	opts    Options
 	scanned atomic.Int64
 	bytes   atomic.Int64
+	// ranged reports only the unreadable objects the range needed; a
+	// full-history scan reports every one it met.
+	ranged bool
 }
 
 // content returns a blob's bytes; one that cannot be read is recorded.
@@ -235,7 +239,7 @@ func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[
 	}
 	res.FilesScanned = int(h.scanned.Load())
 	res.BytesScanned = h.bytes.Load()
-	res.Unreadable = s.unreadable()
+	res.Unreadable = s.unreadable(h.ranged)
 	res.Sort()
 	return res, nil
 }

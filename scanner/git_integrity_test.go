@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"github.com/pretense/pretense/internal/gitobj"
 )
 
 // objectErrors returns the objects a git scan could not read: listed in
@@ -114,4 +117,82 @@ func TestGitStagedCorruptBlob(t *testing.T) {
 		t.Fatalf("unreadable = %v, want %s (a.txt) named with its file", oes, bad)
 	}
 	sameFindings(t, res, " b.txt:1")
+}
+
+// A range scan reports the unreadable objects the range needs, not damage
+// elsewhere in the repository; the full-history scan reports all of it.
+// Both range paths are checked: single reads, and the pack pass a large
+// range takes.
+func TestGitRangeNamesOnlyItsDamage(t *testing.T) {
+	t.Parallel()
+	f := newGitFixture(t)
+	var filler strings.Builder
+	for range 30 {
+		filler.WriteString("# " + f.secret()[4:] + "\n")
+	}
+	f.write("old.txt", filler.String()+"t = "+f.secret()+"\n")
+	old := f.commit("old")
+	f.write("new.txt", "t = "+f.secret()+"\n")
+	c := f.commit("new")
+	f.repack()
+	bad := blobAt(t, f, old, "old.txt")
+	flipBlobInPack(t, f, bad)
+	for _, large := range []int{largeRange, 0} {
+		res, err := rangeHistory(context.Background(), mustOpen(t, f.dir), GitScope{Range: old.String() + ".." + c.String()}, testRules(t), testOpts(), large)
+		if oes := objectErrors(t, res, err); len(oes) != 0 {
+			t.Errorf("large=%d: range names %v, which it does not need", large, oes)
+		}
+		sameFindings(t, res, at(c, "new.txt", 1))
+	}
+	res, err := GitHistory(context.Background(), f.dir, GitScope{}, testRules(t), testOpts())
+	oes := objectErrors(t, res, err)
+	if len(oes) != 1 || oes[0].Hash != bad.String() || oes[0].Path != "old.txt" {
+		t.Errorf("history names %v, want %s at old.txt", oes, bad)
+	}
+	sameFindings(t, res, at(c, "new.txt", 1))
+}
+
+func mustOpen(t *testing.T, dir string) *gitRepo {
+	t.Helper()
+	g, err := openRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// flipBlobInPack flips a byte in the middle of blob h's compressed data.
+func flipBlobInPack(t *testing.T, f *gitFixture, h plumbing.Hash) {
+	t.Helper()
+	gitDir := filepath.Join(f.dir, ".git")
+	s, err := gitobj.Open(osfs.New(gitDir), gitobj.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, p := range s.Packs() {
+		if err := p.Load(); err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range p.Entries {
+			if p.Hash(int32(i)) != h {
+				continue
+			}
+			if e.Type != gitobj.Blob {
+				t.Fatalf("%s stored as %v, want a whole blob", h, e.Type)
+			}
+			name := filepath.Join(gitDir, p.Name)
+			raw, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			raw[e.DataOff+(e.End-e.DataOff)/2] ^= 0x20
+			os.Chmod(name, 0o644)
+			if err := os.WriteFile(name, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s in no pack", h)
 }

@@ -285,7 +285,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 	case gitobj.Commit:
 		rc, err := gitobj.ParseCommit(content)
 		if err != nil {
-			s.fail(id, "commit", gitobj.Corrupt(w.p.Pack, i, err))
+			s.failPass(id, "commit", gitobj.Corrupt(w.p.Pack, i, err))
 			break
 		}
 		c := &commitRec{tree: w.lookup(rc.Tree), when: rc.When, ctime: rc.CTime}
@@ -309,7 +309,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 		})
 		w.scratch = es
 		if err != nil {
-			s.fail(id, "tree", gitobj.Corrupt(w.p.Pack, i, err))
+			s.failPass(id, "tree", gitobj.Corrupt(w.p.Pack, i, err))
 			break
 		}
 		// Trees live until the walk ends: carve them out of large chunks,
@@ -360,7 +360,7 @@ func (w *packWorker) unreadable(i int32, typ gitobj.Type, err error) error {
 		if typ != 0 {
 			what = typ.String()
 		}
-		w.pp.s.fail(id, what, err)
+		w.pp.s.failPass(id, what, err)
 		if typ == gitobj.Blob {
 			w.pp.s.status[id] = blobUnreadable
 		}

@@ -61,8 +61,11 @@ type store struct {
 	mu    sync.Mutex
 	infos map[uint32]*blobInfo
 	// bad are the objects that could not be read: the scan goes on
-	// without them and reports them (exit 3).
+	// without them and reports them (exit 3). met are those the walk
+	// needed (a range scan reports only these; the pack pass meets every
+	// object of the packs, needed or not).
 	bad map[uint32]*ObjectError
+	met map[uint32]bool
 
 	repo *git.Repository
 	objs *gitobj.Store
@@ -71,7 +74,7 @@ type store struct {
 }
 
 func newStore(g *gitRepo, objs *gitobj.Store, tab *objTable) *store {
-	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, bad: map[uint32]*ObjectError{},
+	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, bad: map[uint32]*ObjectError{}, met: map[uint32]bool{},
 		repo: g.repo, objs: objs, rd: objs.NewReader()}
 	s.grow()
 	return s
@@ -111,11 +114,25 @@ func (s *store) info(id uint32) *blobInfo {
 	return s.infos[id]
 }
 
-// fail records that object id (a what) could not be read and returns the
-// error naming it. The first failure recorded for an object is kept.
+// fail records that object id (a what), which the walk needs, could not
+// be read and returns the error naming it. The first failure recorded for
+// an object is kept.
 func (s *store) fail(id uint32, what string, err error) *ObjectError {
+	return s.record(id, what, err, true)
+}
+
+// failPass is fail for the pack pass, which reads objects whether the
+// walk needs them or not.
+func (s *store) failPass(id uint32, what string, err error) {
+	s.record(id, what, err, false)
+}
+
+func (s *store) record(id uint32, what string, err error, met bool) *ObjectError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if met {
+		s.met[id] = true
+	}
 	if oe, ok := s.bad[id]; ok {
 		return oe
 	}
@@ -124,29 +141,40 @@ func (s *store) fail(id uint32, what string, err error) *ObjectError {
 	return oe
 }
 
-// badErr returns the recorded failure of object id, if any.
+// badErr returns the recorded failure of object id, if any, which the walk
+// now needs.
 func (s *store) badErr(id uint32) *ObjectError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bad[id]
+	oe := s.bad[id]
+	if oe != nil {
+		s.met[id] = true
+	}
+	return oe
 }
 
 // locate names where an unreadable object was met, when not yet known.
 func (s *store) locate(id uint32, commit uint32, path string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if oe, ok := s.bad[id]; ok && oe.Commit == "" {
-		oe.Commit, oe.Path = s.tab.hash(commit).String(), path
+	if oe, ok := s.bad[id]; ok {
+		s.met[id] = true
+		if oe.Commit == "" {
+			oe.Commit, oe.Path = s.tab.hash(commit).String(), path
+		}
 	}
 }
 
-// unreadable lists the recorded failures, ordered by object id.
-func (s *store) unreadable() []error {
+// unreadable lists the recorded failures (only those the walk needed when
+// onlyMet is set), ordered by object id.
+func (s *store) unreadable(onlyMet bool) []error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	oes := make([]*ObjectError, 0, len(s.bad))
-	for _, oe := range s.bad {
-		oes = append(oes, oe)
+	for id, oe := range s.bad {
+		if !onlyMet || s.met[id] {
+			oes = append(oes, oe)
+		}
 	}
 	slices.SortFunc(oes, func(a, b *ObjectError) int { return cmp.Compare(a.Hash, b.Hash) })
 	out := make([]error, len(oes))
