@@ -125,8 +125,8 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if !g.Quiet {
 		printSummary(st.Err, in, c.Format)
 	}
-	if len(res.Unreadable) > 0 {
-		return incompleteError(st.Err, res.Unreadable)
+	if bad := res.Incomplete(); len(bad) > 0 {
+		return incompleteError(st.Err, bad)
 	}
 	if len(in.Findings) > 0 {
 		return errFindings
