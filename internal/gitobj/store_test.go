@@ -290,3 +290,42 @@ func entryOf(t *testing.T, s *gitobj.Store, h plumbing.Hash) (*gitobj.Pack, gito
 	t.Fatalf("%s in no pack", h)
 	return nil, gitobj.Entry{}
 }
+
+// Objects of an alternate object store (objects/info/alternates, as `git
+// clone --shared` writes it; absolute or relative) are read and checked
+// like the store's own.
+func TestStoreAlternates(t *testing.T) {
+	t.Parallel()
+	for _, packed := range []bool{true, false} {
+		srcGit, r := testRepo(t, packed)
+		want := allObjects(t, r)
+		for _, relative := range []bool{false, true} {
+			gitDir := filepath.Join(t.TempDir(), "shared.git")
+			if err := os.MkdirAll(filepath.Join(gitDir, "objects", "info"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			alt := filepath.Join(srcGit, "objects")
+			if relative {
+				var err error
+				if alt, err = filepath.Rel(filepath.Join(gitDir, "objects"), alt); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.WriteFile(filepath.Join(gitDir, "objects", "info", "alternates"), []byte(alt+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			rd := openStore(t, gitDir).NewReader()
+			for h, o := range want {
+				typ, data, err := rd.Object(h)
+				if err != nil || typ.String() != o.Type().String() || !bytes.Equal(data, content(t, o)) {
+					t.Fatalf("packed=%v relative=%v %s: %v", packed, relative, h, err)
+				}
+			}
+			var missing plumbing.Hash
+			missing[0] = 1
+			if _, _, err := rd.Object(missing); !errors.Is(err, gitobj.ErrNotFound) {
+				t.Fatalf("missing object: %v, want ErrNotFound", err)
+			}
+		}
+	}
+}
