@@ -398,3 +398,29 @@ func FuzzPack(f *testing.F) {
 		}
 	})
 }
+
+// A pack is found by its index, as git finds it: a .pack still being
+// written (no .idx yet) and an .idx whose pack is gone are not opened.
+func TestPackWithoutIndex(t *testing.T) {
+	t.Parallel()
+	one := blobEntry("one\n")
+	gitDir := writePack(t, []rawEntry{one})
+	packDir := filepath.Join(gitDir, "objects", "pack")
+	if err := os.WriteFile(filepath.Join(packDir, "pack-partial.pack"), []byte("PACK\x00\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(packDir, "pack-gone.idx"), []byte("\xfftOc"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(osfs.New(gitDir), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(s.Packs()) != 1 {
+		t.Fatalf("%d packs opened, want the complete one", len(s.Packs()))
+	}
+	if _, data, err := s.NewReader().Object(one.id); err != nil || string(data) != "one\n" {
+		t.Fatalf("read %q, %v", data, err)
+	}
+}

@@ -61,7 +61,10 @@ func open(fsys billy.Filesystem, objDir string, opts Options, depth int) (*Store
 	return s, nil
 }
 
-// packNames lists the packs (with an index) of the store, sorted.
+// packNames lists the packs of the store, sorted. As git does, a pack is
+// found by its index: a .pack without an .idx (one being written) is not
+// a pack yet, and an .idx without its .pack is skipped (its objects are
+// then missing, and named when needed).
 func (s *Store) packNames() ([]string, error) {
 	dir := path.Join(s.objDir, "pack")
 	ents, err := s.fs.ReadDir(dir)
@@ -71,10 +74,14 @@ func (s *Store) packNames() ([]string, error) {
 		}
 		return nil, &Error{File: dir, Err: err}
 	}
+	have := map[string]bool{}
+	for _, e := range ents {
+		have[e.Name()] = true
+	}
 	var out []string
 	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".pack") {
-			out = append(out, path.Join(dir, e.Name()))
+		if base, ok := strings.CutSuffix(e.Name(), ".idx"); ok && have[base+".pack"] {
+			out = append(out, path.Join(dir, base+".pack"))
 		}
 	}
 	slices.Sort(out)
