@@ -13,7 +13,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/go-git/go-billy/v5/memfs"
 	"github.com/go-git/go-billy/v5/osfs"
+	"github.com/go-git/go-billy/v5/util"
 )
 
 // rawEntry is one entry of a crafted pack: its header as written (type
@@ -71,6 +73,18 @@ func writePackTo(t testing.TB, gitDir string, ents []rawEntry) string {
 	if err := os.MkdirAll(packDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	pack, idx := buildPack(ents)
+	if err := os.WriteFile(filepath.Join(packDir, "pack-test.pack"), pack, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(packDir, "pack-test.idx"), idx, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return gitDir
+}
+
+// buildPack returns a pack of ents and its version 2 index.
+func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) {
 	var pack bytes.Buffer
 	pack.WriteString("PACK")
 	binary.Write(&pack, binary.BigEndian, uint32(2))
@@ -129,13 +143,7 @@ func writePackTo(t testing.TB, gitDir string, ents []rawEntry) string {
 	idx.Write(sum[:])
 	isum := sha1.Sum(idx.Bytes())
 	idx.Write(isum[:])
-	if err := os.WriteFile(filepath.Join(packDir, "pack-test.pack"), pack.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(packDir, "pack-test.idx"), idx.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return gitDir
+	return pack.Bytes(), idx.Bytes()
 }
 
 func blobEntry(content string) rawEntry {
@@ -278,8 +286,7 @@ func resum(b []byte) []byte {
 }
 
 func FuzzIndex(f *testing.F) {
-	gitDir := writePackF(f)
-	raw, _ := os.ReadFile(filepath.Join(gitDir, "objects", "pack", "pack-test.idx"))
+	_, raw := buildPack([]rawEntry{blobEntry("one\n"), blobEntry("two\n"), blobEntry("three\n")})
 	f.Add(raw)
 	f.Add([]byte("\xfftOc\x00\x00\x00\x02"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
@@ -322,11 +329,6 @@ func sortedNames(x *index) bool {
 	return true
 }
 
-// writePackF is writePack for a fuzz target's seed.
-func writePackF(f *testing.F) string {
-	return writePackTo(f, f.TempDir(), []rawEntry{blobEntry("one\n"), blobEntry("two\n"), blobEntry("three\n")})
-}
-
 func FuzzLooseHeader(f *testing.F) {
 	f.Add([]byte("blob 12\x00hello world\n"), int64(30))
 	f.Add([]byte("tree 99999999999999999999\x00"), int64(10))
@@ -354,49 +356,52 @@ func FuzzPack(f *testing.F) {
 	delta = append(delta, 0x90, byte(len(base.data)), byte(len(target)-len(base.data)))
 	delta = append(delta, target[len(base.data):]...)
 	ents := []rawEntry{base, {id: ID(Blob, []byte(target)), typ: OfsDelta, baseRel: 0, data: delta}, blobEntry("third\n")}
-	gitDir := writePackTo(f, f.TempDir(), ents)
-	raw, _ := os.ReadFile(filepath.Join(gitDir, "objects", "pack", "pack-test.pack"))
+	raw, idx := buildPack(ents)
 	f.Add(raw, 20, byte(0))
 	f.Add(raw, 13, byte(0x7f))
 	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
-		if len(pack) < 12+hashLen || at < 0 {
-			return
-		}
-		pack = slices.Clone(pack)
-		if at < len(pack)-hashLen {
-			pack[at] ^= x
-		}
-		sum := sha1.Sum(pack[:len(pack)-hashLen])
-		copy(pack[len(pack)-hashLen:], sum[:])
-		dir := t.TempDir()
-		writePackTo(t, dir, ents) // the index, rewritten below for this pack
-		idxName := filepath.Join(dir, "objects", "pack", "pack-test.idx")
-		idx, _ := os.ReadFile(idxName)
-		copy(idx[len(idx)-2*hashLen:], sum[:])
-		os.WriteFile(idxName, resum(idx), 0o644)
-		os.WriteFile(filepath.Join(dir, "objects", "pack", "pack-test.pack"), pack, 0o644)
-		s, err := Open(osfs.New(dir), Options{MaxSize: 1 << 16})
-		if err != nil {
-			return
-		}
-		defer s.Close()
-		rd := s.NewReader()
-		for _, e := range ents {
-			if typ, data, err := rd.Object(e.id); err == nil && ID(typ, data) != e.id {
-				t.Fatalf("object %s read back with another id", e.id)
-			}
-		}
-		p := s.Packs()[0]
-		if p.Load() != nil {
-			return
-		}
-		z := NewInflater(Options{MaxSize: 1 << 16})
-		for i := range p.Entries {
-			if d, err := z.Entry(p, int32(i), nil); err == nil && len(d) > 1<<16 {
-				t.Fatalf("entry %d inflated to %d bytes past the limit", i, len(d))
-			}
-		}
+		fuzzPackOnce(t, idx, ents, pack, at, x)
 	})
+}
+
+// fuzzPackOnce reads every object of pack (with byte at flipped by x and
+// the checksums fixed up) from an in-memory repository.
+func fuzzPackOnce(t *testing.T, idx0 []byte, ents []rawEntry, pack []byte, at int, x byte) {
+	if len(pack) < 12+hashLen || at < 0 {
+		return
+	}
+	pack = slices.Clone(pack)
+	if at < len(pack)-hashLen {
+		pack[at] ^= x
+	}
+	sum := sha1.Sum(pack[:len(pack)-hashLen])
+	copy(pack[len(pack)-hashLen:], sum[:])
+	idx := slices.Clone(idx0)
+	copy(idx[len(idx)-2*hashLen:], sum[:])
+	fsys := memfs.New()
+	util.WriteFile(fsys, "objects/pack/pack-test.idx", resum(idx), 0o644)
+	util.WriteFile(fsys, "objects/pack/pack-test.pack", pack, 0o644)
+	s, err := Open(fsys, Options{MaxSize: 1 << 16})
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	rd := s.NewReader()
+	for _, e := range ents {
+		if typ, data, err := rd.Object(e.id); err == nil && ID(typ, data) != e.id {
+			t.Fatalf("object %s read back with another id", e.id)
+		}
+	}
+	p := s.Packs()[0]
+	if p.Load() != nil {
+		return
+	}
+	z := NewInflater(Options{MaxSize: 1 << 16})
+	for i := range p.Entries {
+		if d, err := z.Entry(p, int32(i), nil); err == nil && len(d) > 1<<16 {
+			t.Fatalf("entry %d inflated to %d bytes past the limit", i, len(d))
+		}
+	}
 }
 
 // A pack is found by its index, as git finds it: a .pack still being
