@@ -12,7 +12,8 @@ package scanner
 // (GitHistory with no range) goes one step further and works on the pack
 // itself:
 //
-//  1. One pass over every packfile (git_pack.go) resolves deltas the way
+//  1. One pass over every packfile (git_pack.go, reading the packs through
+//     internal/gitobj) resolves deltas the way
 //     `git index-pack` does: a depth-first walk over each delta tree, so every
 //     object is inflated once and rebuilt from its base still in memory, with
 //     no object cache. Commits and trees are parsed into compact in-memory
@@ -43,13 +44,20 @@ package scanner
 //     renamed file repeats nothing.
 //
 // Objects not in a pack (loose objects, alternates) and blobs whose delta
-// base was skipped are read through go-git instead, by workers that each
-// open their own Repository: go-git handles are not safe for concurrent use,
-// separate handles are.
+// base was skipped are read one by one (gitobj.Reader), by workers that
+// each have their own reader.
+//
+// Every object is checked before it is used (zlib checksum, object id,
+// declared sizes; see internal/gitobj). One that cannot be read does not
+// stop the scan: it is recorded (store.fail) with the file it came from
+// and, when the walk meets it, the commit and path; the scan goes on
+// around it, counting an unreadable parent version as empty so that it
+// reports more rather than less, and returns it in Result.Unreadable,
+// which the CLI turns into exit 3 after the report.
 //
 // Ranges (--range, --since-commit) usually touch few commits, so they skip
 // the pack pass and read just the trees and blobs they need straight from
-// the pack index and packs (git_odb.go; go-git only as a fallback), scanning
+// the pack index and packs (gitobj.Reader), scanning
 // introduced blobs whole (and a parent's version only when the new one has
 // a match); a range of more than largeRange commits uses the pack pass.
 // --staged compares the index with HEAD's tree without touching the work
@@ -62,7 +70,9 @@ package scanner
 // --staged with ten staged files in 60 ms including process start. The
 // findings equal those of scanning every blob whole (checked on that
 // history, and by TestGitPackRegionsMatchWholeScan).
-// bench/bench.sh reproduces the comparison.
+// bench/bench.sh reproduces the comparison. Those figures predate the
+// object id checks, which hash every rebuilt object (SHA-1 over the 4.5 GB)
+// and add about a third to the CPU time (docs/git-scanning.md).
 
 import (
 	"context"
@@ -70,11 +80,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -84,6 +96,11 @@ var ErrNotGitRepo = errors.New("not a git repository")
 // ErrBadRevision is returned when a range end or --since-commit ref does not
 // resolve.
 var ErrBadRevision = errors.New("unknown revision")
+
+// ErrObjectFormat is returned for a repository whose object ids are not
+// SHA-1 (extensions.objectformat = sha256): the git scans cannot read it
+// yet; a directory scan of its work tree can.
+var ErrObjectFormat = errors.New("object format not supported")
 
 // ShallowError reports a range whose base is missing from a shallow clone:
 // scanning on would silently pass over commits.
@@ -95,15 +112,36 @@ func (e *ShallowError) Error() string {
 	return fmt.Sprintf("commit %s is not in this shallow clone", e.Rev)
 }
 
-// ObjectError reports a missing or corrupt git object, naming it.
+// ObjectError reports a missing or corrupt git object, naming it, the
+// file it was read from and, when the walk knows it, the commit and path
+// it belongs to.
 type ObjectError struct {
-	Hash string
-	What string // "commit", "tree", "blob", …
-	Err  error
+	Hash   string
+	What   string // "commit", "tree", "blob", …
+	File   string // pack or loose file, relative to the git directory
+	Commit string // a commit the object belongs to ("" when not known)
+	Path   string // its path in that commit
+	Err    error
 }
 
 func (e *ObjectError) Error() string {
-	return fmt.Sprintf("%s object %s: %v", e.What, e.Hash, e.Err)
+	var b strings.Builder
+	if e.Hash == "" {
+		b.WriteString(e.What)
+	} else {
+		fmt.Fprintf(&b, "%s object %s", e.What, e.Hash)
+	}
+	if e.File != "" {
+		fmt.Fprintf(&b, " in %s", e.File)
+	}
+	switch {
+	case e.Commit != "" && e.Path != "":
+		fmt.Fprintf(&b, " (%.12s:%s)", e.Commit, e.Path)
+	case e.Commit != "" && e.Commit != e.Hash:
+		fmt.Fprintf(&b, " (commit %.12s)", e.Commit)
+	}
+	fmt.Fprintf(&b, ": %v", e.Err)
+	return b.String()
 }
 
 func (e *ObjectError) Unwrap() error { return e.Err }
@@ -150,6 +188,9 @@ func openRepo(path string) (*gitRepo, error) {
 			abs, _ := filepath.Abs(path)
 			return nil, fmt.Errorf("%s: %w (no .git found here or in any parent directory)", abs, ErrNotGitRepo)
 		}
+		if errors.Is(err, git.ErrUnknownExtension) && strings.Contains(strings.ToLower(err.Error()), "objectformat") {
+			return nil, fmt.Errorf("%s: %w: SHA-256 repositories cannot be scanned with --git, --range or --staged yet; scan the work tree (without those flags) instead", path, ErrObjectFormat)
+		}
 		return nil, fmt.Errorf("open repository %s: %w", path, err)
 	}
 	st, _ := r.Storer.(*filesystem.Storage)
@@ -176,10 +217,29 @@ func isBare(path string) bool {
 	return true
 }
 
-// reopen returns a fresh handle on the same repository, for a worker.
-func (g *gitRepo) reopen() (*git.Repository, error) {
-	return plainOpen(g.path)
+// objects opens the repository's object database. Objects above the
+// reader's limit are refused before anything is allocated for them; the
+// limit follows the largest blob the scan reads (with room for the delta
+// that rebuilds it) and is never below what any real tree or commit needs.
+func (g *gitRepo) objects(opts Options) (*gitobj.Store, error) {
+	if g.st == nil {
+		return nil, fmt.Errorf("open objects of %s: not a file-system repository", g.path)
+	}
+	limit := opts.maxSize()
+	limit = max(limit+min(limit/32, 1<<40), minObjectLimit)
+	if limit < 0 { // overflowed: no blob limit
+		limit = 1 << 62
+	}
+	s, err := gitobj.Open(g.st.Filesystem(), gitobj.Options{MaxSize: limit})
+	if err != nil {
+		return nil, objectError(plumbing.ZeroHash, "object store", err)
+	}
+	return s, nil
 }
+
+// minObjectLimit is the object size always allowed (trees and commits of
+// real repositories are far smaller).
+const minObjectLimit = 64 << 20
 
 // shallow returns the shallow boundary commits (nil for a full clone).
 func (g *gitRepo) shallow() map[plumbing.Hash]bool {

@@ -13,23 +13,27 @@ import (
 	"sync/atomic"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	ignore "github.com/sabhiram/go-gitignore"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 )
 
 // fullHistory scans every commit reachable from any ref: the pack pass,
 // then the in-memory walk, then attribution.
 func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, whole bool) (*Result, error) {
-	h, done, err := packScan(ctx, g, rs, opts, whole)
+	objs, err := g.objects(opts)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer objs.Close()
+	h, err := packScan(ctx, g, objs, rs, opts, whole)
+	if err != nil {
+		return nil, err
+	}
 	tips, err := h.s.tips()
 	if err != nil {
 		return nil, err
@@ -42,42 +46,30 @@ func fullHistory(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Option
 	return h.finish(ctx, commits, shallow)
 }
 
-// packScan runs the pack pass and returns the scan state for the walk;
-// done releases the packs.
-func packScan(ctx context.Context, g *gitRepo, rs *rules.Ruleset, opts Options, whole bool) (*historyScan, func(), error) {
+// packScan runs the pack pass over objs and returns the scan state for
+// the walk.
+func packScan(ctx context.Context, g *gitRepo, objs *gitobj.Store, rs *rules.Ruleset, opts Options, whole bool) (*historyScan, error) {
 	tab := newObjTable(1 << 16)
-	var packs []*pack
-	release := func() {
+	packs, err := loadPacks(objs, tab)
+	if err != nil {
+		return nil, err
+	}
+	// The entry tables serve the pass only: the walk reads single objects.
+	defer func() {
 		for _, p := range packs {
-			p.f.Close()
+			p.Unload()
 		}
-	}
-	if g.st != nil {
-		fs := g.st.Filesystem()
-		names, err := packFiles(fs)
-		if err != nil {
-			return nil, nil, fmt.Errorf("list packs: %w", err)
-		}
-		for _, n := range names {
-			p, err := loadPack(fs, n, tab)
-			if err != nil {
-				release()
-				return nil, nil, err
-			}
-			packs = append(packs, p)
-		}
-	}
-	s := newStore(g, tab)
-	pp := &packPass{s: s, rs: rs, fp: opts.Fingerprinter, maxSize: opts.maxSize(), opts: opts, whole: whole, cache: newRegionCache()}
+	}()
+	s := newStore(g, objs, tab)
+	pp := &packPass{s: s, objOpts: gitobj.Options{MaxSize: objs.MaxSize()}, rs: rs, fp: opts.Fingerprinter,
+		maxSize: opts.maxSize(), opts: opts, whole: whole, cache: newRegionCache()}
 	if err := pp.run(ctx, packs); err != nil {
-		s.close()
-		release()
-		return nil, nil, err
+		return nil, err
 	}
-	h := &historyScan{g: g, s: s, rs: rs, opts: opts, pi: newPackIndex(packs, len(tab.hashes)), pp: pp}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts}
 	h.scanned.Add(pp.scanned.Load())
 	h.bytes.Add(pp.bytes.Load())
-	return h, func() { s.close(); release() }, nil
+	return h, nil
 }
 
 // largeRange is the number of commits above which a range scan is done
@@ -98,8 +90,12 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 			tipRev = "HEAD"
 		}
 	}
-	s := newStore(g, newObjTable(1024))
-	defer s.close()
+	objs, err := g.objects(opts)
+	if err != nil {
+		return nil, err
+	}
+	defer objs.Close()
+	s := newStore(g, objs, newObjTable(1024))
 	shallow := g.shallowIDs()
 	tip, err := g.resolve(s, tipRev, shallow)
 	if err != nil {
@@ -114,18 +110,18 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 		return nil, err
 	}
 	if len(commits) > large {
-		h, done, err := packScan(ctx, g, rs, opts, false)
+		h, err := packScan(ctx, g, objs, rs, opts, false)
 		if err != nil {
 			return nil, err
 		}
-		defer done()
 		ids := make([]uint32, len(commits))
 		for i, c := range commits {
 			ids[i] = h.s.id(s.tab.hash(c))
 		}
+		h.ranged = true
 		return h.finish(ctx, ids, shallow)
 	}
-	h := &historyScan{g: g, s: s, rs: rs, opts: opts}
+	h := &historyScan{g: g, s: s, rs: rs, opts: opts, ranged: true}
 	return h.finish(ctx, commits, shallow)
 }
 
@@ -166,22 +162,24 @@ type historyScan struct {
 	opts    Options
 	scanned atomic.Int64
 	bytes   atomic.Int64
-	// pi rebuilds packed objects on their own (nil for range scans).
-	pi *packIndex
-	pp *packPass
+	// ranged reports only the unreadable objects the range needed; a
+	// full-history scan reports every one it met.
+	ranged bool
 }
 
-// content returns a blob's bytes, from the packs when it is there.
+// content returns a blob's bytes; one that cannot be read is recorded.
 func (h *historyScan) content(id uint32) ([]byte, error) {
-	if h.pi != nil {
-		b, ok, err := h.pi.content(h.pp, id)
-		if err != nil || ok {
-			return b, err
-		}
+	b, err := h.s.readRaw(id, gitobj.Blob, "blob")
+	if err != nil {
+		return nil, h.s.fail(id, "blob", err)
 	}
-	return h.s.rd.read(h.s.tab.hash(id), plumbing.BlobObject, "blob")
+	return b, nil
 }
 
+// finish diffs commits, reads and scans the blobs they introduced that
+// the pack pass did not, and attributes the matches. Objects that cannot
+// be read are recorded as the walk meets them and listed in
+// Result.Unreadable, with every finding the rest of the history gave.
 func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[plumbing.Hash]bool) (*Result, error) {
 	s := h.s
 	d := &differ{s: s, want: func(b uint32) bool { return s.status[b] != blobClean }}
@@ -209,6 +207,10 @@ func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[
 	skipSeen := map[uint32]bool{}
 	excluded := h.g.pathFilter(h.opts)
 	for _, in := range d.intros {
+		if s.status[in.blob] == blobUnreadable {
+			// Named even under an ignored path: the scan is incomplete.
+			s.locate(in.blob, in.commit, in.path)
+		}
 		if excluded(in.path) {
 			continue
 		}
@@ -237,21 +239,19 @@ func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[
 	}
 	res.FilesScanned = int(h.scanned.Load())
 	res.BytesScanned = h.bytes.Load()
+	res.Unreadable = s.unreadable(h.ranged)
 	res.Sort()
 	return res, nil
 }
 
 // attribute reports the matches of in.blob whose value is new at this
-// introduction.
+// introduction. A parent's version that cannot be read counts as holding
+// nothing: its matches are reported here rather than lost.
 func (h *historyScan) attribute(ctx context.Context, in intro) ([]finding.Finding, error) {
 	s := h.s
 	old := in.old
 	if in.deleted != nil && len(in.old) == 0 && len(*in.deleted) > 0 {
-		bs, err := s.deletedBlobs(*in.deleted)
-		if err != nil {
-			return nil, err
-		}
-		old = bs
+		old = s.deletedBlobs(*in.deleted, in.commit)
 	}
 	var unknown []uint32
 	for _, o := range old {
@@ -286,12 +286,13 @@ func (h *historyScan) attribute(ctx context.Context, in intro) ([]finding.Findin
 		if olds == nil && len(old) > 0 {
 			olds = make([][]byte, 0, len(old))
 			for _, o := range old {
-				if s.status[o] == blobSkipped {
+				if st := s.status[o]; st == blobSkipped || st == blobUnreadable {
 					continue
 				}
 				b, err := h.content(o)
 				if err != nil {
-					return nil, err
+					s.locate(o, in.commit, in.path)
+					continue
 				}
 				olds = append(olds, b)
 			}
@@ -313,8 +314,8 @@ func (h *historyScan) attribute(ctx context.Context, in intro) ([]finding.Findin
 	return out, nil
 }
 
-// readBlobs scans blobs through go-git with a pool of workers, each with
-// its own Repository handle (go-git handles are not goroutine-safe).
+// readBlobs reads and scans blobs with a pool of workers, each with its
+// own object reader. A blob that cannot be read is recorded, not fatal.
 func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 	if len(ids) == 0 {
 		return nil
@@ -336,30 +337,19 @@ func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 	})
 	var mu sync.Mutex
 	type result struct {
-		id uint32
-		st uint8
-		bi *blobInfo
+		id  uint32
+		st  uint8
+		bi  *blobInfo
+		err error
 	}
 	var results []result
-	for w := range workers {
+	for range workers {
 		g.Go(func() error {
-			// Each worker has its own reader: its own pack handles, zlib
-			// state and base cache, and, only if it needs go-git, its own
-			// Repository (the first worker borrows the main one: nothing
-			// else touches it until Wait returns).
-			lr := &lazyRepo{g: h.g}
-			if w == 0 {
-				lr.r = s.repo
-			}
-			rd := &objReader{fs: s.rd.fs, repo: lr}
-			defer rd.close()
+			rd := s.objs.NewReader()
 			var local []result
 			for id := range next {
 				st, bi, err := h.readBlob(rd, s.tab.hash(id))
-				if err != nil {
-					return err
-				}
-				local = append(local, result{id, st, bi})
+				local = append(local, result{id, st, bi, err})
 			}
 			mu.Lock()
 			results = append(results, local...)
@@ -371,20 +361,25 @@ func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 		return err
 	}
 	for _, r := range results {
+		if r.err != nil {
+			s.fail(r.id, "blob", r.err)
+			s.setInfo(r.id, blobUnreadable, nil)
+			continue
+		}
 		s.setInfo(r.id, r.st, r.bi)
 	}
 	return nil
 }
 
-func (h *historyScan) readBlob(rd *objReader, hash plumbing.Hash) (uint8, *blobInfo, error) {
-	size, err := rd.size(hash)
+func (h *historyScan) readBlob(rd *gitobj.Reader, hash plumbing.Hash) (uint8, *blobInfo, error) {
+	size, err := rd.Size(hash)
 	if err != nil {
 		return 0, nil, err
 	}
 	if size > h.opts.maxSize() {
 		return blobSkipped, &blobInfo{skip: fmt.Sprintf("larger than --max-file-size (%d bytes)", size)}, nil
 	}
-	data, err := rd.read(hash, plumbing.BlobObject, "blob")
+	data, err := readObject(rd, hash, gitobj.Blob, "blob")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -398,38 +393,6 @@ func (h *historyScan) readBlob(rd *objReader, hash plumbing.Hash) (uint8, *blobI
 		return blobClean, nil, nil
 	}
 	return blobFound, &blobInfo{findings: rules.Findings(data, ms, "", h.opts.Fingerprinter)}, nil
-}
-
-// lazyRepo opens a go-git Repository for one worker on first use.
-type lazyRepo struct {
-	g *gitRepo
-	r *git.Repository
-}
-
-func (l *lazyRepo) open() error {
-	if l.r != nil {
-		return nil
-	}
-	r, err := l.g.reopen()
-	if err != nil {
-		return fmt.Errorf("reopen repository: %w", err)
-	}
-	l.r = r
-	return nil
-}
-
-func (l *lazyRepo) EncodedObjectSize(h plumbing.Hash) (int64, error) {
-	if err := l.open(); err != nil {
-		return 0, err
-	}
-	return l.r.Storer.EncodedObjectSize(h)
-}
-
-func (l *lazyRepo) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbing.EncodedObject, error) {
-	if err := l.open(); err != nil {
-		return nil, err
-	}
-	return l.r.Storer.EncodedObject(t, h)
 }
 
 // pathFilter returns what a git scan leaves out: the path patterns of the

@@ -16,6 +16,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -40,26 +41,46 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	if err != nil {
 		return nil, err
 	}
-	rd := &objReader{repo: r.Storer}
-	if g.st != nil {
-		rd.fs = g.st.Filesystem()
+	objs, err := g.objects(opts)
+	if err != nil {
+		return nil, err
 	}
-	defer rd.close()
+	defer objs.Close()
+	rd := objs.NewReader()
+	res := &Result{}
+	// What cannot be read is listed (exit 3) and the rest still scanned:
+	// an unreadable HEAD or HEAD tree makes every staged line count as
+	// added, so the scan reports more, never less.
+	bad := func(err error, path string) error {
+		var oe *ObjectError
+		if !errors.As(err, &oe) {
+			return err
+		}
+		if oe.Path == "" {
+			oe.Path = path
+		}
+		res.Unreadable = append(res.Unreadable, oe)
+		return nil
+	}
 	ht := &headTree{rd: rd, trees: map[plumbing.Hash][]stagedEntry{}}
 	if ref, err := r.Head(); err == nil {
-		raw, err := rd.read(ref.Hash(), plumbing.CommitObject, "commit")
-		if err != nil {
-			return nil, err
+		raw, err := readObject(rd, ref.Hash(), gitobj.Commit, "commit")
+		if err == nil {
+			var c gitobj.CommitInfo
+			if c, err = gitobj.ParseCommit(raw); err == nil {
+				ht.root = c.Tree
+			} else {
+				err = &ObjectError{Hash: ref.Hash().String(), What: "commit", Err: err}
+			}
 		}
-		c, err := parseCommit(raw)
 		if err != nil {
-			return nil, &ObjectError{Hash: ref.Hash().String(), What: "commit", Err: err}
+			if err := bad(err, ""); err != nil {
+				return nil, err
+			}
 		}
-		ht.root = c.tree
 	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return nil, fmt.Errorf("resolve HEAD: %w", err)
 	}
-	res := &Result{}
 	var n atomic.Int64
 	excluded := g.pathFilter(opts)
 	for _, e := range idx.Entries {
@@ -73,14 +94,22 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		}
 		old, err := ht.find(e.Name)
 		if err != nil {
-			return nil, err
+			if err := bad(err, e.Name); err != nil {
+				return nil, err
+			}
+			old = plumbing.ZeroHash // compare with nothing
 		}
 		if old == e.Hash {
 			continue
 		}
 		fs, skip, err := scanStagedBlob(rd, rs, opts, e.Name, e.Hash, old, &n)
 		if err != nil {
-			return nil, err
+			if err := bad(err, e.Name); err != nil {
+				return nil, err
+			}
+			if fs == nil {
+				continue
+			}
 		}
 		if skip != "" {
 			res.Skipped = append(res.Skipped, Skipped{Path: e.Name, Reason: skip})
@@ -102,8 +131,8 @@ type stagedEntry struct {
 
 // headTree looks paths up in HEAD's tree, reading each directory once.
 type headTree struct {
-	rd    *objReader
-	root  plumbing.Hash // zero before the first commit
+	rd    *gitobj.Reader
+	root  plumbing.Hash // zero before the first commit (or when unreadable)
 	trees map[plumbing.Hash][]stagedEntry
 }
 
@@ -143,12 +172,13 @@ func (t *headTree) tree(h plumbing.Hash) ([]stagedEntry, error) {
 	if es, ok := t.trees[h]; ok {
 		return es, nil
 	}
-	raw, err := t.rd.read(h, plumbing.TreeObject, "tree")
+	raw, err := readObject(t.rd, h, gitobj.Tree, "tree")
 	if err != nil {
+		t.trees[h] = nil // named once; later lookups find nothing
 		return nil, err
 	}
 	var es []stagedEntry
-	if err := parseTree(raw, func(name []byte, mode filemode.FileMode, eh plumbing.Hash) {
+	if err := gitobj.ParseTree(raw, func(name []byte, mode filemode.FileMode, eh plumbing.Hash) {
 		es = append(es, stagedEntry{name: string(name), mode: mode, hash: eh})
 	}); err != nil {
 		return nil, &ObjectError{Hash: h.String(), What: "tree", Err: err}
@@ -160,15 +190,15 @@ func (t *headTree) tree(h plumbing.Hash) ([]stagedEntry, error) {
 // scanStagedBlob scans staged blob h of path name, keeping matches on lines
 // not in old (the zero hash for a new file). It returns a skip reason for
 // binary or oversized blobs.
-func scanStagedBlob(rd *objReader, rs *rules.Ruleset, opts Options, name string, h, old plumbing.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
-	size, err := rd.size(h)
+func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name string, h, old plumbing.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
+	size, err := rd.Size(h)
 	if err != nil {
-		return nil, "", err
+		return nil, "", objectError(h, "blob", err)
 	}
 	if size > opts.maxSize() {
 		return nil, fmt.Sprintf("larger than --max-file-size (%d bytes)", size), nil
 	}
-	cur, err := rd.read(h, plumbing.BlobObject, "blob")
+	cur, err := readObject(rd, h, gitobj.Blob, "blob")
 	if err != nil {
 		return nil, "", err
 	}
@@ -180,9 +210,10 @@ func scanStagedBlob(rd *objReader, rs *rules.Ruleset, opts Options, name string,
 	if len(fs) == 0 || old.IsZero() {
 		return fs, "", nil
 	}
-	prev, err := rd.read(old, plumbing.BlobObject, "blob")
+	prev, err := readObject(rd, old, gitobj.Blob, "blob")
 	if err != nil {
-		return nil, "", err
+		// HEAD's version is unreadable: every match counts as added.
+		return fs, "", err
 	}
 	added := addedLines(prev, cur)
 	keep := fs[:0]

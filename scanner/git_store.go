@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,15 +12,17 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/gitobj"
 )
 
 // Blob states.
 const (
-	blobUnknown  uint8 = iota // not read yet
-	blobClean                 // scanned, nothing found
-	blobFound                 // scanned, findings in blobs.info
-	blobSkipped               // not scanned; reason in blobs.info
-	blobDeferred              // pack pass left it to go-git (base skipped)
+	blobUnknown    uint8 = iota // not read yet
+	blobClean                   // scanned, nothing found
+	blobFound                   // scanned, findings in blobs.info
+	blobSkipped                 // not scanned; reason in blobs.info
+	blobDeferred                // pack pass left it to a single read (base skipped or unreadable)
+	blobUnreadable              // corrupt or missing: in store.bad
 )
 
 // blobInfo is what a scanned blob yielded. Findings have no path, commit
@@ -57,18 +60,22 @@ type store struct {
 
 	mu    sync.Mutex
 	infos map[uint32]*blobInfo
+	// bad are the objects that could not be read: the scan goes on
+	// without them and reports them (exit 3). met are those the walk
+	// needed (a range scan reports only these; the pack pass meets every
+	// object of the packs, needed or not).
+	bad map[uint32]*ObjectError
+	met map[uint32]bool
 
-	// repo and rd read what the pack pass did not provide (loose objects,
-	// alternates); only the owning goroutine uses them.
 	repo *git.Repository
-	rd   *objReader
+	objs *gitobj.Store
+	// rd reads single objects for the owning goroutine.
+	rd *gitobj.Reader
 }
 
-func newStore(g *gitRepo, tab *objTable) *store {
-	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, repo: g.repo, rd: &objReader{repo: g.repo.Storer}}
-	if g.st != nil {
-		s.rd.fs = g.st.Filesystem()
-	}
+func newStore(g *gitRepo, objs *gitobj.Store, tab *objTable) *store {
+	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, bad: map[uint32]*ObjectError{}, met: map[uint32]bool{},
+		repo: g.repo, objs: objs, rd: objs.NewReader()}
 	s.grow()
 	return s
 }
@@ -107,66 +114,163 @@ func (s *store) info(id uint32) *blobInfo {
 	return s.infos[id]
 }
 
-// readRaw reads an object (odb first, then go-git).
-func (s *store) readRaw(id uint32, t plumbing.ObjectType, what string) ([]byte, error) {
-	return s.rd.read(s.tab.hash(id), t, what)
+// fail records that object id (a what), which the walk needs, could not
+// be read and returns the error naming it. The first failure recorded for
+// an object is kept.
+func (s *store) fail(id uint32, what string, err error) *ObjectError {
+	return s.record(id, what, err, true)
 }
 
-func objErr(err error) error {
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return errors.New("missing (object not found)")
+// failPass is fail for the pack pass, which reads objects whether the
+// walk needs them or not.
+func (s *store) failPass(id uint32, what string, err error) {
+	s.record(id, what, err, false)
+}
+
+func (s *store) record(id uint32, what string, err error, met bool) *ObjectError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if met {
+		s.met[id] = true
 	}
-	return err
+	if oe, ok := s.bad[id]; ok {
+		return oe
+	}
+	oe := objectError(s.tab.hash(id), what, err)
+	s.bad[id] = oe
+	return oe
 }
 
-// commit returns a commit, reading it through go-git when the pack pass
-// did not.
+// badErr returns the recorded failure of object id, if any, which the walk
+// now needs.
+func (s *store) badErr(id uint32) *ObjectError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	oe := s.bad[id]
+	if oe != nil {
+		s.met[id] = true
+	}
+	return oe
+}
+
+// locate names where an unreadable object was met, when not yet known.
+func (s *store) locate(id uint32, commit uint32, path string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if oe, ok := s.bad[id]; ok {
+		s.met[id] = true
+		if oe.Commit == "" {
+			oe.Commit, oe.Path = s.tab.hash(commit).String(), path
+		}
+	}
+}
+
+// unreadable lists the recorded failures (only those the walk needed when
+// onlyMet is set), ordered by object id.
+func (s *store) unreadable(onlyMet bool) []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	oes := make([]*ObjectError, 0, len(s.bad))
+	for id, oe := range s.bad {
+		if !onlyMet || s.met[id] {
+			oes = append(oes, oe)
+		}
+	}
+	slices.SortFunc(oes, func(a, b *ObjectError) int { return cmp.Compare(a.Hash, b.Hash) })
+	out := make([]error, len(oes))
+	for i, oe := range oes {
+		out[i] = oe
+	}
+	return out
+}
+
+// objectError names object h (a what) and the file it was read from.
+func objectError(h plumbing.Hash, what string, err error) *ObjectError {
+	oe := &ObjectError{What: what, Err: err}
+	if !h.IsZero() {
+		oe.Hash = h.String()
+	}
+	var ge *gitobj.Error
+	if errors.As(err, &ge) {
+		oe.File, oe.Err = ge.File, ge.Err
+		if errors.Is(ge.Err, gitobj.ErrNotFound) {
+			oe.Err = errors.New("missing (object not found)")
+		}
+	}
+	return oe
+}
+
+// readRaw reads an object of type t with the store's reader.
+func (s *store) readRaw(id uint32, t gitobj.Type, what string) ([]byte, error) {
+	return readObject(s.rd, s.tab.hash(id), t, what)
+}
+
+// readObject reads object h, which must be of type t.
+func readObject(rd *gitobj.Reader, h plumbing.Hash, t gitobj.Type, what string) ([]byte, error) {
+	got, b, err := rd.Object(h)
+	if err != nil {
+		return nil, objectError(h, what, err)
+	}
+	if got != t {
+		return nil, &ObjectError{Hash: h.String(), What: what, Err: fmt.Errorf("is a %s", got)}
+	}
+	return b, nil
+}
+
+// commit returns a commit, reading it when the pack pass did not. A
+// commit that cannot be read is recorded (store.bad) and returned as an
+// error.
 func (s *store) commit(id uint32) (*commitRec, error) {
 	if c := s.commits[id]; c != nil {
 		return c, nil
 	}
-	raw, err := s.readRaw(id, plumbing.CommitObject, "commit")
-	if err != nil {
-		return nil, err
+	if oe := s.badErr(id); oe != nil {
+		return nil, oe
 	}
-	rc, err := parseCommit(raw)
+	raw, err := s.readRaw(id, gitobj.Commit, "commit")
 	if err != nil {
-		return nil, &ObjectError{Hash: s.tab.hash(id).String(), What: "commit", Err: err}
+		return nil, s.fail(id, "commit", err)
+	}
+	rc, err := gitobj.ParseCommit(raw)
+	if err != nil {
+		return nil, s.fail(id, "commit", err)
 	}
 	c := s.commitFromRaw(rc)
 	s.commits[id] = c
 	return c, nil
 }
 
-func (s *store) commitFromRaw(rc rawCommit) *commitRec {
-	c := &commitRec{tree: s.id(rc.tree), when: rc.when, ctime: rc.ctime}
-	for _, p := range rc.parents {
+func (s *store) commitFromRaw(rc gitobj.CommitInfo) *commitRec {
+	c := &commitRec{tree: s.id(rc.Tree), when: rc.When, ctime: rc.CTime}
+	for _, p := range rc.Parents {
 		c.parents = append(c.parents, s.id(p))
 	}
 	return c
 }
 
-// tree returns a tree's entries, reading it through go-git when needed.
+// tree returns a tree's entries, reading it when the pack pass did not.
+// A tree that cannot be read is recorded and returned as an error.
 func (s *store) tree(id uint32) ([]treeEntry, error) {
 	if s.loaded[id] {
 		return s.trees[id], nil
 	}
-	raw, err := s.readRaw(id, plumbing.TreeObject, "tree")
+	if oe := s.badErr(id); oe != nil {
+		return nil, oe
+	}
+	raw, err := s.readRaw(id, gitobj.Tree, "tree")
 	if err != nil {
-		return nil, err
+		return nil, s.fail(id, "tree", err)
 	}
 	var es []treeEntry
-	perr := parseTree(raw, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
+	perr := gitobj.ParseTree(raw, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
 		es = append(es, treeEntry{name: s.names.intern(name), mode: mode, obj: s.tab.id(h)})
 	})
 	s.grow()
 	if perr != nil {
-		return nil, &ObjectError{Hash: s.tab.hash(id).String(), What: "tree", Err: perr}
+		return nil, s.fail(id, "tree", perr)
 	}
 	s.trees[id], s.loaded[id] = es, true
 	return es, nil
 }
 
 func shortHash(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
-
-func (s *store) close() { s.rd.close() }

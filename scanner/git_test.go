@@ -342,18 +342,32 @@ func TestGitBadInput(t *testing.T) {
 	})
 	t.Run("missing-object", func(t *testing.T) {
 		t.Parallel()
-		f := newGitFixture(t)
-		f.write("a.txt", "t = "+f.secret()+"\n")
-		f.commit("one")
-		blob, _ := f.repo.ResolveRevision("HEAD:a.txt")
-		hex := blob.String()
-		if err := os.Remove(filepath.Join(f.dir, ".git", "objects", hex[:2], hex[2:])); err != nil {
-			t.Fatal(err)
-		}
-		_, err := GitHistory(context.Background(), f.dir, GitScope{}, testRules(t), testOpts())
-		var oe *ObjectError
-		if !errors.As(err, &oe) || oe.Hash != hex {
-			t.Errorf("got %v, want an ObjectError naming %s", err, hex)
+		for _, missing := range []string{"commit", "blob"} {
+			f := newGitFixture(t)
+			s := f.secret()
+			f.write("a.txt", "t = "+s+"\n")
+			f.write("b.txt", "t = "+f.secret()+"\n")
+			c := f.commit("one")
+			h := c
+			if missing == "blob" {
+				h = blobAt(t, f, c, "a.txt")
+			}
+			hex := h.String()
+			if err := os.Remove(filepath.Join(f.dir, ".git", "objects", hex[:2], hex[2:])); err != nil {
+				t.Fatal(err)
+			}
+			res, err := GitHistory(context.Background(), f.dir, GitScope{}, testRules(t), testOpts())
+			oes := objectErrors(t, res, err)
+			if len(oes) != 1 || oes[0].Hash != hex {
+				t.Fatalf("%s: got %v, want an ObjectError naming %s", missing, oes, hex)
+			}
+			if missing == "blob" {
+				if oes[0].Commit != c.String() || oes[0].Path != "a.txt" || oes[0].File != "" {
+					t.Errorf("got %+v, want it placed at %s:a.txt", oes[0], c)
+				}
+				// The intact blob's finding is still reported.
+				sameFindings(t, res, at(c, "b.txt", 1))
+			}
 		}
 	})
 	t.Run("corrupt-pack", func(t *testing.T) {
@@ -375,10 +389,15 @@ func TestGitBadInput(t *testing.T) {
 		if err := os.WriteFile(packs[0], raw, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err = GitHistory(context.Background(), f.dir, GitScope{}, testRules(t), testOpts())
-		var oe *ObjectError
-		if !errors.As(err, &oe) || len(oe.Hash) != 40 {
-			t.Errorf("got %v, want an ObjectError naming the object", err)
+		res, err := GitHistory(context.Background(), f.dir, GitScope{}, testRules(t), testOpts())
+		oes := objectErrors(t, res, err)
+		if len(oes) == 0 {
+			t.Fatalf("got %v, want ObjectErrors naming the objects", err)
+		}
+		for _, oe := range oes {
+			if len(oe.Hash) != 40 || !strings.HasPrefix(oe.File, "objects/pack/pack-") {
+				t.Errorf("%v: want the object and its pack named", oe)
+			}
 		}
 	})
 	t.Run("submodule-pointer", func(t *testing.T) {

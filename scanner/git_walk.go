@@ -3,11 +3,13 @@ package scanner
 import (
 	"container/heap"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/pretense/pretense/internal/gitobj"
 )
 
 // intro is one (commit, path, blob) introduction: the blob the path holds
@@ -55,6 +57,9 @@ func (s *store) tips() ([]uint32, error) {
 	for _, h := range hs {
 		id, ok, err := s.peel(h)
 		if err != nil {
+			if isObjectError(err) {
+				continue // recorded: what it points at cannot be walked
+			}
 			return nil, err
 		}
 		if ok && !seen[id] {
@@ -72,22 +77,23 @@ func (s *store) peel(h plumbing.Hash) (uint32, bool, error) {
 		if s.commits[id] != nil {
 			return id, true, nil
 		}
-		o, err := s.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+		t, raw, err := s.rd.Object(h)
 		if err != nil {
-			return 0, false, &ObjectError{Hash: h.String(), What: "ref target", Err: objErr(err)}
+			return 0, false, s.fail(id, "ref target", err)
 		}
-		switch o.Type() {
-		case plumbing.CommitObject:
-			if _, err := s.commit(id); err != nil {
-				return 0, false, err
-			}
-			return id, true, nil
-		case plumbing.TagObject:
-			t, err := object.DecodeTag(s.repo.Storer, o)
+		switch t {
+		case gitobj.Commit:
+			rc, err := gitobj.ParseCommit(raw)
 			if err != nil {
-				return 0, false, &ObjectError{Hash: h.String(), What: "tag", Err: err}
+				return 0, false, s.fail(id, "commit", err)
 			}
-			h = t.Target
+			c := s.commitFromRaw(rc)
+			s.commits[id] = c
+			return id, true, nil
+		case gitobj.Tag:
+			if h, err = gitobj.ParseTag(raw); err != nil {
+				return 0, false, objectError(h, "tag", err)
+			}
 		default:
 			return 0, false, nil
 		}
@@ -123,6 +129,9 @@ func (s *store) reachable(ctx context.Context, starts []uint32, shallow map[plum
 		stack = stack[:len(stack)-1]
 		c, err := s.commit(id)
 		if err != nil {
+			if isObjectError(err) {
+				continue // recorded: its parents cannot be known from here
+			}
 			return nil, err
 		}
 		out = append(out, id)
@@ -168,7 +177,7 @@ func (s *store) between(ctx context.Context, base, tip uint32, shallow map[plumb
 	at := func(id uint32) int64 {
 		c, e := s.commit(id)
 		if e != nil {
-			if err == nil {
+			if err == nil && !isObjectError(e) {
 				err = e
 			}
 			return 0
@@ -205,6 +214,9 @@ func (s *store) between(ctx context.Context, base, tip uint32, shallow map[plumb
 		id := heap.Pop(h).(uint32)
 		c, e := s.commit(id)
 		if e != nil {
+			if isObjectError(e) {
+				continue // recorded; the walk goes on around it
+			}
 			return nil, e
 		}
 		if err != nil {
@@ -255,9 +267,15 @@ type differ struct {
 }
 
 // diffCommit records the introductions of commit id.
+// A commit that cannot be read is skipped (it is recorded); a parent that
+// cannot be read counts as empty, so everything is new against it: a
+// damaged history reports more, never less.
 func (d *differ) diffCommit(id uint32, shallow map[plumbing.Hash]bool) error {
 	c, err := d.s.commit(id)
 	if err != nil {
+		if isObjectError(err) {
+			return nil
+		}
 		return err
 	}
 	var parents []uint32
@@ -265,6 +283,10 @@ func (d *differ) diffCommit(id uint32, shallow map[plumbing.Hash]bool) error {
 		for _, p := range c.parents {
 			pc, err := d.s.commit(p)
 			if err != nil {
+				if isObjectError(err) {
+					parents = append(parents, noObj)
+					continue
+				}
 				return err
 			}
 			parents = append(parents, pc.tree)
@@ -289,9 +311,15 @@ func (d *differ) name(id uint32) string {
 // diffTree compares tree cur with the parents' trees at the same path
 // (noObj where a parent has none). Subtrees equal to any parent's are
 // skipped: nothing in them is new.
+// A tree that cannot be read is recorded with the commit and path where
+// it was met: its own entries are skipped; a parent's counts as empty.
 func (d *differ) diffTree(commit uint32, prefix string, cur uint32, parents []uint32) error {
 	es, err := d.s.tree(cur)
 	if err != nil {
+		if isObjectError(err) {
+			d.s.locate(cur, commit, prefix)
+			return nil
+		}
 		return err
 	}
 	pes := make([][]treeEntry, len(parents))
@@ -300,7 +328,10 @@ func (d *differ) diffTree(commit uint32, prefix string, cur uint32, parents []ui
 			continue
 		}
 		if pes[j], err = d.s.tree(p); err != nil {
-			return err
+			if !isObjectError(err) {
+				return err
+			}
+			d.s.locate(p, commit, prefix)
 		}
 	}
 	pos := make([]int, len(parents))
@@ -316,7 +347,7 @@ func (d *differ) diffTree(commit uint32, prefix string, cur uint32, parents []ui
 			// Entries before e in the parent are gone from this commit.
 			for pos[j] < len(list) {
 				pe := list[pos[j]]
-				c := gitNameCompare(d.name(pe.name), pe.isDir(), name, dir)
+				c := gitobj.NameCompare(d.name(pe.name), pe.isDir(), name, dir)
 				if c > 0 {
 					break
 				}
@@ -383,35 +414,39 @@ func (d *differ) diffTree(commit uint32, prefix string, cur uint32, parents []ui
 	return nil
 }
 
-// deletedBlobs expands a commit's deleted entries to the blobs below them.
-func (s *store) deletedBlobs(del []deletedEntry) ([]uint32, error) {
+// deletedBlobs expands a commit's deleted entries to the blobs below
+// them; a tree that cannot be read is recorded and left out.
+func (s *store) deletedBlobs(del []deletedEntry, commit uint32) []uint32 {
 	var out []uint32
-	var walk func(tree uint32) error
-	walk = func(tree uint32) error {
+	var walk func(tree uint32)
+	walk = func(tree uint32) {
 		es, err := s.tree(tree)
 		if err != nil {
-			return err
+			s.locate(tree, commit, "")
+			return
 		}
 		for _, e := range es {
 			switch {
 			case e.isDir():
-				if err := walk(e.obj); err != nil {
-					return err
-				}
+				walk(e.obj)
 			case e.mode != filemode.Submodule:
 				out = append(out, e.obj)
 			}
 		}
-		return nil
 	}
 	for _, e := range del {
 		if e.dir {
-			if err := walk(e.obj); err != nil {
-				return nil, err
-			}
+			walk(e.obj)
 			continue
 		}
 		out = append(out, e.obj)
 	}
-	return out, nil
+	return out
+}
+
+// isObjectError reports whether err is an object the scan could not read
+// (recorded, so the walk can go on) rather than a reason to stop.
+func isObjectError(err error) bool {
+	var oe *ObjectError
+	return errors.As(err, &oe)
 }

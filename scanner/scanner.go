@@ -16,6 +16,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -85,6 +86,24 @@ type Result struct {
 	Skipped      []Skipped
 	FilesScanned int
 	BytesScanned int64
+	// Unreadable lists what the scan could not read (a corrupt or
+	// missing git object, named): the findings are those of everything
+	// else, and the scan is incomplete.
+	Unreadable []error
+}
+
+// Incomplete lists what the scan could not read: the git objects in
+// Unreadable, and the files and directories the walk could not open
+// (listed in Skipped as "unreadable: …"). A scan with any is not a pass;
+// binary and over-size files are a policy skip and do not count.
+func (r *Result) Incomplete() []error {
+	out := slices.Clone(r.Unreadable)
+	for _, s := range r.Skipped {
+		if reason, ok := strings.CutPrefix(s.Reason, "unreadable: "); ok {
+			out = append(out, fmt.Errorf("%s: %s", s.Path, reason))
+		}
+	}
+	return out
 }
 
 // Sort orders findings (path, commit, line, column, rule) and skips (path)

@@ -144,6 +144,9 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if !g.Quiet {
 		printSummary(st.Err, in, format, g.Verbose)
 	}
+	if bad := res.Incomplete(); len(bad) > 0 {
+		return incompleteError(st.Err, bad)
+	}
 	if len(in.Findings) > 0 {
 		if c.ExitCode != nil {
 			return exitWith(*c.ExitCode)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 
@@ -70,4 +71,19 @@ func gitError(err error) error {
 		return withHint(runtimeError(err), "the repository is damaged: run git fsck, or re-clone")
 	}
 	return runtimeError(err)
+}
+
+// incompleteError names, on stderr, everything a scan could not read and
+// fails it (exit 3): the report above holds every finding the rest gave,
+// but a pass over what could not be read is not a pass.
+func incompleteError(w io.Writer, unreadable []error) error {
+	hint := "check the permissions of what is named above, or leave it out with .pretenseignore"
+	for _, err := range unreadable {
+		fmt.Fprintf(w, "pretense: could not read %v\n", err)
+		var oe *scanner.ObjectError
+		if errors.As(err, &oe) {
+			hint = "the repository is damaged: run git fsck, or re-clone"
+		}
+	}
+	return withHint(runtimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable))), hint)
 }

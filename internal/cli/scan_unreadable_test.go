@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/pretense/pretense/rules"
+)
+
+// TestScanUnreadableInput: a file or directory the scan cannot open makes
+// it exit 3 after the report, naming it; binary and over-size files stay a
+// policy skip (listed, exit 0).
+func TestScanUnreadableInput(t *testing.T) {
+	t.Run("policy skips pass", func(t *testing.T) {
+		cliEnv(t)
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, "blob.bin"), []byte("\x00\x01\x02binary"), 0o644)
+		os.WriteFile(filepath.Join(dir, "big.txt"), []byte(strings.Repeat("x", 4096)), 0o644)
+		code, _, errOut := runScan(t, "--path", dir, "--max-file-size", "1KB")
+		if code != ExitClean || !strings.Contains(errOut, "big.txt: larger than") {
+			t.Fatalf("exit %d, want 0 with big.txt listed; stderr:\n%s", code, errOut)
+		}
+	})
+	t.Run("unreadable", func(t *testing.T) {
+		if os.Geteuid() == 0 {
+			// Permissions do not stop root: run this subtest again as
+			// nobody, where the chmods below bite.
+			rerunCLIAsNobody(t, "^TestScanUnreadableInput$/^unreadable$")
+			return
+		}
+		cliEnv(t)
+		dir := t.TempDir()
+		tok, err := rules.ExpandSample("ghp_{alnum:36}", rand.New(rand.NewPCG(5, 6)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "open.txt"), []byte("token = '"+tok+"'\n"), 0o644)
+		os.MkdirAll(filepath.Join(dir, "locked"), 0o755)
+		os.WriteFile(filepath.Join(dir, "locked", "a.txt"), []byte("token = '"+tok+"'\n"), 0o644)
+		os.WriteFile(filepath.Join(dir, "closed.txt"), []byte("token = '"+tok+"'\n"), 0o644)
+		os.Chmod(filepath.Join(dir, "locked"), 0)
+		os.Chmod(filepath.Join(dir, "closed.txt"), 0)
+		t.Cleanup(func() { os.Chmod(filepath.Join(dir, "locked"), 0o755) })
+		code, out, errOut := runScan(t, "--path", dir, "--format", "json")
+		if code != ExitRuntime {
+			t.Fatalf("exit %d, want 3; stderr:\n%s", code, errOut)
+		}
+		for _, want := range []string{"could not read", "locked", "closed.txt", "scan incomplete", "permissions"} {
+			if !strings.Contains(errOut, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errOut)
+			}
+		}
+		doc := decodeReport(t, out)
+		if len(doc.Findings) != 1 || !strings.HasSuffix(doc.Findings[0].Path, "open.txt") {
+			t.Errorf("findings %+v, want the readable file's", doc.Findings)
+		}
+	})
+}
+
+// rerunCLIAsNobody runs pattern in a copy of the test binary as uid/gid
+// 65534 and fails unless it passed.
+func rerunCLIAsNobody(t *testing.T, pattern string) {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "pretense-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	raw, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "cli.test")
+	if err := os.WriteFile(bin, raw, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-test.run="+pattern, "-test.v", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = []string{"HOME=" + dir, "TMPDIR=" + os.TempDir(), "PATH=/usr/bin:/bin"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--- PASS: ") || strings.Contains(string(out), "--- SKIP") {
+		t.Fatalf("as nobody: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,132 @@
+package gitobj
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/binary"
+)
+
+// index is a parsed pack index (gitformat-pack, versions 1 and 2), held
+// as the raw file: lookups read it in place.
+type index struct {
+	raw   []byte
+	v     int // 1 or 2
+	count int
+	fan   []byte // 256 big-endian counts
+	// Version 2 tables; version 1 interleaves offset and name.
+	names, offs, large []byte
+}
+
+// packChecksum is the checksum of the pack this index describes.
+func (x *index) packChecksum() []byte {
+	n := len(x.raw)
+	return x.raw[n-2*hashLen : n-hashLen]
+}
+
+// parseIndex checks an index file's layout against its own declarations
+// before anything indexes into it: the fan-out never decreases, the file
+// is exactly as long as its object count says (plus the large offsets a
+// version 2 index may add) and its trailing checksum matches.
+func parseIndex(raw []byte) (*index, error) {
+	x := &index{raw: raw, v: 1}
+	fanAt := 0
+	if len(raw) >= 8 && bytes.Equal(raw[:4], []byte("\xfftOc")) {
+		if v := binary.BigEndian.Uint32(raw[4:8]); v != 2 {
+			return nil, corruptf("pack index version %d is not supported", v)
+		}
+		x.v, fanAt = 2, 8
+	}
+	if len(raw) < fanAt+256*4+2*hashLen {
+		return nil, corruptf("pack index truncated (%d bytes)", len(raw))
+	}
+	x.fan = raw[fanAt : fanAt+256*4]
+	prev := uint32(0)
+	for i := range 256 {
+		c := binary.BigEndian.Uint32(x.fan[i*4:])
+		if c < prev {
+			return nil, corruptf("pack index fan-out decreases at %d", i)
+		}
+		prev = c
+	}
+	n := int64(prev)
+	body := int64(len(raw) - fanAt - 256*4 - 2*hashLen)
+	per := int64(hashLen + 4) // v1: offset + name
+	if x.v == 2 {
+		per = hashLen + 4 + 4 // name, crc32, offset
+	}
+	if n*per > body {
+		return nil, corruptf("pack index declares %d objects but holds %d bytes of entries", n, body)
+	}
+	x.count = int(n)
+	rest := body - n*per
+	switch {
+	case x.v == 1 && rest != 0:
+		return nil, corruptf("pack index has %d bytes after its entries", rest)
+	case x.v == 2 && (rest%8 != 0 || rest/8 > n):
+		return nil, corruptf("pack index has %d bytes after its entries", rest)
+	}
+	sum := sha1.Sum(raw[:len(raw)-hashLen])
+	if !bytes.Equal(sum[:], raw[len(raw)-hashLen:]) {
+		return nil, corruptf("pack index checksum mismatch")
+	}
+	at := fanAt + 256*4
+	if x.v == 2 {
+		x.names = raw[at : at+x.count*hashLen]
+		at += x.count * (hashLen + 4) // skip the CRC32s
+		x.offs = raw[at : at+x.count*4]
+		at += x.count * 4
+		x.large = raw[at : len(raw)-2*hashLen]
+	}
+	return x, nil
+}
+
+// name returns the id at position i.
+func (x *index) name(i int) []byte {
+	if x.v == 1 {
+		at := 256*4 + i*(4+hashLen) + 4
+		return x.raw[at : at+hashLen]
+	}
+	return x.names[i*hashLen : (i+1)*hashLen]
+}
+
+// offset returns the pack offset of position i; -1 when a large offset
+// points outside the table.
+func (x *index) offset(i int) int64 {
+	if x.v == 1 {
+		return int64(binary.BigEndian.Uint32(x.raw[256*4+i*(4+hashLen):]))
+	}
+	off := binary.BigEndian.Uint32(x.offs[i*4:])
+	if off&0x80000000 == 0 {
+		return int64(off)
+	}
+	k := int(off & 0x7fffffff)
+	if (k+1)*8 > len(x.large) {
+		return -1
+	}
+	v := binary.BigEndian.Uint64(x.large[k*8:])
+	if v > 1<<62 {
+		return -1
+	}
+	return int64(v)
+}
+
+// find returns the position of h, or -1.
+func (x *index) find(h Hash) int {
+	lo := 0
+	if h[0] > 0 {
+		lo = int(binary.BigEndian.Uint32(x.fan[(int(h[0])-1)*4:]))
+	}
+	hi := int(binary.BigEndian.Uint32(x.fan[int(h[0])*4:]))
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		switch c := bytes.Compare(x.name(m), h[:]); {
+		case c == 0:
+			return m
+		case c < 0:
+			lo = m + 1
+		default:
+			hi = m
+		}
+	}
+	return -1
+}

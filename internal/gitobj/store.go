@@ -1,0 +1,249 @@
+package gitobj
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-git/go-billy/v5"
+	"github.com/go-git/go-billy/v5/osfs"
+)
+
+// Store is a repository's object database: its packs, its loose objects
+// and its alternates. Its methods are safe for concurrent use; a Reader
+// is not (make one per goroutine).
+type Store struct {
+	fs     billy.Filesystem
+	objDir string // "objects" in a git directory; "." for an alternate
+	opts   Options
+	packs  []*Pack
+	alts   []*Store
+}
+
+// Open opens the object database of the git directory fs is rooted at
+// (the common directory of a linked worktree: where objects/ lives), with
+// the alternates it lists. Every pack index is read and checked here; a
+// damaged one is an error naming it.
+func Open(fsys billy.Filesystem, opts Options) (*Store, error) {
+	return open(fsys, "objects", opts, 0)
+}
+
+func open(fsys billy.Filesystem, objDir string, opts Options, depth int) (*Store, error) {
+	s := &Store{fs: fsys, objDir: objDir, opts: opts}
+	names, err := s.packNames()
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		idxName := strings.TrimSuffix(n, ".pack") + ".idx"
+		raw, err := readFile(fsys, idxName)
+		if err != nil {
+			s.Close()
+			return nil, &Error{File: idxName, Err: err}
+		}
+		p, err := openPack(fsys, n, raw)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.packs = append(s.packs, p)
+	}
+	if err := s.openAlternates(depth); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// packNames lists the packs of the store, sorted. As git does, a pack is
+// found by its index: a .pack without an .idx (one being written) is not
+// a pack yet, and an .idx without its .pack is skipped (its objects are
+// then missing, and named when needed).
+func (s *Store) packNames() ([]string, error) {
+	dir := path.Join(s.objDir, "pack")
+	ents, err := s.fs.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, &Error{File: dir, Err: err}
+	}
+	have := map[string]bool{}
+	for _, e := range ents {
+		have[e.Name()] = true
+	}
+	var out []string
+	for _, e := range ents {
+		if base, ok := strings.CutSuffix(e.Name(), ".idx"); ok && have[base+".pack"] {
+			out = append(out, path.Join(dir, base+".pack"))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// openAlternates opens the object stores objects/info/alternates names
+// (absolute, or relative to this objects directory), as git does up to
+// five levels deep.
+func (s *Store) openAlternates(depth int) error {
+	name := path.Join(s.objDir, "info", "alternates")
+	raw, err := readFile(s.fs, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return &Error{File: name, Err: err}
+	}
+	if depth >= 5 {
+		return &Error{File: name, Err: errors.New("alternates nested more than 5 deep")}
+	}
+	here := filepath.Join(s.fs.Root(), filepath.FromSlash(s.objDir))
+	for _, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		dir := line
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(here, dir)
+		}
+		alt, err := open(osfs.New(dir), ".", s.opts, depth+1)
+		if err != nil {
+			return fmt.Errorf("alternate %s: %w", dir, err)
+		}
+		s.alts = append(s.alts, alt)
+	}
+	return nil
+}
+
+func readFile(fsys billy.Filesystem, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// MaxSize is the largest object the store's readers allocate.
+func (s *Store) MaxSize() int64 { return s.opts.maxSize() }
+
+// Packs returns the store's own packs (not its alternates'), sorted by
+// name, for the pack pass.
+func (s *Store) Packs() []*Pack { return s.packs }
+
+// Close closes every pack.
+func (s *Store) Close() error {
+	for _, p := range s.packs {
+		p.Close()
+	}
+	for _, a := range s.alts {
+		a.Close()
+	}
+	return nil
+}
+
+// Reader reads single objects by id. Not safe for concurrent use.
+type Reader struct {
+	s   *Store
+	z   zstate
+	br  *bufio.Reader
+	hs  *hasher
+	max int64
+	// bases caches rebuilt delta bases, so reading many versions of one
+	// file does not rebuild the same chain again and again. It is cleared
+	// when it passes baseCacheSize.
+	bases     map[baseKey]baseObj
+	baseBytes int
+}
+
+type baseKey struct {
+	p   *Pack
+	off int64
+}
+
+type baseObj struct {
+	typ  Type
+	data []byte
+}
+
+const baseCacheSize = 8 << 20
+
+// NewReader returns a reader of s's objects.
+func (s *Store) NewReader() *Reader {
+	return &Reader{s: s, hs: newHasher(), max: s.opts.maxSize()}
+}
+
+// Object returns an object's type and content, checked against its id.
+// An object in no pack, loose file or alternate is an *Error wrapping
+// ErrNotFound.
+func (r *Reader) Object(h Hash) (Type, []byte, error) {
+	return r.object(r.s, h, 0)
+}
+
+func (r *Reader) object(s *Store, h Hash, depth int) (Type, []byte, error) {
+	if depth > maxDepth {
+		return 0, nil, &Error{Hash: h, Err: corruptf("delta chain deeper than %d", maxDepth)}
+	}
+	for _, p := range s.packs {
+		if i := p.idx.find(h); i >= 0 {
+			t, data, err := r.packed(p, h, i, depth)
+			if err != nil {
+				return 0, nil, err
+			}
+			if err := r.hs.verify(t, data, h); err != nil {
+				return 0, nil, &Error{Hash: h, File: p.Name, Err: err}
+			}
+			return t, data, nil
+		}
+	}
+	if t, data, ok, err := r.readLoose(s, h); ok {
+		return t, data, err
+	}
+	for _, a := range s.alts {
+		t, data, err := r.object(a, h, depth)
+		if !errors.Is(err, ErrNotFound) {
+			return t, data, err
+		}
+	}
+	return 0, nil, &Error{Hash: h, Err: ErrNotFound}
+}
+
+// maxDepth bounds delta chains (git's default is 50; 4095 is its hard
+// limit for pack-objects).
+const maxDepth = 10000
+
+// Size returns an object's declared size without inflating it whole (for
+// a delta, its target size). What it reports is checked when the object is
+// read.
+func (r *Reader) Size(h Hash) (int64, error) {
+	return r.size(r.s, h)
+}
+
+func (r *Reader) size(s *Store, h Hash) (int64, error) {
+	for _, p := range s.packs {
+		if i := p.idx.find(h); i >= 0 {
+			return r.packedSize(p, h, i)
+		}
+	}
+	_, size, _, f, ok, err := r.openLoose(s, h, 1<<62)
+	if ok {
+		if f != nil {
+			f.Close()
+		}
+		return size, err
+	}
+	for _, a := range s.alts {
+		n, err := r.size(a, h)
+		if !errors.Is(err, ErrNotFound) {
+			return n, err
+		}
+	}
+	return 0, &Error{Hash: h, Err: ErrNotFound}
+}
