@@ -120,10 +120,21 @@ const (
 	kindAnchor   = "anchor"
 	kindRecovery = "recovery"
 	kindPrune    = "prune"
+	// kindBreak starts a segment that a writer opened because the live
+	// segment was deleted or replaced under it. Its prev is the last record
+	// the writer knew, which is gone from the directory; verification always
+	// reports it.
+	kindBreak = "break"
 )
 
-// marker is a non-entry record: a segment anchor, a torn-line recovery or a
-// retention prune. Seq comes first and Prev, Hash last, like Entry, so both
+// Why a writer wrote a break record.
+const (
+	breakDeleted  = "deleted"  // the live segment's name no longer exists
+	breakReplaced = "replaced" // the name now refers to another file (inode or device differ)
+)
+
+// marker is a non-entry record: a segment anchor, a torn-line recovery, a
+// retention prune or a break (the live segment vanished under a writer). Seq comes first and Prev, Hash last, like Entry, so both
 // share one line shape.
 type marker struct {
 	Seq         uint64    `json:"seq"`
@@ -136,6 +147,9 @@ type marker struct {
 	TornSHA256  string    `json:"tornSha256,omitempty"`  // recovery: digest of its bytes
 	Pruned      []string  `json:"pruned,omitempty"`      // prune: segment names deleted
 	Through     string    `json:"through,omitempty"`     // prune: hash the oldest remaining anchor links to
+	Reason      string    `json:"reason,omitempty"`      // break: deleted or replaced
+	LostFirst   uint64    `json:"lostFirst,omitempty"`   // break: first seq of the lost segment
+	LostLast    uint64    `json:"lostLast,omitempty"`    // break: last seq written to it (this record's prev)
 	Prev        string    `json:"prev"`
 	Hash        string    `json:"hash,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -191,10 +192,18 @@ func (l *Log) Append(e Entry) error {
 
 // commit writes a batch under the file lock with one write and one sync.
 func (l *Log) commit(batch []*pendingEntry) error {
-	if err := l.lock.Lock(); err != nil {
+	err := l.lock.Lock()
+	if errors.Is(err, fs.ErrNotExist) {
+		// The directory was removed under us: recreate it so sync can
+		// record the loss instead of failing every append from now on.
+		if err = os.MkdirAll(l.dir, 0o700); err == nil {
+			err = l.lock.Lock()
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("append audit entry: lock: %w", err)
 	}
-	err := l.commitLocked(batch)
+	err = l.commitLocked(batch)
 	if uerr := l.lock.Unlock(); err == nil && uerr != nil {
 		err = fmt.Errorf("append audit entry: unlock: %w", uerr)
 	}
@@ -253,13 +262,22 @@ func (l *Log) closeFile() error {
 }
 
 // sync makes l.f, l.seq and l.head describe the real end of the chain. Called
-// with the file lock held. The fast path is one fstat: if the segment has the
-// size we left it at and the clock still points at it, nobody else wrote.
+// with the file lock held. The fast path is two stats: if the segment's name
+// still refers to the file we hold (same device and inode), it has the size
+// we left it at, and the clock still points at it, nobody else wrote.
 func (l *Log) sync(now time.Time) error {
-	if l.f != nil && !segmentLess(l.seg, l.opts.Period.segmentName(now)) {
+	if l.f != nil {
 		fi, err := l.f.Stat()
-		if err == nil && fi.Size() == l.size {
-			return nil
+		if err == nil {
+			pfi, perr := os.Stat(filepath.Join(l.dir, l.seg))
+			switch {
+			case errors.Is(perr, fs.ErrNotExist):
+				return l.lost(fi.Size(), breakDeleted, now)
+			case perr == nil && !os.SameFile(fi, pfi):
+				return l.lost(fi.Size(), breakReplaced, now)
+			case perr == nil && fi.Size() == l.size && !segmentLess(l.seg, l.opts.Period.segmentName(now)):
+				return nil
+			}
 		}
 	}
 	before := l.seg
@@ -271,6 +289,81 @@ func (l *Log) sync(now time.Time) error {
 		return l.prune(now)
 	}
 	return nil
+}
+
+// lost handles a live segment whose name was deleted or now names another
+// file. Without this, appends would go on into the unlinked file and vanish
+// with it. The file we hold is still readable: its last record is the true
+// head, whoever wrote it. Unless the directory still holds that record (the
+// file was replaced by an intact copy) or another writer already recorded
+// the loss, a new segment starts with a break record linking to that head,
+// so the chain goes on and verification reports what was lost.
+func (l *Log) lost(size int64, reason string, now time.Time) error {
+	lostSeg := l.seg
+	seq, head := l.seq, l.head
+	var first uint64
+	h := sha256.New()
+	if tail, _, err := readTail(l.f, size); err == nil && tail != nil {
+		if b, ok := parseBrief(tail, h); ok && b.hashOK {
+			seq, head = b.seq, hashString(b.hash)
+		}
+	}
+	if line, err := readFirstLine(l.f); err == nil {
+		if b, ok := parseBrief(line, h); ok {
+			first = b.seq
+		}
+	}
+	l.closeFile()
+	if err := os.MkdirAll(l.dir, 0o700); err != nil {
+		return fmt.Errorf("recreate audit directory: %w", err)
+	}
+	segs, err := listSegments(l.dir)
+	if err != nil {
+		return err
+	}
+	if head != "" {
+		done, err := accounted(l.dir, segs, lostSeg, head)
+		if err != nil {
+			return err
+		}
+		if done {
+			return l.refresh(now)
+		}
+	}
+	name := nextGeneration(segs, lostSeg, l.opts.Period.segmentName(now))
+	l.seq, l.head = seq, head
+	m := &marker{
+		Seq: seq + 1, Kind: kindBreak, Timestamp: now.UTC(),
+		Segment: name, PrevSegment: lostSeg, Reason: reason,
+		LostFirst: first, LostLast: seq, Prev: head,
+	}
+	return l.createSegmentWith(name, m)
+}
+
+// accounted reports whether the segments from lost on hold the record with
+// hash head, or a break record that links to it: then nothing this writer
+// knew of is missing, or another writer has already recorded the loss.
+func accounted(dir string, segs []string, lost, head string) (bool, error) {
+	var from []string
+	for _, s := range segs {
+		if !segmentLess(s, lost) {
+			from = append(from, s)
+		}
+	}
+	found := false
+	h := sha256.New()
+	err := walkLines(dir, from, func(_ lineRef, line []byte, _ bool) error {
+		b, ok := parseBrief(line, h)
+		if ok && b.hashOK && (hashString(b.hash) == head || b.kind == kindBreak && !b.genesis && hashString(b.prev) == head) {
+			found = true
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) {
+		return false, err
+	}
+	return found, nil
 }
 
 // prune deletes whole segments that ended before the retention cutoff,
@@ -296,12 +389,12 @@ func (l *Log) prune(now time.Time) error {
 	if len(drop) == 0 {
 		return nil
 	}
-	first, err := readFirstLine(filepath.Join(l.dir, segs[len(drop)]))
+	first, err := readFirstLineOf(filepath.Join(l.dir, segs[len(drop)]))
 	if err != nil {
 		return fmt.Errorf("prune audit log: %w", err)
 	}
 	b, ok := parseBrief(first, sha256.New())
-	if !ok || b.kind != kindAnchor {
+	if !ok || b.kind != kindAnchor && b.kind != kindBreak {
 		return fmt.Errorf("prune audit log: segment %s does not start with an anchor; run 'pretense audit verify'", segs[len(drop)])
 	}
 	through := ""
@@ -323,17 +416,26 @@ func (l *Log) prune(now time.Time) error {
 	return syncDir(l.dir)
 }
 
-// readFirstLine returns the first line of a file without its newline.
-func readFirstLine(path string) ([]byte, error) {
+// readFirstLineOf returns the first line of a file without its newline.
+func readFirstLineOf(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	line, err := readFirstLine(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	return line, nil
+}
+
+// readFirstLine reads the first line at offset 0 of r, without its newline.
+func readFirstLine(r io.ReaderAt) ([]byte, error) {
+	br := bufio.NewReader(io.NewSectionReader(r, 0, 1<<62))
 	line, err := br.ReadBytes('\n')
 	if err != nil && !(err == io.EOF && len(line) > 0) {
-		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		return nil, err
 	}
 	return bytes.TrimSuffix(line, []byte("\n")), nil
 }
@@ -428,13 +530,17 @@ func (l *Log) sealTorn(torn []byte, now time.Time) error {
 }
 
 // createSegment writes a new segment whose anchor links to the current head.
-// The anchor goes to a temporary file that is renamed into place, so a
-// segment never exists without its anchor.
 func (l *Log) createSegment(name, prevSeg string, now time.Time) error {
-	m := &marker{
+	return l.createSegmentWith(name, &marker{
 		Seq: l.seq + 1, Kind: kindAnchor, Timestamp: now.UTC(),
 		Segment: name, PrevSegment: prevSeg, Prev: l.head,
-	}
+	})
+}
+
+// createSegmentWith writes a new segment whose first record is m (an anchor
+// or a break). The record goes to a temporary file that is renamed into
+// place, so a segment never exists without its first record.
+func (l *Log) createSegmentWith(name string, m *marker) error {
 	line, sum, err := seal(m)
 	if err != nil {
 		return err
