@@ -28,6 +28,75 @@ type RuleCount struct {
 	Count int
 }
 
+// Actor is one user's (or one client tool's) activity in the period.
+type Actor struct {
+	Name                       string // "" for entries that recorded none
+	Requests                   int
+	Forwarded, Blocked, Failed int
+	Mutations                  int
+	SecretsBlocked             int // requests blocked with a secret
+	PHIBlocked                 int // requests blocked with PHI
+	Sessions                   int
+}
+
+// Label is the name to show; entries written before identity was recorded,
+// or by a proxy that could not tell, have none.
+func (a Actor) Label() string {
+	if a.Name == "" {
+		return "(not recorded)"
+	}
+	return a.Name
+}
+
+// actors tallies entries by a key.
+type actors struct {
+	m        map[string]*Actor
+	sessions map[string]map[string]bool
+}
+
+func newActors() *actors {
+	return &actors{m: map[string]*Actor{}, sessions: map[string]map[string]bool{}}
+}
+
+func (t *actors) add(name string, e *Entry) {
+	a := t.m[name]
+	if a == nil {
+		a = &Actor{Name: name}
+		t.m[name] = a
+		t.sessions[name] = map[string]bool{}
+	}
+	a.Requests++
+	a.Mutations += e.Mutations
+	t.sessions[name][e.Session] = true
+	switch e.Outcome {
+	case OutcomeForwarded:
+		a.Forwarded++
+	case OutcomeBlocked:
+		a.Blocked++
+		if e.SecretsBlocked > 0 {
+			a.SecretsBlocked++
+		}
+		if e.PHIPatternsDetected > 0 {
+			a.PHIBlocked++
+		}
+	default:
+		a.Failed++
+	}
+}
+
+// list is the tally, most requests first, then by name.
+func (t *actors) list() []Actor {
+	out := make([]Actor, 0, len(t.m))
+	for name, a := range t.m {
+		a.Sessions = len(t.sessions[name])
+		out = append(out, *a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Requests > out[j].Requests || out[i].Requests == out[j].Requests && out[i].Name < out[j].Name
+	})
+	return out
+}
+
 // Day is one bar of the per-day chart.
 type Day struct {
 	Date                       time.Time
@@ -60,6 +129,10 @@ type Summary struct {
 
 	Days []Day
 
+	// Who and with what: requests, blocks and mutations per authenticated
+	// user and per client tool, for an access review.
+	ByUser, ByClient []Actor
+
 	Verification *VerifyResult
 	Skipped      ScanStats
 }
@@ -74,7 +147,11 @@ func Summarize(entries []Entry, f Filter, p Policy, now time.Time) *Summary {
 	byRule := map[string]int{}
 	byDay := map[time.Time]*Day{}
 	var fidSum float64
-	for _, e := range entries {
+	users, clients := newActors(), newActors()
+	for i := range entries {
+		e := &entries[i]
+		users.add(e.User, e)
+		clients.add(e.Client, e)
 		ts := e.Timestamp.UTC()
 		if s.First.IsZero() || ts.Before(s.First) {
 			s.First = ts
@@ -142,6 +219,7 @@ func Summarize(entries []Entry, f Filter, p Policy, now time.Time) *Summary {
 		return a.Count > b.Count || a.Count == b.Count && a.Rule < b.Rule
 	})
 	s.Days = chartDays(s, byDay)
+	s.ByUser, s.ByClient = users.list(), clients.list()
 	return s
 }
 
@@ -316,11 +394,28 @@ func niceCeil(n int) int {
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
+// actorTable is what the "actors" template draws.
+type actorTable struct {
+	ID, Title string
+	Rows      []Actor
+}
+
+func newActorTable(id, title string, rows []Actor) actorTable { return actorTable{id, title, rows} }
+
+// mdCell makes a value safe inside a Markdown table cell: user names and
+// client tools come from requests, so pipes, newlines and markup are
+// neutralised.
+func mdCell(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+	return r.Replace(s)
+}
+
 // WriteHTML writes the report as one self-contained HTML file: inline CSS,
 // inline SVG, no scripts, fonts or images from anywhere else.
 func (s *Summary) WriteHTML(w io.Writer) error {
 	t, err := htmltemplate.New("report").Funcs(htmltemplate.FuncMap{
-		"utc": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"utc":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"actorTable": newActorTable,
 	}).Parse(htmlReport)
 	if err != nil {
 		return fmt.Errorf("parse html report template: %w", err)
@@ -345,7 +440,9 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 			}
 			return strings.Repeat("█", int(math.Ceil(float64(n)*30/float64(max))))
 		},
-		"cell": func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+		"cell":       func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+		"textCell":   mdCell,
+		"actorTable": newActorTable,
 	}).Parse(mdReport)
 	if err != nil {
 		return fmt.Errorf("parse markdown report template: %w", err)
@@ -434,10 +531,19 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 {{end}}</svg>
 {{if not .Days}}<p class="muted">No requests in this period.</p>{{end}}
 
+<h2>Requests by user</h2>
+{{template "actors" (actorTable "by-user" "User" .ByUser)}}
+<h2>Requests by client</h2>
+{{template "actors" (actorTable "by-client" "Client" .ByClient)}}
+
+
 <p class="muted">Counts and rule ids only: the audit log never contains a mutated identifier, a secret or a PHI value.</p>
 </body>
 </html>
-`
+{{define "actors"}}{{if .Rows}}<table id="{{.ID}}">
+<tr><th>{{.Title}}</th><th>Requests</th><th>Sessions</th><th>Forwarded</th><th>Blocked</th><th>Blocked: secrets</th><th>Blocked: PHI</th><th>Failed</th><th>Identifiers mutated</th></tr>
+{{range .Rows}}<tr><td>{{.Label}}</td><td class="num">{{.Requests}}</td><td class="num">{{.Sessions}}</td><td class="num">{{.Forwarded}}</td><td class="num">{{.Blocked}}</td><td class="num">{{.SecretsBlocked}}</td><td class="num">{{.PHIBlocked}}</td><td class="num">{{.Failed}}</td><td class="num">{{.Mutations}}</td></tr>
+{{end}}</table>{{else}}<p class="muted">No requests in this period.</p>{{end}}{{end}}`
 
 const mdReport = `# Pretense compliance report
 
@@ -498,5 +604,15 @@ Over {{.FidelityMeasured}} forwarded requests with mutations: mean {{.FidelityTe
 {{end}}{{else}}
 No requests in this period.
 {{end}}
+## Requests by user
+
+{{template "actors" (actorTable "by-user" "User" .ByUser)}}
+## Requests by client
+
+{{template "actors" (actorTable "by-client" "Client" .ByClient)}}
 Counts and rule ids only: the audit log never contains a mutated identifier, a secret or a PHI value.
-`
+{{define "actors"}}{{if .Rows}}| {{.Title}} | Requests | Sessions | Forwarded | Blocked | Blocked: secrets | Blocked: PHI | Failed | Identifiers mutated |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+{{range .Rows}}| {{textCell .Label}} | {{.Requests}} | {{.Sessions}} | {{.Forwarded}} | {{.Blocked}} | {{.SecretsBlocked}} | {{.PHIBlocked}} | {{.Failed}} | {{.Mutations}} |
+{{end}}{{else}}No requests in this period.
+{{end}}{{end}}`
