@@ -298,7 +298,11 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	for _, line := range res.Restarts {
 		fmt.Fprintf(st.Out, "note: %s line %d starts a new chain (a writer restarted): the loss of records at the end of the chain before it cannot be detected\n", where, line)
 	}
-	for _, b := range res.Breaks {
+	breaks := res.Breaks
+	if !res.OK() && res.Problem.Kind == audit.Lost {
+		breaks = breaks[1:] // the first is the problem itself, printed below
+	}
+	for _, b := range breaks {
 		fmt.Fprintf(st.Out, "lost: %s\n", b)
 	}
 	if !res.OK() {

@@ -49,7 +49,7 @@ func TestAuditVerifyReportsDeletedLiveSegment(t *testing.T) {
 	}
 	l.Close()
 	code, out, _ := run(t, "audit", "verify")
-	if code != 1 || !strings.Contains(out, "lost: "+filepath.Base(segs[0])+" was deleted") || !strings.Contains(out, "seq 1..3") {
+	if code != 1 || !strings.Contains(out, "  lost: ") || !strings.Contains(out, filepath.Base(segs[0])+" was deleted") || !strings.Contains(out, "seq 1..3") {
 		t.Fatalf("verify: %d %s", code, out)
 	}
 	code, out, _ = run(t, "audit", "--export=json")
