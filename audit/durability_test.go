@@ -223,3 +223,37 @@ func TestBreakRecordAlwaysFails(t *testing.T) {
 		t.Fatalf("a break must fail verification: %v", res.Problem)
 	}
 }
+
+// Trailing lines cut from the live segment while the writer runs: the
+// writer knows how long it left the file, starts a new segment with a
+// break, and verify names the lost seqs.
+func TestLiveSegmentTruncated(t *testing.T) {
+	dir := t.TempDir()
+	l := openAt(t, dir, feb)
+	appendN(t, l, 0, 5) // anchor 1, entries 2..6
+	path := filepath.Join(dir, "audit-2026-02.jsonl")
+	lines := readLines(t, path)
+	writeTruncated := func(n int) {
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(int64(len(bytes.Join(lines[:n], nil)))); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	writeTruncated(4) // seq 5 and 6 gone, same inode
+	appendN(t, l, 5, 1)
+	l.Close()
+	res := mustVerify(t, dir)
+	if res.Problem == nil || res.Problem.Kind != Lost || len(res.Breaks) != 1 {
+		t.Fatalf("got %v %+v", res.Problem, res.Breaks)
+	}
+	if b := res.Breaks[0]; b.Reason != breakTruncated || b.LostFirst != 5 || b.LostLast != 6 || b.Seq != 7 || b.Segment != "audit-2026-02.1.jsonl" {
+		t.Fatalf("break %+v", b)
+	}
+	if !strings.Contains(res.Problem.String(), "was truncated") || res.LastSeq != 8 {
+		t.Fatalf("%v %+v", res.Problem, res)
+	}
+}

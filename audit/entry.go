@@ -129,8 +129,9 @@ const (
 
 // Why a writer wrote a break record.
 const (
-	breakDeleted  = "deleted"  // the live segment's name no longer exists
-	breakReplaced = "replaced" // the name now refers to another file (inode or device differ)
+	breakDeleted   = "deleted"   // the live segment's name no longer exists
+	breakReplaced  = "replaced"  // the name now refers to another file (inode or device differ)
+	breakTruncated = "truncated" // the file is shorter than the writer left it
 )
 
 // marker is a non-entry record: a segment anchor, a torn-line recovery, a

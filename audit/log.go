@@ -275,6 +275,9 @@ func (l *Log) sync(now time.Time) error {
 				return l.lost(fi.Size(), breakDeleted, now)
 			case perr == nil && !os.SameFile(fi, pfi):
 				return l.lost(fi.Size(), breakReplaced, now)
+			case perr == nil && fi.Size() < l.size:
+				// Writers only append: a shorter file lost its tail.
+				return l.truncated(fi.Size(), now)
 			case perr == nil && fi.Size() == l.size && !segmentLess(l.seg, l.opts.Period.segmentName(now)):
 				return nil
 			}
@@ -336,6 +339,33 @@ func (l *Log) lost(size int64, reason string, now time.Time) error {
 		Seq: seq + 1, Kind: kindBreak, Timestamp: now.UTC(),
 		Segment: name, PrevSegment: lostSeg, Reason: reason,
 		LostFirst: first, LostLast: seq, Prev: head,
+	}
+	return l.createSegmentWith(name, m)
+}
+
+// truncated handles a live segment that is shorter than this writer left
+// it: its newest records were cut off. The records this writer knew of
+// after the file's last remaining one are lost; a new segment starts with a
+// break record linking to the head the writer knew, and the truncated file
+// stays as it is for verification to report.
+func (l *Log) truncated(size int64, now time.Time) error {
+	seg := l.seg
+	first := uint64(1)
+	if tail, _, err := readTail(l.f, size); err == nil && tail != nil {
+		if b, ok := parseBrief(tail, sha256.New()); ok {
+			first = b.seq + 1
+		}
+	}
+	l.closeFile()
+	segs, err := listSegments(l.dir)
+	if err != nil {
+		return err
+	}
+	name := nextGeneration(segs, seg, l.opts.Period.segmentName(now))
+	m := &marker{
+		Seq: l.seq + 1, Kind: kindBreak, Timestamp: now.UTC(),
+		Segment: name, PrevSegment: seg, Reason: breakTruncated,
+		LostFirst: first, LostLast: l.seq, Prev: l.head,
 	}
 	return l.createSegmentWith(name, m)
 }

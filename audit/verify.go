@@ -47,8 +47,11 @@ type Break struct {
 
 func (b Break) String() string {
 	what := "was deleted"
-	if b.Reason == breakReplaced {
+	switch b.Reason {
+	case breakReplaced:
 		what = "was replaced by another file"
+	case breakTruncated:
+		what = "was truncated"
 	}
 	seqs := fmt.Sprintf("seq %d..%d", b.LostFirst, b.LostLast)
 	if b.LostFirst == 0 || b.LostFirst > b.LostLast {
