@@ -61,11 +61,12 @@ type Log struct {
 	recovered  []Recovery
 
 	// Owned by the one committing goroutine (or Open/Close).
-	f    *os.File // current segment, opened O_APPEND
-	seg  string   // its name
-	size int64    // its size after our last write; differs if another process wrote
-	seq  uint64   // seq of the last record in the chain
-	head string   // hash of the last record in the chain
+	f       *os.File // current segment, opened O_APPEND
+	seg     string   // its name
+	segPath string   // its path, for the per-append identity check
+	size    int64    // its size after our last write; differs if another process wrote
+	seq     uint64   // seq of the last record in the chain
+	head    string   // hash of the last record in the chain
 }
 
 // pendingEntry is an entry waiting in the group-commit queue.
@@ -269,7 +270,7 @@ func (l *Log) sync(now time.Time) error {
 	if l.f != nil {
 		fi, err := l.f.Stat()
 		if err == nil {
-			pfi, perr := os.Stat(filepath.Join(l.dir, l.seg))
+			pfi, perr := os.Stat(l.segPath)
 			switch {
 			case errors.Is(perr, fs.ErrNotExist):
 				return l.lost(fi.Size(), breakDeleted, now)
@@ -503,7 +504,7 @@ func (l *Log) openSegment(name string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("open audit segment: %w", err)
 	}
-	l.f, l.seg = f, name
+	l.f, l.seg, l.segPath = f, name, path
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("stat audit segment: %w", err)
@@ -612,7 +613,7 @@ func (l *Log) createSegmentWith(name string, m *marker) error {
 	if err != nil {
 		return fmt.Errorf("open audit segment: %w", err)
 	}
-	l.f, l.seg, l.size = f, name, int64(len(line))
+	l.f, l.seg, l.segPath, l.size = f, name, path, int64(len(line))
 	l.seq, l.head = m.Seq, sum
 	return nil
 }
