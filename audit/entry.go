@@ -27,6 +27,21 @@
 // returns. A crash can leave a torn last line; the next writer keeps those
 // bytes, terminates them and appends a recovery record that names their
 // offset, length and digest, and [Verify] reports it.
+//
+// Before each append the writer also checks that the segment's name still
+// refers to the file it holds (device and inode) and that the file is not
+// shorter than it left it. A deleted, replaced or truncated live segment
+// makes it start a new segment (audit-2026-11.1.jsonl) with a break record
+// that names the lost seqs and links to the last of them; [Verify] always
+// reports a break.
+//
+// # What a chain cannot show
+//
+// A chain proves what it holds, not that nothing came after: records cut
+// from its end, or a log rewritten and re-hashed from scratch, verify as a
+// valid chain. [Head] gives the head to publish elsewhere, and
+// [VerifyOptions].Pin checks it later. [VerifyStream] checks a chain
+// shipped elsewhere (a file or stdin).
 package audit
 
 import (
