@@ -319,3 +319,47 @@ func TestSegmentGenerations(t *testing.T) {
 		}
 	}
 }
+
+// A middle segment replaced by a forged one that is a valid chain on its
+// own and links to the segment before it: the next segment's anchor still
+// links to the original, so the chain alone catches it.
+func TestForgedMiddleSegmentCaught(t *testing.T) {
+	dir, segs := buildLog(t, 20)
+	path := filepath.Join(dir, segs[2])
+	lines := readLines(t, path)
+	var forged [][]byte
+	var prevSeq uint64
+	var prevHash string
+	for i, raw := range lines {
+		line := bytes.TrimSuffix(raw, []byte("\n"))
+		if len(line) == 0 {
+			continue
+		}
+		if i == 0 {
+			var m marker
+			if err := jsonUnmarshal(line, &m); err != nil {
+				t.Fatal(err)
+			}
+			m.Hash = ""
+			out, sum, err := seal(&m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			forged, prevSeq, prevHash = append(forged, out), m.Seq, sum
+			continue
+		}
+		e := decodeEntry(t, raw)
+		e.Mutations, e.Outcome, e.SecretsBlocked = 0, OutcomeForwarded, 0 // hide what happened
+		e.Seq, e.Prev, e.Hash = prevSeq+1, prevHash, ""
+		out, sum, err := seal(&e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged, prevSeq, prevHash = append(forged, out), e.Seq, sum
+	}
+	writeLines(t, path, forged)
+	p := mustVerify(t, dir).Problem
+	if p == nil || p.Kind != Edited || p.Segment != segs[2] || !strings.Contains(p.Detail, "changed and rehashed") {
+		t.Fatalf("a forged middle segment verified: %v", p)
+	}
+}
