@@ -412,7 +412,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 
 <h2>Chain verification</h2>
 <p id="verify-status" class="verify {{if and .Verification .Verification.OK}}ok{{else}}bad{{end}}">{{.VerificationText}}</p>
-{{with .Verification}}<p class="muted">Head hash <code id="head">{{.Head}}</code> (publish it to pin the log's end).</p>{{end}}
+{{with .Verification}}{{if .Head}}<p class="muted">Head <code id="head">{{.LastSeq}}:{{.Head}}</code>: publish it elsewhere, then check later that the log still holds it with <code>pretense audit verify --head {{.LastSeq}}:{{.Head}}</code>.</p>{{end}}{{end}}
 {{if .Skipped.Skipped}}<p class="bad" id="skipped">{{.Skipped.Torn}} torn and {{.Skipped.Unreadable}} unreadable line(s) were not counted.</p>{{end}}
 
 <h2>Policy in force</h2>
@@ -484,8 +484,8 @@ Period: {{.Period}} · generated {{utc .Generated}}{{if not .First.IsZero}} · e
 
 {{if and .Verification .Verification.OK}}✅{{else}}❌{{end}} {{.VerificationText}}
 {{with .Verification}}
-Head hash: ` + "`{{.Head}}`" + `
-{{end}}{{if .Skipped.Skipped}}
+{{if .Head}}Head: ` + "`{{.LastSeq}}:{{.Head}}`" + ` (publish it elsewhere; check later with ` + "`pretense audit verify --head {{.LastSeq}}:{{.Head}}`" + `)
+{{end}}{{end}}{{if .Skipped.Skipped}}
 **{{.Skipped.Torn}} torn and {{.Skipped.Unreadable}} unreadable line(s) were not counted.**
 {{end}}
 ## Policy in force
