@@ -103,7 +103,7 @@ func walkLines(dir string, segs []string, visit lineVisitor) error {
 		if err != nil {
 			return fmt.Errorf("open audit segment: %w", err)
 		}
-		err = walkReader(f, si, name, &long, visit)
+		err = walkReader(f, 1<<20, si, name, &long, visit)
 		f.Close()
 		if err != nil {
 			return err
@@ -113,8 +113,8 @@ func walkLines(dir string, segs []string, visit lineVisitor) error {
 }
 
 // walkReader streams the lines of one source, numbered as source si.
-func walkReader(r io.Reader, si int, name string, long *[]byte, visit lineVisitor) error {
-	br := bufio.NewReaderSize(r, 1<<20)
+func walkReader(r io.Reader, bufSize, si int, name string, long *[]byte, visit lineVisitor) error {
+	br := bufio.NewReaderSize(r, bufSize)
 	var off int64
 	for n := 1; ; n++ {
 		line, err := br.ReadSlice('\n')
@@ -189,7 +189,9 @@ func VerifyStream(r io.Reader, name string, opts VerifyOptions) (*VerifyResult, 
 	v := newVerifier([]string{name}, true, opts)
 	v.res.Dir = name
 	var long []byte
-	if err := walkReader(r, 0, name, &long, v.visit); err != nil && !errors.Is(err, errStop) {
+	// A stream is often small (a shipped excerpt); long lines still
+	// work, through the long buffer.
+	if err := walkReader(r, 64<<10, 0, name, &long, v.visit); err != nil && !errors.Is(err, errStop) {
 		return nil, err
 	}
 	return v.finish(func(at lineRef) (*Problem, error) { return classifyRecs(v.segs, v.recs, at), nil }, func(seg string, line int) *Entry {
