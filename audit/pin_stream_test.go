@@ -363,3 +363,20 @@ func TestForgedMiddleSegmentCaught(t *testing.T) {
 		t.Fatalf("a forged middle segment verified: %v", p)
 	}
 }
+
+// Lines longer than the stream's read buffer verify like short ones.
+func TestVerifyStreamLongLines(t *testing.T) {
+	var buf bytes.Buffer
+	s := NewStdoutSink(&buf)
+	for i := range 3 {
+		e := testEntry(i)
+		e.File = strings.Repeat("d/", 70_000) + "f.go"
+		if err := s.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := VerifyStream(bytes.NewReader(buf.Bytes()), "stdin", VerifyOptions{})
+	if err != nil || !res.OK() || res.Entries != 3 {
+		t.Fatalf("%v %v %+v", err, res.Problem, res)
+	}
+}
