@@ -27,6 +27,21 @@
 // returns. A crash can leave a torn last line; the next writer keeps those
 // bytes, terminates them and appends a recovery record that names their
 // offset, length and digest, and [Verify] reports it.
+//
+// Before each append the writer also checks that the segment's name still
+// refers to the file it holds (device and inode) and that the file is not
+// shorter than it left it. A deleted, replaced or truncated live segment
+// makes it start a new segment (audit-2026-11.1.jsonl) with a break record
+// that names the lost seqs and links to the last of them; [Verify] always
+// reports a break.
+//
+// # What a chain cannot show
+//
+// A chain proves what it holds, not that nothing came after: records cut
+// from its end, or a log rewritten and re-hashed from scratch, verify as a
+// valid chain. [Head] gives the head to publish elsewhere, and
+// [VerifyOptions].Pin checks it later. [VerifyStream] checks a chain
+// shipped elsewhere (a file or stdin).
 package audit
 
 import (
@@ -120,10 +135,22 @@ const (
 	kindAnchor   = "anchor"
 	kindRecovery = "recovery"
 	kindPrune    = "prune"
+	// kindBreak starts a segment that a writer opened because the live
+	// segment was deleted or replaced under it. Its prev is the last record
+	// the writer knew, which is gone from the directory; verification always
+	// reports it.
+	kindBreak = "break"
 )
 
-// marker is a non-entry record: a segment anchor, a torn-line recovery or a
-// retention prune. Seq comes first and Prev, Hash last, like Entry, so both
+// Why a writer wrote a break record.
+const (
+	breakDeleted   = "deleted"   // the live segment's name no longer exists
+	breakReplaced  = "replaced"  // the name now refers to another file (inode or device differ)
+	breakTruncated = "truncated" // the file is shorter than the writer left it
+)
+
+// marker is a non-entry record: a segment anchor, a torn-line recovery, a
+// retention prune or a break (the live segment vanished under a writer). Seq comes first and Prev, Hash last, like Entry, so both
 // share one line shape.
 type marker struct {
 	Seq         uint64    `json:"seq"`
@@ -136,6 +163,9 @@ type marker struct {
 	TornSHA256  string    `json:"tornSha256,omitempty"`  // recovery: digest of its bytes
 	Pruned      []string  `json:"pruned,omitempty"`      // prune: segment names deleted
 	Through     string    `json:"through,omitempty"`     // prune: hash the oldest remaining anchor links to
+	Reason      string    `json:"reason,omitempty"`      // break: deleted or replaced
+	LostFirst   uint64    `json:"lostFirst,omitempty"`   // break: first seq of the lost segment
+	LostLast    uint64    `json:"lostLast,omitempty"`    // break: last seq written to it (this record's prev)
 	Prev        string    `json:"prev"`
 	Hash        string    `json:"hash,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -60,11 +61,12 @@ type Log struct {
 	recovered  []Recovery
 
 	// Owned by the one committing goroutine (or Open/Close).
-	f    *os.File // current segment, opened O_APPEND
-	seg  string   // its name
-	size int64    // its size after our last write; differs if another process wrote
-	seq  uint64   // seq of the last record in the chain
-	head string   // hash of the last record in the chain
+	f       *os.File // current segment, opened O_APPEND
+	seg     string   // its name
+	segPath string   // its path, for the per-append identity check
+	size    int64    // its size after our last write; differs if another process wrote
+	seq     uint64   // seq of the last record in the chain
+	head    string   // hash of the last record in the chain
 }
 
 // pendingEntry is an entry waiting in the group-commit queue.
@@ -191,10 +193,18 @@ func (l *Log) Append(e Entry) error {
 
 // commit writes a batch under the file lock with one write and one sync.
 func (l *Log) commit(batch []*pendingEntry) error {
-	if err := l.lock.Lock(); err != nil {
+	err := l.lock.Lock()
+	if errors.Is(err, fs.ErrNotExist) {
+		// The directory was removed under us: recreate it so sync can
+		// record the loss instead of failing every append from now on.
+		if err = os.MkdirAll(l.dir, 0o700); err == nil {
+			err = l.lock.Lock()
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("append audit entry: lock: %w", err)
 	}
-	err := l.commitLocked(batch)
+	err = l.commitLocked(batch)
 	if uerr := l.lock.Unlock(); err == nil && uerr != nil {
 		err = fmt.Errorf("append audit entry: unlock: %w", uerr)
 	}
@@ -253,13 +263,25 @@ func (l *Log) closeFile() error {
 }
 
 // sync makes l.f, l.seq and l.head describe the real end of the chain. Called
-// with the file lock held. The fast path is one fstat: if the segment has the
-// size we left it at and the clock still points at it, nobody else wrote.
+// with the file lock held. The fast path is two stats: if the segment's name
+// still refers to the file we hold (same device and inode), it has the size
+// we left it at, and the clock still points at it, nobody else wrote.
 func (l *Log) sync(now time.Time) error {
-	if l.f != nil && !segmentLess(l.seg, l.opts.Period.segmentName(now)) {
+	if l.f != nil {
 		fi, err := l.f.Stat()
-		if err == nil && fi.Size() == l.size {
-			return nil
+		if err == nil {
+			pfi, perr := os.Stat(l.segPath)
+			switch {
+			case errors.Is(perr, fs.ErrNotExist):
+				return l.lost(fi.Size(), breakDeleted, now)
+			case perr == nil && !os.SameFile(fi, pfi):
+				return l.lost(fi.Size(), breakReplaced, now)
+			case perr == nil && fi.Size() < l.size:
+				// Writers only append: a shorter file lost its tail.
+				return l.truncated(fi.Size(), now)
+			case perr == nil && fi.Size() == l.size && !segmentLess(l.seg, l.opts.Period.segmentName(now)):
+				return nil
+			}
 		}
 	}
 	before := l.seg
@@ -296,12 +318,12 @@ func (l *Log) prune(now time.Time) error {
 	if len(drop) == 0 {
 		return nil
 	}
-	first, err := readFirstLine(filepath.Join(l.dir, segs[len(drop)]))
+	first, err := readFirstLineOf(filepath.Join(l.dir, segs[len(drop)]))
 	if err != nil {
 		return fmt.Errorf("prune audit log: %w", err)
 	}
 	b, ok := parseBrief(first, sha256.New())
-	if !ok || b.kind != kindAnchor {
+	if !ok || b.kind != kindAnchor && b.kind != kindBreak {
 		return fmt.Errorf("prune audit log: segment %s does not start with an anchor; run 'pretense audit verify'", segs[len(drop)])
 	}
 	through := ""
@@ -323,17 +345,26 @@ func (l *Log) prune(now time.Time) error {
 	return syncDir(l.dir)
 }
 
-// readFirstLine returns the first line of a file without its newline.
-func readFirstLine(path string) ([]byte, error) {
+// readFirstLineOf returns the first line of a file without its newline.
+func readFirstLineOf(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	br := bufio.NewReader(f)
+	line, err := readFirstLine(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	return line, nil
+}
+
+// readFirstLine reads the first line at offset 0 of r, without its newline.
+func readFirstLine(r io.ReaderAt) ([]byte, error) {
+	br := bufio.NewReader(io.NewSectionReader(r, 0, 1<<62))
 	line, err := br.ReadBytes('\n')
 	if err != nil && !(err == io.EOF && len(line) > 0) {
-		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		return nil, err
 	}
 	return bytes.TrimSuffix(line, []byte("\n")), nil
 }
@@ -371,7 +402,7 @@ func (l *Log) openSegment(name string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("open audit segment: %w", err)
 	}
-	l.f, l.seg = f, name
+	l.f, l.seg, l.segPath = f, name, path
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("stat audit segment: %w", err)
@@ -428,13 +459,17 @@ func (l *Log) sealTorn(torn []byte, now time.Time) error {
 }
 
 // createSegment writes a new segment whose anchor links to the current head.
-// The anchor goes to a temporary file that is renamed into place, so a
-// segment never exists without its anchor.
 func (l *Log) createSegment(name, prevSeg string, now time.Time) error {
-	m := &marker{
+	return l.createSegmentWith(name, &marker{
 		Seq: l.seq + 1, Kind: kindAnchor, Timestamp: now.UTC(),
 		Segment: name, PrevSegment: prevSeg, Prev: l.head,
-	}
+	})
+}
+
+// createSegmentWith writes a new segment whose first record is m (an anchor
+// or a break). The record goes to a temporary file that is renamed into
+// place, so a segment never exists without its first record.
+func (l *Log) createSegmentWith(name string, m *marker) error {
 	line, sum, err := seal(m)
 	if err != nil {
 		return err
@@ -476,7 +511,7 @@ func (l *Log) createSegment(name, prevSeg string, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("open audit segment: %w", err)
 	}
-	l.f, l.seg, l.size = f, name, int64(len(line))
+	l.f, l.seg, l.segPath, l.size = f, name, path, int64(len(line))
 	l.seq, l.head = m.Seq, sum
 	return nil
 }

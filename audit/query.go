@@ -14,8 +14,11 @@ import (
 // Filter selects entries by timestamp: Since is inclusive, Until exclusive,
 // and a zero bound is open. [Since, Until) makes consecutive exports
 // (--since A --until B, then --since B) cover every entry exactly once.
+// User, when set, keeps only that user's entries (exact match, so
+// "alice" never selects "alice@example.org").
 type Filter struct {
 	Since, Until time.Time
+	User         string
 }
 
 // Match reports whether t is inside the filter.
@@ -76,7 +79,7 @@ func Scan(dir string, f Filter, fn func(Entry) error) (ScanStats, error) {
 			unreadable = true
 			return nil
 		}
-		if !f.Match(e.Timestamp) {
+		if !f.Match(e.Timestamp) || f.User != "" && e.User != f.User {
 			return nil
 		}
 		return fn(e)
@@ -131,6 +134,8 @@ func csvHeader() []string {
 		"seq", "timestamp", "session", "file", "model", "endpoint", "mutations",
 		"secretsBlocked", "phiPatternsDetected", "rules", "roundTripFidelity",
 		"requestId", "outcome", "prev", "hash",
+		// Added with caller identity; last so existing column positions hold.
+		"user", "client", "route", "attachments",
 	}
 }
 
@@ -152,6 +157,7 @@ func WriteCSV(w io.Writer, entries []Entry) error {
 			cell(strings.Join(e.Rules, ";")),
 			strconv.FormatFloat(e.RoundTripFidelity, 'f', -1, 64),
 			cell(e.RequestID), cell(e.Outcome), e.Prev, e.Hash,
+			cell(e.User), cell(e.Client), cell(e.Route), strconv.Itoa(e.Attachments),
 		}
 		if err := cw.Write(row); err != nil {
 			return fmt.Errorf("write csv export: %w", err)

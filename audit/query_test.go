@@ -206,6 +206,66 @@ func TestExportFormats(t *testing.T) {
 	}
 }
 
+// --user is an exact match, combined with the period; the CSV export
+// carries the identity columns after the ones it always had.
+func TestFilterByUser(t *testing.T) {
+	dir := t.TempDir()
+	l, err := Open(dir, Options{NoSync: true, Now: func() time.Time { return time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []string{"alice@example.org", "alice", "bob@example.org", "", "ALICE@example.org"}
+	for i := range 10 {
+		e := testEntry(i)
+		e.Timestamp = time.Date(2026, 5, 1, i, 0, 0, 0, time.UTC)
+		e.User, e.Client, e.Route, e.Attachments = users[i%len(users)], "claude-code", "anthropic-messages", i%2
+		if err := l.Append(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	for _, tc := range []struct {
+		f    Filter
+		want []string
+	}{
+		{Filter{User: "alice@example.org"}, []string{"req-000000", "req-000005"}},
+		{Filter{User: "alice"}, []string{"req-000001", "req-000006"}},
+		{Filter{User: "nobody"}, nil},
+		{Filter{User: "alice@example.org", Since: time.Date(2026, 5, 1, 3, 0, 0, 0, time.UTC)}, []string{"req-000005"}},
+		{Filter{}, []string{"req-000000", "req-000001", "req-000002", "req-000003", "req-000004", "req-000005", "req-000006", "req-000007", "req-000008", "req-000009"}},
+	} {
+		got, _, err := Read(dir, tc.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, e := range got {
+			if tc.f.User != "" && e.User != tc.f.User {
+				t.Fatalf("filter %q returned user %q", tc.f.User, e.User)
+			}
+			ids = append(ids, e.RequestID)
+		}
+		if strings.Join(ids, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("filter %+v: got %v, want %v", tc.f, ids, tc.want)
+		}
+	}
+	got, _, _ := Read(dir, Filter{User: "alice"})
+	var cs bytes.Buffer
+	if err := WriteCSV(&cs, got); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&cs).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := strings.Join(rows[0][13:], ","); h != "prev,hash,user,client,route,attachments" {
+		t.Fatalf("csv header tail %q", h)
+	}
+	if r := strings.Join(rows[1][15:], ","); r != "alice,claude-code,anthropic-messages,1" {
+		t.Fatalf("csv row tail %q", r)
+	}
+}
+
 func TestStdoutSink(t *testing.T) {
 	var buf bytes.Buffer
 	s := NewStdoutSink(&buf)

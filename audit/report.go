@@ -60,6 +60,10 @@ type Summary struct {
 
 	Days []Day
 
+	// Who and with what: requests, blocks and mutations per authenticated
+	// user and per client tool, for an access review.
+	ByUser, ByClient []Actor
+
 	Verification *VerifyResult
 	Skipped      ScanStats
 }
@@ -74,7 +78,11 @@ func Summarize(entries []Entry, f Filter, p Policy, now time.Time) *Summary {
 	byRule := map[string]int{}
 	byDay := map[time.Time]*Day{}
 	var fidSum float64
-	for _, e := range entries {
+	users, clients := newActors(), newActors()
+	for i := range entries {
+		e := &entries[i]
+		users.add(e.User, e)
+		clients.add(e.Client, e)
 		ts := e.Timestamp.UTC()
 		if s.First.IsZero() || ts.Before(s.First) {
 			s.First = ts
@@ -142,6 +150,7 @@ func Summarize(entries []Entry, f Filter, p Policy, now time.Time) *Summary {
 		return a.Count > b.Count || a.Count == b.Count && a.Rule < b.Rule
 	})
 	s.Days = chartDays(s, byDay)
+	s.ByUser, s.ByClient = users.list(), clients.list()
 	return s
 }
 
@@ -316,11 +325,28 @@ func niceCeil(n int) int {
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
+// actorTable is what the "actors" template draws.
+type actorTable struct {
+	ID, Title string
+	Rows      []Actor
+}
+
+func newActorTable(id, title string, rows []Actor) actorTable { return actorTable{id, title, rows} }
+
+// mdCell makes a value safe inside a Markdown table cell: user names and
+// client tools come from requests, so pipes, newlines and markup are
+// neutralised.
+func mdCell(s string) string {
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "<", "&lt;", ">", "&gt;", "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`)
+	return r.Replace(s)
+}
+
 // WriteHTML writes the report as one self-contained HTML file: inline CSS,
 // inline SVG, no scripts, fonts or images from anywhere else.
 func (s *Summary) WriteHTML(w io.Writer) error {
 	t, err := htmltemplate.New("report").Funcs(htmltemplate.FuncMap{
-		"utc": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"utc":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"actorTable": newActorTable,
 	}).Parse(htmlReport)
 	if err != nil {
 		return fmt.Errorf("parse html report template: %w", err)
@@ -345,7 +371,9 @@ func (s *Summary) WriteMarkdown(w io.Writer) error {
 			}
 			return strings.Repeat("█", int(math.Ceil(float64(n)*30/float64(max))))
 		},
-		"cell": func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+		"cell":       func(s string) string { return strings.ReplaceAll(s, "|", `\|`) },
+		"textCell":   mdCell,
+		"actorTable": newActorTable,
 	}).Parse(mdReport)
 	if err != nil {
 		return fmt.Errorf("parse markdown report template: %w", err)
@@ -384,7 +412,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 
 <h2>Chain verification</h2>
 <p id="verify-status" class="verify {{if and .Verification .Verification.OK}}ok{{else}}bad{{end}}">{{.VerificationText}}</p>
-{{with .Verification}}<p class="muted">Head hash <code id="head">{{.Head}}</code> (publish it to pin the log's end).</p>{{end}}
+{{with .Verification}}{{if .Head}}<p class="muted">Head <code id="head">{{.LastSeq}}:{{.Head}}</code>: publish it elsewhere, then check later that the log still holds it with <code>pretense audit verify --head {{.LastSeq}}:{{.Head}}</code>.</p>{{end}}{{end}}
 {{if .Skipped.Skipped}}<p class="bad" id="skipped">{{.Skipped.Torn}} torn and {{.Skipped.Unreadable}} unreadable line(s) were not counted.</p>{{end}}
 
 <h2>Policy in force</h2>
@@ -434,10 +462,19 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 {{end}}</svg>
 {{if not .Days}}<p class="muted">No requests in this period.</p>{{end}}
 
+<h2>Requests by user</h2>
+{{template "actors" (actorTable "by-user" "User" .ByUser)}}
+<h2>Requests by client</h2>
+{{template "actors" (actorTable "by-client" "Client" .ByClient)}}
+
+
 <p class="muted">Counts and rule ids only: the audit log never contains a mutated identifier, a secret or a PHI value.</p>
 </body>
 </html>
-`
+{{define "actors"}}{{if .Rows}}<table id="{{.ID}}">
+<tr><th>{{.Title}}</th><th>Requests</th><th>Sessions</th><th>Forwarded</th><th>Blocked</th><th>Blocked: secrets</th><th>Blocked: PHI</th><th>Failed</th><th>Identifiers mutated</th></tr>
+{{range .Rows}}<tr><td>{{.Label}}</td><td class="num">{{.Requests}}</td><td class="num">{{.Sessions}}</td><td class="num">{{.Forwarded}}</td><td class="num">{{.Blocked}}</td><td class="num">{{.SecretsBlocked}}</td><td class="num">{{.PHIBlocked}}</td><td class="num">{{.Failed}}</td><td class="num">{{.Mutations}}</td></tr>
+{{end}}</table>{{else}}<p class="muted">No requests in this period.</p>{{end}}{{end}}`
 
 const mdReport = `# Pretense compliance report
 
@@ -447,8 +484,8 @@ Period: {{.Period}} · generated {{utc .Generated}}{{if not .First.IsZero}} · e
 
 {{if and .Verification .Verification.OK}}✅{{else}}❌{{end}} {{.VerificationText}}
 {{with .Verification}}
-Head hash: ` + "`{{.Head}}`" + `
-{{end}}{{if .Skipped.Skipped}}
+{{if .Head}}Head: ` + "`{{.LastSeq}}:{{.Head}}`" + ` (publish it elsewhere; check later with ` + "`pretense audit verify --head {{.LastSeq}}:{{.Head}}`" + `)
+{{end}}{{end}}{{if .Skipped.Skipped}}
 **{{.Skipped.Torn}} torn and {{.Skipped.Unreadable}} unreadable line(s) were not counted.**
 {{end}}
 ## Policy in force
@@ -498,5 +535,15 @@ Over {{.FidelityMeasured}} forwarded requests with mutations: mean {{.FidelityTe
 {{end}}{{else}}
 No requests in this period.
 {{end}}
+## Requests by user
+
+{{template "actors" (actorTable "by-user" "User" .ByUser)}}
+## Requests by client
+
+{{template "actors" (actorTable "by-client" "Client" .ByClient)}}
 Counts and rule ids only: the audit log never contains a mutated identifier, a secret or a PHI value.
-`
+{{define "actors"}}{{if .Rows}}| {{.Title}} | Requests | Sessions | Forwarded | Blocked | Blocked: secrets | Blocked: PHI | Failed | Identifiers mutated |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
+{{range .Rows}}| {{textCell .Label}} | {{.Requests}} | {{.Sessions}} | {{.Forwarded}} | {{.Blocked}} | {{.SecretsBlocked}} | {{.PHIBlocked}} | {{.Failed}} | {{.Mutations}} |
+{{end}}{{else}}No requests in this period.
+{{end}}{{end}}`

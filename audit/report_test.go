@@ -21,6 +21,10 @@ func mixedEntry(r *rand.Rand, i int, ts time.Time) Entry {
 	e.Timestamp = ts
 	e.Session = fmt.Sprintf("session-%02d", r.IntN(7))
 	e.Rules = nil
+	// Identity from i, not r, so the other fields stay as they were. One
+	// user carries table markup; "" is an entry with no recorded user.
+	e.User = []string{"alice@example.org", "bob@example.org", "", "eve|<b>*x*</b>@example.org"}[i%4]
+	e.Client = []string{"claude-code", "openai-python", "codex"}[i%3]
 	switch k := r.IntN(10); {
 	case k < 6:
 		e.Outcome = OutcomeForwarded
@@ -111,6 +115,51 @@ func TestReportGolden(t *testing.T) {
 		}
 		if got != string(want) {
 			t.Errorf("%s differs from golden (run go test ./audit -run TestReportGolden -update and review the diff)", tc.file)
+		}
+	}
+}
+
+func TestSummarizeByUserAndClient(t *testing.T) {
+	at := time.Date(2026, 1, 1, 1, 0, 0, 0, time.UTC)
+	entries := []Entry{
+		{Timestamp: at, User: "alice", Client: "claude-code", Session: "a1", Outcome: OutcomeForwarded, Mutations: 3},
+		{Timestamp: at, User: "alice", Client: "claude-code", Session: "a2", Outcome: OutcomeBlocked, SecretsBlocked: 1},
+		{Timestamp: at, User: "alice", Client: "codex", Session: "a2", Outcome: OutcomeBlocked, PHIPatternsDetected: 2},
+		{Timestamp: at, User: "bob", Client: "codex", Session: "b", Outcome: OutcomeFailed, Mutations: 1},
+		{Timestamp: at, Client: "", Session: "old", Outcome: OutcomeForwarded},
+	}
+	s := Summarize(entries, Filter{}, Policy{}, at)
+	wantUsers := []Actor{
+		{Name: "alice", Requests: 3, Forwarded: 1, Blocked: 2, Mutations: 3, SecretsBlocked: 1, PHIBlocked: 1, Sessions: 2},
+		{Name: "", Requests: 1, Forwarded: 1, Sessions: 1},
+		{Name: "bob", Requests: 1, Failed: 1, Mutations: 1, Sessions: 1},
+	}
+	if fmt.Sprint(s.ByUser) != fmt.Sprint(wantUsers) {
+		t.Fatalf("by user:\n got %+v\nwant %+v", s.ByUser, wantUsers)
+	}
+	wantClients := []Actor{
+		{Name: "claude-code", Requests: 2, Forwarded: 1, Blocked: 1, Mutations: 3, SecretsBlocked: 1, Sessions: 2},
+		{Name: "codex", Requests: 2, Blocked: 1, Failed: 1, Mutations: 1, PHIBlocked: 1, Sessions: 2},
+		{Name: "", Requests: 1, Forwarded: 1, Sessions: 1},
+	}
+	if fmt.Sprint(s.ByClient) != fmt.Sprint(wantClients) {
+		t.Fatalf("by client:\n got %+v\nwant %+v", s.ByClient, wantClients)
+	}
+	var md, html bytes.Buffer
+	if err := s.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteHTML(&html); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| alice | 3 | 2 | 1 | 2 | 1 | 1 | 0 | 3 |", "| (not recorded) | 1 | 1 | 1 | 0 | 0 | 0 | 0 | 0 |", "| codex | 2 | 2 | 0 | 1 | 0 | 1 | 1 | 1 |"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	for _, want := range []string{`<table id="by-user">`, `<table id="by-client">`, `<td>alice</td><td class="num">3</td>`} {
+		if !strings.Contains(html.String(), want) {
+			t.Errorf("html lacks %q", want)
 		}
 	}
 }

@@ -35,36 +35,80 @@ func (p Period) segmentName(t time.Time) string {
 // segmentSpan parses a segment file name into the half-open time span
 // [start, end) it covers. ok is false for names that are not segments.
 func segmentSpan(name string) (start, end time.Time, ok bool) {
+	start, end, _, _, ok = parseSegmentName(name)
+	return start, end, ok
+}
+
+// parseSegmentName splits audit-STAMP[.GEN].jsonl. GEN (1, 2, …) numbers
+// the segments a writer started within one period after it found the live
+// one deleted or replaced; the first segment of a period has gen 0.
+func parseSegmentName(name string) (start, end time.Time, stamp string, gen int, ok bool) {
 	if !strings.HasPrefix(name, segPrefix) || !strings.HasSuffix(name, segSuffix) {
-		return start, end, false
+		return start, end, "", 0, false
 	}
-	stamp := strings.TrimSuffix(strings.TrimPrefix(name, segPrefix), segSuffix)
+	stamp = strings.TrimSuffix(strings.TrimPrefix(name, segPrefix), segSuffix)
+	if i := strings.IndexByte(stamp, '.'); i >= 0 {
+		g := stamp[i+1:]
+		n, err := strconv.Atoi(g)
+		if err != nil || n <= 0 || n > 1_000_000 || strconv.Itoa(n) != g {
+			return start, end, "", 0, false
+		}
+		stamp, gen = stamp[:i], n
+	}
 	switch len(stamp) {
 	case len("2006-01"):
 		t, err := time.Parse("2006-01", stamp)
 		if err != nil {
-			return start, end, false
+			return start, end, "", 0, false
 		}
-		return t, t.AddDate(0, 1, 0), true
+		return t, t.AddDate(0, 1, 0), stamp, gen, true
 	case len("2006-01-02"):
 		t, err := time.Parse("2006-01-02", stamp)
 		if err != nil {
-			return start, end, false
+			return start, end, "", 0, false
 		}
-		return t, t.AddDate(0, 0, 1), true
+		return t, t.AddDate(0, 0, 1), stamp, gen, true
 	}
-	return start, end, false
+	return start, end, "", 0, false
 }
 
 // segmentLess orders segment names by the time they start, so a log whose
-// period changed from monthly to daily still reads in time order.
+// period changed from monthly to daily still reads in time order; within
+// one period, later generations come after earlier ones.
 func segmentLess(a, b string) bool {
-	sa, _, _ := segmentSpan(a)
-	sb, _, _ := segmentSpan(b)
+	sa, _, stampA, genA, _ := parseSegmentName(a)
+	sb, _, stampB, genB, _ := parseSegmentName(b)
 	if !sa.Equal(sb) {
 		return sa.Before(sb)
 	}
-	return len(a) > len(b) // a month starts with its first day: month first
+	if len(stampA) != len(stampB) {
+		return len(stampA) > len(stampB) // a month starts with its first day: month first
+	}
+	return genA < genB
+}
+
+// nextGeneration names the segment a writer starts after it found lost
+// (the live segment) deleted or replaced: the period's normal segment when
+// the period has moved on and that name is free, else lost's period with a
+// generation above every existing one, so the new segment sorts last.
+func nextGeneration(segs []string, lost, want string) string {
+	exists := map[string]bool{}
+	for _, s := range segs {
+		exists[s] = true
+	}
+	if segmentLess(lost, want) && !exists[want] {
+		return want
+	}
+	_, _, stamp, gen, ok := parseSegmentName(lost)
+	if !ok {
+		return want
+	}
+	for _, s := range segs {
+		if _, _, st, g, ok := parseSegmentName(s); ok && st == stamp && g > gen {
+			gen = g
+		}
+	}
+	return segPrefix + stamp + "." + strconv.Itoa(gen+1) + segSuffix
 }
 
 // listSegments returns the segment files of dir in chain order. A missing

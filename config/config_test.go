@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func writeFile(t *testing.T, dir, name, body string) string {
@@ -258,8 +259,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("phi-mode: strict\nproxy:\n  listen: 127.0.0.1:1\nrules:\n  disable: [a]\n"))
 	f.Add([]byte("proxy.listen: 127.0.0.1:2\n"))
 	f.Add([]byte("- a\n"))
+	f.Add([]byte("phi-mode: strict\nallowlist:\n  values: [\"ab\x93\"]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := Parse("f.yaml", SourceProject, data)
+		if err == nil && !utf8.Valid(data) {
+			t.Fatal("a file with invalid UTF-8 parsed")
+		}
 		if err != nil {
 			var ce *Error
 			if !errors.As(err, &ce) {
@@ -271,6 +276,11 @@ func FuzzParse(f *testing.F) {
 			k, ok := Lookup(name)
 			if !ok {
 				t.Fatalf("unknown key %q accepted", name)
+			}
+			for _, item := range append([]string{v.Str}, v.List...) {
+				if !utf8.ValidString(item) {
+					t.Fatalf("%s holds invalid UTF-8: %q", name, item)
+				}
 			}
 			if !k.List {
 				if err := k.Check(v.Str); err != nil {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -124,6 +125,10 @@ func sections() map[string]bool {
 // (proxy: {listen: …}) or dotted at the top level (proxy.listen: …).
 func Parse(path string, src Source, data []byte) (*File, error) {
 	f := &File{Path: path, Source: src, Values: map[string]Value{}}
+	if line, col, ok := firstInvalidUTF8(data); !ok {
+		return nil, &Error{File: path, Line: line, Err: ErrMalformed,
+			Detail: fmt.Sprintf("byte %d of the line is not valid UTF-8 (the file must be UTF-8)", col)}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, malformed(path, err)
@@ -142,6 +147,26 @@ func Parse(path string, src Source, data []byte) (*File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// firstInvalidUTF8 finds the first byte that is not valid UTF-8: its
+// 1-based line and byte column. ok is true when there is none.
+func firstInvalidUTF8(data []byte) (line, col int, ok bool) {
+	if utf8.Valid(data) {
+		return 0, 0, true
+	}
+	line, start := 1, 0
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return line, i - start + 1, false
+		}
+		if data[i] == '\n' {
+			line, start = line+1, i+1
+		}
+		i += n
+	}
+	return 0, 0, true
 }
 
 func malformed(path string, err error) error {

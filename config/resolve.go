@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // ProjectFileName is the project configuration file at the repository root.
@@ -120,12 +121,20 @@ func loadOptional(path string, src Source, required bool) (*File, error) {
 	return f, err
 }
 
+// errNotUTF8 is the detail for a value with an invalid UTF-8 byte.
+var errNotUTF8 = errors.New("not valid UTF-8")
+
 // parseRaw validates a value given as text (environment or flag); list
 // values are comma-separated.
 func parseRaw(k Key, raw, origin string) (Value, error) {
 	v := Value{Key: k.Name, IsList: k.List}
 	bad := func(val string, err error) error {
 		return &Error{Origin: origin, Key: k.Name, Value: val, Choices: k.ValidChoices(), Err: ErrBadValue, Detail: err.Error()}
+	}
+	if !utf8.ValidString(raw) {
+		// YAML would store U+FFFD in place of the bad byte: a different
+		// value from the one given, so it is refused, not repaired.
+		return v, bad(raw, fmt.Errorf("%q is %w", raw, errNotUTF8))
 	}
 	if k.List {
 		for _, item := range splitList(raw) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -22,6 +23,9 @@ import (
 // it replaces the file, atomically. List values are comma-separated; an
 // empty value clears a list.
 func Set(path, key, value string) error {
+	if !utf8.ValidString(key) {
+		return &Error{File: path, Key: key, Err: ErrUnknownKey, Detail: "the key is not valid UTF-8", Choices: strings.Join(KeyNames(), ", ")}
+	}
 	k, ok := Lookup(key)
 	if !ok {
 		e := &Error{File: path, Key: key, Err: ErrUnknownKey, Choices: strings.Join(KeyNames(), ", ")}

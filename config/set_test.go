@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestSetKeepsCommentsAndOrder checks the exact text after each edit: only
@@ -164,14 +165,77 @@ func TestSetRejects(t *testing.T) {
 	}
 }
 
+// Invalid UTF-8 is refused wherever a value enters: config set (key or
+// value), the environment, a flag, and the file itself. YAML would replace
+// the byte with U+FFFD and store a value nobody gave.
+func TestInvalidUTF8Refused(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(p, []byte("phi-mode: standard\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, key, value string
+		want             error
+		detail           string
+	}{
+		{"value", "proxy.openai-upstream", "http://\x93", ErrBadValue, `"http://\x93" is not valid UTF-8`},
+		{"list item", "allowlist.values", "ok,a\xffb", ErrBadValue, "not valid UTF-8"},
+		{"path", "audit.dir", "/tmp/a\xc3", ErrBadValue, "not valid UTF-8"},
+		{"key", "phi-mode\xff", "strict", ErrUnknownKey, "the key is not valid UTF-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Set(p, tc.key, tc.value)
+			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.detail) {
+				t.Fatalf("got %v", err)
+			}
+			if b, _ := os.ReadFile(p); string(b) != "phi-mode: standard\n" {
+				t.Fatalf("file changed: %q", b)
+			}
+		})
+	}
+	_, err := Resolve(Inputs{Env: func(k string) (string, bool) {
+		if k == "PRETENSE_LISTEN" {
+			return "127.0.0.1:93\x80", true
+		}
+		return "", false
+	}})
+	if !errors.Is(err, ErrBadValue) || !strings.Contains(err.Error(), "PRETENSE_LISTEN") {
+		t.Fatalf("env: %v", err)
+	}
+	if _, err := Resolve(Inputs{Flags: []Flag{{Key: "phi-mode", Value: "str\xffict", Name: "--phi-mode"}}}); !errors.Is(err, ErrBadValue) {
+		t.Fatalf("flag: %v", err)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("# ok\nphi-mode: strict\nallowlist:\n  values: [\"ab\x93\"]\n"), 0o644)
+	_, err = Load(bad, SourceProject)
+	var ce *Error
+	if !errors.As(err, &ce) || !errors.Is(err, ErrMalformed) || ce.Line != 4 || !strings.Contains(err.Error(), "byte 15 of the line is not valid UTF-8") {
+		t.Fatalf("file: %v", err)
+	}
+	if err := Set(bad, "phi-mode", "off"); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("set into a file with invalid UTF-8: %v", err)
+	}
+	// U+FFFD written as such is valid UTF-8 and a valid value.
+	if err := Set(p, "audit.dir", "/tmp/\uFFFD"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func FuzzSet(f *testing.F) {
 	f.Add("phi-mode: off\n", "phi-mode", "strict")
 	f.Add("proxy:\n  listen: 127.0.0.1:1\n", "proxy.openai-upstream", "http://127.0.0.1:2")
 	f.Add("rules:\n  disable:\n    - a\n", "rules.disable", "b,c")
+	f.Add("", "proxy.openai-upstream", "http://\x93")
+	f.Add("", "phi-mode\xff", "strict")
 	f.Fuzz(func(t *testing.T, before, key, value string) {
 		p := filepath.Join(t.TempDir(), "c.yaml")
 		os.WriteFile(p, []byte(before), 0o644)
-		if err := Set(p, key, value); err != nil {
+		err := Set(p, key, value)
+		if err == nil && !(utf8.ValidString(key) && utf8.ValidString(value)) {
+			t.Fatalf("set %q=%q accepted invalid UTF-8", key, value)
+		}
+		if err != nil {
 			return
 		}
 		s, err := Resolve(Inputs{ProjectFile: p})

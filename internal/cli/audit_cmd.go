@@ -2,9 +2,12 @@ package cli
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,7 +21,8 @@ import (
 // auditCmd shows, exports, verifies and reports on the audit log.
 type auditCmd struct {
 	Show   auditShowCmd   `cmd:"" default:"withargs" help:"Show recent entries as a table, or export them (--export json|csv). The default."`
-	Verify auditVerifyCmd `cmd:"" help:"Check the hash chain: exit 0 when it holds, 1 naming the first entry edited, removed, reordered or inserted."`
+	Verify auditVerifyCmd `cmd:"" help:"Check the hash chain: exit 0 when it holds, 1 naming the first entry edited, removed, reordered or inserted, a lost segment, an empty log or a missing pinned head."`
+	Head   auditHeadCmd   `cmd:"" help:"Print the log's head as SEQ:HASH, to publish elsewhere and check later with 'audit verify --head'."`
 	Report auditReportCmd `cmd:"" help:"Write a compliance report (html or md) for a period."`
 }
 
@@ -115,6 +119,7 @@ func subtractSpan(end time.Time, span string) (time.Time, error) {
 type auditShowCmd struct {
 	auditLogFlags
 	rangeFlags
+	User   string `help:"Only entries of this user (exact match, as recorded: e.g. alice@example.org or local:1000)." placeholder:"USER"`
 	Export string `help:"Export the entries instead of a table: json or csv." enum:"json,csv," default:"" placeholder:"FORMAT"`
 	Output string `short:"o" help:"Write to FILE instead of stdout." placeholder:"FILE"`
 	Limit  int    `help:"Table only: show the last N entries (0 = all)." default:"20"`
@@ -129,6 +134,7 @@ func (c *auditShowCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	f.User = c.User
 	dir := c.dir(s, home)
 	entries, stats, err := audit.Read(dir, f)
 	if err != nil {
@@ -149,9 +155,21 @@ func (c *auditShowCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 			_, err := fmt.Fprintf(w, "no audit entries in %s\n", dir)
 			return err
 		}
+		// The USER column appears once entries record one, so logs
+		// from before identity keep their table.
+		withUser := false
+		for _, e := range entries {
+			withUser = withUser || e.User != ""
+		}
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		if withUser {
+			fmt.Fprint(tw, "USER\t")
+		}
 		fmt.Fprintln(tw, "TIME\tSESSION\tMODEL\tOUTCOME\tMUTATIONS\tSECRETS\tPHI\tFIDELITY\tREQUEST")
 		for _, e := range entries {
+			if withUser {
+				fmt.Fprintf(tw, "%s\t", dash(e.User))
+			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\t%s\n",
 				e.Timestamp.UTC().Format(time.RFC3339), dash(e.Session), dash(e.Model), e.Outcome,
 				e.Mutations, e.SecretsBlocked, e.PHIPatternsDetected,
@@ -179,22 +197,38 @@ func warnSkipped(w io.Writer, stats audit.ScanStats, dir string) {
 
 type auditVerifyCmd struct {
 	auditLogFlags
-	Format string `short:"f" help:"Output format: text or json." enum:"text,json" default:"text"`
+	Source     string `arg:"" optional:"" help:"Verify a chain shipped elsewhere: a segment file, several concatenated, or stdout-sink JSON lines; - reads standard input. Default: the log directory." placeholder:"FILE|-"`
+	Head       string `name:"head" help:"A head published earlier (SEQ:HASH from 'audit head', or HASH): fail unless the chain still holds it." placeholder:"SEQ:HASH"`
+	AllowEmpty bool   `help:"Exit 0 for a missing or empty log instead of 1."`
+	Format     string `short:"f" help:"Output format: text or json." enum:"text,json" default:"text"`
 }
 
 // verifyJSON is audit verify's machine-readable result.
 type verifyJSON struct {
 	OK        bool             `json:"ok"`
 	Dir       string           `json:"dir"`
+	Empty     bool             `json:"empty,omitempty"`
 	Segments  int              `json:"segments"`
 	Records   int              `json:"records"`
 	Entries   int              `json:"entries"`
 	FirstSeq  uint64           `json:"firstSeq"`
 	LastSeq   uint64           `json:"lastSeq"`
 	Head      string           `json:"head"`
+	Pin       string           `json:"pin,omitempty"` // SEQ:HASH of the head, as 'audit head' prints it
 	Recovered []audit.Recovery `json:"recovered,omitempty"`
 	Pruned    []string         `json:"pruned,omitempty"`
+	Breaks    []audit.Break    `json:"breaks,omitempty"`
+	Restarts  []int            `json:"restarts,omitempty"`
+	MidChain  bool             `json:"midChain,omitempty"`
+	Pinned    *pinnedJSON      `json:"pinned,omitempty"`
 	Problem   *problemJSON     `json:"problem,omitempty"`
+}
+
+type pinnedJSON struct {
+	Head    string `json:"head"`
+	Found   bool   `json:"found"`
+	Segment string `json:"segment,omitempty"`
+	Line    int    `json:"line,omitempty"`
 }
 
 type problemJSON struct {
@@ -206,19 +240,36 @@ type problemJSON struct {
 	Message   string `json:"message"`
 }
 
+// headPin is the SEQ:HASH form of a result's head.
+func headPin(res *audit.VerifyResult) string {
+	if res.Head == "" {
+		return ""
+	}
+	return strconv.FormatUint(res.LastSeq, 10) + ":" + res.Head
+}
+
 func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
-	s, home, err := loadSettings(g, ".")
+	var opts audit.VerifyOptions
+	if c.Head != "" {
+		pin, err := audit.ParsePin(c.Head)
+		if err != nil {
+			return withHint(usageErrorf("--head: %v", err), "pass the SEQ:HASH that 'pretense audit head' printed")
+		}
+		opts.Pin = &pin
+	}
+	res, where, err := c.verify(st, g, opts)
 	if err != nil {
 		return err
 	}
-	dir := c.dir(s, home)
-	res, err := audit.Verify(dir)
-	if err != nil {
-		return runtimeError(err)
-	}
+	empty := res.Records == 0 && res.Problem == nil
+	failed := !res.OK() || empty && !c.AllowEmpty
 	if c.Format == "json" {
-		out := verifyJSON{OK: res.OK(), Dir: dir, Segments: res.Segments, Records: res.Records, Entries: res.Entries,
-			FirstSeq: res.FirstSeq, LastSeq: res.LastSeq, Head: res.Head, Recovered: res.Recovered, Pruned: res.Pruned}
+		out := verifyJSON{OK: !failed, Dir: where, Empty: empty, Segments: res.Segments, Records: res.Records, Entries: res.Entries,
+			FirstSeq: res.FirstSeq, LastSeq: res.LastSeq, Head: res.Head, Pin: headPin(res), Recovered: res.Recovered, Pruned: res.Pruned,
+			Breaks: res.Breaks, Restarts: res.Restarts, MidChain: res.MidChain}
+		if pr := res.Pin; pr != nil {
+			out.Pinned = &pinnedJSON{Head: pr.Pin.String(), Found: pr.Found, Segment: pr.Segment, Line: pr.Line}
+		}
 		if p := res.Problem; p != nil {
 			out.Problem = &problemJSON{Kind: string(p.Kind), Segment: p.Segment, Line: p.Line, Seq: p.Seq, Message: p.String()}
 			if p.Entry != nil {
@@ -230,7 +281,7 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		if err := enc.Encode(out); err != nil {
 			return runtimeError(err)
 		}
-		if !res.OK() {
+		if failed {
 			return errFindings
 		}
 		return nil
@@ -241,24 +292,128 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if len(res.Pruned) > 0 {
 		fmt.Fprintf(st.Out, "note: %d segment(s) removed by retention: %s\n", len(res.Pruned), strings.Join(res.Pruned, ", "))
 	}
+	if res.MidChain {
+		fmt.Fprintf(st.Out, "note: %s starts at seq %d, which links to a record not in it: what came before is not checked\n", where, res.FirstSeq)
+	}
+	for _, line := range res.Restarts {
+		fmt.Fprintf(st.Out, "note: %s line %d starts a new chain (a writer restarted): the loss of records at the end of the chain before it cannot be detected\n", where, line)
+	}
+	breaks := res.Breaks
+	if !res.OK() && res.Problem.Kind == audit.Lost {
+		breaks = breaks[1:] // the first is the problem itself, printed below
+	}
+	for _, b := range breaks {
+		fmt.Fprintf(st.Out, "lost: %s\n", b)
+	}
 	if !res.OK() {
-		fmt.Fprintf(st.Out, "FAIL %s\n", filepath.Join(dir, res.Problem.Segment))
+		loc := where
+		if res.Problem.Segment != "" && c.Source == "" {
+			loc = filepath.Join(where, res.Problem.Segment)
+		}
+		fmt.Fprintf(st.Out, "FAIL %s\n", loc)
 		fmt.Fprintf(st.Out, "  %s\n", res.Problem)
-		fmt.Fprintf(st.Out, "  checked %d records (%d entries) before the break\n", res.Records, res.Entries)
+		fmt.Fprintf(st.Out, "  checked %d records (%d entries)\n", res.Records, res.Entries)
 		return errFindings
 	}
-	if res.Records == 0 {
-		fmt.Fprintf(st.Out, "ok: no audit entries in %s\n", dir)
-		return nil
+	if empty {
+		if c.AllowEmpty {
+			fmt.Fprintf(st.Out, "ok: no audit records in %s (--allow-empty)\n", where)
+			return nil
+		}
+		fmt.Fprintf(st.Out, "FAIL %s\n  no audit records: the log is missing or empty (pass --allow-empty if none is expected)\n", where)
+		return errFindings
 	}
-	fmt.Fprintf(st.Out, "ok: %d entries, %d records in %d segment(s), seq %d..%d\nhead %s\n",
-		res.Entries, res.Records, res.Segments, res.FirstSeq, res.LastSeq, res.Head)
+	fmt.Fprintf(st.Out, "ok: %d entries, %d records in %d segment(s), seq %d..%d\n", res.Entries, res.Records, res.Segments, res.FirstSeq, res.LastSeq)
+	if pr := res.Pin; pr != nil {
+		fmt.Fprintf(st.Out, "pinned head %s found at %s line %d\n", pr.Pin.String(), pr.Segment, pr.Line)
+	}
+	fmt.Fprintf(st.Out, "head %s\n", headPin(res))
+	return nil
+}
+
+// verify runs the check on the directory, a file or standard input, and
+// says which.
+func (c *auditVerifyCmd) verify(st *IO, g *Globals, opts audit.VerifyOptions) (*audit.VerifyResult, string, error) {
+	switch {
+	case c.Source != "" && c.Dir != "":
+		return nil, "", usageErrorf("give either a FILE (or -) to verify or --audit-dir, not both")
+	case c.Source == "-":
+		in := st.In
+		if in == nil {
+			in = strings.NewReader("")
+		}
+		res, err := audit.VerifyStream(in, "stdin", opts)
+		if err != nil {
+			return nil, "", runtimeError(err)
+		}
+		return res, "stdin", nil
+	case c.Source != "":
+		fi, err := os.Stat(c.Source)
+		if err != nil {
+			return nil, "", usageError(fmt.Errorf("audit verify: %w", err))
+		}
+		if fi.IsDir() {
+			res, err := audit.VerifyDir(c.Source, opts)
+			if err != nil {
+				return nil, "", runtimeError(err)
+			}
+			return res, c.Source, nil
+		}
+		f, err := os.Open(c.Source)
+		if err != nil {
+			return nil, "", runtimeError(fmt.Errorf("audit verify: %w", err))
+		}
+		defer f.Close()
+		res, err := audit.VerifyStream(f, filepath.Base(c.Source), opts)
+		if err != nil {
+			return nil, "", runtimeError(err)
+		}
+		return res, c.Source, nil
+	}
+	s, home, err := loadSettings(g, ".")
+	if err != nil {
+		return nil, "", err
+	}
+	dir := c.dir(s, home)
+	res, err := audit.VerifyDir(dir, opts)
+	if err != nil {
+		return nil, "", runtimeError(err)
+	}
+	return res, dir, nil
+}
+
+type auditHeadCmd struct {
+	auditLogFlags
+	Format string `short:"f" help:"Output format: text (SEQ:HASH) or json." enum:"text,json" default:"text"`
+}
+
+func (c *auditHeadCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+	s, home, err := loadSettings(g, ".")
+	if err != nil {
+		return err
+	}
+	dir := c.dir(s, home)
+	pin, err := audit.Head(dir)
+	if errors.Is(err, audit.ErrEmpty) {
+		fmt.Fprintf(st.Err, "pretense: no audit records in %s: nothing to pin\n", dir)
+		return errFindings
+	}
+	if err != nil {
+		return runtimeError(err)
+	}
+	if c.Format == "json" {
+		enc := json.NewEncoder(st.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"dir": dir, "seq": pin.Seq, "hash": hex.EncodeToString(pin.Hash[:]), "head": pin.String()})
+	}
+	fmt.Fprintln(st.Out, pin.String())
 	return nil
 }
 
 type auditReportCmd struct {
 	auditLogFlags
 	rangeFlags
+	User   string `help:"Only entries of this user (exact match)." placeholder:"USER"`
 	Format string `help:"Report format: html or md (default: from -o's extension, else html)." enum:"html,md," default:"" placeholder:"FORMAT"`
 	Output string `short:"o" help:"Write to FILE instead of stdout." placeholder:"FILE"`
 }
@@ -273,6 +428,7 @@ func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	f.User = c.User
 	format := c.Format
 	if format == "" {
 		format = "html"

@@ -257,7 +257,11 @@ func TestAuditEmptyLog(t *testing.T) {
 	if code, out, _ := run(t, "audit"); code != 0 || !strings.Contains(out, "no audit entries") {
 		t.Fatalf("%d %s", code, out)
 	}
-	if code, out, _ := run(t, "audit", "verify"); code != 0 || !strings.Contains(out, "no audit entries") {
+	// A missing log is not a verified one: exit 1 unless asked.
+	if code, out, _ := run(t, "audit", "verify"); code != 1 || !strings.Contains(out, "no audit records") || !strings.Contains(out, "--allow-empty") {
+		t.Fatalf("%d %s", code, out)
+	}
+	if code, out, _ := run(t, "audit", "verify", "--allow-empty"); code != 0 || !strings.Contains(out, "ok: no audit records") {
 		t.Fatalf("%d %s", code, out)
 	}
 }

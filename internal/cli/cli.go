@@ -75,6 +75,11 @@ type root struct {
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
+// rawArgs are the arguments as given. kong replaces an invalid UTF-8 byte
+// with U+FFFD while parsing; commands that must refuse such input (config
+// set) check these.
+type rawArgs []string
+
 // exitError carries the exit code an error maps to.
 type exitError struct {
 	code int
@@ -133,7 +138,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 		kong.Vars{"version": "pretense " + version.Long()},
 		kong.BindTo(ctx, (*context.Context)(nil)),
-		kong.Bind(streams),
+		kong.Bind(streams, rawArgs(args)),
 	)
 	if err != nil {
 		fmt.Fprintf(stderr, "pretense: internal error: %v\n", err)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/pretense/pretense/config"
 )
@@ -29,10 +30,22 @@ func (c *configSetCmd) Help() string {
 	return "Keys:\n" + keyTable() + "\nExample: pretense config set phi-mode=strict"
 }
 
-func (c *configSetCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+func (c *configSetCmd) Run(ctx context.Context, st *IO, g *Globals, raw rawArgs) error {
 	path, err := c.target(g)
 	if err != nil {
 		return err
+	}
+	// kong has already turned an invalid UTF-8 byte into U+FFFD, which
+	// would be stored as a value nobody gave. config.Set refuses the
+	// argument as given, before it touches the file (exit 2).
+	for _, a := range raw {
+		if !utf8.ValidString(a) {
+			key, value, _ := strings.Cut(a, "=")
+			if err := config.Set(path, strings.TrimSpace(key), value); err != nil {
+				return configError(err)
+			}
+			return usageErrorf("argument %q is not valid UTF-8", a) // not reached: Set refuses it
+		}
 	}
 	for _, a := range c.Assignments {
 		key, value, ok := strings.Cut(a, "=")

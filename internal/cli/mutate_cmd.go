@@ -32,7 +32,10 @@ func (c *mutateCmd) Help() string {
 ...) with keyed synthetics such as _cls..., _fn..., _v..., in code, comments,
 strings and prose, and prints the result. The key is $PRETENSE_KEY, or
 $PRETENSE_HOME/key (default ~/.pretense/key), created with mode 0600 on first
-use. --reverse --map FILE turns synthetics back into the original names.`
+use. --reverse --map FILE turns synthetics back into the original names; it
+exits 1 and writes nothing when the input has synthetics and the map restores
+none of them (the wrong map). Text with no synthetics is printed unchanged
+(exit 0).`
 }
 
 // Validate rejects flag combinations before any work starts (exit 2).
@@ -133,12 +136,25 @@ func (c *mutateCmd) reverse(io *IO, g *Globals, input string) error {
 		return usageError(fmt.Errorf("%s: %w", c.Map, err))
 	}
 	out, fid := s.Reverse(input)
+	if fid.Found > 0 && fid.Restored == 0 {
+		// Every synthetic in the text is foreign to this map: it is the
+		// wrong map (another session or key). Writing the text back would
+		// look like a restore that did nothing, so nothing is written.
+		fmt.Fprintf(io.Err, "pretense: error: none of the %d synthetics in the input is in %s: it is not the map this text was mutated with (nothing written)\n", fid.Found, c.Map)
+		return errFindings
+	}
 	if _, err := io.Out.Write([]byte(out)); err != nil {
 		return runtimeError(fmt.Errorf("write output: %w", err))
 	}
-	if fid.Restored < fid.Found {
+	switch {
+	case fid.Restored < fid.Found:
+		// Some restored: the model invented or mangled the others, which
+		// fidelity measures; the map is the right one.
 		fmt.Fprintf(io.Err, "pretense: warning: %d of %d synthetics were not in the map and stay as they are (fidelity %.2f)\n", fid.Found-fid.Restored, fid.Found, fid.Ratio())
-	} else if !g.Quiet {
+	case g.Quiet:
+	case fid.Found == 0:
+		fmt.Fprintln(io.Err, "pretense: no synthetics in the input; it is printed unchanged")
+	default:
 		fmt.Fprintf(io.Err, "pretense: restored %d synthetics (fidelity %.2f)\n", fid.Restored, fid.Ratio())
 	}
 	return nil

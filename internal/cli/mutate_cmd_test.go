@@ -102,6 +102,40 @@ func TestMutateCommandRoundTrip(t *testing.T) {
 	}
 }
 
+// Reverse with a map that restores nothing: exit 1 and no output when the
+// input carries synthetics (the wrong map); exit 0 and the text unchanged
+// when it carries none.
+func TestMutateReverseWrongMap(t *testing.T) {
+	_, work := mutateEnv(t)
+	mapA := filepath.Join(work, "a.json")
+	t.Setenv("PRETENSE_KEY", strings.Repeat("1a", 32))
+	if code, _, errs := runMutate(t, mutateSample, "mutate", "--lang", "ts", "--map-out", mapA); code != 0 {
+		t.Fatalf("mutate A: %d %s", code, errs)
+	}
+	t.Setenv("PRETENSE_KEY", strings.Repeat("2b", 32))
+	code, outB, errs := runMutate(t, mutateSample, "mutate", "--lang", "ts")
+	if code != 0 || len(synthWord.FindAllString(outB, -1)) == 0 {
+		t.Fatalf("mutate B: %d %s", code, errs)
+	}
+	for _, tc := range []struct {
+		name, in string
+		code     int
+		out      string
+		stderr   string
+	}{
+		{"synthetics of another key", outB, 1, "", "none of the "},
+		{"no synthetics at all", "plain text, nothing mutated\n", 0, "plain text, nothing mutated\n", "no synthetics in the input"},
+		{"empty input", "", 0, "", "no synthetics in the input"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runMutate(t, tc.in, "mutate", "--reverse", "--map", mapA)
+			if code != tc.code || out != tc.out || !strings.Contains(errs, tc.stderr) {
+				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+			}
+		})
+	}
+}
+
 func TestMutateCommandStdinLangAndPolicy(t *testing.T) {
 	mutateEnv(t)
 	t.Setenv("PRETENSE_KEY", strings.Repeat("5a", 32))
