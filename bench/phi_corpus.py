@@ -27,6 +27,7 @@ type the finding claims.
 """
 import argparse
 import ast
+import html
 import csv
 import io
 import json
@@ -338,7 +339,11 @@ def hl7_labels(text):
             name(field(f, 16))
             labels.extend(date_label("dob", comps(field(f, 18))[0]))
             addr(field(f, 19))
+        elif seg == "IN2":
+            add("ssn", field(f, 2))
         elif seg == "PV1":
+            for r in reps(field(f, 19)):
+                add("account", comps(r)[0])
             labels.extend(date_label("date", comps(field(f, 44))[0]))
             labels.extend(date_label("date", comps(field(f, 45))[0]))
         elif seg == "MRG":
@@ -511,7 +516,7 @@ def fhir_labels(text, name):
 
 SYNTHEA_COLS = {"FIRST": "name", "LAST": "name", "MAIDEN": "name", "BIRTHDATE": "dob", "DEATHDATE": "death",
                 "SSN": "ssn", "DRIVERS": "dl", "PASSPORT": "passport", "ADDRESS": "street", "CITY": "city",
-                "COUNTY": "county", "ZIP": "zip", "ID": "other-id", "BIRTHPLACE": "city"}
+                "COUNTY": "county", "ZIP": "zip", "LAT": "geo", "LON": "geo", "ID": "other-id", "BIRTHPLACE": "city"}
 
 
 def table_labels(rows):
@@ -560,34 +565,37 @@ def sql_labels(text):
 
 
 def ccda_labels(text):
+    """recordTarget/patientRole of a C-CDA document (or a header snippet)."""
     labels = []
-    ns = {"h": "urn:hl7-org:v3"}
     root = ET.fromstring(text.encode())
-    for pr in root.findall(".//h:recordTarget/h:patientRole", ns):
-        for i in pr.findall("h:id", ns):
+    for el in root.iter():
+        if isinstance(el.tag, str) and "}" in el.tag:
+            el.tag = el.tag.split("}", 1)[1]
+    roles = [root] if root.tag == "patientRole" else root.findall(".//patientRole")
+    for pr in roles:
+        for i in pr.findall("id"):
             ext = i.get("extension", "")
             if ext:
                 labels.append(("ssn" if i.get("root") == "2.16.840.1.113883.4.1" else "mrn", ext, True))
-        for a in pr.iter("{urn:hl7-org:v3}addr"):
-            for s in a.findall("h:streetAddressLine", ns):
+        for a in pr.iter("addr"):
+            for s in a.findall("streetAddressLine"):
                 if s.text and s.text.strip():
                     labels.append(("street", s.text.strip(), True))
             for tag, typ in (("city", "city"), ("postalCode", "zip"), ("county", "county")):
-                e = a.find("h:" + tag, ns)
+                e = a.find(tag)
                 if e is not None and e.text and e.text.strip():
                     labels.append((typ, e.text.strip(), typ != "zip" or bool(re.match(r"^\d{5}(-\d{4})?$", e.text.strip()))))
-        for t in pr.iter("{urn:hl7-org:v3}telecom"):
+        for t in pr.iter("telecom"):
             v = t.get("value", "")
             if v.startswith("tel:"):
                 labels.append(("phone", v[4:], True))
             elif v.startswith("mailto:"):
                 labels.append(("email", v[7:], True))
-        for n in pr.iter("{urn:hl7-org:v3}name"):
+        for n in pr.iter("name"):
             for part in n:
-                tag = part.tag.split("}")[-1]
-                if tag in ("given", "family") and part.text and part.text.strip():
+                if part.tag in ("given", "family") and part.text and part.text.strip():
                     labels.append(("name", part.text.strip(), True))
-        for bt in pr.iter("{urn:hl7-org:v3}birthTime"):
+        for bt in pr.iter("birthTime"):
             v = bt.get("value", "")
             if v:
                 labels.append(("dob", v[:8], real_date(v[:8])))
@@ -613,7 +621,7 @@ def labels_for(fmt, name, text):
 def ftype(f):
     """The identifier type a pretense finding claims, in the labeller's names."""
     rid, ent = f.get("ruleId", ""), (f.get("entity") or "").lower()
-    table = [("ssn", "ssn"), ("itin", "ssn"), ("mrn", "mrn"), ("member", "member"), ("medicare", "member"),
+    table = [("patient-id", "other-id"), ("geo", "geo"), ("record-date", "date"), ("ssn", "ssn"), ("itin", "ssn"), ("mrn", "mrn"), ("member", "member"), ("medicare", "member"),
              ("account", "account"), ("birth", "dob"), ("death", "death"), ("name", "name"), ("phone", "phone"),
              ("fax", "phone"), ("email", "email"), ("street", "street"), ("address", "street"), ("city", "city"),
              ("county", "county"), ("zip", "zip"), ("postal", "zip"), ("driver", "dl"), ("passport", "passport"),
@@ -625,7 +633,7 @@ def ftype(f):
 
 
 def norm(typ, v):
-    v = v.strip().lower()
+    v = html.unescape(v.strip().lower().replace("''", "'"))
     if typ in ("dob", "death", "date", "phone"):
         return re.sub(r"\D", "", v)
     return re.sub(r"\s+", " ", v)

@@ -32,7 +32,7 @@ func readCCDA(data []byte) []Field {
 		case xml.StartElement:
 			stack = append(stack, t.Name.Local)
 			n := len(stack)
-			if t.Name.Local == "patientRole" && n >= 2 && stack[n-2] == "recordTarget" {
+			if t.Name.Local == "patientRole" && inside < 0 {
 				inside = n
 			}
 			if inside > 0 {

@@ -73,13 +73,14 @@ const (
 	None Format = iota
 	HL7
 	FHIRJSON
+	FHIRXML
 	CCDA
 	Tabular // CSV, TSV
 	SQL
 )
 
 func (f Format) String() string {
-	return [...]string{"none", "HL7 v2", "FHIR JSON", "C-CDA", "CSV", "SQL"}[f]
+	return [...]string{"none", "HL7 v2", "FHIR JSON", "FHIR XML", "C-CDA", "CSV", "SQL"}[f]
 }
 
 // sniff is how many leading bytes Detect looks at.
@@ -97,8 +98,10 @@ func Detect(data []byte) Format {
 		return HL7
 	case (t[0] == '{' || t[0] == '[') && bytes.Contains(head, []byte(`"resourceType"`)):
 		return FHIRJSON
-	case t[0] == '<' && bytes.Contains(head, []byte("urn:hl7-org:v3")):
+	case t[0] == '<' && (bytes.Contains(head, []byte("urn:hl7-org:v3")) || bytes.Contains(head, []byte("<patientRole"))):
 		return CCDA
+	case t[0] == '<' && bytes.Contains(head, []byte(`"http://hl7.org/fhir"`)):
+		return FHIRXML
 	}
 	if tabularHeader(head) {
 		return Tabular
@@ -118,8 +121,14 @@ func Read(data []byte) Result {
 		r.Fields = readHL7(data)
 	case FHIRJSON:
 		r.Fields, r.Quiet = readFHIRJSON(data)
+	case FHIRXML:
+		r.Fields, r.Quiet = readFHIRXML(data)
 	case CCDA:
+		// Outside recordTarget a C-CDA names authors, performers and
+		// custodians: the text rules' contact findings there are no
+		// patient's, and the patient's own values come from the reader.
 		r.Fields = readCCDA(data)
+		r.Quiet = []Span{{0, len(data)}}
 	case Tabular:
 		r.Fields, r.Quiet = readTabular(data)
 	case SQL:

@@ -20,7 +20,7 @@ var columns = map[string]Type{
 	"drivers": DL, "driverslicense": DL, "driverslicence": DL, "dl": DL, "dlnumber": DL, "driverslicensenumber": DL,
 	"passport": Passport, "passportnumber": Passport, "passportno": Passport,
 	"address": Street, "address1": Street, "addressline1": Street, "street": Street, "streetaddress": Street, "addr": Street,
-	"city": City, "town": City, "county": County,
+	"city": City, "town": City, "county": County, "birthplace": City, "placeofbirth": City,
 	"zip": ZIP, "zipcode": ZIP, "postalcode": ZIP, "postcode": ZIP, "zip5": ZIP,
 	"phone": Phone, "phonenumber": Phone, "telephone": Phone, "homephone": Phone, "mobile": Phone, "cellphone": Phone, "mobilephone": Phone,
 	"fax": Fax, "faxnumber": Fax,

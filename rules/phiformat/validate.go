@@ -41,8 +41,10 @@ func Valid(t Type, v []byte) bool {
 	switch t {
 	case Name:
 		return letters >= 2 && digits <= len(v)/2 && !placeholderName(v)
-	case City, County:
+	case City:
 		return letters >= 2 && digits == 0
+	case County: // a name, or a FIPS county code (HL7 XAD-9)
+		return letters >= 2 && digits == 0 || letters == 0 && digits >= 2 && digits <= 5
 	case Street:
 		return letters >= 2
 	case SSN:
@@ -109,9 +111,9 @@ func placeholderName(v []byte) bool {
 }
 
 // ssnShape: nine digits, as AAA-GG-SSSS or bare. Under an SSN field the
-// number is reported even from never-issued areas (synthetic generators
-// write 999-xx-xxxx on purpose); all-same digits and group 00 / serial
-// 0000 are placeholders.
+// number is reported even when SSA never issues it (synthetic generators
+// write 999-xx-xxxx, examples use group 00 on purpose): the field says it
+// is the person's SSN. One repeated digit and 123456789 are placeholders.
 func ssnShape(v []byte) bool {
 	var d []byte
 	for _, c := range v {
@@ -123,7 +125,7 @@ func ssnShape(v []byte) bool {
 			return false
 		}
 	}
-	if len(d) != 9 || allSame(d) || string(d[3:5]) == "00" || string(d[5:]) == "0000" || string(d[:3]) == "000" {
+	if len(d) != 9 || allSame(d) {
 		return false
 	}
 	return string(d) != "123456789"
