@@ -54,21 +54,27 @@ var cxTypes = map[string]Type{
 type hl7Delims struct{ field, comp, rep, sub byte }
 
 // readHL7 reads every message in data: segments end at CR, LF or CRLF;
-// the delimiters come from each MSH (MSH-1, MSH-2), not assumed.
+// the delimiters come from each MSH (MSH-1, MSH-2), not assumed. When the
+// input does not start with a header segment the messages sit inside
+// other text (string literals of a test, a prompt): segments then also end
+// at the escapes \r and \n and at the quote that opened them.
 func readHL7(data []byte) []Field {
 	var fs fields
+	embedded := !hl7Start(bytes.TrimLeft(data[:min(len(data), 64)], " \t\r\n\x0b\xef\xbb\xbf"))
 	d := hl7Delims{'|', '^', '~', '&'}
+	var quote byte
 	for pos := 0; pos < len(data); {
-		end := pos
-		for end < len(data) && data[end] != '\r' && data[end] != '\n' {
-			end++
-		}
-		seg := data[pos:end]
-		if len(seg) >= 8 && (bytes.HasPrefix(seg, []byte("MSH")) || bytes.HasPrefix(seg, []byte("FHS")) || bytes.HasPrefix(seg, []byte("BHS"))) {
+		var s, end, next int
+		s, end, next, quote = hl7Segment(data, pos, embedded, quote)
+		seg := data[s:end]
+		if len(seg) >= 8 && hl7Start(seg) {
 			d = hl7Delims{seg[3], '^', '~', '&'}
 			enc := seg[4:]
 			if i := bytes.IndexByte(enc, d.field); i >= 0 {
 				enc = enc[:i]
+			}
+			if embedded {
+				enc = bytes.ReplaceAll(enc, []byte(`\\`), []byte(`\`))
 			}
 			if len(enc) > 0 {
 				d.comp = enc[0]
@@ -81,12 +87,70 @@ func readHL7(data []byte) []Field {
 			}
 		} else if len(seg) > 4 && seg[3] == d.field {
 			if m, ok := hl7Fields[string(seg[:3])]; ok {
-				readSegment(data, pos, end, string(seg[:3]), m, d, &fs)
+				readSegment(data, s, end, string(seg[:3]), m, d, &fs)
 			}
 		}
-		pos = end + 1
+		pos = next
 	}
 	return fs
+}
+
+func hl7Start(seg []byte) bool {
+	return len(seg) > 3 && (bytes.HasPrefix(seg, []byte("MSH")) || bytes.HasPrefix(seg, []byte("FHS")) || bytes.HasPrefix(seg, []byte("BHS"))) && seg[3] > ' ' && seg[3] < 0x7f && !isAlnum(seg[3])
+}
+
+// segName reports whether b starts with a segment name and a separator.
+func segName(b []byte) bool {
+	return len(b) > 4 && b[0] >= 'A' && b[0] <= 'Z' && isAlnum(b[1]) && isAlnum(b[2]) && !isAlnum(b[3]) && b[3] > ' ' && b[3] < 0x7f
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// hl7Segment returns the segment at pos: its bounds, where the next one
+// may start and, for embedded messages, the quote of the string literal
+// still open (a segment that ended at a \r escape continues the string).
+func hl7Segment(data []byte, pos int, embedded bool, quote byte) (s, e, next int, open byte) {
+	s = pos
+	if !embedded {
+		e = s
+		for e < len(data) && data[e] != '\r' && data[e] != '\n' {
+			e++
+		}
+		return s, e, e + 1, 0
+	}
+	if quote == 0 {
+		for s < len(data) && (data[s] == ' ' || data[s] == '\t' || data[s] == '\x0b') {
+			s++
+		}
+		if s < len(data) && (data[s] == '"' || data[s] == '\'' || data[s] == '`') {
+			quote = data[s]
+			s++
+		} else if !segName(data[s:]) {
+			// Code before the literal (`msg = "MSH|…`): start at a quote
+			// that opens a segment, if one does on this line.
+			for i := s; i < len(data) && data[i] != '\n' && data[i] != '\r'; i++ {
+				if (data[i] == '"' || data[i] == '\'' || data[i] == '`') && segName(data[i+1:]) {
+					quote, s = data[i], i+1
+					break
+				}
+			}
+		}
+	}
+	for e = s; e < len(data); e++ {
+		switch c := data[e]; {
+		case c == '\r' || c == '\n':
+			return s, e, e + 1, 0
+		case c == '\\' && e+1 < len(data) && (data[e+1] == 'r' || data[e+1] == 'n'):
+			return s, e, e + 2, quote
+		case c == '\\':
+			e++ // an escaped character, e.g. \" inside a string
+		case quote != 0 && c == quote:
+			return s, e, e + 1, 0
+		}
+	}
+	return s, e, e + 1, 0
 }
 
 func readSegment(data []byte, s, e int, name string, m map[int]hl7Field, d hl7Delims, fs *fields) {

@@ -94,7 +94,7 @@ func Detect(data []byte) Format {
 	switch {
 	case len(t) == 0:
 		return None
-	case bytes.HasPrefix(t, []byte("MSH")) && len(t) > 8 || bytes.HasPrefix(t, []byte("FHS")) || bytes.HasPrefix(t, []byte("BHS")):
+	case hl7Start(bytes.TrimLeft(t, "\x0b")):
 		return HL7
 	case (t[0] == '{' || t[0] == '[') && bytes.Contains(head, []byte(`"resourceType"`)):
 		return FHIRJSON
@@ -102,6 +102,9 @@ func Detect(data []byte) Format {
 		return CCDA
 	case t[0] == '<' && bytes.Contains(head, []byte(`"http://hl7.org/fhir"`)):
 		return FHIRXML
+	}
+	if bytes.Contains(data, []byte("MSH|^~")) {
+		return HL7 // messages inside other text: a test's string literals, a prompt
 	}
 	if tabularHeader(head) {
 		return Tabular

@@ -2,6 +2,7 @@ package phiformat
 
 import (
 	"bytes"
+	"strings"
 )
 
 // hasSQLRows is Detect's test for SQL seeds: an INSERT or a COPY FROM stdin.
@@ -17,6 +18,21 @@ func readSQL(data []byte) ([]Field, []Span) {
 	var fs fields
 	var quiet []Span
 	lower := bytes.ToLower(data)
+	// The columns of CREATE TABLE statements, for INSERTs without a
+	// column list.
+	defs := map[string][][]byte{}
+	for pos := 0; ; {
+		i := bytes.Index(lower[pos:], []byte("create table"))
+		if i < 0 {
+			break
+		}
+		pos += i + len("create table")
+		name, cols, next := tableDef(data, lower, pos)
+		if name != "" {
+			defs[name] = cols
+		}
+		pos = max(pos, next)
+	}
 	for pos := 0; pos < len(data); {
 		i := bytes.Index(lower[pos:], []byte("insert into"))
 		j := bytes.Index(lower[pos:], []byte("copy "))
@@ -24,12 +40,67 @@ func readSQL(data []byte) ([]Field, []Span) {
 			break
 		}
 		if i >= 0 && (j < 0 || i < j) {
-			pos = readInsert(data, lower, pos+i+len("insert into"), &fs, &quiet)
+			pos = readInsert(data, lower, pos+i+len("insert into"), defs, &fs, &quiet)
 		} else {
 			pos = readCopy(data, lower, pos+j+len("copy "), &fs, &quiet)
 		}
 	}
 	return fs, quiet
+}
+
+// tableName reads a (schema-qualified, quoted) table name at p.
+func tableName(lower []byte, p int) (string, int) {
+	p = skipSpace(lower, p)
+	if bytes.HasPrefix(lower[p:], []byte("if not exists")) {
+		p = skipSpace(lower, p+len("if not exists"))
+	}
+	s := p
+	for p < len(lower) && !isSpace(lower[p]) && lower[p] != '(' && lower[p] != ';' {
+		p++
+	}
+	name := string(bytes.Trim(lower[s:p], "\"`[]"))
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = strings.Trim(name[i+1:], "\"`[]")
+	}
+	return name, p
+}
+
+// tableDef reads `name (col type, …)` of a CREATE TABLE: the column names
+// are the first word of each top-level item that is no constraint.
+func tableDef(data, lower []byte, p int) (string, [][]byte, int) {
+	name, p := tableName(lower, p)
+	p = skipSpace(data, p)
+	if p >= len(data) || data[p] != '(' {
+		return "", nil, p
+	}
+	var cols [][]byte
+	depth, s := 0, p+1
+	for q := p; q < len(data) && q < p+65536; q++ {
+		switch data[q] {
+		case '(':
+			depth++
+		case ')', ',':
+			if data[q] == ')' {
+				depth--
+			}
+			if depth == 1 && data[q] == ',' || depth == 0 {
+				item := bytes.Fields(data[s:q])
+				if len(item) > 0 {
+					w := strings.ToLower(string(item[0]))
+					switch w {
+					case "primary", "foreign", "unique", "constraint", "check", "key", "index":
+					default:
+						cols = append(cols, bytes.Trim(item[0], "\"`[]"))
+					}
+				}
+				s = q + 1
+			}
+			if depth == 0 {
+				return name, cols, q + 1
+			}
+		}
+	}
+	return "", nil, p
 }
 
 // columnList reads `name (a, b, "c")` at p: the header cells and the
@@ -53,11 +124,15 @@ func columnList(data []byte, p int) (hs [][]byte, next int, ok bool) {
 	return hs, p + end + 1, true
 }
 
-func readInsert(data, lower []byte, p int, fs *fields, quiet *[]Span) int {
+func readInsert(data, lower []byte, p int, defs map[string][][]byte, fs *fields, quiet *[]Span) int {
 	start := p
+	name, _ := tableName(lower, p)
 	hs, p, ok := columnList(data, p)
 	if !ok {
-		return p
+		// No column list: the columns of the table's CREATE TABLE.
+		if hs, ok = defs[name]; !ok {
+			return p
+		}
 	}
 	p = skipSpace(data, p)
 	if !bytes.HasPrefix(lower[p:], []byte("values")) {
@@ -99,7 +174,7 @@ func sqlTuple(data []byte, p int) ([]Span, int) {
 		if p >= len(data) {
 			break
 		}
-		if data[p] == '\'' {
+		if quote := data[p]; quote == '\'' || quote == '"' {
 			s := p + 1
 			q := s
 			for q < len(data) {
@@ -107,8 +182,8 @@ func sqlTuple(data []byte, p int) ([]Span, int) {
 					q += 2
 					continue
 				}
-				if data[q] == '\'' {
-					if q+1 < len(data) && data[q+1] == '\'' {
+				if data[q] == quote {
+					if q+1 < len(data) && data[q+1] == quote {
 						q += 2
 						continue
 					}
