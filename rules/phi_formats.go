@@ -99,6 +99,16 @@ func (rs *Ruleset) readFormats(data []byte, out []Match) []Match {
 		}
 		out = kept
 	}
+	// A value a text rule already reports keeps that finding (its rule id
+	// and validators) and gains the reader's reason; the reader adds the
+	// values no text rule found.
+	var phi []int
+	for i, m := range out {
+		if m.Rule.Kind == finding.KindPHI {
+			phi = append(phi, i)
+		}
+	}
+	slices.SortFunc(phi, func(a, b int) int { return out[a].Start - out[b].Start })
 	for _, f := range res.Fields {
 		r := rs.formats[f.Type]
 		if r == nil {
@@ -108,12 +118,35 @@ func (rs *Ruleset) readFormats(data []byte, out []Match) []Match {
 		if lineHasMarker(data, f.Start, f.End) || rs.allowedValue(value) {
 			continue
 		}
+		merged := false
+		k, _ := slices.BinarySearchFunc(phi, f.Start, func(i, start int) int { return out[i].Start - start })
+		for j := k - 1; j >= 0 && j >= k-4; j-- { // a match starting before the field may cover it
+			merged = mergeReason(&out[phi[j]], f) || merged
+		}
+		for j := k; j < len(phi) && out[phi[j]].Start < f.End; j++ {
+			merged = mergeReason(&out[phi[j]], f) || merged
+		}
+		if merged {
+			continue
+		}
 		out = append(out, Match{
 			Rule: r, Start: f.Start, End: f.End, Value: value,
 			Confidence: readerConfidence, Reasons: []string{f.Reason},
 		})
 	}
 	return out
+}
+
+// mergeReason adds a reader's reason to a text match that overlaps its field.
+func mergeReason(m *Match, f phiformat.Field) bool {
+	if m.Start >= f.End || f.Start >= m.End {
+		return false
+	}
+	if !slices.Contains(m.Reasons, f.Reason) {
+		m.Reasons = append(slices.Clip(m.Reasons), f.Reason)
+	}
+	m.Confidence = max(m.Confidence, readerConfidence)
+	return true
 }
 
 func (rs *Ruleset) allowedValue(v string) bool {

@@ -43,6 +43,9 @@ func column(h []byte) (Type, string) {
 		}
 	}
 	k := b.String()
+	if k == "patientid" || k == "patid" {
+		return MRN, k // a patient's record number, as EHR exports name it
+	}
 	k = strings.TrimPrefix(k, "patient")
 	if k == "" {
 		k = "patient"
@@ -84,7 +87,7 @@ func newTable(headers [][]byte) table {
 	if t.patient {
 		// An id column of a patients table is the patient's identifier.
 		for i, h := range t.headers {
-			if k := strings.ToLower(h); k == "id" || k == "patient_id" || k == "patientid" {
+			if strings.ToLower(h) == "id" {
 				t.types[i] = PatientID
 			}
 		}

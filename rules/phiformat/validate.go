@@ -64,8 +64,10 @@ func Valid(t Type, v []byte) bool {
 		return digits >= 4 && bytes.IndexByte(v, '.') > 0 && letters == 0
 	case DL, Passport:
 		return digits >= 4 && len(v) >= 5 && len(v) <= 20 && alnum(v)
-	case MRN, Member, Account, PatientID:
+	case MRN, Member, Account:
 		return digits >= 3 && len(v) >= 4 && !allSame(v)
+	case PatientID: // not a date written where an identifier may stand
+		return digits >= 3 && len(v) >= 4 && !allSame(v) && !(len(v) == 8 && realDate(v))
 	}
 	return false
 }
