@@ -42,11 +42,11 @@ func Valid(t Type, v []byte) bool {
 	case Name:
 		return letters >= 2 && digits <= len(v)/2 && !placeholderName(v)
 	case City:
-		return letters >= 2 && digits == 0
+		return letters >= 2 && digits == 0 && !placeholderName(v)
 	case County: // a name, or a FIPS county code (HL7 XAD-9)
 		return letters >= 2 && digits == 0 || letters == 0 && digits >= 2 && digits <= 5
-	case Street:
-		return letters >= 2
+	case Street: // a house number or box number, and a word
+		return letters >= 2 && digits >= 1 && !placeholderName(v)
 	case SSN:
 		return ssnShape(v)
 	case DOB, Death, Date:
@@ -106,7 +106,9 @@ func allSame(v []byte) bool {
 // placeholderName drops the words forms write where no name is known.
 func placeholderName(v []byte) bool {
 	switch strings.ToLower(string(v)) {
-	case "test", "patient", "unknown", "anonymous", "none", "male", "female", "baby", "infant":
+	case "test", "patient", "unknown", "anonymous", "none", "male", "female", "baby", "infant",
+		"notreal", "fake", "sample", "example", "name", "first", "last", "given", "family", "middle",
+		"street", "address", "city", "county", "state", "zip":
 		return true
 	}
 	return false
