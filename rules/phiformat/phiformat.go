@@ -103,7 +103,7 @@ func Detect(data []byte) Format {
 	case t[0] == '<' && bytes.Contains(head, []byte(`"http://hl7.org/fhir"`)):
 		return FHIRXML
 	}
-	if bytes.Contains(data, []byte("MSH|^~")) {
+	if embeddedHL7(data) {
 		return HL7 // messages inside other text: a test's string literals, a prompt
 	}
 	if tabularHeader(head) {
@@ -113,6 +113,23 @@ func Detect(data []byte) Format {
 		return SQL
 	}
 	return None
+}
+
+// embeddedHL7 finds an MSH segment anywhere: "MSH" and a field separator
+// before the encoding characters "^~". It looks for "^~" first, a pair
+// that is rare in other text.
+func embeddedHL7(data []byte) bool {
+	for p := 0; ; {
+		i := bytes.Index(data[p:], []byte("^~"))
+		if i < 0 {
+			return false
+		}
+		p += i
+		if p >= 4 && bytes.Equal(data[p-4:p-1], []byte("MSH")) {
+			return true
+		}
+		p += 2
+	}
 }
 
 // Read detects the format of data and runs its reader.
