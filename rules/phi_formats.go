@@ -2,6 +2,7 @@ package rules
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules/phiformat"
@@ -142,7 +143,7 @@ func mergeReason(m *Match, f phiformat.Field) bool {
 	if m.Start >= f.End || f.Start >= m.End {
 		return false
 	}
-	if !slices.Contains(m.Reasons, f.Reason) {
+	if !slices.ContainsFunc(m.Reasons, func(r string) bool { return strings.HasPrefix(r, f.Reason) }) {
 		m.Reasons = append(slices.Clip(m.Reasons), f.Reason)
 	}
 	m.Confidence = max(m.Confidence, readerConfidence)
@@ -165,4 +166,17 @@ func inSpans(ss []phiformat.Span, p int) bool {
 		}
 	}
 	return false
+}
+
+// StructuredRules returns the rules only the format readers emit (city,
+// county, geocode, death and record dates, fax, driver's licence, URL,
+// passport, other patient identifiers), for reports and docs that list
+// every PHI rule. The returned rules must not be modified.
+func StructuredRules() []Rule {
+	out := make([]Rule, len(readerRules))
+	for i, r := range readerRules {
+		out[i] = *r
+		out[i].Kind = finding.KindPHI
+	}
+	return out
 }

@@ -103,7 +103,7 @@ func (t table) add(data []byte, fs *fields, col, s, e int, reader string) {
 	if ty == PatientID && !uuidOrID(data[s:e]) {
 		return
 	}
-	fs.add(data, s, e, ty, reader+" column "+t.headers[col])
+	fs.add(data, s, e, ty, reader+" column '"+t.headers[col]+"'")
 }
 
 func uuidOrID(v []byte) bool {
