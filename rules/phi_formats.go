@@ -143,7 +143,9 @@ func mergeReason(m *Match, f phiformat.Field) bool {
 	if m.Start >= f.End || f.Start >= m.End {
 		return false
 	}
-	if !slices.ContainsFunc(m.Reasons, func(r string) bool { return strings.HasPrefix(r, f.Reason) }) {
+	// "HL7 field 'PID-11'" (a text rule) already says "HL7 PID-11".
+	plain := strings.NewReplacer("'", "", " field", "").Replace
+	if !slices.ContainsFunc(m.Reasons, func(r string) bool { return strings.HasPrefix(plain(r), plain(f.Reason)) }) {
 		m.Reasons = append(slices.Clip(m.Reasons), f.Reason)
 	}
 	m.Confidence = max(m.Confidence, readerConfidence)
