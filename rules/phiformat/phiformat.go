@@ -103,6 +103,9 @@ func Detect(data []byte) Format {
 	case t[0] == '<' && bytes.Contains(head, []byte(`"http://hl7.org/fhir"`)):
 		return FHIRXML
 	}
+	if embeddedFHIR(data) >= 0 {
+		return FHIRJSON // a resource pasted into a prompt or held by a test
+	}
 	if embeddedHL7(data) {
 		return HL7 // messages inside other text: a test's string literals, a prompt
 	}
@@ -132,6 +135,30 @@ func embeddedHL7(data []byte) bool {
 	}
 }
 
+// embeddedFHIR returns where a JSON value holding "resourceType" starts
+// when it is not at the start of data: the '{' or '[' that opens the line
+// the value starts on (a prompt's "Summarise this bundle:\n{…"), or -1.
+// It looks for `Type"` first: bytes.Index is fast on that needle.
+func embeddedFHIR(data []byte) int {
+	for p := 0; ; {
+		i := bytes.Index(data[p:], []byte(`Type"`))
+		if i < 0 {
+			return -1
+		}
+		p += i
+		if p >= 9 && bytes.Equal(data[p-9:p], []byte(`"resource`)) {
+			for ls := p; ls >= 0; ls-- {
+				if ls == 0 || data[ls-1] == '\n' {
+					if t := bytes.TrimLeft(data[ls:p], " \t"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+						return ls + len(data[ls:p]) - len(t)
+					}
+				}
+			}
+		}
+		p += 5
+	}
+}
+
 // Read detects the format of data and runs its reader.
 func Read(data []byte) Result {
 	f := Detect(data)
@@ -140,7 +167,20 @@ func Read(data []byte) Result {
 	case HL7:
 		r.Fields = readHL7(data)
 	case FHIRJSON:
-		r.Fields, r.Quiet = readFHIRJSON(data)
+		start := 0
+		if t := bytes.TrimLeft(data, " \t\r\n\xef\xbb\xbf"); len(t) == 0 || t[0] != '{' && t[0] != '[' {
+			start = max(0, embeddedFHIR(data))
+		}
+		fs, quiet := readFHIRJSON(data[start:])
+		for i := range fs {
+			fs[i].Start += start
+			fs[i].End += start
+		}
+		for i := range quiet {
+			quiet[i].Start += start
+			quiet[i].End += start
+		}
+		r.Fields, r.Quiet = fs, quiet
 	case FHIRXML:
 		r.Fields, r.Quiet = readFHIRXML(data)
 	case CCDA:
