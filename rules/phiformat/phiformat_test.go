@@ -90,15 +90,15 @@ func TestValid(t *testing.T) {
 		v    string
 		want bool
 	}{
-		{DOB, "19880229", true}, {DOB, "19870229", false}, {DOB, "2023-02-30", false}, {DOB, "2/29/1988", true},
-		{DOB, "1755302400", false}, {DOB, "196203520", false}, {DOB, "2024-01-05T08:30:00Z", true},
+		{DOB, "19880229", true}, {DOB, "19870229", false}, {DOB, "2023-02-30", false}, {DOB, "2/29/1988", true}, // pretense:allow
+		{DOB, "1755302400", false}, {DOB, "196203520", false}, {DOB, "2024-01-05T08:30:00Z", true}, // pretense:allow
 		{SSN, "999-12-3456", true}, {SSN, "111111111", false}, {SSN, "12345679", false},
 		{Phone, "555-0142", false}, {Phone, "(216) 555-2817", true}, {Phone, "12", false},
 		{ZIP, "02062", true}, {ZIP, "2062", false}, {ZIP, "02062-1234", true},
 		{Name, "NULL", false}, {Name, "O'Dwyer", true}, {Name, "X", false},
 		{County, "Lorain", true}, {County, "055", true},
 		{Email, "a@b.net", true}, {Email, "not an email", false},
-		{MRN, "0000000", false}, {MRN, "MR-55120", true},
+		{MRN, "0000000", false}, {MRN, "MR-55120", true}, // pretense:allow
 	}
 	for _, c := range cases {
 		if got := Valid(c.t, []byte(c.v)); got != c.want {
