@@ -45,8 +45,8 @@ func Valid(t Type, v []byte) bool {
 		return letters >= 2 && digits == 0 && !placeholderName(v)
 	case County: // a name, or a FIPS county code (HL7 XAD-9)
 		return letters >= 2 && digits == 0 || letters == 0 && digits >= 2 && digits <= 5
-	case Street: // a house number or box number, and a word
-		return letters >= 2 && digits >= 1 && !placeholderName(v)
+	case Street:
+		return letters >= 2 && !placeholderName(v)
 	case SSN:
 		return ssnShape(v)
 	case DOB, Death, Date:
