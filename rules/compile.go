@@ -30,6 +30,9 @@ type Ruleset struct {
 	// partKW marks keywords owned only by PHI rules: their hits count only
 	// at identifier-part boundaries (see partBoundary).
 	partKW []bool
+	// formats maps the types of the structured PHI readers to their
+	// rules (nil without PHI rules; see phi_formats.go).
+	formats formatRules
 }
 
 type compiledRule struct {
@@ -130,6 +133,9 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		if cr.def.Prefilter == prefilterDigits && (rs.minDigits == 0 || cr.def.MinDigits < rs.minDigits) {
 			rs.minDigits = cr.def.MinDigits
 		}
+	}
+	if rs.vocab != nil {
+		rs.formats = newFormatRules(rs, opts.Disable)
 	}
 	return rs, nil
 }

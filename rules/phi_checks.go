@@ -359,6 +359,25 @@ var notNames = map[string]bool{
 	"diagnosis": true, "medication": true, "encounter": true, "allergy": true, "admission": true,
 	"insurance": true, "provider": true, "prescriber": true, "visit": true, "lab": true,
 	"results": true, "result": true, "intake": true, "consent": true, "billing": true, "claim": true,
+	// FHIR resource and data type names, and the words HL7 v2 element
+	// names are made of ("Guarantor Ph Num", "Patient Death Indicator"):
+	// in healthcare code they follow patient labels as names would.
+	"group": true, "practitioner": true, "resource": true, "observation": true, "promise": true,
+	"procedure": true, "condition": true, "bundle": true, "reference": true, "identifier": true,
+	"coding": true, "extension": true, "element": true, "organization": true, "location": true,
+	"device": true, "specimen": true, "appointment": true, "coverage": true, "person": true,
+	"relatedperson": true, "composition": true, "measure": true, "questionnaire": true, "definition": true,
+	"requirement": true, "operation": true, "parameters": true, "period": true, "quantity": true,
+	"address": true, "race": true, "sex": true, "gender": true, "relationship": true, "begin": true,
+	"end": true, "priority": true, "code": true, "flag": true, "place": true, "income": true,
+	"size": true, "ph": true, "num": true, "phone": true, "employer": true, "marital": true,
+	"religion": true, "ethnic": true, "citizenship": true, "language": true, "nationality": true,
+	"birth": true, "death": true, "administrative": true, "household": true, "credit": true,
+	"charge": true, "adjustment": true, "rating": true, "annual": true, "contact": true,
+	"role": true, "alias": true, "account": true, "indicator": true,
+	"telecom": true, "communication": true, "link": true, "active": true,
+	"deceased": true, "multiple": true, "photo": true, "general": true, "managing": true,
+	"everything": true, "match": true, "compartment": true, "resources": true, "access": true,
 }
 
 // namePrefixes start family names written in camel case (McAllister,
@@ -394,7 +413,7 @@ func checkPersonName(c *CheckContext) bool {
 	words := strings.Fields(v)
 	for _, w := range words {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if notNames[lw] || len(lw) < 2 && len(words) == 1 {
+		if notNames[lw] || codeWords[lw] || len(lw) < 2 && len(words) == 1 {
 			return false
 		}
 		if len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {

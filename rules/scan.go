@@ -25,7 +25,8 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 		return nil
 	}
 	// base64, hex, %XX: see decode.go
-	return rs.settle(rs.appendDecoded(data, rs.match(data)))
+	// structured PHI formats: see phi_formats.go
+	return rs.settle(rs.appendDecoded(data, rs.readFormats(data, rs.match(data))))
 }
 
 // match runs every rule in its keyword windows, unfiltered and unordered.

@@ -60,6 +60,9 @@ func categories(t *testing.T) map[string]string {
 	for _, r := range rules.Builtin() {
 		m[r.ID] = r.Category
 	}
+	for _, r := range rules.StructuredRules() {
+		m[r.ID] = r.Category
+	}
 	return m
 }
 

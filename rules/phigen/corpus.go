@@ -244,7 +244,7 @@ func (f *builder) fhirJSON() {
 	f.line("    {\"system\": \"email\", \"value\": %q}", f.p("phi-email", g.Email(given, family)))
 	f.line("  ],")
 	f.line("  \"birthDate\": %q,", f.p("phi-date-of-birth", dob.ISO()))
-	f.line("  \"address\": [{\"line\": [%q], \"city\": \"Springfield\", \"postalCode\": %q}],", f.p("phi-street-address", g.Street()), f.p("phi-zip", g.ZIP()))
+	f.line("  \"address\": [{\"line\": [%q], \"city\": %q, \"postalCode\": %q}],", f.p("phi-street-address", g.Street()), f.p("phi-city", "Springfield"), f.p("phi-zip", g.ZIP()))
 	f.line("  \"generalPractitioner\": [{\"identifier\": {\"system\": \"http://hl7.org/fhir/sid/us-npi\", \"value\": %q}}]", f.p("phi-npi", g.NPI()))
 	f.line("}")
 }
@@ -365,9 +365,9 @@ func (f *builder) hl7() {
 	visit := g.VisitDate()
 	f.line("MSH|^~\\&|ADT|HOSP|LAB|HOSP|%s1200||ADT^A01|%s|P|2.5", f.d(visit.Compact()), f.d(g.Order()))
 	f.line("EVN|A01|%s1200", f.d(visit.Compact()))
-	f.line("PID|1||%s^^^HOSP^MR||%s||%s|F|||%s^^SPRINGFIELD^IL^%s||%s|||||%s|%s|",
+	f.line("PID|1||%s^^^HOSP^MR||%s||%s|F|||%s^^%s^IL^%s||%s|||||%s|%s|",
 		f.p("phi-mrn", g.MRN()), f.p("phi-patient-name-hl7", strings.ToUpper(family)+"^"+strings.ToUpper(given)), f.p("phi-date-of-birth", dob.Compact()),
-		f.p("phi-street-address", g.Street()), g.ZIP(), f.p("phi-phone", g.Phone()),
+		f.p("phi-street-address", g.Street()), f.p("phi-city", "SPRINGFIELD"), f.p("phi-zip", g.ZIP()), f.p("phi-phone", g.Phone()),
 		f.p("phi-account-number", g.Account()), f.p("phi-ssn-unformatted", g.SSNDigits()))
 	f.line("PV1|1|I|WARD^%d^1||||%s^REYES^ALAN|||MED||||||||%s|||||||||||||||||||||||||%s123000", 100+g.r.IntN(400), f.p("phi-npi", g.NPI()), f.d(g.Order()), f.d(visit.Compact()))
 }
