@@ -81,4 +81,10 @@ var secretChecks = map[string]CheckFunc{
 	"connection-string": checkConnectionString,
 	// basic-auth drops Basic credentials whose password is a placeholder.
 	"basic-auth": checkBasicAuth,
+	// vault-context keeps an AppRole secret_id only near "vault"/"approle".
+	"vault-context": checkVaultContext,
+	// atlassian-dc-pat requires the base64 of a numeric id and random bytes.
+	"atlassian-dc-pat": checkAtlassianDCPAT,
+	// docker-auth requires base64 of user:password with a real password.
+	"docker-auth": checkDockerAuth,
 }

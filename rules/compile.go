@@ -30,6 +30,8 @@ type Ruleset struct {
 	// partKW marks keywords owned only by PHI rules: their hits count only
 	// at identifier-part boundaries (see partBoundary).
 	partKW []bool
+	// owned holds the names provider rules decide about (grammar.go).
+	owned *ownedNames
 }
 
 type compiledRule struct {
@@ -123,6 +125,7 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			}
 		}
 	}
+	rs.owned = newOwnedNames(rs.rules)
 	for _, cr := range rs.rules {
 		if cr.ctx != nil && rs.vocab == nil {
 			rs.vocab = newVocab(rs.rules)
@@ -186,7 +189,7 @@ func validate(d *Rule) error {
 }
 
 func compileRule(d *Rule) (*compiledRule, error) {
-	re, err := regexp.Compile(d.Pattern)
+	re, err := regexp.Compile(expandPattern(d.Pattern))
 	if err != nil {
 		return nil, fmt.Errorf("invalid pattern: %w", err)
 	}

@@ -25,7 +25,7 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 		return nil
 	}
 	// base64, hex, %XX: see decode.go
-	return rs.settle(rs.appendDecoded(data, rs.match(data)))
+	return rs.settle(rs.owned.dropOwned(data, rs.appendDecoded(data, rs.match(data))))
 }
 
 // match runs every rule in its keyword windows, unfiltered and unordered.
