@@ -232,22 +232,44 @@ func found(s sample, hs []hit) bool {
 
 var (
 	checksumToken = regexp.MustCompile(`\b(?:gh[pousr]|npm)_([A-Za-z0-9]{36})\b`)
-	placeholder   = regexp.MustCompile(`EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your`)
+	placeholder   = regexp.MustCompile(`EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your|12345678`)
+	// identifierRule: gitleaks rules for values that are public or
+	// identifiers by the provider's design (client ids, publishable keys,
+	// Mapbox pk. tokens, Discord application public keys): not credentials.
+	identifierRule = regexp.MustCompile(`client-id$|access-id$|api-id$|-pub-|public-key$|^mapbox-api-token$|^discord-api-token$|^sendbird-access-id$`)
+	// documentedShape: providers whose token format is documented; a
+	// sample carrying the prefix but not the shape is not a real token.
+	documentedShape = []struct{ prefix, shape *regexp.Regexp }{
+		{regexp.MustCompile(`github_pat_`), regexp.MustCompile(`github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}`)},
+		{regexp.MustCompile(`\bSG\.`), regexp.MustCompile(`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`)},
+		{regexp.MustCompile(`dt0c01\.`), regexp.MustCompile(`dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}`)},
+	}
 )
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 // implausible says why a true-positive sample is not a plausible
-// credential, or "" when it is: a documented placeholder in the secret,
-// or a GitHub/npm token whose CRC32 tail (the provider's own checksum)
-// does not match its body.
+// credential, or "" when it is: a public identifier by the provider's
+// design; a placeholder in the secret (EXAMPLE, xxxxx, ****, ${VAR},
+// <your…>, the hand-typed run 12345678, one character repeated 16 times);
+// a token with a documented prefix but not the documented shape
+// (github_pat_, SG., dt0c01.); or a GitHub/npm token whose CRC32 tail
+// (the provider's own checksum) does not match its body.
 func implausible(s sample) string {
 	target := s.Text
 	if len(s.Want) > 0 {
 		target = strings.Join(s.Want, "\n")
 	}
-	if placeholder.MatchString(target) {
+	if s.Src == "gitleaks" && identifierRule.MatchString(s.Rule) {
+		return "identifier"
+	}
+	if placeholder.MatchString(target) || longRun(target, 16) {
 		return "placeholder"
+	}
+	for _, d := range documentedShape {
+		if d.prefix.MatchString(target) && !d.shape.MatchString(target) {
+			return "shape"
+		}
 	}
 	for _, m := range checksumToken.FindAllStringSubmatch(target, -1) {
 		body, tail := m[1][:30], m[1][30:]
@@ -400,4 +422,20 @@ func writeMisses(path string, all []sample, pre *tool, tools []*tool) error {
 		}
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// longRun reports n or more copies of one character in a row.
+func longRun(s string, n int) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			run++
+			if run >= n {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
 }
