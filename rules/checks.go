@@ -11,6 +11,8 @@ type CheckContext struct {
 	Mode       Mode
 	Confidence float64
 	Reasons    []string
+	// Rule is the rule being checked (nil in unit tests of a check).
+	Rule *Rule
 }
 
 // CheckFunc validates a match beyond what a regex can say (checksums,
@@ -87,4 +89,12 @@ var secretChecks = map[string]CheckFunc{
 	"atlassian-dc-pat": checkAtlassianDCPAT,
 	// docker-auth requires base64 of user:password with a real password.
 	"docker-auth": checkDockerAuth,
+	// name-part requires the rule's keyword to start a word of the
+	// assigned name (etsy_key, myEtsyToken), not to sit inside another
+	// word (SetSysctl, CameraKit).
+	"name-part": checkNamePart,
+	// has-digit drops values without a digit: identifiers, not tokens.
+	"has-digit": checkHasDigit,
+	// published-key drops keys published in public SDK test fixtures.
+	"published-key": checkPublishedKey,
 }

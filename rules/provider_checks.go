@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"strings"
 )
 
@@ -50,4 +52,63 @@ func checkDockerAuth(c *CheckContext) bool {
 	}
 	c.Reasons = append(c.Reasons, "decodes to user:password")
 	return true
+}
+
+// checkNamePart requires one of the rule's keywords to begin a word of the
+// name the value is assigned to. A name the grammar cannot find (a value
+// on the line after its XML start tag) passes.
+func checkNamePart(c *CheckContext) bool {
+	if c.Rule == nil {
+		return true
+	}
+	name := assignedName(c.Data, c.Start)
+	if len(name) == 0 {
+		return true
+	}
+	words := splitWords(name)
+	for i := range words {
+		rest := strings.Join(words[i:], "")
+		for _, kw := range c.Rule.Keywords {
+			k := strings.NewReplacer("-", "", "_", "", ".", "").Replace(strings.ToLower(kw))
+			if k != "" && strings.HasPrefix(rest, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkHasDigit(c *CheckContext) bool {
+	return strings.IndexAny(c.Value, "0123456789") >= 0
+}
+
+// publishedKeys are SHA-256 digests (hex) of API keys published as test
+// fixtures in public SDK repositories (Firebase's Android SDK ships
+// google-services.json files with real-format keys that anyone can read).
+// Stored as digests so the repository holds no key-shaped literal.
+var publishedKeys = map[string]bool{
+	"27a9a42931dff7eb2f8434e20a9bce976ea364e7bee49187f19d5cfeca9c7045": true,
+	"49f777db995e8260da7ca9ffdf0c08d66f0453e97ec967018baf2cdfe3b582d0": true,
+	"a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41": true,
+	"8731261cb72d86267a32a532ebd3df429e2144e5e4ced7e13568bc9e6c8fb1b1": true,
+	"37f8f09bdf12c2f2eae4ead7273a62ddb0c23459cbf902892f282b57f7ed6619": true,
+	"eb540d2b6ee2a0a47c5779bc8a0141784c6b753840d4c6f4e2428a6e86e9e0b1": true,
+	"2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4": true,
+	"3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665": true,
+	"4c98242dcadc8b29005c6b4aad526552d5ea1842149154c0694adeec75847583": true,
+	"ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d": true,
+	"3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682": true,
+	"a19f89ab3555eac10c40741f6df79ecf0935998f15569f8db9d67bce0181fff6": true,
+	"e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9": true,
+	"dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614": true,
+	"f56e323494a6ffc2064e7a955908957d84f0755e5f975dabd64328d0359a8f7c": true,
+	"0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c": true,
+}
+
+func checkPublishedKey(c *CheckContext) bool {
+	if len(publishedKeys) == 0 {
+		return true
+	}
+	sum := sha256.Sum256([]byte(c.Value))
+	return !publishedKeys[hex.EncodeToString(sum[:])]
 }

@@ -191,7 +191,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 			if cr.ctx == nil && !cr.accept(rs, data, start, end, value, whole) {
 				continue
 			}
-			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence}
+			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def}
 			ok := true
 			for _, check := range cr.checks {
 				if !check(&c) {

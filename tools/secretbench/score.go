@@ -401,6 +401,10 @@ func bothClean(i int, s sample, byTool map[string]*tool) bool {
 }
 
 func writeMisses(path string, all []sample, pre *tool, tools []*tool) error {
+	byTool := map[string]*tool{}
+	for _, t := range tools {
+		byTool[t.name] = t
+	}
 	var b strings.Builder
 	for i, s := range all {
 		short := s.Text
@@ -418,7 +422,11 @@ func writeMisses(path string, all []sample, pre *tool, tools []*tool) error {
 			}
 			fmt.Fprintf(&b, "MISS\t%s\t%s\tpeers:%s\twant=%q\tgot=%v\t%s\n", s.Src, s.Rule, others, s.Want, pre.hits[i], short)
 		case s.Kind == "fp" && len(pre.hits[i]) > 0:
-			fmt.Fprintf(&b, "FP\t%s\t%s\t%v\t%s\n", s.Src, s.Rule, pre.hits[i], short)
+			tag := "FP-peer-flagged"
+			if bothClean(i, s, byTool) {
+				tag = "FP"
+			}
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%v\t%s\n", tag, s.Src, s.Rule, pre.hits[i], short)
 		}
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
