@@ -97,4 +97,7 @@ var secretChecks = map[string]CheckFunc{
 	"has-digit": checkHasDigit,
 	// published-key drops keys published in public SDK test fixtures.
 	"published-key": checkPublishedKey,
+	// percent-decoded judges entropy and readability after decoding
+	// valid %XX escapes.
+	"percent-decoded": checkPercentDecoded,
 }

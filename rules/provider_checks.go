@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"net/url"
 	"strings"
 )
 
@@ -111,4 +112,50 @@ func checkPublishedKey(c *CheckContext) bool {
 	}
 	sum := sha256.Sum256([]byte(c.Value))
 	return !publishedKeys[hex.EncodeToString(sum[:])]
+}
+
+// checkPercentDecoded judges a value with %XX escapes as what it stands
+// for: the valid escapes are decoded and the entropy floor (at least 3.0
+// bits) and the readability test run on the result, so an escaped demo
+// value (someuser%3BPORT%3D50001, kx%40jj5%2Fg) is not mistaken for a
+// random one. A value with an invalid escape is not a URL-encoded string:
+// its raw form is judged the same way (a real password may hold a %:
+// 3Io…%nvv… is reported, b%zz is not).
+func checkPercentDecoded(c *CheckContext) bool {
+	v := c.Value
+	if strings.IndexByte(v, '%') < 0 {
+		return true
+	}
+	d, err := url.PathUnescape(v)
+	if err != nil {
+		d = v // not URL-encoded: the raw value is what a client would send
+	}
+	floor := 3.0
+	if c.Rule != nil && c.Rule.Entropy > floor {
+		floor = c.Rule.Entropy
+	}
+	if shannon(d) < floor || readableWords(d) {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "judged after percent-decoding")
+	return true
+}
+
+// readableWords reports text made of at least two words and numbers
+// between any punctuation (someuser;PORT=50001, apples/oranges).
+func readableWords(s string) bool {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	words := 0
+	for _, p := range parts {
+		switch {
+		case allBytes(p, func(b byte) bool { return b >= '0' && b <= '9' }):
+		case wordLike(p):
+			words++
+		default:
+			return false
+		}
+	}
+	return words >= 2
 }
