@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -93,4 +94,18 @@ func (on *ownedNames) owns(name []byte) bool {
 		}
 	}
 	return false
+}
+
+// genericRank orders rules for dropGenericOverlaps: a provider rule (2)
+// beats a format rule that is generic but knows the file or command the
+// value sits in (1: curl -u, .netrc, a Kubernetes Secret), which beats a
+// catch-all tagged generic (0: any name = high-entropy literal).
+func genericRank(r *Rule) int {
+	switch {
+	case !r.Generic:
+		return 2
+	case !slices.Contains(r.Tags, "generic"):
+		return 1
+	}
+	return 0
 }

@@ -45,10 +45,13 @@ func checkDockerAuth(c *CheckContext) bool {
 		return false
 	}
 	user, pass, ok := strings.Cut(string(raw), ":")
-	if !ok || user == "" || len(pass) < 4 || !printable(user) || !printable(pass) {
+	if !ok || user == "" || len(pass) < 4 || !printable(user) {
 		return false
 	}
-	if !checkPlaceholderPassword(&CheckContext{Value: pass}) || pass == user {
+	if printable(pass) && (!checkPlaceholderPassword(&CheckContext{Value: pass}) || pass == user) {
+		return false
+	}
+	if !printable(pass) && len(pass) < 8 {
 		return false
 	}
 	c.Reasons = append(c.Reasons, "decodes to user:password")
@@ -158,4 +161,28 @@ func readableWords(s string) bool {
 		}
 	}
 	return words >= 2
+}
+
+// checkK8sSecretValue decodes a Kubernetes Secret data value: printable
+// text must be a password that is not a placeholder (admin, password);
+// binary must be at least 12 bytes (key material). Values that do not
+// decode (metadata names, types) are dropped.
+func checkK8sSecretValue(c *CheckContext) bool {
+	raw, err := base64.StdEncoding.DecodeString(c.Value)
+	if err != nil {
+		return false
+	}
+	text := strings.TrimRight(string(raw), "\r\n")
+	if printable(text) {
+		if len(text) < 4 || !checkPlaceholderPassword(&CheckContext{Value: text}) || readableWords(text) {
+			return false
+		}
+		c.Reasons = append(c.Reasons, "decodes to a password")
+		return true
+	}
+	if len(raw) < 12 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "decodes to key material")
+	return true
 }

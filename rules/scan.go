@@ -278,7 +278,7 @@ func dropGenericOverlaps(ms []Match) []Match {
 		if m.Rule.Generic {
 			covered := false
 			for j, o := range ms {
-				if i != j && !o.Rule.Generic && o.Start < m.End && m.Start < o.End {
+				if i != j && genericRank(o.Rule) > genericRank(m.Rule) && o.Start < m.End && m.Start < o.End {
 					covered = true
 					break
 				}

@@ -454,6 +454,9 @@ func checkBasicAuth(c *CheckContext) bool {
 	if !ok || !printable(user) || !printable(pass) {
 		return true
 	}
+	if pass == "" {
+		return false // user name only: no credential
+	}
 	pc := &CheckContext{Value: pass}
 	if !checkPlaceholderPassword(pc) || pass == user {
 		return false
