@@ -100,7 +100,7 @@ var secretChecks = map[string]CheckFunc{
 	// percent-decoded judges entropy and readability after decoding
 	// valid %XX escapes.
 	"percent-decoded": checkPercentDecoded,
-	// k8s-secret-value requires a Secret's data value to decode to a real
+	// kube-data-value requires a Secret's data value to decode to a real
 	// password (printable, not a placeholder) or to key material.
-	"k8s-secret-value": checkK8sSecretValue,
+	"kube-data-value": checkKubeDataValue,
 }

@@ -163,11 +163,11 @@ func readableWords(s string) bool {
 	return words >= 2
 }
 
-// checkK8sSecretValue decodes a Kubernetes Secret data value: printable
+// checkKubeDataValue decodes a Kubernetes Secret data value: printable
 // text must be a password that is not a placeholder (admin, password);
 // binary must be at least 12 bytes (key material). Values that do not
 // decode (metadata names, types) are dropped.
-func checkK8sSecretValue(c *CheckContext) bool {
+func checkKubeDataValue(c *CheckContext) bool {
 	raw, err := base64.StdEncoding.DecodeString(c.Value)
 	if err != nil {
 		return false
