@@ -61,13 +61,15 @@ func repeatedChar(v string) bool {
 }
 
 // sequentialRun reports values holding an ascending run of at least eight
-// digits or letters (0123456789, abcdefgh): hand-typed stand-ins such as
+// digits or letters (0123456789, abcdefgh) or a descending run of digits
+// (87654321): hand-typed stand-ins such as
 // ghp_0123456789abcdefghij…, never generated keys.
 func sequentialRun(v string) bool {
 	run := 1
 	for i := 1; i < len(v); i++ {
 		a, b := v[i-1], v[i]
-		if b == a+1 && (a >= '0' && b <= '9' || a >= 'a' && b <= 'z' || a >= 'A' && b <= 'Z') {
+		if b == a+1 && (a >= '0' && b <= '9' || a >= 'a' && b <= 'z' || a >= 'A' && b <= 'Z') ||
+			a == b+1 && b >= '0' && a <= '9' {
 			run++
 			if run >= 8 {
 				return true

@@ -11,6 +11,8 @@ type CheckContext struct {
 	Mode       Mode
 	Confidence float64
 	Reasons    []string
+	// Rule is the rule being checked (nil in unit tests of a check).
+	Rule *Rule
 }
 
 // CheckFunc validates a match beyond what a regex can say (checksums,
@@ -81,4 +83,24 @@ var secretChecks = map[string]CheckFunc{
 	"connection-string": checkConnectionString,
 	// basic-auth drops Basic credentials whose password is a placeholder.
 	"basic-auth": checkBasicAuth,
+	// vault-context keeps an AppRole secret_id only near "vault"/"approle".
+	"vault-context": checkVaultContext,
+	// atlassian-dc-pat requires the base64 of a numeric id and random bytes.
+	"atlassian-dc-pat": checkAtlassianDCPAT,
+	// docker-auth requires base64 of user:password with a real password.
+	"docker-auth": checkDockerAuth,
+	// name-part requires the rule's keyword to start a word of the
+	// assigned name (etsy_key, myEtsyToken), not to sit inside another
+	// word (SetSysctl, CameraKit).
+	"name-part": checkNamePart,
+	// has-digit drops values without a digit: identifiers, not tokens.
+	"has-digit": checkHasDigit,
+	// published-key drops keys published in public SDK test fixtures.
+	"published-key": checkPublishedKey,
+	// percent-decoded judges entropy and readability after decoding
+	// valid %XX escapes.
+	"percent-decoded": checkPercentDecoded,
+	// kube-data-value requires a Secret's data value to decode to a real
+	// password (printable, not a placeholder) or to key material.
+	"kube-data-value": checkKubeDataValue,
 }

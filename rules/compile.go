@@ -33,6 +33,8 @@ type Ruleset struct {
 	// formats maps the types of the structured PHI readers to their
 	// rules (nil without PHI rules; see phi_formats.go).
 	formats formatRules
+	// owned holds the names provider rules decide about (grammar.go).
+	owned *ownedNames
 }
 
 type compiledRule struct {
@@ -126,6 +128,7 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			}
 		}
 	}
+	rs.owned = newOwnedNames(rs.rules)
 	for _, cr := range rs.rules {
 		if cr.ctx != nil && rs.vocab == nil {
 			rs.vocab = newVocab(rs.rules)
@@ -192,7 +195,7 @@ func validate(d *Rule) error {
 }
 
 func compileRule(d *Rule) (*compiledRule, error) {
-	re, err := regexp.Compile(d.Pattern)
+	re, err := regexp.Compile(expandPattern(d.Pattern))
 	if err != nil {
 		return nil, fmt.Errorf("invalid pattern: %w", err)
 	}

@@ -41,9 +41,19 @@ func checkJWT(c *CheckContext) bool {
 	if json.Unmarshal(raw, &h) != nil {
 		return false
 	}
-	_, hasAlg := h["alg"]
-	return hasAlg
+	for k := range h {
+		if joseHeaderParams[k] {
+			return true
+		}
+	}
+	return false
 }
+
+// joseHeaderParams are the registered JOSE header parameter names (RFC
+// 7515, 7516, 7518, 7797 and the JWK members some issuers inline): a
+// header naming one of them is a JWS/JWE header, not random JSON.
+var joseHeaderParams = wordSet("alg typ kid cty crit enc zip jku jwk x5u x5c x5t x5t#S256 " +
+	"epk apu apv iv tag p2s p2c b64 kty key_ops use")
 
 func checkMixedClasses(c *CheckContext) bool {
 	var lower, upper, digit bool

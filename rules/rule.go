@@ -77,6 +77,13 @@ type Rule struct {
 	// Context tells a PHI rule which labels, field names and column names
 	// make a value PHI, and what happens without one (see phi_context.go).
 	Context *Context `yaml:"context"`
+	// Remediation links to the provider's page on revoking or rotating
+	// the credential.
+	Remediation string `yaml:"remediation"`
+	// Owns lists names (matched inside an assigned name, case-insensitive)
+	// whose values this provider rule decides about: a value it rejected
+	// under such a name is not reported by a generic rule either.
+	Owns []string `yaml:"owns"`
 	// Samples are checked by the rule tests: every true positive must be
 	// found by this rule, no false positive may be.
 	Samples Samples `yaml:"samples"`

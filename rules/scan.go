@@ -26,7 +26,7 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 	}
 	// base64, hex, %XX: see decode.go
 	// structured PHI formats: see phi_formats.go
-	return rs.settle(rs.appendDecoded(data, rs.readFormats(data, rs.match(data))))
+	return rs.settle(rs.owned.dropOwned(data, rs.appendDecoded(data, rs.readFormats(data, rs.match(data)))))
 }
 
 // match runs every rule in its keyword windows, unfiltered and unordered.
@@ -192,7 +192,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 			if cr.ctx == nil && !cr.accept(rs, data, start, end, value, whole) {
 				continue
 			}
-			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence}
+			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def}
 			ok := true
 			for _, check := range cr.checks {
 				if !check(&c) {
@@ -279,7 +279,7 @@ func dropGenericOverlaps(ms []Match) []Match {
 		if m.Rule.Generic {
 			covered := false
 			for j, o := range ms {
-				if i != j && !o.Rule.Generic && o.Start < m.End && m.Start < o.End {
+				if i != j && genericRank(o.Rule) > genericRank(m.Rule) && o.Start < m.End && m.Start < o.End {
 					covered = true
 					break
 				}

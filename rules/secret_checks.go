@@ -228,8 +228,26 @@ func assignedName(data []byte, start int) []byte {
 	for i > lo && (isWordByte(data[i-1]) || data[i-1] == '-' || data[i-1] == '.') {
 		i--
 	}
+	// A declared type stands between name and operator in Go (var k
+	// string = v), Kotlin/Swift/TypeScript (k: String = v) and Rust
+	// (k: &str = v): the name is the word before it.
+	if typeNames[string(data[i:end])] {
+		j := i
+		for j > lo && strings.IndexByte(" \t:&", data[j-1]) >= 0 {
+			j--
+		}
+		if j < i {
+			end = j
+			i = j
+			for i > lo && (isWordByte(data[i-1]) || data[i-1] == '-' || data[i-1] == '.') {
+				i--
+			}
+		}
+	}
 	return data[i:end]
 }
+
+var typeNames = wordSet("string String str Str")
 
 // splitWords splits an identifier at separators and lower-to-upper case
 // changes, and lower-cases the words.
@@ -435,6 +453,9 @@ func checkBasicAuth(c *CheckContext) bool {
 	user, pass, ok := strings.Cut(string(raw), ":")
 	if !ok || !printable(user) || !printable(pass) {
 		return true
+	}
+	if pass == "" {
+		return false // user name only: no credential
 	}
 	pc := &CheckContext{Value: pass}
 	if !checkPlaceholderPassword(pc) || pass == user {

@@ -1,0 +1,188 @@
+package rules
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/url"
+	"strings"
+)
+
+// Named checks of the provider rules (builtin/secrets-providers.yaml).
+
+// checkVaultContext keeps a UUID assigned to secret_id only when Vault or
+// AppRole is named nearby: secret_id alone names many things.
+func checkVaultContext(c *CheckContext) bool {
+	if nearAny(c.Data, c.Start, c.End, 256, "vault", "approle") {
+		c.Reasons = append(c.Reasons, "Vault named nearby")
+		return true
+	}
+	return false
+}
+
+// checkAtlassianDCPAT requires a Jira/Confluence Data Center personal
+// access token to decode (base64) to 33 bytes that start with the token's
+// numeric id, as the server issues them.
+func checkAtlassianDCPAT(c *CheckContext) bool {
+	raw, err := base64.StdEncoding.DecodeString(c.Value)
+	if err != nil || len(raw) != 33 {
+		return false
+	}
+	for _, b := range raw[:6] {
+		if b < '0' || b > '9' {
+			return false
+		}
+	}
+	c.Reasons = append(c.Reasons, "decodes to a numeric token id")
+	return true
+}
+
+// checkDockerAuth requires a registry "auth" value to decode to
+// user:password with a password that is not a placeholder.
+func checkDockerAuth(c *CheckContext) bool {
+	raw, err := base64.StdEncoding.DecodeString(c.Value)
+	if err != nil {
+		return false
+	}
+	user, pass, ok := strings.Cut(string(raw), ":")
+	if !ok || user == "" || len(pass) < 4 || !printable(user) {
+		return false
+	}
+	if printable(pass) && (!checkPlaceholderPassword(&CheckContext{Value: pass}) || pass == user) {
+		return false
+	}
+	if !printable(pass) && len(pass) < 8 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "decodes to user:password")
+	return true
+}
+
+// checkNamePart requires one of the rule's keywords to begin a word of the
+// name the value is assigned to. A name the grammar cannot find (a value
+// on the line after its XML start tag) passes.
+func checkNamePart(c *CheckContext) bool {
+	if c.Rule == nil {
+		return true
+	}
+	name := assignedName(c.Data, c.Start)
+	if len(name) == 0 {
+		return true
+	}
+	words := splitWords(name)
+	for i := range words {
+		rest := strings.Join(words[i:], "")
+		for _, kw := range c.Rule.Keywords {
+			k := strings.NewReplacer("-", "", "_", "", ".", "").Replace(strings.ToLower(kw))
+			if k != "" && strings.HasPrefix(rest, k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func checkHasDigit(c *CheckContext) bool {
+	return strings.IndexAny(c.Value, "0123456789") >= 0
+}
+
+// publishedKeys are SHA-256 digests (hex) of API keys published as test
+// fixtures in public SDK repositories (Firebase's Android SDK ships
+// google-services.json files with real-format keys that anyone can read).
+// Stored as digests so the repository holds no key-shaped literal.
+var publishedKeys = map[string]bool{
+	"27a9a42931dff7eb2f8434e20a9bce976ea364e7bee49187f19d5cfeca9c7045": true,
+	"49f777db995e8260da7ca9ffdf0c08d66f0453e97ec967018baf2cdfe3b582d0": true,
+	"a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41": true,
+	"8731261cb72d86267a32a532ebd3df429e2144e5e4ced7e13568bc9e6c8fb1b1": true,
+	"37f8f09bdf12c2f2eae4ead7273a62ddb0c23459cbf902892f282b57f7ed6619": true,
+	"eb540d2b6ee2a0a47c5779bc8a0141784c6b753840d4c6f4e2428a6e86e9e0b1": true,
+	"2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4": true,
+	"3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665": true,
+	"4c98242dcadc8b29005c6b4aad526552d5ea1842149154c0694adeec75847583": true,
+	"ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d": true,
+	"3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682": true,
+	"a19f89ab3555eac10c40741f6df79ecf0935998f15569f8db9d67bce0181fff6": true,
+	"e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9": true,
+	"dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614": true,
+	"f56e323494a6ffc2064e7a955908957d84f0755e5f975dabd64328d0359a8f7c": true,
+	"0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c": true,
+}
+
+func checkPublishedKey(c *CheckContext) bool {
+	if len(publishedKeys) == 0 {
+		return true
+	}
+	sum := sha256.Sum256([]byte(c.Value))
+	return !publishedKeys[hex.EncodeToString(sum[:])]
+}
+
+// checkPercentDecoded judges a value with %XX escapes as what it stands
+// for: the valid escapes are decoded and the entropy floor (at least 3.0
+// bits) and the readability test run on the result, so an escaped demo
+// value (someuser%3BPORT%3D50001, kx%40jj5%2Fg) is not mistaken for a
+// random one. A value with an invalid escape is not a URL-encoded string:
+// its raw form is judged the same way (a real password may hold a %:
+// 3Io…%nvv… is reported, b%zz is not).
+func checkPercentDecoded(c *CheckContext) bool {
+	v := c.Value
+	if strings.IndexByte(v, '%') < 0 {
+		return true
+	}
+	d, err := url.PathUnescape(v)
+	if err != nil {
+		d = v // not URL-encoded: the raw value is what a client would send
+	}
+	floor := 3.0
+	if c.Rule != nil && c.Rule.Entropy > floor {
+		floor = c.Rule.Entropy
+	}
+	if shannon(d) < floor || readableWords(d) {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "judged after percent-decoding")
+	return true
+}
+
+// readableWords reports text made of at least two words and numbers
+// between any punctuation (someuser;PORT=50001, apples/oranges).
+func readableWords(s string) bool {
+	parts := strings.FieldsFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	words := 0
+	for _, p := range parts {
+		switch {
+		case allBytes(p, func(b byte) bool { return b >= '0' && b <= '9' }):
+		case wordLike(p):
+			words++
+		default:
+			return false
+		}
+	}
+	return words >= 2
+}
+
+// checkKubeDataValue decodes a Kubernetes Secret data value: printable
+// text must be a password that is not a placeholder (admin, password);
+// binary must be at least 12 bytes (key material). Values that do not
+// decode (metadata names, types) are dropped.
+func checkKubeDataValue(c *CheckContext) bool {
+	raw, err := base64.StdEncoding.DecodeString(c.Value)
+	if err != nil {
+		return false
+	}
+	text := strings.TrimRight(string(raw), "\r\n")
+	if printable(text) {
+		if len(text) < 4 || !checkPlaceholderPassword(&CheckContext{Value: text}) || readableWords(text) {
+			return false
+		}
+		c.Reasons = append(c.Reasons, "decodes to a password")
+		return true
+	}
+	if len(raw) < 12 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "decodes to key material")
+	return true
+}

@@ -1,0 +1,449 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/rules"
+)
+
+type runOpts struct {
+	samples                    []string
+	work, gitleaks, trufflehog string
+	misses, config             string
+}
+
+// hit is one value a tool reported in a sample.
+type hit struct {
+	rule    string
+	value   string
+	generic bool
+}
+
+type tool struct {
+	name     string
+	measured bool
+	hits     map[int][]hit // sample index -> findings
+}
+
+func loadSamples(paths []string) ([]sample, error) {
+	var all []sample
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		for sc.Scan() {
+			var s sample
+			if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+				f.Close()
+				return nil, fmt.Errorf("%s: %w", p, err)
+			}
+			all = append(all, s)
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return all, nil
+}
+
+func samplePath(work string, i int, s sample) string {
+	return filepath.Join(work, s.Src, s.Kind, strconv.Itoa(i)+".txt")
+}
+
+func run(o runOpts, w io.Writer) error {
+	all, err := loadSamples(o.samples)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(o.work); err != nil {
+		return err
+	}
+	byPath := map[string]int{}
+	for i, s := range all {
+		p := samplePath(o.work, i, s)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(s.Text), 0o644); err != nil {
+			return err
+		}
+		abs, _ := filepath.Abs(p)
+		byPath[abs] = i
+	}
+	pre, err := runPretense(all, o.config)
+	if err != nil {
+		return err
+	}
+	tools := []*tool{pre}
+	if o.gitleaks != "" {
+		t, err := runGitleaks(o.gitleaks, o.work, byPath)
+		if err != nil {
+			return err
+		}
+		tools = append(tools, t)
+	}
+	if o.trufflehog != "" {
+		t, err := runTrufflehog(o.trufflehog, o.work, byPath)
+		if err != nil {
+			return err
+		}
+		tools = append(tools, t)
+	}
+	report(w, all, tools)
+	if o.misses != "" {
+		return writeMisses(o.misses, all, pre, tools)
+	}
+	return nil
+}
+
+func runPretense(all []sample, extra string) (*tool, error) {
+	defs := rules.Builtin()
+	if extra != "" {
+		raw, err := os.ReadFile(extra)
+		if err != nil {
+			return nil, err
+		}
+		more, err := rules.ParseRules(raw)
+		if err != nil {
+			return nil, err
+		}
+		defs = append(defs, more...)
+	}
+	rs, err := rules.Compile(defs, rules.Options{})
+	if err != nil {
+		return nil, err
+	}
+	t := &tool{name: "pretense", measured: true, hits: map[int][]hit{}}
+	for i, s := range all {
+		for _, m := range rs.Scan([]byte(s.Text)) {
+			if m.Rule.Kind != finding.KindSecret {
+				continue
+			}
+			t.hits[i] = append(t.hits[i], hit{rule: m.Rule.ID, value: m.Value, generic: m.Rule.Generic})
+		}
+	}
+	return t, nil
+}
+
+func runGitleaks(bin, work string, byPath map[string]int) (*tool, error) {
+	report := filepath.Join(filepath.Dir(filepath.Clean(work)), "gitleaks-report.json")
+	cmd := exec.Command(bin, "dir", work, "--no-banner", "--exit-code", "0", "--report-format", "json", "--report-path", report, "--log-level", "error")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("gitleaks: %w", err)
+	}
+	raw, err := os.ReadFile(report)
+	if err != nil {
+		return nil, err
+	}
+	var fs []struct {
+		RuleID, Secret, File string
+	}
+	if err := json.Unmarshal(raw, &fs); err != nil {
+		return nil, fmt.Errorf("gitleaks report: %w", err)
+	}
+	t := &tool{name: "gitleaks", measured: true, hits: map[int][]hit{}}
+	for _, f := range fs {
+		abs, _ := filepath.Abs(f.File)
+		if i, ok := byPath[abs]; ok {
+			t.hits[i] = append(t.hits[i], hit{rule: f.RuleID, value: f.Secret, generic: f.RuleID == "generic-api-key"})
+		}
+	}
+	return t, nil
+}
+
+func runTrufflehog(bin, work string, byPath map[string]int) (*tool, error) {
+	cmd := exec.Command(bin, "filesystem", work, "--json", "--no-verification", "--no-update", "--log-level=-1")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("trufflehog: %w", err)
+	}
+	t := &tool{name: "trufflehog", measured: true, hits: map[int][]hit{}}
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		var r struct {
+			DetectorName   string
+			Raw            string
+			SourceMetadata struct {
+				Data struct {
+					Filesystem struct{ File string } `json:"Filesystem"`
+				} `json:"Data"`
+			}
+		}
+		if json.Unmarshal(sc.Bytes(), &r) != nil {
+			continue
+		}
+		abs, _ := filepath.Abs(r.SourceMetadata.Data.Filesystem.File)
+		if i, ok := byPath[abs]; ok {
+			t.hits[i] = append(t.hits[i], hit{rule: r.DetectorName, value: r.Raw})
+		}
+	}
+	return t, sc.Err()
+}
+
+// found reports whether a tool found the sample's secret: any finding for
+// a gitleaks sample (one secret per line), a finding overlapping one of
+// the wanted values (or a part of a composite id:secret value) for a
+// trufflehog sample.
+func found(s sample, hs []hit) bool {
+	if len(hs) == 0 {
+		return false
+	}
+	if len(s.Want) == 0 {
+		return true
+	}
+	for _, h := range hs {
+		if len(h.value) < 4 {
+			continue
+		}
+		for _, want := range s.Want {
+			if strings.Contains(want, h.value) || strings.Contains(h.value, want) {
+				return true
+			}
+			for _, part := range strings.FieldsFunc(want, func(r rune) bool { return r == ':' || r == ';' || r == '|' || r == ',' }) {
+				if len(part) >= 8 && strings.Contains(h.value, part) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var (
+	checksumToken = regexp.MustCompile(`\b(?:gh[pousr]|npm)_([A-Za-z0-9]{36})\b`)
+	placeholder   = regexp.MustCompile(`EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your|12345678`)
+	// identifierRule: gitleaks rules for values that are public or
+	// identifiers by the provider's design (client ids, publishable keys,
+	// Mapbox pk. tokens, Discord application public keys): not credentials.
+	identifierRule = regexp.MustCompile(`client-id$|access-id$|api-id$|-pub-|public-key$|^mapbox-api-token$|^discord-api-token$|^sendbird-access-id$`)
+	// documentedShape: providers whose token format is documented; a
+	// sample carrying the prefix but not the shape is not a real token.
+	documentedShape = []struct{ prefix, shape *regexp.Regexp }{
+		{regexp.MustCompile(`github_pat_`), regexp.MustCompile(`github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}`)},
+		{regexp.MustCompile(`\bSG\.`), regexp.MustCompile(`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`)},
+		{regexp.MustCompile(`dt0c01\.`), regexp.MustCompile(`dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}`)},
+	}
+)
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// implausible says why a true-positive sample is not a plausible
+// credential, or "" when it is: a public identifier by the provider's
+// design; a placeholder in the secret (EXAMPLE, xxxxx, ****, ${VAR},
+// <your…>, the hand-typed run 12345678, one character repeated 16 times);
+// a token with a documented prefix but not the documented shape
+// (github_pat_, SG., dt0c01.); or a GitHub/npm token whose CRC32 tail
+// (the provider's own checksum) does not match its body.
+func implausible(s sample) string {
+	target := s.Text
+	if len(s.Want) > 0 {
+		target = strings.Join(s.Want, "\n")
+	}
+	if s.Src == "gitleaks" && identifierRule.MatchString(s.Rule) {
+		return "identifier"
+	}
+	if placeholder.MatchString(target) || longRun(target, 16) {
+		return "placeholder"
+	}
+	for _, d := range documentedShape {
+		if d.prefix.MatchString(target) && !d.shape.MatchString(target) {
+			return "shape"
+		}
+	}
+	for _, m := range checksumToken.FindAllStringSubmatch(target, -1) {
+		body, tail := m[1][:30], m[1][30:]
+		n := crc32.ChecksumIEEE([]byte(body))
+		var out [6]byte
+		for i := 5; i >= 0; i-- {
+			out[i] = base62[n%62]
+			n /= 62
+		}
+		if string(out[:]) != tail {
+			return "checksum"
+		}
+	}
+	return ""
+}
+
+func pct(a, b int) string {
+	if b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f%% (%d/%d)", 100*float64(a)/float64(b), a, b)
+}
+
+func report(w io.Writer, all []sample, tools []*tool) {
+	srcs := map[string]bool{}
+	for _, s := range all {
+		srcs[s.Src] = true
+	}
+	var names []string
+	for s := range srcs {
+		names = append(names, s)
+	}
+	sort.Strings(names)
+	var byTool map[string]*tool
+	byTool = map[string]*tool{}
+	for _, t := range tools {
+		byTool[t.name] = t
+	}
+	fmt.Fprintf(w, "| samples | measure |")
+	for _, t := range tools {
+		fmt.Fprintf(w, " %s |", t.name)
+	}
+	fmt.Fprintf(w, "\n|---|---|")
+	for range tools {
+		fmt.Fprintf(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for _, src := range names {
+		var tp, plaus, fp, clean []int
+		excl := map[string]int{}
+		for i, s := range all {
+			if s.Src != src {
+				continue
+			}
+			switch s.Kind {
+			case "tp":
+				tp = append(tp, i)
+				if why := implausible(s); why != "" {
+					excl[why]++
+				} else {
+					plaus = append(plaus, i)
+				}
+			case "fp":
+				fp = append(fp, i)
+				if bothClean(i, s, byTool) {
+					clean = append(clean, i)
+				}
+			}
+		}
+		row := func(label string, f func(t *tool) string) {
+			fmt.Fprintf(w, "| %s | %s |", src, label)
+			for _, t := range tools {
+				fmt.Fprintf(w, " %s |", f(t))
+			}
+			fmt.Fprintln(w)
+		}
+		count := func(t *tool, idx []int, pred func(i int) bool) int {
+			n := 0
+			for _, i := range idx {
+				if pred(i) {
+					n++
+				}
+			}
+			return n
+		}
+		row("recall, all true positives", func(t *tool) string {
+			return pct(count(t, tp, func(i int) bool { return found(all[i], t.hits[i]) }), len(tp))
+		})
+		row(fmt.Sprintf("recall, plausible (excluded %v)", excl), func(t *tool) string {
+			return pct(count(t, plaus, func(i int) bool { return found(all[i], t.hits[i]) }), len(plaus))
+		})
+		row("flagged, all false-positive samples", func(t *tool) string {
+			return pct(count(t, fp, func(i int) bool { return len(t.hits[i]) > 0 }), len(fp))
+		})
+		row("flagged, FP samples both peers leave alone", func(t *tool) string {
+			return pct(count(t, clean, func(i int) bool { return len(t.hits[i]) > 0 }), len(clean))
+		})
+		row("findings from provider rules (TP samples)", func(t *tool) string {
+			prov, n := 0, 0
+			for _, i := range tp {
+				for _, h := range t.hits[i] {
+					n++
+					if !h.generic {
+						prov++
+					}
+				}
+			}
+			return pct(prov, n)
+		})
+	}
+	if byTool["trufflehog"] == nil {
+		fmt.Fprintln(w, "\ntrufflehog not run: its verdict on a trufflehog sample is its own test's (a false-positive case wants no result); on a gitleaks sample it is unknown and counted as clean.")
+	}
+	if byTool["gitleaks"] == nil {
+		fmt.Fprintln(w, "\ngitleaks not run: its verdict on a gitleaks sample is its own test's; on a trufflehog sample it is unknown and counted as clean.")
+	}
+}
+
+// bothClean reports whether neither peer flags false-positive sample i:
+// measured when the peer ran, else the peer's own test verdict on its own
+// samples (which wants no result), else unknown (counted as clean).
+func bothClean(i int, s sample, byTool map[string]*tool) bool {
+	for _, peer := range []string{"gitleaks", "trufflehog"} {
+		if t := byTool[peer]; t != nil && len(t.hits[i]) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func writeMisses(path string, all []sample, pre *tool, tools []*tool) error {
+	byTool := map[string]*tool{}
+	for _, t := range tools {
+		byTool[t.name] = t
+	}
+	var b strings.Builder
+	for i, s := range all {
+		short := s.Text
+		if len(short) > 300 {
+			short = short[:300] + "…"
+		}
+		short = strings.ReplaceAll(short, "\n", "⏎")
+		switch {
+		case s.Kind == "tp" && implausible(s) == "" && !found(s, pre.hits[i]):
+			others := ""
+			for _, t := range tools[1:] {
+				if found(s, t.hits[i]) {
+					others += " " + t.name
+				}
+			}
+			fmt.Fprintf(&b, "MISS\t%s\t%s\tpeers:%s\twant=%q\tgot=%v\t%s\n", s.Src, s.Rule, others, s.Want, pre.hits[i], short)
+		case s.Kind == "fp" && len(pre.hits[i]) > 0:
+			tag := "FP-peer-flagged"
+			if bothClean(i, s, byTool) {
+				tag = "FP"
+			}
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%v\t%s\n", tag, s.Src, s.Rule, pre.hits[i], short)
+		}
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// longRun reports n or more copies of one character in a row.
+func longRun(s string, n int) bool {
+	run := 1
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[i-1] {
+			run++
+			if run >= n {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
