@@ -437,6 +437,9 @@ func (l *lazyRepo) EncodedObject(t plumbing.ObjectType, h plumbing.Hash) (plumbi
 // the caller) and opts.Ignore, matched against repository paths. A bare
 // repository has only opts.Ignore.
 func (g *gitRepo) pathFilter(opts Options) func(string) bool {
+	if opts.PathFilter != nil {
+		return opts.PathFilter
+	}
 	lines := slices.Clone(opts.Ignore)
 	if wt, err := g.repo.Worktree(); err == nil {
 		if raw, err := os.ReadFile(filepath.Join(wt.Filesystem.Root(), IgnoreFile)); err == nil {

@@ -16,6 +16,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -49,6 +50,10 @@ type Options struct {
 	Fingerprinter finding.Fingerprinter
 	// Ignore lists extra gitignore-style patterns (from configuration).
 	Ignore []string
+	// PathFilter, when set, replaces the path ignores of a git scan (the
+	// work tree's .pretenseignore and Ignore): package suppress builds it,
+	// from the range base's configuration for a range scan.
+	PathFilter func(path string) bool
 	// IndexFile is the index a staged scan reads instead of the
 	// repository's own: git names it in GIT_INDEX_FILE while a hook runs
 	// for `git commit -a` or `git commit <paths>`, whose temporary index
@@ -87,10 +92,31 @@ type Result struct {
 	BytesScanned int64
 }
 
+// Unreadable lists the inputs the scan could not read (as opposed to the
+// policy skips: binary and over-size files). A scan with any of these did
+// not do its whole job.
+func (r *Result) Unreadable() []Skipped {
+	var out []Skipped
+	for _, s := range r.Skipped {
+		if strings.HasPrefix(s.Reason, "unreadable") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Sort orders findings (path, commit, line, column, rule) and skips (path)
 // deterministically.
 func (r *Result) Sort() {
-	slices.SortFunc(r.Findings, func(a, b finding.Finding) int {
+	SortFindings(r.Findings)
+	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
+	})
+}
+
+// SortFindings orders findings by path, commit, line, column and rule.
+func SortFindings(fs []finding.Finding) {
+	slices.SortFunc(fs, func(a, b finding.Finding) int {
 		return cmp.Or(
 			cmp.Compare(a.Path, b.Path),
 			cmp.Compare(a.Commit, b.Commit),
@@ -98,9 +124,6 @@ func (r *Result) Sort() {
 			cmp.Compare(a.Column, b.Column),
 			cmp.Compare(a.RuleID, b.RuleID),
 		)
-	})
-	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
 	})
 }
 

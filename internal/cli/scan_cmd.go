@@ -18,6 +18,7 @@ import (
 	"github.com/pretense/pretense/report"
 	"github.com/pretense/pretense/rules"
 	"github.com/pretense/pretense/scanner"
+	"github.com/pretense/pretense/suppress"
 )
 
 type scanCmd struct {
@@ -38,6 +39,9 @@ type scanCmd struct {
 	Format   string `help:"Output format: text, report, json or sarif." enum:"text,report,json,sarif" default:"text" group:"Output"`
 	Output   string `short:"o" help:"Write the report to FILE instead of stdout." placeholder:"FILE" group:"Output"`
 	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
+	Verbose  bool   `help:"Name each suppressed finding and why on stderr." group:"Output"`
+
+	TrustRangeConfig bool `name:"trust-range-config" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings)." group:"Detection"`
 }
 
 func (c *scanCmd) Help() string {
@@ -79,11 +83,20 @@ type scanSettings struct {
 	ruleFiles   []string
 	ignoreFPs   []string
 	fpKey       []byte
+
+	// Set for a range scan under the base's configuration.
+	rng         *suppress.Range
+	repoTop     string            // work tree root
+	projectPath string            // repository path of the project file read at the base
+	rangeErr    error             // the range could not be resolved for its base
+	baseFPs     []string          // fingerprint lines of the base's .pretenseignore files
+	pathFilter  func(string) bool // the base's path ignores
 }
 
 func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	root := c.root()
-	set, err := c.settings(g, root)
+	set, cleanup, err := c.settings(g, root)
+	defer cleanup()
 	if err != nil {
 		return err
 	}
@@ -96,12 +109,16 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		MaxFileSize:   set.maxFileSize,
 		Fingerprinter: finding.NewFingerprinter(set.fpKey),
 		Ignore:        set.allowPaths,
+		PathFilter:    set.pathFilter,
 	}
 	stopProgress := startProgress(st.Err, &opts)
 	res, target, err := c.runSource(ctx, root, rs, opts, st)
 	stopProgress()
 	if err != nil {
 		return err
+	}
+	if set.rangeErr != nil {
+		return withHint(usageError(set.rangeErr), "check the revision names (git rev-parse A B)")
 	}
 	in := report.Input{
 		Findings:     res.Findings,
@@ -114,8 +131,14 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		Version:      version.String(),
 		Redact:       !c.NoRedact,
 	}
-	if err := c.applySuppressions(&in, set); err != nil {
+	if err := c.applySuppressions(&in, set, st.Err); err != nil {
 		return err
+	}
+	if set.rng != nil {
+		if err := c.addConfigChanges(&in, set, rs, opts.Fingerprinter); err != nil {
+			return err
+		}
+		scanner.SortFindings(in.Findings)
 	}
 	color := !g.NoColor && (c.Output == "" || c.Output == "-") && isTerminal(st.Out)
 	in.Color = color && c.Format == "text" || color && c.Format == "report"
@@ -124,6 +147,16 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	}
 	if !g.Quiet {
 		printSummary(st.Err, in, c.Format)
+	}
+	// What could not be read was not scanned: after printing what was
+	// found, the scan fails (exit 3) naming it.
+	if bad := res.Unreadable(); len(bad) > 0 {
+		names := make([]string, len(bad))
+		for i, b := range bad {
+			names[i] = b.Path + " (" + strings.TrimPrefix(b.Reason, "unreadable: ") + ")"
+		}
+		return withHint(runtimeError(fmt.Errorf("could not read %d input(s): %s", len(bad), strings.Join(names, ", "))),
+			"fix the permissions or exclude the path in .pretenseignore")
 	}
 	if len(in.Findings) > 0 {
 		return errFindings
