@@ -147,5 +147,7 @@ func (g *gitView) ignored(rel string, isDir bool) bool {
 		}
 	}
 	g.ign.PopTo(p)
-	return g.ign.Match(p, isDir)
+	// A directory is reached only if no parent was excluded, or one was
+	// but holds tracked files: then its untracked content stays excluded.
+	return g.ign.MatchPath(p, isDir)
 }

@@ -132,7 +132,7 @@ func (r *Range) BasePaths(extra []string) (match func(string) bool, fps []string
 	if err != nil {
 		return nil, nil, err
 	}
-	return func(rel string) bool { return p.Match(rel, false) }, fps, nil
+	return p.MatchTree, fps, nil
 }
 
 // Change is a file of the range that the base configuration would not
