@@ -17,10 +17,10 @@ func TestRangeUsesBaseConfig(t *testing.T) {
 		// change writes the PR's suppression change beside the secret
 		// line it returns; baseline names a --baseline file, if any.
 		change   func(t *testing.T, f *gitRepoFixture, secretLine string) (line string, baseline string)
-		cfgPath  string // the config-change finding's path
+		cfgPath  string                                // the config-change finding's path
 		baseSide func(t *testing.T, f *gitRepoFixture) // config already in the base
-		wantBase int    // exit code under base config
-		wantCfg  bool   // expect config-change
+		wantBase int                                   // exit code under base config
+		wantCfg  bool                                  // expect config-change
 	}
 	cases := []pr{
 		{name: "pretenseignore", cfgPath: ".pretenseignore", wantBase: ExitFindings, wantCfg: true,
