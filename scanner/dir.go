@@ -11,24 +11,18 @@ import (
 	"sync"
 	"sync/atomic"
 
-	ignore "github.com/sabhiram/go-gitignore"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules"
+	"github.com/pretense/pretense/suppress"
 )
 
 // IgnoreFile is pretense's own path-exclusion file, in gitignore syntax.
-const IgnoreFile = ".pretenseignore"
+const IgnoreFile = suppress.IgnoreFile
 
 // ErrNotFound is returned when the path to scan does not exist.
 var ErrNotFound = errors.New("no such file or directory")
-
-// ignoreLayer is the ignore files of one directory, matched relative to it.
-type ignoreLayer struct {
-	dir string // relative to the scan root, "" for the root
-	gi  *ignore.GitIgnore
-}
 
 type walkItem struct {
 	rel  string
@@ -36,11 +30,16 @@ type walkItem struct {
 	size int64
 }
 
-// Dir scans the tree at root. It honours .gitignore and .pretenseignore
-// files (at any depth, relative to their directory) and opts.Ignore,
-// never follows symbolic links (so it can neither loop nor leave the tree),
-// skips binary files and files over the size limit, and reports every skip.
-// A root that is a regular file is scanned as a one-file tree.
+// Dir scans the tree at root. In a git work tree it scans what git would
+// see: every tracked file (a .gitignore match does not hide a committed
+// file) and the untracked files git does not ignore (.gitignore at any
+// depth with negations, .git/info/exclude, core.excludesFile). Outside git,
+// .gitignore files are honoured the same way. .pretenseignore files (at any
+// depth) and opts.Ignore always exclude. Symbolic links below the root are
+// never followed (so the walk can neither loop nor leave the tree); a root
+// that is itself a link is. Binary files and files over the size limit are
+// skipped, and every skip is reported. A root that is a regular file is
+// scanned as a one-file tree.
 func Dir(ctx context.Context, root string, rs *rules.Ruleset, opts Options) (*Result, error) {
 	info, err := os.Stat(root)
 	if err != nil {
@@ -55,21 +54,32 @@ func Dir(ctx context.Context, root string, rs *rules.Ruleset, opts Options) (*Re
 			return send(walkItem{rel: filepath.ToSlash(filepath.Base(root)), abs: root, size: info.Size()})
 		})
 	}
+	// The user named this directory: follow it if it is a link, so
+	// `scan --path link` scans what the link points at.
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
 	var mu sync.Mutex
 	addSkip := func(rel, reason string) {
 		mu.Lock()
 		res.Skipped = append(res.Skipped, Skipped{Path: rel, Reason: reason})
 		mu.Unlock()
 	}
-	extra := ignore.CompileIgnoreLines(opts.Ignore...)
+	gv, err := openGitView(root)
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", root, err)
+	}
+	var own suppress.Paths // .pretenseignore files and opts.Ignore
+	own.Add("", opts.Ignore)
+	own.Push("")
 	err = scanFiles(ctx, rs, opts, res, func(send func(walkItem) error) error {
-		var layers []ignoreLayer
 		return filepath.WalkDir(root, func(abs string, d fs.DirEntry, err error) error {
 			rel, _ := filepath.Rel(root, abs)
 			rel = filepath.ToSlash(rel)
 			if err != nil {
 				// Unreadable directories and files are reported, not fatal:
-				// one locked folder must not hide the rest of the tree.
+				// one locked folder must not hide the rest of the tree. The
+				// scan still fails (exit 3) once everything else is done.
 				if rel == "." {
 					return fmt.Errorf("scan %s: %w", root, err)
 				}
@@ -81,25 +91,32 @@ func Dir(ctx context.Context, root string, rs *rules.Ruleset, opts Options) (*Re
 			}
 			if d.IsDir() {
 				if rel == "." {
-					layers = loadLayer(layers[:0], abs, "")
+					if err := loadOwnIgnore(&own, abs, ""); err != nil {
+						addSkip(IgnoreFile, "unreadable: "+errReason(err))
+					}
+					if err := gv.enter(abs, ""); err != nil {
+						addSkip(".gitignore", "unreadable: "+errReason(err))
+					}
 					return nil
 				}
 				if d.Name() == ".git" {
 					return fs.SkipDir
 				}
-				for len(layers) > 0 && !within(rel, layers[len(layers)-1].dir) {
-					layers = layers[:len(layers)-1]
-				}
-				if ignored(layers, extra, rel, true) {
+				own.PopTo(rel)
+				if own.Match(rel, true) || gv.ignored(rel, true) {
 					return fs.SkipDir
 				}
-				layers = loadLayer(layers, abs, rel)
+				own.Push(rel)
+				if err := loadOwnIgnore(&own, abs, rel); err != nil {
+					addSkip(rel+"/"+IgnoreFile, "unreadable: "+errReason(err))
+				}
+				if err := gv.enter(abs, rel); err != nil {
+					addSkip(rel+"/.gitignore", "unreadable: "+errReason(err))
+				}
 				return nil
 			}
-			for len(layers) > 0 && !within(rel, layers[len(layers)-1].dir) {
-				layers = layers[:len(layers)-1]
-			}
-			if ignored(layers, extra, rel, false) {
+			own.PopTo(rel)
+			if own.Match(rel, false) || gv.ignored(rel, false) {
 				return nil
 			}
 			if d.Type()&fs.ModeSymlink != 0 {
@@ -136,59 +153,44 @@ func errReason(err error) string {
 	return err.Error()
 }
 
-// within reports whether rel lies inside dir ("" is the root).
-func within(rel, dir string) bool {
-	return dir == "" || strings.HasPrefix(rel, dir+"/")
+// loadOwnIgnore adds the path patterns of directory abs's .pretenseignore
+// (its fingerprint: lines are applied to findings by package suppress).
+// A missing file is fine; one that exists but cannot be read is an error.
+func loadOwnIgnore(p *suppress.Paths, abs, rel string) error {
+	raw, err := os.ReadFile(filepath.Join(abs, IgnoreFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || !dirReadable(abs) {
+			// Missing, or the directory itself is unreadable, which the
+			// walk reports.
+			return nil
+		}
+		return err
+	}
+	ig, _ := suppress.ParseIgnoreFile(raw, IgnoreFile) // a bad fingerprint line is reported where fingerprints are read
+	if len(ig.Patterns) == 0 {
+		for _, l := range strings.Split(string(raw), "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") && !isFingerprintLine(l) {
+				ig.Patterns = append(ig.Patterns, l)
+			}
+		}
+	}
+	p.Add(rel, ig.Patterns)
+	return nil
 }
 
-// loadLayer adds the .gitignore and .pretenseignore of directory abs.
-func loadLayer(layers []ignoreLayer, abs, rel string) []ignoreLayer {
-	var lines []string
-	for _, name := range []string{".gitignore", IgnoreFile} {
-		raw, err := os.ReadFile(filepath.Join(abs, name))
-		if err != nil {
-			continue
-		}
-		for _, l := range strings.Split(string(raw), "\n") {
-			// Fingerprint entries live in .pretenseignore too; they are not
-			// path patterns.
-			if isFingerprintLine(l) {
-				continue
-			}
-			lines = append(lines, l)
-		}
+// dirReadable reports whether directory abs can be opened.
+func dirReadable(abs string) bool {
+	f, err := os.Open(abs)
+	if err != nil {
+		return false
 	}
-	if len(lines) == 0 {
-		return layers
-	}
-	return append(layers, ignoreLayer{dir: rel, gi: ignore.CompileIgnoreLines(lines...)})
+	f.Close()
+	return true
 }
 
 // isFingerprintLine recognises "fingerprint:<hex>" entries of an ignore file.
 func isFingerprintLine(l string) bool {
 	return strings.HasPrefix(strings.TrimSpace(l), "fingerprint:")
-}
-
-func ignored(layers []ignoreLayer, extra *ignore.GitIgnore, rel string, dir bool) bool {
-	match := func(gi *ignore.GitIgnore, p string) bool {
-		if gi.MatchesPath(p) {
-			return true
-		}
-		return dir && gi.MatchesPath(p+"/")
-	}
-	if match(extra, rel) {
-		return true
-	}
-	for _, l := range layers {
-		p := rel
-		if l.dir != "" {
-			p = strings.TrimPrefix(rel, l.dir+"/")
-		}
-		if match(l.gi, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // scanFiles runs produce in one goroutine and scans what it sends with a

@@ -400,6 +400,9 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash plumbing.Hash) (uint8, *b
 // the caller) and opts.Ignore, matched against repository paths. A bare
 // repository has only opts.Ignore.
 func (g *gitRepo) pathFilter(opts Options) func(string) bool {
+	if opts.PathFilter != nil {
+		return opts.PathFilter
+	}
 	lines := slices.Clone(opts.Ignore)
 	if wt, err := g.repo.Worktree(); err == nil {
 		if raw, err := os.ReadFile(filepath.Join(wt.Filesystem.Root(), IgnoreFile)); err == nil {

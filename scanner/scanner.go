@@ -50,6 +50,10 @@ type Options struct {
 	Fingerprinter finding.Fingerprinter
 	// Ignore lists extra gitignore-style patterns (from configuration).
 	Ignore []string
+	// PathFilter, when set, replaces the path ignores of a git scan (the
+	// work tree's .pretenseignore and Ignore): package suppress builds it,
+	// from the range base's configuration for a range scan.
+	PathFilter func(path string) bool
 	// IndexFile is the index a staged scan reads instead of the
 	// repository's own: git names it in GIT_INDEX_FILE while a hook runs
 	// for `git commit -a` or `git commit <paths>`, whose temporary index
@@ -106,10 +110,19 @@ func (r *Result) Incomplete() []error {
 	return out
 }
 
+
 // Sort orders findings (path, commit, line, column, rule) and skips (path)
 // deterministically.
 func (r *Result) Sort() {
-	slices.SortFunc(r.Findings, func(a, b finding.Finding) int {
+	SortFindings(r.Findings)
+	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
+	})
+}
+
+// SortFindings orders findings by path, commit, line, column and rule.
+func SortFindings(fs []finding.Finding) {
+	slices.SortFunc(fs, func(a, b finding.Finding) int {
 		return cmp.Or(
 			cmp.Compare(a.Path, b.Path),
 			cmp.Compare(a.Commit, b.Commit),
@@ -117,9 +130,6 @@ func (r *Result) Sort() {
 			cmp.Compare(a.Column, b.Column),
 			cmp.Compare(a.RuleID, b.RuleID),
 		)
-	})
-	slices.SortFunc(r.Skipped, func(a, b Skipped) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Reason, b.Reason))
 	})
 }
 

@@ -1,83 +1,92 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pretense/pretense/report"
-	"github.com/pretense/pretense/scanner"
+	"github.com/pretense/pretense/suppress"
 )
-
-// suppression is one fingerprint a finding may match, with where it came
-// from, so a stale entry can be named.
-type suppression struct {
-	fp     string
-	source string // "baseline FILE" or ".pretenseignore"
-	used   bool
-}
 
 // applySuppressions drops findings listed in the baseline (--baseline, a
 // previous JSON or SARIF report) or as `fingerprint:<hex>` lines in the
 // ignore file, counts them in in.Suppressed, and lists in in.Stale every
 // entry that matched nothing in this scan, so dead entries can be pruned.
-func (c *scanCmd) applySuppressions(in *report.Input, set scanSettings) error {
-	var sups []*suppression
-	index := map[string]*suppression{}
-	add := func(fp, source string) {
-		if _, dup := index[fp]; dup || fp == "" {
-			return
-		}
-		s := &suppression{fp: fp, source: source}
-		index[fp] = s
-		sups = append(sups, s)
-	}
+// The decision and its reason come from package suppress; with --verbose
+// each suppressed finding is named on stderr with why.
+func (c *scanCmd) applySuppressions(in *report.Input, set scanSettings, stderr io.Writer, verbose bool) error {
+	var s suppress.Set
 	if c.Baseline != "" {
-		raw, err := os.ReadFile(c.Baseline)
+		raw, err := c.readBaseline(set)
 		if err != nil {
-			return usageErrorf("read baseline: %w", err)
+			return err
 		}
-		b, err := report.ParseBaseline(raw)
-		if err != nil {
-			return withHint(usageErrorf("baseline %s: %w", c.Baseline, err), "write a baseline with: pretense scan --format json -o baseline.json")
-		}
-		for _, fp := range b.Fingerprints {
-			add(fp, "baseline "+c.Baseline)
+		if raw != nil {
+			b, err := suppress.ParseBaseline(raw)
+			if err != nil {
+				return withHint(usageErrorf("baseline %s: %w", c.Baseline, err), "write a baseline with: pretense scan --format json -o baseline.json")
+			}
+			for _, fp := range b.Fingerprints {
+				s.Add(fp, suppress.KindBaseline, "baseline "+c.Baseline)
+			}
 		}
 	}
 	for _, fp := range set.ignoreFPs {
-		add(strings.TrimPrefix(fp, "fingerprint:"), "config")
+		s.Add(fp, suppress.KindFingerprint, "config")
 	}
-	fps, err := ignoreFileFingerprints(ignoreDir(c.root()))
-	if err != nil {
-		return usageError(err)
+	if set.rng != nil {
+		for _, fp := range set.baseFPs {
+			s.Add(fp, suppress.KindFingerprint, suppress.IgnoreFile+" at the range base")
+		}
+	} else {
+		fps, err := ignoreFileFingerprints(ignoreDir(c.root()))
+		if err != nil {
+			return usageError(err)
+		}
+		for _, fp := range fps {
+			s.Add(fp, suppress.KindFingerprint, suppress.IgnoreFile)
+		}
 	}
-	for _, fp := range fps {
-		add(fp, scanner.IgnoreFile)
-	}
-	if len(sups) == 0 {
+	if s.Len() == 0 {
 		return nil
 	}
-	kept := in.Findings[:0]
-	for _, f := range in.Findings {
-		if s, ok := index[f.Fingerprint]; ok {
-			s.used = true
-			in.Suppressed++
-			continue
-		}
-		kept = append(kept, f)
-	}
+	kept, dropped, stale := s.Apply(in.Findings)
 	in.Findings = kept
-	for _, s := range sups {
-		if !s.used {
-			in.Stale = append(in.Stale, fmt.Sprintf("fingerprint:%s (%s)", s.fp, s.source))
+	in.Suppressed += len(dropped)
+	in.Stale = append(in.Stale, stale...)
+	if verbose {
+		for _, d := range dropped {
+			fmt.Fprintf(stderr, "pretense: suppressed %s:%d %s: %s\n", d.Finding.Path, d.Finding.Line, d.Finding.RuleID, d.Reason)
 		}
 	}
 	return nil
+}
+
+// readBaseline reads --baseline: from the range base when the scan is a
+// range scan under the base's configuration (nil when the base has none),
+// else from disk.
+func (c *scanCmd) readBaseline(set scanSettings) ([]byte, error) {
+	if set.rng != nil {
+		if p, ok := repoPath(set.repoTop, c.Baseline); ok {
+			raw, found, err := set.rng.ReadBase(p)
+			if err != nil {
+				return nil, runtimeError(err)
+			}
+			if !found {
+				return nil, nil
+			}
+			return raw, nil
+		}
+	}
+	raw, err := os.ReadFile(c.Baseline)
+	if err != nil {
+		return nil, usageErrorf("read baseline: %w", err)
+	}
+	return raw, nil
 }
 
 // ignoreDir is the directory whose ignore file applies: the scanned
@@ -91,37 +100,19 @@ func ignoreDir(root string) string {
 
 // ignoreFileFingerprints reads the `fingerprint:<hex>` lines of dir's
 // .pretenseignore (the other lines are path patterns, handled by the
-// directory walk). A missing file is not an error. A trailing "# reason"
-// is allowed.
+// directory walk). A missing file is not an error.
 func ignoreFileFingerprints(dir string) ([]string, error) {
-	p := filepath.Join(dir, scanner.IgnoreFile)
-	f, err := os.Open(p)
+	p := filepath.Join(dir, suppress.IgnoreFile)
+	raw, err := os.ReadFile(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("read %s: %w", p, err)
 	}
-	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		rest, ok := strings.CutPrefix(line, "fingerprint:")
-		if !ok {
-			continue
-		}
-		if i := strings.IndexByte(rest, '#'); i >= 0 {
-			rest = rest[:i]
-		}
-		rest = strings.TrimSpace(rest)
-		if rest == "" || strings.Trim(rest, "0123456789abcdef") != "" {
-			return nil, fmt.Errorf("%s:%d: want fingerprint:<hex>, got %q", p, n, line)
-		}
-		out = append(out, rest)
+	ig, err := suppress.ParseIgnoreFile(raw, p)
+	if err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", p, err)
-	}
-	return out, nil
+	return ig.Fingerprints, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/pretense/pretense/report"
 	"github.com/pretense/pretense/rules"
 	"github.com/pretense/pretense/scanner"
+	"github.com/pretense/pretense/suppress"
 )
 
 type scanCmd struct {
@@ -42,6 +43,8 @@ type scanCmd struct {
 	Output   string `short:"o" help:"Write the report to FILE instead of stdout." placeholder:"FILE" group:"Output"`
 	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
 	ExitCode *int   `name:"exit-code" help:"Exit status when findings are reported (default 1; 0 reports without failing)." placeholder:"N" group:"Output"`
+
+	TrustRangeConfig bool `name:"trust-range-config" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings)." group:"Detection"`
 }
 
 func (c *scanCmd) Help() string {
@@ -97,11 +100,20 @@ type scanSettings struct {
 	fpKey       []byte
 	// only and drop are --enable-rule and --disable-rule: ids or tags.
 	only, drop []string
+
+	// Set for a range scan under the base's configuration.
+	rng         *suppress.Range
+	repoTop     string            // work tree root
+	projectPath string            // repository path of the project file read at the base
+	rangeErr    error             // the range could not be resolved for its base
+	baseFPs     []string          // fingerprint lines of the base's .pretenseignore files
+	pathFilter  func(string) bool // the base's path ignores
 }
 
 func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	root := c.root()
-	set, err := c.settings(g, root)
+	set, cleanup, err := c.settings(g, root)
+	defer cleanup()
 	if err != nil {
 		return err
 	}
@@ -114,12 +126,16 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		MaxFileSize:   set.maxFileSize,
 		Fingerprinter: finding.NewFingerprinter(set.fpKey),
 		Ignore:        set.allowPaths,
+		PathFilter:    set.pathFilter,
 	}
 	stopProgress := startProgress(st.Err, &opts)
 	res, target, err := c.runSource(ctx, root, rs, opts, st)
 	stopProgress()
 	if err != nil {
 		return err
+	}
+	if set.rangeErr != nil {
+		return withHint(usageError(set.rangeErr), "check the revision names (git rev-parse A B)")
 	}
 	in := report.Input{
 		Findings:     res.Findings,
@@ -132,8 +148,14 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		Version:      version.String(),
 		Redact:       !c.NoRedact,
 	}
-	if err := c.applySuppressions(&in, set); err != nil {
+	if err := c.applySuppressions(&in, set, st.Err, g.Verbose); err != nil {
 		return err
+	}
+	if set.rng != nil {
+		if err := c.addConfigChanges(&in, set, rs, opts.Fingerprinter); err != nil {
+			return err
+		}
+		scanner.SortFindings(in.Findings)
 	}
 	format := c.format()
 	color := (c.Output == "" || c.Output == "-") && g.colorOn(st.Out, os.Getenv)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,14 +12,19 @@ import (
 	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/rules"
+	"github.com/pretense/pretense/suppress"
 )
 
 // settings merges flags, environment and configuration for a scan with the
 // one documented precedence: flag > environment (PRETENSE_*) > project
 // config > user config > default. The project file is the --config file,
 // or the .pretense.yaml that applies to the scanned path.
-func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
-	var set scanSettings
+//
+// A range scan (unless --trust-range-config) reads the project file and the
+// .pretenseignore files from the range's base commit instead; the cleanup
+// removes the temporary copy of the base's project file.
+func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup func(), err error) {
+	cleanup = func() {}
 	var flags []config.Flag
 	if c.PHIMode != "" {
 		flags = append(flags, config.Flag{Key: "phi-mode", Value: string(c.PHIMode), Name: "--phi-mode"})
@@ -34,16 +40,39 @@ func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
 	}
 	in, err := config.Standard(dir, g.Config, os.LookupEnv, flags)
 	if err != nil {
-		return set, usageError(err)
+		return set, cleanup, usageError(err)
+	}
+	if spec := c.baseRangeSpec(); spec != "" {
+		set.rng, set.repoTop, err = openBase(root, spec)
+		switch {
+		case errors.Is(err, suppress.ErrRange):
+			// The scan reports a bad or missing revision with its own
+			// message and hint; until then nothing is suppressed.
+			set.rangeErr = err
+			in.ProjectFile = ""
+			set.pathFilter = func(string) bool { return false }
+		case err != nil:
+			return set, cleanup, err
+		}
+	}
+	if set.rng != nil {
+		if set.projectPath, cleanup, err = set.baseProject(&in, g.Config); err != nil {
+			return set, cleanup, err
+		}
 	}
 	s, err := config.Resolve(in)
 	if err != nil {
-		return set, usageError(err)
+		return set, cleanup, usageError(err)
+	}
+	if set.rng != nil && s.Project != nil && set.projectPath != "" {
+		// Relative paths in the base's file resolve as they would in the
+		// work tree, not next to the temporary copy.
+		s.Project.Path = filepath.Join(set.repoTop, filepath.FromSlash(set.projectPath))
 	}
 	cfg := s.Config()
 	mode, ok := rules.ParseMode(cfg.PHIMode)
 	if !ok {
-		return set, usageErrorf("phi-mode %q: want off, standard or strict", cfg.PHIMode)
+		return set, cleanup, usageErrorf("phi-mode %q: want off, standard or strict", cfg.PHIMode)
 	}
 	set.phiMode = mode
 	set.maxFileSize = cfg.Scan.MaxFileSize
@@ -57,7 +86,12 @@ func (c *scanCmd) settings(g *Globals, root string) (scanSettings, error) {
 	if k := os.Getenv("PRETENSE_KEY"); k != "" {
 		set.fpKey = []byte(k)
 	}
-	return set, nil
+	if set.rng != nil {
+		if set.pathFilter, set.baseFPs, err = set.rng.BasePaths(set.allowPaths); err != nil {
+			return set, cleanup, usageError(err)
+		}
+	}
+	return set, cleanup, nil
 }
 
 // compileRules builds the ruleset a scan runs: the built-in rules in the

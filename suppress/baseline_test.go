@@ -1,11 +1,29 @@
-package report
+package suppress_test
 
 import (
 	"bytes"
 	"errors"
 	"slices"
 	"testing"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/report"
+	"github.com/pretense/pretense/suppress"
 )
+
+// sampleInput is a small report with repeated fingerprints.
+func sampleInput() report.Input {
+	fp := finding.NewFingerprinter(nil)
+	mk := func(rule, path string, line int, raw string) finding.Finding {
+		return finding.Finding{RuleID: rule, Kind: finding.KindSecret, Severity: finding.SeverityHigh, Path: path, Line: line, Column: 1,
+			EndLine: line, EndColumn: 1 + len(raw), Redacted: finding.Redact(finding.KindSecret, raw), Fingerprint: fp.Of(rule, raw), Secret: raw}
+	}
+	return report.Input{Findings: []finding.Finding{
+		mk("generic-secret-assignment", "a.py", 1, "RAWVALUE-1"),
+		mk("generic-secret-assignment", "b.py", 2, "RAWVALUE-1"),
+		mk("generic-secret-assignment", "b.py", 3, "RAWVALUE-2"),
+	}}
+}
 
 // A report pretense wrote is a baseline for the next run, in both formats.
 func TestParseBaselineRoundTrip(t *testing.T) {
@@ -20,10 +38,10 @@ func TestParseBaselineRoundTrip(t *testing.T) {
 	for _, format := range []string{"json", "sarif"} {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Write(&buf, format, in); err != nil {
+			if err := report.Write(&buf, format, in); err != nil {
 				t.Fatal(err)
 			}
-			b, err := ParseBaseline(buf.Bytes())
+			b, err := suppress.ParseBaseline(buf.Bytes())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +80,7 @@ func TestParseBaseline(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			b, err := ParseBaseline([]byte(tc.in))
+			b, err := suppress.ParseBaseline([]byte(tc.in))
 			if tc.wantErr {
 				if err == nil {
 					t.Fatalf("want an error, got %+v", b)
@@ -77,7 +95,7 @@ func TestParseBaseline(t *testing.T) {
 			}
 		})
 	}
-	if _, err := ParseBaseline([]byte("[]")); !errors.Is(err, ErrBaselineFormat) {
+	if _, err := suppress.ParseBaseline([]byte("[]")); !errors.Is(err, suppress.ErrBaselineFormat) {
 		t.Errorf("array: got %v, want ErrBaselineFormat", err)
 	}
 }
@@ -86,7 +104,7 @@ func FuzzParseBaseline(f *testing.F) {
 	var buf bytes.Buffer
 	for _, format := range []string{"json", "sarif"} {
 		buf.Reset()
-		if err := Write(&buf, format, sampleInput()); err != nil {
+		if err := report.Write(&buf, format, sampleInput()); err != nil {
 			f.Fatal(err)
 		}
 		f.Add(slices.Clone(buf.Bytes()))
@@ -94,7 +112,7 @@ func FuzzParseBaseline(f *testing.F) {
 	f.Add([]byte(`{"runs":[{"results":[null,{"partialFingerprints":{"primaryLocationLineHash":5}}]}]}`))
 	f.Add([]byte(`{"findings":[{"fingerprint":7}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b, err := ParseBaseline(data)
+		b, err := suppress.ParseBaseline(data)
 		if err != nil {
 			return
 		}
