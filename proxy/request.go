@@ -12,6 +12,10 @@ const (
 	apiAnthropic api = iota // Messages, count_tokens
 	apiChat                 // OpenAI Chat Completions
 	apiResponses            // OpenAI Responses
+	apiBedrock              // Bedrock InvokeModel (Anthropic Messages body) and control plane
+	apiConverse             // Bedrock Converse
+	apiVertexAnthropic      // Vertex AI rawPredict (Anthropic Messages body)
+	apiGemini               // Gemini API and Vertex AI generateContent
 )
 
 // langText is the lexer language for prose, which carries code in fences.
@@ -61,8 +65,14 @@ func member(p, k string) string {
 func (w *reqWalker) walk(a api) {
 	root := 0
 	switch a {
-	case apiAnthropic:
+	case apiAnthropic, apiVertexAnthropic:
 		w.anthropic(root)
+	case apiBedrock:
+		w.bedrockInvoke(root)
+	case apiConverse:
+		w.converse(root)
+	case apiGemini:
+		w.gemini(root)
 	case apiChat:
 		w.chat(root)
 	case apiResponses:
