@@ -12,10 +12,14 @@ const (
 	apiAnthropic api = iota // Messages, count_tokens
 	apiChat                 // OpenAI Chat Completions
 	apiResponses            // OpenAI Responses
-	apiBedrock              // Bedrock InvokeModel (Anthropic Messages body) and control plane
-	apiConverse             // Bedrock Converse
-	apiVertexAnthropic      // Vertex AI rawPredict (Anthropic Messages body)
-	apiGemini               // Gemini API and Vertex AI generateContent
+)
+
+// Cloud APIs (cloud.go), appended after the public ones.
+const (
+	apiBedrock         api = apiResponses + 1 + iota // Bedrock InvokeModel (Anthropic Messages body) and control plane
+	apiConverse                                      // Bedrock Converse
+	apiVertexAnthropic                               // Vertex AI rawPredict (Anthropic Messages body)
+	apiGemini                                        // Gemini API and Vertex AI generateContent
 )
 
 // langText is the lexer language for prose, which carries code in fences.

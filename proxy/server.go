@@ -243,7 +243,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		// HTTP/2 cleartext (prior knowledge) next to HTTP/1.1: the AWS JS
 		// SDK speaks h2c to an http:// endpoint.
 		Protocols: h2cProtocols(),
-		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
