@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -311,3 +312,6 @@ func checkAnthropicMessage(t *testing.T, msg anthropic.Message) {
 		t.Errorf("tool input not restored: %q", input)
 	}
 }
+
+// asErr is errors.As for a target of any type.
+func asErr[T any](err error, target *T) bool { return err != nil && errors.As(err, target) }

@@ -103,7 +103,7 @@ func (s *streamer) gemini(ev *sseEvent, d *jdoc) error {
 				s.r.tree(d, part, false, &edits)
 				return
 			}
-			sl := s.slot(key, false, ci, func() func(string) []byte { return geminiSynth(ci) })
+			sl := s.slot(key, false, ci, func() func(string) []byte { return geminiSynth(ci, ev.eol()) })
 			in := d.str(t)
 			out := sl.rs.write(in)
 			nd := d.nodes[t]
@@ -148,14 +148,16 @@ func (s *streamer) gemini(ev *sseEvent, d *jdoc) error {
 	return s.emit(ev.withData(applyEdits(d.src, kept)))
 }
 
-// geminiSynth builds a chunk carrying text for candidate ci.
-func geminiSynth(ci string) func(string) []byte {
+// geminiSynth builds a chunk carrying text for candidate ci, framed with
+// the stream's line terminator.
+func geminiSynth(ci, eol string) func(string) []byte {
 	return func(text string) []byte {
 		out := append([]byte(nil), `{"candidates":[{"content":{"parts":[{"text":`...)
 		out = appendQuote(out, text)
 		out = append(out, `}],"role":"model"},"index":`...)
 		out = append(out, ci...)
 		out = append(out, "}]}"...)
-		return renderEvent("", out)
+		ev := appendDataLinesEOL(nil, out, eol)
+		return append(ev, eol...)
 	}
 }
