@@ -217,6 +217,9 @@ func validHostLabel(s string) bool {
 // api-key or Authorization header goes upstream unchanged.
 func (c *clouds) azureRoute(p string) (route, bool) {
 	rt := route{api: apiChat, method: http.MethodPost, upstream: c.azure, rewrite: true}
+	if rt.upstream == nil {
+		rt.upstream = placeholderUpstream
+	}
 	var op string
 	switch {
 	case strings.HasPrefix(p, "/openai/deployments/"):
