@@ -93,29 +93,19 @@ type esRelay struct {
 // emit is the streamer's output: one SSE-framed event, re-encoded as a
 // frame with the template's headers.
 func (e *esRelay) emit(sse []byte) error {
-	ev, err := newSSEReader(bytes.NewReader(sse)).next()
-	if err != nil {
-		return fmt.Errorf("re-frame event: %w", err)
-	}
+	name, data := parseRendered(sse)
 	hs := e.tmpl.Clone()
 	var payload []byte
 	if e.a == apiConverse {
-		if ev.name != "" {
-			hs.Set(":event-type", eventstream.StringValue(ev.name))
+		if name != "" {
+			hs.Set(":event-type", eventstream.StringValue(name))
 		}
-		payload = ev.data
+		payload = data
 	} else {
-		payload = append([]byte(`{"bytes":"`), base64.StdEncoding.AppendEncode(nil, ev.data)...)
+		payload = append([]byte(`{"bytes":"`), base64.StdEncoding.AppendEncode(nil, data)...)
 		payload = append(payload, `"}`...)
 	}
-	e.frameBuf.Reset()
-	if err := e.enc.Encode(&e.frameBuf, eventstream.Message{Headers: hs, Payload: payload}); err != nil {
-		return fmt.Errorf("encode frame: %w", err)
-	}
-	if _, err := e.w.Write(e.frameBuf.Bytes()); err != nil {
-		return err
-	}
-	return e.flush()
+	return e.write(eventstream.Message{Headers: hs, Payload: payload})
 }
 
 // toSSE wraps a frame's event for the streamer; ok is false for frames
@@ -146,11 +136,49 @@ func (e *esRelay) toSSE(m eventstream.Message) (*sseEvent, bool, error) {
 	default:
 		return nil, false, nil
 	}
-	ev, err := newSSEReader(bytes.NewReader(renderEvent(typ, data))).next()
-	if err != nil {
-		return nil, false, fmt.Errorf("%w: %v", errBrokenEventStream, err)
+	return eventFor(typ, data), true, nil
+}
+
+// eventFor wraps data as an SSE event named name, as the streamer takes
+// it. Its lines end in \n only, which parseRendered reads back.
+func eventFor(name string, data []byte) *sseEvent {
+	raw := renderEvent(name, data)
+	ev := &sseEvent{raw: raw, name: name, data: data, hasData: true}
+	start := 0
+	for i, b := range raw {
+		if b == '\n' {
+			if i > start {
+				ev.lines = append(ev.lines, span{start, i})
+			}
+			start = i + 1
+		}
 	}
-	return ev, true, nil
+	return ev
+}
+
+// parseRendered reads back an event the streamer rendered from one made
+// by eventFor: "event: " and "data: " lines ending in \n.
+func parseRendered(b []byte) (name string, data []byte) {
+	first := true
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		if i < 0 {
+			i = len(b)
+		}
+		line := b[:i]
+		b = b[min(i+1, len(b)):]
+		switch {
+		case bytes.HasPrefix(line, []byte("event: ")):
+			name = string(line[len("event: "):])
+		case bytes.HasPrefix(line, []byte("data: ")):
+			if !first {
+				data = append(data, '\n')
+			}
+			first = false
+			data = append(data, line[len("data: "):]...)
+		}
+	}
+	return name, data
 }
 
 // eventStream relays a Bedrock event stream frame by frame.
@@ -185,49 +213,7 @@ func (x *exchange) eventStream(ctx context.Context, resp *http.Response) {
 		x.esFailed(rel, st, "upstream compressed the event stream; cannot restore it")
 		return
 	}
-	rd := newESReader(resp.Body)
-	err := func() error {
-		for {
-			m, err := rd.next()
-			if err == io.EOF {
-				return st.flushAll()
-			}
-			if err != nil {
-				return err
-			}
-			ev, ok, err := rel.toSSE(m)
-			if err != nil {
-				return err
-			}
-			if ok {
-				rel.tmpl = m.Headers
-			}
-			if !ok {
-				// Exceptions and unknown frames: restore their JSON, keep
-				// their headers; held-back text goes out first.
-				if err := st.flushAll(); err != nil {
-					return err
-				}
-				r := restorer{sess: x.sess}
-				m.Payload = r.restoreJSON(m.Payload)
-				st.r.fid.add(r.fid)
-				rel.frameBuf.Reset()
-				if err := rel.enc.Encode(&rel.frameBuf, m); err != nil {
-					return err
-				}
-				if _, err := rel.w.Write(rel.frameBuf.Bytes()); err != nil {
-					return err
-				}
-				if err := rel.flush(); err != nil {
-					return err
-				}
-				continue
-			}
-			if err := st.handle(ev); err != nil {
-				return err
-			}
-		}
-	}()
+	err := pumpEventStream(newESReader(resp.Body), rel, st)
 	switch {
 	case err == nil:
 		x.streamDone(st)
@@ -243,6 +229,54 @@ func (x *exchange) eventStream(ctx context.Context, resp *http.Response) {
 	}
 }
 
+// pumpEventStream moves frames from rd through st until the upstream
+// ends. A clean end flushes every slot and returns nil.
+func pumpEventStream(rd *esReader, rel *esRelay, st *streamer) error {
+	for {
+		m, err := rd.next()
+		if err == io.EOF {
+			return st.flushAll()
+		}
+		if err != nil {
+			return err
+		}
+		ev, ok, err := rel.toSSE(m)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// Exceptions and unknown frames: restore their JSON, keep their
+			// headers; held-back text goes out first.
+			if err := st.flushAll(); err != nil {
+				return err
+			}
+			r := restorer{sess: st.r.sess}
+			m.Payload = r.restoreJSON(m.Payload)
+			st.r.fid.add(r.fid)
+			if err := rel.write(m); err != nil {
+				return err
+			}
+			continue
+		}
+		rel.tmpl = m.Headers
+		if err := st.handle(ev); err != nil {
+			return err
+		}
+	}
+}
+
+// write encodes m and sends it to the client at once.
+func (e *esRelay) write(m eventstream.Message) error {
+	e.frameBuf.Reset()
+	if err := e.enc.Encode(&e.frameBuf, m); err != nil {
+		return fmt.Errorf("encode frame: %w", err)
+	}
+	if _, err := e.w.Write(e.frameBuf.Bytes()); err != nil {
+		return err
+	}
+	return e.flush()
+}
+
 // esFailed flushes what the slots hold and ends the stream with an
 // exception frame the AWS SDKs surface as an error.
 func (x *exchange) esFailed(rel *esRelay, st *streamer, msg string) {
@@ -253,12 +287,7 @@ func (x *exchange) esFailed(rel *esRelay, st *streamer, msg string) {
 	hs.Set(":content-type", eventstream.StringValue("application/json"))
 	payload := appendQuote([]byte(`{"message":`), "pretense: "+msg)
 	payload = append(payload, '}')
-	rel.frameBuf.Reset()
-	if err := rel.enc.Encode(&rel.frameBuf, eventstream.Message{Headers: hs, Payload: payload}); err == nil {
-		if _, err := rel.w.Write(rel.frameBuf.Bytes()); err == nil {
-			_ = rel.flush()
-		}
-	}
+	_ = rel.write(eventstream.Message{Headers: hs, Payload: payload})
 	x.audit(audit.OutcomeFailed, st.r.fid)
 	x.logLine(audit.OutcomeFailed, msg)
 }

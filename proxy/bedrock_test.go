@@ -83,28 +83,34 @@ func bedrockFake(t *testing.T, proxyCreds aws.Credentials, bearer string) func(w
 				"metrics":    map[string]int{"latencyMs": 1},
 			}))
 		case strings.HasSuffix(p, "/converse-stream"):
-			recv := converseReceived(t, body)
-			args := mustJSON(map[string]string{"code": recv})
-			var out []byte
-			ev := func(typ string, v any) { out = append(out, frame(t, "event", typ, []byte(mustJSON(v)))...) }
-			ev("messageStart", map[string]any{"role": "assistant", "p": "ab"})
-			for _, c := range runeChunks(recv, 3) {
-				ev("contentBlockDelta", map[string]any{"contentBlockIndex": 0, "delta": map[string]string{"text": c}, "p": "abc"})
-			}
-			ev("contentBlockStop", map[string]any{"contentBlockIndex": 0})
-			ev("contentBlockStart", map[string]any{"contentBlockIndex": 1, "start": map[string]any{"toolUse": map[string]string{"toolUseId": "t1", "name": "Edit"}}})
-			for _, c := range runeChunks(args, 4) {
-				ev("contentBlockDelta", map[string]any{"contentBlockIndex": 1, "delta": map[string]any{"toolUse": map[string]string{"input": c}}})
-			}
-			ev("contentBlockStop", map[string]any{"contentBlockIndex": 1})
-			ev("messageStop", map[string]any{"stopReason": "tool_use"})
-			ev("metadata", map[string]any{"usage": map[string]int{"inputTokens": 1, "outputTokens": 2, "totalTokens": 3}, "metrics": map[string]int{"latencyMs": 1}})
+			out := converseStreamFrames(t, converseReceived(t, body))
 			w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 			splitWriter(w, out, 5, 1, 17, 2)
 		default:
 			w.WriteHeader(404)
 		}
 	}
+}
+
+// converseStreamFrames is a ConverseStream answer echoing recv as text
+// and as a tool call's input.
+func converseStreamFrames(t testing.TB, recv string) []byte {
+	args := mustJSON(map[string]string{"code": recv})
+	var out []byte
+	ev := func(typ string, v any) { out = append(out, frame(t, "event", typ, []byte(mustJSON(v)))...) }
+	ev("messageStart", map[string]any{"role": "assistant", "p": "ab"})
+	for _, c := range runeChunks(recv, 3) {
+		ev("contentBlockDelta", map[string]any{"contentBlockIndex": 0, "delta": map[string]string{"text": c}, "p": "abc"})
+	}
+	ev("contentBlockStop", map[string]any{"contentBlockIndex": 0})
+	ev("contentBlockStart", map[string]any{"contentBlockIndex": 1, "start": map[string]any{"toolUse": map[string]string{"toolUseId": "t1", "name": "Edit"}}})
+	for _, c := range runeChunks(args, 4) {
+		ev("contentBlockDelta", map[string]any{"contentBlockIndex": 1, "delta": map[string]any{"toolUse": map[string]string{"input": c}}})
+	}
+	ev("contentBlockStop", map[string]any{"contentBlockIndex": 1})
+	ev("messageStop", map[string]any{"stopReason": "tool_use"})
+	ev("metadata", map[string]any{"usage": map[string]int{"inputTokens": 1, "outputTokens": 2, "totalTokens": 3}, "metrics": map[string]int{"latencyMs": 1}})
+	return out
 }
 
 // bedrockClient is the AWS SDK pointed at the proxy, signing with its own
