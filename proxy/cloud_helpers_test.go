@@ -44,7 +44,7 @@ func randHex(t testing.TB, n int) string {
 // awsTestCreds puts fresh static credentials in the environment, where the
 // proxy's default credential chain finds them, and isolates the chain from
 // the machine's own AWS configuration.
-func awsTestCreds(t *testing.T) aws.Credentials {
+func awsTestCreds(t testing.TB) aws.Credentials {
 	t.Helper()
 	c := aws.Credentials{AccessKeyID: "TEST" + strings.ToUpper(randHex(t, 8)), SecretAccessKey: randHex(t, 20)}
 	dir := t.TempDir()
@@ -102,7 +102,7 @@ func verifySigV4(r *http.Request, body []byte, creds aws.Credentials, region str
 // token_uri is a fake token endpoint, points GOOGLE_APPLICATION_CREDENTIALS
 // at it, and returns the access token that endpoint hands out. The
 // endpoint checks the JWT assertion's signature with the public key.
-func googleTestADC(t *testing.T) (token string, calls func() int) {
+func googleTestADC(t testing.TB) (token string, calls func() int) {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
