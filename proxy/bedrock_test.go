@@ -398,3 +398,20 @@ func TestSigV4VerifierCatchesWrongBytes(t *testing.T) {
 		})
 	}
 }
+
+// TestBedrockNoRegion: without an upstream override the region picks the
+// endpoint; none configured is a 400 saying how to set one.
+func TestBedrockNoRegion(t *testing.T) {
+	awsTestCreds(t)
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	up := newFakeUpstream(t, okAnthropic)
+	p := cloudProxy(t, up.srv.URL, func(o *Options) { o.BedrockUpstream = "" })
+	resp, out := p.post(t, "/model/"+bedrockModel+"/invoke", anthropicBedrockBody("hello"), nil)
+	if resp.StatusCode != 400 || !strings.Contains(string(out), "AWS_REGION") || !strings.HasPrefix(string(out), `{"message":`) {
+		t.Errorf("got %d %s", resp.StatusCode, out)
+	}
+	if len(up.requests()) != 0 {
+		t.Error("sent upstream")
+	}
+}

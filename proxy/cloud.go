@@ -143,7 +143,7 @@ func (c *clouds) bedrockUpstream(ctx context.Context, rt route, hostFmt string) 
 	region, err := c.aws.regionName(ctx)
 	if err != nil {
 		rt.upstream = placeholderUpstream
-		rt.reason = err.Error()
+		rt.reason, rt.reasonKind = err.Error(), errKindNoCreds
 		return rt, false
 	}
 	rt.upstream = &url.URL{Scheme: "https", Host: fmt.Sprintf(hostFmt, region)}

@@ -346,9 +346,10 @@ type route struct {
 	// Cloud routes (cloud.go): how the upstream request is authenticated
 	// (nil: the client's headers go as they are), the model named in the
 	// path, and why a refused cloud path is refused.
-	auth   upstreamAuth
-	model  string
-	reason string
+	auth       upstreamAuth
+	model      string
+	reason     string
+	reasonKind errorKind // how a refused cloud path is answered (zero: 404)
 }
 
 // routeFor picks the route for a request; ok is false for paths the proxy
@@ -426,7 +427,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Refusals below are audited too: a client trying a path the proxy does
 	// not mutate (files, batches) is worth a record.
 	if !ok && rt.reason != "" {
-		x.fail(errKindNotFound, rt.reason)
+		k := rt.reasonKind
+		if k.status == 0 {
+			k = errKindNotFound
+		}
+		x.fail(k, rt.reason)
 		return
 	}
 	if !ok {
