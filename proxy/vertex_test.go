@@ -183,7 +183,7 @@ func runGenai(t *testing.T, c *genai.Client, streaming bool) (text, code string)
 	cfg := &genai.GenerateContentConfig{
 		SystemInstruction: genai.NewContentFromText("You review code that handles PatientRecord values.", genai.RoleUser),
 		Tools: []*genai.Tool{{FunctionDeclarations: []*genai.FunctionDeclaration{{
-			Name: "edit", Description: "Edit PatientRecord code",
+			Name: "edit", Description: "Edit PatientRecord code", // pretense:allow (an identifier, not a name)
 			Parameters: &genai.Schema{Type: genai.TypeObject, Properties: map[string]*genai.Schema{"code": {Type: genai.TypeString, Description: "the new lookupPatientRecord"}}},
 		}}}},
 	}
