@@ -189,6 +189,7 @@ func (x *exchange) eventStream(ctx context.Context, resp *http.Response) {
 	h.Set(HeaderSession, s.session)
 	h.Set(HeaderMutations, strconv.Itoa(x.entry.Mutations))
 	h.Set(HeaderRequestID, x.reqID)
+	h.Set("X-Accel-Buffering", "no")
 	x.w.WriteHeader(resp.StatusCode)
 	rc := http.NewResponseController(x.w)
 	_ = rc.Flush()

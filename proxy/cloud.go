@@ -94,7 +94,10 @@ func (s *Server) cloudRoute(r *http.Request) (rt route, ok, served bool) {
 	case strings.HasPrefix(p, "/openai/"):
 		rt, ok := c.azureRoute(p)
 		return rt, ok, true
-	case (strings.HasPrefix(p, "/v1beta/models/") || strings.HasPrefix(p, "/v1/models/")) && strings.Contains(p, ":"):
+	case strings.HasPrefix(p, "/v1beta/models/") && strings.Contains(p, ":"),
+		// GET /v1/models/{id} is OpenAI's model lookup, and fine-tuned
+		// model ids hold ':'; Gemini calls are POSTs.
+		strings.HasPrefix(p, "/v1/models/") && strings.Contains(p, ":") && r.Method != http.MethodGet:
 		rt, ok := c.geminiRoute(p)
 		return rt, ok, true
 	}

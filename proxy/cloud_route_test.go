@@ -33,6 +33,7 @@ func TestCloudRouting(t *testing.T) {
 		{"POST", "/v1beta/models/gemini-x:countTokens", apiGemini, "gemini-x", "generativelanguage.googleapis.com", true},
 		{"POST", "/v1/models/gemini-x:generateContent", apiGemini, "gemini-x", "generativelanguage.googleapis.com", true},
 		{"GET", "/v1/models/gpt-4o", apiChat, "", "api.openai.com", true},
+		{"GET", "/v1/models/ft:gpt-4o-mini:org::abc", apiChat, "", "api.openai.com", true},
 		{"POST", "/model/m", apiBedrock, "", "unrouted.invalid", false},
 		{"POST", "/v1/projects/p/locations/a.b/publishers/google/models/m:generateContent", apiGemini, "m", "unrouted.invalid", false},
 	}
