@@ -199,10 +199,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		clouds: cl,
-		opts:   opts, eng: eng, check: &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}, anthropic: au, openai: ou,
+		opts: opts, eng: eng, check: &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}, anthropic: au, openai: ou,
 		transport: tr, log: log, session: opts.Session,
 	}
+	s.clouds = cl
 	s.health = s.healthBody()
 	return s, nil
 }
@@ -240,10 +240,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		// No ReadTimeout or WriteTimeout: they would cut long generations.
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 1 << 20,
-		// HTTP/2 cleartext (prior knowledge) next to HTTP/1.1: the AWS JS
-		// SDK speaks h2c to an http:// endpoint.
-		Protocols: h2cProtocols(),
-		ErrorLog:  slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		Protocols:      h2cProtocols(), // HTTP/1.1 and h2c: the AWS JS SDK speaks h2c to an http:// endpoint
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
