@@ -158,19 +158,7 @@ func (d *discovery) claudeCode() {
 		view = view.with(layer{source: l.source, vars: vars})
 	}
 
-	for _, sw := range []struct{ name, what string }{
-		{"CLAUDE_CODE_USE_BEDROCK", "Amazon Bedrock"},
-		{"CLAUDE_CODE_USE_VERTEX", "Google Vertex AI"},
-	} {
-		if v, src, ok := view.lookup(sw.name); ok && truthy(v) {
-			d.add(Check{
-				Tool: ToolClaudeCode, Rule: RuleBypassSwitch, Setting: sw.name, Source: src,
-				Verdict: Violation,
-				Reason:  fmt.Sprintf("%s=%s sends requests to %s, ignoring ANTHROPIC_BASE_URL", sw.name, v, sw.what),
-				Fix:     fmt.Sprintf("unset %s in %s", sw.name, src),
-			})
-		}
-	}
+	cloud := d.claudeCloud(view)
 	if v, src, ok := view.lookup("ANTHROPIC_UNIX_SOCKET"); ok {
 		d.add(Check{
 			Tool: ToolClaudeCode, Rule: RuleBypassSwitch, Setting: "ANTHROPIC_UNIX_SOCKET", Source: src,
@@ -180,6 +168,15 @@ func (d *discovery) claudeCode() {
 		})
 	}
 
+	if cloud {
+		// Bedrock or Vertex mode: stored first-party credentials are not
+		// used. A first-party base URL is still checked, in case the mode
+		// is switched off.
+		if v, src, ok := view.lookup("ANTHROPIC_BASE_URL"); ok {
+			d.endpoint(ToolClaudeCode, "ANTHROPIC_BASE_URL", v, src, styleAnthropic, fmt.Sprintf("set ANTHROPIC_BASE_URL to %s in %s", d.proxyBase(styleAnthropic), src))
+		}
+		return
+	}
 	if credential == "" {
 		credential = d.claudeLogin()
 	}

@@ -26,6 +26,8 @@ const (
 	styleOpenAI                    // base includes /v1; client appends /models
 	styleAzure                     // resource root; client appends /openai/...
 	styleGemini                    // root; client appends /v1beta/...
+	styleBedrock                   // root; client appends /model/... (cloud.go)
+	styleVertex                    // root + /v1; client appends /projects/...
 )
 
 // discovery collects checks for one gate run.
@@ -343,6 +345,13 @@ func (d *discovery) endpoint(tool, setting, raw, source string, style apiStyle, 
 	switch r {
 	case routeProxy:
 		c.Verdict, c.style, c.probeURL = Routed, style, redactURL(raw)
+	case routeOtherLoop:
+		c.Verdict, c.Rule, c.Fix = Violation, RuleUnroutedEndpoint, fix
+		if u, err := parseURL(raw); err == nil && u.Scheme == "http" {
+			// A Pretense proxy may listen there; the live probe finds out.
+			c.style, c.probeURL, c.alt = style, redactURL(raw), true
+			c.Reason += "; the live probe checks whether a Pretense proxy answers there"
+		}
 	default:
 		c.Verdict, c.Rule, c.Fix = Violation, RuleUnroutedEndpoint, fix
 	}

@@ -126,6 +126,9 @@ type Check struct {
 	style apiStyle
 	// probeURL is the routed base URL to send the canary through.
 	probeURL string
+	// alt marks a loopback base URL on another port than the proxy's: it
+	// is routed only if the live probe finds a Pretense proxy there.
+	alt bool
 }
 
 // Health is what the proxy's /health said about itself.

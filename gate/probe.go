@@ -48,13 +48,21 @@ func probe(ctx context.Context, opts Options, rep *Report) error {
 			}
 		}
 	}
+	p := newProber(opts)
+	alts, err := probeOtherPorts(ctx, p, opts, rep)
+	if err != nil {
+		return err
+	}
 	// With nothing routed there is nothing to prove, unless the caller
-	// asked for a policy: then the proxy itself must be up and say so.
-	if len(order) == 0 && opts.RequirePHIMode == "" && opts.RequireMutationPolicy == "" {
-		rep.ProbeNote = "no endpoint is routed to the proxy, so there was nothing to probe"
+	// asked for a policy: then the proxy itself must be up and say so
+	// (a proxy found on another port has had its policy checked).
+	if len(order) == 0 && (alts > 0 || opts.RequirePHIMode == "" && opts.RequireMutationPolicy == "") {
+		if alts == 0 {
+			rep.ProbeNote = "no endpoint is routed to the proxy, so there was nothing to probe"
+		}
+		rep.count()
 		return nil
 	}
-	p := newProber(opts)
 	rep.Probed = true
 
 	hc := Check{Tool: ToolProxy, Setting: "GET /health", Source: "live probe", Endpoint: rep.Proxy + "/health"}
@@ -235,6 +243,11 @@ func canaryPath(base string, style apiStyle) string {
 		return "openai/models"
 	case styleGemini:
 		return "v1beta/models"
+	case styleBedrock:
+		// Claude Code's first Bedrock call.
+		return "inference-profiles"
+	case styleVertex:
+		return "projects/pretense-canary/locations/global/publishers/anthropic/models"
 	}
 	return "v1/models"
 }

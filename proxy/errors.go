@@ -26,12 +26,18 @@ var (
 	errKindUpstream   = errorKind{http.StatusBadGateway, "api_error", "server_error"}
 	errKindTimeout    = errorKind{http.StatusGatewayTimeout, "api_error", "server_error"}
 	errKindInternal   = errorKind{http.StatusInternalServerError, "api_error", "server_error"}
+	// errKindNoCreds: the proxy found no credentials to call a cloud with.
+	// A 400 so Claude Code shows it at once instead of retrying.
+	errKindNoCreds = errorKind{http.StatusBadRequest, "invalid_request_error", "invalid_request_error"}
 )
 
 // errorBody renders msg in a's error shape.
 func errorBody(a api, k errorKind, code, msg, requestID string) []byte {
+	if b, ok := cloudErrorBody(a, k, msg, requestID); ok {
+		return b
+	}
 	var b []byte
-	if a == apiAnthropic {
+	if a == apiAnthropic || a == apiVertexAnthropic {
 		b = append(b, `{"type":"error","error":{"type":`...)
 		b = appendQuote(b, k.anthropic)
 		b = append(b, `,"message":`...)
@@ -60,6 +66,7 @@ func writeError(w http.ResponseWriter, a api, k errorKind, code, msg, requestID 
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	h.Del("Content-Encoding")
-	w.WriteHeader(k.status)
+	cloudErrorHeaders(h, a, k)
+	w.WriteHeader(k.statusFor(a))
 	_, _ = w.Write(body)
 }

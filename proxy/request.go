@@ -14,6 +14,14 @@ const (
 	apiResponses            // OpenAI Responses
 )
 
+// Cloud APIs (cloud.go), appended after the public ones.
+const (
+	apiBedrock         api = apiResponses + 1 + iota // Bedrock InvokeModel (Anthropic Messages body) and control plane
+	apiConverse                                      // Bedrock Converse
+	apiVertexAnthropic                               // Vertex AI rawPredict (Anthropic Messages body)
+	apiGemini                                        // Gemini API and Vertex AI generateContent
+)
+
 // langText is the lexer language for prose, which carries code in fences.
 const langText = "md"
 
@@ -61,8 +69,14 @@ func member(p, k string) string {
 func (w *reqWalker) walk(a api) {
 	root := 0
 	switch a {
-	case apiAnthropic:
+	case apiAnthropic, apiVertexAnthropic:
 		w.anthropic(root)
+	case apiBedrock:
+		w.bedrockInvoke(root)
+	case apiConverse:
+		w.converse(root)
+	case apiGemini:
+		w.gemini(root)
 	case apiChat:
 		w.chat(root)
 	case apiResponses:

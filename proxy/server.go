@@ -107,6 +107,14 @@ type Options struct {
 	Session string
 	// Version is reported by /health.
 	Version string
+	// Cloud upstream overrides (cloud.go). Empty: the region's or
+	// location's endpoint; Azure has no default.
+	BedrockUpstream     string
+	VertexUpstream      string
+	AzureOpenAIUpstream string
+	GeminiUpstream      string
+	// AWSRegion overrides the region of the AWS default chain.
+	AWSRegion string
 }
 
 // Server is the proxy. It is an http.Handler and safe for concurrent use.
@@ -116,6 +124,7 @@ type Server struct {
 	check     *checker
 	anthropic *url.URL
 	openai    *url.URL
+	clouds    *clouds
 	transport http.RoundTripper
 	log       *slog.Logger
 	session   string
@@ -185,10 +194,15 @@ func New(opts Options) (*Server, error) {
 	if tr == nil {
 		tr = defaultTransport()
 	}
+	cl, err := newClouds(opts)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		opts: opts, eng: eng, check: &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}, anthropic: au, openai: ou,
 		transport: tr, log: log, session: opts.Session,
 	}
+	s.clouds = cl
 	s.health = s.healthBody()
 	return s, nil
 }
@@ -227,6 +241,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 1 << 20,
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		Protocols:      h2cProtocols(), // HTTP/1.1 and h2c: the AWS JS SDK speaks h2c to an http:// endpoint
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -326,11 +341,21 @@ type route struct {
 	method   string
 	upstream *url.URL
 	rewrite  bool // parse, scan and mutate the body
+	// Cloud routes (cloud.go): how the upstream request is authenticated
+	// (nil: the client's headers go as they are), the model named in the
+	// path, and why a refused cloud path is refused.
+	auth       upstreamAuth
+	model      string
+	reason     string
+	reasonKind errorKind // how a refused cloud path is answered (zero: 404)
 }
 
 // routeFor picks the route for a request; ok is false for paths the proxy
 // does not serve.
 func (s *Server) routeFor(r *http.Request) (route, bool) {
+	if rt, ok, served := s.cloudRoute(r); served {
+		return rt, ok
+	}
 	switch p := r.URL.Path; p {
 	case "/v1/messages", "/v1/messages/count_tokens":
 		return route{api: apiAnthropic, method: http.MethodPost, upstream: s.anthropic, rewrite: true}, true
@@ -399,6 +424,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// Refusals below are audited too: a client trying a path the proxy does
 	// not mutate (files, batches) is worth a record.
+	if !ok && rt.reason != "" {
+		k := rt.reasonKind
+		if k.status == 0 {
+			k = errKindNotFound
+		}
+		x.fail(k, rt.reason)
+		return
+	}
 	if !ok {
 		// Never forwarded: an unknown path could carry anything, unmutated.
 		x.fail(errKindNotFound, fmt.Sprintf("%s %s is not a route this proxy serves (it serves /v1/messages, /v1/messages/count_tokens, /v1/chat/completions, /v1/responses and /v1/models)", r.Method, r.URL.Path))
@@ -501,7 +534,10 @@ func (x *exchange) prepare() ([]byte, bool) {
 		return nil, false
 	}
 	x.model = res.model
-	x.entry.Model = res.model
+	if x.model == "" {
+		x.model = x.rt.model
+	}
+	x.entry.Model = x.model
 	if len(res.hits) > 0 {
 		x.block(res.hits)
 		return nil, false
@@ -547,7 +583,7 @@ func (x *exchange) block(hits []hit) {
 	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them (or mark a false positive with pretense:allow) and retry.", len(hits), strings.Join(parts, "; "))
 	x.w.Header().Set(HeaderBlocked, strings.Join(ids, ","))
 	writeError(x.w, x.rt.api, errKindBlocked, "pretense_blocked", msg, x.reqID)
-	x.status = errKindBlocked.status
+	x.status = errKindBlocked.statusFor(x.rt.api)
 	x.audit(audit.OutcomeBlocked, fidelity{})
 	x.logLine(audit.OutcomeBlocked, strings.Join(ids, ","))
 }
@@ -630,6 +666,11 @@ func (x *exchange) forward(body []byte) {
 
 	target := *x.rt.upstream
 	target.Path = x.rt.upstream.Path + x.r.URL.Path
+	if rp := x.r.URL.RawPath; rp != "" {
+		// Keep the client's escaping (Bedrock model ids: ':' vs %3A); a
+		// signature covers the path exactly as sent.
+		target.RawPath = x.rt.upstream.Path + rp
+	}
 	target.RawQuery = x.r.URL.RawQuery
 	var rd io.Reader = http.NoBody
 	if body != nil {
@@ -644,6 +685,12 @@ func (x *exchange) forward(body []byte) {
 		HeaderCanary, "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto")
 	if body != nil {
 		out.ContentLength = int64(len(body))
+	}
+	if x.rt.auth != nil {
+		if err := x.rt.auth.authorize(ctx, out, body); err != nil {
+			x.fail(errKindNoCreds, err.Error())
+			return
+		}
 	}
 	resp, err := s.transport.RoundTrip(out)
 	if err != nil {
@@ -667,6 +714,10 @@ func (x *exchange) forward(body []byte) {
 	ct := resp.Header.Get("Content-Type")
 	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(ct)), "text/event-stream") && x.sess != nil {
 		x.stream(ctx, resp)
+		return
+	}
+	if isEventStream(ct) && x.sess != nil {
+		x.eventStream(ctx, resp)
 		return
 	}
 	x.relay(ctx, resp)

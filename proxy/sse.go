@@ -172,10 +172,28 @@ func splitField(line []byte) (field, value []byte) {
 	return field, value
 }
 
+// eol is the line terminator ev was framed with. A re-rendered event keeps
+// it: some clients (google.golang.org/genai) split events on the first
+// "\n\n" or "\r\n\r\n" they find and break on a stream that mixes them.
+func (ev *sseEvent) eol() string {
+	if len(ev.lines) == 0 {
+		return "\n"
+	}
+	t := ev.raw[ev.lines[0].end:]
+	switch {
+	case len(t) >= 2 && t[0] == '\r' && t[1] == '\n':
+		return "\r\n"
+	case len(t) >= 1 && t[0] == '\r':
+		return "\r"
+	}
+	return "\n"
+}
+
 // withData re-renders ev with its data replaced, keeping every other line
-// (event name, id, retry, comments) in place. Data containing newlines
-// becomes several data lines, which a client joins back.
+// (event name, id, retry, comments) and the line terminator in place. Data
+// containing newlines becomes several data lines, which a client joins back.
 func (ev *sseEvent) withData(data []byte) []byte {
+	eol := ev.eol()
 	out := make([]byte, 0, len(data)+64)
 	wrote := false
 	for _, l := range ev.lines {
@@ -186,19 +204,21 @@ func (ev *sseEvent) withData(data []byte) []byte {
 				continue
 			}
 			wrote = true
-			out = appendDataLines(out, data)
+			out = appendDataLinesEOL(out, data, eol)
 			continue
 		}
 		out = append(out, line...)
-		out = append(out, '\n')
+		out = append(out, eol...)
 	}
 	if !wrote {
-		out = appendDataLines(out, data)
+		out = appendDataLinesEOL(out, data, eol)
 	}
-	return append(out, '\n')
+	return append(out, eol...)
 }
 
-func appendDataLines(out, data []byte) []byte {
+func appendDataLines(out, data []byte) []byte { return appendDataLinesEOL(out, data, "\n") }
+
+func appendDataLinesEOL(out, data []byte, eol string) []byte {
 	for {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
@@ -206,12 +226,12 @@ func appendDataLines(out, data []byte) []byte {
 		}
 		out = append(out, "data: "...)
 		out = append(out, bytes.TrimSuffix(data[:i], []byte("\r"))...)
-		out = append(out, '\n')
+		out = append(out, eol...)
 		data = data[i+1:]
 	}
 	out = append(out, "data: "...)
 	out = append(out, data...)
-	return append(out, '\n')
+	return append(out, eol...)
 }
 
 // renderEvent builds a fresh event with a name (may be empty) and data.

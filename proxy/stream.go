@@ -98,8 +98,12 @@ func (s *streamer) handle(ev *sseEvent) error {
 		return fmt.Errorf("%w: event data is not JSON: %v", errBrokenSSE, err)
 	}
 	switch s.a {
-	case apiAnthropic:
+	case apiAnthropic, apiBedrock, apiVertexAnthropic:
 		return s.anthropic(ev, d)
+	case apiConverse:
+		return s.converse(ev, d)
+	case apiGemini:
+		return s.gemini(ev, d)
 	case apiChat:
 		return s.chat(ev, d)
 	default:
@@ -375,7 +379,9 @@ func (s *streamer) flushThen(key string, ev *sseEvent, d *jdoc) error {
 func terminalError(a api, msg string) []byte {
 	var data []byte
 	switch a {
-	case apiAnthropic:
+	case apiGemini:
+		return renderEvent("", errorBody(a, errKindUpstream, "", msg, ""))
+	case apiAnthropic, apiVertexAnthropic, apiBedrock:
 		data = append([]byte(`{"type":"error","error":{"type":"api_error","message":`), appendQuote(nil, msg)...)
 		data = append(data, "}}"...)
 		return renderEvent("error", data)

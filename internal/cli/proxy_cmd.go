@@ -27,6 +27,12 @@ type proxyCmd struct {
 	AuditSink         string        `name:"audit-sink" help:"Where audit entries go: file ($PRETENSE_HOME/audit or audit.dir), stdout, or both." enum:"file,stdout,both," default:"" placeholder:"SINK"`
 	IdleTimeout       time.Duration `name:"idle-timeout" help:"Give up on an upstream that sends nothing for this long, before its headers or between stream events. A stream that keeps talking is never cut." default:"10m" env:"PRETENSE_IDLE_TIMEOUT"`
 	MaxBodySize       sizeFlag      `name:"max-body-size" help:"Largest request body accepted, compressed or decoded (default 64MB)." default:"64MB" placeholder:"SIZE"`
+	// Cloud routes (docs/proxy.md): Bedrock, Vertex AI, Azure OpenAI, Gemini API.
+	BedrockUpstream     string `name:"bedrock-upstream" help:"Bedrock runtime base URL (default https://bedrock-runtime.REGION.amazonaws.com)." env:"PRETENSE_BEDROCK_UPSTREAM" placeholder:"URL"`
+	VertexUpstream      string `name:"vertex-upstream" help:"Vertex AI base URL (default https://LOCATION-aiplatform.googleapis.com)." env:"PRETENSE_VERTEX_UPSTREAM" placeholder:"URL"`
+	AzureOpenAIUpstream string `name:"azure-openai-upstream" help:"Azure OpenAI resource endpoint, e.g. https://NAME.openai.azure.com (the /openai/ routes need it)." env:"PRETENSE_AZURE_OPENAI_UPSTREAM" placeholder:"URL"`
+	GeminiUpstream      string `name:"gemini-upstream" help:"Gemini API base URL (default https://generativelanguage.googleapis.com)." env:"PRETENSE_GEMINI_UPSTREAM" placeholder:"URL"`
+	AWSRegion           string `name:"aws-region" help:"AWS region of the Bedrock endpoint and signature (default: AWS_REGION or the AWS profile's region)." placeholder:"REGION"`
 }
 
 func (c *proxyCmd) Help() string {
@@ -97,6 +103,12 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		MaxBodyBytes:      int64(c.MaxBodySize),
 		Logger:            logger,
 		Version:           version.String(),
+
+		BedrockUpstream:     c.BedrockUpstream,
+		VertexUpstream:      c.VertexUpstream,
+		AzureOpenAIUpstream: c.AzureOpenAIUpstream,
+		GeminiUpstream:      c.GeminiUpstream,
+		AWSRegion:           c.AWSRegion,
 	}
 	// Validate everything before binding or opening the audit log.
 	pre, err := proxy.New(opts)
@@ -134,6 +146,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), base, srv.Session(), phiMode, cfg.MutationPolicy)
 		fmt.Fprintf(io.Err, "  anthropic -> %s\n  openai    -> %s\n", cfg.Proxy.AnthropicUpstream, cfg.Proxy.OpenAIUpstream)
 		fmt.Fprintf(io.Err, "  export ANTHROPIC_BASE_URL=%s\n  export OPENAI_BASE_URL=%s/v1\n", base, base)
+		fmt.Fprintf(io.Err, "  cloud routes: Bedrock %s/model/..., Vertex AI %s/v1/projects/..., Azure OpenAI %s/openai/..., Gemini API %s/v1beta/models/... (docs/proxy.md)\n", base, base, base, base)
 	}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return runtimeError(err)

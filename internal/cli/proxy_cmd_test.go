@@ -42,7 +42,8 @@ func proxyEnv(t *testing.T) string {
 	home := t.TempDir()
 	t.Setenv("PRETENSE_HOME", home)
 	for _, k := range []string{"PRETENSE_KEY", "PRETENSE_ANTHROPIC_UPSTREAM", "PRETENSE_OPENAI_UPSTREAM", "PRETENSE_LISTEN",
-		"PRETENSE_PHI_MODE", "PRETENSE_MUTATION_POLICY", "PRETENSE_AUDIT_SINK", "PRETENSE_AUDIT_DIR", "PRETENSE_CONFIG", "PRETENSE_IDLE_TIMEOUT"} {
+		"PRETENSE_PHI_MODE", "PRETENSE_MUTATION_POLICY", "PRETENSE_AUDIT_SINK", "PRETENSE_AUDIT_DIR", "PRETENSE_CONFIG", "PRETENSE_IDLE_TIMEOUT",
+		"PRETENSE_BEDROCK_UPSTREAM", "PRETENSE_VERTEX_UPSTREAM", "PRETENSE_AZURE_OPENAI_UPSTREAM", "PRETENSE_GEMINI_UPSTREAM"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
 	}
@@ -171,6 +172,7 @@ func TestProxyCommandUsageErrors(t *testing.T) {
 		{"remote listen", []string{"proxy", "--listen", "0.0.0.0:9339"}, "--allow-remote"},
 		{"bad upstream", []string{"proxy", "--listen", "127.0.0.1:9339", "--anthropic-upstream", "ftp://example.invalid"}, "anthropic"},
 		{"bad phi mode", []string{"proxy", "--phi-mode=loud"}, "phi-mode"},
+		{"bad bedrock upstream", []string{"proxy", "--listen", "127.0.0.1:9339", "--bedrock-upstream", "ftp://example.invalid"}, "bedrock"},
 		{"bad policy", []string{"proxy", "--listen", "127.0.0.1:9339", "--policy", "some"}, "polic"},
 		{"bad sink", []string{"proxy", "--audit-sink", "printer"}, "audit-sink"},
 	}
