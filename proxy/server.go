@@ -107,6 +107,10 @@ type Options struct {
 	Session string
 	// Version is reported by /health.
 	Version string
+	// Attachments is what happens to images and audio in a request, which
+	// cannot be scanned: "pass" (default; counted in the audit entry) or
+	// "block" (the request is refused).
+	Attachments string
 }
 
 // Server is the proxy. It is an http.Handler and safe for concurrent use.
@@ -165,6 +169,16 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
 	}
+	// Prompt text is attacker-controlled: an inline pretense:allow in it
+	// must not switch the check off, and look-alike characters must not
+	// hide a token.
+	rs = rs.WithoutInlineMarkers().Normalizing()
+	if opts.Attachments == "" {
+		opts.Attachments = AttachmentsPass
+	}
+	if opts.Attachments != AttachmentsPass && opts.Attachments != AttachmentsBlock {
+		return nil, fmt.Errorf("attachments %q: want pass or block", opts.Attachments)
+	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
@@ -186,7 +200,10 @@ func New(opts Options) (*Server, error) {
 		tr = defaultTransport()
 	}
 	s := &Server{
-		opts: opts, eng: eng, check: &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}, anthropic: au, openai: ou,
+		opts: opts, eng: eng, check: &checker{
+			rs: rs, cache: newCleanCache(scanCacheEntries),
+			blockAttachments: opts.Attachments == AttachmentsBlock, payloadBudget: opts.MaxBodyBytes,
+		}, anthropic: au, openai: ou,
 		transport: tr, log: log, session: opts.Session,
 	}
 	s.health = s.healthBody()
@@ -453,6 +470,9 @@ func (x *exchange) fail(k errorKind, msg string) {
 }
 
 func (x *exchange) serve() {
+	if !x.scanMeta() {
+		return
+	}
 	var body []byte
 	if x.rt.rewrite {
 		var ok bool
@@ -497,10 +517,11 @@ func (x *exchange) prepare() ([]byte, bool) {
 		return nil, false
 	}
 	if err != nil {
-		x.fail(errKindBadRequest, fmt.Sprintf("request body is not valid JSON: %v", err))
+		x.refuseBody(err)
 		return nil, false
 	}
 	x.model = res.model
+	x.entry.Attachments = res.attachments
 	x.entry.Model = res.model
 	if len(res.hits) > 0 {
 		x.block(res.hits)
@@ -544,7 +565,7 @@ func (x *exchange) block(hits []hit) {
 	x.entry.SecretsBlocked = secrets
 	x.entry.PHIPatternsDetected = phi
 	x.entry.Rules = ids
-	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them (or mark a false positive with pretense:allow) and retry.", len(hits), strings.Join(parts, "; "))
+	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them and retry (a false positive is allowed only by the proxy's configuration: allowlist or disabled rules).", len(hits), strings.Join(parts, "; "))
 	x.w.Header().Set(HeaderBlocked, strings.Join(ids, ","))
 	writeError(x.w, x.rt.api, errKindBlocked, "pretense_blocked", msg, x.reqID)
 	x.status = errKindBlocked.status
@@ -570,9 +591,9 @@ func (x *exchange) audit(outcome string, f fidelity) bool {
 
 func (x *exchange) logLine(outcome, detail string) {
 	x.s.log.Info("request",
-		"request_id", x.reqID, "method", x.r.Method, "path", x.r.URL.Path,
+		"request_id", x.reqID, "method", x.r.Method, "path", x.logPath(),
 		"model", x.model, "status", x.status, "outcome", outcome,
-		"mutations", x.entry.Mutations, "detail", detail,
+		"mutations", x.entry.Mutations, "detail", x.logDetail(detail),
 		"duration", time.Since(x.started).Round(time.Microsecond))
 }
 
