@@ -47,11 +47,23 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 		if n.keyEnd > 0 {
 			out = append(out, scanText{text: d.key(i), where: keyWhere(d, i)})
 		}
-		if n.kind != jStr || covered[i] {
+		if n.kind != jStr {
 			continue
 		}
 		s := d.str(i)
 		where := valueWhere(d, i)
+		if covered[i] {
+			// A rewrite unit: scanned as text already, but payloads pasted
+			// into it (gzip in base64) still need decoding.
+			decoded, err := pc.embedded(s, 0)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", errPayload, where(), err)
+			}
+			for _, t := range decoded {
+				out = append(out, scanText{text: t.text, where: suffixWhere(where, " (decoded "+t.what+")")})
+			}
+			continue
+		}
 		decoded, isPayload, err := pc.inspect(d, i, s)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", errPayload, where(), err)
@@ -250,7 +262,10 @@ func metaTexts(r *http.Request) ([]scanText, error) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		out = append(out, scanText{text: k, where: fixed("a request header name")})
+		// Names are case-insensitive and arrive canonicalised (X-Ghp_…):
+		// scan them as sent and in lower case.
+		out = append(out, scanText{text: k, where: fixed("a request header name")},
+			scanText{text: strings.ToLower(k), where: fixed("a request header name")})
 		if credentialHeaders[http.CanonicalHeaderKey(k)] {
 			continue
 		}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"sort"
 	"unicode"
 	"unicode/utf8"
@@ -46,6 +47,15 @@ func (rs *Ruleset) markerAt(data []byte, start, end int) bool {
 // needsNormalizing reports whether data holds a byte normalisation could
 // change: anything outside ASCII, or a NUL.
 func needsNormalizing(data []byte) bool {
+	// Eight bytes at a time: any high bit, or any zero byte.
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for len(data) >= 8 {
+		v := binary.LittleEndian.Uint64(data)
+		if v&hi != 0 || (v-lo)&^v&hi != 0 {
+			break
+		}
+		data = data[8:]
+	}
 	for _, b := range data {
 		if b >= utf8.RuneSelf || b == 0 {
 			return true
