@@ -227,7 +227,7 @@ func (pc *payloadCounter) content(mt string, data []byte, strict bool, depth int
 		out := []decodedText{{text: text, what: "PDF text"}}
 		// Text outside the content streams (metadata, uncompressed
 		// objects) is in the file's own bytes.
-		return append(out, decodedText{text: string(data), what: "PDF bytes"}), nil
+		return append(out, decodedText{text: stringOf(data), what: "PDF bytes"}), nil
 	case isMedia(data):
 		if !strict {
 			// Only a declared payload is an attachment; random bytes in a
@@ -238,10 +238,10 @@ func (pc *payloadCounter) content(mt string, data []byte, strict bool, depth int
 			return nil, errAttachmentBlocked
 		}
 		pc.attachments++
-		return []decodedText{{text: string(data), what: "attachment bytes"}}, nil
+		return []decodedText{{text: stringOf(data), what: "attachment bytes"}}, nil
 	case looksText(data) || strict && isTextType(mt) && !bytes.ContainsRune(data, 0):
-		out := []decodedText{{text: string(data), what: orText(mt)}}
-		more, err := pc.embedded(string(data), depth+1)
+		out := []decodedText{{text: stringOf(data), what: orText(mt)}}
+		more, err := pc.embedded(stringOf(data), depth+1)
 		return append(out, more...), err
 	}
 	if strict {

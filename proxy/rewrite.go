@@ -92,6 +92,16 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		if err != nil {
 			return rewritten{}, err
 		}
+		// Payloads pasted into prompt text (gzip in base64, say).
+		for _, u := range units {
+			decoded, err := pc.embedded(u.text, 0)
+			if err != nil {
+				return rewritten{}, fmt.Errorf("%w: %s: %w", errPayload, w.fields[u.field].path, err)
+			}
+			for _, t := range decoded {
+				extra = append(extra, scanText{text: t.text, where: fixedWhere(w.fields[u.field].path + " (decoded " + t.what + ")")})
+			}
+		}
 		out.attachments = pc.attachments
 		out.hits = append(ck.scan(units, w.fields), ck.scanTexts(extra)...)
 		if len(out.hits) > 0 {
@@ -118,7 +128,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		}
 		if u.inner < 0 {
 			n := d.nodes[f.node]
-			edits = append(edits, edit{start: n.start, end: n.end, repl: appendQuote(nil, m)})
+			edits = append(edits, edit{start: n.start, end: n.end, quote: m, quoted: true})
 			continue
 		}
 		if innerEdits == nil {

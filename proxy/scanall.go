@@ -47,23 +47,14 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 		if n.keyEnd > 0 {
 			out = append(out, scanText{text: d.key(i), where: keyWhere(d, i)})
 		}
-		if n.kind != jStr {
+		if n.kind != jStr || covered[i] {
+			// Rewrite units are scanned, and their payloads decoded, by
+			// rewriteRequest.
 			continue
 		}
 		s := d.str(i)
 		where := valueWhere(d, i)
-		if covered[i] {
-			// A rewrite unit: scanned as text already, but payloads pasted
-			// into it (gzip in base64) still need decoding.
-			decoded, err := pc.embedded(s, 0)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", errPayload, where(), err)
-			}
-			for _, t := range decoded {
-				out = append(out, scanText{text: t.text, where: suffixWhere(where, " (decoded "+t.what+")")})
-			}
-			continue
-		}
+
 		decoded, isPayload, err := pc.inspect(d, i, s)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", errPayload, where(), err)
@@ -111,6 +102,8 @@ func appendNestedJSON(out []scanText, s string, where func() string, depth int) 
 	}
 	return out
 }
+
+func fixedWhere(s string) func() string { return func() string { return s } }
 
 func suffixWhere(w func() string, suffix string) func() string {
 	return func() string { return w() + suffix }
@@ -163,23 +156,41 @@ func pathOf(d *jdoc, target int) string {
 	return "the body"
 }
 
-// scanStrings runs the rules once over every text not already known clean,
-// joined with blank lines so no match spans two texts, and maps each match
-// back to its text.
+// scanStrings runs the rules over every text not already known clean,
+// joined with blank lines so no match spans two texts, in batches of about
+// scanBatch bytes (a large request is not copied whole), and maps each
+// match back to its text. A text of scanInPlace bytes or more is scanned
+// where it lies.
 func (c *checker) scanStrings(texts []string, where func(i int) string) []hit {
-	const sep = "\n\n"
+	var hits []hit
+	var batch []int
 	size := 0
-	todo := make([]int, 0, len(texts))
 	for i, t := range texts {
 		if t == "" || c.cache.clean(t) {
 			continue
 		}
-		todo = append(todo, i)
-		size += len(t) + len(sep)
+		if len(t) >= scanInPlace {
+			hits = append(hits, c.scanOne(t, where(i))...)
+			continue
+		}
+		batch = append(batch, i)
+		size += len(t) + 2
+		if size >= scanBatch {
+			hits = c.scanBatch(texts, batch, size, where, hits)
+			batch, size = batch[:0], 0
+		}
 	}
-	if len(todo) == 0 {
-		return nil
+	if len(batch) > 0 {
+		hits = c.scanBatch(texts, batch, size, where, hits)
 	}
+	return hits
+}
+
+// scanBatch is the size at which joined texts are scanned.
+const scanBatch = 1 << 20
+
+func (c *checker) scanBatch(texts []string, todo []int, size int, where func(i int) string, hits []hit) []hit {
+	const sep = "\n\n"
 	buf := make([]byte, 0, size)
 	starts := make([]int, len(todo))
 	for j, i := range todo {
@@ -194,9 +205,8 @@ func (c *checker) scanStrings(texts []string, where func(i int) string) []hit {
 			clean[j] = texts[i]
 		}
 		c.cache.add(clean)
-		return nil
+		return hits
 	}
-	hits := make([]hit, 0, len(matches))
 	for _, m := range matches {
 		j := max(sort.SearchInts(starts, m.Start+1)-1, 0)
 		t := texts[todo[j]]
@@ -328,4 +338,18 @@ func (x *exchange) refuseBody(err error) {
 	default:
 		x.fail(errKindBadRequest, fmt.Sprintf("request body is not valid JSON: %v", err))
 	}
+}
+
+// scanOne scans one large text in place.
+func (c *checker) scanOne(t, where string) []hit {
+	matches := c.rs.Scan(bytesOf(t))
+	if len(matches) == 0 {
+		c.cache.add([]string{t})
+		return nil
+	}
+	hits := make([]hit, 0, len(matches))
+	for _, m := range matches {
+		hits = append(hits, hit{ruleID: m.Rule.ID, kind: string(m.Rule.Kind), path: where, start: m.Start, end: m.End})
+	}
+	return hits
 }

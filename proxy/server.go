@@ -488,7 +488,22 @@ func (x *exchange) serve() {
 // the client itself and returns false when the request must not go on.
 func (x *exchange) prepare() ([]byte, bool) {
 	s := x.s
-	raw, err := readBody(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes)
+	// A large body lowers the GC target while it is held (bigtext.go).
+	var leave func()
+	defer func() {
+		if leave != nil {
+			leave()
+		}
+	}()
+	big := func() {
+		if leave == nil {
+			leave = enterBigRequest()
+		}
+	}
+	if x.r.ContentLength >= bigRequestBytes {
+		big()
+	}
+	raw, err := readBody(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes, big)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -509,6 +524,9 @@ func (x *exchange) prepare() ([]byte, bool) {
 	case err != nil:
 		x.fail(errKindBadRequest, err.Error())
 		return nil, false
+	}
+	if len(body) >= bigRequestBytes {
+		big()
 	}
 	x.sess = s.eng.newSession()
 	res, err := rewriteRequest(body, x.rt.api, x.sess, s.check, s.eng.langFromPath)
@@ -534,11 +552,13 @@ func (x *exchange) prepare() ([]byte, bool) {
 
 // readBody reads r whole, sized by the declared length so a large body is
 // not copied again and again as it grows.
-func readBody(r io.Reader, declared, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if declared > 0 && declared <= limit {
-		buf.Grow(int(declared) + bytes.MinRead)
+func readBody(r io.Reader, declared, limit int64, onBig func()) ([]byte, error) {
+	if declared <= 0 || declared > limit {
+		// No length (chunked): see readChunked.
+		return readChunked(r, onBig)
 	}
+	var buf bytes.Buffer
+	buf.Grow(int(declared) + bytes.MinRead)
 	_, err := buf.ReadFrom(r)
 	return buf.Bytes(), err
 }
@@ -654,7 +674,9 @@ func (x *exchange) forward(body []byte) {
 	target.RawQuery = x.r.URL.RawQuery
 	var rd io.Reader = http.NoBody
 	if body != nil {
-		rd = bytes.NewReader(body)
+		// The upstream taking the body counts as the upstream talking: a
+		// large body on a slow link is not "idle".
+		rd = &progressReader{r: bytes.NewReader(body), timer: idle, d: s.opts.IdleTimeout}
 	}
 	out, err := http.NewRequestWithContext(ctx, x.r.Method, target.String(), rd)
 	if err != nil {
