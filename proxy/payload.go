@@ -66,6 +66,7 @@ type payloadCounter struct {
 	block       bool  // refuse images and audio
 	attachments int   // images and audio passed
 	budget      int64 // decoded bytes left for this request
+	err         error // first refusal found where no error can be returned
 }
 
 func newPayloadCounter(block bool, budget int64) *payloadCounter {

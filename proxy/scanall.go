@@ -45,7 +45,17 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 	for i := range d.nodes {
 		n := &d.nodes[i]
 		if n.keyEnd > 0 {
-			out = append(out, scanText{text: d.key(i), where: keyWhere(d, i)})
+			// Keys are text like any other: payloads and JSON in them too.
+			k, kw := d.key(i), keyWhere(d, i)
+			out = append(out, scanText{text: k, where: kw})
+			decoded, err := pc.embedded(k, 0)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", errPayload, kw(), err)
+			}
+			for _, t := range decoded {
+				out = append(out, scanText{text: t.text, where: suffixWhere(kw, " (decoded "+t.what+")")})
+			}
+			out = appendNestedJSON(out, k, kw, nestedJSONDepth, pc)
 		}
 		if n.kind != jStr || covered[i] {
 			// Rewrite units are scanned, and their payloads decoded, by
@@ -68,7 +78,10 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 			continue
 		}
 		out = append(out, scanText{text: s, where: where})
-		out = appendNestedJSON(out, s, where, nestedJSONDepth)
+		out = appendNestedJSON(out, s, where, nestedJSONDepth, pc)
+	}
+	if pc != nil && pc.err != nil {
+		return nil, fmt.Errorf("%w: %w", errPayload, pc.err)
 	}
 	return out, nil
 }
@@ -76,7 +89,7 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 // appendNestedJSON adds the decoded strings and keys of JSON text held in a
 // string (tool arguments, serialized tool results), since escapes inside it
 // (\u0041) hide a value from a scan of the raw text.
-func appendNestedJSON(out []scanText, s string, where func() string, depth int) []scanText {
+func appendNestedJSON(out []scanText, s string, where func() string, depth int, pc *payloadCounter) []scanText {
 	if depth == 0 || len(s) < 2 {
 		return out
 	}
@@ -97,7 +110,18 @@ func appendNestedJSON(out []scanText, s string, where func() string, depth int) 
 		if n.kind == jStr {
 			v := id.str(i)
 			out = append(out, scanText{text: v, where: w})
-			out = appendNestedJSON(out, v, w, depth-1)
+			if n.hasEsc {
+				// Escapes may hide a payload the outer text did not show;
+				// opaque or broken runs pass (the text was scanned as is).
+				decoded, err := pc.embedded(v, 1)
+				if err != nil && pc.err == nil {
+					pc.err = err // reported by collectScanOnly
+				}
+				for _, t := range decoded {
+					out = append(out, scanText{text: t.text, where: w})
+				}
+			}
+			out = appendNestedJSON(out, v, w, depth-1, pc)
 		}
 	}
 	return out
