@@ -47,7 +47,9 @@ type mutateSession struct {
 	escaped  *pairRestorer
 }
 
-func (m *mutateSession) mutate(text, lang string) string { return m.s.Mutate(text, mutate.Lang(lang)) }
+func (m *mutateSession) mutate(text, lang string) string {
+	return mutateText(m.s, text, mutate.Lang(lang))
+}
 
 func (m *mutateSession) count() int {
 	if m.rev != nil {

@@ -42,6 +42,7 @@ type jnode struct {
 type jdoc struct {
 	src   []byte
 	nodes []jnode
+	big   map[int]string // decoded large strings with escapes
 }
 
 // maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
@@ -58,7 +59,7 @@ type jparser struct {
 
 // parseJSON parses src as one JSON value surrounded by optional whitespace.
 func parseJSON(src []byte) (*jdoc, error) {
-	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/128)}
+	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/1024)}
 	p.ws()
 	if _, err := p.value(0); err != nil {
 		return nil, err
@@ -359,14 +360,31 @@ func (d *jdoc) str(i int) string {
 	}
 	n := &d.nodes[i]
 	if !n.hasEsc {
-		return string(d.src[n.start+1 : n.end-1])
+		// The body is never modified once parsed: alias it.
+		return stringOf(d.src[n.start+1 : n.end-1])
+	}
+	if n.end-n.start >= bigString {
+		// Decoded once: a large field is read by the scan, the payload
+		// check and the rewrite.
+		if s, ok := d.big[i]; ok {
+			return s
+		}
 	}
 	s, err := unquote(d.src[n.start:n.end])
 	if err != nil {
 		return ""
 	}
+	if n.end-n.start >= bigString {
+		if d.big == nil {
+			d.big = map[int]string{}
+		}
+		d.big[i] = s
+	}
 	return s
 }
+
+// bigString is the size from which a decoded string is kept (jdoc.big).
+const bigString = 64 << 10
 
 // strAt is get followed by str.
 func (d *jdoc) strAt(i int, key string) string { return d.str(d.get(i, key)) }
@@ -389,7 +407,12 @@ func unquote(q []byte) (string, error) {
 	if len(q) < 2 || q[0] != '"' || q[len(q)-1] != '"' {
 		return "", fmt.Errorf("%w: not a string", errJSON)
 	}
-	s := q[1 : len(q)-1]
+	return unquoteBody(q[1 : len(q)-1])
+}
+
+// unquoteBody decodes the inside of a quoted JSON string (or a piece of it
+// that starts and ends on escape boundaries).
+func unquoteBody(s []byte) (string, error) {
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
@@ -431,7 +454,7 @@ func unquote(q []byte) (string, error) {
 		}
 		i += 2
 	}
-	return string(out), nil
+	return stringOf(out), nil // out is not touched again
 }
 
 // decodeU decodes \uXXXX (and a following low surrogate) at the start of s.
@@ -514,6 +537,18 @@ func appendQuote(dst []byte, s string) []byte {
 type edit struct {
 	start, end int
 	repl       []byte
+
+	// quote, when quoted is set, is written JSON-quoted in place of repl,
+	// straight into the output (no intermediate copy of a large text).
+	quote  string
+	quoted bool
+}
+
+func (e edit) size() int {
+	if e.quoted {
+		return len(e.quote) + 2
+	}
+	return len(e.repl)
 }
 
 // applyEdits splices edits (sorted by start, non-overlapping) into src.
@@ -523,13 +558,18 @@ func applyEdits(src []byte, edits []edit) []byte {
 	}
 	grow := 0
 	for _, e := range edits {
-		grow += len(e.repl) - (e.end - e.start)
+		grow += e.size() - (e.end - e.start)
 	}
-	out := make([]byte, 0, len(src)+max(grow, 0))
+	// A little slack for the escapes appendQuote may add.
+	out := make([]byte, 0, len(src)+max(grow, 0)+len(src)/64)
 	prev := 0
 	for _, e := range edits {
 		out = append(out, src[prev:e.start]...)
-		out = append(out, e.repl...)
+		if e.quoted {
+			out = appendQuote(out, e.quote)
+		} else {
+			out = append(out, e.repl...)
+		}
 		prev = e.end
 	}
 	return append(out, src[prev:]...)

@@ -29,6 +29,9 @@ const (
 	memoMaxBytes = 64 << 20
 	// minMemoText: shorter texts mutate in microseconds.
 	minMemoText = 1024
+	// maxMemoText: a text this large is rare enough to mutate again, and
+	// remembering it would hold a second copy while the request is live.
+	maxMemoText = 512 << 10
 )
 
 type memoKey struct {
@@ -94,7 +97,7 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 	out := make([]string, len(texts))
 	if m.memo == nil {
 		for i, t := range texts {
-			out[i] = m.s.Mutate(t, mutate.Lang(langs[i]))
+			out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
 		}
 		return out, nil
 	}
@@ -102,7 +105,7 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 	var hits []*memoEntry
 	var fresh []int
 	for i, t := range texts {
-		if len(t) >= minMemoText {
+		if len(t) >= minMemoText && len(t) <= maxMemoText {
 			keys[i] = m.memo.key(t, langs[i])
 			if e := m.memo.get(keys[i]); e != nil {
 				out[i] = e.out
@@ -110,7 +113,7 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 				continue
 			}
 		}
-		out[i] = m.s.Mutate(t, mutate.Lang(langs[i]))
+		out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
 		fresh = append(fresh, i)
 	}
 	pairs := m.s.Pairs()
@@ -177,17 +180,19 @@ func (m *mutateSession) mutateFresh(texts, langs []string) ([]string, error) {
 	m.rev, m.pairs = nil, 0
 	out := make([]string, len(texts))
 	for i, t := range texts {
-		out[i] = m.s.Mutate(t, mutate.Lang(langs[i]))
+		out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
 	}
 	return out, nil
 }
 
 // newMemoEntry keeps the pairs whose synthetic appears in out.
 func newMemoEntry(out string, pairs map[string]string) *memoEntry {
-	e := &memoEntry{out: out, pairs: map[string]string{}, size: len(out) + 64}
+	// Clones: out and the originals may alias the request body, which the
+	// memo must not keep alive.
+	e := &memoEntry{out: strings.Clone(out), pairs: map[string]string{}, size: len(out) + 64}
 	for syn, orig := range pairs {
 		if strings.Contains(out, syn) {
-			e.pairs[syn] = orig
+			e.pairs[syn] = strings.Clone(orig)
 			e.size += len(syn) + len(orig) + 32
 		}
 	}

@@ -28,6 +28,8 @@ type rewritten struct {
 	model  string
 	stream bool
 	hits   []hit
+	// attachments counts images and audio passed through (not scannable).
+	attachments int
 }
 
 // errNotObject is returned for a body that is JSON but not an object.
@@ -51,6 +53,9 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	}
 	if d.nodes[0].kind != jObj {
 		return rewritten{}, errNotObject
+	}
+	if err := checkStrict(d, a); err != nil {
+		return rewritten{}, err
 	}
 	out := rewritten{model: d.strAt(0, "model")}
 	if s := d.get(0, "stream"); s >= 0 && d.kind(s) == jBool && string(d.raw(s)) == "true" {
@@ -81,7 +86,24 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	}
 
 	if ck != nil {
-		out.hits = ck.scan(units, w.fields)
+		// Everything else in the body is scanned too (scanall.go).
+		pc := newPayloadCounter(ck.blockAttachments, ck.payloadBudget)
+		extra, err := collectScanOnly(d, w.fields, pc)
+		if err != nil {
+			return rewritten{}, err
+		}
+		// Payloads pasted into prompt text (gzip in base64, say).
+		for _, u := range units {
+			decoded, err := pc.embedded(u.text, 0)
+			if err != nil {
+				return rewritten{}, fmt.Errorf("%w: %s: %w", errPayload, w.fields[u.field].path, err)
+			}
+			for _, t := range decoded {
+				extra = append(extra, scanText{text: t.text, where: fixedWhere(w.fields[u.field].path + " (decoded " + t.what + ")")})
+			}
+		}
+		out.attachments = pc.attachments
+		out.hits = append(ck.scan(units, w.fields), ck.scanTexts(extra)...)
 		if len(out.hits) > 0 {
 			return out, nil
 		}
@@ -106,7 +128,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		}
 		if u.inner < 0 {
 			n := d.nodes[f.node]
-			edits = append(edits, edit{start: n.start, end: n.end, repl: appendQuote(nil, m)})
+			edits = append(edits, edit{start: n.start, end: n.end, quote: m, quoted: true})
 			continue
 		}
 		if innerEdits == nil {
@@ -132,56 +154,27 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 type checker struct {
 	rs    *rules.Ruleset
 	cache *cleanCache // nil: scan everything every time
+	// blockAttachments refuses images and audio (--attachments block).
+	blockAttachments bool
+	// payloadBudget caps the bytes decoded from payloads per request
+	// (0: defaultPayloadBudget).
+	payloadBudget int64
 }
 
-// scan runs the rules once over every unit's text not already known clean,
-// joined with blank lines so no match spans two fields, and maps each match
-// back to its field.
+// defaultPayloadBudget is used by checkers built without one (tests).
+const defaultPayloadBudget = DefaultMaxBodyBytes
+
+// scan scans the rewrite units and maps each match back to its field.
 func (c *checker) scan(units []unit, fields []textField) []hit {
-	const sep = "\n\n"
-	size := 0
-	todo := make([]int, 0, len(units))
+	texts := make([]string, len(units))
 	for i, u := range units {
-		if c.cache.clean(u.text) {
-			continue
-		}
-		todo = append(todo, i)
-		size += len(u.text) + len(sep)
+		texts[i] = u.text
 	}
-	if len(todo) == 0 {
-		return nil
-	}
-	buf := make([]byte, 0, size)
-	starts := make([]int, len(todo))
-	for j, i := range todo {
-		starts[j] = len(buf)
-		buf = append(buf, units[i].text...)
-		buf = append(buf, sep...)
-	}
-	matches := c.rs.Scan(buf)
-	if len(matches) == 0 {
-		texts := make([]string, len(todo))
-		for j, i := range todo {
-			texts[j] = units[i].text
-		}
-		c.cache.add(texts)
-		return nil
-	}
-	hits := make([]hit, 0, len(matches))
-	for _, m := range matches {
-		j := max(sort.SearchInts(starts, m.Start+1)-1, 0)
-		u := units[todo[j]]
-		p := fields[u.field].path
-		if u.inner >= 0 {
+	return c.scanStrings(texts, func(i int) string {
+		p := fields[units[i].field].path
+		if units[i].inner >= 0 {
 			p += " (inside the JSON arguments)"
 		}
-		hits = append(hits, hit{
-			ruleID: m.Rule.ID,
-			kind:   string(m.Rule.Kind),
-			path:   p,
-			start:  m.Start - starts[j],
-			end:    min(m.End, starts[j]+len(u.text)) - starts[j],
-		})
-	}
-	return hits
+		return p
+	})
 }

@@ -115,6 +115,10 @@ type Options struct {
 	GeminiUpstream      string
 	// AWSRegion overrides the region of the AWS default chain.
 	AWSRegion string
+	// Attachments is what happens to images and audio in a request, which
+	// cannot be scanned: "pass" (default; counted in the audit entry) or
+	// "block" (the request is refused).
+	Attachments string
 }
 
 // Server is the proxy. It is an http.Handler and safe for concurrent use.
@@ -174,6 +178,16 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile rules: %w", err)
 	}
+	// Prompt text is attacker-controlled: an inline pretense:allow in it
+	// must not switch the check off, and look-alike characters must not
+	// hide a token.
+	rs = rs.WithoutInlineMarkers().Normalizing()
+	if opts.Attachments == "" {
+		opts.Attachments = AttachmentsPass
+	}
+	if opts.Attachments != AttachmentsPass && opts.Attachments != AttachmentsBlock {
+		return nil, fmt.Errorf("attachments %q: want pass or block", opts.Attachments)
+	}
 	if opts.IdleTimeout <= 0 {
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
@@ -199,7 +213,10 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts: opts, eng: eng, check: &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}, anthropic: au, openai: ou,
+		opts: opts, eng: eng, check: &checker{
+			rs: rs, cache: newCleanCache(scanCacheEntries),
+			blockAttachments: opts.Attachments == AttachmentsBlock, payloadBudget: opts.MaxBodyBytes,
+		}, anthropic: au, openai: ou,
 		transport: tr, log: log, session: opts.Session,
 	}
 	s.clouds = cl
@@ -486,6 +503,9 @@ func (x *exchange) fail(k errorKind, msg string) {
 }
 
 func (x *exchange) serve() {
+	if !x.scanMeta() {
+		return
+	}
 	var body []byte
 	if x.rt.rewrite {
 		var ok bool
@@ -501,7 +521,22 @@ func (x *exchange) serve() {
 // the client itself and returns false when the request must not go on.
 func (x *exchange) prepare() ([]byte, bool) {
 	s := x.s
-	raw, err := readBody(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes)
+	// A large body lowers the GC target while it is held (bigtext.go).
+	var leave func()
+	defer func() {
+		if leave != nil {
+			leave()
+		}
+	}()
+	big := func() {
+		if leave == nil {
+			leave = enterBigRequest()
+		}
+	}
+	if x.r.ContentLength >= bigRequestBytes {
+		big()
+	}
+	raw, err := readBody(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes, big)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -523,6 +558,9 @@ func (x *exchange) prepare() ([]byte, bool) {
 		x.fail(errKindBadRequest, err.Error())
 		return nil, false
 	}
+	if len(body) >= bigRequestBytes {
+		big()
+	}
 	x.sess = s.eng.newSession()
 	res, err := rewriteRequest(body, x.rt.api, x.sess, s.check, s.eng.langFromPath)
 	if errors.Is(err, errMutate) {
@@ -530,7 +568,7 @@ func (x *exchange) prepare() ([]byte, bool) {
 		return nil, false
 	}
 	if err != nil {
-		x.fail(errKindBadRequest, fmt.Sprintf("request body is not valid JSON: %v", err))
+		x.refuseBody(err)
 		return nil, false
 	}
 	x.model = res.model
@@ -538,6 +576,7 @@ func (x *exchange) prepare() ([]byte, bool) {
 		x.model = x.rt.model
 	}
 	x.entry.Model = x.model
+	x.entry.Attachments = res.attachments
 	if len(res.hits) > 0 {
 		x.block(res.hits)
 		return nil, false
@@ -549,11 +588,13 @@ func (x *exchange) prepare() ([]byte, bool) {
 
 // readBody reads r whole, sized by the declared length so a large body is
 // not copied again and again as it grows.
-func readBody(r io.Reader, declared, limit int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if declared > 0 && declared <= limit {
-		buf.Grow(int(declared) + bytes.MinRead)
+func readBody(r io.Reader, declared, limit int64, onBig func()) ([]byte, error) {
+	if declared <= 0 || declared > limit {
+		// No length (chunked): see readChunked.
+		return readChunked(r, onBig)
 	}
+	var buf bytes.Buffer
+	buf.Grow(int(declared) + bytes.MinRead)
 	_, err := buf.ReadFrom(r)
 	return buf.Bytes(), err
 }
@@ -580,7 +621,7 @@ func (x *exchange) block(hits []hit) {
 	x.entry.SecretsBlocked = secrets
 	x.entry.PHIPatternsDetected = phi
 	x.entry.Rules = ids
-	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them (or mark a false positive with pretense:allow) and retry.", len(hits), strings.Join(parts, "; "))
+	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them and retry (a false positive is allowed only by the proxy's configuration: allowlist or disabled rules).", len(hits), strings.Join(parts, "; "))
 	x.w.Header().Set(HeaderBlocked, strings.Join(ids, ","))
 	writeError(x.w, x.rt.api, errKindBlocked, "pretense_blocked", msg, x.reqID)
 	x.status = errKindBlocked.statusFor(x.rt.api)
@@ -606,9 +647,9 @@ func (x *exchange) audit(outcome string, f fidelity) bool {
 
 func (x *exchange) logLine(outcome, detail string) {
 	x.s.log.Info("request",
-		"request_id", x.reqID, "method", x.r.Method, "path", x.r.URL.Path,
+		"request_id", x.reqID, "method", x.r.Method, "path", x.logPath(),
 		"model", x.model, "status", x.status, "outcome", outcome,
-		"mutations", x.entry.Mutations, "detail", detail,
+		"mutations", x.entry.Mutations, "detail", x.logDetail(detail),
 		"duration", time.Since(x.started).Round(time.Microsecond))
 }
 
@@ -674,7 +715,9 @@ func (x *exchange) forward(body []byte) {
 	target.RawQuery = x.r.URL.RawQuery
 	var rd io.Reader = http.NoBody
 	if body != nil {
-		rd = bytes.NewReader(body)
+		// The upstream taking the body counts as the upstream talking: a
+		// large body on a slow link is not "idle".
+		rd = &progressReader{r: bytes.NewReader(body), timer: idle, d: s.opts.IdleTimeout}
 	}
 	out, err := http.NewRequestWithContext(ctx, x.r.Method, target.String(), rd)
 	if err != nil {

@@ -27,6 +27,9 @@ type Ruleset struct {
 	// minDigits is the smallest MinDigits of the rules with a digits
 	// prefilter (0: none).
 	minDigits int
+	// noMarkers ignores inline pretense:allow markers; normalize also
+	// matches the normalised text (normalize.go).
+	noMarkers, normalize bool
 	// partKW marks keywords owned only by PHI rules: their hits count only
 	// at identifier-part boundaries (see partBoundary).
 	partKW []bool

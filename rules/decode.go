@@ -119,7 +119,7 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, out []M
 		return out
 	}
 	if pct >= 2 {
-		if lineHasMarker(data, i, j) {
+		if rs.markerAt(data, i, j) {
 			return out
 		}
 		if dec, ok := percentDecode(data[i:j]); ok {
@@ -146,7 +146,7 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, out []M
 		if e-s >= minEncodedRun {
 			piece := data[s:e]
 			switch {
-			case lineHasMarker(data, s, e):
+			case rs.markerAt(data, s, e):
 				// pretense:allow on the line covers what is encoded in it.
 			case isHexRun(piece) && len(piece)%2 == 0 && cls&clDigit != 0 && cls&(clUpper|clLower) != 0:
 				if dec, err := hex.DecodeString(string(piece)); err == nil {

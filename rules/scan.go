@@ -26,7 +26,12 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 	}
 	// base64, hex, %XX: see decode.go
 	// structured PHI formats: see phi_formats.go
-	return rs.settle(rs.owned.dropOwned(data, rs.appendDecoded(data, rs.readFormats(data, rs.match(data)))))
+	ms := rs.appendDecoded(data, rs.readFormats(data, rs.match(data)))
+	if rs.normalize {
+		// Zero-width characters, full-width letters, NULs: normalize.go.
+		ms = dedupeMatches(append(ms, rs.scanNormalized(data)...))
+	}
+	return rs.settle(rs.owned.dropOwned(data, ms))
 }
 
 // match runs every rule in its keyword windows, unfiltered and unordered.
@@ -219,7 +224,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 // accept runs the cheap filters: the allow marker, allowlists, stopwords and
 // the entropy floor.
 func (cr *compiledRule) accept(rs *Ruleset, data []byte, start, end int, value string, whole []byte) bool {
-	if value == "" || lineHasMarker(data, start, end) {
+	if value == "" || rs.markerAt(data, start, end) {
 		return false
 	}
 	if cr.ctx != nil && phiGloballyAllowed(value) || cr.ctx == nil && globallyAllowed(value, whole) {

@@ -27,6 +27,7 @@ type proxyCmd struct {
 	AuditSink         string        `name:"audit-sink" help:"Where audit entries go: file ($PRETENSE_HOME/audit or audit.dir), stdout, or both." enum:"file,stdout,both," default:"" placeholder:"SINK"`
 	IdleTimeout       time.Duration `name:"idle-timeout" help:"Give up on an upstream that sends nothing for this long, before its headers or between stream events. A stream that keeps talking is never cut." default:"10m" env:"PRETENSE_IDLE_TIMEOUT"`
 	MaxBodySize       sizeFlag      `name:"max-body-size" help:"Largest request body accepted, compressed or decoded (default 64MB)." default:"64MB" placeholder:"SIZE"`
+	Attachments       string        `help:"Images and audio in requests cannot be scanned: pass them (counted in the audit entry) or block the request." enum:"pass,block" default:"pass" env:"PRETENSE_ATTACHMENTS"`
 	// Cloud routes (docs/proxy.md): Bedrock, Vertex AI, Azure OpenAI, Gemini API.
 	BedrockUpstream     string `name:"bedrock-upstream" help:"Bedrock runtime base URL (default https://bedrock-runtime.REGION.amazonaws.com)." env:"PRETENSE_BEDROCK_UPSTREAM" placeholder:"URL"`
 	VertexUpstream      string `name:"vertex-upstream" help:"Vertex AI base URL (default https://LOCATION-aiplatform.googleapis.com)." env:"PRETENSE_VERTEX_UPSTREAM" placeholder:"URL"`
@@ -101,6 +102,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		AllowValues:       cfg.Allowlist.Values,
 		IdleTimeout:       c.IdleTimeout,
 		MaxBodyBytes:      int64(c.MaxBodySize),
+		Attachments:       c.Attachments,
 		Logger:            logger,
 		Version:           version.String(),
 

@@ -175,6 +175,7 @@ func TestProxyCommandUsageErrors(t *testing.T) {
 		{"bad bedrock upstream", []string{"proxy", "--listen", "127.0.0.1:9339", "--bedrock-upstream", "ftp://example.invalid"}, "bedrock"},
 		{"bad policy", []string{"proxy", "--listen", "127.0.0.1:9339", "--policy", "some"}, "polic"},
 		{"bad sink", []string{"proxy", "--audit-sink", "printer"}, "audit-sink"},
+		{"bad attachments", []string{"proxy", "--attachments", "maybe"}, "attachments"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

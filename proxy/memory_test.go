@@ -1,0 +1,183 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The proxy holds at most about twice a request in memory. The proxy runs
+// in a child process (this test binary, re-run as a helper) so its peak
+// RSS (VmHWM) is its own; the client and the fake upstream are here.
+//
+//	go test -run TestLargeRequestPeakRSS -v ./proxy/
+
+const memChildEnv = "PRETENSE_PROXY_MEM_CHILD"
+
+// TestMemChildProxy is not a test: it is the proxy process of
+// TestLargeRequestPeakRSS.
+func TestMemChildProxy(t *testing.T) {
+	up := os.Getenv(memChildEnv)
+	if up == "" {
+		t.Skip("helper process only")
+	}
+	s, err := New(Options{Key: testKey, AnthropicUpstream: up, OpenAIUpstream: up + "/v1", Listen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("LISTEN", ln.Addr().String())
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		cancel()
+	}()
+	_ = s.Serve(ctx, ln)
+}
+
+// bigRequest is an Anthropic request of about n bytes: one user turn of
+// ordinary TypeScript, the shape of a large file pasted into a prompt.
+func bigRequest(n int) []byte {
+	return bigRequestOf(n, "const total%d = items.reduce((acc, item) => acc + item.amount * %d, 0); // running sum\\n")
+}
+
+// bigRequestOf repeats line (with %d twice) to about n bytes.
+func bigRequestOf(n int, line string) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"model":"claude-test","max_tokens":64,"messages":[{"role":"user","content":[{"type":"text","text":"`)
+	for i := 0; b.Len() < n-64; i++ {
+		fmt.Fprintf(&b, line, i, i)
+	}
+	b.WriteString(`"}]}]}`)
+	return b.Bytes()
+}
+
+func vmHWM(pid int) (int64, error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM")
+}
+
+func TestLargeRequestPeakRSS(t *testing.T) {
+	if testing.Short() || raceEnabled {
+		t.Skip("sends 63 MB; the race detector multiplies memory")
+	}
+	if _, err := os.Stat("/proc/self/status"); err != nil {
+		t.Skip("needs /proc to read peak RSS")
+	}
+	for _, c := range []struct {
+		name    string
+		body    []byte
+		chunked bool
+		limit   int64
+	}{
+		{"plain code, Content-Length", bigRequest(63 << 20), false, 200 << 20},
+		{"plain code, chunked", bigRequest(63 << 20), true, 200 << 20},
+		// One line in 32 names a PHI-adjacent identifier the engine
+		// replaces, so the body is rewritten.
+		{"code that is mutated", bigRequestOf(63<<20, "const total%d = items.reduce((acc, item) => acc + item.amount * %d, 0); // running sum\\n"+
+			strings.Repeat("const sum = items.reduce((acc, item) => acc + item.amount, 0); // running sum\\n", 30)+
+			"const rec = lookupPatientRecord(id);\\n"), false,
+			// Known gap: a rewritten field is held three to four times (the
+			// body, its decoded text, which the mutation session keeps alive
+			// through the originals it slices from it, the mutated text and
+			// the new body). Measured 300-315 MB; this bound guards against
+			// regressions, docs/proxy.md states the number.
+			330 << 20},
+	} {
+		t.Run(c.name, func(t *testing.T) { peakRSS(t, c.body, c.chunked, c.limit) })
+	}
+}
+
+func peakRSS(t *testing.T, body []byte, chunked bool, limit int64) {
+	got := make(chan int64, 1)
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got <- n
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"id":"msg_1","type":"message","role":"assistant","content":[{"type":"text","text":"ok"}],"stop_reason":"end_turn"}`)
+	}))
+	defer up.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMemChildProxy$")
+	cmd.Env = append(os.Environ(), memChildEnv+"="+up.URL, "GODEBUG="+os.Getenv("CHILD_GODEBUG"), "GOGC="+os.Getenv("CHILD_GOGC"))
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	}()
+	sc := bufio.NewScanner(stdout)
+	addr := ""
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "LISTEN "); ok {
+			addr = a
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if addr == "" {
+		t.Fatal("child proxy did not start")
+	}
+	base, err := vmHWM(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	var rd io.Reader = bytes.NewReader(body)
+	if chunked {
+		rd = io.MultiReader(rd) // hides the length: sent chunked
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/v1/messages", rd)
+	req.Header.Set("x-api-key", "test-key-not-a-secret")
+	req.Header.Set("anthropic-version", "2023-06-01")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %.300s", resp.StatusCode, out)
+	}
+	if n := <-got; n < int64(len(body))*9/10 {
+		t.Fatalf("upstream got %d bytes of %d", n, len(body))
+	}
+	peak, err := vmHWM(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("request %d MB: proxy peak RSS %d MB (%d MB before the request)", len(body)>>20, peak>>20, base>>20)
+	if peak > limit {
+		t.Errorf("peak RSS %d MB for a %d MB request, want at most %d MB", peak>>20, len(body)>>20, limit>>20)
+	}
+}

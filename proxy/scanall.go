@@ -1,0 +1,379 @@
+package proxy
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/pretense/pretense/audit"
+)
+
+// Scan everything. The request walker (request.go) picks the fields that
+// carry prompt text: those are scanned and rewritten. Every other string of
+// the body — unknown fields at any depth, object keys, ids, tool names,
+// metadata, schemas, thinking blocks — is scanned too, but never rewritten
+// (changing it could break the API contract or a signature). The request
+// line and headers are scanned before anything else. This runs for every
+// route that reaches rewriteRequest, so a route added later is covered
+// without work of its own.
+
+// scanText is one string that is scanned but not rewritten.
+type scanText struct {
+	text string
+	// where names it for the block message; computed only on a hit.
+	where func() string
+}
+
+// nestedJSONDepth bounds how deep JSON text inside strings is unwrapped.
+const nestedJSONDepth = 2
+
+// collectScanOnly lists every string of d that the rewrite units do not
+// already cover: values not among fields, every object key, and the whole
+// text of JSON-text fields (their inner keys are not units). It also
+// decodes payloads (payload.go) and adds their text.
+func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanText, error) {
+	covered := make(map[int]bool, len(fields))
+	for _, f := range fields {
+		if !f.args {
+			covered[f.node] = true
+		}
+	}
+	var out []scanText
+	for i := range d.nodes {
+		n := &d.nodes[i]
+		if n.keyEnd > 0 {
+			// Keys are text like any other: payloads and JSON in them too.
+			k, kw := d.key(i), keyWhere(d, i)
+			out = append(out, scanText{text: k, where: kw})
+			decoded, err := pc.embedded(k, 0)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", errPayload, kw(), err)
+			}
+			for _, t := range decoded {
+				out = append(out, scanText{text: t.text, where: suffixWhere(kw, " (decoded "+t.what+")")})
+			}
+			out = appendNestedJSON(out, k, kw, nestedJSONDepth, pc)
+		}
+		if n.kind != jStr || covered[i] {
+			// Rewrite units are scanned, and their payloads decoded, by
+			// rewriteRequest.
+			continue
+		}
+		s := d.str(i)
+		where := valueWhere(d, i)
+
+		decoded, isPayload, err := pc.inspect(d, i, s)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %w", errPayload, where(), err)
+		}
+		for _, t := range decoded {
+			out = append(out, scanText{text: t.text, where: suffixWhere(where, " (decoded "+t.what+")")})
+		}
+		if isPayload {
+			// Its decoded form was scanned above; the encoded bytes of an
+			// image or PDF say nothing a rule could read.
+			continue
+		}
+		out = append(out, scanText{text: s, where: where})
+		out = appendNestedJSON(out, s, where, nestedJSONDepth, pc)
+	}
+	if pc != nil && pc.err != nil {
+		return nil, fmt.Errorf("%w: %w", errPayload, pc.err)
+	}
+	return out, nil
+}
+
+// appendNestedJSON adds the decoded strings and keys of JSON text held in a
+// string (tool arguments, serialized tool results), since escapes inside it
+// (\u0041) hide a value from a scan of the raw text.
+func appendNestedJSON(out []scanText, s string, where func() string, depth int, pc *payloadCounter) []scanText {
+	if depth == 0 || len(s) < 2 {
+		return out
+	}
+	t := strings.TrimSpace(s)
+	if t == "" || (t[0] != '{' && t[0] != '[') || !strings.Contains(t, `\`) {
+		return out
+	}
+	id, err := parseJSON([]byte(t))
+	if err != nil {
+		return out
+	}
+	w := suffixWhere(where, " (inside the JSON text)")
+	for i := range id.nodes {
+		n := &id.nodes[i]
+		if n.keyEnd > 0 {
+			out = append(out, scanText{text: id.key(i), where: w})
+		}
+		if n.kind == jStr {
+			v := id.str(i)
+			out = append(out, scanText{text: v, where: w})
+			if n.hasEsc {
+				// Escapes may hide a payload the outer text did not show;
+				// opaque or broken runs pass (the text was scanned as is).
+				decoded, err := pc.embedded(v, 1)
+				if err != nil && pc.err == nil {
+					pc.err = err // reported by collectScanOnly
+				}
+				for _, t := range decoded {
+					out = append(out, scanText{text: t.text, where: w})
+				}
+			}
+			out = appendNestedJSON(out, v, w, depth-1, pc)
+		}
+	}
+	return out
+}
+
+func fixedWhere(s string) func() string { return func() string { return s } }
+
+func suffixWhere(w func() string, suffix string) func() string {
+	return func() string { return w() + suffix }
+}
+
+func valueWhere(d *jdoc, node int) func() string {
+	return func() string { return pathOf(d, node) }
+}
+
+func keyWhere(d *jdoc, node int) func() string {
+	return func() string { return "the key of " + pathOf(d, node) }
+}
+
+// pathOf finds node's JSON path by a walk from the root; it runs only to
+// name a hit in a block message.
+func pathOf(d *jdoc, target int) string {
+	var find func(n int, p string) (string, bool)
+	find = func(n int, p string) (string, bool) {
+		if n == target {
+			return p, true
+		}
+		nd := &d.nodes[n]
+		if nd.kind != jObj && nd.kind != jArr {
+			return "", false
+		}
+		i := 0
+		for c := nd.first; c >= 0; c = d.nodes[c].next {
+			// Children lie inside their parent's span: skip subtrees that
+			// cannot hold the target.
+			cn := &d.nodes[c]
+			if t := &d.nodes[target]; t.start >= cn.start && t.end <= cn.end {
+				cp := idx(p, i)
+				if nd.kind == jObj {
+					cp = member(p, d.key(c))
+				}
+				if r, ok := find(c, cp); ok {
+					return r, true
+				}
+			}
+			i++
+		}
+		return "", false
+	}
+	if p, ok := find(0, ""); ok {
+		if p == "" {
+			return "the body"
+		}
+		return p
+	}
+	return "the body"
+}
+
+// scanStrings runs the rules over every text not already known clean,
+// joined with blank lines so no match spans two texts, in batches of about
+// scanBatch bytes (a large request is not copied whole), and maps each
+// match back to its text. A text of scanInPlace bytes or more is scanned
+// where it lies.
+func (c *checker) scanStrings(texts []string, where func(i int) string) []hit {
+	var hits []hit
+	var batch []int
+	size := 0
+	for i, t := range texts {
+		if t == "" || c.cache.clean(t) {
+			continue
+		}
+		if len(t) >= scanInPlace {
+			hits = append(hits, c.scanOne(t, where(i))...)
+			continue
+		}
+		batch = append(batch, i)
+		size += len(t) + 2
+		if size >= scanBatch {
+			hits = c.scanBatch(texts, batch, size, where, hits)
+			batch, size = batch[:0], 0
+		}
+	}
+	if len(batch) > 0 {
+		hits = c.scanBatch(texts, batch, size, where, hits)
+	}
+	return hits
+}
+
+// scanBatch is the size at which joined texts are scanned.
+const scanBatch = 1 << 20
+
+func (c *checker) scanBatch(texts []string, todo []int, size int, where func(i int) string, hits []hit) []hit {
+	const sep = "\n\n"
+	buf := make([]byte, 0, size)
+	starts := make([]int, len(todo))
+	for j, i := range todo {
+		starts[j] = len(buf)
+		buf = append(buf, texts[i]...)
+		buf = append(buf, sep...)
+	}
+	matches := c.rs.Scan(buf)
+	if len(matches) == 0 {
+		clean := make([]string, len(todo))
+		for j, i := range todo {
+			clean[j] = texts[i]
+		}
+		c.cache.add(clean)
+		return hits
+	}
+	for _, m := range matches {
+		j := max(sort.SearchInts(starts, m.Start+1)-1, 0)
+		t := texts[todo[j]]
+		hits = append(hits, hit{
+			ruleID: m.Rule.ID,
+			kind:   string(m.Rule.Kind),
+			path:   where(todo[j]),
+			start:  m.Start - starts[j],
+			end:    min(m.End, starts[j]+len(t)) - starts[j],
+		})
+	}
+	return hits
+}
+
+func (c *checker) scanTexts(ts []scanText) []hit {
+	texts := make([]string, len(ts))
+	for i, t := range ts {
+		texts[i] = t.text
+	}
+	return c.scanStrings(texts, func(i int) string { return ts[i].where() })
+}
+
+// credentialHeaders carry the caller's API credentials: they must reach the
+// upstream as they are and would match the rules by design, so they are
+// not scanned as content (and, like every header, never logged).
+var credentialHeaders = map[string]bool{
+	"Authorization":        true,
+	"Proxy-Authorization":  true,
+	"X-Api-Key":            true,
+	"Api-Key":              true,
+	"X-Goog-Api-Key":       true,
+	"X-Amz-Security-Token": true,
+}
+
+// metaTexts lists the request line and headers for scanning: the path and
+// query raw and percent-decoded, each header name and value but the
+// credentials. A query that does not decode is refused by the caller.
+func metaTexts(r *http.Request) ([]scanText, error) {
+	fixed := func(s string) func() string { return func() string { return s } }
+	out := []scanText{
+		{text: r.URL.EscapedPath(), where: fixed("the request path")},
+		{text: r.URL.Path, where: fixed("the request path")},
+	}
+	if r.URL.RawPath != "" {
+		// A path with encoded slashes: decode it once more, as a server
+		// behind the upstream might.
+		if p, err := url.PathUnescape(r.URL.Path); err == nil {
+			out = append(out, scanText{text: p, where: fixed("the request path (decoded twice)")})
+		}
+	}
+	if q := r.URL.RawQuery; q != "" {
+		dq, err := url.QueryUnescape(q)
+		if err != nil {
+			return nil, fmt.Errorf("the query string does not decode: %v", err)
+		}
+		out = append(out,
+			scanText{text: q, where: fixed("the query string")},
+			scanText{text: dq, where: fixed("the query string")})
+	}
+	names := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		// Names are case-insensitive and arrive canonicalised (X-Ghp_…):
+		// scan them as sent and in lower case.
+		out = append(out, scanText{text: k, where: fixed("a request header name")},
+			scanText{text: strings.ToLower(k), where: fixed("a request header name")})
+		if credentialHeaders[http.CanonicalHeaderKey(k)] {
+			continue
+		}
+		for _, v := range r.Header[k] {
+			out = append(out, scanText{text: v, where: fixed("request header " + k)})
+		}
+	}
+	return out, nil
+}
+
+// scanMeta scans the request line and headers before anything else is read
+// or sent. It answers the client and returns false when the request must
+// not go on.
+func (x *exchange) scanMeta() bool {
+	ts, err := metaTexts(x.r)
+	if err != nil {
+		x.fail(errKindBadRequest, err.Error())
+		return false
+	}
+	if hits := x.s.check.scanTexts(ts); len(hits) > 0 {
+		x.block(hits)
+		return false
+	}
+	return true
+}
+
+// logPath is the request path as the log line may show it: withheld when
+// the rules find anything in it (GET /v1/models/<token> must not put the
+// token in a log file).
+func (x *exchange) logPath() string {
+	p := x.r.URL.Path
+	if hits := x.s.check.scanStrings([]string{p, x.r.URL.EscapedPath()}, func(int) string { return "" }); len(hits) > 0 {
+		return "(withheld: holds a sensitive value)"
+	}
+	return p
+}
+
+// logDetail keeps the request path out of a log detail when the path
+// holds a sensitive value (refusal messages name the path).
+func (x *exchange) logDetail(detail string) string {
+	if p := x.r.URL.Path; p != "" && strings.Contains(detail, p) && x.logPath() != p {
+		return strings.ReplaceAll(detail, p, "(path withheld)")
+	}
+	return detail
+}
+
+// refuseBody answers a body that rewriteRequest refused.
+func (x *exchange) refuseBody(err error) {
+	switch {
+	case errors.Is(err, errAttachmentBlocked):
+		x.w.Header().Set(HeaderBlocked, "attachment")
+		writeError(x.w, x.rt.api, errKindBlocked, "pretense_blocked", "pretense: "+err.Error(), x.reqID)
+		x.status = errKindBlocked.status
+		x.audit(audit.OutcomeBlocked, fidelity{})
+		x.logLine(audit.OutcomeBlocked, "attachment")
+	case errors.Is(err, errTooLarge):
+		x.fail(errKindTooLarge, err.Error())
+	case errors.Is(err, errSchema), errors.Is(err, errPayload):
+		x.fail(errKindBadRequest, err.Error())
+	default:
+		x.fail(errKindBadRequest, fmt.Sprintf("request body is not valid JSON: %v", err))
+	}
+}
+
+// scanOne scans one large text in place.
+func (c *checker) scanOne(t, where string) []hit {
+	matches := c.rs.Scan(bytesOf(t))
+	if len(matches) == 0 {
+		c.cache.add([]string{t})
+		return nil
+	}
+	hits := make([]hit, 0, len(matches))
+	for _, m := range matches {
+		hits = append(hits, hit{ruleID: m.Rule.ID, kind: string(m.Rule.Kind), path: where, start: m.Start, end: m.End})
+	}
+	return hits
+}
