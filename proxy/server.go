@@ -107,6 +107,9 @@ type Options struct {
 	Session string
 	// Version is reported by /health.
 	Version string
+	// Team configures authentication, upstream keys, TLS and draining
+	// for a shared proxy (auth.go).
+	Team TeamOptions
 }
 
 // Server is the proxy. It is an http.Handler and safe for concurrent use.
@@ -120,6 +123,7 @@ type Server struct {
 	log       *slog.Logger
 	session   string
 	health    []byte
+	ops       *ops // metrics, readiness, reload, drain (lifecycle.go)
 }
 
 // New validates opts and builds a Server.
@@ -190,6 +194,9 @@ func New(opts Options) (*Server, error) {
 		transport: tr, log: log, session: opts.Session,
 	}
 	s.health = s.healthBody()
+	if err := s.initOps(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -218,7 +225,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 }
 
 // Serve serves on ln until ctx ends, then shuts down gracefully: running
-// requests get a grace period of five seconds before they are cut.
+// requests get the drain timeout to finish before they are cut (shutdown).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
@@ -227,7 +234,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:    2 * time.Minute,
 		MaxHeaderBytes: 1 << 20,
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnContext:    connContext,
 	}
+	ln = s.wrapListener(ln)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -236,15 +245,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	err := hs.Shutdown(sctx)
-	if err != nil {
-		_ = hs.Close()
-	}
+	err := s.shutdown(ctx, hs)
 	<-errc
 	s.Close()
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
@@ -367,6 +371,12 @@ func guessAPI(r *http.Request) api {
 
 // ServeHTTP routes one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s = s.live()
+	if s.serveOps(w, r) {
+		return
+	}
+	s.ops.met.inflight.Inc()
+	defer s.ops.met.inflight.Dec()
 	h := w.Header()
 	h.Set(HeaderSession, s.session)
 	h.Set(HeaderMutations, "0")
@@ -390,6 +400,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	r, ok := s.authenticate(w, r, reqID)
+	if !ok {
+		return
+	}
 	rt, ok := s.routeFor(r)
 	x := &exchange{s: s, w: w, r: r, rt: rt, reqID: reqID, started: time.Now()}
 	x.entry = audit.Entry{
@@ -397,6 +411,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RequestID: reqID,
 		Endpoint:  "http://" + s.opts.Listen + " -> " + rt.upstream.Host,
 	}
+	identify(&x.entry, r)
 	// Refusals below are audited too: a client trying a path the proxy does
 	// not mutate (files, batches) is worth a record.
 	if !ok {
@@ -625,6 +640,7 @@ func (x *exchange) forward(body []byte) {
 	s := x.s
 	ctx, cancel := context.WithCancelCause(x.r.Context())
 	defer cancel(nil)
+	defer s.watchDrain(cancel)()
 	idle := time.AfterFunc(s.opts.IdleTimeout, func() { cancel(errIdle) })
 	defer idle.Stop()
 
@@ -773,6 +789,8 @@ func (x *exchange) stream(ctx context.Context, resp *http.Response) {
 	case err == nil:
 		_ = rc.Flush()
 		x.streamDone(st)
+	case errors.Is(context.Cause(ctx), errDraining):
+		x.streamFailed(st, "the proxy is shutting down and its drain timeout ran out; retry the request")
 	case writeErr != nil || x.r.Context().Err() != nil:
 		// The client went away; its context cancels the upstream request.
 		x.audit(audit.OutcomeFailed, st.r.fid)
