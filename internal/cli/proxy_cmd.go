@@ -27,6 +27,7 @@ type proxyCmd struct {
 	AuditSink         string        `name:"audit-sink" help:"Where audit entries go: file ($PRETENSE_HOME/audit or audit.dir), stdout, or both." enum:"file,stdout,both," default:"" placeholder:"SINK"`
 	IdleTimeout       time.Duration `name:"idle-timeout" help:"Give up on an upstream that sends nothing for this long, before its headers or between stream events. A stream that keeps talking is never cut." default:"10m" env:"PRETENSE_IDLE_TIMEOUT"`
 	MaxBodySize       sizeFlag      `name:"max-body-size" help:"Largest request body accepted, compressed or decoded (default 64MB)." default:"64MB" placeholder:"SIZE"`
+	teamFlags
 }
 
 func (c *proxyCmd) Help() string {
@@ -43,7 +44,10 @@ are never logged. One audit entry per request goes to the audit log.
 
 The mutation key is $PRETENSE_KEY or $PRETENSE_HOME/key (created on first use).
 Replicas sharing one key produce the same synthetics, so a team can run
-several behind a load balancer (--listen 0.0.0.0:9339 --allow-remote).`
+several behind a load balancer (--listen 0.0.0.0:9339 --allow-remote). A
+listener other machines reach needs client authentication: tokens
+('pretense proxy token create --user NAME') or mTLS (--client-ca). See
+docs/team.md.`
 }
 
 func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
@@ -81,7 +85,11 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	if g.Quiet {
 		level = slog.LevelWarn
 	}
-	logger := slog.New(slog.NewTextHandler(io.Err, &slog.HandlerOptions{Level: level}))
+	logger := c.logger(io.Err, level)
+	team, err := c.team(home)
+	if err != nil {
+		return err
+	}
 
 	opts := proxy.Options{
 		Listen:            cfg.Proxy.Listen,
@@ -97,12 +105,16 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		MaxBodyBytes:      int64(c.MaxBodySize),
 		Logger:            logger,
 		Version:           version.String(),
+		Team:              team,
 	}
 	// Validate everything before binding or opening the audit log.
 	pre, err := proxy.New(opts)
 	if err != nil {
 		if errors.Is(err, proxy.ErrRemoteListen) {
 			return withHint(usageError(err), "a proxy on a shared address mutates and forwards anyone's requests; add --allow-remote if that is the plan")
+		}
+		if errors.Is(err, proxy.ErrNoAuth) {
+			return withHint(usageError(err), "see docs/team.md: pretense proxy token create --user NAME, or --tls-cert/--tls-key/--client-ca")
 		}
 		return usageError(err)
 	}
@@ -130,11 +142,19 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	defer srv.Close()
 
 	if !g.Quiet {
-		base := "http://" + opts.Listen
-		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), base, srv.Session(), phiMode, cfg.MutationPolicy)
+		base, wildcard := baseURL(opts.Listen, team.TLS != nil)
+		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), opts.Listen, srv.Session(), phiMode, cfg.MutationPolicy)
 		fmt.Fprintf(io.Err, "  anthropic -> %s\n  openai    -> %s\n", cfg.Proxy.AnthropicUpstream, cfg.Proxy.OpenAIUpstream)
+		if wildcard {
+			fmt.Fprintln(io.Err, "  listening on every interface: clients use the address they reach this machine by, e.g.")
+		}
 		fmt.Fprintf(io.Err, "  export ANTHROPIC_BASE_URL=%s\n  export OPENAI_BASE_URL=%s/v1\n", base, base)
+		if team.Tokens != nil || team.RequireAuth {
+			fmt.Fprintln(io.Err, "  clients authenticate: X-Pretense-Token: <token> (pretense proxy token create --user NAME)")
+		}
 	}
+	stopHUP := c.reloadOnHUP(ctx, srv, g, flags, logger)
+	defer stopHUP()
 	if err := srv.Serve(ctx, ln); err != nil {
 		return runtimeError(err)
 	}

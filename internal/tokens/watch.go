@@ -15,10 +15,10 @@ import (
 type Watcher struct {
 	path string
 
-	mu    sync.Mutex
-	set   *Set
-	err   error // last load error; see fail
-	fi    os.FileInfo
+	mu  sync.Mutex
+	set *Set
+	err error // last load error; see fail
+	fi  os.FileInfo
 }
 
 // NewWatcher loads path once and returns a Watcher for it.
