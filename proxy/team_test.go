@@ -7,9 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/pretense/pretense/audit"
 	"github.com/pretense/pretense/internal/tokens"
+	"github.com/pretense/pretense/rules"
 )
 
 // roundRobin is a TCP load balancer on 127.0.0.1: each connection goes to
@@ -112,12 +115,14 @@ type replica struct {
 	dir    string // its audit directory (a pod's own volume or log stream)
 	log    *audit.Log
 	cancel context.CancelFunc
-	done   chan error
+	done   chan struct{} // closed when Serve returned
+	err    error         // what Serve returned
 }
 
 func (r *replica) stop() error {
 	r.cancel()
-	return <-r.done
+	<-r.done
+	return r.err
 }
 
 type cluster struct {
@@ -127,15 +132,17 @@ type cluster struct {
 	orgKey   string
 	tokFile  string
 	release  chan struct{} // closing it lets held streams finish
+	once     sync.Once
 }
+
+func (c *cluster) releaseStreams() { c.once.Do(func() { close(c.release) }) }
 
 // startCluster runs n replicas sharing one key, one token file and one
 // upstream key behind a round-robin balancer.
 func startCluster(t *testing.T, n int, drain time.Duration) *cluster {
 	t.Helper()
 	c := &cluster{orgKey: "org-" + randomHex(16), tokFile: filepath.Join(t.TempDir(), tokens.FileName), release: make(chan struct{})}
-	var once sync.Once
-	t.Cleanup(func() { once.Do(func() { close(c.release) }) })
+	t.Cleanup(c.releaseStreams)
 	c.up = newFakeUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		if !bytes.Contains(body, []byte(`"stream":true`)) {
 			w.Header().Set("Content-Type", "application/json")
@@ -180,11 +187,11 @@ func startCluster(t *testing.T, n int, drain time.Duration) *cluster {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		r := &replica{srv: s, addr: ln.Addr().String(), dir: dir, log: l, cancel: cancel, done: make(chan error, 1)}
-		go func() { r.done <- s.Serve(ctx, ln) }()
+		r := &replica{srv: s, addr: ln.Addr().String(), dir: dir, log: l, cancel: cancel, done: make(chan struct{})}
+		go func() { r.err = s.Serve(ctx, ln); close(r.done) }()
 		t.Cleanup(func() {
-			cancel()
-			<-r.done
+			c.releaseStreams()
+			_ = r.stop()
 			l.Close()
 		})
 		c.replicas = append(c.replicas, r)
@@ -436,7 +443,7 @@ func TestTeamStreamSurvivesShutdownWithinDrain(t *testing.T) {
 		t.Fatalf("replica stopped (%v) while a stream was open within the drain timeout", err)
 	case <-time.After(200 * time.Millisecond):
 	}
-	close(c.release)
+	c.releaseStreams()
 	rest := readEvents(t, rd, "message_stop")
 	if len(rest) == 0 || rest[len(rest)-1] != "message_stop" {
 		t.Fatalf("stream after shutdown began: %v, want it to end with message_stop", rest)
@@ -510,9 +517,11 @@ func TestMetricsScrapedAndParsed(t *testing.T) {
 		}
 	}
 	c.send(t, nil, false)
-	// A block: a generated token-shaped value in the prompt.
-	secret := "ghp_" + strings.Repeat("aB3dE5", 6)
-	blk := `{"model":"claude-test","max_tokens":8,"messages":[{"role":"user","content":"token = ` + secret + `"}]}`
+	// A block: a value generated from a rule's own sample template.
+	samples := secretSamples(t, "secret", rules.ModeStandard)
+	ids := slices.Sorted(maps.Keys(samples))
+	ruleID := ids[0]
+	blk := mustJSON(map[string]any{"model": "claude-test", "max_tokens": 8, "messages": []any{map[string]any{"role": "user", "content": "token = " + samples[ruleID]}}})
 	req, _ := http.NewRequest(http.MethodPost, c.lb.url()+"/v1/messages", strings.NewReader(blk))
 	req.Header.Set(HeaderToken, alice)
 	req.Header.Set("anthropic-version", "2023-06-01")
@@ -575,7 +584,7 @@ func TestMetricsScrapedAndParsed(t *testing.T) {
 	}{
 		{"pretense_requests_total", map[string]string{"route": "anthropic-messages", "outcome": "forwarded"}, 3},
 		{"pretense_requests_total", map[string]string{"route": "anthropic-messages", "outcome": "blocked"}, 1},
-		{"pretense_blocks_total", map[string]string{"rule": "github-pat"}, 1},
+		{"pretense_blocks_total", map[string]string{"rule": ruleID}, 1},
 		{"pretense_auth_failures_total", map[string]string{"reason": "missing_token"}, 1},
 		{"pretense_upstream_responses_total", map[string]string{"route": "anthropic-messages", "status": "200"}, 3},
 		{"pretense_upstream_latency_seconds", map[string]string{"route": "anthropic-messages"}, 3},
