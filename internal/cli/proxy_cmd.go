@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pretense/pretense/config"
@@ -143,7 +144,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 
 	if !g.Quiet {
 		base, wildcard := baseURL(opts.Listen, team.TLS != nil)
-		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), opts.Listen, srv.Session(), phiMode, cfg.MutationPolicy)
+		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), strings.SplitN(base, "//", 2)[0]+"//"+opts.Listen, srv.Session(), phiMode, cfg.MutationPolicy)
 		fmt.Fprintf(io.Err, "  anthropic -> %s\n  openai    -> %s\n", cfg.Proxy.AnthropicUpstream, cfg.Proxy.OpenAIUpstream)
 		if wildcard {
 			fmt.Fprintln(io.Err, "  listening on every interface: clients use the address they reach this machine by, e.g.")

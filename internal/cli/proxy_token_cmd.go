@@ -19,6 +19,10 @@ type proxyGroup struct {
 	Token proxyTokenCmd `cmd:"" help:"Create, list and revoke client tokens for a shared proxy."`
 }
 
+// Help shows the proxy's own help, so `pretense proxy --help` still tells
+// users how to point their tools at it.
+func (g *proxyGroup) Help() string { return g.Run.Help() }
+
 type proxyTokenCmd struct {
 	Create tokenCreateCmd `cmd:"" help:"Create a token for a user and print it (once, as the last line)."`
 	List   tokenListCmd   `cmd:"" help:"List tokens: id, user, creation time (never the token)."`
