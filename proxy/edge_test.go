@@ -587,7 +587,7 @@ func TestNewValidatesOptions(t *testing.T) {
 			}
 		})
 	}
-	s, err := New(Options{Key: testKey, Listen: "0.0.0.0:9339", AllowRemote: true, OpenAIUpstream: "https://api.openai.com/v1/"})
+	s, err := New(Options{Key: testKey, Listen: "0.0.0.0:9339", AllowRemote: true, OpenAIUpstream: "https://api.openai.com/v1/", Team: TeamOptions{Tokens: emptyTokens(t)}})
 	if err != nil {
 		t.Fatalf("allow remote: %v", err)
 	}

@@ -119,6 +119,9 @@ type Options struct {
 	// cannot be scanned: "pass" (default; counted in the audit entry) or
 	// "block" (the request is refused).
 	Attachments string
+	// Team configures authentication, upstream keys, TLS and draining
+	// for a shared proxy (auth.go).
+	Team TeamOptions
 }
 
 // Server is the proxy. It is an http.Handler and safe for concurrent use.
@@ -133,6 +136,7 @@ type Server struct {
 	log       *slog.Logger
 	session   string
 	health    []byte
+	ops       *ops // metrics, readiness, reload, drain (lifecycle.go)
 }
 
 // New validates opts and builds a Server.
@@ -221,6 +225,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s.clouds = cl
 	s.health = s.healthBody()
+	if err := s.initOps(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -249,7 +256,7 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 }
 
 // Serve serves on ln until ctx ends, then shuts down gracefully: running
-// requests get a grace period of five seconds before they are cut.
+// requests get the drain timeout to finish before they are cut (shutdown).
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s,
@@ -259,7 +266,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes: 1 << 20,
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		Protocols:      h2cProtocols(), // HTTP/1.1 and h2c: the AWS JS SDK speaks h2c to an http:// endpoint
+		ConnContext:    connContext,
 	}
+	ln = s.wrapListener(ln)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -268,15 +277,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	err := hs.Shutdown(sctx)
-	if err != nil {
-		_ = hs.Close()
-	}
+	err := s.shutdown(ctx, hs)
 	<-errc
 	s.Close()
-	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
@@ -409,6 +413,12 @@ func guessAPI(r *http.Request) api {
 
 // ServeHTTP routes one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s = s.live()
+	if s.serveOps(w, r) {
+		return
+	}
+	s.ops.met.inflight.Inc()
+	defer s.ops.met.inflight.Dec()
 	h := w.Header()
 	h.Set(HeaderSession, s.session)
 	h.Set(HeaderMutations, "0")
@@ -432,6 +442,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	r, ok := s.authenticate(w, r, reqID)
+	if !ok {
+		return
+	}
 	rt, ok := s.routeFor(r)
 	x := &exchange{s: s, w: w, r: r, rt: rt, reqID: reqID, started: time.Now()}
 	x.entry = audit.Entry{
@@ -439,6 +453,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RequestID: reqID,
 		Endpoint:  "http://" + s.opts.Listen + " -> " + rt.upstream.Host,
 	}
+	identify(&x.entry, r)
 	// Refusals below are audited too: a client trying a path the proxy does
 	// not mutate (files, batches) is worth a record.
 	if !ok && rt.reason != "" {
@@ -702,6 +717,7 @@ func (x *exchange) forward(body []byte) {
 	s := x.s
 	ctx, cancel := context.WithCancelCause(x.r.Context())
 	defer cancel(nil)
+	defer s.watchDrain(cancel)()
 	idle := time.AfterFunc(s.opts.IdleTimeout, func() { cancel(errIdle) })
 	defer idle.Stop()
 
@@ -867,6 +883,8 @@ func (x *exchange) stream(ctx context.Context, resp *http.Response) {
 	case err == nil:
 		_ = rc.Flush()
 		x.streamDone(st)
+	case errors.Is(context.Cause(ctx), errDraining):
+		x.streamFailed(st, "the proxy is shutting down and its drain timeout ran out; retry the request")
 	case writeErr != nil || x.r.Context().Err() != nil:
 		// The client went away; its context cancels the upstream request.
 		x.audit(audit.OutcomeFailed, st.r.fid)

@@ -65,7 +65,7 @@ type root struct {
 	Globals
 
 	Scan    scanCmd    `cmd:"" help:"Scan a directory, git history, a commit range, staged changes or stdin for secrets and PHI."`
-	Proxy   proxyCmd   `cmd:"" aliases:"start" help:"Run the local LLM proxy that mutates identifiers and blocks secrets and PHI."`
+	Proxy   proxyGroup `cmd:"" aliases:"start" help:"Run the local LLM proxy that mutates identifiers and blocks secrets and PHI."`
 	Mutate  mutateCmd  `cmd:"" help:"Print a file (or stdin) with sensitive identifiers replaced by keyed synthetics, or reverse it."`
 	Gate    gateCmd    `cmd:"" help:"Check that every LLM endpoint of this environment routes through the proxy."`
 	Audit   auditCmd   `cmd:"" help:"Show, export, verify and report on the tamper-evident audit log."`

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/pretense/pretense/config"
@@ -34,6 +35,7 @@ type proxyCmd struct {
 	AzureOpenAIUpstream string `name:"azure-openai-upstream" help:"Azure OpenAI resource endpoint, e.g. https://NAME.openai.azure.com (the /openai/ routes need it)." env:"PRETENSE_AZURE_OPENAI_UPSTREAM" placeholder:"URL"`
 	GeminiUpstream      string `name:"gemini-upstream" help:"Gemini API base URL (default https://generativelanguage.googleapis.com)." env:"PRETENSE_GEMINI_UPSTREAM" placeholder:"URL"`
 	AWSRegion           string `name:"aws-region" help:"AWS region of the Bedrock endpoint and signature (default: AWS_REGION or the AWS profile's region)." placeholder:"REGION"`
+	teamFlags
 }
 
 func (c *proxyCmd) Help() string {
@@ -50,7 +52,10 @@ are never logged. One audit entry per request goes to the audit log.
 
 The mutation key is $PRETENSE_KEY or $PRETENSE_HOME/key (created on first use).
 Replicas sharing one key produce the same synthetics, so a team can run
-several behind a load balancer (--listen 0.0.0.0:9339 --allow-remote).`
+several behind a load balancer (--listen 0.0.0.0:9339 --allow-remote). A
+listener other machines reach needs client authentication: tokens
+('pretense proxy token create --user NAME') or mTLS (--client-ca). See
+docs/team.md.`
 }
 
 func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
@@ -88,7 +93,11 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	if g.Quiet {
 		level = slog.LevelWarn
 	}
-	logger := slog.New(slog.NewTextHandler(io.Err, &slog.HandlerOptions{Level: level}))
+	logger := c.logger(io.Err, level)
+	team, err := c.team(home)
+	if err != nil {
+		return err
+	}
 
 	opts := proxy.Options{
 		Listen:            cfg.Proxy.Listen,
@@ -111,12 +120,16 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		AzureOpenAIUpstream: c.AzureOpenAIUpstream,
 		GeminiUpstream:      c.GeminiUpstream,
 		AWSRegion:           c.AWSRegion,
+		Team:                team,
 	}
 	// Validate everything before binding or opening the audit log.
 	pre, err := proxy.New(opts)
 	if err != nil {
 		if errors.Is(err, proxy.ErrRemoteListen) {
 			return withHint(usageError(err), "a proxy on a shared address mutates and forwards anyone's requests; add --allow-remote if that is the plan")
+		}
+		if errors.Is(err, proxy.ErrNoAuth) {
+			return withHint(usageError(err), "see docs/team.md: pretense proxy token create --user NAME, or --tls-cert/--tls-key/--client-ca")
 		}
 		return usageError(err)
 	}
@@ -144,12 +157,20 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	defer srv.Close()
 
 	if !g.Quiet {
-		base := "http://" + opts.Listen
-		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), base, srv.Session(), phiMode, cfg.MutationPolicy)
+		base, wildcard := baseURL(opts.Listen, team.TLS != nil)
+		fmt.Fprintf(io.Err, "pretense proxy %s listening on %s (session %s, phi-mode %s, policy %s)\n", version.String(), strings.SplitN(base, "//", 2)[0]+"//"+opts.Listen, srv.Session(), phiMode, cfg.MutationPolicy)
 		fmt.Fprintf(io.Err, "  anthropic -> %s\n  openai    -> %s\n", cfg.Proxy.AnthropicUpstream, cfg.Proxy.OpenAIUpstream)
+		if wildcard {
+			fmt.Fprintln(io.Err, "  listening on every interface: clients use the address they reach this machine by, e.g.")
+		}
 		fmt.Fprintf(io.Err, "  export ANTHROPIC_BASE_URL=%s\n  export OPENAI_BASE_URL=%s/v1\n", base, base)
 		fmt.Fprintf(io.Err, "  cloud routes: Bedrock %s/model/..., Vertex AI %s/v1/projects/..., Azure OpenAI %s/openai/..., Gemini API %s/v1beta/models/... (docs/proxy.md)\n", base, base, base, base)
+		if team.Tokens != nil || team.RequireAuth {
+			fmt.Fprintln(io.Err, "  clients authenticate: X-Pretense-Token: <token> (pretense proxy token create --user NAME)")
+		}
 	}
+	stopHUP := c.reloadOnHUP(ctx, srv, g, flags, logger)
+	defer stopHUP()
 	if err := srv.Serve(ctx, ln); err != nil {
 		return runtimeError(err)
 	}
