@@ -110,7 +110,6 @@ func (r *Result) Incomplete() []error {
 	return out
 }
 
-
 // Sort orders findings (path, commit, line, column, rule) and skips (path)
 // deterministically.
 func (r *Result) Sort() {
