@@ -200,23 +200,26 @@ func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
 // hold the allow marker, beyond as many identical marked lines as the old
 // side had (so moving code around is not a new marker).
 func addedMarkerLines(ch *object.Change) ([]int, error) {
+	// A blob that cannot be read (corrupt, missing) is not judged here:
+	// the scan of the range meets the same object and fails naming it
+	// (exit 3), which is the report the user needs.
 	_, to, err := ch.Files()
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ch.To.Name, err)
+		return nil, nil
 	}
 	newText, err := textOf(to)
 	if err != nil || !strings.Contains(newText, AllowMarker) {
-		return nil, err
+		return nil, nil
 	}
 	had := map[string]int{}
 	if ch.From.Name != "" {
 		from, _, err := ch.Files()
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", ch.From.Name, err)
+			return nil, nil
 		}
 		oldText, err := textOf(from)
 		if err != nil {
-			return nil, err
+			return nil, nil
 		}
 		for _, l := range strings.Split(oldText, "\n") {
 			if strings.Contains(l, AllowMarker) {

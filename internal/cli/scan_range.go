@@ -103,6 +103,14 @@ func (set *scanSettings) baseProject(in *config.Inputs, configFlag string) (stri
 	if err != nil {
 		return "", func() {}, runtimeError(err)
 	}
+	if !found && configFlag != "" {
+		// A config file that the range's tip does not hold either came
+		// from the pipeline (an org config checked out beside the code),
+		// not from the change under review: it is trusted as given.
+		if _, inHead, herr := set.rng.ReadHead(name); herr == nil && !inHead {
+			return "", func() {}, nil
+		}
+	}
 	if !found {
 		if configFlag != "" {
 			return "", func() {}, usageErrorf("--config %s: not in the range base; it cannot configure a scan of the range that adds it (use --trust-range-config to accept it)", configFlag)
