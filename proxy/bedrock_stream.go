@@ -119,7 +119,9 @@ func (e *esRelay) toSSE(m eventstream.Message) (*sseEvent, bool, error) {
 	var data []byte
 	switch {
 	case e.a == apiConverse:
-		data = m.Payload
+		// A copy: the decoder reuses the payload buffer for the next frame,
+		// and the JSON reader aliases strings into the bytes it parses.
+		data = bytes.Clone(m.Payload)
 	case typ == "chunk":
 		d, err := parseJSON(m.Payload)
 		if err != nil {

@@ -177,7 +177,11 @@ func peakRSS(t *testing.T, body []byte, chunked bool, limit int64) {
 		t.Fatal(err)
 	}
 	t.Logf("request %d MB: proxy peak RSS %d MB (%d MB before the request)", len(body)>>20, peak>>20, base>>20)
-	if peak > limit {
-		t.Errorf("peak RSS %d MB for a %d MB request, want at most %d MB", peak>>20, len(body)>>20, limit>>20)
+	// limit was set when the idle proxy held 33 MB; what the request may
+	// add is limit minus that, whatever the libraries linked in since
+	// (cloud SDKs, metrics) cost before any request.
+	const idleWhenSet = 33 << 20
+	if grew := peak - base; grew > limit-idleWhenSet {
+		t.Errorf("a %d MB request grew RSS by %d MB (peak %d MB), want at most %d MB", len(body)>>20, grew>>20, peak>>20, (limit-idleWhenSet)>>20)
 	}
 }
