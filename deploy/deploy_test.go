@@ -248,7 +248,7 @@ func TestSystemdUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	opts, err := unit.Deserialize(f)
+	opts, err := unit.DeserializeOptions(f)
 	if err != nil {
 		t.Fatalf("parse unit: %v", err)
 	}

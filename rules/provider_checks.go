@@ -83,7 +83,7 @@ func checkNamePart(c *CheckContext) bool {
 }
 
 func checkHasDigit(c *CheckContext) bool {
-	return strings.IndexAny(c.Value, "0123456789") >= 0
+	return strings.ContainsAny(c.Value, "0123456789")
 }
 
 // publishedKeys are SHA-256 digests (hex) of API keys published as test

@@ -3,8 +3,9 @@ package phiformat
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -14,7 +15,11 @@ import (
 func BenchmarkDetectGoSource(b *testing.B) {
 	var files [][]byte
 	total := 0
-	root := filepath.Join(runtime.GOROOT(), "src", "net")
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		b.Skipf("go env GOROOT: %v", err)
+	}
+	root := filepath.Join(strings.TrimSpace(string(out)), "src", "net")
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			if data, err := os.ReadFile(p); err == nil {

@@ -303,8 +303,7 @@ func report(w io.Writer, all []sample, tools []*tool) {
 		names = append(names, s)
 	}
 	sort.Strings(names)
-	var byTool map[string]*tool
-	byTool = map[string]*tool{}
+	byTool := map[string]*tool{}
 	for _, t := range tools {
 		byTool[t.name] = t
 	}
