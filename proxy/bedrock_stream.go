@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 
@@ -186,15 +185,7 @@ func parseRendered(b []byte) (name string, data []byte) {
 // eventStream relays a Bedrock event stream frame by frame.
 func (x *exchange) eventStream(ctx context.Context, resp *http.Response) {
 	s := x.s
-	h := x.w.Header()
-	copyHeaders(h, resp.Header, "Content-Length", "Content-Encoding")
-	h.Set(HeaderSession, s.session)
-	h.Set(HeaderMutations, strconv.Itoa(x.entry.Mutations))
-	h.Set(HeaderRequestID, x.reqID)
-	h.Set("X-Accel-Buffering", "no")
-	x.w.WriteHeader(resp.StatusCode)
-	rc := http.NewResponseController(x.w)
-	_ = rc.Flush()
+	rc := x.startStream(resp)
 
 	var writeErr error
 	rel := &esRelay{a: x.rt.api, enc: eventstream.NewEncoder(), w: writerFunc(func(b []byte) (int, error) {

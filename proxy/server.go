@@ -837,19 +837,25 @@ func (x *exchange) upstreamFailed(ctx context.Context, err error) {
 	}
 }
 
-// stream relays an SSE response event by event, restoring synthetics.
-func (x *exchange) stream(ctx context.Context, resp *http.Response) {
-	s := x.s
+// startStream sends a streamed response's headers at once (SSE and AWS
+// event streams alike): a client waits for the first event as a sign of life.
+func (x *exchange) startStream(resp *http.Response) *http.ResponseController {
 	h := x.w.Header()
 	copyHeaders(h, resp.Header, "Content-Length", "Content-Encoding")
-	h.Set(HeaderSession, s.session)
+	h.Set(HeaderSession, x.s.session)
 	h.Set(HeaderMutations, strconv.Itoa(x.entry.Mutations))
 	h.Set(HeaderRequestID, x.reqID)
 	h.Set("X-Accel-Buffering", "no")
 	x.w.WriteHeader(resp.StatusCode)
 	rc := http.NewResponseController(x.w)
-	// Headers go out now: a client waits for message_start as a sign of life.
 	_ = rc.Flush()
+	return rc
+}
+
+// stream relays an SSE response event by event, restoring synthetics.
+func (x *exchange) stream(ctx context.Context, resp *http.Response) {
+	s := x.s
+	rc := x.startStream(resp)
 
 	var body io.Reader = resp.Body
 	if !resp.Uncompressed && resp.Header.Get("Content-Encoding") != "" {

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"github.com/pretense/pretense/internal/luhn"
+
 	"net/netip"
 	"strconv"
 	"strings"
@@ -97,24 +99,7 @@ func ValidNPI(d string) bool {
 	if strings.Count(d[:9], d[:1]) == 9 {
 		return false
 	}
-	return luhnValid("80840" + d)
-}
-
-func luhnValid(d string) bool {
-	sum := 0
-	double := false
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if double {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-		double = !double
-	}
-	return sum%10 == 0
+	return luhn.Valid("80840" + d)
 }
 
 // deaFirstLetters are the registrant types accepted (Presidio's set, a
