@@ -122,7 +122,7 @@ func gitleaksFixture(t *testing.T, r *repo, rnd *rand.Rand) {
 			"acme_0000" + lower(28) + "\n" + // targeted global allowlist, target match
 			"kappa:" + lower(20) + "\n",
 		// omega: only .env/.cfg paths; keyword-less rule
-		"deploy/prod.env": "TOKEN=omg-" + hexU(24) + "\n\n\nOTHER=omg-" + hexU(24) + "\n",
+		"deploy/prod.env":  "TOKEN=omg-" + hexU(24) + "\n\n\nOTHER=omg-" + hexU(24) + "\n",
 		"deploy/notes.txt": "omg-" + hexU(24) + "\n",
 		// AND allowlist: path ^config/ and LEGACY on the line
 		"config/app.cfg": "legacy_token = omg-" + hexU(24) + " # LEGACY\nnew_token = omg-" + hexU(24) + "\n",
@@ -169,7 +169,7 @@ func pretenseFindings(t *testing.T, raw []byte) []glFinding {
 	var rep struct {
 		Findings []struct {
 			RuleID, Path, Secret, Commit string
-			Line                           int
+			Line                         int
 		}
 	}
 	if err := json.Unmarshal(raw, &rep); err != nil {

@@ -101,7 +101,7 @@ type scanSettings struct {
 	// are those among rules.files (scan_gitleaks.go).
 	gitleaksMain  string
 	gitleaksFiles []string
-	fpKey       []byte
+	fpKey         []byte
 	// only and drop are --enable-rule and --disable-rule: ids or tags.
 	only, drop []string
 
