@@ -183,26 +183,35 @@ func parse(raw []byte) (*Config, *extendDoc, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		names := make([]string, 0, len(und))
-		for _, k := range und {
-			names = append(names, k.String())
+	var names []string
+	for _, k := range md.Undecoded() {
+		if len(k) > 1 && k[0] == "rules" && k[1] == "required" {
+			continue // refused with the rule's id below
 		}
+		names = append(names, k.String())
+	}
+	if len(names) > 0 {
 		slices.Sort(names)
 		names = slices.Compact(names)
 		return nil, nil, fmt.Errorf("unsupported fields: %s (pretense reads gitleaks v8 configurations; a field it cannot honour is refused rather than ignored)", strings.Join(names, ", "))
 	}
 	c := &Config{byID: map[string]*glRule{}}
+	// Every rule is checked, so one run names everything to change.
+	var errs []error
 	for i := range doc.Rules {
 		r, err := translateRule(&doc.Rules[i])
-		if err != nil {
-			return nil, nil, err
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case c.byID[r.id] != nil:
+			errs = append(errs, fmt.Errorf("rule %q: defined twice", r.id))
+		default:
+			c.byID[r.id] = r
+			c.rules = append(c.rules, r)
 		}
-		if c.byID[r.id] != nil {
-			return nil, nil, fmt.Errorf("rule %q: defined twice", r.id)
-		}
-		c.byID[r.id] = r
-		c.rules = append(c.rules, r)
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
 	}
 	if doc.Allowlist != nil && len(doc.Allowlists) > 0 {
 		return nil, nil, errors.New("[allowlist] is deprecated, it cannot be used alongside [[allowlists]]")
