@@ -57,7 +57,8 @@ func (fs *fields) addID(data []byte, s, e int, t Type, reason string) {
 
 // idShape: 2 to 64 printable characters with a letter or digit, not a null
 // marker or form word, not one repeated character (`000-00-0000`, `XXXX`),
-// not a calendar date written where an identifier stands.
+// not a calendar date written where an identifier stands, no template
+// placeholder.
 func idShape(v []byte) bool {
 	if len(v) < 2 || len(v) > 64 || nullWords[strings.ToLower(string(v))] || placeholderName(v) {
 		return false
@@ -68,7 +69,9 @@ func idShape(v []byte) bool {
 	}
 	same := true
 	for _, c := range v {
-		if c < ' ' || c == 0x7f {
+		// Template syntax (`%s`, `{{mrn}}`, `${id}`, `<id>`) is a message
+		// skeleton in code, not an identifier.
+		if c < ' ' || c == 0x7f || strings.IndexByte("%{}$<>", c) >= 0 {
 			return false
 		}
 		if c != v[0] && c != '-' && c != ' ' {
