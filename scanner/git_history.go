@@ -60,7 +60,7 @@ func packScan(ctx context.Context, g *gitRepo, objs *gitobj.Store, rs *rules.Rul
 		}
 	}()
 	s := newStore(g, objs, tab)
-	pp := &packPass{s: s, objOpts: gitobj.Options{MaxSize: objs.MaxSize()}, rs: rs, fp: opts.Fingerprinter,
+	pp := &packPass{s: s, objOpts: objs.Options(), rs: rs, fp: opts.Fingerprinter,
 		maxSize: opts.maxSize(), opts: opts, whole: whole, cache: newRegionCache()}
 	if err := pp.run(ctx, packs); err != nil {
 		return nil, err

@@ -137,6 +137,15 @@ func (s *Store) Format() Format { return s.opts.Format }
 // MaxSize is the largest object the store's readers allocate.
 func (s *Store) MaxSize() int64 { return s.opts.maxSize() }
 
+// Options are what the store was opened with (its object format
+// included), for the inflaters of a pass over its packs: options built
+// anew would hash a SHA-256 store's objects with SHA-1.
+func (s *Store) Options() Options {
+	o := s.opts
+	o.MaxSize = o.maxSize()
+	return o
+}
+
 // Packs returns the store's own packs (not its alternates'), sorted by
 // name, for the pack pass.
 func (s *Store) Packs() []*Pack { return s.packs }
