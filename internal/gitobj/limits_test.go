@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/zlib"
-	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -370,46 +369,66 @@ func FuzzLooseHeader(f *testing.F) {
 // object both ways: no panic, no allocation past the limit, and whatever
 // reads back hashes to its id.
 func FuzzPack(f *testing.F) {
-	base := blobEntry("some text that a delta copies from\n")
+	ents, raw, idx := fuzzPackSeed(SHA1)
+	f.Add(raw, 20, byte(0))
+	f.Add(raw, 13, byte(0x7f))
+	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
+		fuzzPackOnce(t, SHA1, idx, ents, pack, at, x)
+	})
+}
+
+// FuzzPackSHA256 is FuzzPack on a SHA-256 pack: 32-byte ids in the index
+// and SHA-256 checksums, read by a store of that format.
+func FuzzPackSHA256(f *testing.F) {
+	ents, raw, idx := fuzzPackSeed(SHA256)
+	f.Add(raw, 20, byte(0))
+	f.Add(raw, 13, byte(0x7f))
+	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
+		fuzzPackOnce(t, SHA256, idx, ents, pack, at, x)
+	})
+}
+
+// fuzzPackSeed is a pack of format f holding a blob, a delta against it
+// and another blob, with its index.
+func fuzzPackSeed(f Format) (ents []rawEntry, pack, idx []byte) {
+	base := blobEntryFormat(f, "some text that a delta copies from\n")
 	target := "some text that a delta copies from\nand one more line\n"
 	delta := binary.AppendUvarint(nil, uint64(len(base.data)))
 	delta = binary.AppendUvarint(delta, uint64(len(target)))
 	delta = append(delta, 0x90, byte(len(base.data)), byte(len(target)-len(base.data)))
 	delta = append(delta, target[len(base.data):]...)
-	ents := []rawEntry{base, {id: SHA1.ID(Blob, []byte(target)), typ: OfsDelta, baseRel: 0, data: delta}, blobEntry("third\n")}
-	raw, idx := buildPack(ents)
-	f.Add(raw, 20, byte(0))
-	f.Add(raw, 13, byte(0x7f))
-	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
-		fuzzPackOnce(t, idx, ents, pack, at, x)
-	})
+	ents = []rawEntry{base, {id: f.ID(Blob, []byte(target)), typ: OfsDelta, baseRel: 0, data: delta}, blobEntryFormat(f, "third\n")}
+	pack, idx = buildPackFormat(f, ents)
+	return ents, pack, idx
 }
 
 // fuzzPackOnce reads every object of pack (with byte at flipped by x and
-// the checksums fixed up) from an in-memory repository.
-func fuzzPackOnce(t *testing.T, idx0 []byte, ents []rawEntry, pack []byte, at int, x byte) {
-	if len(pack) < 12+hashLen || at < 0 {
+// the checksums fixed up) from an in-memory repository of format f.
+func fuzzPackOnce(t *testing.T, f Format, idx0 []byte, ents []rawEntry, pack []byte, at int, x byte) {
+	hl := f.Size()
+	if len(pack) < 12+hl || at < 0 {
 		return
 	}
 	pack = slices.Clone(pack)
-	if at < len(pack)-hashLen {
+	if at < len(pack)-hl {
 		pack[at] ^= x
 	}
-	sum := sha1.Sum(pack[:len(pack)-hashLen])
-	copy(pack[len(pack)-hashLen:], sum[:])
+	sum := sumOf(f, pack[:len(pack)-hl])
+	copy(pack[len(pack)-hl:], sum)
 	idx := slices.Clone(idx0)
-	copy(idx[len(idx)-2*hashLen:], sum[:])
+	copy(idx[len(idx)-2*hl:], sum)
 	fsys := memfs.New()
-	util.WriteFile(fsys, "objects/pack/pack-test.idx", resum(idx), 0o644)
+	util.WriteFile(fsys, "objects/pack/pack-test.idx", resumFormat(f, idx), 0o644)
 	util.WriteFile(fsys, "objects/pack/pack-test.pack", pack, 0o644)
-	s, err := Open(fsys, Options{MaxSize: 1 << 16})
+	opts := Options{MaxSize: 1 << 16, Format: f}
+	s, err := Open(fsys, opts)
 	if err != nil {
 		return
 	}
 	defer s.Close()
 	rd := s.NewReader()
 	for _, e := range ents {
-		if typ, data, err := rd.Object(e.id); err == nil && SHA1.ID(typ, data) != e.id {
+		if typ, data, err := rd.Object(e.id); err == nil && f.ID(typ, data) != e.id {
 			t.Fatalf("object %s read back with another id", e.id)
 		}
 	}
@@ -417,7 +436,7 @@ func fuzzPackOnce(t *testing.T, idx0 []byte, ents []rawEntry, pack []byte, at in
 	if p.Load() != nil {
 		return
 	}
-	z := NewInflater(Options{MaxSize: 1 << 16})
+	z := NewInflater(opts)
 	for i := range p.Entries {
 		if d, err := z.Entry(p, int32(i), nil); err == nil && len(d) > 1<<16 {
 			t.Fatalf("entry %d inflated to %d bytes past the limit", i, len(d))
