@@ -310,6 +310,10 @@ func TestGitCLIIndex(t *testing.T) {
 			g.Write("dir/deeper/b.txt", "b\n")
 			g.Write("dir/deeper/c.txt", "c\n")
 			g.Write("dir/e.txt", "e\n")
+			// A long name followed by one sharing little of it: index v4
+			// strips 128 bytes or more, a varint of two bytes.
+			g.Write("long/"+strings.Repeat("deep-directory-name/", 12)+"f.txt", "f\n")
+			g.Write("m.txt", "m\n")
 			g.Commit("one")
 			g.Write("a.txt", "a changed\n")
 			g.Write("zz/new.txt", "new\n")

@@ -98,8 +98,11 @@ func ParseIndexFile(raw []byte, f Format) ([]IndexEntry, error) {
 		}
 		var name []byte
 		if v == 4 {
-			strip, m := binary.Uvarint(e[k:])
-			if m <= 0 || strip > uint64(len(prev)) {
+			// git's varint (varint.c), big-endian with an offset, the
+			// encoding of OFS_DELTA offsets; not LEB128, which agrees
+			// with it only below 128.
+			strip, m, ok := ParseOfs(e[k:])
+			if !ok || strip > int64(len(prev)) {
 				return nil, corruptf("index entry %d: bad name prefix", i)
 			}
 			k += m
