@@ -77,7 +77,7 @@ func gitVarint(v uint64) []byte {
 func indexFixture(f Format) []IndexEntry {
 	id := func(s string) Hash { return f.ID(Blob, []byte(s)) }
 	long := "src/" + strings.Repeat("a-rather-long-directory/", 10) + "File.java" // > 128 bytes
-	huge := "gen/" + strings.Repeat("x", 17000)                                 // strip > 16383: a 3-byte varint
+	huge := "gen/" + strings.Repeat("x", 17000)                                   // strip > 16383: a 3-byte varint
 	return []IndexEntry{
 		{Name: "README", Mode: 0o100644, Hash: id("r")},
 		{Name: "conflict.txt", Mode: 0o100644, Hash: id("base"), Stage: 1},
