@@ -31,7 +31,7 @@ var formats = []struct {
 
 // cliHistory builds a history with branches, tags and enough versions of
 // one file that a repack stores most of them as deltas.
-func cliHistory(t *testing.T, format string) *testtool.GitRepo {
+func cliHistory(t testing.TB, format string) *testtool.GitRepo {
 	g := testtool.NewGitRepo(t, format)
 	var body strings.Builder
 	for c := range 8 {
@@ -50,7 +50,7 @@ func cliHistory(t *testing.T, format string) *testtool.GitRepo {
 	return g
 }
 
-func openCLI(t *testing.T, g *testtool.GitRepo) (*gitobj.Repo, *gitobj.Store) {
+func openCLI(t testing.TB, g *testtool.GitRepo) (*gitobj.Repo, *gitobj.Store) {
 	t.Helper()
 	// From a subdirectory, as a scan given a path inside the work tree.
 	r, err := gitobj.OpenRepo(filepath.Join(g.Dir, "dir", "sub"))
@@ -362,4 +362,35 @@ func TestGitCLIIndex(t *testing.T) {
 			check(2, "")
 		})
 	}
+}
+
+// FuzzResolve resolves arbitrary revisions in a SHA-256 repository git
+// wrote (packed and loose refs, an annotated tag, objects in a pack and
+// loose): no panic, and a revision that resolves names an object the
+// store holds, with a 32-byte id.
+func FuzzResolve(f *testing.F) {
+	g := cliHistory(f, "sha256")
+	g.Run("gc", "-q")
+	g.Write("big.txt", "loose again\n")
+	g.Commit("loose")
+	g.Run("update-ref", "refs/remotes/origin/main", "HEAD~1")
+	g.Run("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+	r, s := openCLI(f, g)
+	head := g.Run("rev-parse", "HEAD")
+	for _, rev := range []string{"HEAD", "main~2^{}", "v1^{commit}~1", "origin", "origin/main^", "tags/light", head[:8], head, "HEAD^^2", "@~3", "feature^{tree}", "refs/../config"} {
+		f.Add(rev)
+	}
+	f.Fuzz(func(t *testing.T, rev string) {
+		rd := s.NewReader()
+		h, err := r.Resolve(rd, rev)
+		if err != nil {
+			return
+		}
+		if h.Size() != 32 {
+			t.Fatalf("Resolve(%q) = %s: %d bytes", rev, h, h.Size())
+		}
+		if _, _, err := rd.Object(h); err != nil {
+			t.Fatalf("Resolve(%q) = %s, which does not read: %v", rev, h, err)
+		}
+	})
 }
