@@ -30,6 +30,13 @@ type gitView struct {
 // the directories between the work tree root and root.
 func openGitView(root string) (*gitView, error) {
 	gv := &gitView{}
+	// The work tree's root comes back absolute; a relative scan root (the
+	// common `scan --path .`) must be too, or filepath.Rel fails and the
+	// walk silently loses git's view (tracked-but-ignored files, info/exclude).
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
 	repo, err := gitobj.OpenRepo(root)
 	if err != nil {
 		// Not a repository (or one that cannot be read): plain .gitignore
