@@ -4,6 +4,7 @@ import (
 	"context"
 	crand "crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
@@ -226,5 +227,36 @@ func TestGitCLISHA256BareAndWorktree(t *testing.T) {
 				t.Errorf("%s since HEAD~1 (the worktree's HEAD is commit#1):\n got %q\nwant %q", dir, got, want[:1])
 			}
 		}
+	}
+}
+
+// A shallow clone of a SHA-256 repository: the history it holds is
+// scanned, and a range whose base it lacks is a ShallowError (exit 3),
+// not a silent pass over the missing commits.
+func TestGitCLISHA256Shallow(t *testing.T) {
+	t.Parallel()
+	sec := newCLISecrets(t)
+	g, cs := cliScanRepo(t, "sha256", sec)
+	dir := t.TempDir() + "/shallow"
+	g.Run("clone", "-q", "--depth", "2", "--no-single-branch", "file://"+g.Dir, dir)
+	res, err := GitHistory(context.Background(), dir, GitScope{}, testRules(t), testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Depth 2 from each branch: main's tip and the merge, the side's
+	// commit and the one adding the first token (a shallow boundary, so
+	// all it holds counts as introduced there); the clean root is cut off.
+	if sh := g.Run("-C", dir, "rev-parse", "--is-shallow-repository"); sh != "true" {
+		t.Fatalf("clone is not shallow: %s", sh)
+	}
+	got := summary(normalized(t, res.Findings, cs, 64))
+	want := []string{"commit#1 conf.py:2 github-pat-classic", "commit#2 svc/deploy/env.sh:3 github-pat-classic"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("shallow history:\n got %q\nwant %q", got, want)
+	}
+	_, err = GitHistory(context.Background(), dir, GitScope{Range: cs[0] + "..HEAD"}, testRules(t), testOpts())
+	var se *ShallowError
+	if !errors.As(err, &se) {
+		t.Errorf("range from a commit the clone lacks: %v, want a ShallowError", err)
 	}
 }
