@@ -368,23 +368,18 @@ func FuzzLooseHeader(f *testing.F) {
 // right, which would otherwise reject nearly everything) and reads every
 // object both ways: no panic, no allocation past the limit, and whatever
 // reads back hashes to its id.
-func FuzzPack(f *testing.F) {
-	ents, raw, idx := fuzzPackSeed(SHA1)
-	f.Add(raw, 20, byte(0))
-	f.Add(raw, 13, byte(0x7f))
-	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
-		fuzzPackOnce(t, SHA1, idx, ents, pack, at, x)
-	})
-}
+func FuzzPack(f *testing.F) { fuzzPackTarget(f, SHA1) }
 
 // FuzzPackSHA256 is FuzzPack on a SHA-256 pack: 32-byte ids in the index
 // and SHA-256 checksums, read by a store of that format.
-func FuzzPackSHA256(f *testing.F) {
-	ents, raw, idx := fuzzPackSeed(SHA256)
+func FuzzPackSHA256(f *testing.F) { fuzzPackTarget(f, SHA256) }
+
+func fuzzPackTarget(f *testing.F, format Format) {
+	ents, raw, idx := fuzzPackSeed(format)
 	f.Add(raw, 20, byte(0))
 	f.Add(raw, 13, byte(0x7f))
 	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
-		fuzzPackOnce(t, SHA256, idx, ents, pack, at, x)
+		fuzzPackOnce(t, format, idx, ents, pack, at, x)
 	})
 }
 
