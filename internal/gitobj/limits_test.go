@@ -82,9 +82,6 @@ func writePackTo(t testing.TB, gitDir string, ents []rawEntry) string {
 	return gitDir
 }
 
-// hashLen is the id length of the SHA-1 packs most tests build.
-const hashLen = 20
-
 // buildPack returns a pack of ents and its version 2 index.
 func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) { return buildPackFormat(SHA1, ents) }
 
