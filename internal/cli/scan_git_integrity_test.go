@@ -115,7 +115,7 @@ func flipPacked(t *testing.T, gitDir string, h plumbing.Hash) string {
 			t.Fatal(err)
 		}
 		for i, e := range p.Entries {
-			if p.Hash(int32(i)) != h {
+			if p.Hash(int32(i)).String() != h.String() {
 				continue
 			}
 			if e.Type != gitobj.Blob {
