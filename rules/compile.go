@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	aho "github.com/petar-dambovaliev/aho-corasick"
-
 	"github.com/pretense/pretense/finding"
 )
 
@@ -18,7 +16,7 @@ type Ruleset struct {
 	rules []*compiledRule
 	// kwRules maps a keyword's index in the automaton to the rules it gates.
 	kwRules [][]int
-	ac      aho.AhoCorasick
+	kw      *kwMatcher
 	mode    Mode
 	allow   []*regexp.Regexp
 	// vocab holds every PHI label, so a context check can tell that the
@@ -122,12 +120,7 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			}
 		}
 	}
-	b := aho.NewAhoCorasickBuilder(aho.Opts{
-		AsciiCaseInsensitive: true,
-		MatchKind:            aho.StandardMatch,
-		DFA:                  true,
-	})
-	rs.ac = b.Build(keywords)
+	rs.kw = newKWMatcher(keywords)
 	rs.partKW = make([]bool, len(keywords))
 	for k, owners := range rs.kwRules {
 		rs.partKW[k] = true

@@ -65,12 +65,11 @@ func (rs *Ruleset) settle(out []Match) []Match {
 func (rs *Ruleset) windows(data []byte) [][]span {
 	var per [][]span
 	var gate []keywordHits // digit-prefiltered rules: where their keywords occur
-	it := rs.ac.IterOverlappingByte(data)
-	for m := it.Next(); m != nil; m = it.Next() {
-		if rs.partKW[m.Pattern()] && !partBoundary(data, m.Start(), m.End()) {
-			continue
+	rs.kw.each(data, func(k, ms, me int) {
+		if rs.partKW[k] && !partBoundary(data, ms, me) {
+			return
 		}
-		owners := rs.kwRules[m.Pattern()]
+		owners := rs.kwRules[k]
 		if per == nil {
 			per = make([][]span, len(rs.rules))
 		}
@@ -81,7 +80,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				if gate == nil {
 					gate = make([]keywordHits, len(rs.rules))
 				}
-				gate[ri].add(data, m.Start(), m.End())
+				gate[ri].add(data, ms, me)
 				continue
 			}
 			if rs.rules[ri].def.AsWritten {
@@ -90,10 +89,10 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				continue
 			}
 			w := rs.rules[ri].window
-			s := expandStart(data, m.Start()-w)
-			e := expandEnd(data, m.End()+w)
+			s := expandStart(data, ms-w)
+			e := expandEnd(data, me+w)
 			if rs.rules[ri].ctx != nil {
-				e = structEnd(data, m.Start(), e)
+				e = structEnd(data, ms, e)
 			}
 			cur := per[ri]
 			if n := len(cur); n > 0 && s <= cur[n-1].end {
@@ -107,7 +106,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			}
 			per[ri] = append(cur, span{s, e})
 		}
-	}
+	})
 	if len(rs.everywhere) > 0 {
 		if per == nil {
 			per = make([][]span, len(rs.rules))
