@@ -120,7 +120,6 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			}
 		}
 	}
-	rs.kw = newKWMatcher(keywords)
 	rs.partKW = make([]bool, len(keywords))
 	for k, owners := range rs.kwRules {
 		rs.partKW[k] = true
@@ -141,7 +140,11 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 	}
 	if rs.vocab != nil {
 		rs.formats = newFormatRules(rs, opts.Disable)
+		// The context checks look for the INSERT statement around a
+		// value; the automaton finds them all in its one pass.
+		keywords = append(keywords, sqlInsert)
 	}
+	rs.kw = newKWMatcher(keywords)
 	return rs, nil
 }
 

@@ -112,11 +112,28 @@ func FuzzKWMatcher(f *testing.F) {
 	f.Add([]byte("aws_secret_access_key = \"x\"\nPatient: Jane Doe, DOB 01/02/1980"), "he,she,hers")
 	f.Add([]byte("ghp_xxxx sk-ant-api03-y PID|1|||MRN^^^"), "aa,a,aaa")
 	f.Add([]byte("Authorization: Bearer eyJhbGciOi xoxb-1 \x00\xff\xc3\xa9"), ",;, ,,x")
-	builtin := builtinKeywords(f)
+	f.Add([]byte("INSERT INTO p (name, mrn) VALUES ('A', 1), ('B', 2);\ninsert into q (x) values (3)"), "insert")
+	// As Compile builds it with PHI rules: the statement keyword last.
+	builtin := append(builtinKeywords(f), sqlInsert)
 	bm := newKWMatcher(builtin)
 	f.Fuzz(func(t *testing.T, data []byte, list string) {
-		if got, want := bm.hits(data), naiveHits(builtin, data); !slices.Equal(got, want) {
-			t.Fatalf("builtin keywords: hits %v, want %v", got, want)
+		hits := bm.hits(data)
+		if want := naiveHits(builtin, data); !slices.Equal(hits, want) {
+			t.Fatalf("builtin keywords: hits %v, want %v", hits, want)
+		}
+		// The statement offsets answer sqlColumn as reading data does.
+		sc := &scanState{}
+		for _, h := range hits {
+			if h.kw == len(builtin)-1 {
+				sc.inserts = append(sc.inserts, h.start)
+			}
+		}
+		for pos := 0; pos <= len(data); pos += 1 + len(data)/16 {
+			k1, ok1 := sqlColumn(data, pos, sc)
+			k2, ok2 := sqlColumn(data, pos, nil)
+			if k1 != k2 || ok1 != ok2 {
+				t.Fatalf("sqlColumn at %d: %q %v with the automaton's offsets, %q %v reading", pos, k1, ok1, k2, ok2)
+			}
 		}
 		seen := map[string]bool{}
 		var kws []string

@@ -37,12 +37,36 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 // match runs every rule in its keyword windows, unfiltered and unordered.
 func (rs *Ruleset) match(data []byte) []Match {
 	var out []Match
-	for ri, ws := range rs.windows(data) {
+	per, sc := rs.windows(data)
+	for ri, ws := range per {
 		if len(ws) > 0 {
-			out = rs.rules[ri].run(rs, data, ws, out)
+			out = rs.rules[ri].run(rs, data, ws, sc, out)
 		}
 	}
 	return out
+}
+
+// sqlInsert is the statement the context checks look for around a value
+// (sqlColumn); with PHI rules it is an extra keyword of the automaton.
+const sqlInsert = "insert into"
+
+// scanState is what one pass of the keyword automaton learned about the
+// data being scanned, for the checks of the matches in it.
+type scanState struct {
+	// inserts holds the offsets of every "insert into", ascending.
+	inserts []int
+}
+
+// lastInsert returns the offset, relative to lo, of the last "insert
+// into" that lies wholly within data[lo:hi], or -1: lastIndexFold of
+// data[lo:hi] without reading it again.
+func (sc *scanState) lastInsert(lo, hi int) int {
+	// The first insert whose end is past hi; the one before it is the last within.
+	i, _ := slices.BinarySearch(sc.inserts, hi-len(sqlInsert)+1)
+	if i == 0 || sc.inserts[i-1] < lo {
+		return -1
+	}
+	return sc.inserts[i-1] - lo
 }
 
 // settle applies the overlap filters and the output order.
@@ -61,11 +85,17 @@ func (rs *Ruleset) settle(out []Match) []Match {
 }
 
 // windows runs the keyword automaton once and returns, per rule, the merged
-// byte ranges its regex must look at.
-func (rs *Ruleset) windows(data []byte) [][]span {
+// byte ranges its regex must look at, and what the pass found for the
+// checks.
+func (rs *Ruleset) windows(data []byte) ([][]span, *scanState) {
 	var per [][]span
 	var gate []keywordHits // digit-prefiltered rules: where their keywords occur
+	sc := &scanState{}
 	rs.kw.each(data, func(k, ms, me int) {
+		if k >= len(rs.kwRules) { // sqlInsert, no rule's keyword
+			sc.inserts = append(sc.inserts, ms)
+			return
+		}
 		if rs.partKW[k] && !partBoundary(data, ms, me) {
 			return
 		}
@@ -121,7 +151,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			per[i] = mergeSpans(per[i])
 		}
 	}
-	return per
+	return per, sc
 }
 
 func mergeSpans(ss []span) []span {
@@ -191,7 +221,7 @@ func isDelim(b byte) bool {
 	return false
 }
 
-func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []Match {
+func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, out []Match) []Match {
 	g := cr.def.SecretGroup
 	for _, w := range ws {
 		chunk := data[w.start:w.end]
@@ -210,7 +240,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 				continue
 			}
 			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
-				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1]}
+				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc}
 			if cr.def.Filter != nil && !cr.def.Filter(&c) {
 				continue
 			}
