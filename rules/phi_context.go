@@ -473,8 +473,9 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 }
 
 // appendLower appends b to dst with ASCII letters lower-cased.
-func appendLower(dst, b []byte) []byte {
-	for _, c := range b {
+func appendLower[T ~string | ~[]byte](dst []byte, b T) []byte {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
