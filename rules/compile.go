@@ -49,6 +49,11 @@ type compiledRule struct {
 	checks []CheckFunc
 	window int
 	ctx    *compiledContext
+	// index is the rule's position in Ruleset.rules.
+	index int
+	// atStart and afterOne are set for a keyword-anchored rule: see
+	// anchor.go.
+	atStart, afterOne *regexp.Regexp
 }
 
 // RuleError is a problem with one rule definition; the CLI turns it into a
@@ -102,6 +107,7 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			return nil, &RuleError{RuleID: d.ID, Err: err}
 		}
 		idx := len(rs.rules)
+		cr.index = idx
 		rs.rules = append(rs.rules, cr)
 		if d.AsWritten && len(d.Keywords) == 0 {
 			rs.everywhere = append(rs.everywhere, idx)
@@ -212,6 +218,12 @@ func compileRule(d *Rule) (*compiledRule, error) {
 		return nil, fmt.Errorf("secretGroup %d: the pattern has %d groups", d.SecretGroup, re.NumSubexp())
 	}
 	cr := &compiledRule{def: d, re: re, window: d.Window}
+	// Only plain keyword-window rules: digit-prefiltered and as-written
+	// rules get their windows otherwise, and PHI rules' keywords count
+	// only at identifier-part boundaries.
+	if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
+		cr.atStart, cr.afterOne = anchoredForm(pat, d.Keywords)
+	}
 	if cr.window <= 0 {
 		cr.window = defaultWindow
 	}

@@ -55,6 +55,9 @@ const sqlInsert = "insert into"
 type scanState struct {
 	// inserts holds the offsets of every "insert into", ascending.
 	inserts []int
+	// hits holds, per keyword-anchored rule, the offsets its keywords
+	// start at, ascending (anchor.go).
+	hits [][]int
 }
 
 // lastInsert returns the offset, relative to lo, of the last "insert
@@ -118,6 +121,9 @@ func (rs *Ruleset) windows(data []byte) ([][]span, *scanState) {
 				per[ri] = []span{{0, len(data)}}
 				continue
 			}
+			if rs.rules[ri].atStart != nil {
+				sc.addHit(len(rs.rules), ri, ms)
+			}
 			w := rs.rules[ri].window
 			s := expandStart(data, ms-w)
 			e := expandEnd(data, me+w)
@@ -145,6 +151,7 @@ func (rs *Ruleset) windows(data []byte) ([][]span, *scanState) {
 			per[ri] = []span{{0, len(data)}}
 		}
 	}
+	sc.sortHits()
 	per = rs.digitWindows(data, per, gate)
 	for i := range per {
 		if len(per[i]) > 1 {
@@ -224,8 +231,15 @@ func isDelim(b byte) bool {
 func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, out []Match) []Match {
 	g := cr.def.SecretGroup
 	for _, w := range ws {
-		chunk := data[w.start:w.end]
-		for _, loc := range cr.re.FindAllSubmatchIndex(chunk, -1) {
+		var locs [][]int
+		ok := false
+		if cr.atStart != nil && sc != nil {
+			locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w))
+		}
+		if !ok {
+			locs = cr.re.FindAllSubmatchIndex(data[w.start:w.end], -1)
+		}
+		for _, loc := range locs {
 			vs, ve := loc[2*g], loc[2*g+1]
 			if vs < 0 {
 				continue
