@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -15,32 +16,48 @@ import (
 // match at each keyword offset finds — the same matches, at a cost that
 // follows the keywords rather than the window size.
 
-// anchoredForm compiles the two anchored variants of pat for a rule whose
-// every match begins with one of keywords (ASCII case-insensitively), or
-// returns nils. atStart matches at the start of its input; afterOne first
-// consumes one byte (the byte before the keyword, so \b and (?m)^ see
-// the real neighbour) and then matches pat.
-func anchoredForm(pat string, keywords []string) (atStart, afterOne *regexp.Regexp) {
+// anchor holds the anchored variants of a keyword-anchored rule's
+// pattern, compiled on first use: a scan meets few rules' keywords, and
+// compiling all of them up front would add to every start and reload.
+type anchor struct {
+	pat  string
+	once sync.Once
+	// atStart matches at the start of its input; afterOne first consumes
+	// one byte (the byte before the keyword, so \b and (?m)^ see the
+	// real neighbour) and then matches the pattern. Nil if they failed
+	// to compile, which leaves the rule to its window regex.
+	atStart, afterOne *regexp.Regexp
+}
+
+func (a *anchor) forms() (atStart, afterOne *regexp.Regexp) {
+	a.once.Do(func() {
+		// Non-capturing wrappers keep the rule's group numbers.
+		x, err1 := regexp.Compile(`\A(?:` + a.pat + `)`)
+		y, err2 := regexp.Compile(`\A(?s:.)(?:` + a.pat + `)`)
+		if err1 == nil && err2 == nil {
+			a.atStart, a.afterOne = x, y
+		}
+	})
+	return a.atStart, a.afterOne
+}
+
+// anchoredForm returns the anchor of a rule whose every match begins
+// with one of keywords (ASCII case-insensitively), or nil.
+func anchoredForm(pat string, keywords []string) *anchor {
 	re, err := syntax.Parse(pat, syntax.Perl)
 	if err != nil {
-		return nil, nil
+		return nil
 	}
 	prefixes, _ := literalPrefixes(re)
 	if len(prefixes) == 0 {
-		return nil, nil
+		return nil
 	}
 	for _, p := range prefixes {
 		if !startsWithKeyword(p, keywords) {
-			return nil, nil
+			return nil
 		}
 	}
-	// Non-capturing wrappers keep the rule's group numbers.
-	a, err1 := regexp.Compile(`\A(?:` + pat + `)`)
-	b, err2 := regexp.Compile(`\A(?s:.)(?:` + pat + `)`)
-	if err1 != nil || err2 != nil || a.NumSubexp() != b.NumSubexp() {
-		return nil, nil
-	}
-	return a, b
+	return &anchor{pat: pat}
 }
 
 // startsWithKeyword reports whether a match beginning with p begins with
@@ -174,6 +191,13 @@ func (cr *compiledRule) runAnchored(data []byte, w span, hits []int) (locs [][]i
 			return nil, false
 		}
 	}
+	if len(hits) == 0 || hits[0] >= w.end {
+		return nil, true
+	}
+	atStart, afterOne := cr.anchor.forms()
+	if atStart == nil {
+		return nil, false
+	}
 	next := w.start // FindAll's next search offset: the end of the last match
 	for _, p := range hits {
 		if p < next || p >= w.end {
@@ -181,10 +205,10 @@ func (cr *compiledRule) runAnchored(data []byte, w span, hits []int) (locs [][]i
 		}
 		var loc []int
 		if p == w.start {
-			loc = cr.atStart.FindSubmatchIndex(data[p:w.end])
+			loc = atStart.FindSubmatchIndex(data[p:w.end])
 		} else {
 			// One byte of left context; it is ASCII, so one character.
-			loc = cr.afterOne.FindSubmatchIndex(data[p-1 : w.end])
+			loc = afterOne.FindSubmatchIndex(data[p-1 : w.end])
 			if loc != nil {
 				loc[0] = 1
 				for i := range loc {

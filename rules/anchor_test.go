@@ -44,9 +44,14 @@ func TestAnchoredForm(t *testing.T) {
 		{`(?:ghp_)?[a-z]{4}`, []string{"ghp_"}, false},
 	}
 	for _, tt := range tests {
-		a, b := anchoredForm(tt.pat, tt.keywords)
-		if got := a != nil && b != nil; got != tt.want {
+		a := anchoredForm(tt.pat, tt.keywords)
+		if got := a != nil; got != tt.want {
 			t.Errorf("anchoredForm(%q, %q) anchored = %v, want %v", tt.pat, tt.keywords, got, tt.want)
+		}
+		if a != nil {
+			if x, y := a.forms(); x == nil || y == nil {
+				t.Errorf("anchoredForm(%q): forms do not compile", tt.pat)
+			}
 		}
 	}
 }
@@ -64,7 +69,7 @@ func FuzzAnchoredRules(f *testing.F) {
 	var anchored []*compiledRule
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, cr := range rs.rules {
-		if cr.atStart == nil {
+		if cr.anchor == nil {
 			continue
 		}
 		anchored = append(anchored, cr)

@@ -51,9 +51,8 @@ type compiledRule struct {
 	ctx    *compiledContext
 	// index is the rule's position in Ruleset.rules.
 	index int
-	// atStart and afterOne are set for a keyword-anchored rule: see
-	// anchor.go.
-	atStart, afterOne *regexp.Regexp
+	// anchor is set for a keyword-anchored rule: see anchor.go.
+	anchor *anchor
 }
 
 // RuleError is a problem with one rule definition; the CLI turns it into a
@@ -222,7 +221,7 @@ func compileRule(d *Rule) (*compiledRule, error) {
 	// rules get their windows otherwise, and PHI rules' keywords count
 	// only at identifier-part boundaries.
 	if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
-		cr.atStart, cr.afterOne = anchoredForm(pat, d.Keywords)
+		cr.anchor = anchoredForm(pat, d.Keywords)
 	}
 	if cr.window <= 0 {
 		cr.window = defaultWindow

@@ -121,7 +121,7 @@ func (rs *Ruleset) windows(data []byte) ([][]span, *scanState) {
 				per[ri] = []span{{0, len(data)}}
 				continue
 			}
-			if rs.rules[ri].atStart != nil {
+			if rs.rules[ri].anchor != nil {
 				sc.addHit(len(rs.rules), ri, ms)
 			}
 			w := rs.rules[ri].window
@@ -233,7 +233,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 	for _, w := range ws {
 		var locs [][]int
 		ok := false
-		if cr.atStart != nil && sc != nil {
+		if cr.anchor != nil && sc != nil {
 			locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w))
 		}
 		if !ok {
