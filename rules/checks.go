@@ -16,6 +16,8 @@ type CheckContext struct {
 	// MatchStart and MatchEnd locate the whole regex match, of which the
 	// value is a capture group.
 	MatchStart, MatchEnd int
+	// scan is what the keyword pass found in Data (nil in unit tests).
+	scan *scanState
 }
 
 // CheckFunc validates a match beyond what a regex can say (checksums,

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	aho "github.com/petar-dambovaliev/aho-corasick"
-
 	"github.com/pretense/pretense/finding"
 )
 
@@ -18,7 +16,7 @@ type Ruleset struct {
 	rules []*compiledRule
 	// kwRules maps a keyword's index in the automaton to the rules it gates.
 	kwRules [][]int
-	ac      aho.AhoCorasick
+	kw      *kwMatcher
 	mode    Mode
 	allow   []*regexp.Regexp
 	// vocab holds every PHI label, so a context check can tell that the
@@ -51,6 +49,10 @@ type compiledRule struct {
 	checks []CheckFunc
 	window int
 	ctx    *compiledContext
+	// index is the rule's position in Ruleset.rules.
+	index int
+	// anchor is set for a keyword-anchored rule: see anchor.go.
+	anchor *anchor
 }
 
 // RuleError is a problem with one rule definition; the CLI turns it into a
@@ -104,6 +106,7 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			return nil, &RuleError{RuleID: d.ID, Err: err}
 		}
 		idx := len(rs.rules)
+		cr.index = idx
 		rs.rules = append(rs.rules, cr)
 		if d.AsWritten && len(d.Keywords) == 0 {
 			rs.everywhere = append(rs.everywhere, idx)
@@ -122,12 +125,6 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 			}
 		}
 	}
-	b := aho.NewAhoCorasickBuilder(aho.Opts{
-		AsciiCaseInsensitive: true,
-		MatchKind:            aho.StandardMatch,
-		DFA:                  true,
-	})
-	rs.ac = b.Build(keywords)
 	rs.partKW = make([]bool, len(keywords))
 	for k, owners := range rs.kwRules {
 		rs.partKW[k] = true
@@ -148,7 +145,11 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 	}
 	if rs.vocab != nil {
 		rs.formats = newFormatRules(rs, opts.Disable)
+		// The context checks look for the INSERT statement around a
+		// value; the automaton finds them all in its one pass.
+		keywords = append(keywords, sqlInsert)
 	}
+	rs.kw = newKWMatcher(keywords)
 	return rs, nil
 }
 
@@ -216,6 +217,12 @@ func compileRule(d *Rule) (*compiledRule, error) {
 		return nil, fmt.Errorf("secretGroup %d: the pattern has %d groups", d.SecretGroup, re.NumSubexp())
 	}
 	cr := &compiledRule{def: d, re: re, window: d.Window}
+	// Only plain keyword-window rules: digit-prefiltered and as-written
+	// rules get their windows otherwise, and PHI rules' keywords count
+	// only at identifier-part boundaries.
+	if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
+		cr.anchor = anchoredForm(pat, d.Keywords)
+	}
 	if cr.window <= 0 {
 		cr.window = defaultWindow
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // phiChecks holds the PHI validators: checksums and issued ranges where a
@@ -384,32 +385,33 @@ func checkPersonName(c *CheckContext) bool {
 	// part of a name (trailing quotes, dashes, a sentence's period).
 	v := strings.TrimRight(c.Value, "'-.")
 	c.End = c.Start + len(v)
+	// Every capitalised word near a label comes through here: the words
+	// are lower-cased into buf and looked up without allocating.
+	var buf [64]byte
 	for {
 		w, rest, ok := strings.Cut(v, " ")
-		if !ok || !nameLead[strings.ToLower(strings.TrimSuffix(w, "."))] {
+		if !ok || !nameLead[string(lowerKey(buf[:0], strings.TrimSuffix(w, ".")))] {
 			break
 		}
 		c.Start += len(w) + 1
 		v = rest
 	}
-	if w := strings.TrimSuffix(v, "."); nameLead[strings.ToLower(w)] {
+	if w := strings.TrimSuffix(v, "."); nameLead[string(lowerKey(buf[:0], w))] {
 		return false
 	}
 	words := strings.Fields(v)
 	for _, w := range words {
-		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		if notNames[lw] || codeWords[lw] || len(lw) < 2 && len(words) == 1 {
+		lw := lowerKey(buf[:0], strings.TrimSuffix(w, "."))
+		if notNames[string(lw)] || codeWords[string(lw)] || len(lw) < 2 && len(words) == 1 {
 			return false
 		}
-		if len(w) >= 2 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+		if len(w) >= 2 && acronym(w) {
 			return false // an acronym (API, MRN), not a capitalised name
 		}
 		// A camelCase word is an identifier (PatientRecord, ToLower)
 		// unless it is a Mc, Mac, De, La… family name.
-		for _, seg := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '\'' || r == '.' }) {
-			if parts := splitParts(seg, nil); len(parts) > 1 && !namePrefixes[parts[0]] {
-				return false
-			}
+		if camelIdentifier(w) {
+			return false
 		}
 	}
 	if len(words) == 0 {
@@ -419,6 +421,61 @@ func checkPersonName(c *CheckContext) bool {
 	c.End = c.Start + len(v)
 	c.Reasons = append(c.Reasons, "capitalised name words, not a type or UI word")
 	return true
+}
+
+// lowerKey appends s lower-cased to dst: ASCII in place, anything else
+// as strings.ToLower does.
+func lowerKey(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(dst, strings.ToLower(s)...)
+		}
+	}
+	return appendLower(dst, s)
+}
+
+// acronym reports strings.ToUpper(w) == w && strings.ToLower(w) != w: no
+// lower-case letter and at least one upper-case one.
+func acronym(w string) bool {
+	upper := false
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= utf8.RuneSelf:
+			return strings.ToUpper(w) == w && strings.ToLower(w) != w
+		case 'a' <= c && c <= 'z':
+			return false // ToUpper changes it, whatever else w holds
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		}
+	}
+	return upper
+}
+
+// camelIdentifier reports a segment of w (split at - ' and .) that has
+// several identifier parts and does not start with a family-name prefix
+// (McDonald, DeLuca): PatientRecord, ToLower.
+func camelIdentifier(w string) bool {
+	for lo := 0; lo < len(w); {
+		hi := lo
+		for hi < len(w) && w[hi] != '-' && w[hi] != '\'' && w[hi] != '.' {
+			hi++
+		}
+		if seg := w[lo:hi]; seg != "" {
+			n, fs, fe := 0, 0, 0
+			eachPart(seg, func(a, b int) {
+				if n == 0 {
+					fs, fe = a, b
+				}
+				n++
+			})
+			var buf [32]byte
+			if n > 1 && !namePrefixes[string(appendLower(buf[:0], seg[fs:fe]))] {
+				return true
+			}
+		}
+		lo = hi + 1
+	}
+	return false
 }
 
 // ascending reports a run of consecutive digits (123456…), the usual lazy

@@ -315,3 +315,30 @@ func TestPartBoundary(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPersonNameHelpers checks the allocation-free helpers of
+// checkPersonName against the strings functions they stand for.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzPersonNameHelpers$' -fuzztime 3m -parallel 1
+func FuzzPersonNameHelpers(f *testing.F) {
+	for _, s := range []string{"McDonald", "PatientRecord", "API", "O'Neil-Smith", "De.LaCruz", "ǅemal", "İSTANBUL", "ſam", "\xff\xfeAB", "Dr."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		if got, want := string(lowerKey(nil, w)), strings.ToLower(w); got != want {
+			t.Fatalf("lowerKey(%q) = %q, want %q", w, got, want)
+		}
+		if got, want := acronym(w), strings.ToUpper(w) == w && strings.ToLower(w) != w; got != want {
+			t.Fatalf("acronym(%q) = %v, want %v", w, got, want)
+		}
+		want := false
+		for _, seg := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '\'' || r == '.' }) {
+			if parts := splitParts(seg, nil); len(parts) > 1 && !namePrefixes[parts[0]] {
+				want = true
+			}
+		}
+		if got := camelIdentifier(w); got != want {
+			t.Fatalf("camelIdentifier(%q) = %v, want %v", w, got, want)
+		}
+	})
+}

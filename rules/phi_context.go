@@ -202,7 +202,7 @@ func (cc *compiledContext) required(mode Mode) bool { return mode.rank() <= cc.r
 // test words, and returns false when the value has no context and the
 // mode requires one.
 func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
-	label, how, class := rs.findLabel(cc, c.Data, c.Start)
+	label, how, class := rs.findLabel(cc, c.Data, c.Start, c.scan)
 	near := ""
 	if len(cc.near) > 0 && (class == labelWeak || class == labelNone && cc.nearAlone) {
 		near = nearSubject(cc, c.Data, c.Start, c.End)
@@ -322,10 +322,10 @@ func prose(line []byte) bool {
 
 // findLabel looks for the value's label inline, on the previous line, in
 // a CSV header and in an SQL column list, in that order.
-func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, how string, class labelClass) {
+func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scanState) (label, how string, class labelClass) {
 	// Inside an INSERT the column list decides, whatever words the
 	// statement holds before the value.
-	if key, ok := sqlColumn(data, pos); ok {
+	if key, ok := sqlColumn(data, pos, sc); ok {
 		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
 		return label, "SQL column", class
 	}
@@ -376,9 +376,19 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int) (label, 
 // value and ends the search; so does the end of a sentence.
 func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
 	seg = afterSentence(seg)
-	var parts []string
-	var at []span // where each part is in seg, to quote the label as written
-	var tok []int // which token each part belongs to
+	// Every candidate value reads its label this way, so the parts are
+	// kept as offsets into one lower-cased buffer and the phrases are
+	// looked up as bytes: no allocation per word.
+	var (
+		lowBuf  [256]byte
+		partBuf [32]span
+		atBuf   [32]span
+		tokBuf  [32]int
+	)
+	low := lowBuf[:0]
+	parts := partBuf[:0] // each part, lower-cased, in low
+	at := atBuf[:0]      // where each part is in seg, to quote the label as written
+	tok := tokBuf[:0]    // which token each part belongs to
 	for i := 0; i < len(seg); {
 		if !labelByte(seg[i]) {
 			i++
@@ -389,17 +399,21 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 			j++
 		}
 		if seg[i] >= '0' && seg[i] <= '9' {
-			parts, at, tok = parts[:0], at[:0], tok[:0] // a value: labels before it belong to it
+			// a value: labels before it belong to it
+			low, parts, at, tok = low[:0], parts[:0], at[:0], tok[:0]
 		} else {
-			word := string(seg[i:j])
+			word := seg[i:j]
 			eachPart(word, func(lo, hi int) {
-				parts = append(parts, strings.ToLower(word[lo:hi]))
+				n := len(low)
+				low = appendLower(low, word[lo:hi])
+				parts = append(parts, span{n, len(low)})
 				at = append(at, span{i + lo, i + hi})
 				tok = append(tok, i)
 			})
 		}
 		i = j
 	}
+	part := func(i int) []byte { return low[parts[i].start:parts[i].end] }
 	written := func(from, to int) string { return string(seg[at[from].start:at[to].end]) }
 	// modified reports a label that is only the first part of a longer
 	// key (mrn_sequence_start, dobFormat, memberCountLimit): that key
@@ -407,28 +421,38 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 	// the label.
 	modified := func(i int) bool {
 		for j := i + 1; j < len(parts) && tok[j] == tok[i]; j++ {
-			if !genericKeys[parts[j]] {
+			if !genericKeys[string(part(j))] {
 				return true
 			}
 		}
 		return false
 	}
+	var spacedBuf, joinedBuf [128]byte
 	skipped := 0
 	for i := len(parts) - 1; i >= 0; {
 		matched := 0
 		for k := min(maxLabelParts, i+1); k >= 1; k-- {
-			spaced := strings.Join(parts[i-k+1:i+1], " ")
-			joined := strings.Join(parts[i-k+1:i+1], "")
+			spacedB, joinedB := spacedBuf[:0], joinedBuf[:0]
+			for x := i - k + 1; x <= i; x++ {
+				if x > i-k+1 {
+					spacedB = append(spacedB, ' ')
+				}
+				spacedB = append(spacedB, part(x)...)
+				joinedB = append(joinedB, part(x)...)
+			}
+			// Lookups through string(b) do not allocate.
+			word := cc.words[string(spacedB)] || cc.words[string(joinedB)]
+			weak := cc.weak[string(spacedB)] || cc.weak[string(joinedB)]
 			switch {
-			case (cc.words[spaced] || cc.words[joined] || cc.weak[spaced] || cc.weak[joined]) && modified(i):
+			case (word || weak) && modified(i):
 				return written(i-k+1, i), labelBlocked
-			case cc.words[spaced] || cc.words[joined]:
+			case word:
 				return written(i-k+1, i), labelStrong
-			case cc.weak[spaced] || cc.weak[joined]:
+			case weak:
 				return written(i-k+1, i), labelWeak
-			case rs.vocab.subjects[spaced] || rs.vocab.subjects[joined]:
+			case rs.vocab.subjects[string(spacedB)] || rs.vocab.subjects[string(joinedB)]:
 				matched = k
-			case rs.vocab.labels[spaced] || rs.vocab.labels[joined]:
+			case rs.vocab.labels[string(spacedB)] || rs.vocab.labels[string(joinedB)]:
 				return written(i-k+1, i), labelBlocked
 			}
 			if matched > 0 {
@@ -446,6 +470,18 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 		i--
 	}
 	return "", labelNone
+}
+
+// appendLower appends b to dst with ASCII letters lower-cased.
+func appendLower[T ~string | ~[]byte](dst []byte, b T) []byte {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 // afterSentence returns the part of seg after the last sentence end
@@ -490,7 +526,7 @@ func splitParts(s string, dst []string) []string {
 }
 
 // eachPart calls fn with the bounds of every part of s (see splitParts).
-func eachPart(s string, fn func(lo, hi int)) {
+func eachPart[T ~string | ~[]byte](s T, fn func(lo, hi int)) {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 && end > start {
@@ -782,8 +818,9 @@ func pipeTableColumn(data []byte, ls, le, pos int) (string, []byte, bool) {
 
 // sqlColumn returns the column name pos sits under in an
 // `INSERT INTO t (a, b, c) VALUES (…), (…)` statement that starts at most
-// sqlLookback bytes before it.
-func sqlColumn(data []byte, pos int) (string, bool) {
+// sqlLookback bytes before it. sc, when not nil, holds where the
+// statements are, so the lookback is not read byte by byte for every value.
+func sqlColumn(data []byte, pos int, sc *scanState) (string, bool) {
 	// A VALUES tuple opens with '(' on the value's line: without one
 	// there is no statement to look for.
 	ls, _ := lineSpan(data, pos)
@@ -792,7 +829,12 @@ func sqlColumn(data []byte, pos int) (string, bool) {
 	}
 	lo := max(0, pos-sqlLookback)
 	seg := data[lo:pos]
-	ins := lastIndexFold(seg, "insert into")
+	var ins int
+	if sc != nil {
+		ins = sc.lastInsert(lo, pos)
+	} else {
+		ins = lastIndexFold(seg, sqlInsert)
+	}
 	if ins < 0 {
 		return "", false
 	}

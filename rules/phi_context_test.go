@@ -238,7 +238,7 @@ func FuzzStructuredKeys(f *testing.F) {
 			return
 		}
 		csvColumn(data, pos)
-		sqlColumn(data, pos)
+		sqlColumn(data, pos, nil)
 		if ls, _ := lineSpan(data, pos); ls > 0 {
 			prevLineKey(data, ls)
 		}

@@ -37,12 +37,39 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 // match runs every rule in its keyword windows, unfiltered and unordered.
 func (rs *Ruleset) match(data []byte) []Match {
 	var out []Match
-	for ri, ws := range rs.windows(data) {
+	per, sc := rs.windows(data)
+	for ri, ws := range per {
 		if len(ws) > 0 {
-			out = rs.rules[ri].run(rs, data, ws, out)
+			out = rs.rules[ri].run(rs, data, ws, sc, out)
 		}
 	}
 	return out
+}
+
+// sqlInsert is the statement the context checks look for around a value
+// (sqlColumn); with PHI rules it is an extra keyword of the automaton.
+const sqlInsert = "insert into"
+
+// scanState is what one pass of the keyword automaton learned about the
+// data being scanned, for the checks of the matches in it.
+type scanState struct {
+	// inserts holds the offsets of every "insert into", ascending.
+	inserts []int
+	// hits holds, per keyword-anchored rule, the offsets its keywords
+	// start at, ascending (anchor.go).
+	hits [][]int
+}
+
+// lastInsert returns the offset, relative to lo, of the last "insert
+// into" that lies wholly within data[lo:hi], or -1: lastIndexFold of
+// data[lo:hi] without reading it again.
+func (sc *scanState) lastInsert(lo, hi int) int {
+	// The first insert whose end is past hi; the one before it is the last within.
+	i, _ := slices.BinarySearch(sc.inserts, hi-len(sqlInsert)+1)
+	if i == 0 || sc.inserts[i-1] < lo {
+		return -1
+	}
+	return sc.inserts[i-1] - lo
 }
 
 // settle applies the overlap filters and the output order.
@@ -61,16 +88,21 @@ func (rs *Ruleset) settle(out []Match) []Match {
 }
 
 // windows runs the keyword automaton once and returns, per rule, the merged
-// byte ranges its regex must look at.
-func (rs *Ruleset) windows(data []byte) [][]span {
+// byte ranges its regex must look at, and what the pass found for the
+// checks.
+func (rs *Ruleset) windows(data []byte) ([][]span, *scanState) {
 	var per [][]span
 	var gate []keywordHits // digit-prefiltered rules: where their keywords occur
-	it := rs.ac.IterOverlappingByte(data)
-	for m := it.Next(); m != nil; m = it.Next() {
-		if rs.partKW[m.Pattern()] && !partBoundary(data, m.Start(), m.End()) {
-			continue
+	sc := &scanState{}
+	rs.kw.each(data, func(k, ms, me int) {
+		if k >= len(rs.kwRules) { // sqlInsert, no rule's keyword
+			sc.inserts = append(sc.inserts, ms)
+			return
 		}
-		owners := rs.kwRules[m.Pattern()]
+		if rs.partKW[k] && !partBoundary(data, ms, me) {
+			return
+		}
+		owners := rs.kwRules[k]
 		if per == nil {
 			per = make([][]span, len(rs.rules))
 		}
@@ -81,7 +113,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				if gate == nil {
 					gate = make([]keywordHits, len(rs.rules))
 				}
-				gate[ri].add(data, m.Start(), m.End())
+				gate[ri].add(data, ms, me)
 				continue
 			}
 			if rs.rules[ri].def.AsWritten {
@@ -89,11 +121,14 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				per[ri] = []span{{0, len(data)}}
 				continue
 			}
+			if rs.rules[ri].anchor != nil {
+				sc.addHit(len(rs.rules), ri, ms)
+			}
 			w := rs.rules[ri].window
-			s := expandStart(data, m.Start()-w)
-			e := expandEnd(data, m.End()+w)
+			s := expandStart(data, ms-w)
+			e := expandEnd(data, me+w)
 			if rs.rules[ri].ctx != nil {
-				e = structEnd(data, m.Start(), e)
+				e = structEnd(data, ms, e)
 			}
 			cur := per[ri]
 			if n := len(cur); n > 0 && s <= cur[n-1].end {
@@ -107,7 +142,7 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			}
 			per[ri] = append(cur, span{s, e})
 		}
-	}
+	})
 	if len(rs.everywhere) > 0 {
 		if per == nil {
 			per = make([][]span, len(rs.rules))
@@ -116,13 +151,14 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 			per[ri] = []span{{0, len(data)}}
 		}
 	}
+	sc.sortHits()
 	per = rs.digitWindows(data, per, gate)
 	for i := range per {
 		if len(per[i]) > 1 {
 			per[i] = mergeSpans(per[i])
 		}
 	}
-	return per
+	return per, sc
 }
 
 func mergeSpans(ss []span) []span {
@@ -192,11 +228,18 @@ func isDelim(b byte) bool {
 	return false
 }
 
-func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []Match {
+func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, out []Match) []Match {
 	g := cr.def.SecretGroup
 	for _, w := range ws {
-		chunk := data[w.start:w.end]
-		for _, loc := range cr.re.FindAllSubmatchIndex(chunk, -1) {
+		var locs [][]int
+		ok := false
+		if cr.anchor != nil && sc != nil {
+			locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w))
+		}
+		if !ok {
+			locs = cr.re.FindAllSubmatchIndex(data[w.start:w.end], -1)
+		}
+		for _, loc := range locs {
 			vs, ve := loc[2*g], loc[2*g+1]
 			if vs < 0 {
 				continue
@@ -211,7 +254,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 				continue
 			}
 			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
-				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1]}
+				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc}
 			if cr.def.Filter != nil && !cr.def.Filter(&c) {
 				continue
 			}

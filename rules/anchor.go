@@ -1,0 +1,262 @@
+package rules
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"sync"
+	"unicode/utf8"
+)
+
+// Keyword-anchored rules: most secret rules' patterns begin with one of
+// their own keywords (`(?i:render){{ASSIGN}}…`, `postgres(?:ql)?://…`,
+// `ghp_…`). Every match of such a rule starts where the keyword automaton
+// reported a keyword, so instead of running the regex over every byte of
+// its (merged, often large) windows, run reports only what an anchored
+// match at each keyword offset finds — the same matches, at a cost that
+// follows the keywords rather than the window size.
+
+// anchor holds the anchored variants of a keyword-anchored rule's
+// pattern, compiled on first use: a scan meets few rules' keywords, and
+// compiling all of them up front would add to every start and reload.
+type anchor struct {
+	pat  string
+	once sync.Once
+	// atStart matches at the start of its input; afterOne first consumes
+	// one byte (the byte before the keyword, so \b and (?m)^ see the
+	// real neighbour) and then matches the pattern. Nil if they failed
+	// to compile, which leaves the rule to its window regex.
+	atStart, afterOne *regexp.Regexp
+}
+
+func (a *anchor) forms() (atStart, afterOne *regexp.Regexp) {
+	a.once.Do(func() {
+		// Non-capturing wrappers keep the rule's group numbers.
+		x, err1 := regexp.Compile(`\A(?:` + a.pat + `)`)
+		y, err2 := regexp.Compile(`\A(?s:.)(?:` + a.pat + `)`)
+		if err1 == nil && err2 == nil {
+			a.atStart, a.afterOne = x, y
+		}
+	})
+	return a.atStart, a.afterOne
+}
+
+// anchoredForm returns the anchor of a rule whose every match begins
+// with one of keywords (ASCII case-insensitively), or nil.
+func anchoredForm(pat string, keywords []string) *anchor {
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	prefixes, _ := literalPrefixes(re)
+	if len(prefixes) == 0 {
+		return nil
+	}
+	for _, p := range prefixes {
+		if !startsWithKeyword(p, keywords) {
+			return nil
+		}
+	}
+	return &anchor{pat: pat}
+}
+
+// startsWithKeyword reports whether a match beginning with p begins with
+// a keyword in ASCII text: p starts with one, ASCII case folded, or p
+// holds a non-ASCII character and cannot occur in ASCII text at all.
+func startsWithKeyword(p string, keywords []string) bool {
+	if !isASCII(p) {
+		return true
+	}
+	for _, kw := range keywords {
+		if len(kw) <= len(p) && isASCII(kw) && equalFoldASCII(p[:len(kw)], kw) {
+			return true
+		}
+	}
+	return false
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if foldASCII(a[i]) != foldASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// maxPrefixes bounds the literal prefix sets, which multiply in a
+// concatenation of alternations.
+const maxPrefixes = 256
+
+// literalPrefixes returns strings one of which every match of re begins
+// with (nil when that cannot be said), and whether they are exactly the
+// strings re matches. Case-folded literals are kept as written: the
+// keyword test folds ASCII case, and run falls back to the plain regex on
+// non-ASCII text, where folding reaches further (k and K, s and ſ).
+func literalPrefixes(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		return []string{string(re.Rune)}, true
+	case syntax.OpCharClass:
+		var out []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if len(out) >= 8 {
+					return nil, false
+				}
+				out = append(out, string(r))
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return literalPrefixes(re.Sub[0])
+	case syntax.OpQuest:
+		sub, exact := literalPrefixes(re.Sub[0])
+		if sub == nil {
+			return nil, false
+		}
+		return append([]string{""}, sub...), exact
+	case syntax.OpPlus:
+		sub, _ := literalPrefixes(re.Sub[0])
+		return sub, false
+	case syntax.OpRepeat:
+		if re.Min == 0 {
+			return nil, false
+		}
+		sub, _ := literalPrefixes(re.Sub[0])
+		return sub, false
+	case syntax.OpAlternate:
+		var out []string
+		exact := true
+		for _, s := range re.Sub {
+			sub, ex := literalPrefixes(s)
+			if sub == nil || len(out)+len(sub) > maxPrefixes {
+				return nil, false
+			}
+			out = append(out, sub...)
+			exact = exact && ex
+		}
+		return out, exact
+	case syntax.OpConcat:
+		acc := []string{""}
+		for _, s := range re.Sub {
+			sub, ex := literalPrefixes(s)
+			if sub == nil {
+				return acc, false
+			}
+			if len(acc)*len(sub) > maxPrefixes {
+				return acc, false
+			}
+			next := make([]string, 0, len(acc)*len(sub))
+			for _, a := range acc {
+				for _, b := range sub {
+					next = append(next, a+b)
+				}
+			}
+			acc = next
+			if !ex {
+				return acc, false
+			}
+		}
+		return acc, true
+	}
+	return nil, false // star, any character: nothing to say
+}
+
+// runAnchored finds the matches of an anchored rule in data[w.start:w.end]
+// by trying an anchored match at each of its keyword offsets (hits,
+// ascending) inside the window, as FindAllSubmatchIndex over the window
+// would report them: leftmost first, none overlapping the previous one.
+// The locations are relative to w.start. ok is false when the window
+// holds non-ASCII bytes, where case folding reaches past what the
+// keyword automaton sees; the caller then runs the plain regex.
+func (cr *compiledRule) runAnchored(data []byte, w span, hits []int) (locs [][]int, ok bool) {
+	for _, c := range data[w.start:w.end] {
+		if c >= utf8.RuneSelf {
+			return nil, false
+		}
+	}
+	if len(hits) == 0 || hits[0] >= w.end {
+		return nil, true
+	}
+	atStart, afterOne := cr.anchor.forms()
+	if atStart == nil {
+		return nil, false
+	}
+	next := w.start // FindAll's next search offset: the end of the last match
+	for _, p := range hits {
+		if p < next || p >= w.end {
+			continue
+		}
+		var loc []int
+		if p == w.start {
+			loc = atStart.FindSubmatchIndex(data[p:w.end])
+		} else {
+			// One byte of left context; it is ASCII, so one character.
+			loc = afterOne.FindSubmatchIndex(data[p-1 : w.end])
+			if loc != nil {
+				loc[0] = 1
+				for i := range loc {
+					if loc[i] >= 0 {
+						loc[i]--
+					}
+				}
+			}
+		}
+		if loc == nil {
+			continue
+		}
+		for i := range loc {
+			if loc[i] >= 0 {
+				loc[i] += p - w.start
+			}
+		}
+		locs = append(locs, loc)
+		next = w.start + loc[1]
+	}
+	return locs, true
+}
+
+// addHit records that a keyword of anchored rule ri starts at offset s.
+func (sc *scanState) addHit(nrules, ri, s int) {
+	if sc.hits == nil {
+		sc.hits = make([][]int, nrules)
+	}
+	sc.hits[ri] = append(sc.hits[ri], s)
+}
+
+// sortHits orders each rule's keyword offsets: the automaton reports
+// them by end, and keywords differ in length.
+func (sc *scanState) sortHits() {
+	for ri, h := range sc.hits {
+		if len(h) > 1 {
+			slices.Sort(h)
+			sc.hits[ri] = slices.Compact(h)
+		}
+	}
+}
+
+// hitsIn returns rule ri's keyword offsets from w.start on.
+func (sc *scanState) hitsIn(ri int, w span) []int {
+	if sc == nil || sc.hits == nil {
+		return nil
+	}
+	h := sc.hits[ri]
+	i, _ := slices.BinarySearch(h, w.start)
+	return h[i:]
+}

@@ -1,0 +1,111 @@
+package rules
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// anchoredHits is every offset where one of keywords starts, ASCII case
+// folded: what the automaton reports for an anchored rule.
+func anchoredHits(keywords []string, data []byte) []int {
+	low := string(lowerASCII(data))
+	var out []int
+	for _, kw := range keywords {
+		kw = string(lowerASCII([]byte(kw)))
+		for i := 0; ; {
+			j := strings.Index(low[i:], kw)
+			if j < 0 {
+				break
+			}
+			out = append(out, i+j)
+			i += j + 1
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func TestAnchoredForm(t *testing.T) {
+	tests := []struct {
+		pat      string
+		keywords []string
+		want     bool
+	}{
+		{`(?i)\b(?:postgres(?:ql)?|mysql|rediss?)://([^@]+)@`, []string{"postgres", "mysql", "redis"}, true},
+		{`\b(ghp_[A-Za-z0-9]{36})`, []string{"ghp_"}, true},
+		{`(?i:render)\s*[:=]\s*(rnd_[A-Za-z0-9]{32})`, []string{"render"}, true},
+		{`(?i)(?:secret|token)\s*=\s*(\w+)`, []string{"secret"}, false}, // "token" is no keyword
+		{`(AKIA[0-9A-Z]{16})`, []string{"akia"}, true},
+		{`\b([a-f0-9]{32}-us[0-9]{1,2})\b`, []string{"-us"}, false},
+		{`x*ghp_`, []string{"ghp_"}, false},
+		{`(?:ghp_)?[a-z]{4}`, []string{"ghp_"}, false},
+	}
+	for _, tt := range tests {
+		a := anchoredForm(tt.pat, tt.keywords)
+		if got := a != nil; got != tt.want {
+			t.Errorf("anchoredForm(%q, %q) anchored = %v, want %v", tt.pat, tt.keywords, got, tt.want)
+		}
+		if a != nil {
+			if x, y := a.forms(); x == nil || y == nil {
+				t.Errorf("anchoredForm(%q): forms do not compile", tt.pat)
+			}
+		}
+	}
+}
+
+// FuzzAnchoredRules checks, for every built-in rule run at its keyword
+// offsets, that runAnchored finds exactly what the plain regex finds in
+// a window: the whole input and a slice of it.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzAnchoredRules$' -fuzztime 3m -parallel 1
+func FuzzAnchoredRules(f *testing.F) {
+	rs, err := Compile(Builtin(), Options{PHIMode: ModeStrict})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var anchored []*compiledRule
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, cr := range rs.rules {
+		if cr.anchor == nil {
+			continue
+		}
+		anchored = append(anchored, cr)
+		// The rules' own samples, generated at test time, back to back
+		// and run together, so matches meet and overlap.
+		var joined []string
+		for _, tmpl := range append(cr.def.Samples.TP, cr.def.Samples.FP...) {
+			if s, err := ExpandSample(tmpl, rng); err == nil {
+				joined = append(joined, s)
+			}
+		}
+		f.Add([]byte(strings.Join(joined, "\n")), uint16(7))
+		f.Add([]byte(strings.Join(joined, "")), uint16(1))
+	}
+	if len(anchored) < 100 {
+		f.Fatalf("only %d anchored built-in rules", len(anchored))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
+		lo := int(cut) % (len(data) + 1)
+		hi := lo + (len(data)-lo)/2
+		for _, w := range []span{{0, len(data)}, {lo, hi}} {
+			for _, cr := range anchored {
+				hits := anchoredHits(cr.def.Keywords, data)
+				i, _ := slices.BinarySearch(hits, w.start)
+				got, ok := cr.runAnchored(data, w, hits[i:])
+				if !ok {
+					continue
+				}
+				want := cr.re.FindAllSubmatchIndex(data[w.start:w.end], -1)
+				if len(got) == 0 && len(want) == 0 {
+					continue
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("rule %s window %v: anchored %v, regex %v", cr.def.ID, w, got, want)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,199 @@
+package rules
+
+import (
+	"bytes"
+	"go/build"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type kwHit struct{ kw, start, end int }
+
+func (m *kwMatcher) hits(data []byte) []kwHit {
+	var out []kwHit
+	m.each(data, func(k, s, e int) { out = append(out, kwHit{k, s, e}) })
+	return out
+}
+
+// lowerASCII folds only A-Z, as the matcher does: strings.ToLower would
+// change the length of non-ASCII text and move every offset after it.
+func lowerASCII(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		out[i] = foldASCII(c)
+	}
+	return out
+}
+
+// naiveHits is the reference: every occurrence of every keyword in the
+// folded text, ordered by end offset, longest keyword first at one end.
+func naiveHits(keywords []string, data []byte) []kwHit {
+	low := lowerASCII(data)
+	var out []kwHit
+	for k, kw := range keywords {
+		pat := lowerASCII([]byte(kw))
+		for i := 0; i+len(pat) <= len(low); i++ {
+			if bytes.HasPrefix(low[i:], pat) {
+				out = append(out, kwHit{k, i, i + len(pat)})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b kwHit) int {
+		if a.end != b.end {
+			return a.end - b.end
+		}
+		return (b.end - b.start) - (a.end - a.start)
+	})
+	return out
+}
+
+func builtinKeywords(t testing.TB) []string {
+	rs, err := Compile(Builtin(), Options{PHIMode: ModeStrict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var kws []string
+	for _, r := range rs.rules {
+		for _, k := range r.def.Keywords {
+			k = strings.ToLower(k)
+			if !seen[k] {
+				seen[k] = true
+				kws = append(kws, k)
+			}
+		}
+	}
+	return kws
+}
+
+func TestKWMatcher(t *testing.T) {
+	tests := []struct {
+		name     string
+		keywords []string
+		text     string
+		want     []kwHit
+	}{
+		{"none", []string{"abc"}, "xyz", nil},
+		{"case folded", []string{"token"}, "a TOKEN and a ToKeN", []kwHit{{0, 2, 7}, {0, 14, 19}}},
+		{"overlapping, longest first", []string{"he", "she", "hers", "his"}, "ushers",
+			[]kwHit{{1, 1, 4}, {0, 2, 4}, {2, 2, 6}}},
+		{"self-overlap", []string{"aa"}, "aaaa", []kwHit{{0, 0, 2}, {0, 1, 3}, {0, 2, 4}}},
+		{"keyword inside keyword", []string{"secret_key", "secret", "key"}, "SECRET_KEY=",
+			[]kwHit{{1, 0, 6}, {0, 0, 10}, {2, 7, 10}}},
+		{"punctuation and digits", []string{"pid|", "://", "sk-ant-api03-"}, "PID|1 http://x sk-ant-api03-y",
+			[]kwHit{{0, 0, 4}, {1, 10, 13}, {2, 15, 28}}},
+		{"non-ASCII bytes are not folded", []string{"é"}, "É é", []kwHit{{0, 3, 5}}},
+		{"no keywords", nil, "anything", nil},
+		{"empty text", []string{"a"}, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newKWMatcher(tt.keywords)
+			got := m.hits([]byte(tt.text))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("hits = %v, want %v", got, tt.want)
+			}
+			if ref := naiveHits(tt.keywords, []byte(tt.text)); !slices.Equal(ref, tt.want) {
+				t.Errorf("reference = %v, want %v (test table wrong)", ref, tt.want)
+			}
+		})
+	}
+}
+
+// FuzzKWMatcher checks the automaton against the naive reference, once
+// with the built-in keywords and once with keywords taken from the input.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzKWMatcher$' -fuzztime 3m -parallel 1
+func FuzzKWMatcher(f *testing.F) {
+	f.Add([]byte("aws_secret_access_key = \"x\"\nPatient: Jane Doe, DOB unknown"), "he,she,hers")
+	f.Add([]byte("ghp_xxxx sk-ant-api03-y PID|1|||MRN^^^"), "aa,a,aaa")
+	f.Add([]byte("Authorization: Bearer eyJhbGciOi xoxb-1 \x00\xff\xc3\xa9"), ",;, ,,x")
+	f.Add([]byte("INSERT INTO p (name, mrn) VALUES ('A', 1), ('B', 2);\ninsert into q (x) values (3)"), "insert")
+	// As Compile builds it with PHI rules: the statement keyword last.
+	builtin := append(builtinKeywords(f), sqlInsert)
+	bm := newKWMatcher(builtin)
+	f.Fuzz(func(t *testing.T, data []byte, list string) {
+		hits := bm.hits(data)
+		if want := naiveHits(builtin, data); !slices.Equal(hits, want) {
+			t.Fatalf("builtin keywords: hits %v, want %v", hits, want)
+		}
+		// The statement offsets answer sqlColumn as reading data does.
+		sc := &scanState{}
+		for _, h := range hits {
+			if h.kw == len(builtin)-1 {
+				sc.inserts = append(sc.inserts, h.start)
+			}
+		}
+		for pos := 0; pos <= len(data); pos += 1 + len(data)/16 {
+			k1, ok1 := sqlColumn(data, pos, sc)
+			k2, ok2 := sqlColumn(data, pos, nil)
+			if k1 != k2 || ok1 != ok2 {
+				t.Fatalf("sqlColumn at %d: %q %v with the automaton's offsets, %q %v reading", pos, k1, ok1, k2, ok2)
+			}
+		}
+		seen := map[string]bool{}
+		var kws []string
+		for _, k := range strings.Split(list, ",") {
+			if k == "" || seen[string(lowerASCII([]byte(k)))] {
+				continue
+			}
+			seen[string(lowerASCII([]byte(k)))] = true
+			kws = append(kws, k)
+		}
+		m := newKWMatcher(kws)
+		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
+			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
+		}
+	})
+}
+
+// BenchmarkKWMatcher is the prefilter alone over a generated source tree:
+//
+//	go test ./rules -run '^$' -bench KWMatcher
+func BenchmarkKWMatcher(b *testing.B) {
+	data := benchSource(b)
+	m := newKWMatcher(builtinKeywords(b))
+	b.SetBytes(int64(len(data)))
+	n := 0
+	for b.Loop() {
+		n = 0
+		m.each(data, func(int, int, int) { n++ })
+	}
+	b.ReportMetric(float64(n), "hits")
+}
+
+// benchSource is real code to scan: the files under $PRETENSE_BENCH_TREE
+// (a checkout such as SQLAlchemy) or else a few standard-library
+// packages, capped at 16 MB.
+func benchSource(b *testing.B) []byte {
+	root := os.Getenv("PRETENSE_BENCH_TREE")
+	if root == "" {
+		root = filepath.Join(build.Default.GOROOT, "src", "net")
+	}
+	var buf []byte
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || len(buf) >= 16<<20 {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == ".git" || d.Name() == "testdata" {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		buf = append(buf, data...)
+		return nil
+	})
+	if err != nil || len(buf) == 0 {
+		b.Skipf("no source under %s: %v", root, err)
+	}
+	return buf
+}
