@@ -191,6 +191,19 @@ func init() {
 	// Registered here, next to the provider checks, so rule-format work
 	// does not touch the engine's check table.
 	secretChecks["whole-literal"] = checkWholeLiteral
+	secretChecks["rclone-obscured"] = checkRcloneObscured
+}
+
+// checkRcloneObscured keeps a value only when it decodes the way rclone
+// writes an obscured password: unpadded base64url of a 16-byte IV followed
+// by the AES-CTR ciphertext of a non-empty password.
+func checkRcloneObscured(c *CheckContext) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || len(raw) <= 16 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "rclone obscured password")
+	return true
 }
 
 // checkWholeLiteral drops a value read from inside a quoted literal that
