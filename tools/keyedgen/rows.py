@@ -20,12 +20,13 @@ PREFIXED.update({
  'tines': (r'https://[\w-]+\.tines\.com/webhook/[a-z0-9]{32}/[a-z0-9]{32}', 'https://acme.tines.com/webhook/{lowalnum:32}/{lowalnum:32}', 'https://acme.tines.com/webhook/{lowalnum:32}/{lowalnum:31}'),
  'zapier': (r'https://hooks\.zapier\.com/hooks/catch/[0-9]{5,10}/[a-z0-9]{6,8}/?', 'https://hooks.zapier.com/hooks/catch/{digits:7}/{lowalnum:6}/', 'https://hooks.zapier.com/hooks/catch/{digits:4}/{lowalnum:6}/'),
  'salesforce': (r'00[A-Za-z0-9]{13}![A-Za-z0-9_.]{96}', '00D{alnum:12}!{alnum:96}', '00D{alnum:12}!{alnum:95}'),
- 'webex': (r'[A-Za-z0-9]{64}_[A-Za-z0-9]{4}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', '{alnum:64}_{upper:4}_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', '{alnum:63}_{upper:4}_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}'),
+ 'webex': (r'[A-Za-z0-9]{64}_[A-Za-z0-9]{4}_[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}', '{alnum:64}_{upper:4}_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', '{alnum:63}_{upper:4}_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}'),
  'checkout': (r'sk_(?:test_|sbox_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', 'sk_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', 'sk_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:11}'),
  'checio': (r'pk_[a-z0-9]{45}', 'pk_{lowalnum:45}', 'pk_{lowalnum:44}'),
  'gya29': (r'ya29\.[A-Za-z0-9_-]{30,}', 'ya29.{b64url:120}', 'ya29.{b64url:12}'),
 })
 EXTRA_SHAPES_NEW = {
+ 'brandfetch2': (r'[A-Za-z0-9+/]{43}=', '{b64:43}=', '{alnum:30}='),
  'lan8': ('[a-z0-9]{8}', '{lowalnum:6}7q', '{lowalnum:5}7q'),
  'lan11': ('[a-z0-9]{11}', '{lowalnum:9}7q', '{lowalnum:8}7q'),
  'airtableoauth': (r'[A-Za-z0-9]{8,40}\.v1\.[A-Za-z0-9_-]{20,}\.[a-f0-9]{5,64}', '{alnum:17}.v1.{b64url:120}.{hex:64}', '{alnum:17}.v2.{b64url:120}.{hex:64}'),
@@ -42,7 +43,7 @@ EXTRA_SHAPES_NEW = {
  'moderation': (r'[A-Za-z0-9]{36}\.[A-Za-z0-9]{115}\.[A-Za-z0-9_]{43}', '{alnum:36}.{alnum:115}.{alnum:43}', '{alnum:36}.{alnum:115}.{alnum:42}'),
  'edenai': (r'[A-Za-z0-9]{36}\.[A-Za-z0-9]{92}\.[A-Za-z0-9_]{43}', '{alnum:36}.{alnum:92}.{alnum:43}', '{alnum:36}.{alnum:92}.{alnum:42}'),
  'budibase': (r'[a-f0-9]{32}-[a-f0-9]{78,80}', '{hex:32}-{hex:80}', '{hex:32}-{hex:70}'),
- 'cashboard': (r'[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}', '{upalnum:3}-{upalnum:3}-{upalnum:3}-{upalnum:3}', '{upalnum:3}-{upalnum:3}-{upalnum:3}'),
+ 'cashboard': (r'[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}-[0-9A-Z]{3}', '{upalnum:3}-7{upalnum:2}-{upalnum:3}-{upalnum:3}', '{upalnum:3}-{upalnum:3}-{upalnum:3}'),
  'column': (r'(?:test|live)_[A-Za-z0-9]{27}', 'live_{alnum:27}', 'live_{alnum:26}'),
  'convier': (r'[0-9]{2}\|[A-Za-z0-9]{40}', '{digits:2}|{alnum:40}', '{digits:2}|{alnum:39}'),
  'courier': (r'pk_[A-Za-z0-9]{1,}_[A-Za-z0-9]{28}', 'pk_prod_{upalnum:28}', 'pk_prod_{upalnum:27}'),
@@ -53,8 +54,8 @@ EXTRA_SHAPES_NEW = {
  'uuida': (r'[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}', '{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}', '{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:11}'),
  'uuidA': (r'[0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12}', '{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}', '{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:11}'),
  'aiven': (r'[A-Za-z0-9/+=]{372}', '{b64:372}', '{b64:371}'),
- 'appointedd': (r'[A-Za-z0-9=+/]{86}==', '{b64:86}==', '{b64:85}=='),
- 'optimizely': (r'[0-9A-Za-z-]{20,30}:[0-9A-Za-z-]{20,40}', '{alnum:22}:{alnum:31}', '{alnum:22}'),
+ 'appointedd': (r'[A-Za-z0-9=+/]{88}', '{b64:86}==', '{b64:85}=='),
+ 'optimizely': (r'[0-9A-Za-z:-]{54}', '{alnum:38}:{alnum:15}', '{alnum:38}:{alnum:14}'),
  'salescookie': (r'[A-Za-z0-9]{32}', '{alnum:32}', '{alnum:31}'),
  'vbout': (r'[0-9]{25}', '{digits:25}', '{digits:24}'),
  'bulksms': (r'[A-Za-z0-9!@#$%^&*()]{29}', '{alnum:29}', '{alnum:28}'),
@@ -82,10 +83,14 @@ EXTRA_SHAPES_NEW = {
 }
 EXTRA_SHAPES.update(EXTRA_SHAPES_NEW)
 MORE = """
+hubspot-api-key-legacy|HubSpot|hapikey,hapi_key,hubapi,hubspotapi|uuidA|high|crm|https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app|n
+alchemy-api-key|Alchemy|alchemy|anu32|high|crypto|https://docs.alchemy.com/reference/api-overview|y
+alchemy-access-token|Alchemy|alcht_|alchemy|high|crypto|https://docs.alchemy.com/reference/api-overview|n
+brandfetch-api-key-v2|Brandfetch|brandfetch|brandfetch2|medium|data|https://docs.brandfetch.com/|n
 alegra-api-key|Alegra|alegra|land20|medium|accounting|https://developer.alegra.com/|y
 audd-api-key|AudD|audd|lan32|medium|media|https://docs.audd.io/|y
 autoklose-api-key|Autoklose|autoklose|and32|medium|marketing|https://autoklose.com/|y
-azure-devops-pat|Azure DevOps|azure devops,azure_devops,azuredevops,dev.azure.com|lan52|high|cloud|https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate|n
+azure-devops-pat|Azure DevOps|azure devops,azure_devops,azuredevops,dev.azure.com,azure|lan52|high|cloud|https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate|n
 azure-search-key|Azure AI Search|azure_search,azure search,azuresearch,search.windows.net,searchkey,search_key,search-key|an52|high|cloud|https://learn.microsoft.com/en-us/azure/search/search-security-api-keys|n
 clickhelp-api-key|ClickHelp|clickhelp|an24|medium|docs|https://clickhelp.com/software-documentation-tool/user-manual/api-overview.html|y
 myintervals-api-key|Intervals|myintervals|lan11|medium|project|https://www.myintervals.com/api/|y
@@ -146,7 +151,7 @@ vbout-api-key|VBOUT|vbout|vbout|medium|marketing|https://developers.vbout.com/|y
 webex-bot-token|Webex bot|webex|webex|high|comms|https://developer.webex.com/docs/bots|n
 optimizely-api-token|Optimizely|optimizely|optimizely|medium|marketing|https://docs.developers.optimizely.com/|y
 salescookie-api-key|Sales Cookie|salescookie|salescookie|medium|crm|https://salescookie.com/|y
-moderation-api-key|Moderation API|moderation api,moderationapi,moderation_api|moderation|medium|ai|https://docs.moderationapi.com/|y
+moderation-api-key|Moderation API|moderation_api,moderationapi,moderation api,moderation|moderation|medium|ai|https://docs.moderationapi.com/|y
 edenai-api-key|Eden AI|edenai,eden_ai|edenai|high|ai|https://docs.edenai.co/|y
 budibase-api-key|Budibase|budibase|budibase|high|dev|https://docs.budibase.com/docs/public-api|y
 cashboard-api-key|Cashboard|cashboard|cashboard|medium|accounting|https://cashboardapp.com/|y
