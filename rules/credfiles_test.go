@@ -143,3 +143,36 @@ func closesPlaceholder(before string) bool {
 	i := strings.LastIndexByte(before, '{')
 	return i >= 0 && placeholderAt(before[i:]+"}")
 }
+
+// TestProviderContext: a high-entropy assignment on a line just below a
+// provider's name is that provider rule's to judge; the generic rule
+// reports it only when no owned provider name stands there as a word.
+func TestProviderContext(t *testing.T) {
+	tests := []struct {
+		name string
+		file string
+		want []string
+	}{
+		{"provider named in the log line above", "[INFO] Sending request to the AccuWeather API\n[DEBUG] Using API_KEY={alnum:10}%{alnum:12}$q7\n", nil},
+		{"provider named two lines above", "accuweather:\n  region: eu\n  api_key: {alnum:10}%{alnum:12}$q7\n", nil},
+		{"provider name inside another word", "collateral settings\napi_key = \"«{alnum:10}%{alnum:12}$q7»\"\n", []string{"generic-secret-assignment"}},
+		{"no provider nearby", "[INFO] Sending request\n[DEBUG] Using API_KEY=«{alnum:10}%{alnum:12}$q7»\n", []string{"generic-secret-assignment"}},
+		{"provider three lines above", "accuweather:\n\n\n\napi_key = \"«{alnum:10}%{alnum:12}$q7»\"\n", []string{"generic-secret-assignment"}},
+	}
+	rs := secretSet(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for seed := range uint64(8) {
+				src, values := expandMarked(t, tc.file, rand.New(rand.NewPCG(seed, 17)))
+				var got, gotValues []string
+				for _, m := range rs.Scan([]byte(src)) {
+					got = append(got, m.Rule.ID)
+					gotValues = append(gotValues, m.Value)
+				}
+				if !slices.Equal(got, tc.want) || !slices.Equal(gotValues, values) {
+					t.Fatalf("got rules %v values %q, want %v %q in %q", got, gotValues, tc.want, values, src)
+				}
+			}
+		})
+	}
+}
