@@ -19,7 +19,7 @@ SHAPES = {
  'lan30': ('[a-z0-9]{30}', '{lowalnum:30}', '{lowalnum:29}'),
  'lan32': ('[a-z0-9]{32}', '{lowalnum:32}', '{lowalnum:31}'),
  'lan40': ('[a-z0-9]{40}', '{lowalnum:40}', '{lowalnum:39}'),
- 'lan64': ('[a-z0-9]{64}', '{lowalnum:64}', '{lowalnum:63}'),
+ 'lan64': ('[a-z0-9]{64}', '{lowalnum:31}7{lowalnum:32}', '{lowalnum:63}'),
  'lan80': ('[a-z0-9]{80}', '{lowalnum:80}', '{lowalnum:79}'),
  'an20': ('[A-Za-z0-9]{20}', '{alnum:20}', '{alnum:19}'),
  'an22': ('[A-Za-z0-9]{22}', '{alnum:22}', '{alnum:21}'),
@@ -220,7 +220,7 @@ EXTRA_SHAPES = {
  'lan8': ('[a-z0-9]{8}', '{lowalnum:8}', '{lowalnum:7}'),
  'alpha20': ('[A-Za-z]{20}', '{lower:10}{upper:10}', '{lower:10}{upper:9}'),
  'dig25': ('[0-9]{25}', '{digits:25}', '{digits:24}'),
- 'hex14': ('[a-f0-9]{14}', '{hex:14}', '{hex:13}'),
+ 'hex14': ('[a-f0-9]{14}', '{hex:10}e7c1', '{hex:9}e7c1'),
  'hex24': ('[a-f0-9]{24}', '{hex:24}', '{hex:23}'),
  'wep62': ('[A-Za-z0-9_]{62}', '{alnum:62}', '{alnum:61}'),
  'yan83': ('[A-Za-z0-9_.-]{83}', '{alnum:83}', '{alnum:82}'),
@@ -318,7 +318,7 @@ for line in [l for l in (KEYED + MORE).strip().splitlines() if l.strip()]:
     out.append(f"        - {q('[DEBUG] calling the ' + kw0 + ' API with key=' + tpl)}")
     out.append(f"      fp:")
     import re as _re
-    lowered = _re.sub(r'\{\w+:(\d+)\}', r'{lower:\1}', tpl).replace('}7q', '}qq').replace('}7Q', '}qq').replace('}7a', '}qa')
+    lowered = _re.sub(r'\{\w+:(\d+)\}', r'{lower:\1}', tpl).replace('}7q', '}qq').replace('}7Q', '}qq').replace('}7a', '}qa').replace('}7{', '}q{')
     if custom or pfx:
         out.append(f"        - {q('see the ' + kw0 + ' docs: a key looks like ' + wrong + ' in the examples')}")
     else:

@@ -1,4 +1,5 @@
 PREFIXED.update({
+ 'spectral': (r'spu-[a-f0-9]{32}', 'spu-{hex:32}', 'spu-{hex:31}'),
  'photoroom': (r'(?:sandbox_)?sk_pr_[A-Za-z0-9]{1,64}_[a-fA-F0-9]{40}', 'sk_pr_{lower:6}_{hex:40}', 'sk_pr_{lower:6}_{hex:39}'),
  'apify': (r'apify_api_[A-Za-z0-9-]{36}', 'apify_api_{alnum:36}', 'apify_api_{alnum:35}'),
  'bannerbear2': (r'bb_(?:pr|ma)_[a-f0-9]{30}', 'bb_pr_{hex:30}', 'bb_pr_{hex:29}'),
@@ -26,6 +27,8 @@ PREFIXED.update({
  'gya29': (r'ya29\.[A-Za-z0-9_-]{30,}', 'ya29.{b64url:120}', 'ya29.{b64url:12}'),
 })
 EXTRA_SHAPES_NEW = {
+ 'braintrust': (r'sk-[A-Za-z0-9]{48}', 'sk-{alnum:48}', 'sk-{alnum:47}'),
+ 'apimmgmt': (r'[A-Za-z0-9+/]{83,85}[A-Za-z0-9]==', '{b64:85}A==', '{b64:70}A=='),
  'brandfetch2': (r'[A-Za-z0-9+/]{43}=', '{b64:43}=', '{alnum:30}='),
  'lan8': ('[a-z0-9]{8}', '{lowalnum:6}7q', '{lowalnum:5}7q'),
  'lan11': ('[a-z0-9]{11}', '{lowalnum:9}7q', '{lowalnum:8}7q'),
@@ -83,6 +86,10 @@ EXTRA_SHAPES_NEW = {
 }
 EXTRA_SHAPES.update(EXTRA_SHAPES_NEW)
 MORE = """
+spectral-ops-token|SpectralOps|spu-|spectral|high|security|https://guides.spectralops.io/docs/how-to-get-your-personal-api-key|n
+braintrust-api-key|Braintrust|braintrust|braintrust|high|ai|https://www.braintrust.dev/docs/reference/api/ApiKeys|y
+azure-apim-subscription-key|Azure API Management|ocp-apim-subscription-key,apim_subscription,apim-subscription,apimsubscription,azure-api.net|an32|high|cloud|https://learn.microsoft.com/en-us/azure/api-management/api-management-subscriptions|n
+azure-apim-management-key|Azure API Management|azure_apim_management,apim_management,management.azure-api.net|apimmgmt|high|cloud|https://learn.microsoft.com/en-us/rest/api/apimanagement/apimanagementrest/azure-api-management-rest-api-authentication|n
 hubspot-api-key-legacy|HubSpot|hapikey,hapi_key,hubapi,hubspotapi|uuidA|high|crm|https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app|n
 alchemy-api-key|Alchemy|alchemy|anu32|high|crypto|https://docs.alchemy.com/reference/api-overview|y
 alchemy-access-token|Alchemy|alcht_|alchemy|high|crypto|https://docs.alchemy.com/reference/api-overview|n
