@@ -3,7 +3,6 @@ PREFIXED.update({
  'photoroom': (r'(?:sandbox_)?sk_pr_[A-Za-z0-9]{1,64}_[a-fA-F0-9]{40}', 'sk_pr_{lower:6}_{hex:40}', 'sk_pr_{lower:6}_{hex:39}'),
  'apify': (r'apify_api_[A-Za-z0-9-]{36}', 'apify_api_{alnum:36}', 'apify_api_{alnum:35}'),
  'bannerbear2': (r'bb_(?:pr|ma)_[a-f0-9]{30}', 'bb_pr_{hex:30}', 'bb_pr_{hex:29}'),
- 'besttime': (r'pri_[a-f0-9]{32}', 'pri_{hex:32}', 'pri_{hex:31}'),
  'langfuse': (r'sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', 'sk-lf-{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', 'sk-lf-{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:11}'),
  'rootly': (r'rootly_[a-f0-9]{64}', 'rootly_{hex:64}', 'rootly_{hex:63}'),
  'adafruit': (r'aio_[A-Za-z0-9]{28}', 'aio_{alnum:28}', 'aio_{alnum:27}'),
@@ -12,11 +11,9 @@ PREFIXED.update({
  'nriq': (r'NRIQ-[A-Za-z0-9_-]{25}', 'NRIQ-{b64url:25}', 'NRIQ-{b64url:24}'),
  'nrma': (r'(?:AA[0-9a-f]{40}|eu01xx[0-9a-f]{36})-NRMA', 'AA{hex:40}-NRMA', 'AA{hex:39}-NRMA'),
  'ramp': (r'ramp_sec_[A-Za-z0-9]{48}', 'ramp_sec_{alnum:48}', 'ramp_sec_{alnum:47}'),
- 'portainer': (r'ptr_[A-Za-z0-9/_+=-]{43,44}', 'ptr_{b64:43}=', 'ptr_{b64:30}'),
  'pubnub': (r'(?:pub|sub)-c-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', 'pub-c-{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', 'pub-c-{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:11}'),
  'sqapp': (r'(?:sandbox-)?sq0csp-[0-9A-Za-z_-]{43}', 'sq0csp-{b64url:43}', 'sq0csp-{b64url:42}'),
  'cfca': (r'v1\.0-[A-Za-z0-9-]{171}', 'v1.0-{alnum:171}', 'v1.0-{alnum:170}'),
- 'closecrm': (r'api_[A-Za-z0-9.]{45}', 'api_{alnum:45}', 'api_{alnum:44}'),
  'thog': (r'thog-secret-[0-9a-f]{32}', 'thog-secret-{hex:32}', 'thog-secret-{hex:31}'),
  'tines': (r'https://[\w-]+\.tines\.com/webhook/[a-z0-9]{32}/[a-z0-9]{32}', 'https://acme.tines.com/webhook/{lowalnum:32}/{lowalnum:32}', 'https://acme.tines.com/webhook/{lowalnum:32}/{lowalnum:31}'),
  'zapier': (r'https://hooks\.zapier\.com/hooks/catch/[0-9]{5,10}/[a-z0-9]{6,8}/?', 'https://hooks.zapier.com/hooks/catch/{digits:7}/{lowalnum:6}/', 'https://hooks.zapier.com/hooks/catch/{digits:4}/{lowalnum:6}/'),
@@ -27,6 +24,9 @@ PREFIXED.update({
  'gya29': (r'ya29\.[A-Za-z0-9_-]{30,}', 'ya29.{b64url:120}', 'ya29.{b64url:12}'),
 })
 EXTRA_SHAPES_NEW = {
+ 'besttime': (r'pri_[a-f0-9]{32}', 'pri_{hex:32}', 'pri_{hex:31}'),
+ 'portainer': (r'ptr_[A-Za-z0-9/_+=-]{43,44}', 'ptr_{b64:43}=', 'ptr_{b64:30}'),
+ 'closecrm': (r'api_[A-Za-z0-9.]{45}', 'api_{alnum:45}', 'api_{alnum:44}'),
  'braintrust': (r'sk-[A-Za-z0-9]{48}', 'sk-{alnum:48}', 'sk-{alnum:47}'),
  'apimmgmt': (r'[A-Za-z0-9+/]{83,85}[A-Za-z0-9]==', '{b64:85}A==', '{b64:70}A=='),
  'brandfetch2': (r'[A-Za-z0-9+/]{43}=', '{b64:43}=', '{alnum:30}='),
@@ -91,7 +91,7 @@ braintrust-api-key|Braintrust|braintrust|braintrust|high|ai|https://www.braintru
 azure-apim-subscription-key|Azure API Management|ocp-apim-subscription-key,apim_subscription,apim-subscription,apimsubscription,azure-api.net|an32|high|cloud|https://learn.microsoft.com/en-us/azure/api-management/api-management-subscriptions|n
 azure-apim-management-key|Azure API Management|azure_apim_management,apim_management,management.azure-api.net|apimmgmt|high|cloud|https://learn.microsoft.com/en-us/rest/api/apimanagement/apimanagementrest/azure-api-management-rest-api-authentication|n
 hubspot-api-key-legacy|HubSpot|hapikey,hapi_key,hubapi,hubspotapi|uuidA|high|crm|https://developers.hubspot.com/docs/api/migrate-an-api-key-integration-to-a-private-app|n
-alchemy-api-key|Alchemy|alchemy|anu32|high|crypto|https://docs.alchemy.com/reference/api-overview|y
+alchemy-api-key|Alchemy|alchemy_api,alchemyapi,alchemy-api,alchemy_key,alchemy_token,alchemy.com,alchemy api|anu32|high|crypto|https://docs.alchemy.com/reference/api-overview|y
 alchemy-access-token|Alchemy|alcht_|alchemy|high|crypto|https://docs.alchemy.com/reference/api-overview|n
 brandfetch-api-key-v2|Brandfetch|brandfetch|brandfetch2|medium|data|https://docs.brandfetch.com/|n
 alegra-api-key|Alegra|alegra|land20|medium|accounting|https://developer.alegra.com/|y
@@ -148,7 +148,7 @@ ayrshare-api-key|Ayrshare|ayrshare|ayrshare|medium|social|https://www.ayrshare.c
 bannerbear-api-key|Bannerbear|bannerbear|bannerbear1|medium|media|https://developers.bannerbear.com/|y
 bannerbear-project-key|Bannerbear|bb_pr_,bb_ma_|bannerbear2|medium|media|https://developers.bannerbear.com/|n
 baremetrics-api-key|Baremetrics|baremetrics|baremetrics|medium|finance|https://developers.baremetrics.com/|y
-besttime-api-key|BestTime|pri_|besttime|medium|data|https://besttime.app/api/v1/docs|n
+besttime-api-key|BestTime|besttime|besttime|medium|data|https://besttime.app/api/v1/docs|n
 bitmex-api-secret|BitMEX|bitmex|bitmex|high|crypto|https://www.bitmex.com/app/apiKeys|y
 langfuse-secret-key|Langfuse|sk-lf-|langfuse|high|ai|https://langfuse.com/faq/all/where-are-langfuse-api-keys|n
 rootly-api-key|Rootly|rootly_|rootly|high|observability|https://docs.rootly.com/api-reference/overview|n
@@ -162,7 +162,7 @@ moderation-api-key|Moderation API|moderation_api,moderationapi,moderation api,mo
 edenai-api-key|Eden AI|edenai,eden_ai|edenai|high|ai|https://docs.edenai.co/|y
 budibase-api-key|Budibase|budibase|budibase|high|dev|https://docs.budibase.com/docs/public-api|y
 cashboard-api-key|Cashboard|cashboard|cashboard|medium|accounting|https://cashboardapp.com/|y
-column-api-key|Column|column_api,column-api,columnapi,column_key,column.com|column|high|finance|https://column.com/docs/api/|n
+column-api-key|Column|column_api,column-api,columnapi,column.com|column|high|finance|https://column.com/docs/api/|n
 convier-api-key|Convier|convier|convier|medium|data|https://convier.me/|y
 courier-api-key|Courier|courier|courier|medium|comms|https://www.courier.com/docs/reference/auth/intro/|n
 fibery-api-token|Fibery|fibery|fibery|medium|project|https://the.fibery.io/@public/User_Guide/Guide/Fibery-API-Overview-279|y
@@ -196,9 +196,9 @@ new-relic-insights-insert-key|New Relic Insights|nrii-|nrii|high|observability|h
 new-relic-insights-query-key|New Relic Insights|nriq-|nriq|high|observability|https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/|n
 new-relic-mobile-app-token|New Relic Mobile|-nrma|nrma|medium|observability|https://docs.newrelic.com/docs/mobile-monitoring/|n
 ramp-client-secret|Ramp|ramp_sec_|ramp|high|finance|https://docs.ramp.com/developer-api/v1/authorization|n
-portainer-api-token|Portainer|ptr_|portainer|high|cloud|https://docs.portainer.io/api/access|n
+portainer-api-token|Portainer|portainer|portainer|high|cloud|https://docs.portainer.io/api/access|n
 pubnub-key|PubNub|pub-c-,sub-c-|pubnub|medium|comms|https://www.pubnub.com/docs/general/setup/application-setup|n
-close-crm-api-key|Close|api_|closecrm|medium|crm|https://developer.close.com/topics/authentication/|n
+close-crm-api-key|Close|closecrm,close_crm,close.com,close_api,closeio,close.io|closecrm|medium|crm|https://developer.close.com/topics/authentication/|n
 trufflehog-enterprise-secret|TruffleHog Enterprise|thog-secret-|thog|high|security|https://docs.trufflesecurity.com/|n
 tines-webhook-url|Tines|.tines.com/webhook/|tines|medium|automation|https://www.tines.com/docs/actions/types/webhook/|n
 zapier-webhook-url|Zapier|hooks.zapier.com/hooks/catch/|zapier|medium|automation|https://help.zapier.com/hc/en-us/articles/8496288690317|n
