@@ -162,7 +162,7 @@ moderation-api-key|Moderation API|moderation_api,moderationapi,moderation api,mo
 edenai-api-key|Eden AI|edenai,eden_ai|edenai|high|ai|https://docs.edenai.co/|y
 budibase-api-key|Budibase|budibase|budibase|high|dev|https://docs.budibase.com/docs/public-api|y
 cashboard-api-key|Cashboard|cashboard|cashboard|medium|accounting|https://cashboardapp.com/|y
-column-api-key|Column|column_api,column-api,columnapi,column.com|column|high|finance|https://column.com/docs/api/|n
+column-api-key|Column|column_api,column-api,columnapi,column_secret|column|high|finance|https://column.com/docs/api/|n
 convier-api-key|Convier|convier|convier|medium|data|https://convier.me/|y
 courier-api-key|Courier|courier|courier|medium|comms|https://www.courier.com/docs/reference/auth/intro/|n
 fibery-api-token|Fibery|fibery|fibery|medium|project|https://the.fibery.io/@public/User_Guide/Guide/Fibery-API-Overview-279|y
