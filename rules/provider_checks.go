@@ -1,11 +1,13 @@
 package rules
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
 	"strings"
+	"sync"
 )
 
 // Named checks of the provider rules (builtin/secrets-providers.yaml).
@@ -191,6 +193,91 @@ func init() {
 	// Registered here, next to the provider checks, so rule-format work
 	// does not touch the engine's check table.
 	secretChecks["whole-literal"] = checkWholeLiteral
+	secretChecks["rclone-obscured"] = checkRcloneObscured
+	secretChecks["provider-context"] = checkProviderContext
+}
+
+// builtinOwnedNames are the names the built-in provider rules own (see
+// Rule.Owns), lower case, read once from the embedded rule files.
+var builtinOwnedNames = sync.OnceValue(func() [][]byte {
+	seen := map[string]bool{}
+	var out [][]byte
+	for _, r := range Builtin() {
+		for _, n := range r.Owns {
+			n = strings.ToLower(n)
+			if len(n) >= 4 && !seen[n] {
+				seen[n] = true
+				out = append(out, []byte(n))
+			}
+		}
+	}
+	return out
+})
+
+// checkProviderContext leaves a value to the provider rule whose name
+// stands on one of the two lines above it (a log line naming the API, a
+// YAML block under the provider's key). That rule knows
+// the provider's key shape; a value it did not report there is a key of
+// the wrong length or alphabet, a placeholder or an id, not a credential
+// for the generic rule to report under no name. Names must start a word
+// (or a camelCase part) so "collateral" does not name Atera.
+func checkProviderContext(c *CheckContext) bool {
+	lo := c.Start
+	for lines := 0; lo > 0 && c.Start-lo < 240; lo-- {
+		if c.Data[lo-1] == '\n' {
+			if lines == 2 {
+				break
+			}
+			lines++
+		}
+	}
+	// The value's own line is left to the assigned-name rule (Rule.Owns):
+	// "codecovToken = …" names the provider where the code chose to.
+	hi := lineStart(c.Data, c.Start, lo)
+	// So is an opening tag or a YAML key alone on the line above
+	// (<codecovToken>, apiKey:), which names the value the same way.
+	if prev := bytes.TrimRight(c.Data[lineStart(c.Data, max(hi-1, lo), lo):hi], " \t\r\n"); len(prev) > 0 && (prev[len(prev)-1] == '>' || prev[len(prev)-1] == ':') {
+		hi = lineStart(c.Data, max(hi-1, lo), lo)
+	}
+	ctx := c.Data[lo:hi]
+	lower := bytes.ToLower(ctx)
+	for _, n := range builtinOwnedNames() {
+		for off := 0; ; {
+			i := bytes.Index(lower[off:], n)
+			if i < 0 {
+				break
+			}
+			i += off
+			if i == 0 || !isLowerASCII(ctx[i-1]) || isUpperASCII(ctx[i]) {
+				return false
+			}
+			off = i + 1
+		}
+	}
+	return true
+}
+
+// lineStart returns the start of the line holding data[i], not before lo.
+func lineStart(data []byte, i, lo int) int {
+	for i > lo && data[i-1] != '\n' {
+		i--
+	}
+	return i
+}
+
+func isLowerASCII(b byte) bool { return b >= 'a' && b <= 'z' }
+func isUpperASCII(b byte) bool { return b >= 'A' && b <= 'Z' }
+
+// checkRcloneObscured keeps a value only when it decodes the way rclone
+// writes an obscured password: unpadded base64url of a 16-byte IV followed
+// by the AES-CTR ciphertext of a non-empty password.
+func checkRcloneObscured(c *CheckContext) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(c.Value)
+	if err != nil || len(raw) <= 16 {
+		return false
+	}
+	c.Reasons = append(c.Reasons, "rclone obscured password")
+	return true
 }
 
 // checkWholeLiteral drops a value read from inside a quoted literal that
