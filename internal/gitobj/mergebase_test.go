@@ -87,20 +87,27 @@ func gitMergeBase(t *testing.T, g *testtool.GitRepo, a, b string) []string {
 	return strings.Fields(string(out))
 }
 
+// openReader opens the objects of the repository at dir, closed when the
+// test ends.
+func openReader(t *testing.T, dir string) *gitobj.Reader {
+	t.Helper()
+	r, err := gitobj.OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.Objects(gitobj.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.NewReader()
+}
+
 func TestMergeBaseMatchesGit(t *testing.T) {
 	for _, fm := range formats {
 		t.Run(fm.name, func(t *testing.T) {
 			g, all := mergeHistory(t, fm.name)
-			r, err := gitobj.OpenRepo(g.Dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := r.Objects(gitobj.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			rd := s.NewReader()
+			rd := openReader(t, g.Dir)
 			multi, none := 0, 0
 			for _, a := range all {
 				for _, b := range all {
@@ -139,22 +146,14 @@ func TestMergeBaseMatchesGit(t *testing.T) {
 // A commit id that names no commit is an error, not "no merge base".
 func TestMergeBaseMissingCommit(t *testing.T) {
 	g, all := mergeHistory(t, "sha1")
-	r, err := gitobj.OpenRepo(g.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := r.Objects(gitobj.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	rd := openReader(t, g.Dir)
 	a, _ := gitobj.ParseHash(all[0])
 	missing, _ := gitobj.ParseHash(strings.Repeat("ab", 20))
-	if _, err := gitobj.MergeBase(s.NewReader(), a, missing); err == nil {
+	if _, err := gitobj.MergeBase(rd, a, missing); err == nil {
 		t.Fatal("MergeBase with a missing commit: no error")
 	}
 	tree, _ := gitobj.ParseHash(g.Run("rev-parse", "HEAD^{tree}"))
-	if _, err := gitobj.MergeBase(s.NewReader(), a, tree); err == nil {
+	if _, err := gitobj.MergeBase(rd, a, tree); err == nil {
 		t.Fatal("MergeBase with a tree: no error")
 	}
 }
