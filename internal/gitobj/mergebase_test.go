@@ -87,27 +87,12 @@ func gitMergeBase(t *testing.T, g *testtool.GitRepo, a, b string) []string {
 	return strings.Fields(string(out))
 }
 
-// openReader opens the objects of the repository at dir, closed when the
-// test ends.
-func openReader(t *testing.T, dir string) *gitobj.Reader {
-	t.Helper()
-	r, err := gitobj.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := r.Objects(gitobj.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s.NewReader()
-}
-
 func TestMergeBaseMatchesGit(t *testing.T) {
 	for _, fm := range formats {
 		t.Run(fm.name, func(t *testing.T) {
 			g, all := mergeHistory(t, fm.name)
-			rd := openReader(t, g.Dir)
+			_, s := openAt(t, g.Dir)
+			rd := s.NewReader()
 			multi, none := 0, 0
 			for _, a := range all {
 				for _, b := range all {
@@ -146,7 +131,8 @@ func TestMergeBaseMatchesGit(t *testing.T) {
 // A commit id that names no commit is an error, not "no merge base".
 func TestMergeBaseMissingCommit(t *testing.T) {
 	g, all := mergeHistory(t, "sha1")
-	rd := openReader(t, g.Dir)
+	_, s := openAt(t, g.Dir)
+	rd := s.NewReader()
 	a, _ := gitobj.ParseHash(all[0])
 	missing, _ := gitobj.ParseHash(strings.Repeat("ab", 20))
 	if _, err := gitobj.MergeBase(rd, a, missing); err == nil {
