@@ -86,14 +86,20 @@ func OpenRange(dir, spec string) (*Range, error) {
 		return nil, err
 	}
 	r.fork = r.base
-	mb, err := gitobj.MergeBase(r.rd, r.base.id, r.head.id)
+	shallow, err := repo.Shallow()
+	if err != nil {
+		objs.Close()
+		return nil, err
+	}
+	mb, err := gitobj.MergeBase(r.rd, r.base.id, r.head.id, shallow)
 	if err != nil {
 		objs.Close()
 		return nil, fmt.Errorf("merge base of %s: %w", spec, err)
 	}
+	// Unrelated histories have none, nor has a shallow clone that lacks
+	// it: then the fork is A, and all of B's difference from A is the
+	// change.
 	if len(mb) > 0 {
-		// Unrelated histories have none: then the whole of B's
-		// difference from A is the change.
 		raw, err := r.object(mb[0], gitobj.Commit)
 		if err == nil {
 			var c gitobj.CommitInfo

@@ -318,3 +318,34 @@ func TestRangeMissingBlob(t *testing.T) {
 		t.Error("BasePaths with a missing .pretenseignore blob: no error")
 	}
 }
+
+// In a shallow clone the merge base may lie beyond the boundary: the
+// range is still read (git finds no merge base there, so the change is
+// measured from the base), not an error.
+func TestRangeShallowClone(t *testing.T) {
+	for _, format := range cliFormats {
+		t.Run(format, func(t *testing.T) {
+			g := testtool.NewGitRepo(t, format)
+			g.Write("README", "r\n")
+			g.Commit("root")
+			g.Run("branch", "pr")
+			for i := range 3 {
+				g.Write("main.txt", strconv.Itoa(i)+"\n")
+				g.Commit("main " + strconv.Itoa(i))
+			}
+			g.Run("checkout", "-q", "pr")
+			g.Write(IgnoreFile, "x\n")
+			g.Commit("pr adds an ignore file")
+			dir := t.TempDir() + "/shallow"
+			g.Run("clone", "-q", "--depth", "1", "--no-single-branch", "file://"+g.Dir, dir)
+			r := openTestRange(t, dir, "origin/main..origin/pr")
+			changes, err := r.ConfigChanges(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(changes) != 1 || changes[0].Path != IgnoreFile || changes[0].What != "added" {
+				t.Errorf("changes %+v, want %s added", changes, IgnoreFile)
+			}
+		})
+	}
+}

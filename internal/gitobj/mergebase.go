@@ -19,6 +19,11 @@ const (
 // in the order found). `git merge-base a b` prints the first. None when
 // the histories are disjoint.
 //
+// Commits in shallow (a shallow clone's boundary, Repo.Shallow) are
+// taken to have no parents, as git takes them: their parents are not in
+// the clone, so a base beyond the boundary is not found (none, as git
+// says) rather than an error.
+//
 // It is git's algorithm without a commit-graph (paint_down_to_common and
 // remove_redundant_no_gen): a walk from both sides in committer-date
 // order, newest first, marking each commit with the sides it is reachable
@@ -26,11 +31,14 @@ const (
 // it is stale; the walk ends when only stale commits are queued. Like
 // git's, it trusts committer dates to be roughly ordered, so on skewed
 // clocks it gives the answer git gives.
-func MergeBase(rd *Reader, a, b Hash) ([]Hash, error) {
+func MergeBase(rd *Reader, a, b Hash, shallow []Hash) ([]Hash, error) {
 	if a == b {
 		return []Hash{a}, nil
 	}
-	w := &baseWalk{rd: rd, info: map[Hash]*walkCommit{}}
+	w := &baseWalk{rd: rd, info: map[Hash]*walkCommit{}, shallow: map[Hash]bool{}}
+	for _, h := range shallow {
+		w.shallow[h] = true
+	}
 	cands, err := w.paint(a, []Hash{b})
 	if err != nil {
 		return nil, err
@@ -88,9 +96,10 @@ type walkCommit struct {
 }
 
 type baseWalk struct {
-	rd   *Reader
-	info map[Hash]*walkCommit
-	seq  int
+	rd      *Reader
+	info    map[Hash]*walkCommit
+	shallow map[Hash]bool
+	seq     int
 }
 
 func (w *baseWalk) clear() {
@@ -116,6 +125,9 @@ func (w *baseWalk) commit(h Hash) (*walkCommit, error) {
 		return nil, &Error{Hash: h, Err: err}
 	}
 	c := &walkCommit{id: h, parents: ci.Parents, date: ci.CTime}
+	if w.shallow[h] {
+		c.parents = nil
+	}
 	w.info[h] = c
 	return c, nil
 }

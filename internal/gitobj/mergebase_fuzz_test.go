@@ -125,17 +125,27 @@ func bestCommon(parents [][]int, a, b int) []int {
 }
 
 func FuzzMergeBase(f *testing.F) {
-	f.Add([]byte{8, 1, 0, 1, 1, 2, 1, 2, 3, 2, 2, 3, 4, 2, 4, 5, 6, 7, 8, 9}, uint8(3), uint8(7), false)
-	f.Add([]byte{12, 3, 3, 3, 3, 2, 1, 0, 2, 5, 6, 2, 1, 2, 9, 9, 9, 2, 4, 3}, uint8(10), uint8(11), true)
-	f.Add([]byte{3}, uint8(0), uint8(1), false)
-	f.Fuzz(func(t *testing.T, data []byte, x, y uint8, sha256 bool) {
+	f.Add([]byte{8, 1, 0, 1, 1, 2, 1, 2, 3, 2, 2, 3, 4, 2, 4, 5, 6, 7, 8, 9}, uint8(3), uint8(7), false, uint16(0))
+	f.Add([]byte{12, 3, 3, 3, 3, 2, 1, 0, 2, 5, 6, 2, 1, 2, 9, 9, 9, 2, 4, 3}, uint8(10), uint8(11), true, uint16(0))
+	f.Add([]byte{12, 3, 3, 3, 3, 2, 1, 0, 2, 5, 6, 2, 1, 2, 9, 9, 9, 2, 4, 3}, uint8(10), uint8(11), false, uint16(0x0120))
+	f.Add([]byte{3}, uint8(0), uint8(1), false, uint16(0))
+	f.Fuzz(func(t *testing.T, data []byte, x, y uint8, sha256 bool, cut uint16) {
 		format := SHA1
 		if sha256 {
 			format = SHA256
 		}
 		rd, ids, parents := fuzzDAG(t, format, data)
 		a, b := int(x)%len(ids), int(y)%len(ids)
-		got, err := MergeBase(rd, ids[a], ids[b])
+		// Commit i is a shallow boundary when bit i of cut is set: its
+		// parents are in the store but must not be followed.
+		var shallow []Hash
+		for i := range ids {
+			if cut>>i&1 == 1 {
+				shallow = append(shallow, ids[i])
+				parents[i] = nil
+			}
+		}
+		got, err := MergeBase(rd, ids[a], ids[b], shallow)
 		if err != nil {
 			t.Fatal(err)
 		}

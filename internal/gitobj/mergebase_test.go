@@ -67,10 +67,10 @@ func mergeHistory(t *testing.T, format string) (*testtool.GitRepo, []string) {
 
 // gitMergeBase is `git merge-base --all a b`; it exits 1 with no output
 // when the histories are disjoint.
-func gitMergeBase(t *testing.T, g *testtool.GitRepo, a, b string) []string {
+func gitMergeBase(t *testing.T, dir, a, b string) []string {
 	t.Helper()
 	cmd := exec.Command("git", "merge-base", "--all", a, b)
-	cmd.Dir = g.Dir
+	cmd.Dir = dir
 	for _, kv := range cmd.Environ() {
 		if !strings.HasPrefix(kv, "GIT_") { // GIT_DIR from a hook would point elsewhere
 			cmd.Env = append(cmd.Env, kv)
@@ -98,17 +98,13 @@ func TestMergeBaseMatchesGit(t *testing.T) {
 				for _, b := range all {
 					ha, _ := gitobj.ParseHash(a)
 					hb, _ := gitobj.ParseHash(b)
-					got, err := gitobj.MergeBase(rd, ha, hb)
+					got, err := gitobj.MergeBase(rd, ha, hb, nil)
 					if err != nil {
 						t.Fatalf("MergeBase(%s, %s): %v", a, b, err)
 					}
-					var gotS []string
-					for _, h := range got {
-						gotS = append(gotS, h.String())
-					}
-					want := gitMergeBase(t, g, a, b)
-					if strings.Join(gotS, " ") != strings.Join(want, " ") {
-						t.Errorf("MergeBase(%.8s, %.8s) = %v, git says %v", a, b, gotS, want)
+					want := gitMergeBase(t, g.Dir, a, b)
+					if hexes(got) != strings.Join(want, " ") {
+						t.Errorf("MergeBase(%.8s, %.8s) = %v, git says %v", a, b, hexes(got), want)
 					}
 					switch len(want) {
 					case 0:
@@ -124,6 +120,39 @@ func TestMergeBaseMatchesGit(t *testing.T) {
 			if multi == 0 || none == 0 {
 				t.Fatalf("history has %d pairs with several bases, %d disjoint: want both", multi, none)
 			}
+
+			// A shallow clone: git takes its boundary commits as
+			// parentless, and so must MergeBase.
+			dir := t.TempDir() + "/shallow"
+			g.Run("clone", "-q", "--depth", "2", "--no-single-branch", "file://"+g.Dir, dir)
+			sr, ss := openAt(t, dir)
+			shallow, err := sr.Shallow()
+			if err != nil || len(shallow) == 0 {
+				t.Fatalf("clone's shallow list: %v, %v", shallow, err)
+			}
+			srd := ss.NewReader()
+			have := strings.Fields(g.Run("-C", dir, "rev-list", "--all"))
+			differs := 0
+			for _, a := range have {
+				for _, b := range have {
+					ha, _ := gitobj.ParseHash(a)
+					hb, _ := gitobj.ParseHash(b)
+					got, err := gitobj.MergeBase(srd, ha, hb, shallow)
+					if err != nil {
+						t.Fatalf("shallow MergeBase(%s, %s): %v", a, b, err)
+					}
+					want := gitMergeBase(t, dir, a, b)
+					if hexes(got) != strings.Join(want, " ") {
+						t.Errorf("shallow MergeBase(%.8s, %.8s) = %v, git says %v", a, b, hexes(got), want)
+					}
+					if full := gitMergeBase(t, g.Dir, a, b); strings.Join(full, " ") != strings.Join(want, " ") {
+						differs++
+					}
+				}
+			}
+			if differs == 0 {
+				t.Fatal("the shallow clone's merge bases are all those of the full history: the boundary is not exercised")
+			}
 		})
 	}
 }
@@ -135,11 +164,19 @@ func TestMergeBaseMissingCommit(t *testing.T) {
 	rd := s.NewReader()
 	a, _ := gitobj.ParseHash(all[0])
 	missing, _ := gitobj.ParseHash(strings.Repeat("ab", 20))
-	if _, err := gitobj.MergeBase(rd, a, missing); err == nil {
+	if _, err := gitobj.MergeBase(rd, a, missing, nil); err == nil {
 		t.Fatal("MergeBase with a missing commit: no error")
 	}
 	tree, _ := gitobj.ParseHash(g.Run("rev-parse", "HEAD^{tree}"))
-	if _, err := gitobj.MergeBase(rd, a, tree); err == nil {
+	if _, err := gitobj.MergeBase(rd, a, tree, nil); err == nil {
 		t.Fatal("MergeBase with a tree: no error")
 	}
+}
+
+func hexes(hs []gitobj.Hash) string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.String())
+	}
+	return strings.Join(out, " ")
 }
