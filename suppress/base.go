@@ -59,7 +59,7 @@ func OpenRange(dir, spec string) (*Range, error) {
 		return nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
 	r := &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}
-	commit := func(rev string) (commitAt, error) {
+	resolve := func(rev string) (commitAt, error) {
 		// ^{commit}: a tag names the commit it points at, as for git.
 		h, err := repo.Resolve(r.rd, rev+"^{commit}")
 		if errors.Is(err, gitobj.ErrBadRevision) || errors.Is(err, gitobj.ErrRefNotFound) || errors.Is(err, gitobj.ErrNotFound) {
@@ -68,18 +68,14 @@ func OpenRange(dir, spec string) (*Range, error) {
 		if err != nil {
 			return commitAt{}, fmt.Errorf("read commit %s: %w", rev, err)
 		}
-		raw, err := r.object(h, gitobj.Commit)
+		c, err := r.commit(h)
 		if err != nil {
 			return commitAt{}, fmt.Errorf("read commit %s: %w", rev, err)
 		}
-		c, err := r.f.ParseCommit(raw)
-		if err != nil {
-			return commitAt{}, fmt.Errorf("read commit %s (%s): %w", rev, h, err)
-		}
-		return commitAt{id: h, tree: c.Tree}, nil
+		return c, nil
 	}
-	if r.base, err = commit(a); err == nil {
-		r.head, err = commit(b)
+	if r.base, err = resolve(a); err == nil {
+		r.head, err = resolve(b)
 	}
 	if err != nil {
 		objs.Close()
@@ -100,19 +96,25 @@ func OpenRange(dir, spec string) (*Range, error) {
 	// it: then the fork is A, and all of B's difference from A is the
 	// change.
 	if len(mb) > 0 {
-		raw, err := r.object(mb[0], gitobj.Commit)
-		if err == nil {
-			var c gitobj.CommitInfo
-			if c, err = r.f.ParseCommit(raw); err == nil {
-				r.fork = commitAt{id: mb[0], tree: c.Tree}
-			}
-		}
-		if err != nil {
+		if r.fork, err = r.commit(mb[0]); err != nil {
 			objs.Close()
-			return nil, fmt.Errorf("read merge base %s: %w", mb[0], err)
+			return nil, fmt.Errorf("read merge base: %w", err)
 		}
 	}
 	return r, nil
+}
+
+// commit reads commit h's tree id.
+func (r *Range) commit(h gitobj.Hash) (commitAt, error) {
+	raw, err := r.object(h, gitobj.Commit)
+	if err != nil {
+		return commitAt{}, err
+	}
+	c, err := r.f.ParseCommit(raw)
+	if err != nil {
+		return commitAt{}, &gitobj.Error{Hash: h, Err: err}
+	}
+	return commitAt{id: h, tree: c.Tree}, nil
 }
 
 // Close releases the repository's files.
