@@ -1,15 +1,15 @@
 package suppress
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/pretense/pretense/internal/gitobj"
 )
 
 // Range is the trusted side of a commit range A..B: the suppression
@@ -17,17 +17,31 @@ import (
 // tree (which holds B), so a change under review cannot configure its own
 // check. Changes to that configuration between the range's merge base and
 // B are listed so they can be reported.
+//
+// It reads the repository through internal/gitobj, as the range scan
+// itself does, so SHA-1 and SHA-256 repositories are read alike (go-git
+// v5 opens only the object format it was compiled for).
 type Range struct {
-	base *object.Commit // A: where the configuration is read
-	fork *object.Commit // merge base of A and B: what the range changed from
-	head *object.Commit // B
+	objs *gitobj.Store
+	rd   *gitobj.Reader
+	f    gitobj.Format
+	base commitAt // A: where the configuration is read
+	fork commitAt // merge base of A and B: what the range changed from
+	head commitAt // B
+}
+
+type commitAt struct {
+	id, tree gitobj.Hash
 }
 
 // ErrRange marks a range pretense cannot resolve (bad revision).
 var ErrRange = errors.New("cannot resolve range")
 
 // OpenRange resolves spec ("A..B", B defaulting to HEAD) in the repository
-// at or above dir.
+// at or above dir. A revision that names no commit, or a commit that is
+// not in the repository (beyond a shallow clone's boundary), is ErrRange:
+// the scan of the range meets it too and explains it. Close releases the
+// repository's files.
 func OpenRange(dir, spec string) (*Range, error) {
 	a, b, ok := strings.Cut(spec, "..")
 	if !ok || a == "" {
@@ -36,100 +50,213 @@ func OpenRange(dir, spec string) (*Range, error) {
 	if b == "" {
 		b = "HEAD"
 	}
-	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	repo, err := gitobj.OpenRepo(dir)
 	if err != nil {
 		return nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
-	commit := func(rev string) (*object.Commit, error) {
-		h, err := repo.ResolveRevision(plumbing.Revision(rev))
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrRange, rev, err)
+	objs, err := repo.Objects(gitobj.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
+	r := &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}
+	resolve := func(rev string) (commitAt, error) {
+		// ^{commit}: a tag names the commit it points at, as for git.
+		h, err := repo.Resolve(r.rd, rev+"^{commit}")
+		if errors.Is(err, gitobj.ErrBadRevision) || errors.Is(err, gitobj.ErrRefNotFound) || errors.Is(err, gitobj.ErrNotFound) {
+			return commitAt{}, fmt.Errorf("%w: %s: %v", ErrRange, rev, err)
 		}
-		c, err := repo.CommitObject(*h)
 		if err != nil {
-			return nil, fmt.Errorf("read commit %s: %w", rev, err)
+			return commitAt{}, fmt.Errorf("read commit %s: %w", rev, err)
+		}
+		c, err := r.commit(h)
+		if err != nil {
+			return commitAt{}, fmt.Errorf("read commit %s: %w", rev, err)
 		}
 		return c, nil
 	}
-	r := &Range{}
-	if r.base, err = commit(a); err != nil {
-		return nil, err
+	if r.base, err = resolve(a); err == nil {
+		r.head, err = resolve(b)
 	}
-	if r.head, err = commit(b); err != nil {
+	if err != nil {
+		objs.Close()
 		return nil, err
 	}
 	r.fork = r.base
-	if mb, err := r.base.MergeBase(r.head); err == nil && len(mb) > 0 {
-		r.fork = mb[0]
+	shallow, err := repo.Shallow()
+	if err != nil {
+		objs.Close()
+		return nil, err
+	}
+	mb, err := gitobj.MergeBase(r.rd, r.base.id, r.head.id, shallow)
+	if err != nil {
+		objs.Close()
+		return nil, fmt.Errorf("merge base of %s: %w", spec, err)
+	}
+	// Unrelated histories have none, nor has a shallow clone that lacks
+	// it: then the fork is A, and all of B's difference from A is the
+	// change.
+	if len(mb) > 0 {
+		if r.fork, err = r.commit(mb[0]); err != nil {
+			objs.Close()
+			return nil, fmt.Errorf("read merge base: %w", err)
+		}
 	}
 	return r, nil
 }
 
+// commit reads commit h's tree id.
+func (r *Range) commit(h gitobj.Hash) (commitAt, error) {
+	raw, err := r.object(h, gitobj.Commit)
+	if err != nil {
+		return commitAt{}, err
+	}
+	c, err := r.f.ParseCommit(raw)
+	if err != nil {
+		return commitAt{}, &gitobj.Error{Hash: h, Err: err}
+	}
+	return commitAt{id: h, tree: c.Tree}, nil
+}
+
+// Close releases the repository's files.
+func (r *Range) Close() error { return r.objs.Close() }
+
+// object reads an object that must be of type t.
+func (r *Range) object(h gitobj.Hash, t gitobj.Type) ([]byte, error) {
+	got, raw, err := r.rd.Object(h)
+	if err != nil {
+		return nil, err
+	}
+	if got != t {
+		return nil, fmt.Errorf("%s is a %s, not a %s: %w", h, got, t, gitobj.ErrMalformed)
+	}
+	return raw, nil
+}
+
+// treeEntry is one entry of a tree.
+type treeEntry struct {
+	name string
+	mode filemode.FileMode
+	id   gitobj.Hash
+}
+
+func (e treeEntry) isTree() bool { return e.mode == filemode.Dir }
+
+// isFile reports an entry with content of its own: a regular or
+// executable file, or a symbolic link (whose content is its target);
+// not a tree or a submodule's commit.
+func (e treeEntry) isFile() bool { return e.mode.IsFile() }
+
+func (r *Range) tree(h gitobj.Hash) ([]treeEntry, error) {
+	raw, err := r.object(h, gitobj.Tree)
+	if err != nil {
+		return nil, fmt.Errorf("read tree: %w", err)
+	}
+	var es []treeEntry
+	if err := r.f.ParseTree(raw, func(name []byte, mode filemode.FileMode, id gitobj.Hash) {
+		es = append(es, treeEntry{name: string(name), mode: mode, id: id})
+	}); err != nil {
+		return nil, fmt.Errorf("read tree %s: %w", h, err)
+	}
+	return es, nil
+}
+
 // Head is the commit id of the range's tip.
-func (r *Range) Head() string { return r.head.Hash.String() }
+func (r *Range) Head() string { return r.head.id.String() }
 
 // ReadBase returns the file at repo-relative path p in the base commit,
 // or ok false when the base has no such file.
 func (r *Range) ReadBase(p string) (data []byte, ok bool, err error) {
-	return readAt(r.base, p)
+	return r.readAt(r.base, p)
 }
 
 // ReadHead returns the file at p in the range's tip.
 func (r *Range) ReadHead(p string) (data []byte, ok bool, err error) {
-	return readAt(r.head, p)
+	return r.readAt(r.head, p)
 }
 
-func readAt(c *object.Commit, p string) ([]byte, bool, error) {
-	f, err := c.File(p)
-	if errors.Is(err, object.ErrFileNotFound) || errors.Is(err, plumbing.ErrObjectNotFound) || errors.Is(err, object.ErrDirectoryNotFound) {
+// readAt finds p in c's tree. A path that is not there, or names a
+// directory or a submodule, is ok false; a tree or blob on the way that
+// cannot be read is an error (the scan must not go on as if the
+// configuration were absent).
+func (r *Range) readAt(c commitAt, p string) ([]byte, bool, error) {
+	p = path.Clean(p)
+	if p == "." || p == "/" || strings.HasPrefix(p, "../") || p == ".." {
 		return nil, false, nil
 	}
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s at %s: %w", p, c.Hash, err)
+	at := c.tree
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, part := range parts {
+		es, err := r.tree(at)
+		if err != nil {
+			return nil, false, fmt.Errorf("read %s at %s: %w", p, c.id, err)
+		}
+		var hit *treeEntry
+		for k := range es {
+			if es[k].name == part {
+				hit = &es[k]
+				break
+			}
+		}
+		last := i == len(parts)-1
+		switch {
+		case hit == nil:
+			return nil, false, nil
+		case !last && hit.isTree():
+			at = hit.id
+		case last && hit.isFile():
+			data, err := r.object(hit.id, gitobj.Blob)
+			if err != nil {
+				return nil, false, fmt.Errorf("read %s at %s: %w", p, c.id, err)
+			}
+			return data, true, nil
+		default:
+			return nil, false, nil
+		}
 	}
-	rd, err := f.Reader()
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s at %s: %w", p, c.Hash, err)
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(rd)
-	if err != nil {
-		return nil, false, fmt.Errorf("read %s at %s: %w", p, c.Hash, err)
-	}
-	return data, true, nil
+	return nil, false, nil
 }
 
 // BasePaths is the path filter of the base commit: the patterns of every
 // .pretenseignore in its tree (each scoped to its directory) plus extra
-// (allowlist.paths), and the fingerprint lines of those files.
+// (allowlist.paths), and the fingerprint lines of those files. A
+// directory's own file is added before those of its subdirectories, so
+// deeper files win, as for .gitignore.
 func (r *Range) BasePaths(extra []string) (match func(string) bool, fps []string, err error) {
 	var p Paths
 	p.Add("", extra)
-	tree, err := r.base.Tree()
-	if err != nil {
-		return nil, nil, fmt.Errorf("read base tree: %w", err)
-	}
-	err = tree.Files().ForEach(func(f *object.File) error {
-		if path.Base(f.Name) != IgnoreFile {
-			return nil
-		}
-		raw, err := f.Contents()
+	short := r.base.id.String()[:12]
+	var walk func(dir string, tree gitobj.Hash) error
+	walk = func(dir string, tree gitobj.Hash) error {
+		es, err := r.tree(tree)
 		if err != nil {
-			return fmt.Errorf("read %s at base: %w", f.Name, err)
+			return fmt.Errorf("read base tree %s/: %w", dir, err)
 		}
-		ig, err := ParseIgnoreFile([]byte(raw), f.Name+" (base "+r.base.Hash.String()[:12]+")")
-		if err != nil {
-			return err
+		for _, e := range es {
+			if e.name != IgnoreFile || !e.isFile() {
+				continue
+			}
+			name := path.Join(dir, e.name)
+			raw, err := r.object(e.id, gitobj.Blob)
+			if err != nil {
+				return fmt.Errorf("read %s at base: %w", name, err)
+			}
+			ig, err := ParseIgnoreFile(raw, name+" (base "+short+")")
+			if err != nil {
+				return err
+			}
+			p.Add(dir, ig.Patterns)
+			fps = append(fps, ig.Fingerprints...)
 		}
-		dir := path.Dir(f.Name)
-		if dir == "." {
-			dir = ""
+		for _, e := range es {
+			if e.isTree() {
+				if err := walk(path.Join(dir, e.name), e.id); err != nil {
+					return err
+				}
+			}
 		}
-		p.Add(dir, ig.Patterns)
-		fps = append(fps, ig.Fingerprints...)
 		return nil
-	})
-	if err != nil {
+	}
+	if err := walk("", r.base.tree); err != nil {
 		return nil, nil, err
 	}
 	return p.MatchTree, fps, nil
@@ -144,53 +271,114 @@ type Change struct {
 	Commit string // the range tip
 }
 
+// fileChange is one path whose entry differs between two trees; a zero
+// side is absent.
+type fileChange struct {
+	path     string
+	from, to treeEntry
+}
+
+// diffTrees lists the non-tree entries that differ (id or mode) between
+// trees a and b, in git's path order, without rename detection: a path
+// that changes from file to directory is the file deleted and each file
+// below the directory added.
+func (r *Range) diffTrees(dir string, a, b gitobj.Hash, out []fileChange) ([]fileChange, error) {
+	if a == b {
+		return out, nil
+	}
+	var ea, eb []treeEntry
+	var err error
+	if !a.IsZero() {
+		if ea, err = r.tree(a); err != nil {
+			return nil, err
+		}
+	}
+	if !b.IsZero() {
+		if eb, err = r.tree(b); err != nil {
+			return nil, err
+		}
+	}
+	side := func(e treeEntry, from bool) ([]fileChange, error) {
+		p := path.Join(dir, e.name)
+		if e.isTree() {
+			if from {
+				return r.diffTrees(p, e.id, gitobj.Hash{}, out)
+			}
+			return r.diffTrees(p, gitobj.Hash{}, e.id, out)
+		}
+		if from {
+			return append(out, fileChange{path: p, from: e}), nil
+		}
+		return append(out, fileChange{path: p, to: e}), nil
+	}
+	i, j := 0, 0
+	for i < len(ea) || j < len(eb) {
+		c := 0
+		switch {
+		case i == len(ea):
+			c = 1
+		case j == len(eb):
+			c = -1
+		default:
+			c = gitobj.NameCompare(ea[i].name, ea[i].isTree(), eb[j].name, eb[j].isTree())
+		}
+		switch {
+		case c < 0:
+			out, err = side(ea[i], true)
+			i++
+		case c > 0:
+			out, err = side(eb[j], false)
+			j++
+		default:
+			x, y := ea[i], eb[j]
+			i++
+			j++
+			switch {
+			case x.isTree(): // both trees: same name and kind
+				out, err = r.diffTrees(path.Join(dir, x.name), x.id, y.id, out)
+			case x.id != y.id || x.mode != y.mode:
+				out = append(out, fileChange{path: path.Join(dir, x.name), from: x, to: y})
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // ConfigChanges lists the suppression files (every .pretenseignore, and
 // the named extra paths such as .pretense.yaml and the baseline) that the
 // range adds, modifies or deletes, and each line of the tip that carries a
 // pretense:allow marker the merge base did not have at that path.
 func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
-	from, err := r.fork.Tree()
+	changes, err := r.diffTrees("", r.fork.tree, r.head.tree, nil)
 	if err != nil {
-		return nil, fmt.Errorf("read merge-base tree: %w", err)
-	}
-	to, err := r.head.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("read tip tree: %w", err)
-	}
-	changes, err := object.DiffTree(from, to)
-	if err != nil {
-		return nil, fmt.Errorf("diff range: %w", err)
+		return nil, fmt.Errorf("diff range %s..%s: %w", r.fork.id, r.head.id, err)
 	}
 	watched := map[string]bool{}
 	for _, e := range extra {
 		watched[path.Clean(e)] = true
 	}
 	var out []Change
-	head := r.head.Hash.String()
+	head := r.head.id.String()
 	for _, ch := range changes {
-		name := ch.To.Name
-		if name == "" {
-			name = ch.From.Name
-		}
-		if path.Base(name) == IgnoreFile || watched[name] {
+		added, deleted := ch.from.mode == 0, ch.to.mode == 0
+		if path.Base(ch.path) == IgnoreFile || watched[ch.path] {
 			what := "modified"
 			switch {
-			case ch.From.Name == "":
+			case added:
 				what = "added"
-			case ch.To.Name == "":
+			case deleted:
 				what = "deleted"
 			}
-			out = append(out, Change{Path: name, Line: 1, What: what, Commit: head})
+			out = append(out, Change{Path: ch.path, Line: 1, What: what, Commit: head})
 		}
-		if ch.To.Name == "" {
+		if deleted {
 			continue
 		}
-		lines, err := addedMarkerLines(ch)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range lines {
-			out = append(out, Change{Path: ch.To.Name, Line: n, What: "adds a " + AllowMarker + " marker", Commit: head})
+		for _, n := range r.addedMarkerLines(ch) {
+			out = append(out, Change{Path: ch.path, Line: n, What: "adds a " + AllowMarker + " marker", Commit: head})
 		}
 	}
 	return out, nil
@@ -199,27 +387,19 @@ func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
 // addedMarkerLines returns the 1-based lines of the change's new side that
 // hold the allow marker, beyond as many identical marked lines as the old
 // side had (so moving code around is not a new marker).
-func addedMarkerLines(ch *object.Change) ([]int, error) {
+func (r *Range) addedMarkerLines(ch fileChange) []int {
 	// A blob that cannot be read (corrupt, missing) is not judged here:
 	// the scan of the range meets the same object and fails naming it
 	// (exit 3), which is the report the user needs.
-	_, to, err := ch.Files()
-	if err != nil {
-		return nil, nil
-	}
-	newText, err := textOf(to)
-	if err != nil || !strings.Contains(newText, AllowMarker) {
-		return nil, nil
+	newText, ok := r.textOf(ch.to)
+	if !ok || !strings.Contains(newText, AllowMarker) {
+		return nil
 	}
 	had := map[string]int{}
-	if ch.From.Name != "" {
-		from, _, err := ch.Files()
-		if err != nil {
-			return nil, nil
-		}
-		oldText, err := textOf(from)
-		if err != nil {
-			return nil, nil
+	if ch.from.mode != 0 {
+		oldText, ok := r.textOf(ch.from)
+		if !ok {
+			return nil
 		}
 		for _, l := range strings.Split(oldText, "\n") {
 			if strings.Contains(l, AllowMarker) {
@@ -238,7 +418,7 @@ func addedMarkerLines(ch *object.Change) ([]int, error) {
 		}
 		out = append(out, i+1)
 	}
-	return out, nil
+	return out
 }
 
 // MarkedFile returns the tip's content of p with every allow marker on the
@@ -259,16 +439,22 @@ func (r *Range) MarkedFile(p string, lines []int) ([]byte, error) {
 	return []byte(strings.Join(ls, "")), nil
 }
 
-func textOf(f *object.File) (string, error) {
-	if f == nil {
-		return "", nil
+// binarySniff is how much of a file decides whether it is binary: a NUL
+// byte in its first 8000 bytes, as git (and go-git) decide.
+const binarySniff = 8000
+
+// textOf returns a file entry's content as text: "" for a binary file or
+// an entry without content (a submodule); ok false when it cannot be read.
+func (r *Range) textOf(e treeEntry) (string, bool) {
+	if !e.isFile() {
+		return "", true
 	}
-	if bin, err := f.IsBinary(); err != nil || bin {
-		return "", err
-	}
-	s, err := f.Contents()
+	data, err := r.object(e.id, gitobj.Blob)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", f.Name, err)
+		return "", false
 	}
-	return s, nil
+	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+		return "", true
+	}
+	return string(data), true
 }

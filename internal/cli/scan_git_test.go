@@ -34,12 +34,7 @@ type gitRepoFixture struct {
 
 func newGitRepoFixture(t *testing.T) *gitRepoFixture {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
-	t.Setenv("PRETENSE_HOME", t.TempDir())
+	isolateEnv(t)
 	dir := t.TempDir()
 	r, err := git.PlainInit(dir, false)
 	if err != nil {
@@ -56,6 +51,18 @@ func newGitRepoFixture(t *testing.T) *gitRepoFixture {
 	f.write(t, "app/settings.py", "DEBUG = False\nNAME = 'x'\n")
 	f.commit(t, "remove the token")
 	return f
+}
+
+// isolateEnv clears the caller's PRETENSE_* settings and gives the test
+// its own PRETENSE_HOME, so a scan sees only what the test configures.
+func isolateEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
+			t.Setenv(k, "")
+		}
+	}
+	t.Setenv("PRETENSE_HOME", t.TempDir())
 }
 
 func (f *gitRepoFixture) secret(t *testing.T) string {

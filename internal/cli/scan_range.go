@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	git "github.com/go-git/go-git/v5"
-
 	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/internal/gitobj"
@@ -44,22 +42,19 @@ func (c *scanCmd) baseRangeSpec() string {
 	return ""
 }
 
-// openBase resolves the range and the work tree root around root.
+// openBase resolves the range and the work tree root around root. It
+// reads the repository as the range scan does (internal/gitobj), so SHA-1
+// and SHA-256 repositories behave alike. The caller closes the range.
 func openBase(root, spec string) (*suppress.Range, string, error) {
-	repo, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-	if err != nil {
-		// suppress.OpenRange reads the base with go-git, which cannot
-		// open a SHA-256 repository: say so rather than "not a git
-		// repository" (the range scan itself reads SHA-256).
-		if r, rerr := gitobj.OpenRepo(root); rerr == nil && r.Format == gitobj.SHA256 {
-			return nil, "", withHint(usageErrorf("%s is a SHA-256 repository: --range/--since-commit cannot read the range base's configuration (.pretenseignore, .pretense.yaml, baseline) there yet", r.GitDir),
-				"give --trust-range-config to take that configuration from the work tree instead")
-		}
-		return nil, "", gitError(fmt.Errorf("%s: %w", root, scanner.ErrNotGitRepo))
+	if _, err := os.Stat(root); err != nil {
+		return nil, "", gitError(fmt.Errorf("%s: %w", root, scanner.ErrNotFound))
 	}
-	top := ""
-	if wt, err := repo.Worktree(); err == nil {
-		top = wt.Filesystem.Root()
+	repo, err := gitobj.OpenRepo(root)
+	if err != nil {
+		if errors.Is(err, gitobj.ErrNoRepo) {
+			return nil, "", gitError(fmt.Errorf("%s: %w", root, scanner.ErrNotGitRepo))
+		}
+		return nil, "", runtimeError(fmt.Errorf("open repository %s: %w", root, err))
 	}
 	rng, err := suppress.OpenRange(root, spec)
 	if err != nil {
@@ -68,7 +63,7 @@ func openBase(root, spec string) (*suppress.Range, string, error) {
 		}
 		return nil, "", runtimeError(err)
 	}
-	return rng, top, nil
+	return rng, repo.WorkTree, nil
 }
 
 // repoPath turns a path the user gave (relative to the current directory)

@@ -22,7 +22,8 @@ import (
 //
 // A range scan (unless --trust-range-config) reads the project file and the
 // .pretenseignore files from the range's base commit instead; the cleanup
-// removes the temporary copy of the base's project file.
+// removes the temporary copy of the base's project file and closes the
+// repository.
 func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup func(), err error) {
 	cleanup = func() {}
 	var flags []config.Flag
@@ -62,7 +63,11 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 		}
 	}
 	if set.rng != nil {
-		if set.projectPath, cleanup, err = set.baseProject(&in, projectFlag); err != nil {
+		rng := set.rng
+		var rm func()
+		set.projectPath, rm, err = set.baseProject(&in, projectFlag)
+		cleanup = func() { rm(); rng.Close() }
+		if err != nil {
 			return set, cleanup, err
 		}
 	}

@@ -53,7 +53,14 @@ func cliHistory(t testing.TB, format string) *testtool.GitRepo {
 func openCLI(t testing.TB, g *testtool.GitRepo) (*gitobj.Repo, *gitobj.Store) {
 	t.Helper()
 	// From a subdirectory, as a scan given a path inside the work tree.
-	r, err := gitobj.OpenRepo(filepath.Join(g.Dir, "dir", "sub"))
+	return openAt(t, filepath.Join(g.Dir, "dir", "sub"))
+}
+
+// openAt opens the repository at or above dir and its objects, closed
+// when the test ends.
+func openAt(t testing.TB, dir string) (*gitobj.Repo, *gitobj.Store) {
+	t.Helper()
+	r, err := gitobj.OpenRepo(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
