@@ -11,13 +11,15 @@ import (
 	"testing"
 
 	"github.com/pretense/pretense/gate"
+	"github.com/pretense/pretense/report"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestGolden renders one offline report with a violation of most kinds in
-// every format and compares with testdata/golden; paths are normalised so
-// the files do not depend on the temp directory.
+// every format `pretense gate` writes (text and JSON by the gate, SARIF by
+// report's one SARIF writer) and compares with testdata/golden; paths are
+// normalised so the files do not depend on the temp directory.
 func TestGolden(t *testing.T) {
 	w := newWorld(t, "")
 	w.write(t, map[string]string{
@@ -38,10 +40,10 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	norm := strings.NewReplacer(w.work, "$WORK", w.home, "$HOME", w.key, "$KEY")
-	for _, format := range gate.Formats() {
+	for _, format := range report.GateFormats() {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := rep.Write(&b, format, "test"); err != nil {
+			if err := report.WriteGate(&b, format, rep, "test"); err != nil {
 				t.Fatal(err)
 			}
 			got := []byte(norm.Replace(b.String()))
@@ -84,7 +86,7 @@ func TestSARIFShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := rep.WriteSARIF(&b, "test"); err != nil {
+	if err := report.WriteGate(&b, "sarif", rep, "test"); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {
