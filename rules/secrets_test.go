@@ -33,7 +33,7 @@ func secretRules(rs *Ruleset) []*Rule {
 }
 
 // TestSecretSamplesAsCorpus holds the samples to what the planted-secret
-// corpus (tools/corpusgen) assumes of them: a true positive is reported on
+// corpus (internal/testgen/corpusgen) assumes of them: a true positive is reported on
 // the first line of its sample and nowhere else, by its own rule, and no
 // value twice; a false positive is a decoy that no secret rule reports.
 func TestSecretSamplesAsCorpus(t *testing.T) {
@@ -75,7 +75,7 @@ func TestSecretSamplesAsCorpus(t *testing.T) {
 	}
 }
 
-// corpusWrappers mirror the files tools/corpusgen plants samples in, so
+// corpusWrappers mirror the files internal/testgen/corpusgen plants samples in, so
 // the recall and precision it measures are the ones tested here.
 var corpusWrappers = []struct{ before, after string }{
 	{"import os\n\n\ndef connect():\n    # service configuration\n", "\n    return client\n"},

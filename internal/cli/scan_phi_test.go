@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pretense/pretense/internal/testgen/phigen"
 	"github.com/pretense/pretense/rules"
-	"github.com/pretense/pretense/rules/phigen"
 )
 
 func init() {

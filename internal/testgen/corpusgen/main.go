@@ -4,7 +4,7 @@
 // templates with a seeded random source, so the corpus holds nothing real
 // and is the same on every machine for the same seed.
 //
-//	go run ./tools/corpusgen -out /tmp/corpus -seed 1
+//	go run ./internal/testgen/corpusgen -out /tmp/corpus -seed 1
 //
 // It writes the files under -out and <out>.labels.json beside them: one
 // entry per planted secret (path, line, rule) and the list of decoy lines.
