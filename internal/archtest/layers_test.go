@@ -39,7 +39,7 @@ var floors = [][]string{
 // helpers are imported only by tests (and by tools), never by a package
 // that ships in the binary. A trailing slash takes in every package below:
 // internal/testgen holds the test-data generators (phigen, corpusgen).
-var helpers = []string{"internal/testtool", "internal/testgen", "internal/testgen/", "gate/gatetest"}
+var helpers = []string{"internal/testtool", "internal/testfs", "internal/testgen", "internal/testgen/", "gate/gatetest"}
 
 // outside are programs and suites beside the product: they may import any
 // product package, and nothing imports them.
