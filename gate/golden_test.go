@@ -4,17 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pretense/pretense/gate"
+	"github.com/pretense/pretense/internal/testfs"
 	"github.com/pretense/pretense/report"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestGolden renders one offline report with a violation of most kinds in
 // every format `pretense gate` writes (text and JSON by the gate, SARIF by
@@ -50,23 +47,7 @@ func TestGolden(t *testing.T) {
 			if format != "text" && !json.Valid(b.Bytes()) {
 				t.Fatalf("%s output is not valid JSON", format)
 			}
-			path := filepath.Join("testdata", "golden", "report."+format)
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s output differs from %s:\n%s", format, path, got)
-			}
+			testfs.Golden(t, filepath.Join("testdata", "golden", "report."+format), got)
 		})
 	}
 }

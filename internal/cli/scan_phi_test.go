@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,21 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pretense/pretense/internal/testfs"
 	"github.com/pretense/pretense/internal/testgen/phigen"
 	"github.com/pretense/pretense/rules"
 )
-
-func init() {
-	// Other golden tests in this package may register -update too.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // phiCorpusDir writes a generated labelled corpus into a temp tests/
 // directory, isolated from the runner's PRETENSE_* settings.
@@ -125,18 +113,7 @@ func TestScanPHIReport(t *testing.T) {
 	// The secret rule count changes as rules are added; it is not what
 	// this golden file pins.
 	got = regexp.MustCompile(`(?m)^Rules:( +)\d+ `).ReplaceAllString(got, "Rules:${1}<n> ")
-	if updateGolden() {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden (run with -update to create): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("report differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	testfs.Golden(t, golden, []byte(got))
 }
 
 func splitKey(k string) (string, string) {

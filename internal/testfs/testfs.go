@@ -1,8 +1,9 @@
 // Package testfs is file-system scaffolding that the tests of several
-// packages need alike: running a permission test again as an unprivileged
-// user (root reads everything, so chmod 0 proves nothing under root), and
-// damaging one git object on disk so a test can check it is named and the
-// rest still scanned. Tests only; nothing in the binary imports it.
+// packages need alike: golden files with -update, running a permission
+// test again as an unprivileged user (root reads everything, so chmod 0
+// proves nothing under root), and damaging one git object on disk so a
+// test can check it is named and the rest still scanned. Tests only;
+// nothing in the binary imports it.
 package testfs
 
 import (
