@@ -69,31 +69,27 @@ func run(out string, seed uint64, copies int) error {
 			continue
 		}
 		for c := range copies {
-			for i, tmpl := range r.Samples.TP {
-				s, err := rules.ExpandSample(tmpl, rng)
-				if err != nil {
-					return fmt.Errorf("rule %s: %w", r.ID, err)
+			// True positives, then decoys; the file names and the running
+			// count n (which picks the wrapper) keep the corpus the same
+			// for the same seed.
+			for _, set := range []struct {
+				prefix string
+				tmpls  []string
+				into   *[]Label
+			}{{"tp", r.Samples.TP, &labels.Secrets}, {"fp", r.Samples.FP, &labels.Decoys}} {
+				for i, tmpl := range set.tmpls {
+					s, err := rules.ExpandSample(tmpl, rng)
+					if err != nil {
+						return fmt.Errorf("rule %s: %w", r.ID, err)
+					}
+					w := testgen.SecretWrappers[(n+c)%len(testgen.SecretWrappers)]
+					rel := filepath.Join(r.ID, fmt.Sprintf("%s%d_%d%s", set.prefix, i, c, w.Ext))
+					if err := put(out, rel, w.Before+s+w.After); err != nil {
+						return err
+					}
+					*set.into = append(*set.into, Label{Path: filepath.ToSlash(rel), Line: w.Line(), Rule: r.ID})
+					n++
 				}
-				w := testgen.SecretWrappers[(n+c)%len(testgen.SecretWrappers)]
-				rel := filepath.Join(r.ID, fmt.Sprintf("tp%d_%d%s", i, c, w.Ext))
-				if err := put(out, rel, w.Before+s+w.After); err != nil {
-					return err
-				}
-				labels.Secrets = append(labels.Secrets, Label{Path: filepath.ToSlash(rel), Line: w.Line(), Rule: r.ID})
-				n++
-			}
-			for i, tmpl := range r.Samples.FP {
-				s, err := rules.ExpandSample(tmpl, rng)
-				if err != nil {
-					return fmt.Errorf("rule %s: %w", r.ID, err)
-				}
-				w := testgen.SecretWrappers[(n+c)%len(testgen.SecretWrappers)]
-				rel := filepath.Join(r.ID, fmt.Sprintf("fp%d_%d%s", i, c, w.Ext))
-				if err := put(out, rel, w.Before+s+w.After); err != nil {
-					return err
-				}
-				labels.Decoys = append(labels.Decoys, Label{Path: filepath.ToSlash(rel), Line: w.Line(), Rule: r.ID})
-				n++
 			}
 		}
 	}
