@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -34,11 +32,7 @@ type gitRepoFixture struct {
 
 func newGitRepoFixture(t *testing.T) *gitRepoFixture {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
+	clearPretenseEnv(t)
 	t.Setenv("PRETENSE_HOME", t.TempDir())
 	dir := t.TempDir()
 	r, err := git.PlainInit(dir, false)
@@ -87,13 +81,6 @@ func (f *gitRepoFixture) commit(t *testing.T, msg string) {
 		t.Fatal(err)
 	}
 	f.commits = append(f.commits, h)
-}
-
-func runScan(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), append([]string{"scan"}, args...), strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
 }
 
 func decodeReport(t *testing.T, s string) report.JSONReport {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,11 +19,7 @@ import (
 // directory, isolated from the runner's PRETENSE_* settings.
 func phiCorpusDir(t *testing.T) (string, *phigen.Corpus) {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
+	clearPretenseEnv(t)
 	root := t.TempDir()
 	t.Setenv("PRETENSE_HOME", filepath.Join(root, "home"))
 	dir := filepath.Join(root, "tests")
