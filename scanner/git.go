@@ -82,10 +82,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/storage/filesystem"
-
 	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 )
@@ -96,11 +92,6 @@ var ErrNotGitRepo = errors.New("not a git repository")
 // ErrBadRevision is returned when a range end or --since-commit ref does not
 // resolve.
 var ErrBadRevision = errors.New("unknown revision")
-
-// ErrObjectFormat is returned for a repository whose object ids are not
-// SHA-1 (extensions.objectformat = sha256): the git scans cannot read it
-// yet; a directory scan of its work tree can.
-var ErrObjectFormat = errors.New("object format not supported")
 
 // ShallowError reports a range whose base is missing from a shallow clone:
 // scanning on would silently pass over commits.
@@ -170,51 +161,27 @@ func GitHistory(ctx context.Context, path string, scope GitScope, rs *rules.Rule
 	return rangeHistory(ctx, repo, scope, rs, opts, largeRange)
 }
 
-// gitRepo is an opened repository plus what is needed to open more
-// handles on it.
+// gitRepo is an opened repository. It is read with internal/gitobj,
+// whose ids are 20 or 32 bytes as the repository's object format says, so
+// SHA-1 and SHA-256 repositories go through the same code.
 type gitRepo struct {
-	repo *git.Repository
-	path string // as given: reopened with the same options per worker
-	st   *filesystem.Storage
+	repo *gitobj.Repo
+	path string // as given
 }
 
 func openRepo(path string) (*gitRepo, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, ErrNotFound)
 	}
-	r, err := plainOpen(path)
+	r, err := gitobj.OpenRepo(path)
 	if err != nil {
-		if errors.Is(err, git.ErrRepositoryNotExists) {
+		if errors.Is(err, gitobj.ErrNoRepo) {
 			abs, _ := filepath.Abs(path)
 			return nil, fmt.Errorf("%s: %w (no .git found here or in any parent directory)", abs, ErrNotGitRepo)
 		}
-		if errors.Is(err, git.ErrUnknownExtension) && strings.Contains(strings.ToLower(err.Error()), "objectformat") {
-			return nil, fmt.Errorf("%s: %w: SHA-256 repositories cannot be scanned with --git, --range or --staged yet; scan the work tree (without those flags) instead", path, ErrObjectFormat)
-		}
 		return nil, fmt.Errorf("open repository %s: %w", path, err)
 	}
-	st, _ := r.Storer.(*filesystem.Storage)
-	return &gitRepo{repo: r, path: path, st: st}, nil
-}
-
-func plainOpen(path string) (*git.Repository, error) {
-	// A bare repository has no .git to detect: it is one.
-	if isBare(path) {
-		return git.PlainOpenWithOptions(path, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
-	}
-	return git.PlainOpenWithOptions(path, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
-}
-
-func isBare(path string) bool {
-	if _, err := os.Stat(filepath.Join(path, ".git")); err == nil {
-		return false
-	}
-	for _, name := range []string{"HEAD", "objects", "refs"} {
-		if _, err := os.Stat(filepath.Join(path, name)); err != nil {
-			return false
-		}
-	}
-	return true
+	return &gitRepo{repo: r, path: path}, nil
 }
 
 // objects opens the repository's object database. Objects above the
@@ -222,17 +189,14 @@ func isBare(path string) bool {
 // limit follows the largest blob the scan reads (with room for the delta
 // that rebuilds it) and is never below what any real tree or commit needs.
 func (g *gitRepo) objects(opts Options) (*gitobj.Store, error) {
-	if g.st == nil {
-		return nil, fmt.Errorf("open objects of %s: not a file-system repository", g.path)
-	}
 	limit := opts.maxSize()
 	limit = max(limit+min(limit/32, 1<<40), minObjectLimit)
 	if limit < 0 { // overflowed: no blob limit
 		limit = 1 << 62
 	}
-	s, err := gitobj.Open(g.st.Filesystem(), gitobj.Options{MaxSize: limit})
+	s, err := g.repo.Objects(gitobj.Options{MaxSize: limit})
 	if err != nil {
-		return nil, objectError(plumbing.ZeroHash, "object store", err)
+		return nil, objectError(gitobj.Hash{}, "object store", err)
 	}
 	return s, nil
 }
@@ -242,12 +206,12 @@ func (g *gitRepo) objects(opts Options) (*gitobj.Store, error) {
 const minObjectLimit = 64 << 20
 
 // shallow returns the shallow boundary commits (nil for a full clone).
-func (g *gitRepo) shallow() map[plumbing.Hash]bool {
-	hs, err := g.repo.Storer.Shallow()
+func (g *gitRepo) shallow() map[gitobj.Hash]bool {
+	hs, err := g.repo.Shallow()
 	if err != nil || len(hs) == 0 {
 		return nil
 	}
-	m := make(map[plumbing.Hash]bool, len(hs))
+	m := make(map[gitobj.Hash]bool, len(hs))
 	for _, h := range hs {
 		m[h] = true
 	}

@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	ignore "github.com/sabhiram/go-gitignore"
 	"golang.org/x/sync/errgroup"
 
@@ -61,7 +60,7 @@ func packScan(ctx context.Context, g *gitRepo, objs *gitobj.Store, rs *rules.Rul
 		}
 	}()
 	s := newStore(g, objs, tab)
-	pp := &packPass{s: s, objOpts: gitobj.Options{MaxSize: objs.MaxSize()}, rs: rs, fp: opts.Fingerprinter,
+	pp := &packPass{s: s, objOpts: objs.Options(), rs: rs, fp: opts.Fingerprinter,
 		maxSize: opts.maxSize(), opts: opts, whole: whole, cache: newRegionCache()}
 	if err := pp.run(ctx, packs); err != nil {
 		return nil, err
@@ -126,20 +125,24 @@ func rangeHistory(ctx context.Context, g *gitRepo, scope GitScope, rs *rules.Rul
 }
 
 // shallowIDs returns the shallow boundary of the repository.
-func (g *gitRepo) shallowIDs() map[plumbing.Hash]bool { return g.shallow() }
+func (g *gitRepo) shallowIDs() map[gitobj.Hash]bool { return g.shallow() }
 
 // resolve turns a revision into a commit id. In a shallow clone, a
 // revision that names a missing commit (or does not resolve at all) is a
 // ShallowError: more history must be fetched.
-func (g *gitRepo) resolve(s *store, rev string, shallow map[plumbing.Hash]bool) (uint32, error) {
-	h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+func (g *gitRepo) resolve(s *store, rev string, shallow map[gitobj.Hash]bool) (uint32, error) {
+	h, err := g.repo.Resolve(s.rd, rev)
 	if err != nil {
+		var oe *gitobj.Error
+		if shallow == nil && errors.As(err, &oe) {
+			return 0, objectError(oe.Hash, "commit", err)
+		}
 		if shallow != nil {
 			return 0, &ShallowError{Rev: rev}
 		}
 		return 0, fmt.Errorf("%q: %w", rev, ErrBadRevision)
 	}
-	id, ok, err := s.peel(*h)
+	id, ok, err := s.peel(h)
 	if err != nil {
 		var oe *ObjectError
 		if shallow != nil && errors.As(err, &oe) {
@@ -180,7 +183,7 @@ func (h *historyScan) content(id uint32) ([]byte, error) {
 // the pack pass did not, and attributes the matches. Objects that cannot
 // be read are recorded as the walk meets them and listed in
 // Result.Unreadable, with every finding the rest of the history gave.
-func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[plumbing.Hash]bool) (*Result, error) {
+func (h *historyScan) finish(ctx context.Context, commits []uint32, shallow map[gitobj.Hash]bool) (*Result, error) {
 	s := h.s
 	d := &differ{s: s, want: func(b uint32) bool { return s.status[b] != blobClean }}
 	for i, c := range commits {
@@ -371,7 +374,7 @@ func (h *historyScan) readBlobs(ctx context.Context, ids []uint32) error {
 	return nil
 }
 
-func (h *historyScan) readBlob(rd *gitobj.Reader, hash plumbing.Hash) (uint8, *blobInfo, error) {
+func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blobInfo, error) {
 	size, err := rd.Size(hash)
 	if err != nil {
 		return 0, nil, err
@@ -404,8 +407,8 @@ func (g *gitRepo) pathFilter(opts Options) func(string) bool {
 		return opts.PathFilter
 	}
 	lines := slices.Clone(opts.Ignore)
-	if wt, err := g.repo.Worktree(); err == nil {
-		if raw, err := os.ReadFile(filepath.Join(wt.Filesystem.Root(), IgnoreFile)); err == nil {
+	if wt := g.repo.WorkTree; wt != "" {
+		if raw, err := os.ReadFile(filepath.Join(wt, IgnoreFile)); err == nil {
 			for _, l := range strings.Split(string(raw), "\n") {
 				if !isFingerprintLine(l) {
 					lines = append(lines, l)

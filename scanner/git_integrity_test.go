@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,38 +46,6 @@ func blobAt(t *testing.T, f *gitFixture, c plumbing.Hash, path string) plumbing.
 		t.Fatal(err)
 	}
 	return fe.Hash
-}
-
-// A SHA-256 repository is refused with a message that says so (the git
-// scans read SHA-1 object ids only). Needs the git CLI to create one.
-func TestGitSHA256Repository(t *testing.T) {
-	t.Parallel()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("git is not installed")
-		}
-		t.Skip("git is not installed (apt-get install git)")
-	}
-	dir := t.TempDir()
-	cmd := exec.Command("git", "init", "-q", "--object-format=sha256", dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Skipf("this git cannot create SHA-256 repositories: %v: %s", err, out)
-	}
-	for _, run := range []func() error{
-		func() error {
-			_, err := GitHistory(context.Background(), dir, GitScope{}, testRules(t), testOpts())
-			return err
-		},
-		func() error {
-			_, err := GitHistory(context.Background(), dir, GitScope{Range: "HEAD~1..HEAD"}, testRules(t), testOpts())
-			return err
-		},
-		func() error { _, err := GitStaged(context.Background(), dir, testRules(t), testOpts()); return err },
-	} {
-		if err := run(); !errors.Is(err, ErrObjectFormat) || !strings.Contains(err.Error(), "SHA-256") {
-			t.Errorf("got %v, want ErrObjectFormat naming SHA-256", err)
-		}
-	}
 }
 
 // A staged blob that cannot be read is named with its path; the other

@@ -4,13 +4,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
+
+	"github.com/pretense/pretense/internal/gitobj"
 )
 
 // Compact object model shared by the pack pass, the range walker and the
 // attribution step. Objects are named by dense uint32 ids instead of
-// 20-byte hashes, and tree entry names are interned, so the whole tree
+// 20- or 32-byte hashes, and tree entry names are interned, so the whole tree
 // graph of a large history fits in a few tens of megabytes.
 
 const noObj = ^uint32(0)
@@ -18,16 +19,16 @@ const noObj = ^uint32(0)
 // objTable maps hashes to dense ids. It is filled by one goroutine at a
 // time (before and after the pack pass), read concurrently during it.
 type objTable struct {
-	ids    map[plumbing.Hash]uint32
-	hashes []plumbing.Hash
+	ids    map[gitobj.Hash]uint32
+	hashes []gitobj.Hash
 }
 
 func newObjTable(n int) *objTable {
-	return &objTable{ids: make(map[plumbing.Hash]uint32, n), hashes: make([]plumbing.Hash, 0, n)}
+	return &objTable{ids: make(map[gitobj.Hash]uint32, n), hashes: make([]gitobj.Hash, 0, n)}
 }
 
 // id returns h's id, assigning one if h is new. Not safe for concurrent use.
-func (t *objTable) id(h plumbing.Hash) uint32 {
+func (t *objTable) id(h gitobj.Hash) uint32 {
 	if id, ok := t.ids[h]; ok {
 		return id
 	}
@@ -38,12 +39,12 @@ func (t *objTable) id(h plumbing.Hash) uint32 {
 }
 
 // lookup returns h's id without assigning; safe for concurrent readers.
-func (t *objTable) lookup(h plumbing.Hash) (uint32, bool) {
+func (t *objTable) lookup(h gitobj.Hash) (uint32, bool) {
 	id, ok := t.ids[h]
 	return id, ok
 }
 
-func (t *objTable) hash(id uint32) plumbing.Hash { return t.hashes[id] }
+func (t *objTable) hash(id uint32) gitobj.Hash { return t.hashes[id] }
 
 // names interns tree entry names; safe for concurrent use.
 type names struct {

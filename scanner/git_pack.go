@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/pretense/pretense/finding"
@@ -34,7 +33,7 @@ func loadPacks(objs *gitobj.Store, tab *objTable) ([]*pack, error) {
 	var out []*pack
 	for _, gp := range objs.Packs() {
 		if err := gp.Load(); err != nil {
-			return nil, objectError(plumbing.ZeroHash, "pack", err)
+			return nil, objectError(gitobj.Hash{}, "pack", err)
 		}
 		p := &pack{Pack: gp, ids: make([]uint32, len(gp.Entries)), dup: make([]bool, len(gp.Entries))}
 		for i := range gp.Entries {
@@ -92,7 +91,7 @@ type packWorker struct {
 type pendingEntry struct {
 	tree uint32
 	idx  int
-	h    plumbing.Hash
+	h    gitobj.Hash
 }
 
 // run processes every delta tree of every pack.
@@ -283,7 +282,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 	}
 	switch typ {
 	case gitobj.Commit:
-		rc, err := gitobj.ParseCommit(content)
+		rc, err := w.pp.s.format.ParseCommit(content)
 		if err != nil {
 			s.failPass(id, "commit", gitobj.Corrupt(w.p.Pack, i, err))
 			break
@@ -300,7 +299,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 		}
 	case gitobj.Tree:
 		es := w.scratch[:0]
-		err := gitobj.ParseTree(content, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
+		err := w.pp.s.format.ParseTree(content, func(name []byte, mode filemode.FileMode, h gitobj.Hash) {
 			obj := w.lookup(h)
 			if obj == noObj {
 				w.pendTrees = append(w.pendTrees, pendingEntry{tree: id, idx: len(es), h: h})
@@ -371,7 +370,7 @@ func (w *packWorker) unreadable(i int32, typ gitobj.Type, err error) error {
 	return nil
 }
 
-func (w *packWorker) lookup(h plumbing.Hash) uint32 {
+func (w *packWorker) lookup(h gitobj.Hash) uint32 {
 	if id, ok := w.pp.s.tab.lookup(h); ok {
 		return id
 	}

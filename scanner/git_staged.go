@@ -1,19 +1,15 @@
 package scanner
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"os"
 	"strings"
 	"sync/atomic"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 
 	"github.com/pretense/pretense/finding"
 	"github.com/pretense/pretense/internal/gitobj"
@@ -37,7 +33,10 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		return nil, err
 	}
 	r := g.repo
-	idx, err := stagedIndex(r.Storer.Index, opts.IndexFile)
+	// GIT_INDEX_FILE when git set it (commit -a uses index.lock, commit
+	// <paths> a next-index-*.lock), else the repository's (a linked
+	// worktree's own).
+	idx, err := r.ReadIndex(opts.IndexFile)
 	if err != nil {
 		return nil, err
 	}
@@ -62,15 +61,15 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		res.Unreadable = append(res.Unreadable, oe)
 		return nil
 	}
-	ht := &headTree{rd: rd, trees: map[plumbing.Hash][]stagedEntry{}}
-	if ref, err := r.Head(); err == nil {
-		raw, err := readObject(rd, ref.Hash(), gitobj.Commit, "commit")
+	ht := &headTree{rd: rd, format: r.Format, trees: map[gitobj.Hash][]stagedEntry{}}
+	if head, err := r.Ref("HEAD"); err == nil {
+		raw, err := readObject(rd, head, gitobj.Commit, "commit")
 		if err == nil {
 			var c gitobj.CommitInfo
-			if c, err = gitobj.ParseCommit(raw); err == nil {
+			if c, err = r.Format.ParseCommit(raw); err == nil {
 				ht.root = c.Tree
 			} else {
-				err = &ObjectError{Hash: ref.Hash().String(), What: "commit", Err: err}
+				err = &ObjectError{Hash: head.String(), What: "commit", Err: err}
 			}
 		}
 		if err != nil {
@@ -78,18 +77,18 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 				return nil, err
 			}
 		}
-	} else if !errors.Is(err, plumbing.ErrReferenceNotFound) {
+	} else if !errors.Is(err, gitobj.ErrRefNotFound) {
 		return nil, fmt.Errorf("resolve HEAD: %w", err)
 	}
 	var n atomic.Int64
 	excluded := g.pathFilter(opts)
-	for _, e := range idx.Entries {
+	for _, e := range idx {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		// Stage 0 is a merged entry; 1-3 are sides of a conflict, which
 		// cannot be committed as they are.
-		if e.Stage != 0 || e.IntentToAdd || e.Mode == filemode.Submodule || e.Mode == filemode.Dir || excluded(e.Name) {
+		if e.Stage != 0 || e.IntentToAdd || filemode.FileMode(e.Mode) == filemode.Submodule || filemode.FileMode(e.Mode) == filemode.Dir || excluded(e.Name) {
 			continue
 		}
 		old, err := ht.find(e.Name)
@@ -97,7 +96,7 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 			if err := bad(err, e.Name); err != nil {
 				return nil, err
 			}
-			old = plumbing.ZeroHash // compare with nothing
+			old = gitobj.Hash{} // compare with nothing
 		}
 		if old == e.Hash {
 			continue
@@ -126,18 +125,19 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 type stagedEntry struct {
 	name string
 	mode filemode.FileMode
-	hash plumbing.Hash
+	hash gitobj.Hash
 }
 
 // headTree looks paths up in HEAD's tree, reading each directory once.
 type headTree struct {
-	rd    *gitobj.Reader
-	root  plumbing.Hash // zero before the first commit (or when unreadable)
-	trees map[plumbing.Hash][]stagedEntry
+	rd     *gitobj.Reader
+	format gitobj.Format
+	root   gitobj.Hash // zero before the first commit (or when unreadable)
+	trees  map[gitobj.Hash][]stagedEntry
 }
 
 // find returns the blob at path in HEAD (zero if none, or not a file).
-func (t *headTree) find(p string) (plumbing.Hash, error) {
+func (t *headTree) find(p string) (gitobj.Hash, error) {
 	h := t.root
 	if h.IsZero() {
 		return h, nil
@@ -146,7 +146,7 @@ func (t *headTree) find(p string) (plumbing.Hash, error) {
 		dir, rest, more := strings.Cut(p, "/")
 		es, err := t.tree(h)
 		if err != nil {
-			return plumbing.ZeroHash, err
+			return gitobj.Hash{}, err
 		}
 		var hit *stagedEntry
 		for i := range es {
@@ -157,18 +157,18 @@ func (t *headTree) find(p string) (plumbing.Hash, error) {
 		}
 		switch {
 		case hit == nil:
-			return plumbing.ZeroHash, nil
+			return gitobj.Hash{}, nil
 		case more && hit.mode == filemode.Dir:
 			h, p = hit.hash, rest
 		case !more && hit.mode != filemode.Dir && hit.mode != filemode.Submodule:
 			return hit.hash, nil
 		default:
-			return plumbing.ZeroHash, nil
+			return gitobj.Hash{}, nil
 		}
 	}
 }
 
-func (t *headTree) tree(h plumbing.Hash) ([]stagedEntry, error) {
+func (t *headTree) tree(h gitobj.Hash) ([]stagedEntry, error) {
 	if es, ok := t.trees[h]; ok {
 		return es, nil
 	}
@@ -178,7 +178,7 @@ func (t *headTree) tree(h plumbing.Hash) ([]stagedEntry, error) {
 		return nil, err
 	}
 	var es []stagedEntry
-	if err := gitobj.ParseTree(raw, func(name []byte, mode filemode.FileMode, eh plumbing.Hash) {
+	if err := t.format.ParseTree(raw, func(name []byte, mode filemode.FileMode, eh gitobj.Hash) {
 		es = append(es, stagedEntry{name: string(name), mode: mode, hash: eh})
 	}); err != nil {
 		return nil, &ObjectError{Hash: h.String(), What: "tree", Err: err}
@@ -190,7 +190,7 @@ func (t *headTree) tree(h plumbing.Hash) ([]stagedEntry, error) {
 // scanStagedBlob scans staged blob h of path name, keeping matches on lines
 // not in old (the zero hash for a new file). It returns a skip reason for
 // binary or oversized blobs.
-func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name string, h, old plumbing.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
+func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name string, h, old gitobj.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
 	size, err := rd.Size(h)
 	if err != nil {
 		return nil, "", objectError(h, "blob", err)
@@ -258,27 +258,4 @@ func forLines(b []byte, fn func([]byte)) {
 		fn(bytes.TrimSuffix(b[:i], []byte{'\r'}))
 		b = b[i+1:]
 	}
-}
-
-// stagedIndex reads the index git is about to commit: the file named by
-// GIT_INDEX_FILE when git set it (commit -a uses index.lock, commit <paths>
-// a next-index-*.lock, linked worktrees their own), else the repository's.
-func stagedIndex(def func() (*index.Index, error), file string) (*index.Index, error) {
-	if file == "" {
-		idx, err := def()
-		if err != nil {
-			return nil, fmt.Errorf("read index: %w", err)
-		}
-		return idx, nil
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, fmt.Errorf("read GIT_INDEX_FILE: %w", err)
-	}
-	defer f.Close()
-	idx := &index.Index{}
-	if err := index.NewDecoder(bufio.NewReader(f)).Decode(idx); err != nil {
-		return nil, fmt.Errorf("read index %s: %w", file, err)
-	}
-	return idx, nil
 }

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/pretense/pretense/finding"
@@ -67,15 +65,17 @@ type store struct {
 	bad map[uint32]*ObjectError
 	met map[uint32]bool
 
-	repo *git.Repository
-	objs *gitobj.Store
+	repo *gitobj.Repo
+	// format parses commits and trees (the repository's object format).
+	format gitobj.Format
+	objs   *gitobj.Store
 	// rd reads single objects for the owning goroutine.
 	rd *gitobj.Reader
 }
 
 func newStore(g *gitRepo, objs *gitobj.Store, tab *objTable) *store {
 	s := &store{tab: tab, names: newNames(), infos: map[uint32]*blobInfo{}, bad: map[uint32]*ObjectError{}, met: map[uint32]bool{},
-		repo: g.repo, objs: objs, rd: objs.NewReader()}
+		repo: g.repo, format: objs.Format(), objs: objs, rd: objs.NewReader()}
 	s.grow()
 	return s
 }
@@ -93,7 +93,7 @@ func (s *store) grow() {
 	s.status = append(s.status, make([]uint8, c-len(s.status))...)
 }
 
-func (s *store) id(h plumbing.Hash) uint32 {
+func (s *store) id(h gitobj.Hash) uint32 {
 	id := s.tab.id(h)
 	s.grow()
 	return id
@@ -185,7 +185,7 @@ func (s *store) unreadable(onlyMet bool) []error {
 }
 
 // objectError names object h (a what) and the file it was read from.
-func objectError(h plumbing.Hash, what string, err error) *ObjectError {
+func objectError(h gitobj.Hash, what string, err error) *ObjectError {
 	oe := &ObjectError{What: what, Err: err}
 	if !h.IsZero() {
 		oe.Hash = h.String()
@@ -206,7 +206,7 @@ func (s *store) readRaw(id uint32, t gitobj.Type, what string) ([]byte, error) {
 }
 
 // readObject reads object h, which must be of type t.
-func readObject(rd *gitobj.Reader, h plumbing.Hash, t gitobj.Type, what string) ([]byte, error) {
+func readObject(rd *gitobj.Reader, h gitobj.Hash, t gitobj.Type, what string) ([]byte, error) {
 	got, b, err := rd.Object(h)
 	if err != nil {
 		return nil, objectError(h, what, err)
@@ -231,7 +231,7 @@ func (s *store) commit(id uint32) (*commitRec, error) {
 	if err != nil {
 		return nil, s.fail(id, "commit", err)
 	}
-	rc, err := gitobj.ParseCommit(raw)
+	rc, err := s.format.ParseCommit(raw)
 	if err != nil {
 		return nil, s.fail(id, "commit", err)
 	}
@@ -262,7 +262,7 @@ func (s *store) tree(id uint32) ([]treeEntry, error) {
 		return nil, s.fail(id, "tree", err)
 	}
 	var es []treeEntry
-	perr := gitobj.ParseTree(raw, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
+	perr := s.format.ParseTree(raw, func(name []byte, mode filemode.FileMode, h gitobj.Hash) {
 		es = append(es, treeEntry{name: s.names.intern(name), mode: mode, obj: s.tab.id(h)})
 	})
 	s.grow()
@@ -273,4 +273,4 @@ func (s *store) tree(id uint32) ([]treeEntry, error) {
 	return es, nil
 }
 
-func shortHash(h plumbing.Hash) string { return fmt.Sprintf("%.12s", h.String()) }
+func shortHash(h gitobj.Hash) string { return fmt.Sprintf("%.12s", h.String()) }

@@ -4,9 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
-	"fmt"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 
 	"github.com/pretense/pretense/internal/gitobj"
@@ -35,22 +33,16 @@ type deletedEntry struct {
 // tips returns the commit ids every ref (and HEAD) points at, with tags
 // peeled. Refs to trees or blobs are ignored.
 func (s *store) tips() ([]uint32, error) {
-	var hs []plumbing.Hash
-	refs, err := s.repo.References()
+	var hs []gitobj.Hash
+	refs, err := s.repo.Refs()
 	if err != nil {
-		return nil, fmt.Errorf("list refs: %w", err)
+		return nil, err
 	}
-	err = refs.ForEach(func(r *plumbing.Reference) error {
-		if r.Type() == plumbing.HashReference {
-			hs = append(hs, r.Hash())
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list refs: %w", err)
+	for _, r := range refs {
+		hs = append(hs, r.Hash)
 	}
-	if head, err := s.repo.Head(); err == nil {
-		hs = append(hs, head.Hash()) // detached HEAD is not under refs/
+	if head, err := s.repo.Ref("HEAD"); err == nil {
+		hs = append(hs, head) // detached HEAD is not under refs/
 	}
 	seen := map[uint32]bool{}
 	var out []uint32
@@ -71,7 +63,7 @@ func (s *store) tips() ([]uint32, error) {
 }
 
 // peel follows annotated tags to a commit.
-func (s *store) peel(h plumbing.Hash) (uint32, bool, error) {
+func (s *store) peel(h gitobj.Hash) (uint32, bool, error) {
 	for range 16 {
 		id := s.id(h)
 		if s.commits[id] != nil {
@@ -83,7 +75,7 @@ func (s *store) peel(h plumbing.Hash) (uint32, bool, error) {
 		}
 		switch t {
 		case gitobj.Commit:
-			rc, err := gitobj.ParseCommit(raw)
+			rc, err := s.format.ParseCommit(raw)
 			if err != nil {
 				return 0, false, s.fail(id, "commit", err)
 			}
@@ -91,7 +83,7 @@ func (s *store) peel(h plumbing.Hash) (uint32, bool, error) {
 			s.commits[id] = c
 			return id, true, nil
 		case gitobj.Tag:
-			if h, err = gitobj.ParseTag(raw); err != nil {
+			if h, err = s.format.ParseTag(raw); err != nil {
 				return 0, false, objectError(h, "tag", err)
 			}
 		default:
@@ -104,7 +96,7 @@ func (s *store) peel(h plumbing.Hash) (uint32, bool, error) {
 // reachable lists every commit reachable from starts, parents before
 // children is not guaranteed (attribution does not need an order). Shallow
 // boundary commits are treated as roots.
-func (s *store) reachable(ctx context.Context, starts []uint32, shallow map[plumbing.Hash]bool) ([]uint32, error) {
+func (s *store) reachable(ctx context.Context, starts []uint32, shallow map[gitobj.Hash]bool) ([]uint32, error) {
 	seen := make([]bool, len(s.tab.hashes))
 	mark := func(id uint32) bool {
 		for int(id) >= len(seen) {
@@ -167,7 +159,7 @@ func (h *commitHeap) Pop() any {
 // newest first and stopping once only excluded commits remain (git's
 // revision walk). A shallow boundary reached from tip means the range is
 // not all here: that is an error, never a silent partial scan.
-func (s *store) between(ctx context.Context, base, tip uint32, shallow map[plumbing.Hash]bool) ([]uint32, error) {
+func (s *store) between(ctx context.Context, base, tip uint32, shallow map[gitobj.Hash]bool) ([]uint32, error) {
 	const (
 		in  = 1
 		out = 2
@@ -270,7 +262,7 @@ type differ struct {
 // A commit that cannot be read is skipped (it is recorded); a parent that
 // cannot be read counts as empty, so everything is new against it: a
 // damaged history reports more, never less.
-func (d *differ) diffCommit(id uint32, shallow map[plumbing.Hash]bool) error {
+func (d *differ) diffCommit(id uint32, shallow map[gitobj.Hash]bool) error {
 	c, err := d.s.commit(id)
 	if err != nil {
 		if isObjectError(err) {

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/suppress"
 )
 
@@ -30,17 +30,23 @@ type gitView struct {
 // the directories between the work tree root and root.
 func openGitView(root string) (*gitView, error) {
 	gv := &gitView{}
-	repo, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	// The work tree's root comes back absolute; a relative scan root (the
+	// common `scan --path .`) must be too, or filepath.Rel fails and the
+	// walk silently loses git's view (tracked-but-ignored files, info/exclude).
+	root, err := filepath.Abs(root)
 	if err != nil {
-		// Not a repository (or one go-git cannot open): plain .gitignore
+		return nil, err
+	}
+	repo, err := gitobj.OpenRepo(root)
+	if err != nil {
+		// Not a repository (or one that cannot be read): plain .gitignore
 		// semantics, nothing tracked.
 		return gv, nil
 	}
-	wt, err := repo.Worktree()
-	if err != nil {
+	if repo.WorkTree == "" {
 		return gv, nil // bare
 	}
-	top, err := filepath.EvalSymlinks(wt.Filesystem.Root())
+	top, err := filepath.EvalSymlinks(repo.WorkTree)
 	if err != nil {
 		return nil, err
 	}
@@ -51,13 +57,13 @@ func openGitView(root string) (*gitView, error) {
 	if rel = filepath.ToSlash(rel); rel != "." {
 		gv.prefix = rel + "/"
 	}
-	idx, err := repo.Storer.Index()
+	idx, err := repo.ReadIndex("")
 	if err != nil {
 		return nil, err
 	}
 	gv.tracked = map[string]bool{}
 	gv.dirs = map[string]bool{}
-	for _, e := range idx.Entries {
+	for _, e := range idx {
 		gv.tracked[e.Name] = true
 		for d := path.Dir(e.Name); d != "."; d = path.Dir(d) {
 			if gv.dirs[d] {
@@ -71,7 +77,7 @@ func openGitView(root string) (*gitView, error) {
 			gv.ign.Add("", strings.Split(string(raw), "\n"))
 		}
 	}
-	if raw, err := os.ReadFile(filepath.Join(top, ".git", "info", "exclude")); err == nil {
+	if raw, err := os.ReadFile(filepath.Join(repo.CommonDir, "info", "exclude")); err == nil {
 		gv.ign.Add("", strings.Split(string(raw), "\n"))
 	}
 	gv.ign.Push("")
@@ -90,10 +96,15 @@ func openGitView(root string) (*gitView, error) {
 
 // excludesFile is core.excludesFile from the repository, global or system
 // configuration, else git's default $XDG_CONFIG_HOME/git/ignore.
-func excludesFile(repo *git.Repository) string {
-	var p string
-	if cfg, err := repo.ConfigScoped(config.SystemScope); err == nil {
-		p = cfg.Raw.Section("core").Option("excludesfile")
+func excludesFile(repo *gitobj.Repo) string {
+	p := repo.Config.Section("core").Option("excludesfile")
+	for _, scope := range []config.Scope{config.GlobalScope, config.SystemScope} {
+		if p != "" {
+			break
+		}
+		if cfg, err := config.LoadConfig(scope); err == nil {
+			p = cfg.Raw.Section("core").Option("excludesfile")
+		}
 	}
 	home, _ := os.UserHomeDir()
 	if p == "" {

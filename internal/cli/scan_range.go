@@ -11,6 +11,7 @@ import (
 
 	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/report"
 	"github.com/pretense/pretense/rules"
 	"github.com/pretense/pretense/scanner"
@@ -47,6 +48,13 @@ func (c *scanCmd) baseRangeSpec() string {
 func openBase(root, spec string) (*suppress.Range, string, error) {
 	repo, err := git.PlainOpenWithOptions(root, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
 	if err != nil {
+		// suppress.OpenRange reads the base with go-git, which cannot
+		// open a SHA-256 repository: say so rather than "not a git
+		// repository" (the range scan itself reads SHA-256).
+		if r, rerr := gitobj.OpenRepo(root); rerr == nil && r.Format == gitobj.SHA256 {
+			return nil, "", withHint(usageErrorf("%s is a SHA-256 repository: --range/--since-commit cannot read the range base's configuration (.pretenseignore, .pretense.yaml, baseline) there yet", r.GitDir),
+				"give --trust-range-config to take that configuration from the work tree instead")
+		}
 		return nil, "", gitError(fmt.Errorf("%s: %w", root, scanner.ErrNotGitRepo))
 	}
 	top := ""

@@ -19,7 +19,8 @@
 //     readers only compare it when the caller reads up to io.EOF; reading
 //     exactly the declared size, as a pack reader does, skips it);
 //   - every object handed out hashes to its id ("type size\0" + content,
-//     SHA-1), whether it came from a pack, a delta chain or a loose file;
+//     SHA-1 or SHA-256 as the repository's extensions.objectformat says),
+//     whether it came from a pack, a delta chain or a loose file;
 //   - every size a format declares (entry sizes, delta source and target
 //     sizes, loose headers, index counts, fan-out and offsets) is checked
 //     against the file it came from and against Options.MaxSize before
@@ -30,20 +31,87 @@ package gitobj
 
 import (
 	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"strconv"
-
-	"github.com/go-git/go-git/v5/plumbing"
 )
 
-// Hash is an object id.
-type Hash = plumbing.Hash
+// Format is a repository's object format: the hash that names its
+// objects. The zero value is SHA-1, git's default.
+type Format uint8
 
-// hashLen is the length of an object id in the files this package reads
-// (SHA-1 repositories).
-const hashLen = 20
+// Object formats (gitrepository-layout, extensions.objectFormat).
+const (
+	SHA1 Format = iota
+	SHA256
+)
+
+// Size is the length of an object id in bytes.
+func (f Format) Size() int {
+	if f == SHA256 {
+		return 32
+	}
+	return 20
+}
+
+func (f Format) String() string {
+	if f == SHA256 {
+		return "sha256"
+	}
+	return "sha1"
+}
+
+func (f Format) newHash() hash.Hash {
+	if f == SHA256 {
+		return sha256.New()
+	}
+	return sha1.New()
+}
+
+// Hash is an object id of either format. It is comparable (a map key);
+// ids of one repository all have the same length.
+type Hash struct {
+	id [32]byte
+	n  uint8 // 20 or 32; 0 for the zero Hash
+}
+
+// NewHash returns the id whose bytes are b (20 or 32 of them); ok is false
+// for any other length.
+func NewHash(b []byte) (Hash, bool) {
+	var h Hash
+	if len(b) != 20 && len(b) != 32 {
+		return h, false
+	}
+	h.n = uint8(copy(h.id[:], b))
+	return h, true
+}
+
+// ParseHash reads a full hexadecimal id (40 or 64 digits).
+func ParseHash(s string) (Hash, bool) {
+	var h Hash
+	if len(s) != 40 && len(s) != 64 {
+		return h, false
+	}
+	if _, err := hex.Decode(h.id[:len(s)/2], []byte(s)); err != nil {
+		return Hash{}, false
+	}
+	h.n = uint8(len(s) / 2)
+	return h, true
+}
+
+// Bytes returns the id's bytes.
+func (h Hash) Bytes() []byte { return h.id[:h.n] }
+
+// Size is the id's length in bytes (0 for the zero Hash).
+func (h Hash) Size() int { return int(h.n) }
+
+// IsZero reports whether h is the zero Hash (or an all-zero id).
+func (h Hash) IsZero() bool { return h.id == [32]byte{} }
+
+func (h Hash) String() string { return hex.EncodeToString(h.id[:h.n]) }
 
 // Type is an object's type, numbered as in pack entry headers.
 type Type uint8
@@ -154,6 +222,8 @@ func inflatable(size, n int64) bool {
 
 // Options bound what a reader allocates.
 type Options struct {
+	// Format is the repository's object format (SHA1 when zero).
+	Format Format
 	// MaxSize is the largest object (or delta) that is inflated or
 	// rebuilt; a larger declared size is ErrTooLarge before any
 	// allocation. 0 means DefaultMaxSize.
@@ -178,7 +248,7 @@ type hasher struct {
 	sum []byte
 }
 
-func newHasher() *hasher { return &hasher{h: sha1.New()} }
+func newHasher(f Format) *hasher { return &hasher{h: f.newHash()} }
 
 // id returns the object id of content of type t.
 func (h *hasher) id(t Type, content []byte) Hash {
@@ -190,8 +260,7 @@ func (h *hasher) id(t Type, content []byte) Hash {
 	h.h.Write(h.hdr)
 	h.h.Write(content)
 	h.sum = h.h.Sum(h.sum[:0])
-	var out Hash
-	copy(out[:], h.sum)
+	out, _ := NewHash(h.sum)
 	return out
 }
 
@@ -205,4 +274,4 @@ func (h *hasher) verify(t Type, content []byte, want Hash) error {
 
 // ID returns the object id of content of type t (for tests and callers
 // that build objects).
-func ID(t Type, content []byte) Hash { return newHasher().id(t, content) }
+func (f Format) ID(t Type, content []byte) Hash { return newHasher(f).id(t, content) }

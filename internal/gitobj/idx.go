@@ -2,7 +2,6 @@ package gitobj
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"encoding/binary"
 )
 
@@ -11,6 +10,7 @@ import (
 type index struct {
 	raw   []byte
 	v     int // 1 or 2
+	hl    int // id length: 20 (SHA-1) or 32 (SHA-256)
 	count int
 	fan   []byte // 256 big-endian counts
 	// Version 2 tables; version 1 interleaves offset and name.
@@ -20,21 +20,25 @@ type index struct {
 // packChecksum is the checksum of the pack this index describes.
 func (x *index) packChecksum() []byte {
 	n := len(x.raw)
-	return x.raw[n-2*hashLen : n-hashLen]
+	return x.raw[n-2*x.hl : n-x.hl]
 }
 
 // parseIndex checks an index file's layout against its own declarations
 // before anything indexes into it: the fan-out never decreases, the file
 // is exactly as long as its object count says (plus the large offsets a
-// version 2 index may add) and its trailing checksum matches.
-func parseIndex(raw []byte) (*index, error) {
-	x := &index{raw: raw, v: 1}
+// version 2 index may add) and its trailing checksum matches. Ids and
+// checksums are f's hash (a SHA-256 repository's indexes are version 2).
+func parseIndex(raw []byte, f Format) (*index, error) {
+	hashLen := f.Size()
+	x := &index{raw: raw, v: 1, hl: hashLen}
 	fanAt := 0
 	if len(raw) >= 8 && bytes.Equal(raw[:4], []byte("\xfftOc")) {
 		if v := binary.BigEndian.Uint32(raw[4:8]); v != 2 {
 			return nil, corruptf("pack index version %d is not supported", v)
 		}
 		x.v, fanAt = 2, 8
+	} else if f != SHA1 {
+		return nil, corruptf("pack index version 1 cannot hold %s ids", f)
 	}
 	if len(raw) < fanAt+256*4+2*hashLen {
 		return nil, corruptf("pack index truncated (%d bytes)", len(raw))
@@ -52,7 +56,7 @@ func parseIndex(raw []byte) (*index, error) {
 	body := int64(len(raw) - fanAt - 256*4 - 2*hashLen)
 	per := int64(hashLen + 4) // v1: offset + name
 	if x.v == 2 {
-		per = hashLen + 4 + 4 // name, crc32, offset
+		per = int64(hashLen + 4 + 4) // name, crc32, offset
 	}
 	if n*per > body {
 		return nil, corruptf("pack index declares %d objects but holds %d bytes of entries", n, body)
@@ -65,8 +69,9 @@ func parseIndex(raw []byte) (*index, error) {
 	case x.v == 2 && (rest%8 != 0 || rest/8 > n):
 		return nil, corruptf("pack index has %d bytes after its entries", rest)
 	}
-	sum := sha1.Sum(raw[:len(raw)-hashLen])
-	if !bytes.Equal(sum[:], raw[len(raw)-hashLen:]) {
+	hh := f.newHash()
+	hh.Write(raw[:len(raw)-hashLen])
+	if !bytes.Equal(hh.Sum(nil), raw[len(raw)-hashLen:]) {
 		return nil, corruptf("pack index checksum mismatch")
 	}
 	at := fanAt + 256*4
@@ -83,17 +88,17 @@ func parseIndex(raw []byte) (*index, error) {
 // name returns the id at position i.
 func (x *index) name(i int) []byte {
 	if x.v == 1 {
-		at := 256*4 + i*(4+hashLen) + 4
-		return x.raw[at : at+hashLen]
+		at := 256*4 + i*(4+x.hl) + 4
+		return x.raw[at : at+x.hl]
 	}
-	return x.names[i*hashLen : (i+1)*hashLen]
+	return x.names[i*x.hl : (i+1)*x.hl]
 }
 
 // offset returns the pack offset of position i; -1 when a large offset
 // points outside the table.
 func (x *index) offset(i int) int64 {
 	if x.v == 1 {
-		return int64(binary.BigEndian.Uint32(x.raw[256*4+i*(4+hashLen):]))
+		return int64(binary.BigEndian.Uint32(x.raw[256*4+i*(4+x.hl):]))
 	}
 	off := binary.BigEndian.Uint32(x.offs[i*4:])
 	if off&0x80000000 == 0 {
@@ -110,16 +115,21 @@ func (x *index) offset(i int) int64 {
 	return int64(v)
 }
 
-// find returns the position of h, or -1.
-func (x *index) find(h Hash) int {
-	lo := 0
-	if h[0] > 0 {
-		lo = int(binary.BigEndian.Uint32(x.fan[(int(h[0])-1)*4:]))
+// find returns the position of h, or -1 (also for an id of the other
+// format).
+func (x *index) find(h *Hash) int {
+	if int(h.n) != x.hl {
+		return -1
 	}
-	hi := int(binary.BigEndian.Uint32(x.fan[int(h[0])*4:]))
+	id := h.id[:x.hl]
+	lo := 0
+	if id[0] > 0 {
+		lo = int(binary.BigEndian.Uint32(x.fan[(int(id[0])-1)*4:]))
+	}
+	hi := int(binary.BigEndian.Uint32(x.fan[int(id[0])*4:]))
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		switch c := bytes.Compare(x.name(m), h[:]); {
+		switch c := bytes.Compare(x.name(m), id); {
 		case c == 0:
 			return m
 		case c < 0:

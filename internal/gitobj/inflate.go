@@ -63,7 +63,7 @@ type Inflater struct {
 
 // NewInflater returns an inflater refusing entries over opts.MaxSize.
 func NewInflater(opts Options) *Inflater {
-	return &Inflater{hs: newHasher(), max: opts.maxSize()}
+	return &Inflater{hs: newHasher(opts.Format), max: opts.maxSize()}
 }
 
 // Entry inflates entry i of p into dst (grown to the declared size) and

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"compress/zlib"
-	"crypto/sha1"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -84,7 +83,18 @@ func writePackTo(t testing.TB, gitDir string, ents []rawEntry) string {
 }
 
 // buildPack returns a pack of ents and its version 2 index.
-func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) {
+func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) { return buildPackFormat(SHA1, ents) }
+
+// sumOf is f's hash of b.
+func sumOf(f Format, b []byte) []byte {
+	h := f.newHash()
+	h.Write(b)
+	return h.Sum(nil)
+}
+
+// buildPackFormat returns a pack of ents and its version 2 index, with
+// f's checksums (the ids are the entries' own).
+func buildPackFormat(f Format, ents []rawEntry) (packBytes, idxBytes []byte) {
 	var pack bytes.Buffer
 	pack.WriteString("PACK")
 	binary.Write(&pack, binary.BigEndian, uint32(2))
@@ -102,7 +112,7 @@ func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) {
 		case OfsDelta:
 			pack.Write(ofsBytes(offs[i] - offs[e.baseRel]))
 		case RefDelta:
-			pack.Write(e.baseID[:])
+			pack.Write(e.baseID.Bytes())
 		}
 		comp := e.comp
 		if comp == nil {
@@ -111,28 +121,28 @@ func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) {
 		pack.Write(comp)
 		crcs[i] = crc32.ChecksumIEEE(pack.Bytes()[start:])
 	}
-	sum := sha1.Sum(pack.Bytes())
-	pack.Write(sum[:])
+	sum := sumOf(f, pack.Bytes())
+	pack.Write(sum)
 
 	order := make([]int, len(ents))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(ents[a].id[:], ents[b].id[:]) })
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(ents[a].id.Bytes(), ents[b].id.Bytes()) })
 	var idx bytes.Buffer
 	idx.WriteString("\xfftOc")
 	binary.Write(&idx, binary.BigEndian, uint32(2))
 	for b := range 256 {
 		n := 0
 		for _, e := range ents {
-			if int(e.id[0]) <= b {
+			if int(e.id.Bytes()[0]) <= b {
 				n++
 			}
 		}
 		binary.Write(&idx, binary.BigEndian, uint32(n))
 	}
 	for _, i := range order {
-		idx.Write(ents[i].id[:])
+		idx.Write(ents[i].id.Bytes())
 	}
 	for _, i := range order {
 		binary.Write(&idx, binary.BigEndian, crcs[i])
@@ -140,14 +150,15 @@ func buildPack(ents []rawEntry) (packBytes, idxBytes []byte) {
 	for _, i := range order {
 		binary.Write(&idx, binary.BigEndian, uint32(offs[i]))
 	}
-	idx.Write(sum[:])
-	isum := sha1.Sum(idx.Bytes())
-	idx.Write(isum[:])
+	idx.Write(sum)
+	idx.Write(sumOf(f, idx.Bytes()))
 	return pack.Bytes(), idx.Bytes()
 }
 
-func blobEntry(content string) rawEntry {
-	return rawEntry{id: ID(Blob, []byte(content)), typ: Blob, declared: int64(len(content)), data: []byte(content)}
+func blobEntry(content string) rawEntry { return blobEntryFormat(SHA1, content) }
+
+func blobEntryFormat(f Format, content string) rawEntry {
+	return rawEntry{id: f.ID(Blob, []byte(content)), typ: Blob, declared: int64(len(content)), data: []byte(content)}
 }
 
 // hugeDelta is the 7-byte delta FuzzApplyDelta found: a small source size
@@ -162,8 +173,7 @@ func hugeDelta(src int) []byte {
 func TestDeclaredSizes(t *testing.T) {
 	t.Parallel()
 	base := blobEntry("base text\n")
-	var fakeID Hash
-	fakeID[0], fakeID[1] = 0xee, 1
+	fakeID, _ := NewHash(append([]byte{0xee, 1}, make([]byte, 18)...))
 	tests := []struct {
 		name string
 		ents []rawEntry
@@ -279,31 +289,38 @@ func TestDamagedIndex(t *testing.T) {
 }
 
 // resum rewrites an index's trailing checksum after an edit.
-func resum(b []byte) []byte {
-	s := sha1.Sum(b[:len(b)-hashLen])
-	copy(b[len(b)-hashLen:], s[:])
+func resum(b []byte) []byte { return resumFormat(SHA1, b) }
+
+func resumFormat(f Format, b []byte) []byte {
+	n := f.Size()
+	copy(b[len(b)-n:], sumOf(f, b[:len(b)-n]))
 	return b
 }
 
 func FuzzIndex(f *testing.F) {
 	_, raw := buildPack([]rawEntry{blobEntry("one\n"), blobEntry("two\n"), blobEntry("three\n")})
-	f.Add(raw)
-	f.Add([]byte("\xfftOc\x00\x00\x00\x02"))
-	f.Fuzz(func(t *testing.T, raw []byte) {
+	f.Add(raw, false)
+	f.Add([]byte("\xfftOc\x00\x00\x00\x02"), false)
+	_, raw256 := buildPackFormat(SHA256, []rawEntry{blobEntryFormat(SHA256, "one\n"), blobEntryFormat(SHA256, "two\n")})
+	f.Add(raw256, true)
+	f.Fuzz(func(t *testing.T, raw []byte, sha256 bool) {
+		format := SHA1
+		if sha256 {
+			format = SHA256
+		}
 		// The checksum would reject almost every mutation before the
 		// layout checks run: fuzz the layout with a valid checksum.
-		if len(raw) >= hashLen {
-			raw = resum(raw)
+		if len(raw) >= format.Size() {
+			raw = resumFormat(format, raw)
 		}
-		x, err := parseIndex(raw)
+		x, err := parseIndex(raw, format)
 		if err != nil {
 			return
 		}
 		for i := range x.count {
-			var h Hash
-			copy(h[:], x.name(i))
+			h, _ := NewHash(x.name(i))
 			x.offset(i)
-			if j := x.find(h); j < 0 && sortedNames(x) {
+			if j := x.find(&h); j < 0 && sortedNames(x) {
 				t.Fatalf("name %d not found in a sorted index", i)
 			}
 		}
@@ -348,47 +365,62 @@ func FuzzLooseHeader(f *testing.F) {
 // right, which would otherwise reject nearly everything) and reads every
 // object both ways: no panic, no allocation past the limit, and whatever
 // reads back hashes to its id.
-func FuzzPack(f *testing.F) {
-	base := blobEntry("some text that a delta copies from\n")
+func FuzzPack(f *testing.F) { fuzzPackTarget(f, SHA1) }
+
+// FuzzPackSHA256 is FuzzPack on a SHA-256 pack: 32-byte ids in the index
+// and SHA-256 checksums, read by a store of that format.
+func FuzzPackSHA256(f *testing.F) { fuzzPackTarget(f, SHA256) }
+
+func fuzzPackTarget(f *testing.F, format Format) {
+	ents, raw, idx := fuzzPackSeed(format)
+	f.Add(raw, 20, byte(0))
+	f.Add(raw, 13, byte(0x7f))
+	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
+		fuzzPackOnce(t, format, idx, ents, pack, at, x)
+	})
+}
+
+// fuzzPackSeed is a pack of format f holding a blob, a delta against it
+// and another blob, with its index.
+func fuzzPackSeed(f Format) (ents []rawEntry, pack, idx []byte) {
+	base := blobEntryFormat(f, "some text that a delta copies from\n")
 	target := "some text that a delta copies from\nand one more line\n"
 	delta := binary.AppendUvarint(nil, uint64(len(base.data)))
 	delta = binary.AppendUvarint(delta, uint64(len(target)))
 	delta = append(delta, 0x90, byte(len(base.data)), byte(len(target)-len(base.data)))
 	delta = append(delta, target[len(base.data):]...)
-	ents := []rawEntry{base, {id: ID(Blob, []byte(target)), typ: OfsDelta, baseRel: 0, data: delta}, blobEntry("third\n")}
-	raw, idx := buildPack(ents)
-	f.Add(raw, 20, byte(0))
-	f.Add(raw, 13, byte(0x7f))
-	f.Fuzz(func(t *testing.T, pack []byte, at int, x byte) {
-		fuzzPackOnce(t, idx, ents, pack, at, x)
-	})
+	ents = []rawEntry{base, {id: f.ID(Blob, []byte(target)), typ: OfsDelta, baseRel: 0, data: delta}, blobEntryFormat(f, "third\n")}
+	pack, idx = buildPackFormat(f, ents)
+	return ents, pack, idx
 }
 
 // fuzzPackOnce reads every object of pack (with byte at flipped by x and
-// the checksums fixed up) from an in-memory repository.
-func fuzzPackOnce(t *testing.T, idx0 []byte, ents []rawEntry, pack []byte, at int, x byte) {
-	if len(pack) < 12+hashLen || at < 0 {
+// the checksums fixed up) from an in-memory repository of format f.
+func fuzzPackOnce(t *testing.T, f Format, idx0 []byte, ents []rawEntry, pack []byte, at int, x byte) {
+	hl := f.Size()
+	if len(pack) < 12+hl || at < 0 {
 		return
 	}
 	pack = slices.Clone(pack)
-	if at < len(pack)-hashLen {
+	if at < len(pack)-hl {
 		pack[at] ^= x
 	}
-	sum := sha1.Sum(pack[:len(pack)-hashLen])
-	copy(pack[len(pack)-hashLen:], sum[:])
+	sum := sumOf(f, pack[:len(pack)-hl])
+	copy(pack[len(pack)-hl:], sum)
 	idx := slices.Clone(idx0)
-	copy(idx[len(idx)-2*hashLen:], sum[:])
+	copy(idx[len(idx)-2*hl:], sum)
 	fsys := memfs.New()
-	util.WriteFile(fsys, "objects/pack/pack-test.idx", resum(idx), 0o644)
+	util.WriteFile(fsys, "objects/pack/pack-test.idx", resumFormat(f, idx), 0o644)
 	util.WriteFile(fsys, "objects/pack/pack-test.pack", pack, 0o644)
-	s, err := Open(fsys, Options{MaxSize: 1 << 16})
+	opts := Options{MaxSize: 1 << 16, Format: f}
+	s, err := Open(fsys, opts)
 	if err != nil {
 		return
 	}
 	defer s.Close()
 	rd := s.NewReader()
 	for _, e := range ents {
-		if typ, data, err := rd.Object(e.id); err == nil && ID(typ, data) != e.id {
+		if typ, data, err := rd.Object(e.id); err == nil && f.ID(typ, data) != e.id {
 			t.Fatalf("object %s read back with another id", e.id)
 		}
 	}
@@ -396,7 +428,7 @@ func fuzzPackOnce(t *testing.T, idx0 []byte, ents []rawEntry, pack []byte, at in
 	if p.Load() != nil {
 		return
 	}
-	z := NewInflater(Options{MaxSize: 1 << 16})
+	z := NewInflater(opts)
 	for i := range p.Entries {
 		if d, err := z.Entry(p, int32(i), nil); err == nil && len(d) > 1<<16 {
 			t.Fatalf("entry %d inflated to %d bytes past the limit", i, len(d))

@@ -43,8 +43,8 @@ type Entry struct {
 // openPack opens a pack and checks it against its index: the pack header
 // names as many objects as the index, the index was written for this
 // pack (the pack's trailing checksum), and every offset lies inside it.
-func openPack(fs billy.Filesystem, name string, idxRaw []byte) (*Pack, error) {
-	idx, err := parseIndex(idxRaw)
+func openPack(fs billy.Filesystem, name string, idxRaw []byte, format Format) (*Pack, error) {
+	idx, err := parseIndex(idxRaw, format)
 	if err != nil {
 		return nil, &Error{File: name[:len(name)-len(".pack")] + ".idx", Err: err}
 	}
@@ -80,22 +80,23 @@ func (p *Pack) check() error {
 	if n != int64(p.idx.count) {
 		return corruptf("pack holds %d objects, its index %d", n, p.idx.count)
 	}
+	hashLen := p.idx.hl
 	// Each entry takes at least a header byte and a minimal zlib stream.
-	if 12+n*8+hashLen > p.size {
+	if 12+n*8+int64(hashLen) > p.size {
 		return corruptf("pack of %d bytes cannot hold %d objects", p.size, n)
 	}
-	var sum [hashLen]byte
-	if _, err := p.f.ReadAt(sum[:], p.size-hashLen); err != nil {
+	sum := make([]byte, hashLen)
+	if _, err := p.f.ReadAt(sum, p.size-int64(hashLen)); err != nil {
 		return corruptf("pack trailer: %v", err)
 	}
-	if !bytes.Equal(sum[:], p.idx.packChecksum()) {
+	if !bytes.Equal(sum, p.idx.packChecksum()) {
 		return corruptf("pack checksum does not match its index")
 	}
 	return nil
 }
 
 // dataEnd is where entries end (the trailing checksum starts).
-func (p *Pack) dataEnd() int64 { return p.size - hashLen }
+func (p *Pack) dataEnd() int64 { return p.size - int64(p.idx.hl) }
 
 // Close closes the pack file.
 func (p *Pack) Close() error { return p.f.Close() }
@@ -105,8 +106,7 @@ func (p *Pack) Count() int { return p.idx.count }
 
 // Hash returns the id of entry i (after Load).
 func (p *Pack) Hash(i int32) Hash {
-	var h Hash
-	copy(h[:], p.idx.name(int(p.Entries[i].Pos)))
+	h, _ := NewHash(p.idx.name(int(p.Entries[i].Pos)))
 	return h
 }
 
@@ -196,11 +196,11 @@ func (p *Pack) parseEntry(e *Entry, h []byte, byOff func(int64) int32, byHash *m
 		}
 		k += kk
 	case RefDelta:
+		hashLen := p.idx.hl
 		if len(h) < k+hashLen {
 			return corruptf("truncated delta header at offset %d", e.Off)
 		}
-		var bh Hash
-		copy(bh[:], h[k:k+hashLen])
+		bh, _ := NewHash(h[k : k+hashLen])
 		e.Base = -2
 		if *byHash == nil {
 			*byHash = make(map[Hash]int32, len(p.Entries))

@@ -42,10 +42,11 @@ func (p *Pack) entryAt(off int64) (entryHdr, error) {
 		e.baseOff = off - rel
 		k += kk
 	case RefDelta:
+		hashLen := p.idx.hl
 		if n < k+hashLen {
 			return e, corruptf("truncated delta header at offset %d", off)
 		}
-		copy(e.baseID[:], hdr[k:k+hashLen])
+		e.baseID, _ = NewHash(hdr[k : k+hashLen])
 		k += hashLen
 	}
 	e.dataOff = off + int64(k)

@@ -22,8 +22,8 @@ type CommitInfo struct {
 // ErrMalformed marks an object whose content does not parse.
 var ErrMalformed = errors.New("malformed object")
 
-// ParseCommit reads the header of a raw commit object.
-func ParseCommit(data []byte) (CommitInfo, error) {
+// ParseCommit reads the header of a raw commit object of format f.
+func (f Format) ParseCommit(data []byte) (CommitInfo, error) {
 	var c CommitInfo
 	haveTree := false
 	for len(data) > 0 {
@@ -39,13 +39,13 @@ func ParseCommit(data []byte) (CommitInfo, error) {
 		key, val, _ := bytes.Cut(line, []byte{' '})
 		switch string(key) {
 		case "tree":
-			h, ok := parseHex(val)
+			h, ok := f.parseHex(val)
 			if !ok {
 				return c, fmt.Errorf("%w: bad tree line", ErrMalformed)
 			}
 			c.Tree, haveTree = h, true
 		case "parent":
-			h, ok := parseHex(val)
+			h, ok := f.parseHex(val)
 			if !ok {
 				return c, fmt.Errorf("%w: bad parent line", ErrMalformed)
 			}
@@ -62,14 +62,17 @@ func ParseCommit(data []byte) (CommitInfo, error) {
 	return c, nil
 }
 
-func parseHex(b []byte) (Hash, bool) {
+// parseHex reads a full hexadecimal id of format f.
+func (f Format) parseHex(b []byte) (Hash, bool) {
 	var h Hash
-	if len(b) != 40 {
+	n := f.Size()
+	if len(b) != 2*n {
 		return h, false
 	}
-	if _, err := hex.Decode(h[:], b); err != nil {
-		return h, false
+	if _, err := hex.Decode(h.id[:n], b); err != nil {
+		return Hash{}, false
 	}
+	h.n = uint8(n)
 	return h, true
 }
 
@@ -103,9 +106,10 @@ func parseSigTime(sig []byte) time.Time {
 	return time.Unix(sec, 0).In(loc)
 }
 
-// ParseTree walks a raw tree object, calling fn for each entry with the
-// name bytes (valid only during the call), mode and hash.
-func ParseTree(data []byte, fn func(name []byte, mode filemode.FileMode, h Hash)) error {
+// ParseTree walks a raw tree object of format f, calling fn for each
+// entry with the name bytes (valid only during the call), mode and hash.
+func (f Format) ParseTree(data []byte, fn func(name []byte, mode filemode.FileMode, h Hash)) error {
+	hl := f.Size()
 	for len(data) > 0 {
 		sp := bytes.IndexByte(data, ' ')
 		if sp < 0 {
@@ -117,13 +121,13 @@ func ParseTree(data []byte, fn func(name []byte, mode filemode.FileMode, h Hash)
 		}
 		data = data[sp+1:]
 		nul := bytes.IndexByte(data, 0)
-		if nul < 0 || len(data) < nul+1+20 {
+		if nul < 0 || len(data) < nul+1+hl {
 			return fmt.Errorf("%w: truncated tree entry", ErrMalformed)
 		}
-		var h Hash
-		copy(h[:], data[nul+1:nul+21])
+		h := Hash{n: uint8(hl)}
+		copy(h.id[:hl], data[nul+1:nul+1+hl])
 		fn(data[:nul], filemode.FileMode(m), h)
-		data = data[nul+21:]
+		data = data[nul+1+hl:]
 	}
 	return nil
 }
@@ -160,14 +164,15 @@ func NameCompare(a string, aDir bool, b string, bDir bool) int {
 	return 0
 }
 
-// ParseTag returns the id of the object an annotated tag points at.
-func ParseTag(data []byte) (Hash, error) {
+// ParseTag returns the id of the object an annotated tag of format f
+// points at.
+func (f Format) ParseTag(data []byte) (Hash, error) {
 	line, _, _ := bytes.Cut(data, []byte{'\n'})
 	val, ok := bytes.CutPrefix(line, []byte("object "))
 	if !ok {
 		return Hash{}, fmt.Errorf("%w: tag without object line", ErrMalformed)
 	}
-	h, ok := parseHex(val)
+	h, ok := f.parseHex(val)
 	if !ok {
 		return Hash{}, fmt.Errorf("%w: bad object line", ErrMalformed)
 	}

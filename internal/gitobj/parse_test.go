@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/packfile"
 
@@ -81,17 +80,25 @@ func FuzzParseTree(f *testing.F) {
 		tree = append(tree, e.mode+" "+e.name+"\x00"...)
 		tree = append(tree, bytes.Repeat([]byte{7}, 20)...)
 	}
-	f.Add(tree)
-	f.Add([]byte("100644 x"))
-	f.Fuzz(func(t *testing.T, data []byte) {
+	f.Add(tree, false)
+	f.Add([]byte("100644 x"), false)
+	f.Add(bytes.ReplaceAll(tree, bytes.Repeat([]byte{7}, 20), bytes.Repeat([]byte{7}, 32)), true)
+	f.Fuzz(func(t *testing.T, data []byte, sha256 bool) {
+		format := gitobj.SHA1
+		if sha256 {
+			format = gitobj.SHA256
+		}
 		n := 0
-		_ = gitobj.ParseTree(data, func(name []byte, mode filemode.FileMode, h plumbing.Hash) {
+		_ = format.ParseTree(data, func(name []byte, mode filemode.FileMode, h gitobj.Hash) {
 			if bytes.IndexByte(name, 0) >= 0 {
 				t.Fatalf("name %q holds a NUL", name)
 			}
+			if h.Size() != format.Size() {
+				t.Fatalf("%d-byte id in a %s tree", h.Size(), format)
+			}
 			n++
 		})
-		if n > len(data)/22 {
+		if n > len(data)/(format.Size()+2) {
 			t.Fatalf("%d entries from %d bytes", n, len(data))
 		}
 	})
@@ -100,10 +107,33 @@ func FuzzParseTree(f *testing.F) {
 func FuzzParseCommit(f *testing.F) {
 	f.Add([]byte("tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nparent 4b825dc642cb6eb9a060e54bf8d69288fbee4904\nauthor A <a@example.invalid> 1700000000 +0130\ncommitter A <a@example.invalid> 1700000001 -0500\n\nmsg\n"))
 	f.Add([]byte("tree zz\n"))
+	f.Add([]byte("tree " + strings.Repeat("ab", 32) + "\nparent " + strings.Repeat("cd", 32) + "\nauthor A <a@example.invalid> 1700000000 +0130\n\nmsg\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := gitobj.ParseCommit(data)
-		if err == nil && c.Tree.IsZero() && !bytes.Contains(data, []byte("tree 0000000000000000000000000000000000000000")) {
-			t.Fatalf("parsed a commit without a tree from %q", data)
+		for _, format := range []gitobj.Format{gitobj.SHA1, gitobj.SHA256} {
+			c, err := format.ParseCommit(data)
+			if err != nil {
+				continue
+			}
+			if c.Tree.IsZero() && !bytes.Contains(data, []byte("tree "+strings.Repeat("0", 2*format.Size()))) {
+				t.Fatalf("parsed a commit without a tree from %q", data)
+			}
+			for _, h := range append([]gitobj.Hash{c.Tree}, c.Parents...) {
+				if h.Size() != format.Size() {
+					t.Fatalf("%d-byte id in a %s commit", h.Size(), format)
+				}
+			}
+		}
+	})
+}
+
+func FuzzParseTag(f *testing.F) {
+	f.Add([]byte("object " + strings.Repeat("ab", 20) + "\ntype commit\n"))
+	f.Add([]byte("object " + strings.Repeat("ab", 32) + "\ntype commit\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, format := range []gitobj.Format{gitobj.SHA1, gitobj.SHA256} {
+			if h, err := format.ParseTag(data); err == nil && h.Size() != format.Size() {
+				t.Fatalf("%d-byte id in a %s tag", h.Size(), format)
+			}
 		}
 	})
 }

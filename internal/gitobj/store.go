@@ -47,7 +47,7 @@ func open(fsys billy.Filesystem, objDir string, opts Options, depth int) (*Store
 			s.Close()
 			return nil, &Error{File: idxName, Err: err}
 		}
-		p, err := openPack(fsys, n, raw)
+		p, err := openPack(fsys, n, raw, opts.Format)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -131,8 +131,20 @@ func readFile(fsys billy.Filesystem, name string) ([]byte, error) {
 	return io.ReadAll(f)
 }
 
+// Format is the store's object format.
+func (s *Store) Format() Format { return s.opts.Format }
+
 // MaxSize is the largest object the store's readers allocate.
 func (s *Store) MaxSize() int64 { return s.opts.maxSize() }
+
+// Options are what the store was opened with (its object format
+// included), for the inflaters of a pass over its packs: options built
+// anew would hash a SHA-256 store's objects with SHA-1.
+func (s *Store) Options() Options {
+	o := s.opts
+	o.MaxSize = o.maxSize()
+	return o
+}
 
 // Packs returns the store's own packs (not its alternates'), sorted by
 // name, for the pack pass.
@@ -177,7 +189,7 @@ const baseCacheSize = 8 << 20
 
 // NewReader returns a reader of s's objects.
 func (s *Store) NewReader() *Reader {
-	return &Reader{s: s, hs: newHasher(), max: s.opts.maxSize()}
+	return &Reader{s: s, hs: newHasher(s.opts.Format), max: s.opts.maxSize()}
 }
 
 // Object returns an object's type and content, checked against its id.
@@ -192,7 +204,7 @@ func (r *Reader) object(s *Store, h Hash, depth int) (Type, []byte, error) {
 		return 0, nil, &Error{Hash: h, Err: corruptf("delta chain deeper than %d", maxDepth)}
 	}
 	for _, p := range s.packs {
-		if i := p.idx.find(h); i >= 0 {
+		if i := p.idx.find(&h); i >= 0 {
 			t, data, err := r.packed(p, h, i, depth)
 			if err != nil {
 				return 0, nil, err
@@ -228,7 +240,7 @@ func (r *Reader) Size(h Hash) (int64, error) {
 
 func (r *Reader) size(s *Store, h Hash) (int64, error) {
 	for _, p := range s.packs {
-		if i := p.idx.find(h); i >= 0 {
+		if i := p.idx.find(&h); i >= 0 {
 			return r.packedSize(p, h, i)
 		}
 	}

@@ -68,15 +68,17 @@ func testRepo(t *testing.T, packed bool) (gitDir string, r *git.Repository) {
 }
 
 // allObjects lists every object go-git sees, with its type and content.
-func allObjects(t *testing.T, r *git.Repository) map[plumbing.Hash]plumbing.EncodedObject {
+func allObjects(t *testing.T, r *git.Repository) map[gitobj.Hash]plumbing.EncodedObject {
 	t.Helper()
-	out := map[plumbing.Hash]plumbing.EncodedObject{}
+	out := map[gitobj.Hash]plumbing.EncodedObject{}
 	it, err := r.Storer.IterEncodedObjects(plumbing.AnyObject)
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = it.ForEach(func(o plumbing.EncodedObject) error {
-		out[o.Hash()] = o
+		h := o.Hash()
+		id, _ := gitobj.NewHash(h[:])
+		out[id] = o
 		return nil
 	})
 	if err != nil && !errors.Is(err, storer.ErrStop) {
@@ -137,7 +139,7 @@ func TestStoreReadsWhatGitWrote(t *testing.T) {
 			continue
 		}
 		deltas := 0
-		seen := map[plumbing.Hash]bool{}
+		seen := map[gitobj.Hash]bool{}
 		z := gitobj.NewInflater(gitobj.Options{})
 		for _, p := range s.Packs() {
 			if err := p.Load(); err != nil {
@@ -195,19 +197,19 @@ func TestStoreRefusesDamage(t *testing.T) {
 		packed bool
 		// break damages the repository; it returns the object to read
 		// and the file that must be named.
-		breakIt func(t *testing.T, gitDir string, s *gitobj.Store, blob plumbing.Hash) string
+		breakIt func(t *testing.T, gitDir string, s *gitobj.Store, blob gitobj.Hash) string
 		want    error
 	}
-	firstBlob := func(t *testing.T, r *git.Repository) plumbing.Hash {
+	firstBlob := func(t *testing.T, r *git.Repository) gitobj.Hash {
 		for h, o := range allObjects(t, r) {
 			if o.Type() == plumbing.BlobObject {
 				return h
 			}
 		}
 		t.Fatal("no blob")
-		return plumbing.ZeroHash
+		return gitobj.Hash{}
 	}
-	looseName := func(h plumbing.Hash) string { return "objects/" + h.String()[:2] + "/" + h.String()[2:] }
+	looseName := func(h gitobj.Hash) string { return "objects/" + h.String()[:2] + "/" + h.String()[2:] }
 	rewrite := func(t *testing.T, file string, fn func([]byte) []byte) {
 		t.Helper()
 		os.Chmod(file, 0o644)
@@ -220,39 +222,39 @@ func TestStoreRefusesDamage(t *testing.T) {
 		}
 	}
 	tests := []damage{
-		{name: "loose-deflate-byte", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h plumbing.Hash) string {
+		{name: "loose-deflate-byte", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h gitobj.Hash) string {
 			rewrite(t, filepath.Join(gitDir, looseName(h)), func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b })
 			return looseName(h)
 		}, want: gitobj.ErrCorrupt},
-		{name: "loose-adler32", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h plumbing.Hash) string {
+		{name: "loose-adler32", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h gitobj.Hash) string {
 			rewrite(t, filepath.Join(gitDir, looseName(h)), func(b []byte) []byte { b[len(b)-1] ^= 1; return b })
 			return looseName(h)
 		}, want: gitobj.ErrCorrupt},
-		{name: "loose-other-content", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h plumbing.Hash) string {
+		{name: "loose-other-content", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h gitobj.Hash) string {
 			rewrite(t, filepath.Join(gitDir, looseName(h)), func([]byte) []byte { return zlibOf([]byte("blob 5\x00other")) })
 			return looseName(h)
 		}, want: gitobj.ErrCorrupt},
-		{name: "loose-truncated", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h plumbing.Hash) string {
+		{name: "loose-truncated", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h gitobj.Hash) string {
 			rewrite(t, filepath.Join(gitDir, looseName(h)), func(b []byte) []byte { return b[:len(b)-6] })
 			return looseName(h)
 		}, want: gitobj.ErrCorrupt},
-		{name: "loose-trailing-data", breakIt: func(t *testing.T, gitDir string, s *gitobj.Store, h plumbing.Hash) string {
+		{name: "loose-trailing-data", breakIt: func(t *testing.T, gitDir string, s *gitobj.Store, h gitobj.Hash) string {
 			_, data, _ := s.NewReader().Object(h)
 			rewrite(t, filepath.Join(gitDir, looseName(h)), func([]byte) []byte {
 				return zlibOf(append([]byte(fmt.Sprintf("blob %d\x00", len(data))), append(data, "more"...)...))
 			})
 			return looseName(h)
 		}, want: gitobj.ErrCorrupt},
-		{name: "loose-huge-declared-size", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h plumbing.Hash) string {
+		{name: "loose-huge-declared-size", breakIt: func(t *testing.T, gitDir string, _ *gitobj.Store, h gitobj.Hash) string {
 			rewrite(t, filepath.Join(gitDir, looseName(h)), func([]byte) []byte { return zlibOf([]byte("blob 99999999999999\x00x")) })
 			return looseName(h)
 		}, want: gitobj.ErrCorrupt},
-		{name: "packed-deflate-byte", packed: true, breakIt: func(t *testing.T, gitDir string, s *gitobj.Store, h plumbing.Hash) string {
+		{name: "packed-deflate-byte", packed: true, breakIt: func(t *testing.T, gitDir string, s *gitobj.Store, h gitobj.Hash) string {
 			p, e := entryOf(t, s, h)
 			rewrite(t, filepath.Join(gitDir, p.Name), func(b []byte) []byte { b[e.DataOff+(e.End-e.DataOff)/2] ^= 0x40; return b })
 			return p.Name
 		}, want: gitobj.ErrCorrupt},
-		{name: "packed-adler32", packed: true, breakIt: func(t *testing.T, gitDir string, s *gitobj.Store, h plumbing.Hash) string {
+		{name: "packed-adler32", packed: true, breakIt: func(t *testing.T, gitDir string, s *gitobj.Store, h gitobj.Hash) string {
 			p, e := entryOf(t, s, h)
 			rewrite(t, filepath.Join(gitDir, p.Name), func(b []byte) []byte { b[e.End-1] ^= 1; return b })
 			return p.Name
@@ -275,7 +277,7 @@ func TestStoreRefusesDamage(t *testing.T) {
 }
 
 // entryOf finds h's entry in the store's packs.
-func entryOf(t *testing.T, s *gitobj.Store, h plumbing.Hash) (*gitobj.Pack, gitobj.Entry) {
+func entryOf(t *testing.T, s *gitobj.Store, h gitobj.Hash) (*gitobj.Pack, gitobj.Entry) {
 	t.Helper()
 	for _, p := range s.Packs() {
 		if err := p.Load(); err != nil {
@@ -321,8 +323,7 @@ func TestStoreAlternates(t *testing.T) {
 					t.Fatalf("packed=%v relative=%v %s: %v", packed, relative, h, err)
 				}
 			}
-			var missing plumbing.Hash
-			missing[0] = 1
+			missing, _ := gitobj.NewHash(append([]byte{1}, make([]byte, 19)...))
 			if _, _, err := rd.Object(missing); !errors.Is(err, gitobj.ErrNotFound) {
 				t.Fatalf("missing object: %v, want ErrNotFound", err)
 			}

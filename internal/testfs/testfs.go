@@ -7,6 +7,7 @@
 package testfs
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,10 +85,11 @@ func FlipByte(t testing.TB, file string, off int64) {
 }
 
 // FlipPackedBlob flips a byte in the middle of blob h's compressed data in
-// the pack that holds it, and returns the pack's name relative to gitDir.
+// the pack that holds it (h: any object id, SHA-1 or SHA-256, as go-git
+// or gitobj spell it), and returns the pack's name relative to gitDir.
 // It fails t when h is in no pack or is stored as a delta (the damage
 // would then land in another object's data).
-func FlipPackedBlob(t testing.TB, gitDir string, h gitobj.Hash) string {
+func FlipPackedBlob(t testing.TB, gitDir string, h fmt.Stringer) string {
 	t.Helper()
 	s, err := gitobj.Open(osfs.New(gitDir), gitobj.Options{})
 	if err != nil {
@@ -99,7 +101,7 @@ func FlipPackedBlob(t testing.TB, gitDir string, h gitobj.Hash) string {
 			t.Fatal(err)
 		}
 		for i, e := range p.Entries {
-			if p.Hash(int32(i)) != h {
+			if p.Hash(int32(i)).String() != h.String() {
 				continue
 			}
 			if e.Type != gitobj.Blob {
@@ -115,7 +117,7 @@ func FlipPackedBlob(t testing.TB, gitDir string, h gitobj.Hash) string {
 
 // FlipLooseObject flips a byte in the middle of loose object h and returns
 // its name relative to gitDir, slash-separated ("objects/ab/cdef…").
-func FlipLooseObject(t testing.TB, gitDir string, h gitobj.Hash) string {
+func FlipLooseObject(t testing.TB, gitDir string, h fmt.Stringer) string {
 	t.Helper()
 	name := filepath.Join("objects", h.String()[:2], h.String()[2:])
 	st, err := os.Stat(filepath.Join(gitDir, name))

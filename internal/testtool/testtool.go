@@ -4,6 +4,8 @@
 // install it, so `go test ./...` passes with only Go and git; under CI (the
 // CI variable set to anything but "false") a missing program fails the test,
 // so CI can never go green by skipping the checks it exists to run.
+// GitRepo (git.go) builds repositories with the git command under the same
+// policy, in either object format.
 package testtool
 
 import (
