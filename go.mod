@@ -3,15 +3,11 @@ module github.com/pretense/pretense
 go 1.26.8
 
 require (
-	cloud.google.com/go/auth v0.9.3
 	github.com/BurntSushi/toml v1.6.0
 	github.com/alecthomas/kong v1.17.0
-	github.com/anthropics/anthropic-sdk-go/v2 v2.15.0
 	github.com/aws/aws-sdk-go-v2 v1.48.0
 	github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream v1.7.27
 	github.com/aws/aws-sdk-go-v2/config v1.33.21
-	github.com/aws/aws-sdk-go-v2/service/bedrockruntime v1.64.0
-	github.com/coreos/go-systemd/v22 v22.7.0
 	github.com/go-git/go-billy/v5 v5.9.2
 	github.com/go-git/go-git/v5 v5.19.3
 	github.com/gofrs/flock v0.13.2
@@ -19,20 +15,32 @@ require (
 	github.com/klauspost/compress v1.20.4
 	github.com/ledongthuc/pdf v0.0.0-20260907135840-6c8c28e0e8a0
 	github.com/mattn/go-isatty v0.0.24
-	github.com/openai/openai-go/v3 v3.98.0
 	github.com/owenrumney/go-sarif/v2 v2.3.3
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3
 	github.com/prometheus/common v0.74.0
-	github.com/rogpeppe/go-internal v1.16.0
 	github.com/sabhiram/go-gitignore v0.0.0-20210923224102-525f6e181f06
-	go.uber.org/goleak v1.3.0
 	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/net v0.62.0
 	golang.org/x/oauth2 v0.38.0
 	golang.org/x/sync v0.25.0
 	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.43.0
+)
+
+// Test-only: imported by _test.go files alone, never by a package in the
+// binary. Official SDKs (anthropic, openai, genai, bedrockruntime, Google
+// auth) drive the proxy as real clients do; testscript runs the CLI
+// scripts; goleak checks for leaked goroutines; k8s, sigs.k8s.io/yaml and
+// go-systemd validate the deploy manifests and units.
+require (
+	cloud.google.com/go/auth v0.9.3
+	github.com/anthropics/anthropic-sdk-go/v2 v2.15.0
+	github.com/aws/aws-sdk-go-v2/service/bedrockruntime v1.64.0
+	github.com/coreos/go-systemd/v22 v22.7.0
+	github.com/openai/openai-go/v3 v3.98.0
+	github.com/rogpeppe/go-internal v1.16.0
+	go.uber.org/goleak v1.3.0
 	google.golang.org/genai v1.79.1
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2

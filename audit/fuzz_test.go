@@ -37,19 +37,35 @@ func FuzzParseBrief(f *testing.F) {
 	})
 }
 
-// FuzzVerifySegment: Verify never panics or fails with an error on any
-// segment content; a problem is reported instead.
-func FuzzVerifySegment(f *testing.F) {
-	dir := f.TempDir()
+// seedSegment writes a three-entry log for February 2026 and returns its
+// directory and the segment's bytes, the valid chain every verify fuzz
+// target starts its corpus from.
+func seedSegment(f *testing.F) (dir string, seed []byte) {
+	f.Helper()
+	dir = f.TempDir()
 	l, err := Open(dir, Options{NoSync: true, Now: func() time.Time { return time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		f.Fatal(err)
 	}
 	for i := range 3 {
-		l.Append(testEntry(i))
+		if err := l.Append(testEntry(i)); err != nil {
+			f.Fatal(err)
+		}
 	}
-	l.Close()
-	seed, _ := os.ReadFile(filepath.Join(dir, "audit-2026-02.jsonl"))
+	if err := l.Close(); err != nil {
+		f.Fatal(err)
+	}
+	seed, err = os.ReadFile(filepath.Join(dir, "audit-2026-02.jsonl"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return dir, seed
+}
+
+// FuzzVerifySegment: Verify never panics or fails with an error on any
+// segment content; a problem is reported instead.
+func FuzzVerifySegment(f *testing.F) {
+	_, seed := seedSegment(f)
 	f.Add(seed)
 	f.Add(seed[:len(seed)-7])
 	f.Add([]byte("\n\n{}\n"))
@@ -91,16 +107,7 @@ func FuzzParseRetention(f *testing.F) {
 // never verifies; a pin that parsed is either found in the input or makes
 // it fail.
 func FuzzVerifyStream(f *testing.F) {
-	dir := f.TempDir()
-	l, err := Open(dir, Options{NoSync: true, Now: func() time.Time { return time.Date(2026, 2, 3, 0, 0, 0, 0, time.UTC) }})
-	if err != nil {
-		f.Fatal(err)
-	}
-	for i := range 3 {
-		l.Append(testEntry(i))
-	}
-	l.Close()
-	seed, _ := os.ReadFile(filepath.Join(dir, "audit-2026-02.jsonl"))
+	dir, seed := seedSegment(f)
 	head, _ := Head(dir)
 	f.Add(seed, head.String())
 	f.Add(seed[:len(seed)-7], "")

@@ -133,17 +133,17 @@ bench_dir() {
 }
 
 # bench_corpus SEED: recall and precision of both tools on a generated
-# corpus of planted secrets and decoys (tools/corpusgen).
+# corpus of planted secrets and decoys (internal/testgen/corpusgen).
 bench_corpus() {
 	local seed=${1:-1}
 	tools
 	local dir=$out/corpus-$seed
 	rm -rf "$dir" "$dir.labels.json"
 	mkdir -p "$out"
-	(cd "$here/.." && go run ./tools/corpusgen -out "$dir/corpus" -seed "$seed") || die "corpusgen failed"
+	(cd "$here/.." && go run ./internal/testgen/corpusgen -out "$dir/corpus" -seed "$seed") || die "corpusgen failed"
 	(cd "$dir" && "$PRETENSE" scan corpus --format json -o pretense.json -q) || true
 	(cd "$dir" && "$GITLEAKS" dir corpus --no-banner --log-level error --report-format json --report-path gitleaks.json) || true
-	(cd "$here/.." && go run ./tools/corpusgen score "$dir/corpus.labels.json" "$dir/pretense.json" "$dir/gitleaks.json")
+	(cd "$here/.." && go run ./internal/testgen/corpusgen score "$dir/corpus.labels.json" "$dir/pretense.json" "$dir/gitleaks.json")
 }
 
 main() {

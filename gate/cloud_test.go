@@ -1,8 +1,6 @@
 package gate_test
 
 import (
-	"bytes"
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -104,37 +102,5 @@ func TestCloudScenarios(t *testing.T) {
 			want:    []string{"anthropic-sdk gate/unrouted-endpoint", "claude-code gate/unrouted-endpoint"},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			w := newWorld(t, tc.phiMode)
-			w.write(t, tc.files)
-			opts := w.options(tc.env, tc.proxy)
-			if tc.opts != nil {
-				tc.opts(&opts)
-			}
-			rep, err := gate.Run(context.Background(), opts)
-			if err != nil {
-				t.Fatalf("Run: %v", err)
-			}
-			if got := violations(rep); !slices.Equal(got, tc.want) {
-				t.Errorf("violations = %q, want %q\n%s", got, tc.want, text(rep))
-			}
-			if tc.canaries != nil {
-				if got := canaries(w.fake); !slices.Equal(got, tc.canaries) {
-					t.Errorf("fake proxy saw canaries on %q, want %q", got, tc.canaries)
-				}
-			}
-			var js bytes.Buffer
-			if err := rep.WriteJSON(&js); err != nil {
-				t.Fatal(err)
-			}
-			if strings.Contains(js.String()+text(rep), w.key) {
-				t.Error("report contains the API key value")
-			}
-			if tc.check != nil {
-				tc.check(t, w, rep)
-			}
-		})
-	}
+	runScenarios(t, tests)
 }

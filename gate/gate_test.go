@@ -552,6 +552,15 @@ base_url = "https://api.openai.com/v1"
 			check: wantReason("settings.local.json", "directory"),
 		},
 	}
+	runScenarios(t, tests)
+}
+
+// runScenarios runs each scenario in its own world, in parallel: the
+// violations must be exactly want, Passed must agree, the fake proxy must
+// have seen canaries on exactly canaries (when given) and never a
+// credential, and no format may contain the API key.
+func runScenarios(t *testing.T, tests []scenario) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -4,20 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pretense/pretense/gate"
+	"github.com/pretense/pretense/internal/testfs"
+	"github.com/pretense/pretense/report"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files")
-
 // TestGolden renders one offline report with a violation of most kinds in
-// every format and compares with testdata/golden; paths are normalised so
-// the files do not depend on the temp directory.
+// every format `pretense gate` writes (text and JSON by the gate, SARIF by
+// report's one SARIF writer) and compares with testdata/golden; paths are
+// normalised so the files do not depend on the temp directory.
 func TestGolden(t *testing.T) {
 	w := newWorld(t, "")
 	w.write(t, map[string]string{
@@ -38,33 +37,17 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	norm := strings.NewReplacer(w.work, "$WORK", w.home, "$HOME", w.key, "$KEY")
-	for _, format := range gate.Formats() {
+	for _, format := range report.GateFormats() {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := rep.Write(&b, format, "test"); err != nil {
+			if err := report.WriteGate(&b, format, rep, "test"); err != nil {
 				t.Fatal(err)
 			}
 			got := []byte(norm.Replace(b.String()))
 			if format != "text" && !json.Valid(b.Bytes()) {
 				t.Fatalf("%s output is not valid JSON", format)
 			}
-			path := filepath.Join("testdata", "golden", "report."+format)
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestGolden -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s output differs from %s:\n%s", format, path, got)
-			}
+			testfs.Golden(t, filepath.Join("testdata", "golden", "report."+format), got)
 		})
 	}
 }
@@ -84,7 +67,7 @@ func TestSARIFShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := rep.WriteSARIF(&b, "test"); err != nil {
+	if err := report.WriteGate(&b, "sarif", rep, "test"); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {

@@ -9,19 +9,17 @@ import (
 	"text/tabwriter"
 )
 
-// Formats returns the formats the report can be written in.
-func Formats() []string { return []string{"text", "json", "sarif"} }
+// Formats returns the formats the gate writes itself. SARIF is written by
+// package report (report.WriteGate), which owns the one SARIF writer.
+func Formats() []string { return []string{"text", "json"} }
 
-// Write renders the report in format ("text", "json" or "sarif");
-// version names the tool in SARIF.
-func (r *Report) Write(w io.Writer, format, version string) error {
+// Write renders the report in format ("text" or "json").
+func (r *Report) Write(w io.Writer, format string) error {
 	switch format {
 	case "", "text":
 		return r.WriteText(w)
 	case "json":
 		return r.WriteJSON(w)
-	case "sarif":
-		return r.WriteSARIF(w, version)
 	}
 	return fmt.Errorf("%w: unknown format %q: want one of %s", ErrUsage, format, strings.Join(Formats(), ", "))
 }

@@ -1,5 +1,6 @@
 // Package report writes scan results as text, a grouped human report, JSON,
-// SARIF, CSV or JUnit XML on an io.Writer.
+// SARIF, CSV or JUnit XML on an io.Writer, and the gate's report as SARIF
+// (WriteGate): it holds the one SARIF writer.
 //
 // House rules for every writer: values are redacted unless Input.Redact is
 // false (--no-redact); output order is the order of Input.Findings, which

@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,10 +10,9 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/testfs"
 	"github.com/pretense/pretense/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // sampleInput is a fixed set of findings: one secret from git history, one
 // decoded secret, two PHI values; the raw values are harmless markers so
@@ -57,23 +54,6 @@ func sampleInput() Input {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	for _, format := range Formats {
 		t.Run(format, func(t *testing.T) {
@@ -84,7 +64,7 @@ func TestGolden(t *testing.T) {
 			if strings.Contains(buf.String(), "RAWVALUE") {
 				t.Fatalf("%s output leaks a raw value:\n%s", format, buf.String())
 			}
-			golden(t, "sample."+format, buf.Bytes())
+			testfs.Golden(t, filepath.Join("testdata", "golden", "sample."+format), buf.Bytes())
 		})
 	}
 }

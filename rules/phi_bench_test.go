@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pretense/pretense/internal/testgen/phigen"
 	"github.com/pretense/pretense/rules"
-	"github.com/pretense/pretense/rules/phigen"
 )
 
 // BenchmarkScanSourceTree scans a generated ~10 MB source tree with every

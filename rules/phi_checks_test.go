@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pretense/pretense/rules/phigen"
+	"github.com/pretense/pretense/internal/testgen/phigen"
 )
 
 // Valid vectors come from phigen, whose check-digit code is written

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pretense/pretense/rules/phigen"
+	"github.com/pretense/pretense/internal/testgen/phigen"
 )
 
 type phiHit struct{ rule, value string }

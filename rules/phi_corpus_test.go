@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/testgen/phigen"
 	"github.com/pretense/pretense/rules"
-	"github.com/pretense/pretense/rules/phigen"
 )
 
 // phiRules compiles only the built-in PHI rules, so these tests measure

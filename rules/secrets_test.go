@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/testgen"
 )
 
 // secretSet compiles the built-in rules without PHI: these tests are about
@@ -33,9 +34,10 @@ func secretRules(rs *Ruleset) []*Rule {
 }
 
 // TestSecretSamplesAsCorpus holds the samples to what the planted-secret
-// corpus (tools/corpusgen) assumes of them: a true positive is reported on
-// the first line of its sample and nowhere else, by its own rule, and no
-// value twice; a false positive is a decoy that no secret rule reports.
+// corpus (internal/testgen/corpusgen) assumes of them: a true positive is
+// reported on the first line of its sample and nowhere else, by its own
+// rule, and no value twice; a false positive is a decoy that no secret rule
+// reports.
 func TestSecretSamplesAsCorpus(t *testing.T) {
 	rs := secretSet(t)
 	for _, r := range secretRules(rs) {
@@ -75,29 +77,17 @@ func TestSecretSamplesAsCorpus(t *testing.T) {
 	}
 }
 
-// corpusWrappers mirror the files tools/corpusgen plants samples in, so
-// the recall and precision it measures are the ones tested here.
-var corpusWrappers = []struct{ before, after string }{
-	{"import os\n\n\ndef connect():\n    # service configuration\n", "\n    return client\n"},
-	{"'use strict';\nconst axios = require('axios');\n\n", "\nmodule.exports = { client };\n"},
-	{"service:\n  name: billing\n  replicas: 3\n", "\n  region: us-east-1\n"},
-	{"NODE_ENV=production\nPORT=8080\n", "\nLOG_LEVEL=info\n"},
-	{"package config\n\nimport \"os\"\n\n", "\n\nfunc init() { _ = os.Getenv(\"HOME\") }\n"},
-	{"package com.example.billing;\n\npublic class Settings {\n", "\n}\n"},
-	{"{\n  \"name\": \"billing\",\n", "\n}\n"},
-}
-
 // TestSecretSamplesInCorpusFiles plants every sample in every corpus
-// wrapper: a true positive is reported by its rule and every finding is on
+// wrapper (testgen.SecretWrappers, the ones corpusgen uses): a true positive is reported by its rule and every finding is on
 // its line; a decoy yields none.
 func TestSecretSamplesInCorpusFiles(t *testing.T) {
 	rs := secretSet(t)
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, r := range secretRules(rs) {
-		for _, w := range corpusWrappers {
-			line := 1 + strings.Count(w.before, "\n")
+		for _, w := range testgen.SecretWrappers {
+			line := w.Line()
 			for _, tmpl := range r.Samples.TP {
-				src := w.before + mustExpand(t, tmpl, rng) + w.after
+				src := w.Before + mustExpand(t, tmpl, rng) + w.After
 				own := false
 				for _, m := range rs.Scan([]byte(src)) {
 					if l := 1 + strings.Count(src[:m.Start], "\n"); l != line {
@@ -110,7 +100,7 @@ func TestSecretSamplesInCorpusFiles(t *testing.T) {
 				}
 			}
 			for _, tmpl := range r.Samples.FP {
-				src := w.before + mustExpand(t, tmpl, rng) + w.after
+				src := w.Before + mustExpand(t, tmpl, rng) + w.After
 				for _, m := range rs.Scan([]byte(src)) {
 					t.Errorf("%s decoy: %s reported %q in %q", r.ID, m.Rule.ID, m.Value, src)
 				}

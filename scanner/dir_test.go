@@ -6,14 +6,13 @@ import (
 	"errors"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/testfs"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -123,7 +122,7 @@ func TestDirBadInputs(t *testing.T) {
 			// read failure, and run this same subtest again as nobody,
 			// where the chmod below bites.
 			testUnreadableAsRoot(t)
-			rerunAsNobody(t, "^TestDirBadInputs$/^unreadable_directory$")
+			testfs.RerunAsNobody(t, "^TestDirBadInputs$/^unreadable_directory$", "--- PASS: TestDirBadInputs/unreadable_directory")
 			return
 		}
 		dir := t.TempDir()
@@ -190,41 +189,6 @@ func TestDirBadInputs(t *testing.T) {
 			t.Fatalf("%+v", res.Findings)
 		}
 	})
-}
-
-// rerunAsNobody runs the test binary's pattern as uid/gid 65534 and fails
-// unless that run passed: a copy of the binary goes to a directory nobody
-// can enter, since go test's own build directory is private.
-func rerunAsNobody(t *testing.T, pattern string) {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "pretense-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	raw, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "scanner.test")
-	if err := os.WriteFile(bin, raw, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-test.run="+pattern, "-test.v", "-test.count=1")
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "TMPDIR=" + os.TempDir(), "PATH=/usr/bin:/bin"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: TestDirBadInputs/unreadable_directory") {
-		t.Fatalf("as nobody: %v\n%s", err, out)
-	}
 }
 
 // testUnreadableAsRoot checks, as root, that a file that cannot be opened

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/pretense/pretense/internal/gitobj"
+	"github.com/pretense/pretense/internal/testfs"
 )
 
 // objectErrors returns the objects a git scan could not read: listed in
@@ -103,7 +102,7 @@ func TestGitRangeNamesOnlyItsDamage(t *testing.T) {
 	c := f.commit("new")
 	f.repack()
 	bad := blobAt(t, f, old, "old.txt")
-	flipBlobInPack(t, f, bad)
+	testfs.FlipPackedBlob(t, filepath.Join(f.dir, ".git"), bad)
 	for _, large := range []int{largeRange, 0} {
 		res, err := rangeHistory(context.Background(), mustOpen(t, f.dir), GitScope{Range: old.String() + ".." + c.String()}, testRules(t), testOpts(), large)
 		if oes := objectErrors(t, res, err); len(oes) != 0 {
@@ -126,40 +125,4 @@ func mustOpen(t *testing.T, dir string) *gitRepo {
 		t.Fatal(err)
 	}
 	return g
-}
-
-// flipBlobInPack flips a byte in the middle of blob h's compressed data.
-func flipBlobInPack(t *testing.T, f *gitFixture, h plumbing.Hash) {
-	t.Helper()
-	gitDir := filepath.Join(f.dir, ".git")
-	s, err := gitobj.Open(osfs.New(gitDir), gitobj.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for _, p := range s.Packs() {
-		if err := p.Load(); err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range p.Entries {
-			if p.Hash(int32(i)).String() != h.String() {
-				continue
-			}
-			if e.Type != gitobj.Blob {
-				t.Fatalf("%s stored as %v, want a whole blob", h, e.Type)
-			}
-			name := filepath.Join(gitDir, p.Name)
-			raw, err := os.ReadFile(name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw[e.DataOff+(e.End-e.DataOff)/2] ^= 0x20
-			os.Chmod(name, 0o644)
-			if err := os.WriteFile(name, raw, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-	}
-	t.Fatalf("%s in no pack", h)
 }

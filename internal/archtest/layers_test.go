@@ -37,8 +37,9 @@ var floors = [][]string{
 }
 
 // helpers are imported only by tests (and by tools), never by a package
-// that ships in the binary.
-var helpers = []string{"internal/testtool", "internal/testgen", "rules/phigen", "gate/gatetest"}
+// that ships in the binary. A trailing slash takes in every package below:
+// internal/testgen holds the test-data generators (phigen, corpusgen).
+var helpers = []string{"internal/testtool", "internal/testfs", "internal/testgen", "internal/testgen/", "gate/gatetest"}
 
 // outside are programs and suites beside the product: they may import any
 // product package, and nothing imports them.
@@ -58,19 +59,22 @@ func violations(graph map[string][]string) []string {
 			floorOf[p] = i
 		}
 	}
-	isOutside := func(p string) bool {
-		return slices.ContainsFunc(outside, func(o string) bool {
-			return p == o || strings.HasSuffix(o, "/") && strings.HasPrefix(p, o)
-		})
+	under := func(list []string) func(string) bool {
+		return func(p string) bool {
+			return slices.ContainsFunc(list, func(o string) bool {
+				return p == o || strings.HasSuffix(o, "/") && strings.HasPrefix(p, o)
+			})
+		}
 	}
+	isOutside, isHelper := under(outside), under(helpers)
 	var out []string
 	for p, imps := range graph {
 		if isOutside(p) {
 			continue
 		}
-		if slices.Contains(helpers, p) {
+		if isHelper(p) {
 			for _, imp := range imps {
-				if _, ok := graph[imp]; ok && !slices.Contains(helpers, imp) {
+				if _, ok := graph[imp]; ok && !isHelper(imp) {
 					if _, onFloor := floorOf[imp]; !onFloor {
 						out = append(out, fmt.Sprintf("test helper %s imports %s, which has no floor", p, imp))
 					}
@@ -88,7 +92,7 @@ func violations(graph map[string][]string) []string {
 				continue // standard library or a third-party module
 			}
 			switch g, onFloor := floorOf[imp]; {
-			case slices.Contains(helpers, imp):
+			case isHelper(imp):
 				out = append(out, fmt.Sprintf("%s imports the test helper %s", p, imp))
 			case isOutside(imp):
 				out = append(out, fmt.Sprintf("%s imports %s, which is outside the product", p, imp))
@@ -157,6 +161,7 @@ func TestLayeringCatchesViolations(t *testing.T) {
 		{"sideways", "scanner", "proxy", "scanner (floor 4) imports proxy (floor 4)"},
 		{"into the CLI", "proxy", "internal/cli", "proxy (floor 4) imports internal/cli (floor 5)"},
 		{"test helper in production", "rules", "internal/testtool", "rules imports the test helper internal/testtool"},
+		{"test generator in production", "scanner", "internal/testgen/phigen", "scanner imports the test helper internal/testgen/phigen"},
 		{"unplaced package", "newpkg", "finding", "package newpkg has no floor"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

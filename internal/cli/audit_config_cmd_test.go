@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -15,34 +14,6 @@ import (
 	"github.com/pretense/pretense/audit"
 	"github.com/pretense/pretense/config"
 )
-
-// cliEnv isolates a test: its own PRETENSE_HOME, a project directory with a
-// .git marker as the working directory, and no PRETENSE_* from the runner.
-func cliEnv(t *testing.T) (home, work string) {
-	t.Helper()
-	root := t.TempDir()
-	home, work = filepath.Join(root, "home"), filepath.Join(root, "work")
-	for _, d := range []string{home, filepath.Join(work, ".git")} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
-	t.Setenv("PRETENSE_HOME", home)
-	t.Chdir(work)
-	return home, work
-}
-
-func run(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 func TestInitAndConfigCommands(t *testing.T) {
 	home, work := cliEnv(t)

@@ -15,6 +15,7 @@ import (
 	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/gate"
 	"github.com/pretense/pretense/internal/version"
+	"github.com/pretense/pretense/report"
 )
 
 // gateCmd proves that every LLM endpoint of this environment goes through
@@ -104,7 +105,7 @@ func (c *gateCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		return withHint(runtimeError(err), "the gate could not finish its live probe; rerun, or use --offline to check settings only")
 	}
 	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error {
-		return rep.Write(w, c.Format, version.String())
+		return report.WriteGate(w, c.Format, rep, version.String())
 	}); err != nil {
 		return err
 	}

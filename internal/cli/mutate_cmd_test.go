@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,32 +8,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// mutateEnv gives a test its own PRETENSE_HOME and working directory and
-// clears PRETENSE_* from the runner's environment.
-func mutateEnv(t *testing.T) (home, work string) {
-	t.Helper()
-	root := t.TempDir()
-	home, work = filepath.Join(root, "home"), filepath.Join(root, "work")
-	if err := os.MkdirAll(filepath.Join(work, ".git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
-	t.Setenv("PRETENSE_HOME", home)
-	t.Chdir(work)
-	return home, work
-}
-
-func runMutate(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 const mutateSample = `// Medical Record Number lookup
 interface PatientRecord { mrn: string; dateOfBirth: string; total: number }
@@ -45,13 +17,13 @@ export function getPatient(mrn: string): PatientRecord { return cache[mrn] }
 var synthWord = regexp.MustCompile(`_(cls|fn|v)[A-Za-z2-9]{11}`)
 
 func TestMutateCommandRoundTrip(t *testing.T) {
-	home, work := mutateEnv(t)
+	home, work := cliEnv(t)
 	src := filepath.Join(work, "patient.ts")
 	if err := os.WriteFile(src, []byte(mutateSample), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	mapFile := filepath.Join(work, "map.json")
-	code, out, errs := runMutate(t, "", "mutate", src, "--map-out", mapFile)
+	code, out, errs := runStdin(t, "", "mutate", src, "--map-out", mapFile)
 	if code != 0 {
 		t.Fatalf("mutate: exit %d: %s", code, errs)
 	}
@@ -78,13 +50,13 @@ func TestMutateCommandRoundTrip(t *testing.T) {
 		}
 	}
 	// Same key, same output: a second run is identical.
-	if _, again, _ := runMutate(t, "", "mutate", src); again != out {
+	if _, again, _ := runStdin(t, "", "mutate", src); again != out {
 		t.Error("second run with the same key differs")
 	}
 	// The model's answer: our text plus derived names, restored from stdin.
 	syn := synthWord.FindString(out)
 	answer := out + "\nSee " + syn + "List.\n"
-	code, back, errs := runMutate(t, answer, "mutate", "--reverse", "--map", mapFile)
+	code, back, errs := runStdin(t, answer, "mutate", "--reverse", "--map", mapFile)
 	if code != 0 {
 		t.Fatalf("reverse: exit %d: %s", code, errs)
 	}
@@ -96,7 +68,7 @@ func TestMutateCommandRoundTrip(t *testing.T) {
 	}
 	// A synthetic that is not in the map is reported, exit still 0.
 	foreign := "_vabcdefghj" // not checksum-valid: plain text, untouched
-	code, back, errs = runMutate(t, out+foreign, "mutate", "--reverse", "--map", mapFile, "-q")
+	code, back, errs = runStdin(t, out+foreign, "mutate", "--reverse", "--map", mapFile, "-q")
 	if code != 0 || !strings.HasSuffix(back, foreign) || errs != "" {
 		t.Errorf("quiet reverse: %d %q %q", code, back[len(back)-20:], errs)
 	}
@@ -106,14 +78,14 @@ func TestMutateCommandRoundTrip(t *testing.T) {
 // input carries synthetics (the wrong map); exit 0 and the text unchanged
 // when it carries none.
 func TestMutateReverseWrongMap(t *testing.T) {
-	_, work := mutateEnv(t)
+	_, work := cliEnv(t)
 	mapA := filepath.Join(work, "a.json")
 	t.Setenv("PRETENSE_KEY", strings.Repeat("1a", 32))
-	if code, _, errs := runMutate(t, mutateSample, "mutate", "--lang", "ts", "--map-out", mapA); code != 0 {
+	if code, _, errs := runStdin(t, mutateSample, "mutate", "--lang", "ts", "--map-out", mapA); code != 0 {
 		t.Fatalf("mutate A: %d %s", code, errs)
 	}
 	t.Setenv("PRETENSE_KEY", strings.Repeat("2b", 32))
-	code, outB, errs := runMutate(t, mutateSample, "mutate", "--lang", "ts")
+	code, outB, errs := runStdin(t, mutateSample, "mutate", "--lang", "ts")
 	if code != 0 || len(synthWord.FindAllString(outB, -1)) == 0 {
 		t.Fatalf("mutate B: %d %s", code, errs)
 	}
@@ -128,7 +100,7 @@ func TestMutateReverseWrongMap(t *testing.T) {
 		{"empty input", "", 0, "", "no synthetics in the input"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := runMutate(t, tc.in, "mutate", "--reverse", "--map", mapA)
+			code, out, errs := runStdin(t, tc.in, "mutate", "--reverse", "--map", mapA)
 			if code != tc.code || out != tc.out || !strings.Contains(errs, tc.stderr) {
 				t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 			}
@@ -137,20 +109,20 @@ func TestMutateReverseWrongMap(t *testing.T) {
 }
 
 func TestMutateCommandStdinLangAndPolicy(t *testing.T) {
-	mutateEnv(t)
+	cliEnv(t)
 	t.Setenv("PRETENSE_KEY", strings.Repeat("5a", 32))
 	py := "def compute_invoice_total(line_items):\n    return sum(line_items)  # patient\n"
-	code, phi, _ := runMutate(t, py, "mutate", "--lang", "python")
+	code, phi, _ := runStdin(t, py, "mutate", "--lang", "python")
 	if code != 0 || !strings.Contains(phi, "compute_invoice_total") || strings.Contains(phi, "# patient") {
 		t.Errorf("phi policy: %d\n%s", code, phi)
 	}
-	code, all, _ := runMutate(t, py, "mutate", "--lang", "py", "--policy", "all")
+	code, all, _ := runStdin(t, py, "mutate", "--lang", "py", "--policy", "all")
 	if code != 0 || strings.Contains(all, "compute_invoice_total") || strings.Contains(all, "line_items") {
 		t.Errorf("all policy: %d\n%s", code, all)
 	}
 	// The environment picks the policy when no flag does.
 	t.Setenv("PRETENSE_MUTATION_POLICY", "all")
-	if _, env, _ := runMutate(t, py, "mutate", "--lang", "py"); env != all {
+	if _, env, _ := runStdin(t, py, "mutate", "--lang", "py"); env != all {
 		t.Errorf("PRETENSE_MUTATION_POLICY=all gave\n%s", env)
 	}
 	// PRETENSE_KEY means no key file is created.
@@ -158,15 +130,15 @@ func TestMutateCommandStdinLangAndPolicy(t *testing.T) {
 		t.Error("a key file was created although PRETENSE_KEY was set")
 	}
 	// Plain text from stdin is prose.
-	if _, out, _ := runMutate(t, "the patient's MRN", "mutate"); strings.Contains(out, "patient") || strings.Contains(out, "MRN") { // pretense:allow
+	if _, out, _ := runStdin(t, "the patient's MRN", "mutate"); strings.Contains(out, "patient") || strings.Contains(out, "MRN") { // pretense:allow
 		t.Errorf("prose not mutated: %q", out)
 	}
 }
 
 func TestMutateCommandErrors(t *testing.T) {
-	home, work := mutateEnv(t)
+	home, work := cliEnv(t)
 	goodMap := filepath.Join(work, "good.json")
-	if code, _, errs := runMutate(t, "mrn", "mutate", "--map-out", goodMap); code != 0 {
+	if code, _, errs := runStdin(t, "mrn", "mutate", "--map-out", goodMap); code != 0 {
 		t.Fatalf("setup: %d %s", code, errs)
 	}
 	badMap := filepath.Join(work, "bad.json")
@@ -190,7 +162,7 @@ func TestMutateCommandErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := runMutate(t, "mrn", tc.args...)
+			code, out, errs := runStdin(t, "mrn", tc.args...)
 			if code != tc.code || !strings.Contains(errs, tc.want) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", code, errs, tc.code, tc.want)
 			}
@@ -227,10 +199,10 @@ func TestMutateCommandKeyErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			home, _ := mutateEnv(t)
+			home, _ := cliEnv(t)
 			os.MkdirAll(home, 0o700)
 			tc.setup(t, filepath.Join(home, "key"))
-			code, out, errs := runMutate(t, "const mrn = 1", "mutate", "--lang", "ts")
+			code, out, errs := runStdin(t, "const mrn = 1", "mutate", "--lang", "ts")
 			if code != 2 || !strings.Contains(errs, tc.want) || !strings.Contains(errs, "hint: set PRETENSE_KEY") {
 				t.Errorf("exit %d, stderr %q; want 2 and %q", code, errs, tc.want)
 			}
@@ -242,22 +214,22 @@ func TestMutateCommandKeyErrors(t *testing.T) {
 }
 
 func TestMutateCommandPolicyFromConfig(t *testing.T) {
-	_, work := mutateEnv(t)
+	_, work := cliEnv(t)
 	t.Setenv("PRETENSE_KEY", strings.Repeat("6b", 32))
 	if err := os.WriteFile(filepath.Join(work, ".pretense.yaml"), []byte("mutation-policy: all\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	py := "def reconcile_ledger(rows):\n    return rows\n"
-	code, out, errs := runMutate(t, py, "mutate", "--lang", "py")
+	code, out, errs := runStdin(t, py, "mutate", "--lang", "py")
 	if code != 0 || strings.Contains(out, "reconcile_ledger") || !strings.Contains(errs, "policy all") {
 		t.Errorf("project config ignored: %d %q %q", code, out, errs)
 	}
-	code, out, errs = runMutate(t, py, "mutate", "--lang", "py", "--policy", "phi")
+	code, out, errs = runStdin(t, py, "mutate", "--lang", "py", "--policy", "phi")
 	if code != 0 || !strings.Contains(out, "reconcile_ledger") || !strings.Contains(errs, "policy phi") {
 		t.Errorf("--policy does not win over the project file: %d %q %q", code, out, errs)
 	}
 	os.WriteFile(filepath.Join(work, ".pretense.yaml"), []byte("mutation-policy: most\n"), 0o644)
-	if code, _, errs := runMutate(t, py, "mutate", "--lang", "py"); code != 2 || !strings.Contains(errs, "mutation-policy") {
+	if code, _, errs := runStdin(t, py, "mutate", "--lang", "py"); code != 2 || !strings.Contains(errs, "mutation-policy") {
 		t.Errorf("bad config value: %d %q", code, errs)
 	}
 }

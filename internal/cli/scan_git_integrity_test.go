@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
-	"github.com/pretense/pretense/internal/gitobj"
+	"github.com/pretense/pretense/internal/testfs"
 )
 
 // TestScanGitCorruptObject flips bytes inside one blob's compressed data,
@@ -39,10 +37,10 @@ func TestScanGitCorruptObject(t *testing.T) {
 				if err := f.repo.RepackObjects(&git.RepackConfig{}); err != nil {
 					t.Fatal(err)
 				}
-				removeLoose(t, f.dir)
-				file = flipPacked(t, filepath.Join(f.dir, ".git"), blob)
+				testfs.RemoveLooseObjects(t, filepath.Join(f.dir, ".git"))
+				file = testfs.FlipPackedBlob(t, filepath.Join(f.dir, ".git"), blob)
 			} else {
-				file = flipLoose(t, filepath.Join(f.dir, ".git"), blob)
+				file = testfs.FlipLooseObject(t, filepath.Join(f.dir, ".git"), blob)
 			}
 			for _, args := range [][]string{
 				{"--git", "--path", f.dir, "--format", "json"},
@@ -85,71 +83,4 @@ func treeBlob(t *testing.T, r *git.Repository, c plumbing.Hash, path string) plu
 		t.Fatal(err)
 	}
 	return fe.Hash
-}
-
-func removeLoose(t *testing.T, dir string) {
-	t.Helper()
-	objs := filepath.Join(dir, ".git", "objects")
-	ents, err := os.ReadDir(objs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		if len(e.Name()) == 2 {
-			os.RemoveAll(filepath.Join(objs, e.Name()))
-		}
-	}
-}
-
-// flipPacked flips a byte in the middle of h's compressed data in its pack
-// and returns the pack's name relative to gitDir.
-func flipPacked(t *testing.T, gitDir string, h plumbing.Hash) string {
-	t.Helper()
-	s, err := gitobj.Open(osfs.New(gitDir), gitobj.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for _, p := range s.Packs() {
-		if err := p.Load(); err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range p.Entries {
-			if p.Hash(int32(i)).String() != h.String() {
-				continue
-			}
-			if e.Type != gitobj.Blob {
-				t.Fatalf("%s is stored as %v, want a whole blob", h, e.Type)
-			}
-			flipAt(t, filepath.Join(gitDir, p.Name), e.DataOff+(e.End-e.DataOff)/2)
-			return p.Name
-		}
-	}
-	t.Fatalf("%s is in no pack", h)
-	return ""
-}
-
-// flipLoose flips a byte in the middle of loose object h.
-func flipLoose(t *testing.T, gitDir string, h plumbing.Hash) string {
-	t.Helper()
-	name := filepath.Join("objects", h.String()[:2], h.String()[2:])
-	st, err := os.Stat(filepath.Join(gitDir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	flipAt(t, filepath.Join(gitDir, name), st.Size()/2)
-	return filepath.ToSlash(name)
-}
-
-func flipAt(t *testing.T, file string, off int64) {
-	t.Helper()
-	os.Chmod(file, 0o644) // git writes objects read-only
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw[off] ^= 0x20
-	if err := os.WriteFile(file, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"math/rand/v2"
 	"os"
@@ -57,11 +55,7 @@ func newGitRepoFixture(t *testing.T) *gitRepoFixture {
 // its own PRETENSE_HOME, so a scan sees only what the test configures.
 func isolateEnv(t *testing.T) {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
+	clearPretenseEnv(t)
 	t.Setenv("PRETENSE_HOME", t.TempDir())
 }
 
@@ -94,13 +88,6 @@ func (f *gitRepoFixture) commit(t *testing.T, msg string) {
 		t.Fatal(err)
 	}
 	f.commits = append(f.commits, h)
-}
-
-func runScan(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), append([]string{"scan"}, args...), strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
 }
 
 func decodeReport(t *testing.T, s string) report.JSONReport {

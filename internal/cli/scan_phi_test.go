@@ -4,39 +4,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/pretense/pretense/internal/testfs"
+	"github.com/pretense/pretense/internal/testgen/phigen"
 	"github.com/pretense/pretense/rules"
-	"github.com/pretense/pretense/rules/phigen"
 )
-
-func init() {
-	// Other golden tests in this package may register -update too.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // phiCorpusDir writes a generated labelled corpus into a temp tests/
 // directory, isolated from the runner's PRETENSE_* settings.
 func phiCorpusDir(t *testing.T) (string, *phigen.Corpus) {
 	t.Helper()
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "PRETENSE_") {
-			t.Setenv(k, "")
-		}
-	}
+	clearPretenseEnv(t)
 	root := t.TempDir()
 	t.Setenv("PRETENSE_HOME", filepath.Join(root, "home"))
 	dir := filepath.Join(root, "tests")
@@ -125,18 +108,7 @@ func TestScanPHIReport(t *testing.T) {
 	// The secret rule count changes as rules are added; it is not what
 	// this golden file pins.
 	got = regexp.MustCompile(`(?m)^Rules:( +)\d+ `).ReplaceAllString(got, "Rules:${1}<n> ")
-	if updateGolden() {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden (run with -update to create): %v", err)
-	}
-	if got != string(want) {
-		t.Errorf("report differs from %s (run with -update to accept):\n%s", golden, got)
-	}
+	testfs.Golden(t, golden, []byte(got))
 }
 
 func splitKey(k string) (string, string) {

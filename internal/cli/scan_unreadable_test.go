@@ -3,12 +3,11 @@ package cli
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
+	"github.com/pretense/pretense/internal/testfs"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -30,7 +29,7 @@ func TestScanUnreadableInput(t *testing.T) {
 		if os.Geteuid() == 0 {
 			// Permissions do not stop root: run this subtest again as
 			// nobody, where the chmods below bite.
-			rerunCLIAsNobody(t, "^TestScanUnreadableInput$/^unreadable$")
+			testfs.RerunAsNobody(t, "^TestScanUnreadableInput$/^unreadable$", "--- PASS: TestScanUnreadableInput/unreadable")
 			return
 		}
 		cliEnv(t)
@@ -60,38 +59,4 @@ func TestScanUnreadableInput(t *testing.T) {
 			t.Errorf("findings %+v, want the readable file's", doc.Findings)
 		}
 	})
-}
-
-// rerunCLIAsNobody runs pattern in a copy of the test binary as uid/gid
-// 65534 and fails unless it passed.
-func rerunCLIAsNobody(t *testing.T, pattern string) {
-	t.Helper()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "pretense-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	raw, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "cli.test")
-	if err := os.WriteFile(bin, raw, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-test.run="+pattern, "-test.v", "-test.count=1")
-	cmd.Dir = dir
-	cmd.Env = []string{"HOME=" + dir, "TMPDIR=" + os.TempDir(), "PATH=/usr/bin:/bin"}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "--- PASS: ") || strings.Contains(string(out), "--- SKIP") {
-		t.Fatalf("as nobody: %v\n%s", err, out)
-	}
 }

@@ -8,13 +8,16 @@
 // Nothing here is real: every value is drawn at random from a seeded
 // generator, names are combined from common given and family names, and
 // the validators are implemented independently of package rules so the two
-// check each other.
+// check each other; the one exception is the Luhn digit, which both take
+// from internal/luhn, whose own tests pin it to published vectors.
 package phigen
 
 import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/pretense/pretense/internal/luhn"
 )
 
 // Gen draws synthetic values from a seeded source; the same seed gives the
@@ -76,29 +79,16 @@ func (g *Gen) ITIN() string {
 	return fmt.Sprintf("9%02d-%02d-%04d", g.r.IntN(100), groups[g.r.IntN(len(groups))], g.r.IntN(10000))
 }
 
-func luhnSum(d string, doubleFirst bool) int {
-	sum := 0
-	double := doubleFirst
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if double {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-		double = !double
-	}
-	return sum
-}
-
 // NPICheckDigit computes the NPI check digit of nine base digits by the
-// CMS method: Luhn doubling from the right plus the constant 24 for the
-// 80840 prefix.
+// CMS method: the Luhn check digit of the base behind the 80840 prefix
+// (internal/luhn, pinned to published vectors, so generator and validator
+// share one Luhn without either checking itself).
 func NPICheckDigit(base string) byte {
-	sum := luhnSum(base, true) + 24
-	return byte('0' + (10-sum%10)%10)
+	d, ok := luhn.CheckDigit("80840" + base)
+	if !ok {
+		panic("phigen: NPI base holds a non-digit: " + base)
+	}
+	return d
 }
 
 // NPI returns a valid NPI starting with 1 or 2.

@@ -4,7 +4,7 @@
 // templates with a seeded random source, so the corpus holds nothing real
 // and is the same on every machine for the same seed.
 //
-//	go run ./tools/corpusgen -out /tmp/corpus -seed 1
+//	go run ./internal/testgen/corpusgen -out /tmp/corpus -seed 1
 //
 // It writes the files under -out and <out>.labels.json beside them: one
 // entry per planted secret (path, line, rule) and the list of decoy lines.
@@ -19,9 +19,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/testgen"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -36,17 +36,6 @@ type Label struct {
 type Labels struct {
 	Secrets []Label `json:"secrets"`
 	Decoys  []Label `json:"decoys"`
-}
-
-// wrappers place a sample in a realistic file; %s is the sample.
-var wrappers = []struct{ ext, before, after string }{
-	{".py", "import os\n\n\ndef connect():\n    # service configuration\n", "\n    return client\n"},
-	{".js", "'use strict';\nconst axios = require('axios');\n\n", "\nmodule.exports = { client };\n"},
-	{".yaml", "service:\n  name: billing\n  replicas: 3\n", "\n  region: us-east-1\n"},
-	{".env", "NODE_ENV=production\nPORT=8080\n", "\nLOG_LEVEL=info\n"},
-	{".go", "package config\n\nimport \"os\"\n\n", "\n\nfunc init() { _ = os.Getenv(\"HOME\") }\n"},
-	{".java", "package com.example.billing;\n\npublic class Settings {\n", "\n}\n"},
-	{".json", "{\n  \"name\": \"billing\",\n", "\n}\n"},
 }
 
 func main() {
@@ -80,31 +69,27 @@ func run(out string, seed uint64, copies int) error {
 			continue
 		}
 		for c := range copies {
-			for i, tmpl := range r.Samples.TP {
-				s, err := rules.ExpandSample(tmpl, rng)
-				if err != nil {
-					return fmt.Errorf("rule %s: %w", r.ID, err)
+			// True positives, then decoys; the file names and the running
+			// count n (which picks the wrapper) keep the corpus the same
+			// for the same seed.
+			for _, set := range []struct {
+				prefix string
+				tmpls  []string
+				into   *[]Label
+			}{{"tp", r.Samples.TP, &labels.Secrets}, {"fp", r.Samples.FP, &labels.Decoys}} {
+				for i, tmpl := range set.tmpls {
+					s, err := rules.ExpandSample(tmpl, rng)
+					if err != nil {
+						return fmt.Errorf("rule %s: %w", r.ID, err)
+					}
+					w := testgen.SecretWrappers[(n+c)%len(testgen.SecretWrappers)]
+					rel := filepath.Join(r.ID, fmt.Sprintf("%s%d_%d%s", set.prefix, i, c, w.Ext))
+					if err := put(out, rel, w.Before+s+w.After); err != nil {
+						return err
+					}
+					*set.into = append(*set.into, Label{Path: filepath.ToSlash(rel), Line: w.Line(), Rule: r.ID})
+					n++
 				}
-				w := wrappers[(n+c)%len(wrappers)]
-				rel := filepath.Join(r.ID, fmt.Sprintf("tp%d_%d%s", i, c, w.ext))
-				if err := put(out, rel, w.before+s+w.after); err != nil {
-					return err
-				}
-				labels.Secrets = append(labels.Secrets, Label{Path: filepath.ToSlash(rel), Line: strings.Count(w.before, "\n") + 1, Rule: r.ID})
-				n++
-			}
-			for i, tmpl := range r.Samples.FP {
-				s, err := rules.ExpandSample(tmpl, rng)
-				if err != nil {
-					return fmt.Errorf("rule %s: %w", r.ID, err)
-				}
-				w := wrappers[(n+c)%len(wrappers)]
-				rel := filepath.Join(r.ID, fmt.Sprintf("fp%d_%d%s", i, c, w.ext))
-				if err := put(out, rel, w.before+s+w.after); err != nil {
-					return err
-				}
-				labels.Decoys = append(labels.Decoys, Label{Path: filepath.ToSlash(rel), Line: strings.Count(w.before, "\n") + 1, Rule: r.ID})
-				n++
 			}
 		}
 	}
