@@ -238,7 +238,7 @@ func checkMBI(c *CheckContext) bool {
 }
 
 func checkHICN(c *CheckContext) bool {
-	s := strings.NewReplacer("-", "", " ", "").Replace(c.Value)
+	s := dropSeparators.Replace(c.Value)
 	if !ValidHICN(s) {
 		return false
 	}
