@@ -418,17 +418,10 @@ func checkPersonName(c *CheckContext) bool {
 	c.Value = v
 	c.End = c.Start + len(v)
 	c.Reasons = append(c.Reasons, "capitalised name words, not a type or UI word")
-	if fhirSearchCriterion(c.Data, c.Start) {
-		// Name search parameters match on parts of names (name=Wil finds
-		// Willis): the value is what a client asks for, the way library
-		// code and its docs show searches, not a record's value.
-		if c.Mode != ModeStrict {
-			return false
-		}
-		c.Confidence = max(0.1, c.Confidence-docExamplePenalty)
-		c.Reasons = append(c.Reasons, "a FHIR search parameter (strict mode only)")
-	}
-	return true
+	// Name search parameters match on parts of names (name=Wil finds
+	// Willis): the value is what a client asks for, the way library code
+	// and its docs show searches, not a record's value.
+	return !fhirSearchCriterion(c.Data, c.Start) || strictOnly(c, "a FHIR search parameter (strict mode only)")
 }
 
 // fhirSearchCriterion reports a value that is a parameter of a FHIR search

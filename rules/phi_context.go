@@ -212,11 +212,9 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 		// builds toy records: a weak label ("given", "family") with a
 		// subject word is not enough there outside strict mode. Strong
 		// labels and the format readers still report.
-		if c.Mode != ModeStrict {
+		if !strictOnly(c, "in a documentation code block (strict mode only)") {
 			return false
 		}
-		c.Confidence = max(0.1, c.Confidence-docExamplePenalty)
-		c.Reasons = append(c.Reasons, "in a documentation code block (strict mode only)")
 	}
 	switch {
 	case class == labelStrong:
@@ -245,6 +243,17 @@ const (
 	fenceReach        = 64 << 10
 	docExamplePenalty = 0.35
 )
+
+// strictOnly keeps a value that counts in strict mode only: there it is
+// reported at lowered confidence with reason, elsewhere it is dropped.
+func strictOnly(c *CheckContext, reason string) bool {
+	if c.Mode != ModeStrict {
+		return false
+	}
+	c.Confidence = max(0.1, c.Confidence-docExamplePenalty)
+	c.Reasons = append(c.Reasons, reason)
+	return true
+}
 
 // inFencedCode reports whether pos lies inside a Markdown fenced code
 // block: an odd number of fence lines (``` or ~~~, at most three spaces of
