@@ -239,7 +239,7 @@ func checkMBI(c *CheckContext) bool {
 }
 
 func checkHICN(c *CheckContext) bool {
-	s := strings.NewReplacer("-", "", " ", "").Replace(c.Value)
+	s := dropSeparators.Replace(c.Value)
 	if !ValidHICN(s) {
 		return false
 	}
@@ -420,7 +420,33 @@ func checkPersonName(c *CheckContext) bool {
 	c.Value = v
 	c.End = c.Start + len(v)
 	c.Reasons = append(c.Reasons, "capitalised name words, not a type or UI word")
-	return true
+	// Name search parameters match on parts of names (name=Wil finds
+	// Willis): the value is what a client asks for, the way library code
+	// and its docs show searches, not a record's value.
+	return !fhirSearchCriterion(c.Data, c.Start) || strictOnly(c, "a FHIR search parameter (strict mode only)")
+}
+
+// fhirSearchCriterion reports a value that is a parameter of a FHIR search
+// URL: `Patient?name=Willis`, `Patient?address=Boston&given:exact=Willis`,
+// `Patient?name=Willis,Wayne` (the query is read back to its `?`, which
+// must follow a capitalised resource type).
+func fhirSearchCriterion(data []byte, s int) bool {
+	if s == 0 || data[s-1] != '=' && data[s-1] != ',' {
+		return false
+	}
+	for p := s - 2; p >= max(0, s-512); p-- {
+		switch b := data[p]; {
+		case b == '?':
+			t := p
+			for t > 0 && asciiLetter(data[t-1]) {
+				t--
+			}
+			return p-t >= 2 && data[t] >= 'A' && data[t] <= 'Z'
+		case b <= ' ' || b == '"' || b == '\'' || b == '`' || b == '<' || b == '>' || b == '(' || b == ')' || b == '{' || b == '}' || b == '[' || b == ']':
+			return false
+		}
+	}
+	return false
 }
 
 // lowerKey appends s lower-cased to dst: ASCII in place, anything else

@@ -116,8 +116,14 @@ func checkUDI(c *CheckContext) bool {
 // Washington's 12-character legacy form.
 var dlShapes = regexp.MustCompile(`^(?:[A-Z]{1,2}\d{4,14}|\d{5,13}|[A-Z]\d{8}[A-Z]?|WDL[A-Z0-9]{9}|[A-Z*]{5}[A-Z0-9*]{7})$`)
 
+// dropSeparators removes the dashes and spaces identifiers are written
+// with. Built once: a Replacer builds its tables on first use, and doing
+// that per candidate made the licence check the costliest part of
+// --phi-mode on generated tables (Go's ssa/opGen.go).
+var dropSeparators = strings.NewReplacer("-", "", " ", "")
+
 func checkDriversLicense(c *CheckContext) bool {
-	v := strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(c.Value))
+	v := dropSeparators.Replace(strings.ToUpper(c.Value))
 	d := digitsOf(v)
 	if !dlShapes.MatchString(v) || d == "" || strings.Count(d, d[:1]) == len(d) || ascending(d) {
 		return false

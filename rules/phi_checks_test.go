@@ -307,6 +307,13 @@ func TestPartBoundary(t *testing.T) {
 		{"outPatient", "Patient", true},
 		{"patients", "patient", false},
 		{"syntax", "tax", false},
+		{"OpAMD64ADDL", "DL", false},
+		{"OpARM64UDIV", "UDI", false},
+		{"MRNNumber", "MRN", true},
+		{"patientDOB", "DOB", true},
+		{"HTTPMrn", "Mrn", true},
+		{"DL: D1234567", "DL", true},
+		{"DLNumber", "DL", true},
 	}
 	for _, tt := range tests {
 		s := strings.Index(tt.text, tt.kw)

@@ -207,6 +207,15 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 	if len(cc.near) > 0 && (class == labelWeak || class == labelNone && cc.nearAlone) {
 		near = nearSubject(cc, c.Data, c.Start, c.End)
 	}
+	if class != labelStrong && near != "" && inFencedCode(c.Data, c.Start) {
+		// A code example in documentation (a README's fenced block)
+		// builds toy records: a weak label ("given", "family") with a
+		// subject word is not enough there outside strict mode. Strong
+		// labels and the format readers still report.
+		if !strictOnly(c, "in a documentation code block (strict mode only)") {
+			return false
+		}
+	}
 	switch {
 	case class == labelStrong:
 		c.Reasons = append(c.Reasons, fmt.Sprintf("%s '%s'", how, label))
@@ -227,6 +236,60 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 		c.Reasons = append(c.Reasons, fmt.Sprintf("near '%s' (confidence lowered, still reported)", w))
 	}
 	return true
+}
+
+// fenceReach bounds how far above a value inFencedCode counts fences.
+const (
+	fenceReach        = 64 << 10
+	docExamplePenalty = 0.35
+)
+
+// strictOnly keeps a value that counts in strict mode only: there it is
+// reported at lowered confidence with reason, elsewhere it is dropped.
+func strictOnly(c *CheckContext, reason string) bool {
+	if c.Mode != ModeStrict {
+		return false
+	}
+	c.Confidence = max(0.1, c.Confidence-docExamplePenalty)
+	c.Reasons = append(c.Reasons, reason)
+	return true
+}
+
+// inFencedCode reports whether pos lies inside a Markdown fenced code
+// block: an odd number of fence lines (``` or ~~~, at most three spaces of
+// indentation, closed by the same character) above it. Fences are counted
+// from at most fenceReach bytes above, so a very long document may be read
+// wrongly past that; the cost stays bounded per value.
+func inFencedCode(data []byte, pos int) bool {
+	lo := max(0, pos-fenceReach)
+	if lo > 0 {
+		lo += bytes.IndexByte(data[lo:pos], '\n') + 1
+	}
+	var open byte
+	for p := lo; p < pos; {
+		line := data[p:pos]
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line = line[:i]
+		}
+		next := p + len(line) + 1
+		if next > pos {
+			break // the value's own line is no fence
+		}
+		t := line
+		for k := 0; k < 3 && len(t) > 0 && t[0] == ' '; k++ {
+			t = t[1:]
+		}
+		if len(t) >= 3 && (t[0] == '`' || t[0] == '~') && t[1] == t[0] && t[2] == t[0] {
+			switch open {
+			case 0:
+				open = t[0]
+			case t[0]:
+				open = 0
+			}
+		}
+		p = next
+	}
+	return open != 0
 }
 
 // nearSubject finds a subject word ("patient") that the value belongs to,

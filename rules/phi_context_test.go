@@ -289,3 +289,50 @@ func FuzzDigitRuns(f *testing.F) {
 		}
 	})
 }
+
+// TestDocExamplesAndSearches: a weak label inside a Markdown fenced code
+// block (a README's example) and a name in a FHIR search URL are reported
+// in strict mode only, at lower confidence; strong labels in a code block
+// and the same values outside one still count in standard mode.
+func TestDocExamplesAndSearches(t *testing.T) {
+	g := phigen.New(21)
+	given, family := g.Name()
+	record := "# {'id': 'p-1', 'name': [{'family': '" + family + "', 'given': ['" + given + "']}], 'resourceType': 'Patient'}\n"
+	both := []phiHit{{"phi-patient-name", family}, {"phi-patient-name", given}}
+	tests := []struct {
+		name   string
+		in     string
+		std    []phiHit // standard mode
+		strict []phiHit
+	}{
+		{"weak label in a fenced block", "#### Initialize\n\n```python\n" + record + "```\n", nil, both},
+		{"weak label after the block closed", "```python\nx = 1\n```\n\n" + record, both, both},
+		{"tilde fence holds a backtick line", "~~~\n```\n" + record + "~~~\n", nil, both},
+		{"indented fence", "  ```\n" + record + "  ```\n", nil, both},
+		{"strong label in a fenced block", "```\nPatient name: " + given + " " + family + "\n```\n",
+			[]phiHit{{"phi-patient-name", given + " " + family}}, []phiHit{{"phi-patient-name", given + " " + family}}},
+		{"FHIR search URL", `"Patient?address=Boston&gender=male&given:exact=` + given + `"`, nil, []phiHit{{"phi-patient-name", given}}},
+		{"FHIR search, second value", "GET Patient?name=" + given + "," + family + "\n", nil,
+			[]phiHit{{"phi-patient-name", given}, {"phi-patient-name", family}}},
+		{"query without a resource type", "patient lookup: /search?name=" + given + "\n",
+			[]phiHit{{"phi-patient-name", given}}, []phiHit{{"phi-patient-name", given}}},
+	}
+	std, strict := phiSet(t, ModeStandard), phiSet(t, ModeStrict)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := phiHits(std, tt.in); !slices.Equal(got, tt.std) {
+				t.Errorf("standard: got %v, want %v", got, tt.std)
+			}
+			if got := phiHits(strict, tt.in); !slices.Equal(got, tt.strict) {
+				t.Errorf("strict: got %v, want %v", got, tt.strict)
+			}
+			if tt.std == nil {
+				for _, m := range strict.Scan([]byte(tt.in)) {
+					if m.Confidence >= 0.8 {
+						t.Errorf("strict: %s at confidence %.2f, want lowered", m.Value, m.Confidence)
+					}
+				}
+			}
+		})
+	}
+}

@@ -138,13 +138,15 @@ func (rs *Ruleset) readFormats(data []byte, out []Match) []Match {
 	return out
 }
 
+var reasonPlain = strings.NewReplacer("'", "", " field", "")
+
 // mergeReason adds a reader's reason to a text match that overlaps its field.
 func mergeReason(m *Match, f phiformat.Field) bool {
 	if m.Start >= f.End || f.Start >= m.End {
 		return false
 	}
 	// "HL7 field 'PID-11'" (a text rule) already says "HL7 PID-11".
-	plain := strings.NewReplacer("'", "", " field", "").Replace
+	plain := reasonPlain.Replace
 	if !slices.ContainsFunc(m.Reasons, func(r string) bool { return strings.HasPrefix(plain(r), plain(f.Reason)) }) {
 		m.Reasons = append(slices.Clip(m.Reasons), f.Reason)
 	}

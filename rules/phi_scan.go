@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"github.com/pretense/pretense/finding"
@@ -159,7 +160,7 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [
 	if minDigits == 0 {
 		return per
 	}
-	runs := digitRuns(data, minDigits)
+	runs := rs.candidateRuns(data, minDigits, gate)
 	if len(runs) == 0 {
 		return per
 	}
@@ -203,6 +204,56 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [
 	return per
 }
 
+// candidateRuns finds the digit runs the active digit rules may use. When
+// every such rule needs a keyword on the run's own line, just before it
+// (no structural keyword, context required in this mode), only the bytes
+// after each keyword hit are read: source code names `license`, `member`
+// or `zip` in most files, and a pass over the whole file for the one
+// line that might matter made --phi-mode cost more than its budget.
+func (rs *Ruleset) candidateRuns(data []byte, minDigits int, gate []keywordHits) []digitRun {
+	var hits []int
+	for ri, cr := range rs.rules {
+		if cr.def.Prefilter != prefilterDigits || !rs.digitRuleActive(ri, gate) {
+			continue
+		}
+		if cr.ctx == nil || !cr.ctx.required(rs.mode) || gate[ri].structural {
+			return digitRuns(data, minDigits)
+		}
+		hits = append(hits, gate[ri].pos...)
+	}
+	return runsAfter(data, hits, minDigits)
+}
+
+// runsAfter returns the digit runs of at least minDigits digits that start
+// on a hit's line within labelLookback+digitMargin bytes after it, reading
+// only those bytes (and the rest of a run that goes on past them).
+func runsAfter(data []byte, hits []int, minDigits int) []digitRun {
+	slices.Sort(hits)
+	var runs []digitRun
+	end := 0 // where the last region read ended
+	for _, h := range hits {
+		s := max(h, end)
+		e := min(len(data), h+labelLookback+digitMargin+1)
+		if s >= e {
+			continue
+		}
+		if i := bytes.IndexByte(data[s:e], '\n'); i >= 0 {
+			e = s + i
+		}
+		// A run that starts in the region may go on past it.
+		for e < len(data) && (isDigitByte(data[e]) || e+1 < len(data) && isDigitByte(data[e+1]) && bytes.IndexByte([]byte("-./ "), data[e]) >= 0) {
+			e++
+		}
+		for _, r := range digitRuns(data[s:e], minDigits) {
+			runs = append(runs, digitRun{s + r.start, s + r.end, r.digits})
+		}
+		end = e
+	}
+	return runs
+}
+
+func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
+
 // digitRuleActive reports whether digit-prefiltered rule ri may match in
 // this input: a keyword of it occurred, or it needs no context in this mode.
 func (rs *Ruleset) digitRuleActive(ri int, gate []keywordHits) bool {
@@ -216,13 +267,19 @@ func (rs *Ruleset) digitRuleActive(ri int, gate []keywordHits) bool {
 // partBoundary reports whether data[s:e] is a whole identifier part: the
 // "dea" of `dea_number`, `deaNumber` or "DEA #", not of `deadline` or
 // `idea`. PHI labels are always whole parts, so PHI keywords need not
-// open windows anywhere else.
+// open windows anywhere else. Parts are split as eachPart splits them: a
+// capital starts a part after a lower-case letter, or when a lower-case
+// letter follows it (`MRNNumber`); inside a run of capitals there is no
+// boundary, so the "DL" of the mnemonic `ADDL` and the "UDI" of `UDIV`
+// open no window (generated assembler tables are full of them).
 func partBoundary(data []byte, s, e int) bool {
-	upper := func(c byte) bool { return c >= 'A' && c <= 'Z' }
-	if s > 0 && asciiLetter(data[s-1]) && !upper(data[s]) {
-		return false
+	upper := func(i int) bool { return i >= 0 && i < len(data) && data[i] >= 'A' && data[i] <= 'Z' }
+	lower := func(i int) bool { return i >= 0 && i < len(data) && data[i] >= 'a' && data[i] <= 'z' }
+	startsPart := func(i int) bool {
+		return i <= 0 || i >= len(data) || !asciiLetter(data[i-1]) || !asciiLetter(data[i]) ||
+			upper(i) && (!upper(i-1) || lower(i+1))
 	}
-	return e >= len(data) || !asciiLetter(data[e]) || upper(data[e])
+	return startsPart(s) && startsPart(e)
 }
 
 // runWindow is the bytes a rule's regex needs around a digit run: a few

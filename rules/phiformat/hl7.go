@@ -150,6 +150,8 @@ func hl7Segment(data []byte, pos int, embedded bool, quote byte) (s, e, next int
 			return s, e, e + 1, 0
 		}
 	}
+	// A backslash as the last byte skips past the end (fuzz crasher).
+	e = min(e, len(data))
 	return s, e, e + 1, 0
 }
 
