@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pretense/pretense/finding"
 )
@@ -39,6 +40,9 @@ type Ruleset struct {
 	formats formatRules
 	// owned holds the names provider rules decide about (grammar.go).
 	owned *ownedNames
+	// scratch holds *windowScratch values for windows (scan.go); shared by
+	// the copies WithoutInlineMarkers and Normalizing make (same rules).
+	scratch *sync.Pool
 }
 
 type compiledRule struct {
@@ -75,7 +79,7 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 	if !ok {
 		return nil, fmt.Errorf("phi-mode %q: want off, standard or strict", opts.PHIMode)
 	}
-	rs := &Ruleset{mode: mode}
+	rs := &Ruleset{mode: mode, scratch: new(sync.Pool)}
 	for _, a := range opts.AllowValues {
 		re, err := regexp.Compile(a)
 		if err != nil {

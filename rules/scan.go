@@ -37,13 +37,47 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 // match runs every rule in its keyword windows, unfiltered and unordered.
 func (rs *Ruleset) match(data []byte) []Match {
 	var out []Match
-	per, sc := rs.windows(data)
+	scratch := rs.getScratch()
+	defer rs.putScratch(scratch)
+	per, sc := rs.windows(data, scratch)
 	for ri, ws := range per {
 		if len(ws) > 0 {
 			out = rs.rules[ri].run(rs, data, ws, sc, out)
 		}
 	}
 	return out
+}
+
+// windowScratch is the per-rule state of one windows pass, kept between
+// inputs: each slice has an entry per rule (hundreds), and allocating them
+// for every file was most of the garbage a --phi-mode scan made.
+type windowScratch struct {
+	per  [][]span
+	gate []keywordHits
+	hits [][]int
+}
+
+func (rs *Ruleset) getScratch() *windowScratch {
+	if ws, ok := rs.scratch.Get().(*windowScratch); ok {
+		return ws
+	}
+	n := len(rs.rules)
+	return &windowScratch{per: make([][]span, n), gate: make([]keywordHits, n), hits: make([][]int, n)}
+}
+
+// putScratch empties every entry (keeping capacity) so the next pass
+// starts as from fresh slices.
+func (rs *Ruleset) putScratch(ws *windowScratch) {
+	for i := range ws.per {
+		ws.per[i] = ws.per[i][:0]
+	}
+	for i := range ws.gate {
+		ws.gate[i] = keywordHits{pos: ws.gate[i].pos[:0]}
+	}
+	for i := range ws.hits {
+		ws.hits[i] = ws.hits[i][:0]
+	}
+	rs.scratch.Put(ws)
 }
 
 // sqlInsert is the statement the context checks look for around a value
@@ -90,10 +124,12 @@ func (rs *Ruleset) settle(out []Match) []Match {
 // windows runs the keyword automaton once and returns, per rule, the merged
 // byte ranges its regex must look at, and what the pass found for the
 // checks.
-func (rs *Ruleset) windows(data []byte) ([][]span, *scanState) {
-	var per [][]span
-	var gate []keywordHits // digit-prefiltered rules: where their keywords occur
-	sc := &scanState{}
+func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState) {
+	// Entries are empty on entry (putScratch); an empty entry means what a
+	// nil one did: no window, no keyword hit.
+	per := ws.per
+	gate := ws.gate // digit-prefiltered rules: where their keywords occur
+	sc := &scanState{hits: ws.hits}
 	rs.kw.each(data, func(k, ms, me int) {
 		if k >= len(rs.kwRules) { // sqlInsert, no rule's keyword
 			sc.inserts = append(sc.inserts, ms)
