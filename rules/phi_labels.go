@@ -1,0 +1,577 @@
+package rules
+
+// Where a PHI value's label is found: inline before it, on the line above,
+// in a parent key, an HL7 field, a CSV or Markdown table header, or an SQL
+// column list (the order findLabel tries them). phi_context.go decides what
+// a found label means for the rule.
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// findLabel looks for the value's label inline, on the previous line, in
+// a CSV header and in an SQL column list, in that order.
+func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scanState) (label, how string, class labelClass) {
+	// Inside an INSERT the column list decides, whatever words the
+	// statement holds before the value.
+	if key, ok := sqlColumn(data, pos, sc); ok {
+		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		return label, "SQL column", class
+	}
+	ls, _ := lineSpan(data, pos)
+	if key, field, ok := hl7Field(data, ls, pos); ok {
+		// The report quotes the HL7 field (PID-19); its mapped key only
+		// decides the class.
+		_, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		return field, "HL7 field", class
+	}
+	lo := max(ls, pos-labelLookback)
+	if label, class = rs.walkLabel(cc, data[lo:pos], cc.gap); class != labelNone {
+		return label, "label", class
+	}
+	if onlyPunct(data[ls:pos]) && ls > 0 {
+		if prev, ok := prevLineKey(data, ls); ok {
+			if label, class = rs.walkLabel(cc, prev, cc.gap); class != labelNone {
+				return label, "field", class
+			}
+		}
+	}
+	// A generic key (`value:`, `"id":`) says nothing; the key of the
+	// enclosing YAML or JSON object does (mrn: {value: …}).
+	if genericKeys[strings.ToLower(lastKey(data[ls:pos]))] {
+		if parent, ok := parentKey(data, ls); ok {
+			if label, class = rs.walkLabel(cc, parent, cc.gap); class != labelNone {
+				return label, "parent key", class
+			}
+		}
+	}
+	if key, header, ok := csvColumn(data, pos); ok {
+		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
+		// A weak column ("phone") in a file whose header names the
+		// subject ("patient_id") is the subject's.
+		if class == labelWeak && findWord(header, 0, len(header), 0, 0, cc.near) != "" {
+			class = labelStrong
+		}
+		if class != labelNone {
+			return label, "CSV column", class
+		}
+	}
+	return "", "", labelNone
+}
+
+// walkLabel reads seg backwards from its end and classifies the nearest
+// label: the rule's own (strong or weak), another's (blocked), or none
+// within gap non-label words. A token starting with a digit is another
+// value and ends the search; so does the end of a sentence.
+func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
+	seg = afterSentence(seg)
+	// Every candidate value reads its label this way, so the parts are
+	// kept as offsets into one lower-cased buffer and the phrases are
+	// looked up as bytes: no allocation per word.
+	var (
+		lowBuf  [256]byte
+		partBuf [32]span
+		atBuf   [32]span
+		tokBuf  [32]int
+	)
+	low := lowBuf[:0]
+	parts := partBuf[:0] // each part, lower-cased, in low
+	at := atBuf[:0]      // where each part is in seg, to quote the label as written
+	tok := tokBuf[:0]    // which token each part belongs to
+	for i := 0; i < len(seg); {
+		if !labelByte(seg[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(seg) && labelByte(seg[j]) {
+			j++
+		}
+		if seg[i] >= '0' && seg[i] <= '9' {
+			// a value: labels before it belong to it
+			low, parts, at, tok = low[:0], parts[:0], at[:0], tok[:0]
+		} else {
+			word := seg[i:j]
+			eachPart(word, func(lo, hi int) {
+				n := len(low)
+				low = appendLower(low, word[lo:hi])
+				parts = append(parts, span{n, len(low)})
+				at = append(at, span{i + lo, i + hi})
+				tok = append(tok, i)
+			})
+		}
+		i = j
+	}
+	part := func(i int) []byte { return low[parts[i].start:parts[i].end] }
+	written := func(from, to int) string { return string(seg[at[from].start:at[to].end]) }
+	// modified reports a label that is only the first part of a longer
+	// key (mrn_sequence_start, dobFormat, memberCountLimit): that key
+	// names something else. Generic suffixes (mrnNumber, member_id) keep
+	// the label.
+	modified := func(i int) bool {
+		for j := i + 1; j < len(parts) && tok[j] == tok[i]; j++ {
+			if !genericKeys[string(part(j))] {
+				return true
+			}
+		}
+		return false
+	}
+	var spacedBuf, joinedBuf [128]byte
+	skipped := 0
+	for i := len(parts) - 1; i >= 0; {
+		matched := 0
+		for k := min(maxLabelParts, i+1); k >= 1; k-- {
+			spacedB, joinedB := spacedBuf[:0], joinedBuf[:0]
+			for x := i - k + 1; x <= i; x++ {
+				if x > i-k+1 {
+					spacedB = append(spacedB, ' ')
+				}
+				spacedB = append(spacedB, part(x)...)
+				joinedB = append(joinedB, part(x)...)
+			}
+			// Lookups through string(b) do not allocate.
+			word := cc.words[string(spacedB)] || cc.words[string(joinedB)]
+			weak := cc.weak[string(spacedB)] || cc.weak[string(joinedB)]
+			switch {
+			case (word || weak) && modified(i):
+				return written(i-k+1, i), labelBlocked
+			case word:
+				return written(i-k+1, i), labelStrong
+			case weak:
+				return written(i-k+1, i), labelWeak
+			case rs.vocab.subjects[string(spacedB)] || rs.vocab.subjects[string(joinedB)]:
+				matched = k
+			case rs.vocab.labels[string(spacedB)] || rs.vocab.labels[string(joinedB)]:
+				return written(i-k+1, i), labelBlocked
+			}
+			if matched > 0 {
+				break
+			}
+		}
+		if matched > 0 { // a subject word ("patient") is no label; read on
+			i -= matched
+			continue
+		}
+		skipped++
+		if skipped > gap {
+			break
+		}
+		i--
+	}
+	return "", labelNone
+}
+
+// appendLower appends b to dst with ASCII letters lower-cased.
+func appendLower[T ~string | ~[]byte](dst []byte, b T) []byte {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// afterSentence returns the part of seg after the last sentence end
+// (". " after a word of two or more letters that is no label
+// abbreviation like "acct no.", or ";").
+func afterSentence(seg []byte) []byte {
+	for i := len(seg) - 2; i >= 0; i-- {
+		switch {
+		case seg[i] == ';':
+			return seg[i+1:]
+		case seg[i] == '.' && seg[i+1] == ' ' && i >= 2 && asciiLetter(seg[i-1]) && asciiLetter(seg[i-2]):
+			w := i - 2
+			for w > 0 && asciiLetter(seg[w-1]) {
+				w--
+			}
+			if !labelAbbrev[strings.ToLower(string(seg[w:i]))] {
+				return seg[i+1:]
+			}
+		}
+	}
+	return seg
+}
+
+// labelAbbrev are abbreviations that end in a period inside a label.
+var labelAbbrev = map[string]bool{
+	"no": true, "nr": true, "num": true, "acct": true, "tel": true, "ph": true, "id": true,
+	"dob": true, "mrn": true, "ssn": true, "npi": true, "dea": true, "ins": true, "med": true, "rec": true,
+}
+
+func asciiLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+
+func labelByte(b byte) bool {
+	return asciiLetter(b) || b >= '0' && b <= '9' || b == '_' || b >= 0x80
+}
+
+// splitParts splits an identifier or phrase into lowercase parts at
+// non-letters, camelCase humps and acronym ends (MRNNumber → mrn, number),
+// dropping digits, and appends them to dst.
+func splitParts(s string, dst []string) []string {
+	eachPart(s, func(lo, hi int) { dst = append(dst, strings.ToLower(s[lo:hi])) })
+	return dst
+}
+
+// eachPart calls fn with the bounds of every part of s (see splitParts).
+func eachPart[T ~string | ~[]byte](s T, fn func(lo, hi int)) {
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			fn(start, end)
+		}
+		start = -1
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !asciiLetter(c) {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+			continue
+		}
+		upper := c >= 'A' && c <= 'Z'
+		prevUpper := s[i-1] >= 'A' && s[i-1] <= 'Z'
+		nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
+		if upper && (!prevUpper || nextLower) {
+			flush(i)
+			start = i
+		}
+	}
+	flush(len(s))
+}
+
+// findWord returns the first word of set found as a whole word or
+// identifier part in data[lo:hi], outside the value [vs, ve).
+func findWord(data []byte, lo, hi, vs, ve int, set map[string]bool) string {
+	var parts []string
+	for i := lo; i < hi; {
+		if i == vs && ve > vs {
+			i = ve
+			continue
+		}
+		if !labelByte(data[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < hi && labelByte(data[j]) && (j != vs || ve == vs) {
+			j++
+		}
+		parts = splitParts(string(data[i:j]), parts[:0])
+		for _, p := range parts {
+			if set[p] {
+				return p
+			}
+		}
+		i = j
+	}
+	return ""
+}
+
+// lineSpan returns the bounds of pos's line, cut at lineReach bytes on
+// each side so a minified single-line file costs no more than any other.
+func lineSpan(data []byte, pos int) (int, int) {
+	lo := max(0, pos-lineReach)
+	ls := bytes.LastIndexByte(data[lo:pos], '\n') + 1 + lo
+	hi := min(len(data), pos+lineReach)
+	le := bytes.IndexByte(data[pos:hi], '\n')
+	if le < 0 {
+		return ls, hi
+	}
+	return ls, pos + le
+}
+
+const lineReach = 4096
+
+// onlyPunct reports whether b holds no letters or digits (indentation,
+// list dashes, quotes, brackets).
+func onlyPunct(b []byte) bool {
+	for _, c := range b {
+		if labelByte(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// prevLineKey returns the end of the previous non-blank line when it
+// opens a value (`mrn:`, `"mrns": [`, `dob =`); a `{` opens an object
+// whose fields carry their own keys.
+func prevLineKey(data []byte, ls int) ([]byte, bool) {
+	end := ls - 1
+	for end > 0 {
+		start := bytes.LastIndexByte(data[:end], '\n') + 1
+		line := bytes.TrimRight(data[start:end], " \t\r")
+		if len(bytes.TrimSpace(line)) == 0 {
+			end = start - 1
+			continue
+		}
+		trimmed := bytes.TrimRight(line, "[=: \t")
+		if len(trimmed) == len(line) {
+			return nil, false
+		}
+		return trimmed[max(0, len(trimmed)-labelLookback):], true
+	}
+	return nil, false
+}
+
+// hl7Fields names, per HL7 v2 segment, the fields that hold PHI, by field
+// number, as labels the rules know: PID (patient identification) and PV1
+// (visit: the attending, referring, consulting and admitting providers).
+var hl7Fields = map[string]map[int]string{
+	"PID": {
+		2: "patient id", 3: "patient id", 4: "patient id", 5: "patient name",
+		6: "mother maiden name", 7: "date of birth",
+		11: "home address", 13: "home phone", 14: "home phone",
+		18: "patient account number", 19: "ssn",
+	},
+	"PV1": {7: "attending npi", 8: "referring npi", 9: "provider id", 17: "provider id"},
+}
+
+// hl7Field reports the label of the HL7 v2 segment field that pos sits in
+// (PID|1||4839201^^^HOSP^MR||…|19620314|…): the field number decides what
+// a value is, as a column does in CSV.
+func hl7Field(data []byte, ls, pos int) (key, field string, ok bool) {
+	if pos-ls < 4 || data[ls+3] != '|' {
+		return "", "", false
+	}
+	seg := string(data[ls : ls+3])
+	fields, ok := hl7Fields[seg]
+	if !ok {
+		return "", "", false
+	}
+	n := bytes.Count(data[ls:pos], []byte{'|'})
+	if key, ok = fields[n]; !ok {
+		return "", "", false
+	}
+	return key, fmt.Sprintf("%s-%d", seg, n), true
+}
+
+// genericKeys are field names that do not say what their value is, and
+// suffixes that keep a label's meaning (mrn_number, dob_iso, phone_home).
+var genericKeys = map[string]bool{
+	"value": true, "val": true, "id": true, "ids": true, "number": true, "num": true,
+	"nr": true, "code": true, "text": true, "identifier": true, "no": true, "str": true,
+	"raw": true, "list": true, "masked": true, "iso": true, "utc": true, "date": true,
+	"string": true, "primary": true, "secondary": true, "home": true, "work": true,
+	"mobile": true, "main": true, "alt": true, "field": true,
+}
+
+// lastKey returns the identifier just before a value: the `value` of
+// `"value": "` or `value=`.
+func lastKey(prefix []byte) string {
+	end := len(prefix)
+	for end > 0 && !labelByte(prefix[end-1]) {
+		if c := prefix[end-1]; c != ' ' && c != '"' && c != '\'' && c != ':' && c != '=' && c != '\t' {
+			return ""
+		}
+		end--
+	}
+	start := end
+	for start > 0 && labelByte(prefix[start-1]) {
+		start--
+	}
+	return string(prefix[start:end])
+}
+
+// parentKeyLines bounds how far up parentKey looks for the enclosing key.
+const parentKeyLines = 16
+
+// parentKey returns the line that opens the object holding line ls: the
+// nearest line above with less indentation (YAML `mrn:`, JSON `"mrn": {`),
+// without its trailing punctuation.
+func parentKey(data []byte, ls int) ([]byte, bool) {
+	indent := func(line []byte) int {
+		n := 0
+		for n < len(line) && (line[n] == ' ' || line[n] == '\t' || line[n] == '-') {
+			n++
+		}
+		return n
+	}
+	le := bytes.IndexByte(data[ls:], '\n')
+	if le < 0 {
+		le = len(data) - ls
+	}
+	cur := indent(data[ls : ls+le])
+	end := ls - 1
+	for range parentKeyLines {
+		if end <= 0 {
+			return nil, false
+		}
+		start := bytes.LastIndexByte(data[:end], '\n') + 1
+		line := data[start:end]
+		end = start - 1
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if indent(line) < cur {
+			line = bytes.TrimRight(line, "{[:=, \t\r")
+			return line[max(0, len(line)-labelLookback):], true
+		}
+	}
+	return nil, false
+}
+
+// csvColumn returns the header name of the column pos sits in, when the
+// input's first line is a header of identifier-like names and pos's line
+// has the same number of fields.
+func csvColumn(data []byte, pos int) (string, []byte, bool) {
+	ls, le := lineSpan(data, pos)
+	if ls == 0 || le-ls > headerMaxBytes {
+		return "", nil, false
+	}
+	if bytes.HasPrefix(bytes.TrimLeft(data[ls:le], " "), []byte("|")) {
+		return pipeTableColumn(data, ls, le, pos)
+	}
+	hl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
+	if hl <= 0 {
+		return "", nil, false
+	}
+	header := bytes.TrimRight(data[:hl], "\r")
+	var delim byte
+	best := 0
+	for _, d := range []byte{',', '\t', '|', ';'} {
+		if n := bytes.Count(header, []byte{d}); n > best {
+			best, delim = n, d
+		}
+	}
+	if best == 0 {
+		return "", nil, false
+	}
+	fields := strings.Split(string(header), string(delim))
+	for i, f := range fields {
+		f = strings.Trim(strings.TrimSpace(f), `"'`)
+		if f == "" || !asciiLetter(f[0]) && f[0] != '_' {
+			return "", nil, false
+		}
+		fields[i] = f
+	}
+	col, n := 0, 0
+	inQuote := false
+	for i := ls; i < le; i++ {
+		switch c := data[i]; {
+		case c == '"':
+			inQuote = !inQuote
+		case c == delim && !inQuote:
+			n++
+			if i < pos {
+				col++
+			}
+		}
+	}
+	if n != len(fields)-1 {
+		return "", nil, false
+	}
+	return fields[col], header, true
+}
+
+// pipeTableColumn reads a Markdown pipe table: the header is the first
+// row of the block of `|` lines holding pos, and the second row must be
+// the |---| separator.
+func pipeTableColumn(data []byte, ls, le, pos int) (string, []byte, bool) {
+	isRow := func(start, end int) bool {
+		return bytes.HasPrefix(bytes.TrimLeft(data[start:end], " "), []byte("|"))
+	}
+	top, second := ls, -1
+	for n := 0; top > 0 && n < 1000; n++ {
+		start := bytes.LastIndexByte(data[:top-1], '\n') + 1
+		if !isRow(start, top-1) {
+			break
+		}
+		second, top = top, start
+	}
+	if second < 0 || second == ls {
+		return "", nil, false
+	}
+	sepEnd := bytes.IndexByte(data[second:], '\n') + second
+	if sep := bytes.Trim(data[second:sepEnd], " |\r"); len(sep) == 0 || len(bytes.Trim(sep, "-:| ")) > 0 {
+		return "", nil, false
+	}
+	header := bytes.Trim(data[top:second-1], " |\r")
+	fields := strings.Split(string(header), "|")
+	row := bytes.TrimLeft(data[ls:le], " ")
+	rowStart := le - len(row) + 1 // after the leading pipe
+	if pos < rowStart {
+		return "", nil, false
+	}
+	col := bytes.Count(data[rowStart:pos], []byte{'|'})
+	if col >= len(fields) {
+		return "", nil, false
+	}
+	return strings.TrimSpace(fields[col]), header, true
+}
+
+// sqlColumn returns the column name pos sits under in an
+// `INSERT INTO t (a, b, c) VALUES (…), (…)` statement that starts at most
+// sqlLookback bytes before it. sc, when not nil, holds where the
+// statements are, so the lookback is not read byte by byte for every value.
+func sqlColumn(data []byte, pos int, sc *scanState) (string, bool) {
+	// A VALUES tuple opens with '(' on the value's line: without one
+	// there is no statement to look for.
+	ls, _ := lineSpan(data, pos)
+	if bytes.IndexByte(data[ls:pos], '(') < 0 {
+		return "", false
+	}
+	lo := max(0, pos-sqlLookback)
+	seg := data[lo:pos]
+	var ins int
+	if sc != nil {
+		ins = sc.lastInsert(lo, pos)
+	} else {
+		ins = lastIndexFold(seg, sqlInsert)
+	}
+	if ins < 0 {
+		return "", false
+	}
+	rest := seg[ins:]
+	open := bytes.IndexByte(rest, '(')
+	vals := lastIndexFold(rest, "values")
+	if open < 0 || vals < 0 || open > vals {
+		return "", false
+	}
+	closeIdx := bytes.IndexByte(rest[open:], ')')
+	if closeIdx < 0 || open+closeIdx > vals {
+		return "", false
+	}
+	cols := strings.Split(string(rest[open+1:open+closeIdx]), ",")
+	depth, col := 0, 0
+	inQuote := false
+	for _, c := range rest[vals:] {
+		switch {
+		case c == '\'':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '(':
+			depth++
+			if depth == 1 {
+				col = 0
+			}
+		case c == ')':
+			depth--
+		case c == ',' && depth == 1:
+			col++
+		case c == ';':
+			return "", false
+		}
+	}
+	if depth != 1 || col >= len(cols) {
+		return "", false
+	}
+	return strings.Trim(strings.TrimSpace(cols[col]), "`\"[]"), true
+}
+
+func lastIndexFold(b []byte, lowerWord string) int {
+	n := len(lowerWord)
+	for i := len(b) - n; i >= 0; i-- {
+		if b[i]|0x20 == lowerWord[0] && bytes.EqualFold(b[i:i+n], []byte(lowerWord)) {
+			return i
+		}
+	}
+	return -1
+}
