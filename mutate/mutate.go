@@ -235,12 +235,9 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 				// Two-word phrases: "Medical Record", "Social Security".
 				// Earlier occurrences of either word were passed over.
 				sel, grew = true, true
-				s.textSel[w] = true
 				s.selected(w)
 				if !prevSel {
-					pw := text[prevA:prevB]
-					s.textSel[pw] = true
-					s.selected(pw)
+					s.selected(text[prevA:prevB])
 					treps = append(treps, rep{prevA, prevB})
 				}
 			}
@@ -259,6 +256,7 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 // (keywords excepted in code). It reports whether code occurrences of name
 // had been passed over before.
 func (s *Session) selected(name string) (flipped bool) {
+	name = strings.Clone(name) // see selectCode
 	if _, ok := s.o2s[name]; !ok {
 		s.fresh = append(s.fresh, name)
 	}
@@ -289,7 +287,7 @@ func (s *Session) skipStdMembers(text string) {
 				if _, std := sets.stdPkgs[text[p.start:p.end]]; std {
 					name := text[sp.start:sp.end]
 					if _, decided := s.codeSel[name]; !decided && !sets.isPHI(name, &s.sc) {
-						s.codeSel[name] = false
+						s.codeSel[strings.Clone(name)] = false
 					}
 				}
 			}
@@ -313,6 +311,9 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	case s.m.policy == PolicyAll:
 		sel = !sets.excludedName(name, lang, &s.sc)
 	}
+	// Keys are copies: a slice of text would keep the whole text alive
+	// for as long as the session (a proxy holds it for the response).
+	name = strings.Clone(name)
 	s.codeSel[name] = sel
 	if sel {
 		s.selected(name)
@@ -338,6 +339,7 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 		}
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
+	w = strings.Clone(w) // see selectCode
 	s.textSel[w] = sel
 	if sel {
 		flipped = s.selected(w)
@@ -387,4 +389,77 @@ func (s *Session) assign(names []string) {
 			break
 		}
 	}
+}
+
+// AddPairs teaches the session pairs issued earlier (synthetic → original),
+// without deriving them again: a proxy that remembers how it mutated a text
+// reuses that text and adds the pairs it used. The session reverses them
+// from now on and, when it can mutate, replaces those originals in later
+// texts with the same synthetics. A pair the session already holds is a
+// no-op. A synthetic that is malformed or stands for another original here
+// is an error, and then the session is unchanged. An original that already
+// has a different synthetic (a collision was resolved differently) keeps
+// it for mutating, and the added synthetic is reversed to it as well.
+func (s *Session) AddPairs(pairs map[string]string) error {
+	syns := make([]string, 0, len(pairs))
+	for syn, orig := range pairs {
+		n, _ := synthAt(syn, 0)
+		if syn == "" || n != len(syn) {
+			return fmt.Errorf("add pairs: %q is not a synthetic", syn)
+		}
+		if orig == "" {
+			return fmt.Errorf("add pairs: empty original for %s", syn)
+		}
+		if idx, ok := s.s2o[canonOf(syn)]; ok && s.pairs[idx].orig != orig {
+			return fmt.Errorf("add pairs: %s already stands for another name", syn)
+		}
+		syns = append(syns, syn)
+	}
+	// Sorted so that the session's pairs (and a map written from it) do
+	// not depend on map iteration order.
+	sort.Strings(syns)
+	if s.o2s == nil {
+		s.o2s, s.s2o = make(map[string]string, len(syns)), make(map[string]int, len(syns))
+	}
+	for _, syn := range syns {
+		c := canonOf(syn)
+		if _, ok := s.s2o[c]; ok {
+			continue
+		}
+		orig := strings.Clone(pairs[syn])
+		syn = strings.Clone(syn)
+		s.s2o[c] = len(s.pairs)
+		s.pairs = append(s.pairs, pair{syn: syn, orig: orig, k: kindOfCanon(c)})
+		if _, ok := s.o2s[orig]; ok {
+			continue
+		}
+		s.o2s[orig] = syn
+		if s.m != nil {
+			// Selected, as if mutating had chosen it (selected).
+			s.textSel[orig] = true
+			if _, kw := s.m.sets.excluded[orig]; !kw {
+				s.codeSel[orig] = true
+			}
+		}
+	}
+	return nil
+}
+
+// canonOf is the lookup form of a well-formed synthetic.
+func canonOf(syn string) string {
+	var canon [maxSynthLen]byte
+	lowerInto(canon[:], syn)
+	return string(canon[:len(syn)])
+}
+
+// kindOfCanon reads the kind a canonical synthetic was issued for from
+// its prefix.
+func kindOfCanon(c string) kind {
+	switch c[1] {
+	case 'c':
+		return kindCls
+	case 'f':
+		return kindFn
+	}
+	return kindVar
 }
