@@ -168,12 +168,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, reqID stri
 		}
 	}
 	if tok != "" && c.user == "" {
-		var set *tokens.Set
-		var err error
-		if t.Tokens != nil {
-			set, err = t.Tokens.Current()
-		}
-		user, ok := set.Lookup(tok)
+		user, ok, err := lookupToken(t, tok)
 		if !ok {
 			msg := "pretense: the proxy token is not valid (unknown or revoked); ask your administrator for a new one"
 			if err != nil {

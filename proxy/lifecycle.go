@@ -124,12 +124,28 @@ func (s *Server) Ready() error {
 	return nil
 }
 
-// serveOps answers /ready and /metrics; it reports whether it did.
+// serveOps answers /ready and /metrics on the API listener; it reports
+// whether it did. /metrics needs a credential there from clients that are
+// not on this machine (metrics_auth.go).
 func (s *Server) serveOps(w http.ResponseWriter, r *http.Request) bool {
 	switch r.URL.Path {
 	case "/metrics":
-		s.ops.met.handler().ServeHTTP(w, r)
+		if s.metricsAuthorized(w, r) {
+			s.serveOpsEndpoint(w, r)
+		}
 		return true
+	case "/ready":
+		s.serveOpsEndpoint(w, r)
+		return true
+	}
+	return false
+}
+
+// serveOpsEndpoint answers /metrics or /ready without checking who asks.
+func (s *Server) serveOpsEndpoint(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/metrics":
+		s.ops.met.handler().ServeHTTP(w, r)
 	case "/ready":
 		body := []byte("{\"ready\":true}\n")
 		status := http.StatusOK
@@ -144,9 +160,7 @@ func (s *Server) serveOps(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != http.MethodHead {
 			_, _ = w.Write(body)
 		}
-		return true
 	}
-	return false
 }
 
 // wrapListener adds TLS when configured.

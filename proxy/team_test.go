@@ -18,9 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
-
 	"github.com/pretense/pretense/audit"
 	"github.com/pretense/pretense/internal/tokens"
 	"github.com/pretense/pretense/rules"
@@ -535,17 +532,9 @@ func TestMetricsScrapedAndParsed(t *testing.T) {
 		t.Fatalf("block status %d", resp.StatusCode)
 	}
 
-	mresp, err := http.Get("http://" + c.replicas[0].addr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mresp.Body.Close()
-	defer http.DefaultClient.CloseIdleConnections()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(mresp.Body)
-	if err != nil {
-		t.Fatalf("parse /metrics: %v", err)
-	}
+	// The replicas require auth: the scraper sends a token as Prometheus
+	// sends credentials (metrics_auth.go).
+	fams := scrape(t, "http://"+c.replicas[0].addr+"/metrics", map[string]string{"Authorization": "Bearer " + alice})
 	value := func(name string, labels map[string]string) float64 {
 		t.Helper()
 		f, ok := fams[name]

@@ -13,6 +13,9 @@ type CheckContext struct {
 	Reasons    []string
 	// Rule is the rule being checked (nil in unit tests of a check).
 	Rule *Rule
+	// MatchStart and MatchEnd locate the whole regex match, of which the
+	// value is a capture group.
+	MatchStart, MatchEnd int
 }
 
 // CheckFunc validates a match beyond what a regex can say (checksums,

@@ -24,6 +24,9 @@ type Ruleset struct {
 	// vocab holds every PHI label, so a context check can tell that the
 	// label nearest a value belongs to another rule (nil without PHI rules).
 	vocab *phiVocab
+	// everywhere lists the rules that run over the whole input without a
+	// keyword (AsWritten rules with none).
+	everywhere []int
 	// minDigits is the smallest MinDigits of the rules with a digits
 	// prefilter (0: none).
 	minDigits int
@@ -102,6 +105,9 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		}
 		idx := len(rs.rules)
 		rs.rules = append(rs.rules, cr)
+		if d.AsWritten && len(d.Keywords) == 0 {
+			rs.everywhere = append(rs.everywhere, idx)
+		}
 		for _, kw := range d.Keywords {
 			kw = strings.ToLower(kw)
 			k, ok := kwIndex[kw]
@@ -153,7 +159,7 @@ func validate(d *Rule) error {
 	if d.Pattern == "" {
 		return errors.New("missing pattern")
 	}
-	if len(d.Keywords) == 0 {
+	if len(d.Keywords) == 0 && !d.AsWritten {
 		return errors.New("no keywords: every rule needs at least one so its regex runs only near a hit")
 	}
 	for _, k := range d.Keywords {
@@ -198,7 +204,11 @@ func validate(d *Rule) error {
 }
 
 func compileRule(d *Rule) (*compiledRule, error) {
-	re, err := regexp.Compile(expandPattern(d.Pattern))
+	pat := d.Pattern
+	if !d.AsWritten { // another tool's regex is taken verbatim
+		pat = expandPattern(pat)
+	}
+	re, err := regexp.Compile(pat)
 	if err != nil {
 		return nil, fmt.Errorf("invalid pattern: %w", err)
 	}

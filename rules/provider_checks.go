@@ -186,3 +186,32 @@ func checkKubeDataValue(c *CheckContext) bool {
 	c.Reasons = append(c.Reasons, "decodes to key material")
 	return true
 }
+
+func init() {
+	// Registered here, next to the provider checks, so rule-format work
+	// does not touch the engine's check table.
+	secretChecks["whole-literal"] = checkWholeLiteral
+}
+
+// checkWholeLiteral drops a value read from inside a quoted literal that
+// the value's alphabet did not read to its closing quote: in
+// 'npm_Ab3…?Kp6…' or "sk_Q7…#P7&@*xC$u" the grammar stops at a character
+// it does not read, and the prefix it kept is neither the literal nor a
+// token the provider issues. The whole literal is judged by the rules that
+// read its alphabet (a provider rule, a password rule), not as a prefix.
+// A value followed by whitespace, an escaped quote (\" inside JSON) or
+// the end of the line still passes.
+func checkWholeLiteral(c *CheckContext) bool {
+	if c.Start == 0 || c.End >= len(c.Data) {
+		return true
+	}
+	q := c.Data[c.Start-1]
+	if q != '"' && q != '\'' && q != '`' {
+		return true
+	}
+	switch next := c.Data[c.End]; next {
+	case q, '\\', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
+}

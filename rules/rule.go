@@ -87,6 +87,17 @@ type Rule struct {
 	// Samples are checked by the rule tests: every true positive must be
 	// found by this rule, no false positive may be.
 	Samples Samples `yaml:"samples"`
+
+	// AsWritten runs a rule the way a gitleaks rule runs (set by Go code
+	// that translates another tool's rules, never by YAML): its regex runs
+	// over the whole input once any keyword occurs, or always when it has
+	// no keywords, and the built-in allowlists of placeholders and
+	// documented examples do not apply, so it reports what its author's
+	// tool reports.
+	AsWritten bool `yaml:"-"`
+	// Filter, when set, runs after the allowlists and before Checks; like
+	// a check it may narrow the value or drop the match. Go code only.
+	Filter CheckFunc `yaml:"-"`
 }
 
 // Samples hold test inputs for a rule. Entries are templates expanded by

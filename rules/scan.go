@@ -84,6 +84,11 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				gate[ri].add(data, m.Start(), m.End())
 				continue
 			}
+			if rs.rules[ri].def.AsWritten {
+				// A gitleaks-style rule: a keyword anywhere opens all of it.
+				per[ri] = []span{{0, len(data)}}
+				continue
+			}
 			w := rs.rules[ri].window
 			s := expandStart(data, m.Start()-w)
 			e := expandEnd(data, m.End()+w)
@@ -101,6 +106,14 @@ func (rs *Ruleset) windows(data []byte) [][]span {
 				continue
 			}
 			per[ri] = append(cur, span{s, e})
+		}
+	}
+	if len(rs.everywhere) > 0 {
+		if per == nil {
+			per = make([][]span, len(rs.rules))
+		}
+		for _, ri := range rs.everywhere {
+			per[ri] = []span{{0, len(data)}}
 		}
 	}
 	per = rs.digitWindows(data, per, gate)
@@ -197,7 +210,11 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, out []Match) []
 			if cr.ctx == nil && !cr.accept(rs, data, start, end, value, whole) {
 				continue
 			}
-			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def}
+			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
+				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1]}
+			if cr.def.Filter != nil && !cr.def.Filter(&c) {
+				continue
+			}
 			ok := true
 			for _, check := range cr.checks {
 				if !check(&c) {
@@ -227,7 +244,7 @@ func (cr *compiledRule) accept(rs *Ruleset, data []byte, start, end int, value s
 	if value == "" || rs.markerAt(data, start, end) {
 		return false
 	}
-	if cr.ctx != nil && phiGloballyAllowed(value) || cr.ctx == nil && globallyAllowed(value, whole) {
+	if cr.ctx != nil && phiGloballyAllowed(value) || cr.ctx == nil && !cr.def.AsWritten && globallyAllowed(value, whole) {
 		return false
 	}
 	for _, re := range rs.allow {

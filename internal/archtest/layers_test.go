@@ -26,7 +26,8 @@ var floors = [][]string{
 	// 2: the rule engine (secret and PHI rules; uses the format readers).
 	{"rules"},
 	// 3: whether a finding is reported, and why.
-	{"suppress"},
+	// rules/gitleaksconf reads gitleaks configurations into rules and filters.
+	{"suppress", "rules/gitleaksconf"},
 	// 4: the jobs: read inputs, run the rules, decide, write results.
 	{"scanner", "report", "proxy", "internal/hook"},
 	// 5: composition: the CLI's commands.

@@ -416,6 +416,9 @@ type auditReportCmd struct {
 	User   string `help:"Only entries of this user (exact match)." placeholder:"USER"`
 	Format string `help:"Report format: html or md (default: from -o's extension, else html)." enum:"html,md," default:"" placeholder:"FORMAT"`
 	Output string `short:"o" help:"Write to FILE instead of stdout." placeholder:"FILE"`
+	// As in audit verify: a report over no records at all most often
+	// means the wrong --audit-dir, which must not pass a compliance job.
+	AllowEmpty bool `help:"Exit 0 for a missing or empty log instead of 1 (the report is written either way)."`
 }
 
 func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
@@ -461,6 +464,14 @@ func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	}
 	if !sum.Verification.OK() {
 		fmt.Fprintf(st.Err, "pretense: the audit chain does not verify: %s\n", sum.Verification.Problem)
+		return errFindings
+	}
+	if sum.Verification.Records == 0 {
+		if c.AllowEmpty {
+			fmt.Fprintf(st.Err, "pretense: no audit records in %s (--allow-empty)\n", dir)
+			return nil
+		}
+		fmt.Fprintf(st.Err, "pretense: no audit records in %s: the log is missing or empty (pass --allow-empty if none is expected)\n", dir)
 		return errFindings
 	}
 	return nil

@@ -98,6 +98,9 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	if err != nil {
 		return err
 	}
+	if err := c.checkMetricsListen(c.AllowRemote); err != nil {
+		return err
+	}
 
 	opts := proxy.Options{
 		Listen:            cfg.Proxy.Listen,
@@ -149,12 +152,23 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	}
 	// With port 0 the kernel picks one; name the real address everywhere.
 	opts.Listen = ln.Addr().String()
+	mln, err := c.listenMetrics(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := proxy.New(opts)
 	if err != nil {
 		ln.Close()
+		if mln != nil {
+			mln.Close()
+		}
 		return usageError(err)
 	}
 	defer srv.Close()
+	if mln != nil {
+		defer serveMetrics(mln, srv, logger)()
+	}
 
 	if !g.Quiet {
 		base, wildcard := baseURL(opts.Listen, team.TLS != nil)
@@ -165,6 +179,9 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		}
 		fmt.Fprintf(io.Err, "  export ANTHROPIC_BASE_URL=%s\n  export OPENAI_BASE_URL=%s/v1\n", base, base)
 		fmt.Fprintf(io.Err, "  cloud routes: Bedrock %s/model/..., Vertex AI %s/v1/projects/..., Azure OpenAI %s/openai/..., Gemini API %s/v1beta/models/... (docs/proxy.md)\n", base, base, base, base)
+		if mln != nil {
+			fmt.Fprintf(io.Err, "  metrics: http://%s/metrics (also /health, /ready; no credentials)\n", mln.Addr())
+		}
 		if team.Tokens != nil || team.RequireAuth {
 			fmt.Fprintln(io.Err, "  clients authenticate: X-Pretense-Token: <token> (pretense proxy token create --user NAME)")
 		}

@@ -176,6 +176,8 @@ func TestProxyCommandUsageErrors(t *testing.T) {
 		{"bad policy", []string{"proxy", "--listen", "127.0.0.1:9339", "--policy", "some"}, "polic"},
 		{"bad sink", []string{"proxy", "--audit-sink", "printer"}, "audit-sink"},
 		{"bad attachments", []string{"proxy", "--attachments", "maybe"}, "attachments"},
+		{"remote metrics listen", []string{"proxy", "--listen", "127.0.0.1:9339", "--metrics-listen", "0.0.0.0:0"}, "--allow-remote"},
+		{"bad metrics listen", []string{"proxy", "--listen", "127.0.0.1:9339", "--metrics-listen", "9090"}, "--metrics-listen"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -30,6 +30,7 @@ type teamFlags struct {
 	TLSKey          string        `name:"tls-key" help:"Private key of --tls-cert (PEM)." type:"path" placeholder:"FILE"`
 	ClientCA        string        `name:"client-ca" help:"Require client certificates signed by these CAs (PEM); the certificate's e-mail, URI or DNS name, else its CN, is the user (mTLS)." type:"path" placeholder:"FILE"`
 	DrainTimeout    time.Duration `name:"drain-timeout" help:"On SIGTERM, how long open requests and streams may run before they are ended with the API's error event." default:"30s" env:"PRETENSE_DRAIN_TIMEOUT"`
+	MetricsListen   string        `name:"metrics-listen" help:"Also serve /metrics, /health and /ready, without credentials, on this address (e.g. 127.0.0.1:9090 for a local Prometheus; another machine's scraper needs --allow-remote). On the API address /metrics needs a token from other machines." placeholder:"HOST:PORT" env:"PRETENSE_METRICS_LISTEN"`
 	LogFormat       string        `name:"log-format" help:"Log format: text or json (structured, one object per line)." enum:"text,json" default:"text" env:"PRETENSE_LOG_FORMAT"`
 }
 

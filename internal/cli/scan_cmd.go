@@ -97,7 +97,11 @@ type scanSettings struct {
 	allowPaths  []string
 	ruleFiles   []string
 	ignoreFPs   []string
-	fpKey       []byte
+	// gitleaksMain is a gitleaks TOML given as --config; gitleaksFiles
+	// are those among rules.files (scan_gitleaks.go).
+	gitleaksMain  string
+	gitleaksFiles []string
+	fpKey         []byte
 	// only and drop are --enable-rule and --disable-rule: ids or tags.
 	only, drop []string
 
@@ -117,7 +121,11 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	rs, err := compileRules(set)
+	gl, err := loadGitleaks(set, root)
+	if err != nil {
+		return err
+	}
+	rs, err := compileRules(set, gl)
 	if err != nil {
 		return err
 	}
@@ -148,6 +156,7 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		Version:      version.String(),
 		Redact:       !c.NoRedact,
 	}
+	gl.filter(&in, st.Err, g.Verbose)
 	if err := c.applySuppressions(&in, set, st.Err, g.Verbose); err != nil {
 		return err
 	}

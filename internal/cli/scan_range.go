@@ -137,7 +137,7 @@ func (set *scanSettings) baseProject(in *config.Inputs, configFlag string) (stri
 // configuration, and rescans the files where it added pretense:allow
 // markers with those markers blanked, so what they would hide is reported.
 func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules.Ruleset, fp finding.Fingerprinter) error {
-	watched := []string{suppress.ConfigFile}
+	watched := append([]string{suppress.ConfigFile}, set.gitleaksWatched()...)
 	if set.projectPath != "" {
 		watched = append(watched, set.projectPath)
 	}

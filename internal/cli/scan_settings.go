@@ -38,7 +38,13 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	} else if info, err := os.Stat(root); err == nil && !info.IsDir() {
 		dir = filepath.Dir(root)
 	}
-	in, err := config.Standard(dir, g.Config, os.LookupEnv, flags)
+	projectFlag := g.Config
+	if isGitleaksConfig(projectFlag) {
+		// --config .gitleaks.toml: the gitleaks file gives the rules; the
+		// project's .pretense.yaml, if any, still applies.
+		set.gitleaksMain, projectFlag = projectFlag, ""
+	}
+	in, err := config.Standard(dir, projectFlag, os.LookupEnv, flags)
 	if err != nil {
 		return set, cleanup, usageError(err)
 	}
@@ -56,7 +62,7 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 		}
 	}
 	if set.rng != nil {
-		if set.projectPath, cleanup, err = set.baseProject(&in, g.Config); err != nil {
+		if set.projectPath, cleanup, err = set.baseProject(&in, projectFlag); err != nil {
 			return set, cleanup, err
 		}
 	}
@@ -80,7 +86,13 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	set.enable = cfg.Rules.Enable
 	set.allowValues = cfg.Allowlist.Values
 	set.allowPaths = cfg.Allowlist.Paths
-	set.ruleFiles = cfg.Rules.Files
+	for _, f := range cfg.Rules.Files {
+		if isGitleaksConfig(f) {
+			set.gitleaksFiles = append(set.gitleaksFiles, f)
+		} else {
+			set.ruleFiles = append(set.ruleFiles, f)
+		}
+	}
 	set.only = splitList(c.EnableRule)
 	set.drop = splitList(c.DisableRule)
 	if k := os.Getenv("PRETENSE_KEY"); k != "" {
@@ -96,10 +108,14 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 
 // compileRules builds the ruleset a scan runs: the built-in rules in the
 // configured PHI mode, minus disabled ids, plus PHI rules enabled one by
-// one (rules.enable) even when phi-mode is off. An unknown id is a
+// one (rules.enable) even when phi-mode is off, with the rules of any
+// gitleaks configuration (gl, nil without one). An unknown id is a
 // configuration error, not a silent no-op.
-func compileRules(set scanSettings) (*rules.Ruleset, error) {
-	defs := rules.Builtin()
+func compileRules(set scanSettings, gl *gitleaksSet) (*rules.Ruleset, error) {
+	defs, err := gl.rules(rules.Builtin())
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range set.ruleFiles {
 		raw, err := os.ReadFile(f)
 		if err != nil {

@@ -101,7 +101,7 @@ func ccdaAttrs(data []byte, s, e int, t xml.StartElement, path []string, fs *fie
 			if root == ssnOID {
 				typ = SSN
 			}
-			fs.add(data, vs, ve, typ, reason+"[@root="+root+"]")
+			fs.addID(data, vs, ve, typ, reason+"[@root="+root+"]")
 		}
 	case "telecom":
 		vs, ve, v := attr("value")

@@ -27,7 +27,7 @@ type hl7Field struct {
 
 var hl7Fields = map[string]map[int]hl7Field{
 	"PID": {
-		2: {hl7ID, MRN}, 3: {hl7CX, MRN}, 4: {hl7ID, MRN},
+		2: {hl7CX, MRN}, 3: {hl7CX, MRN}, 4: {hl7CX, MRN},
 		5: {hl7Name, Name}, 6: {hl7Name, Name}, 7: {hl7Date, DOB}, 9: {hl7Name, Name},
 		11: {hl7Addr, Street}, 13: {hl7Phone, Phone}, 14: {hl7Phone, Phone},
 		18: {hl7ID, Account}, 19: {hl7Whole, SSN}, 20: {hl7ID, DL}, 21: {hl7CX, PatientID},
@@ -201,7 +201,15 @@ func readValue(data []byte, r Span, def hl7Field, label string, d hl7Delims, fs 
 		if code != "" {
 			reason += " (" + code + ")"
 		}
-		add(comp(1), t, reason)
+		// PID-2/3/4 are the patient's identifiers (PID-3 the identifier
+		// list), and a CX that names its assigning authority (component 4)
+		// or type is an identifier by its own structure, numeric or not.
+		if label == "PID-2" || label == "PID-3" || label == "PID-4" || code != "" || len(c) >= 4 && c[3].End > c[3].Start {
+			id := comp(1)
+			fs.addID(data, id.Start, id.End, t, reason)
+		} else {
+			add(comp(1), t, reason)
+		}
 	case hl7Name:
 		for i := 1; i <= 3; i++ {
 			add(comp(i), Name, "HL7 "+label)

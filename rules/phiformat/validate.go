@@ -26,6 +26,61 @@ func (fs *fields) add(data []byte, s, e int, t Type, reason string) {
 	*fs = append(*fs, Field{Start: s, End: e, Type: t, Reason: reason})
 }
 
+// addID adds an identifier whose place in a structure says it is one: an
+// HL7 CX (PID-3, the patient identifier list, or any CX with an assigning
+// authority or a type code), a C-CDA patientRole/id. Such identifiers are
+// not always numeric (`CIPNUM^^^CAEX^CIP`), so the digit count of the text
+// rules' MRN shape does not apply; idShape still drops null markers, form
+// words, one repeated character and single characters. A value in an SSN,
+// licence or passport slot that does not have that identifier's shape (an
+// 8-digit "SSN") is still the patient's identifier: it is reported as
+// another patient identifier (Safe Harbor R), not dropped.
+func (fs *fields) addID(data []byte, s, e int, t Type, reason string) {
+	s, e = trimSpan(data, s, e)
+	if s >= e {
+		return
+	}
+	v := data[s:e]
+	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		s, e = s+1, e-1
+		v = data[s:e]
+	}
+	switch {
+	case Valid(t, v):
+	case !idShape(v):
+		return
+	case t == SSN || t == DL || t == Passport:
+		t = PatientID
+	}
+	*fs = append(*fs, Field{Start: s, End: e, Type: t, Reason: reason})
+}
+
+// idShape: 2 to 64 printable characters with a letter or digit, not a null
+// marker or form word, not one repeated character (`000-00-0000`, `XXXX`),
+// not a calendar date written where an identifier stands, no template
+// placeholder.
+func idShape(v []byte) bool {
+	if len(v) < 2 || len(v) > 64 || nullWords[strings.ToLower(string(v))] || placeholderName(v) {
+		return false
+	}
+	letters, digits := count(v)
+	if letters+digits == 0 {
+		return false
+	}
+	same := true
+	for _, c := range v {
+		// Template syntax (`%s`, `{{mrn}}`, `${id}`, `<id>`) is a message
+		// skeleton in code, not an identifier.
+		if c < ' ' || c == 0x7f || strings.IndexByte("%{}$<>", c) >= 0 {
+			return false
+		}
+		if c != v[0] && c != '-' && c != ' ' {
+			same = false
+		}
+	}
+	return !same && !(len(v) == 8 && digits == 8 && realDate(v))
+}
+
 // nullWords are what exports write for "no value".
 var nullWords = map[string]bool{"null": true, "\\n": true, "n/a": true, "na": true, "none": true, "unknown": true, "unk": true, "\"\"": true, "nil": true, "undefined": true}
 
@@ -183,7 +238,11 @@ func realDate(v []byte) bool {
 	case len(s) >= 10 && (s[4] == '-' || s[4] == '/') && s[7] == s[4] && digitsOnly(s[:4]) && digitsOnly(s[5:7]) && digitsOnly(s[8:10]):
 		y, m, d = atoi(s[:4]), atoi(s[5:7]), atoi(s[8:10])
 	default:
-		p := strings.Split(strings.Fields(s + " ")[0], "/")
+		w := strings.Fields(s) // blank input (fuzz crasher) has no first word
+		if len(w) == 0 {
+			return false
+		}
+		p := strings.Split(w[0], "/")
 		if len(p) != 3 || len(p[2]) != 4 || !digitsOnly(p[0]+p[1]+p[2]) || len(p[0]) > 2 || len(p[1]) > 2 {
 			return false
 		}
