@@ -122,6 +122,13 @@ func (s *Session) Pairs() map[string]string {
 // rep is one replacement: text[start:end] becomes the synthetic of name.
 type rep struct{ start, end int }
 
+// Replacement is one identifier Mutate replaces: text[Start:End] becomes
+// Synthetic.
+type Replacement struct {
+	Start, End int
+	Synthetic  string
+}
+
 // Mutate returns text with every selected identifier replaced by its
 // synthetic. Code identifiers are selected by policy; in comments, string
 // literals and prose, PHI words, names already mutated in this session and
@@ -129,8 +136,40 @@ type rep struct{ start, end int }
 // is copied byte for byte. A session read from a map file cannot mutate
 // and returns text unchanged.
 func (s *Session) Mutate(text string, lang Lang) string {
-	if s.m == nil || text == "" {
+	var buf [16]Replacement
+	reps := s.Replacements(text, lang, buf[:0])
+	if len(reps) == 0 {
 		return text
+	}
+	return Apply(text, reps)
+}
+
+// Apply returns text with reps (as Replacements returns them: sorted,
+// non-overlapping) applied.
+func Apply(text string, reps []Replacement) string {
+	if len(reps) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(reps)*maxSynthLen/2)
+	last := 0
+	for _, r := range reps {
+		b.WriteString(text[last:r.Start])
+		b.WriteString(r.Synthetic)
+		last = r.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// Replacements is Mutate without the copy: it appends to dst what Mutate
+// would replace in text, in text order, and updates the session exactly as
+// Mutate does. A caller holding a very large text (the proxy) writes the
+// mutated text out from text and the replacements instead of keeping a
+// second copy of it.
+func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Replacement {
+	if s.m == nil || text == "" {
+		return dst
 	}
 	if len(s.codeSel) == 0 && len(s.pairs) == 0 {
 		// First text of the session: size the tables for it once instead
@@ -172,7 +211,7 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	}
 	buf.reps, buf.treps = reps, treps
 	if len(reps) == 0 && len(treps) == 0 {
-		return text
+		return dst
 	}
 	// A phrase may append an earlier word after a later one.
 	sort.Slice(treps, func(a, b int) bool { return treps[a].start < treps[b].start })
@@ -182,8 +221,6 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	sort.Strings(s.fresh)
 	s.assign(s.fresh)
 
-	var b strings.Builder
-	b.Grow(len(text) + (len(reps)+len(treps))*maxSynthLen/2)
 	last := 0
 	i, j := 0, 0
 	for i < len(reps) || j < len(treps) {
@@ -200,12 +237,10 @@ func (s *Session) Mutate(text string, lang Lang) string {
 		if r.start < last || r.start > 0 && isWordByte(text[r.start-1]) {
 			continue
 		}
-		b.WriteString(text[last:r.start])
-		b.WriteString(s.o2s[text[r.start:r.end]])
+		dst = append(dst, Replacement{Start: r.start, End: r.end, Synthetic: s.o2s[text[r.start:r.end]]})
 		last = r.end
 	}
-	b.WriteString(text[last:])
-	return b.String()
+	return dst
 }
 
 // selectAll collects the replacements for text: reps for code identifiers,

@@ -44,7 +44,7 @@ type mutateSession struct {
 }
 
 func (m *mutateSession) mutate(text, lang string) string {
-	return mutateText(m.s, text, mutate.Lang(lang))
+	return mutateText(m.s, text, mutate.Lang(lang)).String()
 }
 
 func (m *mutateSession) count() int { return m.s.Count() }

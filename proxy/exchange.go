@@ -44,7 +44,7 @@ func (x *exchange) serve() {
 	if !x.scanMeta() {
 		return
 	}
-	var body []byte
+	var body *reqBody
 	if x.rt.rewrite {
 		var ok bool
 		body, ok = x.prepare()
@@ -57,7 +57,7 @@ func (x *exchange) serve() {
 
 // prepare reads, decodes, scans and mutates the request body. It answers
 // the client itself and returns false when the request must not go on.
-func (x *exchange) prepare() ([]byte, bool) {
+func (x *exchange) prepare() (*reqBody, bool) {
 	s := x.s
 	// A large body lowers the GC target while it is held (bigtext.go).
 	var leave func()
@@ -236,7 +236,7 @@ func (r *idleReader) Close() error { return r.rc.Close() }
 
 // forward sends body (nil: the client's body, for GET routes) upstream and
 // relays the response.
-func (x *exchange) forward(body []byte) {
+func (x *exchange) forward(body *reqBody) {
 	s := x.s
 	ctx, cancel := context.WithCancelCause(x.r.Context())
 	defer cancel(nil)
@@ -256,7 +256,7 @@ func (x *exchange) forward(body []byte) {
 	if body != nil {
 		// The upstream taking the body counts as the upstream talking: a
 		// large body on a slow link is not "idle".
-		rd = &progressReader{r: bytes.NewReader(body), timer: idle, d: s.opts.IdleTimeout}
+		rd = &progressReader{r: body.Reader(), timer: idle, d: s.opts.IdleTimeout}
 	}
 	out, err := http.NewRequestWithContext(ctx, x.r.Method, target.String(), rd)
 	if err != nil {
@@ -266,7 +266,7 @@ func (x *exchange) forward(body []byte) {
 	copyHeaders(out.Header, x.r.Header, "Host", "Content-Length", "Content-Encoding", "Accept-Encoding",
 		HeaderCanary, "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto")
 	if body != nil {
-		out.ContentLength = int64(len(body))
+		out.ContentLength = body.Len()
 	}
 	if x.rt.auth != nil {
 		if err := x.rt.auth.authorize(ctx, out, body); err != nil {

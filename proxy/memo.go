@@ -90,8 +90,8 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 }
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
-func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
-	out := make([]string, len(texts))
+func (m *mutateSession) mutateAll(texts, langs []string) ([]mtext, error) {
+	out := make([]mtext, len(texts))
 	if m.memo == nil {
 		for i, t := range texts {
 			out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
@@ -105,7 +105,7 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 		if len(t) >= minMemoText && len(t) <= maxMemoText {
 			keys[i] = m.memo.key(t, langs[i])
 			if e := m.memo.get(keys[i]); e != nil {
-				out[i] = e.out
+				out[i] = mtext{base: e.out}
 				hits = append(hits, e)
 				continue
 			}
@@ -116,7 +116,7 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 	pairs := m.s.Pairs()
 	for _, i := range fresh {
 		if keys[i] != (memoKey{}) {
-			m.memo.put(keys[i], newMemoEntry(out[i], pairs))
+			m.memo.put(keys[i], newMemoEntry(out[i].String(), pairs))
 		}
 	}
 	for _, e := range hits {
@@ -131,9 +131,9 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 }
 
 // mutateFresh mutates every text in a new session, ignoring the memo.
-func (m *mutateSession) mutateFresh(texts, langs []string) ([]string, error) {
+func (m *mutateSession) mutateFresh(texts, langs []string) ([]mtext, error) {
 	m.s = m.m.NewSession()
-	out := make([]string, len(texts))
+	out := make([]mtext, len(texts))
 	for i, t := range texts {
 		out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
 	}
