@@ -57,8 +57,17 @@ type jparser struct {
 	nodes []jnode
 }
 
-// parseJSON parses src as one JSON value surrounded by optional whitespace.
-func parseJSON(src []byte) (*jdoc, error) {
+// parseJSON parses a copy of src: the caller may reuse src as soon as it
+// returns (a frame decoder's payload, a pooled buffer). Use it unless the
+// buffer is the caller's to give away; then parseJSONOwned saves the copy.
+func parseJSON(src []byte) (*jdoc, error) { return parseJSONOwned(bytes.Clone(src)) }
+
+// parseJSONOwned parses src as one JSON value surrounded by optional
+// whitespace, taking src: the document and every string read from it
+// (str, strAt, raw; unescaped strings are not copied, stringOf) alias src,
+// so src must never change again. A large request body is parsed this way
+// so it is not held twice.
+func parseJSONOwned(src []byte) (*jdoc, error) {
 	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/1024)}
 	p.ws()
 	if _, err := p.value(0); err != nil {
@@ -360,7 +369,7 @@ func (d *jdoc) str(i int) string {
 	}
 	n := &d.nodes[i]
 	if !n.hasEsc {
-		// The body is never modified once parsed: alias it.
+		// src is never modified once parsed (parseJSONOwned): alias it.
 		return stringOf(d.src[n.start+1 : n.end-1])
 	}
 	if n.end-n.start >= bigString {

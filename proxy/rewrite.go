@@ -47,7 +47,8 @@ type unit struct {
 // when nothing is found, mutates those fields with sess. Every byte outside
 // the rewritten string values is kept.
 func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
-	d, err := parseJSON(body)
+	// The body is read for this request and never changed: taken, not copied.
+	d, err := parseJSONOwned(body)
 	if err != nil {
 		return rewritten{}, err
 	}
@@ -72,7 +73,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 			// Tool-call arguments are JSON inside a string; mutate its string
 			// leaves so the arguments stay valid JSON. Arguments that do not
 			// parse (a model's broken JSON in history) are treated as text.
-			if id, err := parseJSON([]byte(text)); err == nil {
+			if id, err := parseJSONOwned([]byte(text)); err == nil {
 				inner[fi] = id
 				for n := range id.nodes {
 					if id.nodes[n].kind == jStr {
