@@ -6,7 +6,6 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
-	"time"
 	"unsafe"
 
 	"github.com/pretense/pretense/mutate"
@@ -167,22 +166,6 @@ func readChunked(r io.Reader, onBig func()) ([]byte, error) {
 		debug.FreeOSMemory()
 	}
 	return out, nil
-}
-
-// progressReader resets the idle timer each time the upstream takes part
-// of the request body.
-type progressReader struct {
-	r     io.Reader
-	timer *time.Timer
-	d     time.Duration
-}
-
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.timer.Reset(p.d)
-	}
-	return n, err
 }
 
 // reqBody is a rewritten request body: the client's bytes with the

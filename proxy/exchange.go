@@ -217,7 +217,9 @@ func copyHeaders(dst, src http.Header, skip ...string) {
 // errIdle is the cancellation cause when the upstream goes quiet.
 var errIdle = errors.New("upstream idle")
 
-// idleReader resets the idle timer on every read that returns data.
+// idleReader resets the idle timer on every read that returns data: the
+// upstream's answer as it arrives, and the request body as the upstream
+// takes it.
 type idleReader struct {
 	rc    io.ReadCloser
 	timer *time.Timer
@@ -256,7 +258,7 @@ func (x *exchange) forward(body *reqBody) {
 	if body != nil {
 		// The upstream taking the body counts as the upstream talking: a
 		// large body on a slow link is not "idle".
-		rd = &progressReader{r: body.Reader(), timer: idle, d: s.opts.IdleTimeout}
+		rd = &idleReader{rc: io.NopCloser(body.Reader()), timer: idle, d: s.opts.IdleTimeout}
 	}
 	out, err := http.NewRequestWithContext(ctx, x.r.Method, target.String(), rd)
 	if err != nil {
