@@ -23,6 +23,9 @@
 // Within a session two names never share a synthetic: a collision is
 // detected and resolved by rehashing with a counter, in sorted name order,
 // so the outcome does not depend on the order names appear in.
+// [Session.Replacements] is [Session.Mutate] without the copy: it returns
+// what Mutate would replace, for a caller that writes a very large text out
+// itself ([Apply] builds the mutated string from them).
 //
 // # Reversal
 //

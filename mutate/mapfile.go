@@ -68,24 +68,15 @@ func ReadMap(r io.Reader) (*Session, error) {
 		if e.Original == "" {
 			return nil, fmt.Errorf("read mutation map: pair %d: empty original", i+1)
 		}
-		var canon [maxSynthLen]byte
-		lowerInto(canon[:], e.Synthetic)
-		c := string(canon[:n])
+		c := canonOf(e.Synthetic)
 		if _, dup := s.s2o[c]; dup {
 			return nil, fmt.Errorf("read mutation map: pair %d: duplicate synthetic %s", i+1, e.Synthetic)
 		}
 		if _, dup := s.o2s[e.Original]; dup {
 			return nil, fmt.Errorf("read mutation map: pair %d: original listed twice", i+1)
 		}
-		k := kindVar
-		switch c[1] {
-		case 'c':
-			k = kindCls
-		case 'f':
-			k = kindFn
-		}
 		s.s2o[c] = len(s.pairs)
-		s.pairs = append(s.pairs, pair{syn: e.Synthetic, orig: e.Original, k: k})
+		s.pairs = append(s.pairs, pair{syn: e.Synthetic, orig: e.Original, k: kindOfCanon(c)})
 		s.o2s[e.Original] = e.Synthetic
 	}
 	return s, nil

@@ -122,6 +122,13 @@ func (s *Session) Pairs() map[string]string {
 // rep is one replacement: text[start:end] becomes the synthetic of name.
 type rep struct{ start, end int }
 
+// Replacement is one identifier Mutate replaces: text[Start:End] becomes
+// Synthetic.
+type Replacement struct {
+	Start, End int
+	Synthetic  string
+}
+
 // Mutate returns text with every selected identifier replaced by its
 // synthetic. Code identifiers are selected by policy; in comments, string
 // literals and prose, PHI words, names already mutated in this session and
@@ -129,8 +136,40 @@ type rep struct{ start, end int }
 // is copied byte for byte. A session read from a map file cannot mutate
 // and returns text unchanged.
 func (s *Session) Mutate(text string, lang Lang) string {
-	if s.m == nil || text == "" {
+	var buf [16]Replacement
+	reps := s.Replacements(text, lang, buf[:0])
+	if len(reps) == 0 {
 		return text
+	}
+	return Apply(text, reps)
+}
+
+// Apply returns text with reps (as Replacements returns them: sorted,
+// non-overlapping) applied.
+func Apply(text string, reps []Replacement) string {
+	if len(reps) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + len(reps)*maxSynthLen/2)
+	last := 0
+	for _, r := range reps {
+		b.WriteString(text[last:r.Start])
+		b.WriteString(r.Synthetic)
+		last = r.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// Replacements is Mutate without the copy: it appends to dst what Mutate
+// would replace in text, in text order, and updates the session exactly as
+// Mutate does. A caller holding a very large text (the proxy) writes the
+// mutated text out from text and the replacements instead of keeping a
+// second copy of it.
+func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Replacement {
+	if s.m == nil || text == "" {
+		return dst
 	}
 	if len(s.codeSel) == 0 && len(s.pairs) == 0 {
 		// First text of the session: size the tables for it once instead
@@ -172,7 +211,7 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	}
 	buf.reps, buf.treps = reps, treps
 	if len(reps) == 0 && len(treps) == 0 {
-		return text
+		return dst
 	}
 	// A phrase may append an earlier word after a later one.
 	sort.Slice(treps, func(a, b int) bool { return treps[a].start < treps[b].start })
@@ -182,8 +221,6 @@ func (s *Session) Mutate(text string, lang Lang) string {
 	sort.Strings(s.fresh)
 	s.assign(s.fresh)
 
-	var b strings.Builder
-	b.Grow(len(text) + (len(reps)+len(treps))*maxSynthLen/2)
 	last := 0
 	i, j := 0, 0
 	for i < len(reps) || j < len(treps) {
@@ -200,12 +237,10 @@ func (s *Session) Mutate(text string, lang Lang) string {
 		if r.start < last || r.start > 0 && isWordByte(text[r.start-1]) {
 			continue
 		}
-		b.WriteString(text[last:r.start])
-		b.WriteString(s.o2s[text[r.start:r.end]])
+		dst = append(dst, Replacement{Start: r.start, End: r.end, Synthetic: s.o2s[text[r.start:r.end]]})
 		last = r.end
 	}
-	b.WriteString(text[last:])
-	return b.String()
+	return dst
 }
 
 // selectAll collects the replacements for text: reps for code identifiers,
@@ -235,12 +270,9 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 				// Two-word phrases: "Medical Record", "Social Security".
 				// Earlier occurrences of either word were passed over.
 				sel, grew = true, true
-				s.textSel[w] = true
 				s.selected(w)
 				if !prevSel {
-					pw := text[prevA:prevB]
-					s.textSel[pw] = true
-					s.selected(pw)
+					s.selected(text[prevA:prevB])
 					treps = append(treps, rep{prevA, prevB})
 				}
 			}
@@ -259,6 +291,7 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 // (keywords excepted in code). It reports whether code occurrences of name
 // had been passed over before.
 func (s *Session) selected(name string) (flipped bool) {
+	name = strings.Clone(name) // see selectCode
 	if _, ok := s.o2s[name]; !ok {
 		s.fresh = append(s.fresh, name)
 	}
@@ -289,7 +322,7 @@ func (s *Session) skipStdMembers(text string) {
 				if _, std := sets.stdPkgs[text[p.start:p.end]]; std {
 					name := text[sp.start:sp.end]
 					if _, decided := s.codeSel[name]; !decided && !sets.isPHI(name, &s.sc) {
-						s.codeSel[name] = false
+						s.codeSel[strings.Clone(name)] = false
 					}
 				}
 			}
@@ -313,6 +346,9 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	case s.m.policy == PolicyAll:
 		sel = !sets.excludedName(name, lang, &s.sc)
 	}
+	// Keys are copies: a slice of text would keep the whole text alive
+	// for as long as the session (a proxy holds it for the response).
+	name = strings.Clone(name)
 	s.codeSel[name] = sel
 	if sel {
 		s.selected(name)
@@ -338,6 +374,7 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 		}
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
+	w = strings.Clone(w) // see selectCode
 	s.textSel[w] = sel
 	if sel {
 		flipped = s.selected(w)
@@ -387,4 +424,77 @@ func (s *Session) assign(names []string) {
 			break
 		}
 	}
+}
+
+// AddPairs teaches the session pairs issued earlier (synthetic → original),
+// without deriving them again: a proxy that remembers how it mutated a text
+// reuses that text and adds the pairs it used. The session reverses them
+// from now on and, when it can mutate, replaces those originals in later
+// texts with the same synthetics. A pair the session already holds is a
+// no-op. A synthetic that is malformed or stands for another original here
+// is an error, and then the session is unchanged. An original that already
+// has a different synthetic (a collision was resolved differently) keeps
+// it for mutating, and the added synthetic is reversed to it as well.
+func (s *Session) AddPairs(pairs map[string]string) error {
+	syns := make([]string, 0, len(pairs))
+	for syn, orig := range pairs {
+		n, _ := synthAt(syn, 0)
+		if syn == "" || n != len(syn) {
+			return fmt.Errorf("add pairs: %q is not a synthetic", syn)
+		}
+		if orig == "" {
+			return fmt.Errorf("add pairs: empty original for %s", syn)
+		}
+		if idx, ok := s.s2o[canonOf(syn)]; ok && s.pairs[idx].orig != orig {
+			return fmt.Errorf("add pairs: %s already stands for another name", syn)
+		}
+		syns = append(syns, syn)
+	}
+	// Sorted so that the session's pairs (and a map written from it) do
+	// not depend on map iteration order.
+	sort.Strings(syns)
+	if s.o2s == nil {
+		s.o2s, s.s2o = make(map[string]string, len(syns)), make(map[string]int, len(syns))
+	}
+	for _, syn := range syns {
+		c := canonOf(syn)
+		if _, ok := s.s2o[c]; ok {
+			continue
+		}
+		orig := strings.Clone(pairs[syn])
+		syn = strings.Clone(syn)
+		s.s2o[c] = len(s.pairs)
+		s.pairs = append(s.pairs, pair{syn: syn, orig: orig, k: kindOfCanon(c)})
+		if _, ok := s.o2s[orig]; ok {
+			continue
+		}
+		s.o2s[orig] = syn
+		if s.m != nil {
+			// Selected, as if mutating had chosen it (selected).
+			s.textSel[orig] = true
+			if _, kw := s.m.sets.excluded[orig]; !kw {
+				s.codeSel[orig] = true
+			}
+		}
+	}
+	return nil
+}
+
+// canonOf is the lookup form of a well-formed synthetic.
+func canonOf(syn string) string {
+	var canon [maxSynthLen]byte
+	lowerInto(canon[:], syn)
+	return string(canon[:len(syn)])
+}
+
+// kindOfCanon reads the kind a canonical synthetic was issued for from
+// its prefix.
+func kindOfCanon(c string) kind {
+	switch c[1] {
+	case 'c':
+		return kindCls
+	case 'f':
+		return kindFn
+	}
+	return kindVar
 }

@@ -3,6 +3,7 @@ package mutate
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -589,6 +590,42 @@ func TestConcurrentSessions(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		if e := <-errs; e != "" {
 			t.Error(e)
+		}
+	}
+}
+
+// Replacements is Mutate without the copy: applying them gives Mutate's
+// text, and the session ends in the same state either way.
+func TestReplacementsApplyToMutate(t *testing.T) {
+	texts := []struct {
+		text string
+		lang Lang
+	}{
+		{"const rec = lookupPatientRecord(id); // the PatientRecord's dateOfBirth\n", LangTS},
+		{"def f(patient_mrn):\n    return patient_mrn + mrn  # mrn of the PatientRecord\n", LangPython},
+		{"Rename dateOfBirth in PatientRecord, then insuranceMemberId.", LangText},
+		{"nothing to see here", LangText},
+	}
+	for _, pol := range []Policy{PolicyPHI, PolicyAll} {
+		m, err := New(testKey, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, b := m.NewSession(), m.NewSession()
+		for _, tc := range texts {
+			want := a.Mutate(tc.text, tc.lang)
+			reps := b.Replacements(tc.text, tc.lang, nil)
+			if got := Apply(tc.text, reps); got != want {
+				t.Errorf("%s %q: Apply(Replacements) = %q, Mutate = %q", pol, tc.text, got, want)
+			}
+			for i, r := range reps {
+				if r.Start >= r.End || (i > 0 && r.Start < reps[i-1].End) {
+					t.Errorf("%s %q: replacements not sorted and disjoint: %+v", pol, tc.text, reps)
+				}
+			}
+		}
+		if !maps.Equal(a.Pairs(), b.Pairs()) || a.Count() == 0 {
+			t.Errorf("%s: sessions differ: %v vs %v", pol, a.Pairs(), b.Pairs())
 		}
 	}
 }

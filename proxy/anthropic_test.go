@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
@@ -163,29 +162,7 @@ func TestAnthropicSDK(t *testing.T) {
 		t.Run(fmt.Sprintf("stream=%v", streaming), func(t *testing.T) {
 			up := newFakeUpstream(t, anthropicFake(t))
 			p := startProxy(t, up.srv.URL)
-			client := anthropicClient(p)
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-
-			var msg anthropic.Message
-			if streaming {
-				stream := client.Messages.NewStreaming(ctx, anthropicParams())
-				for stream.Next() {
-					if err := msg.Accumulate(stream.Current()); err != nil {
-						t.Fatalf("accumulate: %v", err)
-					}
-				}
-				if err := stream.Err(); err != nil {
-					t.Fatalf("stream: %v", err)
-				}
-				stream.Close()
-			} else {
-				res, err := client.Messages.New(ctx, anthropicParams())
-				if err != nil {
-					t.Fatalf("Messages.New: %v", err)
-				}
-				msg = *res
-			}
+			msg := runAnthropic(t, anthropicClient(p), streaming)
 
 			reqs := up.requests()
 			assertClean(t, reqs)

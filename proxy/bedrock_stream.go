@@ -118,10 +118,11 @@ func (e *esRelay) toSSE(m eventstream.Message) (*sseEvent, bool, error) {
 	var data []byte
 	switch {
 	case e.a == apiConverse:
-		// A copy: the decoder reuses the payload buffer for the next frame,
-		// and the JSON reader aliases strings into the bytes it parses.
-		data = bytes.Clone(m.Payload)
+		// The decoder reuses the payload buffer for the next frame;
+		// eventFor copies it into the event.
+		data = m.Payload
 	case typ == "chunk":
+		// A copy (parseJSON): the payload buffer is the decoder's.
 		d, err := parseJSON(m.Payload)
 		if err != nil {
 			return nil, false, fmt.Errorf("%w: chunk payload is not JSON: %v", errBrokenEventStream, err)
@@ -141,9 +142,17 @@ func (e *esRelay) toSSE(m eventstream.Message) (*sseEvent, bool, error) {
 }
 
 // eventFor wraps data as an SSE event named name, as the streamer takes
-// it. Its lines end in \n only, which parseRendered reads back.
+// it. Its lines end in \n only, which parseRendered reads back. The event
+// owns its bytes: data may be reused by the caller once it returns.
 func eventFor(name string, data []byte) *sseEvent {
 	raw := renderEvent(name, data)
+	if bytes.IndexByte(data, '\n') < 0 {
+		// One data line, rendered whole: the event's data is that line.
+		off := len(raw) - 2 - len(data)
+		data = raw[off : off+len(data) : off+len(data)]
+	} else {
+		data = bytes.Clone(data)
+	}
 	ev := &sseEvent{raw: raw, name: name, data: data, hasData: true}
 	start := 0
 	for i, b := range raw {

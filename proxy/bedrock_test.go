@@ -368,7 +368,7 @@ func TestSigV4VerifierCatchesWrongBytes(t *testing.T) {
 			t.Fatal(err)
 		}
 		out.Header.Set("Content-Type", "application/json")
-		if err := a.authorize(context.Background(), out, body); err != nil {
+		if err := a.authorize(context.Background(), out, newReqBody(body, nil)); err != nil {
 			t.Fatal(err)
 		}
 		out.RequestURI = out.URL.RequestURI()

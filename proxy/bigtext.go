@@ -1,11 +1,11 @@
 package proxy
 
 import (
+	"bytes"
 	"io"
 	"runtime/debug"
 	"strings"
 	"sync"
-	"time"
 	"unsafe"
 
 	"github.com/pretense/pretense/mutate"
@@ -25,37 +25,54 @@ import (
 // which mutates only names already selected and PHI words there.
 const mutateChunk = 1 << 20
 
-// mutateText mutates t, in pieces when it is large.
-func mutateText(s *mutate.Session, t string, lang mutate.Lang) string {
+// mutateText mutates t, in pieces when it is large. The result is t plus
+// the replacements, not a second copy of t (mtext).
+func mutateText(s *mutate.Session, t string, lang mutate.Lang) mtext {
 	if len(t) <= mutateChunk {
-		return s.Mutate(t, lang)
+		return mtext{base: t, reps: s.Replacements(t, lang, nil)}
 	}
-	var b strings.Builder
-	changed := false
-	for rest := t; rest != ""; {
-		n := len(rest)
+	var reps []mutate.Replacement
+	for off := 0; off < len(t); {
+		n := len(t) - off
 		if n > mutateChunk {
 			n = mutateChunk
-			if i := strings.LastIndexByte(rest[:n], '\n'); i > 0 {
+			if i := strings.LastIndexByte(t[off:off+n], '\n'); i > 0 {
 				n = i + 1
 			}
 		}
-		piece := rest[:n]
-		out := s.Mutate(piece, lang)
-		if !changed && out != piece {
-			changed = true
-			b.Grow(len(t) + len(t)/16)
-			b.WriteString(t[:len(t)-len(rest)])
+		k := len(reps)
+		reps = s.Replacements(t[off:off+n], lang, reps)
+		for i := k; i < len(reps); i++ {
+			reps[i].Start += off
+			reps[i].End += off
 		}
-		if changed {
-			b.WriteString(out)
-		}
-		rest = rest[n:]
+		off += n
 	}
-	if !changed {
-		return t
+	return mtext{base: t, reps: reps}
+}
+
+// mtext is a mutated text: base with reps applied. A request's large
+// field is sent from this form (reqBody), so the proxy holds the field's
+// text once, not once as read and once as mutated.
+type mtext struct {
+	base string
+	reps []mutate.Replacement
+}
+
+// String returns the mutated text itself.
+func (m mtext) String() string { return mutate.Apply(m.base, m.reps) }
+
+// same reports whether m is orig unchanged.
+func (m mtext) same(orig string) bool { return len(m.reps) == 0 && m.base == orig }
+
+// quotedLen is len(appendQuote(nil, m.String())).
+func (m mtext) quotedLen() int {
+	n, last := 2, 0
+	for _, r := range m.reps {
+		n += quotedBodyLen(m.base[last:r.Start]) + quotedBodyLen(r.Synthetic)
+		last = r.End
 	}
-	return b.String()
+	return n + quotedBodyLen(m.base[last:])
 }
 
 // bytesOf views s as bytes without copying. The rules never modify what
@@ -151,18 +168,125 @@ func readChunked(r io.Reader, onBig func()) ([]byte, error) {
 	return out, nil
 }
 
-// progressReader resets the idle timer each time the upstream takes part
-// of the request body.
-type progressReader struct {
-	r     io.Reader
-	timer *time.Timer
-	d     time.Duration
+// reqBody is a rewritten request body: the client's bytes with the
+// rewritten fields spliced in (applyEdits), written out as it is read
+// rather than built first. Building it would hold a large request a third
+// time: the body as read, its decoded text (which the mutated text is
+// written from) and the new body.
+type reqBody struct {
+	src   []byte
+	edits []edit // sorted by start, non-overlapping
+	size  int64
 }
 
-func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
-	if n > 0 {
-		p.timer.Reset(p.d)
+func newReqBody(src []byte, edits []edit) *reqBody {
+	return &reqBody{src: src, edits: edits, size: int64(splicedLen(src, edits))}
+}
+
+// Len is the exact length of the body.
+func (b *reqBody) Len() int64 { return b.size }
+
+// Bytes builds the whole body (small bodies and tests).
+func (b *reqBody) Bytes() []byte { return applyEdits(b.src, b.edits) }
+
+// Reader returns a new reader of the body from its start.
+func (b *reqBody) Reader() io.Reader {
+	if len(b.edits) == 0 {
+		return bytes.NewReader(b.src)
 	}
-	return n, err
+	return &reqBodyReader{b: b}
+}
+
+// reqBodyReader writes the body piece by piece: a run of the client's
+// bytes (handed out as they are, no copy), an edit's bytes, or up to about
+// quotePiece bytes of a quoted mutated text, written into scratch.
+type reqBodyReader struct {
+	b       *reqBody
+	buf     []byte // the piece being read
+	scratch []byte
+	prev    int // next source byte not yet emitted
+	ei      int // next edit
+	// While a quoted edit is being written: in is set, rep is its next
+	// replacement and at the position in its base.
+	in      bool
+	rep, at int
+}
+
+// quotePiece is how much of a mutated text is quoted at a time.
+const quotePiece = 64 << 10
+
+func (r *reqBodyReader) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		if !r.fill() {
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// fill sets buf to the next piece; false at the end of the body.
+func (r *reqBodyReader) fill() bool {
+	src, edits := r.b.src, r.b.edits
+	if r.in {
+		m := edits[r.ei].quote
+		r.buf = r.quotedPiece(m, r.scratch[:0])
+		r.scratch = r.buf[:0]
+		if r.at == len(m.base) && r.rep == len(m.reps) {
+			r.buf = append(r.buf, '"')
+			r.in = false
+			r.prev = edits[r.ei].end
+			r.ei++
+		}
+		return true
+	}
+	if r.ei == len(edits) {
+		if r.prev == len(src) {
+			return false
+		}
+		r.buf = src[r.prev:]
+		r.prev = len(src)
+		return true
+	}
+	e := edits[r.ei]
+	if r.prev < e.start {
+		r.buf = src[r.prev:e.start]
+		r.prev = e.start
+		return true
+	}
+	if !e.quoted {
+		r.buf = e.repl
+		r.prev = e.end
+		r.ei++
+		return true
+	}
+	if r.scratch == nil {
+		r.scratch = make([]byte, 0, quotePiece+quotePiece/4)
+	}
+	r.buf = append(r.scratch[:0], '"')
+	r.scratch = r.buf[:0]
+	r.in, r.rep, r.at = true, 0, 0
+	return true
+}
+
+// quotedPiece appends to dst the next part of m, quoted: text up to about
+// quotePiece bytes, replacements as they come.
+func (r *reqBodyReader) quotedPiece(m mtext, dst []byte) []byte {
+	for len(dst) < quotePiece && (r.at < len(m.base) || r.rep < len(m.reps)) {
+		end := len(m.base)
+		if r.rep < len(m.reps) {
+			end = m.reps[r.rep].Start
+		}
+		if r.at < end {
+			n := quoteSplit(m.base[r.at:end], quotePiece)
+			dst = appendQuoteBody(dst, m.base[r.at:r.at+n])
+			r.at += n
+			continue
+		}
+		dst = appendQuoteBody(dst, m.reps[r.rep].Synthetic)
+		r.at = m.reps[r.rep].End
+		r.rep++
+	}
+	return dst
 }

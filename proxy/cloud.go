@@ -34,7 +34,7 @@ const (
 // upstreamAuth authenticates the upstream request after the body is final:
 // it sees exactly the bytes and headers that will be sent.
 type upstreamAuth interface {
-	authorize(ctx context.Context, out *http.Request, body []byte) error
+	authorize(ctx context.Context, out *http.Request, body *reqBody) error
 }
 
 // clouds holds the parsed cloud upstreams and lazily loaded credentials.

@@ -422,7 +422,11 @@ func TestUpstreamHangs(t *testing.T) {
 
 // streamFailure runs an SDK stream against an upstream that misbehaves
 // after a good start and returns the SDK's error and the text it got.
-func streamFailure(t *testing.T, misbehave func(w http.ResponseWriter, r *http.Request)) (string, *testProxy, error) {
+// streamFailure runs one streamed exchange whose upstream misbehaves after a
+// good start. idle is the proxy's idle timeout: only the case that tests the
+// timeout wants it short, because under CI load a short timeout can fire
+// before the fake upstream has even sent its headers.
+func streamFailure(t *testing.T, idle time.Duration, misbehave func(w http.ResponseWriter, r *http.Request)) (string, *testProxy, error) {
 	t.Helper()
 	up := newFakeUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
 		recv := anthropicReceived(t, body)
@@ -435,8 +439,8 @@ func streamFailure(t *testing.T, misbehave func(w http.ResponseWriter, r *http.R
 		sseWrite(w, "content_block_delta", mustJSON(map[string]any{"type": "content_block_delta", "index": 0, "delta": map[string]string{"type": "text_delta", "text": recv[:i+4]}}))
 		misbehave(w, r)
 	})
-	p := startProxy(t, up.srv.URL, func(o *Options) { o.IdleTimeout = 200 * time.Millisecond })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	p := startProxy(t, up.srv.URL, func(o *Options) { o.IdleTimeout = idle })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	ac := anthropicClient(p)
 	stream := ac.Messages.NewStreaming(ctx, anthropic.MessageNewParams{
@@ -458,26 +462,29 @@ func streamFailure(t *testing.T, misbehave func(w http.ResponseWriter, r *http.R
 func TestUpstreamStreamFailures(t *testing.T) {
 	tests := []struct {
 		name      string
+		idle      time.Duration
 		misbehave func(w http.ResponseWriter, r *http.Request)
 		want      string
 	}{
-		{"hangs mid-stream", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, "sent nothing for 200ms"},
-		{"closes mid-stream", func(w http.ResponseWriter, r *http.Request) {
+		{"hangs mid-stream", time.Second, func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, "sent nothing for 1s"},
+		// The other cases must fail on what the upstream sent, long before a
+		// 15s idle timeout (or the 20s client deadline) could.
+		{"closes mid-stream", 15 * time.Second, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "event: content_block_delta\ndata: {\"type\":\"content_")
 			w.(http.Flusher).Flush()
 			panic(http.ErrAbortHandler) // drop the connection mid-event
 		}, "stream"},
-		{"ends mid-event", func(w http.ResponseWriter, r *http.Request) {
+		{"ends mid-event", 15 * time.Second, func(w http.ResponseWriter, r *http.Request) {
 			io.WriteString(w, "event: content_block_delta\ndata: {\"type\":\"content_")
 		}, "closed the stream mid-event"},
-		{"broken SSE", func(w http.ResponseWriter, r *http.Request) {
+		{"broken SSE", 15 * time.Second, func(w http.ResponseWriter, r *http.Request) {
 			sseWrite(w, "content_block_delta", `{"type":"content_block_delta", this is not json`)
 			<-r.Context().Done()
 		}, "malformed event stream"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			text, p, err := streamFailure(t, tc.misbehave)
+			text, p, err := streamFailure(t, tc.idle, tc.misbehave)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("SDK error %v, want one mentioning %q", err, tc.want)
 			}

@@ -29,8 +29,10 @@ type session interface {
 	// language for the lexer: "md", "ts", "py", ...).
 	mutate(text, lang string) string
 	// mutateAll mutates every text of a request (langs[i] for texts[i]) and
-	// returns the results in order. Call it at most once, before reversing.
-	mutateAll(texts, langs []string) ([]string, error)
+	// returns the results in order, each as the text and its replacements
+	// (mtext) so a large text is not copied. Call it at most once, before
+	// reversing.
+	mutateAll(texts, langs []string) ([]mtext, error)
 	// count is the number of distinct identifiers mutated so far.
 	count() int
 	// reverse restores every synthetic in a complete string. With jsonText

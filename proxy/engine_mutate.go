@@ -36,10 +36,6 @@ type mutateSession struct {
 	s    *mutate.Session
 	m    *mutate.Mutator
 	memo *mutMemo
-	// rev reverses when part of the request came from the memo: a session
-	// read from the union of every pair the request used. nil: s reverses.
-	rev   *mutate.Session
-	pairs int
 	// jsonSafe caches whether every original can sit in a JSON string
 	// unescaped; 0 unknown, 1 yes, 2 no. Originals only grow while the
 	// request is mutated, before any response arrives.
@@ -48,23 +44,14 @@ type mutateSession struct {
 }
 
 func (m *mutateSession) mutate(text, lang string) string {
-	return mutateText(m.s, text, mutate.Lang(lang))
+	return mutateText(m.s, text, mutate.Lang(lang)).String()
 }
 
-func (m *mutateSession) count() int {
-	if m.rev != nil {
-		return m.pairs
-	}
-	return m.s.Count()
-}
+func (m *mutateSession) count() int { return m.s.Count() }
 
 // reverser is the session that reverses this request's synthetics.
-func (m *mutateSession) reverser() *mutate.Session {
-	if m.rev != nil {
-		return m.rev
-	}
-	return m.s
-}
+// It also holds the pairs of memoised texts (mutateAll).
+func (m *mutateSession) reverser() *mutate.Session { return m.s }
 
 // originalsJSONSafe is true for identifiers, which is what the lexer
 // mutates; the check keeps JSON fragments valid should that ever change.

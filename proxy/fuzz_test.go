@@ -77,8 +77,8 @@ func FuzzRewriteRequest(f *testing.F) {
 		if len(res.hits) > 0 {
 			return
 		}
-		if !json.Valid(res.body) {
-			t.Fatalf("rewrite produced invalid JSON:\n in %q\nout %q", body, res.body)
+		if out := sentBody(t, res.body); !json.Valid(out) {
+			t.Fatalf("rewrite produced invalid JSON:\n in %q\nout %q", body, out)
 		}
 	})
 }

@@ -203,3 +203,29 @@ func sseWrite(w http.ResponseWriter, name, data string) {
 		f.Flush()
 	}
 }
+
+// sentBody reads b as the upstream would, in small reads, and checks it
+// against the body built whole and the length declared for it.
+func sentBody(t testing.TB, b *reqBody) []byte {
+	t.Helper()
+	var got []byte
+	rd := b.Reader()
+	buf := make([]byte, 7)
+	for {
+		n, err := rd.Read(buf)
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := b.Bytes(); !bytes.Equal(got, want) {
+		t.Fatalf("streamed body differs from the built one:\nstreamed %q\nbuilt    %q", got, want)
+	}
+	if int64(len(got)) != b.Len() {
+		t.Fatalf("body is %d bytes, Content-Length would say %d", len(got), b.Len())
+	}
+	return got
+}

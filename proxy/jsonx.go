@@ -57,8 +57,17 @@ type jparser struct {
 	nodes []jnode
 }
 
-// parseJSON parses src as one JSON value surrounded by optional whitespace.
-func parseJSON(src []byte) (*jdoc, error) {
+// parseJSON parses a copy of src: the caller may reuse src as soon as it
+// returns (a frame decoder's payload, a pooled buffer). Use it unless the
+// buffer is the caller's to give away; then parseJSONOwned saves the copy.
+func parseJSON(src []byte) (*jdoc, error) { return parseJSONOwned(bytes.Clone(src)) }
+
+// parseJSONOwned parses src as one JSON value surrounded by optional
+// whitespace, taking src: the document and every string read from it
+// (str, strAt, raw; unescaped strings are not copied, stringOf) alias src,
+// so src must never change again. A large request body is parsed this way
+// so it is not held twice.
+func parseJSONOwned(src []byte) (*jdoc, error) {
 	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/1024)}
 	p.ws()
 	if _, err := p.value(0); err != nil {
@@ -360,7 +369,7 @@ func (d *jdoc) str(i int) string {
 	}
 	n := &d.nodes[i]
 	if !n.hasEsc {
-		// The body is never modified once parsed: alias it.
+		// src is never modified once parsed (parseJSONOwned): alias it.
 		return stringOf(d.src[n.start+1 : n.end-1])
 	}
 	if n.end-n.start >= bigString {
@@ -487,6 +496,14 @@ const hexDigits = "0123456789abcdef"
 // and & alone so text reads the same on both sides.
 func appendQuote(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	dst = appendQuoteBody(dst, s)
+	return append(dst, '"')
+}
+
+// appendQuoteBody is appendQuote without the quotes. Each rune is escaped
+// on its own, so s may be quoted in pieces split anywhere but before a
+// UTF-8 continuation byte (quoteSplit) with the same result.
+func appendQuoteBody(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -529,8 +546,49 @@ func appendQuote(dst []byte, s string) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
+}
+
+// quotedBodyLen is len(appendQuoteBody(nil, s)), without building it.
+func quotedBodyLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 0x20 && c != '"' && c != '\\':
+				n++
+			case c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t':
+				n += 2
+			default:
+				n += 6
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1, r == '\u2028', r == '\u2029':
+			n += 6
+		default:
+			n += size
+		}
+		i += size
+	}
+	return n
+}
+
+// quoteSplit returns where to end a piece of s of about n bytes so that
+// quoting the pieces one by one equals quoting s: never before a UTF-8
+// continuation byte.
+func quoteSplit(s string, n int) int {
+	if n >= len(s) {
+		return len(s)
+	}
+	for n < len(s) && s[n]&0xc0 == 0x80 {
+		n++
+	}
+	return n
 }
 
 // edit replaces src[start:end] with repl.
@@ -540,13 +598,14 @@ type edit struct {
 
 	// quote, when quoted is set, is written JSON-quoted in place of repl,
 	// straight into the output (no intermediate copy of a large text).
-	quote  string
+	quote  mtext
 	quoted bool
 }
 
+// size is the exact number of bytes the edit writes.
 func (e edit) size() int {
 	if e.quoted {
-		return len(e.quote) + 2
+		return e.quote.quotedLen()
 	}
 	return len(e.repl)
 }
@@ -556,21 +615,38 @@ func applyEdits(src []byte, edits []edit) []byte {
 	if len(edits) == 0 {
 		return src
 	}
-	grow := 0
-	for _, e := range edits {
-		grow += e.size() - (e.end - e.start)
-	}
-	// A little slack for the escapes appendQuote may add.
-	out := make([]byte, 0, len(src)+max(grow, 0)+len(src)/64)
+	out := make([]byte, 0, splicedLen(src, edits))
 	prev := 0
 	for _, e := range edits {
 		out = append(out, src[prev:e.start]...)
 		if e.quoted {
-			out = appendQuote(out, e.quote)
+			out = appendMQuote(out, e.quote)
 		} else {
 			out = append(out, e.repl...)
 		}
 		prev = e.end
 	}
 	return append(out, src[prev:]...)
+}
+
+// splicedLen is len(applyEdits(src, edits)).
+func splicedLen(src []byte, edits []edit) int {
+	n := len(src)
+	for _, e := range edits {
+		n += e.size() - (e.end - e.start)
+	}
+	return n
+}
+
+// appendMQuote appends m's text as a JSON string.
+func appendMQuote(dst []byte, m mtext) []byte {
+	dst = append(dst, '"')
+	last := 0
+	for _, r := range m.reps {
+		dst = appendQuoteBody(dst, m.base[last:r.Start])
+		dst = appendQuoteBody(dst, r.Synthetic)
+		last = r.End
+	}
+	dst = appendQuoteBody(dst, m.base[last:])
+	return append(dst, '"')
 }

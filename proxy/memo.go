@@ -1,13 +1,10 @@
 package proxy
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"hash/maphash"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/pretense/pretense/mutate"
 )
@@ -18,8 +15,8 @@ import (
 // skips the lexer; the request's reversal session is then rebuilt from the
 // union of the pairs. Synthetics are a keyed HMAC of the name, so a memoised
 // text is exactly what mutating it again would give, except after an HMAC
-// collision forced a rehash; a union in which one synthetic would stand for
-// two names is detected and the request is mutated afresh.
+// collision forced a rehash; pairs in which one synthetic would stand for
+// two names are detected and the request is mutated afresh.
 
 // errMutate wraps failures of the mutation step (the request is refused).
 var errMutate = errors.New("mutate request")
@@ -93,8 +90,8 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 }
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
-func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
-	out := make([]string, len(texts))
+func (m *mutateSession) mutateAll(texts, langs []string) ([]mtext, error) {
+	out := make([]mtext, len(texts))
 	if m.memo == nil {
 		for i, t := range texts {
 			out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
@@ -108,7 +105,7 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 		if len(t) >= minMemoText && len(t) <= maxMemoText {
 			keys[i] = m.memo.key(t, langs[i])
 			if e := m.memo.get(keys[i]); e != nil {
-				out[i] = e.out
+				out[i] = mtext{base: e.out}
 				hits = append(hits, e)
 				continue
 			}
@@ -119,66 +116,24 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]string, error) {
 	pairs := m.s.Pairs()
 	for _, i := range fresh {
 		if keys[i] != (memoKey{}) {
-			m.memo.put(keys[i], newMemoEntry(out[i], pairs))
+			m.memo.put(keys[i], newMemoEntry(out[i].String(), pairs))
 		}
-	}
-	if len(hits) == 0 {
-		return out, nil
-	}
-	union := make(map[string]string, len(pairs))
-	for syn, orig := range pairs {
-		union[syn] = orig
 	}
 	for _, e := range hits {
-		for syn, orig := range e.pairs {
-			if prev, ok := union[syn]; ok && prev != orig {
-				return m.mutateFresh(texts, langs)
-			}
-			union[syn] = orig
-		}
-	}
-	if m.register(union) {
-		return out, nil
-	}
-	for syn, orig := range union {
-		if !utf8.ValidString(syn) || !utf8.ValidString(orig) {
-			// The map format is JSON text; such a pair cannot round-trip.
+		// The session learns the memoised pairs as they are; one that
+		// would make a synthetic stand for two names (an HMAC collision
+		// resolved differently back then) sends the request round again.
+		if err := m.s.AddPairs(e.pairs); err != nil {
 			return m.mutateFresh(texts, langs)
 		}
 	}
-	rev, err := readPairs(union)
-	if err != nil {
-		return nil, err
-	}
-	m.rev, m.pairs = rev, len(union)
 	return out, nil
 }
 
-// register teaches the session the memoised pairs by mutating just their
-// originals, one per line (cheap next to the texts they came from), and
-// reports whether it now holds exactly those pairs. When a name is not
-// selected out of context, the caller rebuilds a session from the pairs.
-func (m *mutateSession) register(union map[string]string) bool {
-	var b strings.Builder
-	for _, orig := range union {
-		b.WriteString(orig)
-		b.WriteByte('\n')
-	}
-	m.s.Mutate(b.String(), mutate.LangText)
-	got := m.s.Pairs()
-	for syn, orig := range union {
-		if got[syn] != orig {
-			return false
-		}
-	}
-	return true
-}
-
 // mutateFresh mutates every text in a new session, ignoring the memo.
-func (m *mutateSession) mutateFresh(texts, langs []string) ([]string, error) {
+func (m *mutateSession) mutateFresh(texts, langs []string) ([]mtext, error) {
 	m.s = m.m.NewSession()
-	m.rev, m.pairs = nil, 0
-	out := make([]string, len(texts))
+	out := make([]mtext, len(texts))
 	for i, t := range texts {
 		out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
 	}
@@ -197,29 +152,4 @@ func newMemoEntry(out string, pairs map[string]string) *memoEntry {
 		}
 	}
 	return e
-}
-
-// readPairs builds a reverse-only session from pairs through the map-file
-// format, the one way package mutate offers to load pairs.
-func readPairs(pairs map[string]string) (*mutate.Session, error) {
-	var b bytes.Buffer
-	b.WriteString(`{"format":"pretense-mutation-map","version":1,"pairs":[`)
-	first := true
-	for syn, orig := range pairs {
-		if !first {
-			b.WriteByte(',')
-		}
-		first = false
-		b.WriteString(`{"synthetic":`)
-		b.Write(appendQuote(nil, syn))
-		b.WriteString(`,"original":`)
-		b.Write(appendQuote(nil, orig))
-		b.WriteByte('}')
-	}
-	b.WriteString("]}")
-	s, err := mutate.ReadMap(&b)
-	if err != nil {
-		return nil, fmt.Errorf("%w: rebuild pairs: %v", errMutate, err)
-	}
-	return s, nil
 }

@@ -111,10 +111,10 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out2[0] != out1[0] {
+	if out2[0].String() != out1[0].String() {
 		t.Error("fallback mutation differs")
 	}
-	back, f := s2.reverse(out2[0], false)
+	back, f := s2.reverse(out2[0].String(), false)
 	if back != text || f.found == 0 || f.restored != f.found {
 		t.Errorf("fallback session does not reverse: fidelity %+v", f)
 	}

@@ -116,5 +116,12 @@ func FuzzExtractPDFText(f *testing.F) {
 		if time.Since(start) > 3*time.Second {
 			t.Fatalf("took %s", time.Since(start))
 		}
+		// The request gave up at the limit; the worker must stop too, or a
+		// few such PDFs hold every extraction slot (and a core) for good.
+		for wait := time.Now(); len(pdfSlots) > 0; time.Sleep(time.Millisecond) {
+			if time.Since(wait) > 3*time.Second {
+				t.Fatalf("extraction still running %s after the call returned", time.Since(wait))
+			}
+		}
 	})
 }

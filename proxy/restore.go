@@ -23,7 +23,7 @@ type restorer struct {
 // except thinking and reasoning. A body that is not JSON is restored as
 // plain text: synthetics are identifier-safe, so that is still exact.
 func (r *restorer) restoreJSON(body []byte) []byte {
-	d, err := parseJSON(body)
+	d, err := parseJSONOwned(body)
 	if err != nil {
 		out, f := r.sess.reverse(string(body), false)
 		r.fid.add(f)

@@ -24,7 +24,7 @@ func (h hit) String() string {
 
 // rewritten is a request ready to go upstream, or the reason it may not.
 type rewritten struct {
-	body   []byte
+	body   *reqBody
 	model  string
 	stream bool
 	hits   []hit
@@ -47,7 +47,8 @@ type unit struct {
 // when nothing is found, mutates those fields with sess. Every byte outside
 // the rewritten string values is kept.
 func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
-	d, err := parseJSON(body)
+	// The body is read for this request and never changed: taken, not copied.
+	d, err := parseJSONOwned(body)
 	if err != nil {
 		return rewritten{}, err
 	}
@@ -72,7 +73,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 			// Tool-call arguments are JSON inside a string; mutate its string
 			// leaves so the arguments stay valid JSON. Arguments that do not
 			// parse (a model's broken JSON in history) are treated as text.
-			if id, err := parseJSON([]byte(text)); err == nil {
+			if id, err := parseJSONOwned([]byte(text)); err == nil {
 				inner[fi] = id
 				for n := range id.nodes {
 					if id.nodes[n].kind == jStr {
@@ -123,10 +124,12 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	for i, u := range units {
 		f := w.fields[u.field]
 		m := mutated[i]
-		if m == u.text {
+		if m.same(u.text) {
 			continue
 		}
 		if u.inner < 0 {
+			// Written quoted from the text and its replacements as the
+			// body is sent (reqBody): never a second copy of a large text.
 			n := d.nodes[f.node]
 			edits = append(edits, edit{start: n.start, end: n.end, quote: m, quoted: true})
 			continue
@@ -135,7 +138,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 			innerEdits = map[int][]edit{}
 		}
 		n := inner[u.field].nodes[u.inner]
-		innerEdits[u.field] = append(innerEdits[u.field], edit{start: n.start, end: n.end, repl: appendQuote(nil, m)})
+		innerEdits[u.field] = append(innerEdits[u.field], edit{start: n.start, end: n.end, repl: appendMQuote(nil, m)})
 	}
 	for fi, ies := range innerEdits {
 		// Inner string nodes are visited in node order, which for leaves is
@@ -146,7 +149,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		edits = append(edits, edit{start: n.start, end: n.end, repl: appendQuote(nil, string(args))})
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].start < edits[j].start })
-	out.body = applyEdits(body, edits)
+	out.body = newReqBody(body, edits)
 	return out, nil
 }
 

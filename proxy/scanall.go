@@ -97,7 +97,7 @@ func appendNestedJSON(out []scanText, s string, where func() string, depth int, 
 	if t == "" || (t[0] != '{' && t[0] != '[') || !strings.Contains(t, `\`) {
 		return out
 	}
-	id, err := parseJSON([]byte(t))
+	id, err := parseJSONOwned([]byte(t))
 	if err != nil {
 		return out
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -84,7 +85,7 @@ var amzHeaders = []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token",
 
 // authorize signs out over body. A client that sends a Bedrock API key
 // (Authorization: Bearer) keeps it and nothing is signed.
-func (a *awsAuth) authorize(ctx context.Context, out *http.Request, body []byte) error {
+func (a *awsAuth) authorize(ctx context.Context, out *http.Request, body *reqBody) error {
 	if auth := out.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {
 		for _, h := range amzHeaders[1:] {
 			out.Header.Del(h)
@@ -114,8 +115,15 @@ func (a *awsAuth) authorize(ctx context.Context, out *http.Request, body []byte)
 	if region == "" {
 		return fmt.Errorf("%w: no AWS region: set AWS_REGION (or region in the AWS profile, or --aws-region) for the proxy", errNoCredentials)
 	}
-	sum := sha256.Sum256(body)
-	if err := a.signer.SignHTTP(ctx, creds, out, hex.EncodeToString(sum[:]), "bedrock", region, time.Now().UTC()); err != nil {
+	// The body is hashed as it is written (reqBody), then written again
+	// to the upstream: a pass over it instead of a copy of it.
+	h := sha256.New()
+	if body != nil {
+		if _, err := io.Copy(h, body.Reader()); err != nil {
+			return fmt.Errorf("hash the Bedrock request: %w", err)
+		}
+	}
+	if err := a.signer.SignHTTP(ctx, creds, out, hex.EncodeToString(h.Sum(nil)), "bedrock", region, time.Now().UTC()); err != nil {
 		return fmt.Errorf("sign the Bedrock request: %w", err)
 	}
 	return nil

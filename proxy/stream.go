@@ -93,7 +93,8 @@ func (s *streamer) handle(ev *sseEvent) error {
 	if len(bytes.TrimSpace(ev.data)) == 0 {
 		return s.emit(ev.raw)
 	}
-	d, err := parseJSON(ev.data)
+	// An event owns its data (sseReader.next, eventFor).
+	d, err := parseJSONOwned(ev.data)
 	if err != nil {
 		return fmt.Errorf("%w: event data is not JSON: %v", errBrokenSSE, err)
 	}

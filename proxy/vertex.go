@@ -55,7 +55,7 @@ func (g *googleAuth) tokenSource(ctx context.Context) (oauth2.TokenSource, error
 // authorize sets the proxy's ADC token, replacing whatever token the client
 // sent (a client in gateway mode sends none). Only when the proxy has no
 // credentials of its own does a client's Bearer token go through.
-func (g *googleAuth) authorize(ctx context.Context, out *http.Request, _ []byte) error {
+func (g *googleAuth) authorize(ctx context.Context, out *http.Request, _ *reqBody) error {
 	ts, err := g.tokenSource(ctx)
 	if err != nil {
 		if auth := out.Header.Get("Authorization"); len(auth) > 7 && strings.EqualFold(auth[:7], "bearer ") {
