@@ -60,6 +60,9 @@ var secretChecks = map[string]CheckFunc{
 	// word-start drops a prefixed token that continues a longer identifier;
 	// it lets token patterns start with a literal instead of \b.
 	"word-start": checkWordStart,
+	// glued-checksum is word-start for GitHub and npm tokens, except that a
+	// glued token with a valid checksum is kept.
+	"glued-checksum": checkGluedChecksum,
 	// github-checksum verifies the CRC32 tail of GitHub and npm tokens and
 	// raises or lowers confidence; it never drops a match.
 	"github-checksum": checkGitHubChecksum,

@@ -23,6 +23,28 @@ func checkWordStart(c *CheckContext) bool {
 	return !isWordByte(c.Data[c.Start-1])
 }
 
+// checkGluedChecksum is word-start for checksummed tokens (GitHub, npm):
+// a token run together with letters on either side ("xghp_…abc", pasted
+// without a separator or hidden inside a longer string) is still a token
+// when its CRC32 tail is valid; a glued match with a wrong checksum is a
+// longer identifier that happens to contain the prefix (sghp_…, ghp_ + 40
+// characters), as word boundaries used to decide. A token standing alone
+// is kept either way (github-checksum sets its confidence).
+func checkGluedChecksum(c *CheckContext) bool {
+	glued := c.Start > 0 && isWordByte(c.Data[c.Start-1]) || c.End < len(c.Data) && isWordByte(c.Data[c.End])
+	return !glued || githubChecksumValid(c.Value)
+}
+
+// githubChecksumValid reports whether v (prefix_ + 30 characters + 6
+// checksum characters) carries a valid CRC32 tail.
+func githubChecksumValid(v string) bool {
+	i := strings.IndexByte(v, '_')
+	if i < 0 || len(v)-i-1 != 36 {
+		return false
+	}
+	return githubCRC(v[i+1:len(v)-6]) == v[len(v)-6:]
+}
+
 func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'z'
 }
@@ -39,12 +61,10 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 // reporting, but with less confidence. It never drops a match.
 func checkGitHubChecksum(c *CheckContext) bool {
 	v := c.Value
-	i := strings.IndexByte(v, '_')
-	if i < 0 || len(v)-i-1 != 36 {
+	if i := strings.IndexByte(v, '_'); i < 0 || len(v)-i-1 != 36 {
 		return true // ghr_ tokens may be longer; they carry no checksum we know
 	}
-	body, tail := v[i+1:len(v)-6], v[len(v)-6:]
-	if githubCRC(body) == tail {
+	if githubChecksumValid(v) {
 		c.Confidence = max(c.Confidence, 0.99)
 		c.Reasons = append(c.Reasons, "token checksum valid")
 	} else {

@@ -773,3 +773,36 @@ func FuzzSecretChecks(f *testing.F) {
 		}
 	})
 }
+
+// A GitHub or npm token glued to letters on both sides (pasted without a
+// separator, or hidden inside a longer string) is found when its checksum
+// is valid; the same shape with a wrong checksum stays a longer identifier.
+func TestGluedChecksummedTokens(t *testing.T) {
+	rs := builtinSet(t)
+	rng := rand.New(rand.NewPCG(11, 13))
+	for _, tc := range []struct{ prefix, rule string }{
+		{"ghp_", "github-pat-classic"},
+		{"gho_", "github-oauth-token"},
+		{"ghu_", "github-app-token"},
+		{"ghs_", "github-app-token"},
+		{"npm_", "npm-access-token"},
+	} {
+		body := mustExpand(t, "{alnum:30}", rng)
+		valid := tc.prefix + body + githubCRC(body)
+		wrong := tc.prefix + body + "000000"
+		if githubCRC(body) == "000000" {
+			t.Fatal("generated body has checksum 000000; pick another seed")
+		}
+		for _, glue := range []struct{ before, after string }{{"x", "abc"}, {"x", ""}, {"", "abc"}, {"token=", "Z9"}} {
+			if in := glue.before + valid + glue.after; !found(rs, in, tc.rule) {
+				t.Errorf("%s: valid token glued as %q not found", tc.rule, in)
+			}
+			if in := glue.before + wrong + glue.after; found(rs, in, tc.rule) {
+				t.Errorf("%s: glued identifier %q with a wrong checksum reported", tc.rule, in)
+			}
+		}
+		if !found(rs, "key: "+wrong, tc.rule) {
+			t.Errorf("%s: a standalone token with a wrong checksum (a test token) is no longer reported", tc.rule)
+		}
+	}
+}
