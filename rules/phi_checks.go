@@ -444,8 +444,8 @@ func typeList(data []byte, s, e int) bool {
 	note := func(lo, hi int) {
 		items++
 		w := string(data[lo:hi])
-		lw := string(lowerKey(buf[:0], w))
-		if notNames[lw] || codeWords[lw] || camelIdentifier(w) || len(w) >= 2 && acronym(w) || strings.ContainsAny(w, "0123456789") {
+		lw := lowerKey(buf[:0], w)
+		if notNames[string(lw)] || codeWords[string(lw)] || camelIdentifier(w) || len(w) >= 2 && acronym(w) || strings.ContainsAny(w, "0123456789") {
 			typed = true
 		}
 	}
