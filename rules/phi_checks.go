@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"github.com/pretense/pretense/internal/luhn"
 
 	"net/netip"
@@ -414,7 +415,7 @@ func checkPersonName(c *CheckContext) bool {
 			return false
 		}
 	}
-	if len(words) == 0 {
+	if len(words) == 0 || typeList(c.Data, c.Start, c.Start+len(v)) {
 		return false
 	}
 	c.Value = v
@@ -424,6 +425,57 @@ func checkPersonName(c *CheckContext) bool {
 	// Willis): the value is what a client asks for, the way library code
 	// and its docs show searches, not a record's value.
 	return !fhirSearchCriterion(c.Data, c.Start) || strictOnly(c, "a FHIR search parameter (strict mode only)")
+}
+
+// typeList reports a value [s,e) that is one item of a comma-separated
+// list of single words (at least three, each followed by a comma or the
+// list's end) of which another item is a type or identifier word: API
+// prose lists types ("Decimal, HumanName, Id, Instant, Integer"), a
+// record lists names ("Roe, Jane, MRN …" stops at "MRN …").
+func typeList(data []byte, s, e int) bool {
+	if e >= len(data) || data[e] != ',' || bytes.IndexByte(data[s:e], ' ') >= 0 {
+		return false
+	}
+	word := func(lo, hi int) bool {
+		return lo < hi && asciiLetter(data[lo])
+	}
+	items, typed := 1, false
+	var buf [64]byte
+	note := func(lo, hi int) {
+		items++
+		w := string(data[lo:hi])
+		lw := lowerKey(buf[:0], w)
+		if notNames[string(lw)] || codeWords[string(lw)] || camelIdentifier(w) || len(w) >= 2 && acronym(w) || strings.ContainsAny(w, "0123456789") {
+			typed = true
+		}
+	}
+	// items before: "Word, " back from s
+	for p := s; p >= 2 && data[p-1] == ' ' && data[p-2] == ','; {
+		hi := p - 2
+		lo := hi
+		for lo > 0 && labelByte(data[lo-1]) {
+			lo--
+		}
+		if !word(lo, hi) {
+			break
+		}
+		note(lo, hi)
+		p = lo
+	}
+	// items after: ", Word," forward from e
+	for p := e; p+2 < len(data) && data[p] == ',' && data[p+1] == ' '; {
+		lo := p + 2
+		hi := lo
+		for hi < len(data) && labelByte(data[hi]) {
+			hi++
+		}
+		if !word(lo, hi) || hi < len(data) && data[hi] != ',' {
+			break
+		}
+		note(lo, hi)
+		p = hi
+	}
+	return items >= 3 && typed
 }
 
 // fhirSearchCriterion reports a value that is a parameter of a FHIR search
@@ -528,9 +580,28 @@ func checkRecordID(c *CheckContext) bool {
 	if len(c.Value) == 10 && c.Value[4] == '-' && c.Value[7] == '-' {
 		return false // 2024-01-02 under an id label is a date
 	}
+	if dicomTag(c) {
+		return false
+	}
 	c.Reasons = append(c.Reasons, "identifier shape (5+ digits, not a placeholder)")
 	return true
 }
+
+// dicomTag reports a DICOM attribute tag written as its group and element
+// (eight digits, "00100020" for PatientID) with the words DICOM or tag on
+// its line: the tag names a field, it is not one patient's number.
+func dicomTag(c *CheckContext) bool {
+	// Standard attributes have an even group.
+	if len(c.Value) != 8 || digitsOf(c.Value) != c.Value || (c.Value[3]-'0')%2 != 0 {
+		return false
+	}
+	ls, le := lineSpan(c.Data, c.Start)
+	return findWord(c.Data, max(ls, c.Start-dicomReach), min(le, c.End+dicomReach), c.Start, c.End, dicomWords) != ""
+}
+
+const dicomReach = 256
+
+var dicomWords = map[string]bool{"dicom": true, "tag": true, "tags": true}
 
 func checkAccountNumber(c *CheckContext) bool {
 	d := digitsOf(c.Value)

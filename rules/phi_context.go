@@ -216,6 +216,14 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 			return false
 		}
 	}
+	if class != labelNone && docExample(c.Data, c.Start) {
+		// API documentation illustrates a field with a made-up value
+		// ("The street address (e.g. 1255 Pear Avenue)."): an example in
+		// a comment is no record, outside strict mode.
+		if !strictOnly(c, "an example in a documentation comment (strict mode only)") {
+			return false
+		}
+	}
 	switch {
 	case class == labelStrong:
 		c.Reasons = append(c.Reasons, fmt.Sprintf("%s '%s'", how, label))
@@ -253,6 +261,34 @@ func strictOnly(c *CheckContext, reason string) bool {
 	c.Confidence = max(0.1, c.Confidence-docExamplePenalty)
 	c.Reasons = append(c.Reasons, reason)
 	return true
+}
+
+// exampleReach bounds how far before a value docExample looks for the
+// words that introduce an example.
+const exampleReach = 48
+
+// exampleIntros introduce an example in prose, lower-cased.
+var exampleIntros = [][]byte{[]byte("e.g."), []byte("for example"), []byte("for instance"), []byte("example:")}
+
+// docExample reports a value on a comment line (`*`, `//`, `#`, `/*`,
+// `--` first) that the same sentence introduces as an example, at most
+// exampleReach bytes before it.
+func docExample(data []byte, pos int) bool {
+	ls, _ := lineSpan(data, pos)
+	t := bytes.TrimLeft(data[ls:pos], " \t")
+	if len(t) == 0 || !(t[0] == '*' || t[0] == '#' || bytes.HasPrefix(t, []byte("//")) || bytes.HasPrefix(t, []byte("/*")) || bytes.HasPrefix(t, []byte("--"))) {
+		return false
+	}
+	var buf [exampleReach]byte
+	low := appendLower(buf[:0], data[max(ls, pos-exampleReach):pos])
+	for _, w := range exampleIntros {
+		i := bytes.LastIndex(low, w)
+		// the example ends at the end of its sentence
+		if i >= 0 && !bytes.Contains(low[i+len(w):], []byte(". ")) {
+			return true
+		}
+	}
+	return false
 }
 
 // inFencedCode reports whether pos lies inside a Markdown fenced code

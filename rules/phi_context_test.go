@@ -217,6 +217,12 @@ func FuzzPHIScan(f *testing.F) {
 	f.Add([]byte("INSERT INTO patients (mrn, dob) VALUES ('4839201', '1962-03-14'), ('x")) // pretense:allow
 	f.Add([]byte("mrns:\n  - \"4839201\"\n"))                                              // pretense:allow
 	f.Add([]byte{'1', '2', '3', '-', 0xff, '\n', ','})
+	// API doc prose (issue 12): a doc-comment example, a type list, a
+	// DICOM tag, a sentence after a bracket.
+	f.Add([]byte(" * The street address (e.g. 1200 Oak Street)."))                      // pretense:allow
+	f.Add([]byte("Patient types: Code, Date, HumanName, Id, Instant,"))                 // pretense:allow
+	f.Add([]byte(`DICOM keyword or tag: "PatientID", "00100020".`))                     // pretense:allow
+	f.Add([]byte("(with `Patient` omitted). Partial matching, Roe, Jane, MRN 4839201")) // pretense:allow
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, m := range rs.Scan(data) {
 			if m.Start < 0 || m.End > len(data) || m.Start >= m.End || string(data[m.Start:m.End]) != m.Value {

@@ -177,23 +177,37 @@ func appendLower[T ~string | ~[]byte](dst []byte, b T) []byte {
 
 // afterSentence returns the part of seg after the last sentence end
 // (". " after a word of two or more letters that is no label
-// abbreviation like "acct no.", or ";").
+// abbreviation like "acct no.", or ";"). Closing brackets and quotes may
+// sit between the word and its period: "(with `Patient` omitted). Partial
+// matching…" starts a new sentence, and the label before it is over.
 func afterSentence(seg []byte) []byte {
 	for i := len(seg) - 2; i >= 0; i-- {
 		switch {
 		case seg[i] == ';':
 			return seg[i+1:]
-		case seg[i] == '.' && seg[i+1] == ' ' && i >= 2 && asciiLetter(seg[i-1]) && asciiLetter(seg[i-2]):
-			w := i - 2
+		case seg[i] == '.' && seg[i+1] == ' ':
+			e := i
+			for e > 0 && closer(seg[e-1]) {
+				e--
+			}
+			if e < 2 || !asciiLetter(seg[e-1]) || !asciiLetter(seg[e-2]) {
+				continue
+			}
+			w := e - 2
 			for w > 0 && asciiLetter(seg[w-1]) {
 				w--
 			}
-			if !labelAbbrev[strings.ToLower(string(seg[w:i]))] {
+			if e < i || !labelAbbrev[strings.ToLower(string(seg[w:e]))] {
 				return seg[i+1:]
 			}
 		}
 	}
 	return seg
+}
+
+// closer reports a closing bracket or quote.
+func closer(b byte) bool {
+	return b == ')' || b == ']' || b == '"' || b == '\'' || b == '`'
 }
 
 // labelAbbrev are abbreviations that end in a period inside a label.
