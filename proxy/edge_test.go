@@ -216,10 +216,14 @@ func TestBlockedRequestsReachUpstreamZeroTimes(t *testing.T) {
 		if len(samples) == 0 {
 			t.Fatalf("no built-in %s rules with samples", kind)
 		}
+		// One proxy serves every sample of a kind, as it serves many
+		// requests in use: starting one per sample (hundreds, each
+		// compiling the rules) made this the slowest test of the suite.
+		up := newFakeUpstream(t, okAnthropic)
+		p := startProxy(t, up.srv.URL)
 		for id, value := range samples {
 			t.Run(kind+"/"+id, func(t *testing.T) {
-				up := newFakeUpstream(t, okAnthropic)
-				p := startProxy(t, up.srv.URL)
+				logged := len(p.sink.all())
 				// Put the value in a tool_result, where file contents travel.
 				body := mustJSON(map[string]any{
 					"model": "claude-test", "max_tokens": 64,
@@ -247,7 +251,7 @@ func TestBlockedRequestsReachUpstreamZeroTimes(t *testing.T) {
 				if n := len(up.requests()); n != 0 {
 					t.Errorf("upstream received %d requests", n)
 				}
-				e := p.sink.waitEntries(t, 1)[0]
+				e := p.sink.waitEntries(t, logged+1)[logged]
 				if e.Outcome != "blocked" || e.SecretsBlocked+e.PHIPatternsDetected == 0 || len(e.Rules) == 0 {
 					t.Errorf("audit entry: %+v", e)
 				}
