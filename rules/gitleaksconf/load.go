@@ -64,20 +64,14 @@ type allowDoc struct {
 	StopWords   []string `toml:"stopwords"`
 }
 
+// globalAllowDoc is a rule allowlist that may also name the rules it
+// applies to; the embedded fields decode at the same level.
 type globalAllowDoc struct {
-	Description string
-	Condition   string
-	Commits     []string
-	Paths       []string
-	RegexTarget string `toml:"regexTarget"`
-	Regexes     []string
-	StopWords   []string `toml:"stopwords"`
+	allowDoc
 	TargetRules []string `toml:"targetRules"`
 }
 
-func (g *globalAllowDoc) allow() allowDoc {
-	return allowDoc{g.Description, g.Condition, g.Commits, g.Paths, g.RegexTarget, g.Regexes, g.StopWords}
-}
+func (g *globalAllowDoc) allow() allowDoc { return g.allowDoc }
 
 // maxExtendDepth is gitleaks' limit on chained [extend] path files.
 const maxExtendDepth = 2

@@ -6,20 +6,29 @@ import (
 	"time"
 )
 
+// valueSpan trims a field's span and drops one pair of surrounding quotes;
+// ok is false when nothing is left.
+func valueSpan(data []byte, s, e int) (int, int, bool) {
+	s, e = trimSpan(data, s, e)
+	if s >= e {
+		return s, e, false
+	}
+	if v := data[s:e]; len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+		s, e = s+1, e-1
+	}
+	return s, e, true
+}
+
 // fields collects validated fields; add drops values that cannot be what
 // their place says (an empty name, a 31 February birth date, a placeholder).
 type fields []Field
 
 func (fs *fields) add(data []byte, s, e int, t Type, reason string) {
-	s, e = trimSpan(data, s, e)
-	if s >= e {
+	s, e, ok := valueSpan(data, s, e)
+	if !ok {
 		return
 	}
 	v := data[s:e]
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		s, e = s+1, e-1
-		v = data[s:e]
-	}
 	if !Valid(t, v) {
 		return
 	}
@@ -36,15 +45,11 @@ func (fs *fields) add(data []byte, s, e int, t Type, reason string) {
 // 8-digit "SSN") is still the patient's identifier: it is reported as
 // another patient identifier (Safe Harbor R), not dropped.
 func (fs *fields) addID(data []byte, s, e int, t Type, reason string) {
-	s, e = trimSpan(data, s, e)
-	if s >= e {
+	s, e, ok := valueSpan(data, s, e)
+	if !ok {
 		return
 	}
 	v := data[s:e]
-	if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-		s, e = s+1, e-1
-		v = data[s:e]
-	}
 	switch {
 	case Valid(t, v):
 	case !idShape(v):
