@@ -417,14 +417,7 @@ func TestProxySIGHUPReload(t *testing.T) {
 		t.Errorf("no reload logged:\n%s", p.stderr)
 	}
 	// The audit trail names both users and the refusal.
-	out, errs, code := e.run(t, "audit", "--export", "json")
-	if code != 0 {
-		t.Fatalf("audit export: %d %s", code, errs)
-	}
-	var entries []struct{ User, Outcome string }
-	if err := json.Unmarshal([]byte(out), &entries); err != nil {
-		t.Fatal(err)
-	}
+	entries := auditEntries(t, e)
 	seen := map[string]int{}
 	for _, en := range entries {
 		seen[en.User+" "+en.Outcome]++
@@ -598,6 +591,19 @@ func TestProxyMTLS(t *testing.T) {
 	}
 	p.stop(t)
 
+	entries := auditEntries(t, e)
+	var users []string
+	for _, en := range entries {
+		users = append(users, en.User+" "+en.Outcome)
+	}
+	if want := []string{"carol@example.org forwarded", "dave-laptop forwarded"}; !slices.Equal(users, want) {
+		t.Errorf("audit users %q, want %q (refused handshakes never reach HTTP, so they have no entry)", users, want)
+	}
+}
+
+// auditEntries exports the audit log as JSON and returns who did what.
+func auditEntries(t *testing.T, e *teamEnv) []struct{ User, Outcome string } {
+	t.Helper()
 	out, errs, code := e.run(t, "audit", "--export", "json")
 	if code != 0 {
 		t.Fatalf("audit export: %d %s", code, errs)
@@ -606,11 +612,5 @@ func TestProxyMTLS(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &entries); err != nil {
 		t.Fatal(err)
 	}
-	var users []string
-	for _, en := range entries {
-		users = append(users, en.User+" "+en.Outcome)
-	}
-	if want := []string{"carol@example.org forwarded", "dave-laptop forwarded"}; !slices.Equal(users, want) {
-		t.Errorf("audit users %q, want %q (refused handshakes never reach HTTP, so they have no entry)", users, want)
-	}
+	return entries
 }
