@@ -10,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/pretense/pretense/internal/testtool"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -24,6 +25,14 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		// [ci]: the tests run under CI, where a script must not skip for
+		// a missing program (`[!exec:git] [!ci] skip`), as testtool rules.
+		Condition: func(cond string) (bool, error) {
+			if cond == "ci" {
+				return testtool.InCI(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PRETENSE_HOME", env.WorkDir+"/.pretense-home")
 			env.Setenv("HOME", env.WorkDir+"/home")
