@@ -1,5 +1,7 @@
 package rules
 
+import "sync"
+
 // CheckContext is what a named check sees of one regex match. A check may
 // lower or raise Confidence and append Reasons; returning false drops the
 // match.
@@ -18,7 +20,29 @@ type CheckContext struct {
 	MatchStart, MatchEnd int
 	// scan is what the keyword pass found in Data (nil in unit tests).
 	scan *scanState
+	// owned is the Ruleset's provider-owned names (grammar.go); nil in
+	// unit tests of a check, where the built-in rules' names apply.
+	owned *ownedNames
 }
+
+// ownedNames returns the lower-case names the scanning Ruleset's provider
+// rules own, or, in a unit test of a check, those of the built-in rules.
+func (c *CheckContext) ownedNames() [][]byte {
+	if c.owned != nil {
+		return c.owned.names
+	}
+	return builtinOwned().names
+}
+
+// builtinOwned is the built-in rules' ownership, computed once (tests only:
+// a scan passes its Ruleset's).
+var builtinOwned = sync.OnceValue(func() *ownedNames {
+	var crs []*compiledRule
+	for _, r := range Builtin() {
+		crs = append(crs, &compiledRule{def: &r})
+	}
+	return newOwnedNames(crs)
+})
 
 // CheckFunc validates a match beyond what a regex can say (checksums,
 // issued ranges, surrounding context).

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"net/url"
 	"strings"
-	"sync"
 )
 
 // Named checks of the provider rules (builtin/secrets-providers.yaml).
@@ -197,23 +196,6 @@ func init() {
 	secretChecks["provider-context"] = checkProviderContext
 }
 
-// builtinOwnedNames are the names the built-in provider rules own (see
-// Rule.Owns), lower case, read once from the embedded rule files.
-var builtinOwnedNames = sync.OnceValue(func() [][]byte {
-	seen := map[string]bool{}
-	var out [][]byte
-	for _, r := range Builtin() {
-		for _, n := range r.Owns {
-			n = strings.ToLower(n)
-			if len(n) >= 4 && !seen[n] {
-				seen[n] = true
-				out = append(out, []byte(n))
-			}
-		}
-	}
-	return out
-})
-
 // checkProviderContext leaves a value to the provider rule whose name
 // stands on one of the two lines above it (a log line naming the API, a
 // YAML block under the provider's key). That rule knows
@@ -241,7 +223,10 @@ func checkProviderContext(c *CheckContext) bool {
 	}
 	ctx := c.Data[lo:hi]
 	lower := bytes.ToLower(ctx)
-	for _, n := range builtinOwnedNames() {
+	for _, n := range c.ownedNames() {
+		if len(n) < 4 {
+			continue // too short to stand for a provider in free text
+		}
 		for off := 0; ; {
 			i := bytes.Index(lower[off:], n)
 			if i < 0 {

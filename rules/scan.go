@@ -290,7 +290,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 				continue
 			}
 			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
-				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc}
+				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc, owned: rs.owned}
 			if cr.def.Filter != nil && !cr.def.Filter(&c) {
 				continue
 			}
