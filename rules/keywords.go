@@ -1,6 +1,9 @@
 package rules
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync"
+)
 
 // kwMatcher finds every occurrence of the rule keywords, ASCII case
 // insensitively, overlapping ones included: an Aho-Corasick automaton
@@ -26,9 +29,23 @@ type kwMatcher struct {
 	// out[(s-matchFrom)>>shift] lists the keywords ending in state s,
 	// longest first — the order the library reported them in.
 	out [][]int32
-	// lens holds each keyword's length in bytes.
-	lens []int
+	// lens holds each keyword's length in bytes; maxLen is the longest.
+	lens   []int
+	maxLen int
+	// streamMin is the shortest input walked as four streams (see each);
+	// tests lower it to exercise the stream boundaries on short inputs.
+	streamMin int
+	// bufs holds *streamHits between inputs.
+	bufs sync.Pool
 }
+
+// streamMin is the default kwMatcher.streamMin: below it the four walks'
+// set-up and their overlap cost more than the interleaving saves.
+const streamMin = 4 << 10
+
+// streamHits holds the matches of the four walks of one input, each as
+// end offset<<32 | state, until they are reported in order.
+type streamHits [4][]uint64
 
 func foldASCII(b byte) byte {
 	if 'A' <= b && b <= 'Z' {
@@ -40,12 +57,13 @@ func foldASCII(b byte) byte {
 // newKWMatcher compiles keywords (non-empty, distinct after ASCII case
 // folding). A keyword's id is its index in keywords.
 func newKWMatcher(keywords []string) *kwMatcher {
-	m := &kwMatcher{lens: make([]int, len(keywords))}
+	m := &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin}
 	nclass := 1 // class 0: bytes in no keyword
 	var classOf [256]int
 	total := 0
 	for i, kw := range keywords {
 		m.lens[i] = len(kw)
+		m.maxLen = max(m.maxLen, len(kw))
 		total += len(kw)
 		for j := 0; j < len(kw); j++ {
 			b := foldASCII(kw[j])
@@ -147,15 +165,94 @@ func newKWMatcher(keywords []string) *kwMatcher {
 
 // each calls f for every keyword occurrence in data, ordered by end offset,
 // and at one end offset longest keyword first.
+//
+// One DFA walk is a chain of dependent loads (the next state needs the
+// current one), so it runs at the latency of a load, not at the
+// processor's throughput. A long input is therefore walked as four
+// independent streams over its quarters, interleaved in one loop, which
+// keeps four loads in flight. Stream k reports the matches that end in
+// its quarter; it starts maxLen-1 bytes early (reporting nothing there) so
+// that a keyword crossing into its quarter is seen: the automaton's state
+// is the longest keyword prefix ending at the current byte, never longer
+// than maxLen, so after maxLen-1 bytes of warm-up it is the state a
+// single walk from the start would be in. Matches are buffered per stream
+// and reported stream by stream, which keeps the single walk's order.
 func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
+	q := len(data) / 4
+	ov := max(m.maxLen-1, 0)
+	if len(data) < m.streamMin || q < ov || q == 0 || uint64(len(data)) >= 1<<32 {
+		m.eachFrom(data, 0, 0, f)
+		return
+	}
+	sh, _ := m.bufs.Get().(*streamHits)
+	if sh == nil {
+		sh = new(streamHits)
+	}
 	trans, class, mf := m.trans, &m.class, m.matchFrom
-	s := uint32(0)
-	for i := 0; i < len(data); i++ {
+	b1, b2, b3 := q, 2*q, 3*q
+	s0 := uint32(0)
+	s1 := m.walk(data[b1-ov : b1])
+	s2 := m.walk(data[b2-ov : b2])
+	s3 := m.walk(data[b3-ov : b3])
+	h0, h1, h2, h3 := sh[0][:0], sh[1][:0], sh[2][:0], sh[3][:0]
+	d0 := data[:q]
+	d1 := data[b1 : b1+q]
+	d2 := data[b2 : b2+q]
+	d3 := data[b3 : b3+q]
+	for i := range d0 {
+		s0 = trans[s0+uint32(class[d0[i]])]
+		s1 = trans[s1+uint32(class[d1[i]])]
+		s2 = trans[s2+uint32(class[d2[i]])]
+		s3 = trans[s3+uint32(class[d3[i]])]
+		if s0 >= mf {
+			h0 = append(h0, uint64(i)<<32|uint64(s0))
+		}
+		if s1 >= mf {
+			h1 = append(h1, uint64(b1+i)<<32|uint64(s1))
+		}
+		if s2 >= mf {
+			h2 = append(h2, uint64(b2+i)<<32|uint64(s2))
+		}
+		if s3 >= mf {
+			h3 = append(h3, uint64(b3+i)<<32|uint64(s3))
+		}
+	}
+	for _, h := range [...][]uint64{h0, h1, h2, h3} {
+		for _, x := range h {
+			m.report(int(x>>32), uint32(x), f)
+		}
+	}
+	// The rest of the last quarter (len(data) is not a multiple of 4).
+	m.eachFrom(data, b3+q, s3, f)
+	sh[0], sh[1], sh[2], sh[3] = h0, h1, h2, h3
+	m.bufs.Put(sh)
+}
+
+// eachFrom continues a walk in state s at data[from], reporting matches
+// as each does.
+func (m *kwMatcher) eachFrom(data []byte, from int, s uint32, f func(kw, start, end int)) {
+	trans, class, mf := m.trans, &m.class, m.matchFrom
+	for i := from; i < len(data); i++ {
 		s = trans[s+uint32(class[data[i]])]
 		if s >= mf {
-			for _, k := range m.out[(s-mf)>>m.shift] {
-				f(int(k), i+1-m.lens[k], i+1)
-			}
+			m.report(i, s, f)
 		}
+	}
+}
+
+// walk returns the state after reading data from the start state.
+func (m *kwMatcher) walk(data []byte) uint32 {
+	trans, class := m.trans, &m.class
+	s := uint32(0)
+	for _, c := range data {
+		s = trans[s+uint32(class[c])]
+	}
+	return s
+}
+
+// report calls f for the keywords ending at data[i] in (matching) state s.
+func (m *kwMatcher) report(i int, s uint32, f func(kw, start, end int)) {
+	for _, k := range m.out[(s-m.matchFrom)>>m.shift] {
+		f(int(k), i+1-m.lens[k], i+1)
 	}
 }

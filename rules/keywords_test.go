@@ -169,7 +169,7 @@ func BenchmarkKWMatcher(b *testing.B) {
 // benchSource is real code to scan: the files under $PRETENSE_BENCH_TREE
 // (a checkout such as SQLAlchemy) or else a few standard-library
 // packages, capped at 16 MB.
-func benchSource(b *testing.B) []byte {
+func benchSource(b testing.TB) []byte {
 	root := os.Getenv("PRETENSE_BENCH_TREE")
 	if root == "" {
 		root = filepath.Join(build.Default.GOROOT, "src", "net")
@@ -196,4 +196,70 @@ func benchSource(b *testing.B) []byte {
 		b.Skipf("no source under %s: %v", root, err)
 	}
 	return buf
+}
+
+// oneStream is m's single walk, the reference for the four-stream one.
+func (m *kwMatcher) oneStream(data []byte) []kwHit {
+	var out []kwHit
+	m.eachFrom(data, 0, 0, func(k, s, e int) { out = append(out, kwHit{k, s, e}) })
+	return out
+}
+
+// The four streams report what one walk reports, whatever the input's
+// length relative to the quarters and the keywords that cross their
+// boundaries.
+func TestKWStreams(t *testing.T) {
+	builtin := append(builtinKeywords(t), sqlInsert)
+	bm := newKWMatcher(builtin)
+	src := benchSource(t)
+	for _, n := range []int{0, 1, 4*bm.maxLen - 1, 4 * bm.maxLen, 4*bm.maxLen + 3, streamMin - 1, streamMin, 100003, len(src)} {
+		data := src[:min(n, len(src))]
+		if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
+			t.Errorf("%d bytes: %d hits, one walk %d", len(data), len(got), len(want))
+		}
+	}
+	// A keyword at every offset around the quarter boundaries.
+	m := newKWMatcher([]string{"secret_access_key", "key", "ke", "y_s"})
+	m.streamMin = 0
+	for n := 60; n < 140; n++ {
+		for at := 0; at+17 <= n; at++ {
+			data := bytes.Repeat([]byte{'.'}, n)
+			copy(data[at:], "secret_access_key")
+			if got, want := m.hits(data), naiveHits([]string{"secret_access_key", "key", "ke", "y_s"}, data); !slices.Equal(got, want) {
+				t.Fatalf("n %d, keyword at %d: hits %v, want %v", n, at, got, want)
+			}
+		}
+	}
+}
+
+// FuzzKWStreams checks the four-stream walk against the single walk, with
+// streams used from the shortest input on, so the boundaries fall
+// everywhere.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzKWStreams$' -fuzztime 2m -parallel 1
+func FuzzKWStreams(f *testing.F) {
+	f.Add([]byte("aws_secret_access_key = \"x\"\nPatient: Jane Doe, DOB unknown, insert into t"), "he,she,hers")
+	f.Add([]byte("ghp_xxxx sk-ant-api03-y PID|1|||MRN^^^ password=hunter"), "aa,a,aaa")
+	builtin := append(builtinKeywords(f), sqlInsert)
+	bm := newKWMatcher(builtin)
+	bm.streamMin = 0
+	f.Fuzz(func(t *testing.T, data []byte, list string) {
+		if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
+			t.Fatalf("builtin keywords: hits %v, one walk %v", got, want)
+		}
+		seen := map[string]bool{}
+		var kws []string
+		for _, k := range strings.Split(list, ",") {
+			if k == "" || seen[string(lowerASCII([]byte(k)))] {
+				continue
+			}
+			seen[string(lowerASCII([]byte(k)))] = true
+			kws = append(kws, k)
+		}
+		m := newKWMatcher(kws)
+		m.streamMin = 0
+		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
+			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
+		}
+	})
 }
