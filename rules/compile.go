@@ -32,6 +32,10 @@ type Ruleset struct {
 	// noMarkers ignores inline pretense:allow markers; normalize also
 	// matches the normalised text (normalize.go).
 	noMarkers, normalize bool
+	// plainRegex (tests only) runs every rule's full regex over its
+	// windows, without the anchored and lead-byte shortcuts, so tests can
+	// check that the shortcuts find exactly what the plain path finds.
+	plainRegex bool
 	// partKW marks keywords owned only by PHI rules: their hits count only
 	// at identifier-part boundaries (see partBoundary).
 	partKW []bool

@@ -269,7 +269,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 	for _, w := range ws {
 		var locs [][]int
 		ok := false
-		if cr.anchor != nil && sc != nil {
+		if cr.anchor != nil && sc != nil && !rs.plainRegex {
 			locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w))
 		}
 		if !ok {
