@@ -116,3 +116,36 @@ func TestHTTP2Evasion(t *testing.T) {
 		t.Errorf("upstream received %d requests", n)
 	}
 }
+
+// TestReloadKeepsRequestLimits: a SIGHUP reload swaps the rules but must keep
+// the request limits the proxy was started with (--attachments block,
+// --max-body-size); a reloaded checker once fell back to the defaults.
+func TestReloadKeepsRequestLimits(t *testing.T) {
+	img := tinyPNG(t)
+	body := `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"` + img + `"}}]}]}`
+	const budget = 3 << 20
+	up := newFakeUpstream(t, okAnthropic)
+	p := startProxy(t, up.srv.URL, func(o *Options) {
+		o.Attachments = AttachmentsBlock
+		o.MaxBodyBytes = budget
+	})
+	for round := range 2 {
+		if round == 1 {
+			if err := p.srv.Reload(ReloadOptions{}); err != nil {
+				t.Fatalf("Reload: %v", err)
+			}
+		}
+		ck := p.srv.live().check
+		if !ck.blockAttachments || ck.payloadBudget != budget {
+			t.Errorf("round %d: checker blockAttachments=%v payloadBudget=%d, want true, %d",
+				round, ck.blockAttachments, ck.payloadBudget, budget)
+		}
+		resp, out := p.post(t, "/v1/messages", []byte(body), anthropicHeaders)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("round %d: status %d, want 403: %s", round, resp.StatusCode, out)
+		}
+	}
+	if n := len(up.requests()); n != 0 {
+		t.Errorf("upstream received %d requests", n)
+	}
+}

@@ -100,7 +100,7 @@ func (s *Server) reload(ro ReloadOptions) error {
 	}
 	next := *cur
 	next.opts.PHIMode, next.opts.Rules, next.opts.DisableRules, next.opts.AllowValues = mode, ro.Rules, ro.DisableRules, ro.AllowValues
-	next.check = &checker{rs: rs, cache: newCleanCache(scanCacheEntries)}
+	next.check = newChecker(rs, next.opts)
 	next.health = next.healthBody()
 	s.ops.cur.Store(&next)
 	return nil

@@ -164,6 +164,17 @@ type checker struct {
 	payloadBudget int64
 }
 
+// newChecker builds the request checker for rs with the request limits of
+// opts. New and Reload both use it, so a SIGHUP reload swaps the rules but
+// keeps --attachments and --max-body-size (a reloaded checker once dropped
+// them and fell back to the defaults).
+func newChecker(rs *rules.Ruleset, opts Options) *checker {
+	return &checker{
+		rs: rs, cache: newCleanCache(scanCacheEntries),
+		blockAttachments: opts.Attachments == AttachmentsBlock, payloadBudget: opts.MaxBodyBytes,
+	}
+}
+
 // defaultPayloadBudget is used by checkers built without one (tests).
 const defaultPayloadBudget = DefaultMaxBodyBytes
 

@@ -212,10 +212,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts: opts, eng: eng, check: &checker{
-			rs: rs, cache: newCleanCache(scanCacheEntries),
-			blockAttachments: opts.Attachments == AttachmentsBlock, payloadBudget: opts.MaxBodyBytes,
-		}, anthropic: au, openai: ou,
+		opts: opts, eng: eng, check: newChecker(rs, opts), anthropic: au, openai: ou,
 		transport: tr, log: log, session: opts.Session,
 	}
 	s.clouds = cl
