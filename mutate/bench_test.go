@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/pretense/pretense/internal/testtool"
 )
 
 // genTypeScript builds a realistic TypeScript file of about size bytes:
@@ -80,14 +82,14 @@ func BenchmarkMutateAndReverse(b *testing.B) {
 			b.ReportAllocs()
 			var ms0, ms1 runtime.MemStats
 			runtime.ReadMemStats(&ms0)
-			cpu0 := processCPU()
+			cpu0 := testtool.ProcessCPU()
 			var fid Fidelity
 			for b.Loop() {
 				s := m.NewSession()
 				s.Mutate(src, LangTS)
 				_, fid = s.Reverse(answer)
 			}
-			cpu := processCPU() - cpu0
+			cpu := testtool.ProcessCPU() - cpu0
 			runtime.ReadMemStats(&ms1)
 			if cpu > 0 {
 				// CPU time, GC included: steadier than ns/op on a busy machine.
