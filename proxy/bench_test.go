@@ -267,12 +267,11 @@ func benchSequential(b *testing.B, cold bool) {
 // as process CPU per request (cpu-ms/op, the collector included), which is
 // what 32 clients on 2 cores queue for.
 //
-//   - cold: nothing remembered (no clean-scan cache, no mutation memo):
-//     every text scanned and lexed;
-//   - unseen: a warm proxy, a never-seen body (a new nonce in the big text):
-//     scanned and lexed, and remembered for next time;
-//   - resent: a warm proxy, the same body again, as an agent resends its
-//     history every turn.
+// "cold": nothing remembered (no clean-scan cache, no mutation memo), every
+// text scanned and lexed. "unseen": a warm proxy and a never-seen body (a
+// new nonce in the big text), scanned, lexed and remembered for next time.
+// "resent": a warm proxy and the same body again, as an agent resends its
+// history every turn.
 //
 //	go test ./proxy -run '^$' -bench RewriteRequest64KB -benchtime 200x
 func BenchmarkRewriteRequest64KB(b *testing.B) {
