@@ -51,13 +51,51 @@ func ExpandSample(tmpl string, rng *rand.Rand) (string, error) {
 			if !ok || !known || err != nil || n < 0 {
 				return "", fmt.Errorf("template %q: bad placeholder %q", tmpl, tmpl[i:i+end+1])
 			}
-			for range n {
-				b.WriteByte(chars[rng.IntN(len(chars))])
-			}
+			b.WriteString(randomRun(chars, n, rng))
 			i += end
 		default:
 			b.WriteByte(c)
 		}
 	}
 	return b.String(), nil
+}
+
+// randomRun draws n characters of chars. A run of 8 or more characters
+// from an alphabet of letters and digits is drawn again (a bounded number
+// of times) until it holds both and no character more than max(2, n/5)
+// times: a provider key looks like that, while an unlucky draw such as
+// "qq4q727uo" or an all-letter one would make a sample fail its rule's
+// entropy or mixed-classes check for reasons of chance alone.
+func randomRun(chars string, n int, rng *rand.Rand) string {
+	buf := make([]byte, n)
+	mixed := strings.ContainsAny(chars, "0123456789") && strings.ContainsAny(chars, "abcdefABCDEF")
+	for try := 0; ; try++ {
+		for j := range buf {
+			buf[j] = chars[rng.IntN(len(chars))]
+		}
+		if !mixed || n < 8 || try >= 100 || keyLike(buf) {
+			return string(buf)
+		}
+	}
+}
+
+// keyLike reports whether a drawn run holds a digit and a letter and
+// repeats no character more than max(2, len/5) times.
+func keyLike(run []byte) bool {
+	var counts [256]int
+	limit := max(2, len(run)/5)
+	digit, letter := false, false
+	for _, c := range run {
+		counts[c]++
+		if counts[c] > limit {
+			return false
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			letter = true
+		}
+	}
+	return digit && letter
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Generates rules/builtin/secrets-keyed.yaml from the tables below and in
-# rows.py (more rows, custom and prefixed shapes):
+# Generates rules/builtin/secrets-keyed.yaml from the tables below, in
+# rows.py (more rows, custom and prefixed shapes) and in rows_tail.py:
 #
 #   python3 tools/keyedgen/gen.py > rules/builtin/secrets-keyed.yaml
 #
@@ -251,6 +251,7 @@ def shape_of(name):
 PREFIXED = {}
 import os as _os
 exec(open(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'rows.py')).read())
+exec(open(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'rows_tail.py')).read())
 
 NEAR = r"[\s\S]{0,40}?"
 
@@ -269,9 +270,13 @@ n = 0
 for line in [l for l in (KEYED + MORE).strip().splitlines() if l.strip()]:
     rid, name, kws, shape, sev, tag, rem, owns = line.split('|')
     kws = kws.split(',')
+    # A keyword written ^name must start a word: 'box api' is not
+    # 'scraperbox api'.
+    word_start = {k[1:] for k in kws if k.startswith('^')}
+    kws = [k.lstrip('^') for k in kws]
     rx, tpl, wrong = PREFIXED[shape] if shape in PREFIXED else shape_of(shape)
     pfx = shape in PREFIXED
-    alts = '|'.join(k.replace('.', r'\.').replace(' ', r'[ _-]?') for k in kws)
+    alts = '|'.join(('(?:^|[^A-Za-z0-9])' if k in word_start else '') + k.replace('.', r'\.').replace(' ', r'[ _-]?') for k in kws)
     # A short or common-looking name must start a word; a longer one may be
     # glued into an identifier (getSmartsheet, azureKey).
     pat = '(?i:' + alts + ')' + NEAR + r'(?:[^\w-])(' + rx + r')(?:[^\w-]|$)'

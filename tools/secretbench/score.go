@@ -419,16 +419,40 @@ func writeMisses(path string, all []sample, pre *tool, tools []*tool) error {
 					others += " " + t.name
 				}
 			}
-			fmt.Fprintf(&b, "MISS\t%s\t%s\tpeers:%s\twant=%q\tgot=%v\t%s\n", s.Src, s.Rule, others, s.Want, pre.hits[i], short)
+			fmt.Fprintf(&b, "MISS\t%s\t%s\tpeers:%s\twant=%q\tgot=%s\t%s\n", s.Src, s.Rule, others, s.Want, hitList(pre.hits[i]), short)
+		case s.Kind == "tp" && implausible(s) == "" && allGeneric(pre.hits[i]):
+			// Found, but only by a catch-all rule: the provider's name,
+			// severity and remediation are lost (the provider-share row).
+			fmt.Fprintf(&b, "GENERIC\t%s\t%s\twant=%q\tgot=%s\t%s\n", s.Src, s.Rule, s.Want, hitList(pre.hits[i]), short)
 		case s.Kind == "fp" && len(pre.hits[i]) > 0:
 			tag := "FP-peer-flagged"
 			if bothClean(i, s, byTool) {
 				tag = "FP"
 			}
-			fmt.Fprintf(&b, "%s\t%s\t%s\t%v\t%s\n", tag, s.Src, s.Rule, pre.hits[i], short)
+			fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%s\n", tag, s.Src, s.Rule, hitList(pre.hits[i]), short)
 		}
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// hitList formats findings on one line: rule=value, values quoted.
+func hitList(hs []hit) string {
+	parts := make([]string, len(hs))
+	for i, h := range hs {
+		parts[i] = fmt.Sprintf("%s=%q", h.rule, h.value)
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// allGeneric reports whether there are findings and all came from
+// generic (catch-all) rules.
+func allGeneric(hs []hit) bool {
+	for _, h := range hs {
+		if !h.generic {
+			return false
+		}
+	}
+	return len(hs) > 0
 }
 
 // longRun reports n or more copies of one character in a row.
