@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "a7447eb0ba8362f08f986804089019ae7ac37f64faa13e85f6171f7fef5abd97"
+const builtinTableSHA256 = "2144b6aa853d3c3770668b2a80df7f0f659947c4744fcbc432ebe9fbaa3436c2"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -3980,6 +3980,47 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "box-api-key",
+		Description: "Box key or token shortly after the Box name",
+		Severity:    "medium",
+		Entity:      "Box key",
+		Keywords: []string{
+			"box_api",
+			"boxapi",
+			"box api",
+			"box-api",
+			"box_key",
+			"box_token",
+			"box token",
+			"box key",
+			"box.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])box_api|(?:^|[^A-Za-z0-9])boxapi|(?:^|[^A-Za-z0-9])box[ _-]?api|(?:^|[^A-Za-z0-9])box-api|(?:^|[^A-Za-z0-9])box_key|(?:^|[^A-Za-z0-9])box_token|(?:^|[^A-Za-z0-9])box[ _-]?token|(?:^|[^A-Za-z0-9])box[ _-]?key|box\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"boxapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://box.com/",
+		Samples: Samples{
+			TP: []string{
+				"BOX_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the box_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"BOX_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the box_api API with key={lower:32}",
+				"BOX_API_API_KEY = os.environ[\"BOX_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later box_api",
+			},
+		},
+	},
+	{
 		ID:          "braintree-private-key",
 		Description: "Braintree private key assigned to a Braintree name",
 		Severity:    "critical",
@@ -4561,6 +4602,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "calendarific-api-key",
+		Description: "Calendarific key or token shortly after the Calendarific name",
+		Severity:    "medium",
+		Entity:      "Calendarific key",
+		Keywords: []string{
+			"calendarific",
+		},
+		Pattern:     "(?i:calendarific)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"calendarific",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://calendarific.com/",
+		Owns: []string{
+			"calendarific",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CALENDARIFIC_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the calendarific API with key={alnum:32}",
+			},
+			FP: []string{
+				"CALENDARIFIC_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the calendarific API with key={lower:32}",
+				"CALENDARIFIC_API_KEY = os.environ[\"CALENDARIFIC_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later calendarific",
+			},
+		},
+	},
+	{
 		ID:          "calendly-pat",
 		Description: "Calendly key or token shortly after the Calendly name",
 		Severity:    "high",
@@ -4592,6 +4669,78 @@ var builtinTable = []Rule{
 				"see the calendly docs: a key looks like eyJ{b64url:120}.eyJ{b64url:20}.{b64url:43} in the examples",
 				"CALENDLY_API_KEY = os.environ[\"CALENDLY_API_KEY\"]",
 				"request id eyJ{b64url:120}.eyJ{b64url:200}.{b64url:43} served by \\n\\n\\n\\n and later calendly",
+			},
+		},
+	},
+	{
+		ID:          "calorieninja-api-key",
+		Description: "Calorieninja key or token shortly after the Calorieninja name",
+		Severity:    "medium",
+		Entity:      "Calorieninja key",
+		Keywords: []string{
+			"calorieninja",
+		},
+		Pattern:     "(?i:calorieninja)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"calorieninja",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://calorieninjas.com/",
+		Owns: []string{
+			"calorieninja",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CALORIENINJA_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the calorieninja API with key={alnum:40}",
+			},
+			FP: []string{
+				"CALORIENINJA_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the calorieninja API with key={lower:40}",
+				"CALORIENINJA_API_KEY = os.environ[\"CALORIENINJA_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later calorieninja",
+			},
+		},
+	},
+	{
+		ID:          "campayn-api-key",
+		Description: "Campayn key or token shortly after the Campayn name",
+		Severity:    "medium",
+		Entity:      "Campayn key",
+		Keywords: []string{
+			"campayn",
+		},
+		Pattern:     "(?i:campayn)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"campayn",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://campayn.com/",
+		Owns: []string{
+			"campayn",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CAMPAYN_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the campayn API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"CAMPAYN_API_KEY = \"{lowalnum:63}\"",
+				"[DEBUG] calling the campayn API with key={lower:31}q{lower:32}",
+				"CAMPAYN_API_KEY = os.environ[\"CAMPAYN_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later campayn",
 			},
 		},
 	},
@@ -4737,6 +4886,42 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the censys API with key={lower:32}",
 				"CENSYS_API_KEY = os.environ[\"CENSYS_API_KEY\"]",
 				"request id {alnum:32} served by \\n\\n\\n\\n and later censys",
+			},
+		},
+	},
+	{
+		ID:          "centralstationcrm-api-key",
+		Description: "Centralstationcrm key or token shortly after the Centralstationcrm name",
+		Severity:    "medium",
+		Entity:      "Centralstationcrm key",
+		Keywords: []string{
+			"centralstationcrm",
+		},
+		Pattern:     "(?i:centralstationcrm)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{30})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"centralstationcrm",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://centralstationcrm.net/",
+		Owns: []string{
+			"centralstationcrm",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CENTRALSTATIONCRM_API_KEY = \"{lowalnum:30}\"",
+				"[DEBUG] calling the centralstationcrm API with key={lowalnum:30}",
+			},
+			FP: []string{
+				"CENTRALSTATIONCRM_API_KEY = \"{lowalnum:29}\"",
+				"[DEBUG] calling the centralstationcrm API with key={lower:30}",
+				"CENTRALSTATIONCRM_API_KEY = os.environ[\"CENTRALSTATIONCRM_API_KEY\"]",
+				"request id {lowalnum:30} served by \\n\\n\\n\\n and later centralstationcrm",
 			},
 		},
 	},
@@ -5783,6 +5968,114 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "clustdoc-api-key",
+		Description: "Clustdoc key or token shortly after the Clustdoc name",
+		Severity:    "medium",
+		Entity:      "Clustdoc key",
+		Keywords: []string{
+			"clustdoc",
+		},
+		Pattern:     "(?i:clustdoc)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"clustdoc",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://clustdoc.com/",
+		Owns: []string{
+			"clustdoc",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CLUSTDOC_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the clustdoc API with key={alnum:60}",
+			},
+			FP: []string{
+				"CLUSTDOC_API_KEY = \"{alnum:59}\"",
+				"[DEBUG] calling the clustdoc API with key={lower:60}",
+				"CLUSTDOC_API_KEY = os.environ[\"CLUSTDOC_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later clustdoc",
+			},
+		},
+	},
+	{
+		ID:          "codacy-api-key",
+		Description: "Codacy key or token shortly after the Codacy name",
+		Severity:    "medium",
+		Entity:      "Codacy key",
+		Keywords: []string{
+			"codacy",
+		},
+		Pattern:     "(?i:codacy)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"codacy",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://app.codacy.com/",
+		Owns: []string{
+			"codacy",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CODACY_API_KEY = \"{alnum:20}\"",
+				"[DEBUG] calling the codacy API with key={alnum:20}",
+			},
+			FP: []string{
+				"CODACY_API_KEY = \"{alnum:19}\"",
+				"[DEBUG] calling the codacy API with key={lower:20}",
+				"CODACY_API_KEY = os.environ[\"CODACY_API_KEY\"]",
+				"request id {alnum:20} served by \\n\\n\\n\\n and later codacy",
+			},
+		},
+	},
+	{
+		ID:          "codeclimate-api-key",
+		Description: "Codeclimate key or token shortly after the Codeclimate name",
+		Severity:    "medium",
+		Entity:      "Codeclimate key",
+		Keywords: []string{
+			"codeclimate",
+		},
+		Pattern:     "(?i:codeclimate)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"codeclimate",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://api.codeclimate.com/",
+		Owns: []string{
+			"codeclimate",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CODECLIMATE_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the codeclimate API with key={hex:40}",
+			},
+			FP: []string{
+				"CODECLIMATE_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the codeclimate API with key={lower:40}",
+				"CODECLIMATE_API_KEY = os.environ[\"CODECLIMATE_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later codeclimate",
+			},
+		},
+	},
+	{
 		ID:          "codecov-token",
 		Description: "Codecov upload or API token assigned to a Codecov name",
 		Severity:    "medium",
@@ -6405,6 +6698,46 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "copper-api-key",
+		Description: "Copper key or token shortly after the Copper name",
+		Severity:    "medium",
+		Entity:      "Copper key",
+		Keywords: []string{
+			"copper_api",
+			"copperapi",
+			"copper api",
+			"copper-api",
+			"copper_key",
+			"copper_token",
+			"copper token",
+			"copper key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])copper_api|(?:^|[^A-Za-z0-9])copperapi|(?:^|[^A-Za-z0-9])copper[ _-]?api|(?:^|[^A-Za-z0-9])copper-api|(?:^|[^A-Za-z0-9])copper_key|(?:^|[^A-Za-z0-9])copper_token|(?:^|[^A-Za-z0-9])copper[ _-]?token|(?:^|[^A-Za-z0-9])copper[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"copperapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://api.copper.com/",
+		Samples: Samples{
+			TP: []string{
+				"COPPER_API_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the copper_api API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"COPPER_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the copper_api API with key={lower:32}",
+				"COPPER_API_API_KEY = os.environ[\"COPPER_API_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later copper_api",
+			},
+		},
+	},
+	{
 		ID:          "countrylayer-api-key",
 		Description: "countrylayer key or token shortly after the countrylayer name",
 		Severity:    "low",
@@ -6473,6 +6806,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "coveralls-api-key",
+		Description: "Coveralls key or token shortly after the Coveralls name",
+		Severity:    "medium",
+		Entity:      "Coveralls key",
+		Keywords: []string{
+			"coveralls",
+		},
+		Pattern:     "(?i:coveralls)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{37})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"coveralls",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://coveralls.io/",
+		Owns: []string{
+			"coveralls",
+		},
+		Samples: Samples{
+			TP: []string{
+				"COVERALLS_API_KEY = \"{alnum:37}\"",
+				"[DEBUG] calling the coveralls API with key={alnum:37}",
+			},
+			FP: []string{
+				"COVERALLS_API_KEY = \"{alnum:36}\"",
+				"[DEBUG] calling the coveralls API with key={lower:37}",
+				"COVERALLS_API_KEY = os.environ[\"COVERALLS_API_KEY\"]",
+				"request id {alnum:37} served by \\n\\n\\n\\n and later coveralls",
+			},
+		},
+	},
+	{
 		ID:          "craftmypdf-api-key",
 		Description: "CraftMyPDF key or token shortly after the CraftMyPDF name",
 		Severity:    "medium",
@@ -6505,6 +6874,42 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the craftmypdf API with key={lower:35}",
 				"CRAFTMYPDF_API_KEY = os.environ[\"CRAFTMYPDF_API_KEY\"]",
 				"request id {alnum:35} served by \\n\\n\\n\\n and later craftmypdf",
+			},
+		},
+	},
+	{
+		ID:          "crowdin-api-key",
+		Description: "Crowdin key or token shortly after the Crowdin name",
+		Severity:    "medium",
+		Entity:      "Crowdin key",
+		Keywords: []string{
+			"crowdin",
+		},
+		Pattern:     "(?i:crowdin)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{80})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"crowdin",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://crowdin.com/",
+		Owns: []string{
+			"crowdin",
+		},
+		Samples: Samples{
+			TP: []string{
+				"CROWDIN_API_KEY = \"{alnum:80}\"",
+				"[DEBUG] calling the crowdin API with key={alnum:80}",
+			},
+			FP: []string{
+				"CROWDIN_API_KEY = \"{alnum:79}\"",
+				"[DEBUG] calling the crowdin API with key={lower:80}",
+				"CROWDIN_API_KEY = os.environ[\"CROWDIN_API_KEY\"]",
+				"request id {alnum:80} served by \\n\\n\\n\\n and later crowdin",
 			},
 		},
 	},
@@ -6843,6 +7248,119 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "dailyco-api-key",
+		Description: "Dailyco key or token shortly after the Dailyco name",
+		Severity:    "medium",
+		Entity:      "Dailyco key",
+		Keywords: []string{
+			"daily_api",
+			"dailyapi",
+			"daily api",
+			"daily-api",
+			"daily_key",
+			"daily_token",
+			"daily token",
+			"daily key",
+			"daily.co",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])daily_api|(?:^|[^A-Za-z0-9])dailyapi|(?:^|[^A-Za-z0-9])daily[ _-]?api|(?:^|[^A-Za-z0-9])daily-api|(?:^|[^A-Za-z0-9])daily_key|(?:^|[^A-Za-z0-9])daily_token|(?:^|[^A-Za-z0-9])daily[ _-]?token|(?:^|[^A-Za-z0-9])daily[ _-]?key|daily\\.co)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"dailyapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://daily.co/",
+		Samples: Samples{
+			TP: []string{
+				"DAILY_API_API_KEY = \"{hex:64}\"",
+				"[DEBUG] calling the daily_api API with key={hex:64}",
+			},
+			FP: []string{
+				"DAILY_API_API_KEY = \"{lower:64}\"",
+				"[DEBUG] calling the daily_api API with key={lower:64}",
+				"DAILY_API_API_KEY = os.environ[\"DAILY_API_API_KEY\"]",
+				"request id {hex:64} served by \\n\\n\\n\\n and later daily_api",
+			},
+		},
+	},
+	{
+		ID:          "dandelion-api-key",
+		Description: "Dandelion key or token shortly after the Dandelion name",
+		Severity:    "medium",
+		Entity:      "Dandelion key",
+		Keywords: []string{
+			"dandelion",
+		},
+		Pattern:     "(?i:dandelion)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"dandelion",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://dandelion.eu/",
+		Owns: []string{
+			"dandelion",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DANDELION_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the dandelion API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"DANDELION_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the dandelion API with key={lower:32}",
+				"DANDELION_API_KEY = os.environ[\"DANDELION_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later dandelion",
+			},
+		},
+	},
+	{
+		ID:          "dareboost-api-key",
+		Description: "Dareboost key or token shortly after the Dareboost name",
+		Severity:    "medium",
+		Entity:      "Dareboost key",
+		Keywords: []string{
+			"dareboost",
+		},
+		Pattern:     "(?i:dareboost)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"dareboost",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://dareboost.com/",
+		Owns: []string{
+			"dareboost",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DAREBOOST_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the dareboost API with key={alnum:60}",
+			},
+			FP: []string{
+				"DAREBOOST_API_KEY = \"{alnum:59}\"",
+				"[DEBUG] calling the dareboost API with key={lower:60}",
+				"DAREBOOST_API_KEY = os.environ[\"DAREBOOST_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later dareboost",
+			},
+		},
+	},
+	{
 		ID:          "database-uri-password",
 		Description: "Password embedded in a database or message-broker URI (postgres, mysql, mongodb, redis, amqp, ...)",
 		Severity:    "high",
@@ -7004,6 +7522,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "datagov-api-key",
+		Description: "Datagov key or token shortly after the Datagov name",
+		Severity:    "medium",
+		Entity:      "Datagov key",
+		Keywords: []string{
+			"api.data.gov",
+			"data.gov",
+			"datagov",
+			"data_gov",
+		},
+		Pattern:     "(?i:api\\.data\\.gov|data\\.gov|datagov|data_gov)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"apidatagov",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://api.data.gov/",
+		Samples: Samples{
+			TP: []string{
+				"API_DATA_GOV_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the api.data.gov API with key={alnum:40}",
+			},
+			FP: []string{
+				"API_DATA_GOV_API_KEY = \"{lower:40}\"",
+				"[DEBUG] calling the api.data.gov API with key={lower:40}",
+				"API_DATA_GOV_API_KEY = os.environ[\"API_DATA_GOV_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later api.data.gov",
+			},
+		},
+	},
+	{
 		ID:          "debounce-api-key",
 		Description: "DeBounce key or token shortly after the DeBounce name",
 		Severity:    "medium",
@@ -7033,6 +7587,78 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the debounce API with key={lower:11}qq",
 				"DEBOUNCE_API_KEY = os.environ[\"DEBOUNCE_API_KEY\"]",
 				"request id {alnum:11}7q served by \\n\\n\\n\\n and later debounce",
+			},
+		},
+	},
+	{
+		ID:          "deepai-api-key",
+		Description: "Deepai key or token shortly after the Deepai name",
+		Severity:    "medium",
+		Entity:      "Deepai key",
+		Keywords: []string{
+			"deepai",
+		},
+		Pattern:     "(?i:deepai)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"deepai",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://deepai.org/",
+		Owns: []string{
+			"deepai",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DEEPAI_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the deepai API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"DEEPAI_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the deepai API with key={lower:36}",
+				"DEEPAI_API_KEY = os.environ[\"DEEPAI_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later deepai",
+			},
+		},
+	},
+	{
+		ID:          "deepgram-api-key",
+		Description: "Deepgram key or token shortly after the Deepgram name",
+		Severity:    "medium",
+		Entity:      "Deepgram key",
+		Keywords: []string{
+			"deepgram",
+		},
+		Pattern:     "(?i:deepgram)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"deepgram",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://deepgram.com/",
+		Owns: []string{
+			"deepgram",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DEEPGRAM_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the deepgram API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"DEEPGRAM_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the deepgram API with key={lower:40}",
+				"DEEPGRAM_API_KEY = os.environ[\"DEEPGRAM_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later deepgram",
 			},
 		},
 	},
@@ -7100,6 +7726,47 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "delighted-api-key",
+		Description: "Delighted key or token shortly after the Delighted name",
+		Severity:    "medium",
+		Entity:      "Delighted key",
+		Keywords: []string{
+			"delighted_api",
+			"delightedapi",
+			"delighted api",
+			"delighted-api",
+			"delighted_key",
+			"delighted_token",
+			"delighted token",
+			"delighted key",
+			"delighted.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])delighted_api|(?:^|[^A-Za-z0-9])delightedapi|(?:^|[^A-Za-z0-9])delighted[ _-]?api|(?:^|[^A-Za-z0-9])delighted-api|(?:^|[^A-Za-z0-9])delighted_key|(?:^|[^A-Za-z0-9])delighted_token|(?:^|[^A-Za-z0-9])delighted[ _-]?token|(?:^|[^A-Za-z0-9])delighted[ _-]?key|delighted\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"delightedapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://delighted.com/",
+		Samples: Samples{
+			TP: []string{
+				"DELIGHTED_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the delighted_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"DELIGHTED_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the delighted_api API with key={lower:32}",
+				"DELIGHTED_API_API_KEY = os.environ[\"DELIGHTED_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later delighted_api",
+			},
+		},
+	},
+	{
 		ID:          "demio-api-secret",
 		Description: "Demio key or token shortly after the Demio name",
 		Severity:    "medium",
@@ -7132,6 +7799,150 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the demio API with key={lower:32}",
 				"DEMIO_API_KEY = os.environ[\"DEMIO_API_KEY\"]",
 				"request id {alnum:32} served by \\n\\n\\n\\n and later demio",
+			},
+		},
+	},
+	{
+		ID:          "detectify-api-key",
+		Description: "Detectify key or token shortly after the Detectify name",
+		Severity:    "medium",
+		Entity:      "Detectify key",
+		Keywords: []string{
+			"detectify",
+		},
+		Pattern:     "(?i:detectify)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"detectify",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://detectify.com/",
+		Owns: []string{
+			"detectify",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DETECTIFY_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the detectify API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"DETECTIFY_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the detectify API with key={lower:32}",
+				"DETECTIFY_API_KEY = os.environ[\"DETECTIFY_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later detectify",
+			},
+		},
+	},
+	{
+		ID:          "detectlanguage-api-key",
+		Description: "Detectlanguage key or token shortly after the Detectlanguage name",
+		Severity:    "medium",
+		Entity:      "Detectlanguage key",
+		Keywords: []string{
+			"detectlanguage",
+		},
+		Pattern:     "(?i:detectlanguage)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"detectlanguage",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://detectlanguage.com/",
+		Owns: []string{
+			"detectlanguage",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DETECTLANGUAGE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the detectlanguage API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"DETECTLANGUAGE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the detectlanguage API with key={lower:32}",
+				"DETECTLANGUAGE_API_KEY = os.environ[\"DETECTLANGUAGE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later detectlanguage",
+			},
+		},
+	},
+	{
+		ID:          "diffbot-api-key",
+		Description: "Diffbot key or token shortly after the Diffbot name",
+		Severity:    "medium",
+		Entity:      "Diffbot key",
+		Keywords: []string{
+			"diffbot",
+		},
+		Pattern:     "(?i:diffbot)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"diffbot",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://diffbot.com/",
+		Owns: []string{
+			"diffbot",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DIFFBOT_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the diffbot API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"DIFFBOT_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the diffbot API with key={lower:32}",
+				"DIFFBOT_API_KEY = os.environ[\"DIFFBOT_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later diffbot",
+			},
+		},
+	},
+	{
+		ID:          "diggernaut-api-key",
+		Description: "Diggernaut key or token shortly after the Diggernaut name",
+		Severity:    "medium",
+		Entity:      "Diggernaut key",
+		Keywords: []string{
+			"diggernaut",
+		},
+		Pattern:     "(?i:diggernaut)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"diggernaut",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://diggernaut.com/",
+		Owns: []string{
+			"diggernaut",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DIGGERNAUT_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the diggernaut API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"DIGGERNAUT_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the diggernaut API with key={lower:40}",
+				"DIGGERNAUT_API_KEY = os.environ[\"DIGGERNAUT_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later diggernaut",
 			},
 		},
 	},
@@ -7264,6 +8075,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "disqus-api-key",
+		Description: "Disqus key or token shortly after the Disqus name",
+		Severity:    "medium",
+		Entity:      "Disqus key",
+		Keywords: []string{
+			"disqus",
+		},
+		Pattern:     "(?i:disqus)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"disqus",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://disqus.com/",
+		Owns: []string{
+			"disqus",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DISQUS_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the disqus API with key={alnum:64}",
+			},
+			FP: []string{
+				"DISQUS_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the disqus API with key={lower:64}",
+				"DISQUS_API_KEY = os.environ[\"DISQUS_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later disqus",
+			},
+		},
+	},
+	{
 		ID:          "docker-config-auth",
 		Description: "Registry credential in a Docker config.json auths entry (base64 user:password)",
 		Severity:    "high",
@@ -7361,6 +8208,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "docparser-api-key",
+		Description: "Docparser key or token shortly after the Docparser name",
+		Severity:    "medium",
+		Entity:      "Docparser key",
+		Keywords: []string{
+			"docparser",
+		},
+		Pattern:     "(?i:docparser)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"docparser",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://docparser.com/",
+		Owns: []string{
+			"docparser",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DOCPARSER_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the docparser API with key={hex:40}",
+			},
+			FP: []string{
+				"DOCPARSER_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the docparser API with key={lower:40}",
+				"DOCPARSER_API_KEY = os.environ[\"DOCPARSER_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later docparser",
+			},
+		},
+	},
+	{
 		ID:          "doppler-token",
 		Description: "Doppler service or personal token",
 		Severity:    "high",
@@ -7388,6 +8271,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"DOPPLER_TOKEN=dp.st.<token>",
+			},
+		},
+	},
+	{
+		ID:          "dronahq-api-key",
+		Description: "Dronahq key or token shortly after the Dronahq name",
+		Severity:    "medium",
+		Entity:      "Dronahq key",
+		Keywords: []string{
+			"dronahq",
+		},
+		Pattern:     "(?i:dronahq)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{50})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"dronahq",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://dronahq.com/",
+		Owns: []string{
+			"dronahq",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DRONAHQ_API_KEY = \"{lowalnum:50}\"",
+				"[DEBUG] calling the dronahq API with key={lowalnum:50}",
+			},
+			FP: []string{
+				"DRONAHQ_API_KEY = \"{lowalnum:49}\"",
+				"[DEBUG] calling the dronahq API with key={lower:50}",
+				"DRONAHQ_API_KEY = os.environ[\"DRONAHQ_API_KEY\"]",
+				"request id {lowalnum:50} served by \\n\\n\\n\\n and later dronahq",
 			},
 		},
 	},
@@ -7584,6 +8503,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "dynalist-api-key",
+		Description: "Dynalist key or token shortly after the Dynalist name",
+		Severity:    "medium",
+		Entity:      "Dynalist key",
+		Keywords: []string{
+			"dynalist",
+		},
+		Pattern:     "(?i:dynalist)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{128})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"dynalist",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://dynalist.io/",
+		Owns: []string{
+			"dynalist",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DYNALIST_API_KEY = \"{b64url:128}\"",
+				"[DEBUG] calling the dynalist API with key={b64url:128}",
+			},
+			FP: []string{
+				"DYNALIST_API_KEY = \"{b64url:127}\"",
+				"[DEBUG] calling the dynalist API with key={lower:128}",
+				"DYNALIST_API_KEY = os.environ[\"DYNALIST_API_KEY\"]",
+				"request id {b64url:128} served by \\n\\n\\n\\n and later dynalist",
+			},
+		},
+	},
+	{
 		ID:          "dynatrace-token",
 		Description: "Dynatrace API token",
 		Severity:    "high",
@@ -7607,6 +8562,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"DT_API_TOKEN=dt0c01.<token>",
+			},
+		},
+	},
+	{
+		ID:          "dyspatch-api-key",
+		Description: "Dyspatch key or token shortly after the Dyspatch name",
+		Severity:    "medium",
+		Entity:      "Dyspatch key",
+		Keywords: []string{
+			"dyspatch",
+		},
+		Pattern:     "(?i:dyspatch)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{52})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"dyspatch",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://dyspatch.io/",
+		Owns: []string{
+			"dyspatch",
+		},
+		Samples: Samples{
+			TP: []string{
+				"DYSPATCH_API_KEY = \"{upalnum:52}\"",
+				"[DEBUG] calling the dyspatch API with key={upalnum:52}",
+			},
+			FP: []string{
+				"DYSPATCH_API_KEY = \"{upalnum:51}\"",
+				"[DEBUG] calling the dyspatch API with key={lower:52}",
+				"DYSPATCH_API_KEY = os.environ[\"DYSPATCH_API_KEY\"]",
+				"request id {upalnum:52} served by \\n\\n\\n\\n and later dyspatch",
 			},
 		},
 	},
@@ -7750,6 +8741,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "elasticemail-api-key",
+		Description: "Elasticemail key or token shortly after the Elasticemail name",
+		Severity:    "medium",
+		Entity:      "Elasticemail key",
+		Keywords: []string{
+			"elasticemail",
+		},
+		Pattern:     "(?i:elasticemail)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{96})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"elasticemail",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://elasticemail.com/",
+		Owns: []string{
+			"elasticemail",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ELASTICEMAIL_API_KEY = \"{b64url:96}\"",
+				"[DEBUG] calling the elasticemail API with key={b64url:96}",
+			},
+			FP: []string{
+				"ELASTICEMAIL_API_KEY = \"{b64url:95}\"",
+				"[DEBUG] calling the elasticemail API with key={lower:96}",
+				"ELASTICEMAIL_API_KEY = os.environ[\"ELASTICEMAIL_API_KEY\"]",
+				"request id {b64url:96} served by \\n\\n\\n\\n and later elasticemail",
+			},
+		},
+	},
+	{
 		ID:          "elevenlabs-api-key",
 		Description: "ElevenLabs API key assigned to an ElevenLabs name",
 		Severity:    "high",
@@ -7787,6 +8814,200 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "enigma-api-key",
+		Description: "Enigma key or token shortly after the Enigma name",
+		Severity:    "medium",
+		Entity:      "Enigma key",
+		Keywords: []string{
+			"enigma_api",
+			"enigmaapi",
+			"enigma api",
+			"enigma-api",
+			"enigma_key",
+			"enigma_token",
+			"enigma token",
+			"enigma key",
+			"enigma.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])enigma_api|(?:^|[^A-Za-z0-9])enigmaapi|(?:^|[^A-Za-z0-9])enigma[ _-]?api|(?:^|[^A-Za-z0-9])enigma-api|(?:^|[^A-Za-z0-9])enigma_key|(?:^|[^A-Za-z0-9])enigma_token|(?:^|[^A-Za-z0-9])enigma[ _-]?token|(?:^|[^A-Za-z0-9])enigma[ _-]?key|enigma\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"enigmaapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://enigma.com/",
+		Samples: Samples{
+			TP: []string{
+				"ENIGMA_API_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the enigma_api API with key={alnum:40}",
+			},
+			FP: []string{
+				"ENIGMA_API_API_KEY = \"{lower:40}\"",
+				"[DEBUG] calling the enigma_api API with key={lower:40}",
+				"ENIGMA_API_API_KEY = os.environ[\"ENIGMA_API_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later enigma_api",
+			},
+		},
+	},
+	{
+		ID:          "envoy-api-key",
+		Description: "Envoy key or token shortly after the Envoy name",
+		Severity:    "medium",
+		Entity:      "Envoy key",
+		Keywords: []string{
+			"envoy_api",
+			"envoyapi",
+			"envoy api",
+			"envoy-api",
+			"envoy_key",
+			"envoy_token",
+			"envoy token",
+			"envoy key",
+			"envoy.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])envoy_api|(?:^|[^A-Za-z0-9])envoyapi|(?:^|[^A-Za-z0-9])envoy[ _-]?api|(?:^|[^A-Za-z0-9])envoy-api|(?:^|[^A-Za-z0-9])envoy_key|(?:^|[^A-Za-z0-9])envoy_token|(?:^|[^A-Za-z0-9])envoy[ _-]?token|(?:^|[^A-Za-z0-9])envoy[ _-]?key|envoy\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{220})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"envoyapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://envoy.com/",
+		Samples: Samples{
+			TP: []string{
+				"ENVOY_API_API_KEY = \"{alnum:220}\"",
+				"[DEBUG] calling the envoy_api API with key={alnum:220}",
+			},
+			FP: []string{
+				"ENVOY_API_API_KEY = \"{lower:220}\"",
+				"[DEBUG] calling the envoy_api API with key={lower:220}",
+				"ENVOY_API_API_KEY = os.environ[\"ENVOY_API_API_KEY\"]",
+				"request id {alnum:220} served by \\n\\n\\n\\n and later envoy_api",
+			},
+		},
+	},
+	{
+		ID:          "eraser-api-key",
+		Description: "Eraser key or token shortly after the Eraser name",
+		Severity:    "medium",
+		Entity:      "Eraser key",
+		Keywords: []string{
+			"eraser_api",
+			"eraserapi",
+			"eraser api",
+			"eraser-api",
+			"eraser_key",
+			"eraser_token",
+			"eraser token",
+			"eraser key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])eraser_api|(?:^|[^A-Za-z0-9])eraserapi|(?:^|[^A-Za-z0-9])eraser[ _-]?api|(?:^|[^A-Za-z0-9])eraser-api|(?:^|[^A-Za-z0-9])eraser_key|(?:^|[^A-Za-z0-9])eraser_token|(?:^|[^A-Za-z0-9])eraser[ _-]?token|(?:^|[^A-Za-z0-9])eraser[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"eraserapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://www.eraser.io/",
+		Samples: Samples{
+			TP: []string{
+				"ERASER_API_API_KEY = \"{alnum:20}\"",
+				"[DEBUG] calling the eraser_api API with key={alnum:20}",
+			},
+			FP: []string{
+				"ERASER_API_API_KEY = \"{lower:20}\"",
+				"[DEBUG] calling the eraser_api API with key={lower:20}",
+				"ERASER_API_API_KEY = os.environ[\"ERASER_API_API_KEY\"]",
+				"request id {alnum:20} served by \\n\\n\\n\\n and later eraser_api",
+			},
+		},
+	},
+	{
+		ID:          "etherscan-api-key",
+		Description: "Etherscan key or token shortly after the Etherscan name",
+		Severity:    "medium",
+		Entity:      "Etherscan key",
+		Keywords: []string{
+			"etherscan",
+		},
+		Pattern:     "(?i:etherscan)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{34})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"etherscan",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://etherscan.io/",
+		Owns: []string{
+			"etherscan",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ETHERSCAN_API_KEY = \"{upalnum:34}\"",
+				"[DEBUG] calling the etherscan API with key={upalnum:34}",
+			},
+			FP: []string{
+				"ETHERSCAN_API_KEY = \"{upalnum:33}\"",
+				"[DEBUG] calling the etherscan API with key={lower:34}",
+				"ETHERSCAN_API_KEY = os.environ[\"ETHERSCAN_API_KEY\"]",
+				"request id {upalnum:34} served by \\n\\n\\n\\n and later etherscan",
+			},
+		},
+	},
+	{
+		ID:          "ethplorer-api-key",
+		Description: "Ethplorer key or token shortly after the Ethplorer name",
+		Severity:    "medium",
+		Entity:      "Ethplorer key",
+		Keywords: []string{
+			"ethplorer",
+		},
+		Pattern:     "(?i:ethplorer)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{22})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ethplorer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ethplorer.io/",
+		Owns: []string{
+			"ethplorer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ETHPLORER_API_KEY = \"{alnum:20}7q\"",
+				"[DEBUG] calling the ethplorer API with key={alnum:20}7q",
+			},
+			FP: []string{
+				"ETHPLORER_API_KEY = \"{alnum:19}7q\"",
+				"[DEBUG] calling the ethplorer API with key={lower:20}qq",
+				"ETHPLORER_API_KEY = os.environ[\"ETHPLORER_API_KEY\"]",
+				"request id {alnum:20}7q served by \\n\\n\\n\\n and later ethplorer",
+			},
+		},
+	},
+	{
 		ID:          "etsy-api-key",
 		Description: "Etsy API key assigned to an Etsy name",
 		Severity:    "high",
@@ -7812,6 +9033,188 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"ETSY_SECRET = os.environ[\"ETSY_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "eventbrite-api-key",
+		Description: "Eventbrite key or token shortly after the Eventbrite name",
+		Severity:    "medium",
+		Entity:      "Eventbrite key",
+		Keywords: []string{
+			"eventbrite",
+		},
+		Pattern:     "(?i:eventbrite)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"eventbrite",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://eventbriteapi.com/",
+		Owns: []string{
+			"eventbrite",
+		},
+		Samples: Samples{
+			TP: []string{
+				"EVENTBRITE_API_KEY = \"{upalnum:18}7Q\"",
+				"[DEBUG] calling the eventbrite API with key={upalnum:18}7Q",
+			},
+			FP: []string{
+				"EVENTBRITE_API_KEY = \"{upalnum:17}7Q\"",
+				"[DEBUG] calling the eventbrite API with key={lower:18}qq",
+				"EVENTBRITE_API_KEY = os.environ[\"EVENTBRITE_API_KEY\"]",
+				"request id {upalnum:18}7Q served by \\n\\n\\n\\n and later eventbrite",
+			},
+		},
+	},
+	{
+		ID:          "exchangerateapi-api-key",
+		Description: "Exchangerateapi key or token shortly after the Exchangerateapi name",
+		Severity:    "medium",
+		Entity:      "Exchangerateapi key",
+		Keywords: []string{
+			"exchangerate",
+			"exchange-rate",
+		},
+		Pattern:     "(?i:exchangerate|exchange-rate)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{24})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.7,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"exchangerate",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://exchangerate-api.com/",
+		Owns: []string{
+			"exchangerate",
+			"exchange-rate",
+		},
+		Samples: Samples{
+			TP: []string{
+				"EXCHANGERATE_API_KEY = \"{hex:24}\"",
+				"[DEBUG] calling the exchangerate API with key={hex:24}",
+			},
+			FP: []string{
+				"EXCHANGERATE_API_KEY = \"{hex:23}\"",
+				"[DEBUG] calling the exchangerate API with key={lower:24}",
+				"EXCHANGERATE_API_KEY = os.environ[\"EXCHANGERATE_API_KEY\"]",
+				"request id {hex:24} served by \\n\\n\\n\\n and later exchangerate",
+			},
+		},
+	},
+	{
+		ID:          "exchangeratesapi-api-key",
+		Description: "Exchangeratesapi key or token shortly after the Exchangeratesapi name",
+		Severity:    "medium",
+		Entity:      "Exchangeratesapi key",
+		Keywords: []string{
+			"exchangerates",
+		},
+		Pattern:     "(?i:exchangerates)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"exchangerates",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://exchangeratesapi.io/",
+		Owns: []string{
+			"exchangerates",
+		},
+		Samples: Samples{
+			TP: []string{
+				"EXCHANGERATES_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the exchangerates API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"EXCHANGERATES_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the exchangerates API with key={lower:32}",
+				"EXCHANGERATES_API_KEY = os.environ[\"EXCHANGERATES_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later exchangerates",
+			},
+		},
+	},
+	{
+		ID:          "exportsdk-api-key",
+		Description: "Exportsdk key or token shortly after the Exportsdk name",
+		Severity:    "medium",
+		Entity:      "Exportsdk key",
+		Keywords: []string{
+			"exportsdk",
+		},
+		Pattern:     "(?i:exportsdk)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"exportsdk",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://exportsdk.com/",
+		Owns: []string{
+			"exportsdk",
+		},
+		Samples: Samples{
+			TP: []string{
+				"EXPORTSDK_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the exportsdk API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"EXPORTSDK_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the exportsdk API with key={lower:36}",
+				"EXPORTSDK_API_KEY = os.environ[\"EXPORTSDK_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later exportsdk",
+			},
+		},
+	},
+	{
+		ID:          "extractorapi-api-key",
+		Description: "Extractorapi key or token shortly after the Extractorapi name",
+		Severity:    "medium",
+		Entity:      "Extractorapi key",
+		Keywords: []string{
+			"extractorapi",
+		},
+		Pattern:     "(?i:extractorapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"extractorapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://extractorapi.com/",
+		Owns: []string{
+			"extractorapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"EXTRACTORAPI_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the extractorapi API with key={alnum:40}",
+			},
+			FP: []string{
+				"EXTRACTORAPI_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the extractorapi API with key={lower:40}",
+				"EXTRACTORAPI_API_KEY = os.environ[\"EXTRACTORAPI_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later extractorapi",
 			},
 		},
 	},
@@ -7882,6 +9285,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "fastforex-api-key",
+		Description: "Fastforex key or token shortly after the Fastforex name",
+		Severity:    "medium",
+		Entity:      "Fastforex key",
+		Keywords: []string{
+			"fastforex",
+		},
+		Pattern:     "(?i:fastforex)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{28})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"fastforex",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://fastforex.io/",
+		Owns: []string{
+			"fastforex",
+		},
+		Samples: Samples{
+			TP: []string{
+				"FASTFOREX_API_KEY = \"{lowalnum:28}\"",
+				"[DEBUG] calling the fastforex API with key={lowalnum:28}",
+			},
+			FP: []string{
+				"FASTFOREX_API_KEY = \"{lowalnum:27}\"",
+				"[DEBUG] calling the fastforex API with key={lower:28}",
+				"FASTFOREX_API_KEY = os.environ[\"FASTFOREX_API_KEY\"]",
+				"request id {lowalnum:28} served by \\n\\n\\n\\n and later fastforex",
+			},
+		},
+	},
+	{
 		ID:          "fastly-api-token",
 		Description: "Fastly API token assigned to a Fastly name",
 		Severity:    "high",
@@ -7912,6 +9351,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"FASTLY_SECRET = os.environ[\"FASTLY_SECRET\"]",
 				"FASTLY_SECRET = \"{b64url:39}\"",
+			},
+		},
+	},
+	{
+		ID:          "feedier-api-key",
+		Description: "Feedier key or token shortly after the Feedier name",
+		Severity:    "medium",
+		Entity:      "Feedier key",
+		Keywords: []string{
+			"feedier",
+		},
+		Pattern:     "(?i:feedier)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"feedier",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://feedier.com/",
+		Owns: []string{
+			"feedier",
+		},
+		Samples: Samples{
+			TP: []string{
+				"FEEDIER_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the feedier API with key={alnum:32}",
+			},
+			FP: []string{
+				"FEEDIER_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the feedier API with key={lower:32}",
+				"FEEDIER_API_KEY = os.environ[\"FEEDIER_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later feedier",
 			},
 		},
 	},
@@ -7983,6 +9458,42 @@ var builtinTable = []Rule{
 				"see the fileio docs: a key looks like {upalnum:16}.{upalnum:21} in the examples",
 				"FILEIO_API_KEY = os.environ[\"FILEIO_API_KEY\"]",
 				"request id {upalnum:16}.{upalnum:22} served by \\n\\n\\n\\n and later fileio",
+			},
+		},
+	},
+	{
+		ID:          "financialmodelingprep-api-key",
+		Description: "Financialmodelingprep key or token shortly after the Financialmodelingprep name",
+		Severity:    "medium",
+		Entity:      "Financialmodelingprep key",
+		Keywords: []string{
+			"financialmodelingprep",
+		},
+		Pattern:     "(?i:financialmodelingprep)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"financialmodelingprep",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://financialmodelingprep.com/",
+		Owns: []string{
+			"financialmodelingprep",
+		},
+		Samples: Samples{
+			TP: []string{
+				"FINANCIALMODELINGPREP_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the financialmodelingprep API with key={alnum:32}",
+			},
+			FP: []string{
+				"FINANCIALMODELINGPREP_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the financialmodelingprep API with key={lower:32}",
+				"FINANCIALMODELINGPREP_API_KEY = os.environ[\"FINANCIALMODELINGPREP_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later financialmodelingprep",
 			},
 		},
 	},
@@ -8082,6 +9593,88 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "fixerio-api-key",
+		Description: "Fixerio key or token shortly after the Fixerio name",
+		Severity:    "medium",
+		Entity:      "Fixerio key",
+		Keywords: []string{
+			"fixer_api",
+			"fixerapi",
+			"fixer api",
+			"fixer-api",
+			"fixer_key",
+			"fixer_token",
+			"fixer token",
+			"fixer key",
+			"fixer.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])fixer_api|(?:^|[^A-Za-z0-9])fixerapi|(?:^|[^A-Za-z0-9])fixer[ _-]?api|(?:^|[^A-Za-z0-9])fixer-api|(?:^|[^A-Za-z0-9])fixer_key|(?:^|[^A-Za-z0-9])fixer_token|(?:^|[^A-Za-z0-9])fixer[ _-]?token|(?:^|[^A-Za-z0-9])fixer[ _-]?key|fixer\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"fixerapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://fixer.io/",
+		Samples: Samples{
+			TP: []string{
+				"FIXER_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the fixer_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"FIXER_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the fixer_api API with key={lower:32}",
+				"FIXER_API_API_KEY = os.environ[\"FIXER_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later fixer_api",
+			},
+		},
+	},
+	{
+		ID:          "flatio-api-key",
+		Description: "Flatio key or token shortly after the Flatio name",
+		Severity:    "medium",
+		Entity:      "Flatio key",
+		Keywords: []string{
+			"flat_api",
+			"flatapi",
+			"flat api",
+			"flat-api",
+			"flat_key",
+			"flat_token",
+			"flat token",
+			"flat key",
+			"flat.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])flat_api|(?:^|[^A-Za-z0-9])flatapi|(?:^|[^A-Za-z0-9])flat[ _-]?api|(?:^|[^A-Za-z0-9])flat-api|(?:^|[^A-Za-z0-9])flat_key|(?:^|[^A-Za-z0-9])flat_token|(?:^|[^A-Za-z0-9])flat[ _-]?token|(?:^|[^A-Za-z0-9])flat[ _-]?key|flat\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{128})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"flatapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://flat.io/",
+		Samples: Samples{
+			TP: []string{
+				"FLAT_API_API_KEY = \"{lowalnum:128}\"",
+				"[DEBUG] calling the flat_api API with key={lowalnum:128}",
+			},
+			FP: []string{
+				"FLAT_API_API_KEY = \"{lower:128}\"",
+				"[DEBUG] calling the flat_api API with key={lower:128}",
+				"FLAT_API_API_KEY = os.environ[\"FLAT_API_API_KEY\"]",
+				"request id {lowalnum:128} served by \\n\\n\\n\\n and later flat_api",
+			},
+		},
+	},
+	{
 		ID:          "flickr-api-key",
 		Description: "Flickr API key or secret assigned to a Flickr name",
 		Severity:    "medium",
@@ -8111,6 +9704,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"FLICKR_SECRET = os.environ[\"FLICKR_SECRET\"]",
 				"FLICKR_SECRET = \"{alnum:39}\"",
+			},
+		},
+	},
+	{
+		ID:          "flightapi-api-key",
+		Description: "Flightapi key or token shortly after the Flightapi name",
+		Severity:    "medium",
+		Entity:      "Flightapi key",
+		Keywords: []string{
+			"flightapi",
+		},
+		Pattern:     "(?i:flightapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{24})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"flightapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://flightapi.io/",
+		Owns: []string{
+			"flightapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"FLIGHTAPI_API_KEY = \"{lowalnum:22}7q\"",
+				"[DEBUG] calling the flightapi API with key={lowalnum:22}7q",
+			},
+			FP: []string{
+				"FLIGHTAPI_API_KEY = \"{lowalnum:21}7q\"",
+				"[DEBUG] calling the flightapi API with key={lower:22}qq",
+				"FLIGHTAPI_API_KEY = os.environ[\"FLIGHTAPI_API_KEY\"]",
+				"request id {lowalnum:22}7q served by \\n\\n\\n\\n and later flightapi",
 			},
 		},
 	},
@@ -8204,6 +9833,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"FLY_API_TOKEN=fm2_...",
+			},
+		},
+	},
+	{
+		ID:          "formcraft-api-key",
+		Description: "Formcraft key or token shortly after the Formcraft name",
+		Severity:    "medium",
+		Entity:      "Formcraft key",
+		Keywords: []string{
+			"formcraft",
+		},
+		Pattern:     "(?i:formcraft)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{16})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"formcraft",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://formcrafts.com/",
+		Owns: []string{
+			"formcraft",
+		},
+		Samples: Samples{
+			TP: []string{
+				"FORMCRAFT_API_KEY = \"{lowalnum:14}7q\"",
+				"[DEBUG] calling the formcraft API with key={lowalnum:14}7q",
+			},
+			FP: []string{
+				"FORMCRAFT_API_KEY = \"{lowalnum:13}7q\"",
+				"[DEBUG] calling the formcraft API with key={lower:14}qq",
+				"FORMCRAFT_API_KEY = os.environ[\"FORMCRAFT_API_KEY\"]",
+				"request id {lowalnum:14}7q served by \\n\\n\\n\\n and later formcraft",
 			},
 		},
 	},
@@ -8306,6 +9971,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "fulcrum-api-key",
+		Description: "Fulcrum key or token shortly after the Fulcrum name",
+		Severity:    "medium",
+		Entity:      "Fulcrum key",
+		Keywords: []string{
+			"fulcrum",
+		},
+		Pattern:     "(?i:fulcrum)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{80})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"fulcrum",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://fulcrumapp.com/",
+		Owns: []string{
+			"fulcrum",
+		},
+		Samples: Samples{
+			TP: []string{
+				"FULCRUM_API_KEY = \"{lowalnum:80}\"",
+				"[DEBUG] calling the fulcrum API with key={lowalnum:80}",
+			},
+			FP: []string{
+				"FULCRUM_API_KEY = \"{lowalnum:79}\"",
+				"[DEBUG] calling the fulcrum API with key={lower:80}",
+				"FULCRUM_API_KEY = os.environ[\"FULCRUM_API_KEY\"]",
+				"request id {lowalnum:80} served by \\n\\n\\n\\n and later fulcrum",
+			},
+		},
+	},
+	{
 		ID:          "gcp-api-key",
 		Description: "Google API key (Maps, Firebase, Gemini, Cloud)",
 		Severity:    "high",
@@ -8359,6 +10060,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"{{\"type\": \"service_account\", \"project_id\": \"demo\", \"private_key\": \"<private-key>\"}}",
 				"{{\"type\": \"service_account\", \"private_key\": \"-----BEGIN PRIVATE KEY-----\\{lower:0}n...\\{lower:0}n-----END PRIVATE KEY-----\\{lower:0}n\"}}",
+			},
+		},
+	},
+	{
+		ID:          "geckoboard-api-key",
+		Description: "Geckoboard key or token shortly after the Geckoboard name",
+		Severity:    "medium",
+		Entity:      "Geckoboard key",
+		Keywords: []string{
+			"geckoboard",
+		},
+		Pattern:     "(?i:geckoboard)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"geckoboard",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://geckoboard.com/",
+		Owns: []string{
+			"geckoboard",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GECKOBOARD_API_KEY = \"{alnum:44}\"",
+				"[DEBUG] calling the geckoboard API with key={alnum:44}",
+			},
+			FP: []string{
+				"GECKOBOARD_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the geckoboard API with key={lower:44}",
+				"GECKOBOARD_API_KEY = os.environ[\"GECKOBOARD_API_KEY\"]",
+				"request id {alnum:44} served by \\n\\n\\n\\n and later geckoboard",
 			},
 		},
 	},
@@ -8477,6 +10214,191 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "geoapify-api-key",
+		Description: "Geoapify key or token shortly after the Geoapify name",
+		Severity:    "medium",
+		Entity:      "Geoapify key",
+		Keywords: []string{
+			"geoapify",
+		},
+		Pattern:     "(?i:geoapify)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"geoapify",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://geoapify.com/",
+		Owns: []string{
+			"geoapify",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GEOAPIFY_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the geoapify API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"GEOAPIFY_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the geoapify API with key={lower:32}",
+				"GEOAPIFY_API_KEY = os.environ[\"GEOAPIFY_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later geoapify",
+			},
+		},
+	},
+	{
+		ID:          "geocode-api-key",
+		Description: "Geocode key or token shortly after the Geocode name",
+		Severity:    "medium",
+		Entity:      "Geocode key",
+		Keywords: []string{
+			"geocode_api",
+			"geocodeapi",
+			"geocode api",
+			"geocode-api",
+			"geocode_key",
+			"geocode_token",
+			"geocode token",
+			"geocode key",
+			"geocode.xyz",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])geocode_api|(?:^|[^A-Za-z0-9])geocodeapi|(?:^|[^A-Za-z0-9])geocode[ _-]?api|(?:^|[^A-Za-z0-9])geocode-api|(?:^|[^A-Za-z0-9])geocode_key|(?:^|[^A-Za-z0-9])geocode_token|(?:^|[^A-Za-z0-9])geocode[ _-]?token|(?:^|[^A-Za-z0-9])geocode[ _-]?key|geocode\\.xyz)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{28})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"geocodeapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://geocode.xyz/",
+		Samples: Samples{
+			TP: []string{
+				"GEOCODE_API_API_KEY = \"{lowalnum:28}\"",
+				"[DEBUG] calling the geocode_api API with key={lowalnum:28}",
+			},
+			FP: []string{
+				"GEOCODE_API_API_KEY = \"{lower:28}\"",
+				"[DEBUG] calling the geocode_api API with key={lower:28}",
+				"GEOCODE_API_API_KEY = os.environ[\"GEOCODE_API_API_KEY\"]",
+				"request id {lowalnum:28} served by \\n\\n\\n\\n and later geocode_api",
+			},
+		},
+	},
+	{
+		ID:          "geocodify-api-key",
+		Description: "Geocodify key or token shortly after the Geocodify name",
+		Severity:    "medium",
+		Entity:      "Geocodify key",
+		Keywords: []string{
+			"geocodify",
+		},
+		Pattern:     "(?i:geocodify)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"geocodify",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://geocodify.com/",
+		Owns: []string{
+			"geocodify",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GEOCODIFY_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the geocodify API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"GEOCODIFY_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the geocodify API with key={lower:40}",
+				"GEOCODIFY_API_KEY = os.environ[\"GEOCODIFY_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later geocodify",
+			},
+		},
+	},
+	{
+		ID:          "geoipifi-api-key",
+		Description: "Geoipifi key or token shortly after the Geoipifi name",
+		Severity:    "medium",
+		Entity:      "Geoipifi key",
+		Keywords: []string{
+			"ipifi",
+		},
+		Pattern:     "(?i:ipifi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ipifi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ipify.org/",
+		Owns: []string{
+			"ipifi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IPIFI_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the ipifi API with key={alnum:32}",
+			},
+			FP: []string{
+				"IPIFI_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the ipifi API with key={lower:32}",
+				"IPIFI_API_KEY = os.environ[\"IPIFI_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later ipifi",
+			},
+		},
+	},
+	{
+		ID:          "getemail-api-key",
+		Description: "Getemail key or token shortly after the Getemail name",
+		Severity:    "medium",
+		Entity:      "Getemail key",
+		Keywords: []string{
+			"getemail",
+		},
+		Pattern:     "(?i:getemail)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"getemail",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://getemail.io/",
+		Owns: []string{
+			"getemail",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GETEMAIL_API_KEY = \"{alnum:18}7q\"",
+				"[DEBUG] calling the getemail API with key={alnum:18}7q",
+			},
+			FP: []string{
+				"GETEMAIL_API_KEY = \"{alnum:17}7q\"",
+				"[DEBUG] calling the getemail API with key={lower:18}qq",
+				"GETEMAIL_API_KEY = os.environ[\"GETEMAIL_API_KEY\"]",
+				"request id {alnum:18}7q served by \\n\\n\\n\\n and later getemail",
+			},
+		},
+	},
+	{
 		ID:          "getemails-api-key",
 		Description: "GetEmails key or token shortly after the GetEmails name",
 		Severity:    "medium",
@@ -8509,6 +10431,78 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the getemails API with key={lower:26}",
 				"GETEMAILS_API_KEY = os.environ[\"GETEMAILS_API_KEY\"]",
 				"request id {lowalnum:26} served by \\n\\n\\n\\n and later getemails",
+			},
+		},
+	},
+	{
+		ID:          "getgeoapi-api-key",
+		Description: "Getgeoapi key or token shortly after the Getgeoapi name",
+		Severity:    "medium",
+		Entity:      "Getgeoapi key",
+		Keywords: []string{
+			"getgeoapi",
+		},
+		Pattern:     "(?i:getgeoapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"getgeoapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://getgeoapi.com/",
+		Owns: []string{
+			"getgeoapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GETGEOAPI_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the getgeoapi API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"GETGEOAPI_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the getgeoapi API with key={lower:40}",
+				"GETGEOAPI_API_KEY = os.environ[\"GETGEOAPI_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later getgeoapi",
+			},
+		},
+	},
+	{
+		ID:          "getresponse-api-key",
+		Description: "Getresponse key or token shortly after the Getresponse name",
+		Severity:    "medium",
+		Entity:      "Getresponse key",
+		Keywords: []string{
+			"getresponse",
+		},
+		Pattern:     "(?i:getresponse)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"getresponse",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://getresponse.com/",
+		Owns: []string{
+			"getresponse",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GETRESPONSE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the getresponse API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"GETRESPONSE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the getresponse API with key={lower:32}",
+				"GETRESPONSE_API_KEY = os.environ[\"GETRESPONSE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later getresponse",
 			},
 		},
 	},
@@ -8792,6 +10786,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "glassnode-api-key",
+		Description: "Glassnode key or token shortly after the Glassnode name",
+		Severity:    "medium",
+		Entity:      "Glassnode key",
+		Keywords: []string{
+			"glassnode",
+		},
+		Pattern:     "(?i:glassnode)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{27})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"glassnode",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://glassnode.com/",
+		Owns: []string{
+			"glassnode",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GLASSNODE_API_KEY = \"{alnum:27}\"",
+				"[DEBUG] calling the glassnode API with key={alnum:27}",
+			},
+			FP: []string{
+				"GLASSNODE_API_KEY = \"{alnum:26}\"",
+				"[DEBUG] calling the glassnode API with key={lower:27}",
+				"GLASSNODE_API_KEY = os.environ[\"GLASSNODE_API_KEY\"]",
+				"request id {alnum:27} served by \\n\\n\\n\\n and later glassnode",
+			},
+		},
+	},
+	{
 		ID:          "gocardless-near",
 		Description: "GoCardless key or token shortly after the GoCardless name",
 		Severity:    "high",
@@ -8889,6 +10919,42 @@ var builtinTable = []Rule{
 				"see the godaddy docs: a key looks like {alnum:12}_{alnum:10} in the examples",
 				"GODADDY_API_KEY = os.environ[\"GODADDY_API_KEY\"]",
 				"request id {alnum:12}_{alnum:22} served by \\n\\n\\n\\n and later godaddy",
+			},
+		},
+	},
+	{
+		ID:          "goodday-api-key",
+		Description: "Goodday key or token shortly after the Goodday name",
+		Severity:    "medium",
+		Entity:      "Goodday key",
+		Keywords: []string{
+			"goodday",
+		},
+		Pattern:     "(?i:goodday)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"goodday",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://goodday.work/",
+		Owns: []string{
+			"goodday",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GOODDAY_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the goodday API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"GOODDAY_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the goodday API with key={lower:32}",
+				"GOODDAY_API_KEY = os.environ[\"GOODDAY_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later goodday",
 			},
 		},
 	},
@@ -9056,6 +11122,114 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "graphcms-api-key",
+		Description: "Graphcms key or token shortly after the Graphcms name",
+		Severity:    "medium",
+		Entity:      "Graphcms key",
+		Keywords: []string{
+			"graphcms",
+		},
+		Pattern:     "(?i:graphcms)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{25})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"graphcms",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://graphcms.com/",
+		Owns: []string{
+			"graphcms",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GRAPHCMS_API_KEY = \"{lowalnum:25}\"",
+				"[DEBUG] calling the graphcms API with key={lowalnum:25}",
+			},
+			FP: []string{
+				"GRAPHCMS_API_KEY = \"{lowalnum:24}\"",
+				"[DEBUG] calling the graphcms API with key={lower:25}",
+				"GRAPHCMS_API_KEY = os.environ[\"GRAPHCMS_API_KEY\"]",
+				"request id {lowalnum:25} served by \\n\\n\\n\\n and later graphcms",
+			},
+		},
+	},
+	{
+		ID:          "graphhopper-api-key",
+		Description: "Graphhopper key or token shortly after the Graphhopper name",
+		Severity:    "medium",
+		Entity:      "Graphhopper key",
+		Keywords: []string{
+			"graphhopper",
+		},
+		Pattern:     "(?i:graphhopper)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"graphhopper",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://graphhopper.com/",
+		Owns: []string{
+			"graphhopper",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GRAPHHOPPER_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the graphhopper API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"GRAPHHOPPER_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the graphhopper API with key={lower:36}",
+				"GRAPHHOPPER_API_KEY = os.environ[\"GRAPHHOPPER_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later graphhopper",
+			},
+		},
+	},
+	{
+		ID:          "groovehq-api-key",
+		Description: "Groovehq key or token shortly after the Groovehq name",
+		Severity:    "medium",
+		Entity:      "Groovehq key",
+		Keywords: []string{
+			"groovehq",
+		},
+		Pattern:     "(?i:groovehq)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"groovehq",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://groovehq.com/",
+		Owns: []string{
+			"groovehq",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GROOVEHQ_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the groovehq API with key={alnum:64}",
+			},
+			FP: []string{
+				"GROOVEHQ_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the groovehq API with key={lower:64}",
+				"GROOVEHQ_API_KEY = os.environ[\"GROOVEHQ_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later groovehq",
+			},
+		},
+	},
+	{
 		ID:          "groq-api-key",
 		Description: "Groq API key",
 		Severity:    "high",
@@ -9079,6 +11253,78 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"GROQ_API_KEY=gsk_...",
+			},
+		},
+	},
+	{
+		ID:          "gtmetrix-api-key",
+		Description: "Gtmetrix key or token shortly after the Gtmetrix name",
+		Severity:    "medium",
+		Entity:      "Gtmetrix key",
+		Keywords: []string{
+			"gtmetrix",
+		},
+		Pattern:     "(?i:gtmetrix)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"gtmetrix",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://gtmetrix.com/",
+		Owns: []string{
+			"gtmetrix",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GTMETRIX_API_KEY = \"{hex:32}\"",
+				"[DEBUG] calling the gtmetrix API with key={hex:32}",
+			},
+			FP: []string{
+				"GTMETRIX_API_KEY = \"{hex:31}\"",
+				"[DEBUG] calling the gtmetrix API with key={lower:32}",
+				"GTMETRIX_API_KEY = os.environ[\"GTMETRIX_API_KEY\"]",
+				"request id {hex:32} served by \\n\\n\\n\\n and later gtmetrix",
+			},
+		},
+	},
+	{
+		ID:          "gumroad-api-key",
+		Description: "Gumroad key or token shortly after the Gumroad name",
+		Severity:    "medium",
+		Entity:      "Gumroad key",
+		Keywords: []string{
+			"gumroad",
+		},
+		Pattern:     "(?i:gumroad)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"gumroad",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://gumroad.com/",
+		Owns: []string{
+			"gumroad",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GUMROAD_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the gumroad API with key={alnum:43}",
+			},
+			FP: []string{
+				"GUMROAD_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the gumroad API with key={lower:43}",
+				"GUMROAD_API_KEY = os.environ[\"GUMROAD_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later gumroad",
 			},
 		},
 	},
@@ -9126,6 +11372,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "gyazo-api-key",
+		Description: "Gyazo key or token shortly after the Gyazo name",
+		Severity:    "medium",
+		Entity:      "Gyazo key",
+		Keywords: []string{
+			"gyazo",
+		},
+		Pattern:     "(?i:gyazo)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"gyazo",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://gyazo.com/",
+		Owns: []string{
+			"gyazo",
+		},
+		Samples: Samples{
+			TP: []string{
+				"GYAZO_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the gyazo API with key={alnum:43}",
+			},
+			FP: []string{
+				"GYAZO_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the gyazo API with key={lower:43}",
+				"GYAZO_API_KEY = os.environ[\"GYAZO_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later gyazo",
+			},
+		},
+	},
+	{
+		ID:          "happyscribe-api-key",
+		Description: "Happyscribe key or token shortly after the Happyscribe name",
+		Severity:    "medium",
+		Entity:      "Happyscribe key",
+		Keywords: []string{
+			"happyscribe",
+		},
+		Pattern:     "(?i:happyscribe)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{24})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"happyscribe",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://happyscribe.com/",
+		Owns: []string{
+			"happyscribe",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HAPPYSCRIBE_API_KEY = \"{alnum:24}\"",
+				"[DEBUG] calling the happyscribe API with key={alnum:24}",
+			},
+			FP: []string{
+				"HAPPYSCRIBE_API_KEY = \"{alnum:23}\"",
+				"[DEBUG] calling the happyscribe API with key={lower:24}",
+				"HAPPYSCRIBE_API_KEY = os.environ[\"HAPPYSCRIBE_API_KEY\"]",
+				"request id {alnum:24} served by \\n\\n\\n\\n and later happyscribe",
+			},
+		},
+	},
+	{
 		ID:          "harness-token",
 		Description: "Harness personal or service account token",
 		Severity:    "high",
@@ -9153,6 +11471,78 @@ var builtinTable = []Rule{
 			FP: []string{
 				"HARNESS_TOKEN=<harness-token>",
 				"see the Harness token documentation for the token format",
+			},
+		},
+	},
+	{
+		ID:          "helpscout-api-key",
+		Description: "Helpscout key or token shortly after the Helpscout name",
+		Severity:    "medium",
+		Entity:      "Helpscout key",
+		Keywords: []string{
+			"helpscout",
+		},
+		Pattern:     "(?i:helpscout)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"helpscout",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://helpscout.net/",
+		Owns: []string{
+			"helpscout",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HELPSCOUT_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the helpscout API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"HELPSCOUT_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the helpscout API with key={lower:40}",
+				"HELPSCOUT_API_KEY = os.environ[\"HELPSCOUT_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later helpscout",
+			},
+		},
+	},
+	{
+		ID:          "hereapi-api-key",
+		Description: "Hereapi key or token shortly after the Hereapi name",
+		Severity:    "medium",
+		Entity:      "Hereapi key",
+		Keywords: []string{
+			"hereapi",
+		},
+		Pattern:     "(?i:hereapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"hereapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://hereapi.com/",
+		Owns: []string{
+			"hereapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HEREAPI_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the hereapi API with key={alnum:43}",
+			},
+			FP: []string{
+				"HEREAPI_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the hereapi API with key={lower:43}",
+				"HEREAPI_API_KEY = os.environ[\"HEREAPI_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later hereapi",
 			},
 		},
 	},
@@ -9249,6 +11639,114 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "hiveage-api-key",
+		Description: "Hiveage key or token shortly after the Hiveage name",
+		Severity:    "medium",
+		Entity:      "Hiveage key",
+		Keywords: []string{
+			"hiveage",
+		},
+		Pattern:     "(?i:hiveage)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"hiveage",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://hiveage.com/",
+		Owns: []string{
+			"hiveage",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HIVEAGE_API_KEY = \"{b64url:20}\"",
+				"[DEBUG] calling the hiveage API with key={b64url:20}",
+			},
+			FP: []string{
+				"HIVEAGE_API_KEY = \"{b64url:19}\"",
+				"[DEBUG] calling the hiveage API with key={lower:20}",
+				"HIVEAGE_API_KEY = os.environ[\"HIVEAGE_API_KEY\"]",
+				"request id {b64url:20} served by \\n\\n\\n\\n and later hiveage",
+			},
+		},
+	},
+	{
+		ID:          "holidayapi-api-key",
+		Description: "Holidayapi key or token shortly after the Holidayapi name",
+		Severity:    "medium",
+		Entity:      "Holidayapi key",
+		Keywords: []string{
+			"holidayapi",
+		},
+		Pattern:     "(?i:holidayapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"holidayapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://holidayapi.com/",
+		Owns: []string{
+			"holidayapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HOLIDAYAPI_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the holidayapi API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"HOLIDAYAPI_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the holidayapi API with key={lower:36}",
+				"HOLIDAYAPI_API_KEY = os.environ[\"HOLIDAYAPI_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later holidayapi",
+			},
+		},
+	},
+	{
+		ID:          "holistic-api-key",
+		Description: "Holistic key or token shortly after the Holistic name",
+		Severity:    "medium",
+		Entity:      "Holistic key",
+		Keywords: []string{
+			"holistic",
+		},
+		Pattern:     "(?i:holistic)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"holistic",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://holistic.dev/",
+		Owns: []string{
+			"holistic",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HOLISTIC_API_KEY = \"{hex:64}\"",
+				"[DEBUG] calling the holistic API with key={hex:64}",
+			},
+			FP: []string{
+				"HOLISTIC_API_KEY = \"{hex:63}\"",
+				"[DEBUG] calling the holistic API with key={lower:64}",
+				"HOLISTIC_API_KEY = os.environ[\"HOLISTIC_API_KEY\"]",
+				"request id {hex:64} served by \\n\\n\\n\\n and later holistic",
+			},
+		},
+	},
+	{
 		ID:          "honeycomb-api-key",
 		Description: "Honeycomb API key assigned to a Honeycomb name",
 		Severity:    "high",
@@ -9278,6 +11776,83 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"HONEYCOMB_SECRET = os.environ[\"HONEYCOMB_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "host-api-key",
+		Description: "Host key or token shortly after the Host name",
+		Severity:    "medium",
+		Entity:      "Host key",
+		Keywords: []string{
+			"host_api",
+			"hostapi",
+			"host api",
+			"host-api",
+			"host_key",
+			"host_token",
+			"host token",
+			"host key",
+			"host.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])host_api|(?:^|[^A-Za-z0-9])hostapi|(?:^|[^A-Za-z0-9])host[ _-]?api|(?:^|[^A-Za-z0-9])host-api|(?:^|[^A-Za-z0-9])host_key|(?:^|[^A-Za-z0-9])host_token|(?:^|[^A-Za-z0-9])host[ _-]?token|(?:^|[^A-Za-z0-9])host[ _-]?key|host\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{14})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"hostapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://host.io/",
+		Samples: Samples{
+			TP: []string{
+				"HOST_API_API_KEY = \"{lowalnum:12}7q\"",
+				"[DEBUG] calling the host_api API with key={lowalnum:12}7q",
+			},
+			FP: []string{
+				"HOST_API_API_KEY = \"{lower:12}qq\"",
+				"[DEBUG] calling the host_api API with key={lower:12}qq",
+				"HOST_API_API_KEY = os.environ[\"HOST_API_API_KEY\"]",
+				"request id {lowalnum:12}7q served by \\n\\n\\n\\n and later host_api",
+			},
+		},
+	},
+	{
+		ID:          "html2pdf-api-key",
+		Description: "Html2Pdf key or token shortly after the Html2Pdf name",
+		Severity:    "medium",
+		Entity:      "Html2Pdf key",
+		Keywords: []string{
+			"html2pdf",
+		},
+		Pattern:     "(?i:html2pdf)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"html2pdf",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://html2pdf.app/",
+		Owns: []string{
+			"html2pdf",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HTML2PDF_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the html2pdf API with key={alnum:64}",
+			},
+			FP: []string{
+				"HTML2PDF_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the html2pdf API with key={lower:64}",
+				"HTML2PDF_API_KEY = os.environ[\"HTML2PDF_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later html2pdf",
 			},
 		},
 	},
@@ -9377,6 +11952,200 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "humanity-api-key",
+		Description: "Humanity key or token shortly after the Humanity name",
+		Severity:    "medium",
+		Entity:      "Humanity key",
+		Keywords: []string{
+			"humanity_api",
+			"humanityapi",
+			"humanity api",
+			"humanity-api",
+			"humanity_key",
+			"humanity_token",
+			"humanity token",
+			"humanity key",
+			"humanity.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])humanity_api|(?:^|[^A-Za-z0-9])humanityapi|(?:^|[^A-Za-z0-9])humanity[ _-]?api|(?:^|[^A-Za-z0-9])humanity-api|(?:^|[^A-Za-z0-9])humanity_key|(?:^|[^A-Za-z0-9])humanity_token|(?:^|[^A-Za-z0-9])humanity[ _-]?token|(?:^|[^A-Za-z0-9])humanity[ _-]?key|humanity\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"humanityapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://humanity.com/",
+		Samples: Samples{
+			TP: []string{
+				"HUMANITY_API_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the humanity_api API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"HUMANITY_API_API_KEY = \"{lower:40}\"",
+				"[DEBUG] calling the humanity_api API with key={lower:40}",
+				"HUMANITY_API_API_KEY = os.environ[\"HUMANITY_API_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later humanity_api",
+			},
+		},
+	},
+	{
+		ID:          "hybiscus-api-key",
+		Description: "Hybiscus key or token shortly after the Hybiscus name",
+		Severity:    "medium",
+		Entity:      "Hybiscus key",
+		Keywords: []string{
+			"hybiscus",
+		},
+		Pattern:     "(?i:hybiscus)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"hybiscus",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://hybiscus.dev/",
+		Owns: []string{
+			"hybiscus",
+		},
+		Samples: Samples{
+			TP: []string{
+				"HYBISCUS_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the hybiscus API with key={alnum:43}",
+			},
+			FP: []string{
+				"HYBISCUS_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the hybiscus API with key={lower:43}",
+				"HYBISCUS_API_KEY = os.environ[\"HYBISCUS_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later hybiscus",
+			},
+		},
+	},
+	{
+		ID:          "ibm-cloud-user-api-key",
+		Description: "Ibm Cloud User key or token shortly after the Ibm Cloud User name",
+		Severity:    "medium",
+		Entity:      "Ibm Cloud User key",
+		Keywords: []string{
+			"ibm_api",
+			"ibmapi",
+			"ibm api",
+			"ibm-api",
+			"ibm_key",
+			"ibm_token",
+			"ibm token",
+			"ibm key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])ibm_api|(?:^|[^A-Za-z0-9])ibmapi|(?:^|[^A-Za-z0-9])ibm[ _-]?api|(?:^|[^A-Za-z0-9])ibm-api|(?:^|[^A-Za-z0-9])ibm_key|(?:^|[^A-Za-z0-9])ibm_token|(?:^|[^A-Za-z0-9])ibm[ _-]?token|(?:^|[^A-Za-z0-9])ibm[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ibmapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://cloud.ibm.com/",
+		Samples: Samples{
+			TP: []string{
+				"IBM_API_API_KEY = \"{b64url:44}\"",
+				"[DEBUG] calling the ibm_api API with key={b64url:44}",
+			},
+			FP: []string{
+				"IBM_API_API_KEY = \"{lower:44}\"",
+				"[DEBUG] calling the ibm_api API with key={lower:44}",
+				"IBM_API_API_KEY = os.environ[\"IBM_API_API_KEY\"]",
+				"request id {b64url:44} served by \\n\\n\\n\\n and later ibm_api",
+			},
+		},
+	},
+	{
+		ID:          "iconfinder-api-key",
+		Description: "Iconfinder key or token shortly after the Iconfinder name",
+		Severity:    "medium",
+		Entity:      "Iconfinder key",
+		Keywords: []string{
+			"iconfinder",
+		},
+		Pattern:     "(?i:iconfinder)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"iconfinder",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://iconfinder.com/",
+		Owns: []string{
+			"iconfinder",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ICONFINDER_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the iconfinder API with key={alnum:64}",
+			},
+			FP: []string{
+				"ICONFINDER_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the iconfinder API with key={lower:64}",
+				"ICONFINDER_API_KEY = os.environ[\"ICONFINDER_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later iconfinder",
+			},
+		},
+	},
+	{
+		ID:          "impala-api-key",
+		Description: "Impala key or token shortly after the Impala name",
+		Severity:    "medium",
+		Entity:      "Impala key",
+		Keywords: []string{
+			"impala_api",
+			"impalaapi",
+			"impala api",
+			"impala-api",
+			"impala_key",
+			"impala_token",
+			"impala token",
+			"impala key",
+			"impala.travel",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])impala_api|(?:^|[^A-Za-z0-9])impalaapi|(?:^|[^A-Za-z0-9])impala[ _-]?api|(?:^|[^A-Za-z0-9])impala-api|(?:^|[^A-Za-z0-9])impala_key|(?:^|[^A-Za-z0-9])impala_token|(?:^|[^A-Za-z0-9])impala[ _-]?token|(?:^|[^A-Za-z0-9])impala[ _-]?key|impala\\.travel)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{46})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"impalaapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://impala.travel/",
+		Samples: Samples{
+			TP: []string{
+				"IMPALA_API_API_KEY = \"{alnum:46}\"",
+				"[DEBUG] calling the impala_api API with key={alnum:46}",
+			},
+			FP: []string{
+				"IMPALA_API_API_KEY = \"{lower:46}\"",
+				"[DEBUG] calling the impala_api API with key={lower:46}",
+				"IMPALA_API_API_KEY = os.environ[\"IMPALA_API_API_KEY\"]",
+				"request id {alnum:46} served by \\n\\n\\n\\n and later impala_api",
+			},
+		},
+	},
+	{
 		ID:          "infracost-token",
 		Description: "Infracost API key",
 		Severity:    "medium",
@@ -9403,6 +12172,88 @@ var builtinTable = []Rule{
 			FP: []string{
 				"INFRACOST_TOKEN=<infracost-token>",
 				"see the Infracost token documentation for the token format",
+			},
+		},
+	},
+	{
+		ID:          "infura-api-key",
+		Description: "Infura key or token shortly after the Infura name",
+		Severity:    "medium",
+		Entity:      "Infura key",
+		Keywords: []string{
+			"infura_api",
+			"infuraapi",
+			"infura api",
+			"infura-api",
+			"infura_key",
+			"infura_token",
+			"infura token",
+			"infura key",
+			"infura.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])infura_api|(?:^|[^A-Za-z0-9])infuraapi|(?:^|[^A-Za-z0-9])infura[ _-]?api|(?:^|[^A-Za-z0-9])infura-api|(?:^|[^A-Za-z0-9])infura_key|(?:^|[^A-Za-z0-9])infura_token|(?:^|[^A-Za-z0-9])infura[ _-]?token|(?:^|[^A-Za-z0-9])infura[ _-]?key|infura\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"infuraapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://infura.io/",
+		Samples: Samples{
+			TP: []string{
+				"INFURA_API_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the infura_api API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"INFURA_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the infura_api API with key={lower:32}",
+				"INFURA_API_API_KEY = os.environ[\"INFURA_API_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later infura_api",
+			},
+		},
+	},
+	{
+		ID:          "insightly-api-key",
+		Description: "Insightly key or token shortly after the Insightly name",
+		Severity:    "medium",
+		Entity:      "Insightly key",
+		Keywords: []string{
+			"insightly_api",
+			"insightlyapi",
+			"insightly api",
+			"insightly-api",
+			"insightly_key",
+			"insightly_token",
+			"insightly token",
+			"insightly key",
+			"insightly.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])insightly_api|(?:^|[^A-Za-z0-9])insightlyapi|(?:^|[^A-Za-z0-9])insightly[ _-]?api|(?:^|[^A-Za-z0-9])insightly-api|(?:^|[^A-Za-z0-9])insightly_key|(?:^|[^A-Za-z0-9])insightly_token|(?:^|[^A-Za-z0-9])insightly[ _-]?token|(?:^|[^A-Za-z0-9])insightly[ _-]?key|insightly\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"insightlyapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://insightly.com/",
+		Samples: Samples{
+			TP: []string{
+				"INSIGHTLY_API_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the insightly_api API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"INSIGHTLY_API_API_KEY = \"{lower:36}\"",
+				"[DEBUG] calling the insightly_api API with key={lower:36}",
+				"INSIGHTLY_API_API_KEY = os.environ[\"INSIGHTLY_API_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later insightly_api",
 			},
 		},
 	},
@@ -9503,6 +12354,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "intrinio-api-key",
+		Description: "Intrinio key or token shortly after the Intrinio name",
+		Severity:    "medium",
+		Entity:      "Intrinio key",
+		Keywords: []string{
+			"intrinio",
+		},
+		Pattern:     "(?i:intrinio)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"intrinio",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://intrinio.com/",
+		Owns: []string{
+			"intrinio",
+		},
+		Samples: Samples{
+			TP: []string{
+				"INTRINIO_API_KEY = \"{alnum:44}\"",
+				"[DEBUG] calling the intrinio API with key={alnum:44}",
+			},
+			FP: []string{
+				"INTRINIO_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the intrinio API with key={lower:44}",
+				"INTRINIO_API_KEY = os.environ[\"INTRINIO_API_KEY\"]",
+				"request id {alnum:44} served by \\n\\n\\n\\n and later intrinio",
+			},
+		},
+	},
+	{
 		ID:          "invoiceocean-api-key",
 		Description: "InvoiceOcean key or token shortly after the InvoiceOcean name",
 		Severity:    "medium",
@@ -9539,6 +12426,114 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "ip2location-api-key",
+		Description: "Ip2Location key or token shortly after the Ip2Location name",
+		Severity:    "medium",
+		Entity:      "Ip2Location key",
+		Keywords: []string{
+			"ip2location",
+		},
+		Pattern:     "(?i:ip2location)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ip2location",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ip2location.io/",
+		Owns: []string{
+			"ip2location",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IP2LOCATION_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the ip2location API with key={upalnum:32}",
+			},
+			FP: []string{
+				"IP2LOCATION_API_KEY = \"{upalnum:31}\"",
+				"[DEBUG] calling the ip2location API with key={lower:32}",
+				"IP2LOCATION_API_KEY = os.environ[\"IP2LOCATION_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later ip2location",
+			},
+		},
+	},
+	{
+		ID:          "ipapi-api-key",
+		Description: "Ipapi key or token shortly after the Ipapi name",
+		Severity:    "medium",
+		Entity:      "Ipapi key",
+		Keywords: []string{
+			"ipapi",
+		},
+		Pattern:     "(?i:ipapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ipapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ipapi.com/",
+		Owns: []string{
+			"ipapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IPAPI_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the ipapi API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"IPAPI_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the ipapi API with key={lower:32}",
+				"IPAPI_API_KEY = os.environ[\"IPAPI_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later ipapi",
+			},
+		},
+	},
+	{
+		ID:          "ipgeolocation-api-key",
+		Description: "Ipgeolocation key or token shortly after the Ipgeolocation name",
+		Severity:    "medium",
+		Entity:      "Ipgeolocation key",
+		Keywords: []string{
+			"ipgeolocation",
+		},
+		Pattern:     "(?i:ipgeolocation)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ipgeolocation",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ipgeolocation.io/",
+		Owns: []string{
+			"ipgeolocation",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IPGEOLOCATION_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the ipgeolocation API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"IPGEOLOCATION_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the ipgeolocation API with key={lower:32}",
+				"IPGEOLOCATION_API_KEY = os.environ[\"IPGEOLOCATION_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later ipgeolocation",
+			},
+		},
+	},
+	{
 		ID:          "ipinfo-token",
 		Description: "IPinfo key or token shortly after the IPinfo name",
 		Severity:    "low",
@@ -9571,6 +12566,78 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the ipinfo API with key={lower:10}e7c1",
 				"IPINFO_API_KEY = os.environ[\"IPINFO_API_KEY\"]",
 				"request id {hex:10}e7c1 served by \\n\\n\\n\\n and later ipinfo",
+			},
+		},
+	},
+	{
+		ID:          "ipinfodb-api-key",
+		Description: "Ipinfodb key or token shortly after the Ipinfodb name",
+		Severity:    "medium",
+		Entity:      "Ipinfodb key",
+		Keywords: []string{
+			"ipinfodb",
+		},
+		Pattern:     "(?i:ipinfodb)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ipinfodb",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ipinfodb.com/",
+		Owns: []string{
+			"ipinfodb",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IPINFODB_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the ipinfodb API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"IPINFODB_API_KEY = \"{lowalnum:63}\"",
+				"[DEBUG] calling the ipinfodb API with key={lower:31}q{lower:32}",
+				"IPINFODB_API_KEY = os.environ[\"IPINFODB_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later ipinfodb",
+			},
+		},
+	},
+	{
+		ID:          "ipquality-api-key",
+		Description: "Ipquality key or token shortly after the Ipquality name",
+		Severity:    "medium",
+		Entity:      "Ipquality key",
+		Keywords: []string{
+			"ipquality",
+		},
+		Pattern:     "(?i:ipquality)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ipquality",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ipqualityscore.com/",
+		Owns: []string{
+			"ipquality",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IPQUALITY_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the ipquality API with key={alnum:32}",
+			},
+			FP: []string{
+				"IPQUALITY_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the ipquality API with key={lower:32}",
+				"IPQUALITY_API_KEY = os.environ[\"IPQUALITY_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later ipquality",
 			},
 		},
 	},
@@ -9612,6 +12679,119 @@ var builtinTable = []Rule{
 			FP: []string{
 				"JFROG_SECRET = os.environ[\"JFROG_SECRET\"]",
 				"JFROG_SECRET = \"{alnum:71}\"",
+			},
+		},
+	},
+	{
+		ID:          "jumpcloud-api-key",
+		Description: "Jumpcloud key or token shortly after the Jumpcloud name",
+		Severity:    "medium",
+		Entity:      "Jumpcloud key",
+		Keywords: []string{
+			"jumpcloud",
+		},
+		Pattern:     "(?i:jumpcloud)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"jumpcloud",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://jumpcloud.com/",
+		Owns: []string{
+			"jumpcloud",
+		},
+		Samples: Samples{
+			TP: []string{
+				"JUMPCLOUD_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the jumpcloud API with key={alnum:40}",
+			},
+			FP: []string{
+				"JUMPCLOUD_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the jumpcloud API with key={lower:40}",
+				"JUMPCLOUD_API_KEY = os.environ[\"JUMPCLOUD_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later jumpcloud",
+			},
+		},
+	},
+	{
+		ID:          "jupiterone-api-key",
+		Description: "Jupiterone key or token shortly after the Jupiterone name",
+		Severity:    "medium",
+		Entity:      "Jupiterone key",
+		Keywords: []string{
+			"jupiterone",
+		},
+		Pattern:     "(?i:jupiterone)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{76})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"jupiterone",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://jupiterone.io/",
+		Owns: []string{
+			"jupiterone",
+		},
+		Samples: Samples{
+			TP: []string{
+				"JUPITERONE_API_KEY = \"{alnum:76}\"",
+				"[DEBUG] calling the jupiterone API with key={alnum:76}",
+			},
+			FP: []string{
+				"JUPITERONE_API_KEY = \"{alnum:75}\"",
+				"[DEBUG] calling the jupiterone API with key={lower:76}",
+				"JUPITERONE_API_KEY = os.environ[\"JUPITERONE_API_KEY\"]",
+				"request id {alnum:76} served by \\n\\n\\n\\n and later jupiterone",
+			},
+		},
+	},
+	{
+		ID:          "juro-api-key",
+		Description: "Juro key or token shortly after the Juro name",
+		Severity:    "medium",
+		Entity:      "Juro key",
+		Keywords: []string{
+			"juro_api",
+			"juroapi",
+			"juro api",
+			"juro-api",
+			"juro_key",
+			"juro_token",
+			"juro token",
+			"juro key",
+			"juro.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])juro_api|(?:^|[^A-Za-z0-9])juroapi|(?:^|[^A-Za-z0-9])juro[ _-]?api|(?:^|[^A-Za-z0-9])juro-api|(?:^|[^A-Za-z0-9])juro_key|(?:^|[^A-Za-z0-9])juro_token|(?:^|[^A-Za-z0-9])juro[ _-]?token|(?:^|[^A-Za-z0-9])juro[ _-]?key|juro\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"juroapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://juro.com/",
+		Samples: Samples{
+			TP: []string{
+				"JURO_API_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the juro_api API with key={alnum:40}",
+			},
+			FP: []string{
+				"JURO_API_API_KEY = \"{lower:40}\"",
+				"[DEBUG] calling the juro_api API with key={lower:40}",
+				"JURO_API_API_KEY = os.environ[\"JURO_API_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later juro_api",
 			},
 		},
 	},
@@ -9684,6 +12864,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "karmacrm-api-key",
+		Description: "Karmacrm key or token shortly after the Karmacrm name",
+		Severity:    "medium",
+		Entity:      "Karmacrm key",
+		Keywords: []string{
+			"karmacrm",
+		},
+		Pattern:     "(?i:karmacrm)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"karmacrm",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://karmacrm.com/",
+		Owns: []string{
+			"karmacrm",
+		},
+		Samples: Samples{
+			TP: []string{
+				"KARMACRM_API_KEY = \"{alnum:20}\"",
+				"[DEBUG] calling the karmacrm API with key={alnum:20}",
+			},
+			FP: []string{
+				"KARMACRM_API_KEY = \"{alnum:19}\"",
+				"[DEBUG] calling the karmacrm API with key={lower:20}",
+				"KARMACRM_API_KEY = os.environ[\"KARMACRM_API_KEY\"]",
+				"request id {alnum:20} served by \\n\\n\\n\\n and later karmacrm",
+			},
+		},
+	},
+	{
 		ID:          "keenio-api-key",
 		Description: "Keen key or token shortly after the Keen name",
 		Severity:    "medium",
@@ -9723,6 +12939,78 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the keenio API with key={lower:64}",
 				"KEENIO_API_KEY = os.environ[\"KEENIO_API_KEY\"]",
 				"request id {upalnum:64} served by \\n\\n\\n\\n and later keenio",
+			},
+		},
+	},
+	{
+		ID:          "klipfolio-api-key",
+		Description: "Klipfolio key or token shortly after the Klipfolio name",
+		Severity:    "medium",
+		Entity:      "Klipfolio key",
+		Keywords: []string{
+			"klipfolio",
+		},
+		Pattern:     "(?i:klipfolio)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"klipfolio",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://klipfolio.com/",
+		Owns: []string{
+			"klipfolio",
+		},
+		Samples: Samples{
+			TP: []string{
+				"KLIPFOLIO_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the klipfolio API with key={hex:40}",
+			},
+			FP: []string{
+				"KLIPFOLIO_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the klipfolio API with key={lower:40}",
+				"KLIPFOLIO_API_KEY = os.environ[\"KLIPFOLIO_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later klipfolio",
+			},
+		},
+	},
+	{
+		ID:          "knapsackpro-api-key",
+		Description: "Knapsackpro key or token shortly after the Knapsackpro name",
+		Severity:    "medium",
+		Entity:      "Knapsackpro key",
+		Keywords: []string{
+			"knapsackpro",
+		},
+		Pattern:     "(?i:knapsackpro)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"knapsackpro",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://knapsackpro.com/",
+		Owns: []string{
+			"knapsackpro",
+		},
+		Samples: Samples{
+			TP: []string{
+				"KNAPSACKPRO_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the knapsackpro API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"KNAPSACKPRO_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the knapsackpro API with key={lower:32}",
+				"KNAPSACKPRO_API_KEY = os.environ[\"KNAPSACKPRO_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later knapsackpro",
 			},
 		},
 	},
@@ -9860,6 +13148,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "kylas-api-key",
+		Description: "Kylas key or token shortly after the Kylas name",
+		Severity:    "medium",
+		Entity:      "Kylas key",
+		Keywords: []string{
+			"kylas",
+		},
+		Pattern:     "(?i:kylas)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"kylas",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://kylas.io/",
+		Owns: []string{
+			"kylas",
+		},
+		Samples: Samples{
+			TP: []string{
+				"KYLAS_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the kylas API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"KYLAS_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the kylas API with key={lower:36}",
+				"KYLAS_API_KEY = os.environ[\"KYLAS_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later kylas",
+			},
+		},
+	},
+	{
 		ID:          "langfuse-secret-key",
 		Description: "Langfuse key or token shortly after the Langfuse name",
 		Severity:    "high",
@@ -9919,6 +13243,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "languagelayer-api-key",
+		Description: "Languagelayer key or token shortly after the Languagelayer name",
+		Severity:    "medium",
+		Entity:      "Languagelayer key",
+		Keywords: []string{
+			"languagelayer",
+		},
+		Pattern:     "(?i:languagelayer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"languagelayer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://languagelayer.com/",
+		Owns: []string{
+			"languagelayer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LANGUAGELAYER_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the languagelayer API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"LANGUAGELAYER_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the languagelayer API with key={lower:32}",
+				"LANGUAGELAYER_API_KEY = os.environ[\"LANGUAGELAYER_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later languagelayer",
+			},
+		},
+	},
+	{
 		ID:          "launchdarkly-key",
 		Description: "LaunchDarkly API access token or server SDK key",
 		Severity:    "high",
@@ -9941,6 +13301,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"LAUNCHDARKLY_SDK_KEY=sdk-<key>",
+			},
+		},
+	},
+	{
+		ID:          "leadfeeder-api-key",
+		Description: "Leadfeeder key or token shortly after the Leadfeeder name",
+		Severity:    "medium",
+		Entity:      "Leadfeeder key",
+		Keywords: []string{
+			"leadfeeder",
+		},
+		Pattern:     "(?i:leadfeeder)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"leadfeeder",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://leadfeeder.com/",
+		Owns: []string{
+			"leadfeeder",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LEADFEEDER_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the leadfeeder API with key={alnum:43}",
+			},
+			FP: []string{
+				"LEADFEEDER_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the leadfeeder API with key={lower:43}",
+				"LEADFEEDER_API_KEY = os.environ[\"LEADFEEDER_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later leadfeeder",
 			},
 		},
 	},
@@ -9977,6 +13373,78 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the lemlist API with key={lower:32}",
 				"LEMLIST_API_KEY = os.environ[\"LEMLIST_API_KEY\"]",
 				"request id {hex:32} served by \\n\\n\\n\\n and later lemlist",
+			},
+		},
+	},
+	{
+		ID:          "lessannoyingcrm-api-key",
+		Description: "Lessannoyingcrm key or token shortly after the Lessannoyingcrm name",
+		Severity:    "medium",
+		Entity:      "Lessannoyingcrm key",
+		Keywords: []string{
+			"lessannoyingcrm",
+		},
+		Pattern:     "(?i:lessannoyingcrm)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{57})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"lessannoyingcrm",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://lessannoyingcrm.com/",
+		Owns: []string{
+			"lessannoyingcrm",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LESSANNOYINGCRM_API_KEY = \"{alnum:57}\"",
+				"[DEBUG] calling the lessannoyingcrm API with key={alnum:57}",
+			},
+			FP: []string{
+				"LESSANNOYINGCRM_API_KEY = \"{alnum:56}\"",
+				"[DEBUG] calling the lessannoyingcrm API with key={lower:57}",
+				"LESSANNOYINGCRM_API_KEY = os.environ[\"LESSANNOYINGCRM_API_KEY\"]",
+				"request id {alnum:57} served by \\n\\n\\n\\n and later lessannoyingcrm",
+			},
+		},
+	},
+	{
+		ID:          "lexigram-api-key",
+		Description: "Lexigram key or token shortly after the Lexigram name",
+		Severity:    "medium",
+		Entity:      "Lexigram key",
+		Keywords: []string{
+			"lexigram",
+		},
+		Pattern:     "(?i:lexigram)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{301})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"lexigram",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://lexigram.io/",
+		Owns: []string{
+			"lexigram",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LEXIGRAM_API_KEY = \"{alnum:301}\"",
+				"[DEBUG] calling the lexigram API with key={alnum:301}",
+			},
+			FP: []string{
+				"LEXIGRAM_API_KEY = \"{alnum:300}\"",
+				"[DEBUG] calling the lexigram API with key={lower:301}",
+				"LEXIGRAM_API_KEY = os.environ[\"LEXIGRAM_API_KEY\"]",
+				"request id {alnum:301} served by \\n\\n\\n\\n and later lexigram",
 			},
 		},
 	},
@@ -10038,6 +13506,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "linenotify-api-key",
+		Description: "Linenotify key or token shortly after the Linenotify name",
+		Severity:    "medium",
+		Entity:      "Linenotify key",
+		Keywords: []string{
+			"linenotify",
+		},
+		Pattern:     "(?i:linenotify)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"linenotify",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://line.me/",
+		Owns: []string{
+			"linenotify",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LINENOTIFY_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the linenotify API with key={alnum:43}",
+			},
+			FP: []string{
+				"LINENOTIFY_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the linenotify API with key={lower:43}",
+				"LINENOTIFY_API_KEY = os.environ[\"LINENOTIFY_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later linenotify",
+			},
+		},
+	},
+	{
 		ID:          "linkedin-client-secret",
 		Description: "LinkedIn OAuth client secret assigned to a LinkedIn name",
 		Severity:    "high",
@@ -10077,6 +13581,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "linkpreview-api-key",
+		Description: "Linkpreview key or token shortly after the Linkpreview name",
+		Severity:    "medium",
+		Entity:      "Linkpreview key",
+		Keywords: []string{
+			"linkpreview",
+		},
+		Pattern:     "(?i:linkpreview)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"linkpreview",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://linkpreview.net/",
+		Owns: []string{
+			"linkpreview",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LINKPREVIEW_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the linkpreview API with key={alnum:32}",
+			},
+			FP: []string{
+				"LINKPREVIEW_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the linkpreview API with key={lower:32}",
+				"LINKPREVIEW_API_KEY = os.environ[\"LINKPREVIEW_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later linkpreview",
+			},
+		},
+	},
+	{
 		ID:          "liveagent-api-key",
 		Description: "LiveAgent key or token shortly after the LiveAgent name",
 		Severity:    "medium",
@@ -10111,6 +13651,42 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the liveagent API with key={lower:32}",
 				"LIVEAGENT_API_KEY = os.environ[\"LIVEAGENT_API_KEY\"]",
 				"request id {alnum:32} served by \\n\\n\\n\\n and later liveagent",
+			},
+		},
+	},
+	{
+		ID:          "loadmill-api-key",
+		Description: "Loadmill key or token shortly after the Loadmill name",
+		Severity:    "medium",
+		Entity:      "Loadmill key",
+		Keywords: []string{
+			"loadmill",
+		},
+		Pattern:     "(?i:loadmill)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"loadmill",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://loadmill.com/",
+		Owns: []string{
+			"loadmill",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LOADMILL_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the loadmill API with key={alnum:40}",
+			},
+			FP: []string{
+				"LOADMILL_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the loadmill API with key={lower:40}",
+				"LOADMILL_API_KEY = os.environ[\"LOADMILL_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later loadmill",
 			},
 		},
 	},
@@ -10216,6 +13792,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "lokalise-api-key",
+		Description: "Lokalise key or token shortly after the Lokalise name",
+		Severity:    "medium",
+		Entity:      "Lokalise key",
+		Keywords: []string{
+			"lokalise",
+		},
+		Pattern:     "(?i:lokalise)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"lokalise",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://lokalise.com/",
+		Owns: []string{
+			"lokalise",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LOKALISE_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the lokalise API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"LOKALISE_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the lokalise API with key={lower:40}",
+				"LOKALISE_API_KEY = os.environ[\"LOKALISE_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later lokalise",
+			},
+		},
+	},
+	{
 		ID:          "looker-client-secret",
 		Description: "Looker API client secret assigned to a Looker name",
 		Severity:    "high",
@@ -10242,6 +13854,78 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"LOOKER_SECRET = os.environ[\"LOOKER_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "loyverse-api-key",
+		Description: "Loyverse key or token shortly after the Loyverse name",
+		Severity:    "medium",
+		Entity:      "Loyverse key",
+		Keywords: []string{
+			"loyverse",
+		},
+		Pattern:     "(?i:loyverse)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"loyverse",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://loyverse.com/",
+		Owns: []string{
+			"loyverse",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LOYVERSE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the loyverse API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"LOYVERSE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the loyverse API with key={lower:32}",
+				"LOYVERSE_API_KEY = os.environ[\"LOYVERSE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later loyverse",
+			},
+		},
+	},
+	{
+		ID:          "lunchmoney-api-key",
+		Description: "Lunchmoney key or token shortly after the Lunchmoney name",
+		Severity:    "medium",
+		Entity:      "Lunchmoney key",
+		Keywords: []string{
+			"lunchmoney",
+		},
+		Pattern:     "(?i:lunchmoney)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{50})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"lunchmoney",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://lunchmoney.app/",
+		Owns: []string{
+			"lunchmoney",
+		},
+		Samples: Samples{
+			TP: []string{
+				"LUNCHMONEY_API_KEY = \"{hex:50}\"",
+				"[DEBUG] calling the lunchmoney API with key={hex:50}",
+			},
+			FP: []string{
+				"LUNCHMONEY_API_KEY = \"{hex:49}\"",
+				"[DEBUG] calling the lunchmoney API with key={lower:50}",
+				"LUNCHMONEY_API_KEY = os.environ[\"LUNCHMONEY_API_KEY\"]",
+				"request id {hex:50} served by \\n\\n\\n\\n and later lunchmoney",
 			},
 		},
 	},
@@ -10282,6 +13966,83 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "m3o-api-key",
+		Description: "M3O key or token shortly after the M3O name",
+		Severity:    "medium",
+		Entity:      "M3O key",
+		Keywords: []string{
+			"m3o_api",
+			"m3oapi",
+			"m3o api",
+			"m3o-api",
+			"m3o_key",
+			"m3o_token",
+			"m3o token",
+			"m3o key",
+			"m3o.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])m3o_api|(?:^|[^A-Za-z0-9])m3oapi|(?:^|[^A-Za-z0-9])m3o[ _-]?api|(?:^|[^A-Za-z0-9])m3o-api|(?:^|[^A-Za-z0-9])m3o_key|(?:^|[^A-Za-z0-9])m3o_token|(?:^|[^A-Za-z0-9])m3o[ _-]?token|(?:^|[^A-Za-z0-9])m3o[ _-]?key|m3o\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{48})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"m3oapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://m3o.com/",
+		Samples: Samples{
+			TP: []string{
+				"M3O_API_API_KEY = \"{alnum:48}\"",
+				"[DEBUG] calling the m3o_api API with key={alnum:48}",
+			},
+			FP: []string{
+				"M3O_API_API_KEY = \"{lower:48}\"",
+				"[DEBUG] calling the m3o_api API with key={lower:48}",
+				"M3O_API_API_KEY = os.environ[\"M3O_API_API_KEY\"]",
+				"request id {alnum:48} served by \\n\\n\\n\\n and later m3o_api",
+			},
+		},
+	},
+	{
+		ID:          "madkudu-api-key",
+		Description: "Madkudu key or token shortly after the Madkudu name",
+		Severity:    "medium",
+		Entity:      "Madkudu key",
+		Keywords: []string{
+			"madkudu",
+		},
+		Pattern:     "(?i:madkudu)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"madkudu",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://madkudu.com/",
+		Owns: []string{
+			"madkudu",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MADKUDU_API_KEY = \"{hex:32}\"",
+				"[DEBUG] calling the madkudu API with key={hex:32}",
+			},
+			FP: []string{
+				"MADKUDU_API_KEY = \"{hex:31}\"",
+				"[DEBUG] calling the madkudu API with key={lower:32}",
+				"MADKUDU_API_KEY = os.environ[\"MADKUDU_API_KEY\"]",
+				"request id {hex:32} served by \\n\\n\\n\\n and later madkudu",
+			},
+		},
+	},
+	{
 		ID:          "magicbell-api-key",
 		Description: "MagicBell key or token shortly after the MagicBell name",
 		Severity:    "medium",
@@ -10318,6 +14079,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "mailboxlayer-api-key",
+		Description: "Mailboxlayer key or token shortly after the Mailboxlayer name",
+		Severity:    "medium",
+		Entity:      "Mailboxlayer key",
+		Keywords: []string{
+			"mailboxlayer",
+		},
+		Pattern:     "(?i:mailboxlayer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mailboxlayer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://apilayer.net/",
+		Owns: []string{
+			"mailboxlayer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MAILBOXLAYER_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the mailboxlayer API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"MAILBOXLAYER_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the mailboxlayer API with key={lower:32}",
+				"MAILBOXLAYER_API_KEY = os.environ[\"MAILBOXLAYER_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later mailboxlayer",
+			},
+		},
+	},
+	{
 		ID:          "mailchimp-api-key",
 		Description: "Mailchimp API key near Mailchimp context",
 		Severity:    "high",
@@ -10338,6 +14135,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"MAILCHIMP_SERVER_PREFIX=us21",
+			},
+		},
+	},
+	{
+		ID:          "mailerlite-api-key",
+		Description: "Mailerlite key or token shortly after the Mailerlite name",
+		Severity:    "medium",
+		Entity:      "Mailerlite key",
+		Keywords: []string{
+			"mailerlite",
+		},
+		Pattern:     "(?i:mailerlite)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mailerlite",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mailerlite.com/",
+		Owns: []string{
+			"mailerlite",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MAILERLITE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the mailerlite API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"MAILERLITE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the mailerlite API with key={lower:32}",
+				"MAILERLITE_API_KEY = os.environ[\"MAILERLITE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later mailerlite",
 			},
 		},
 	},
@@ -10367,6 +14200,87 @@ var builtinTable = []Rule{
 				"key-{hex:32}",
 				"MAILGUN_PUBLIC_KEY=pubkey-{hex:32}",
 				"mailgun request id {hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}",
+			},
+		},
+	},
+	{
+		ID:          "mailjetsms-api-key",
+		Description: "Mailjetsms key or token shortly after the Mailjetsms name",
+		Severity:    "medium",
+		Entity:      "Mailjetsms key",
+		Keywords: []string{
+			"mailjet_api",
+			"mailjetapi",
+			"mailjet api",
+			"mailjet-api",
+			"mailjet_key",
+			"mailjet_token",
+			"mailjet token",
+			"mailjet key",
+			"mailjet.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])mailjet_api|(?:^|[^A-Za-z0-9])mailjetapi|(?:^|[^A-Za-z0-9])mailjet[ _-]?api|(?:^|[^A-Za-z0-9])mailjet-api|(?:^|[^A-Za-z0-9])mailjet_key|(?:^|[^A-Za-z0-9])mailjet_token|(?:^|[^A-Za-z0-9])mailjet[ _-]?token|(?:^|[^A-Za-z0-9])mailjet[ _-]?key|mailjet\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mailjetapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mailjet.com/",
+		Samples: Samples{
+			TP: []string{
+				"MAILJET_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the mailjet_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"MAILJET_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the mailjet_api API with key={lower:32}",
+				"MAILJET_API_API_KEY = os.environ[\"MAILJET_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later mailjet_api",
+			},
+		},
+	},
+	{
+		ID:          "mandrill-api-key",
+		Description: "Mandrill key or token shortly after the Mandrill name",
+		Severity:    "medium",
+		Entity:      "Mandrill key",
+		Keywords: []string{
+			"mandrill_api",
+			"mandrillapi",
+			"mandrill api",
+			"mandrill-api",
+			"mandrill_key",
+			"mandrill_token",
+			"mandrill token",
+			"mandrill key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])mandrill_api|(?:^|[^A-Za-z0-9])mandrillapi|(?:^|[^A-Za-z0-9])mandrill[ _-]?api|(?:^|[^A-Za-z0-9])mandrill-api|(?:^|[^A-Za-z0-9])mandrill_key|(?:^|[^A-Za-z0-9])mandrill_token|(?:^|[^A-Za-z0-9])mandrill[ _-]?token|(?:^|[^A-Za-z0-9])mandrill[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{22})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mandrillapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mandrillapp.com/",
+		Samples: Samples{
+			TP: []string{
+				"MANDRILL_API_API_KEY = \"{b64url:22}\"",
+				"[DEBUG] calling the mandrill_api API with key={b64url:22}",
+			},
+			FP: []string{
+				"MANDRILL_API_API_KEY = \"{lower:22}\"",
+				"[DEBUG] calling the mandrill_api API with key={lower:22}",
+				"MANDRILL_API_API_KEY = os.environ[\"MANDRILL_API_API_KEY\"]",
+				"request id {b64url:22} served by \\n\\n\\n\\n and later mandrill_api",
 			},
 		},
 	},
@@ -10427,6 +14341,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"MAPQUEST_SECRET = os.environ[\"MAPQUEST_SECRET\"]",
 				"MAPQUEST_SECRET = \"{alnum:39}\"",
+			},
+		},
+	},
+	{
+		ID:          "marketstack-api-key",
+		Description: "Marketstack key or token shortly after the Marketstack name",
+		Severity:    "medium",
+		Entity:      "Marketstack key",
+		Keywords: []string{
+			"marketstack",
+		},
+		Pattern:     "(?i:marketstack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"marketstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://marketstack.com/",
+		Owns: []string{
+			"marketstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MARKETSTACK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the marketstack API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"MARKETSTACK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the marketstack API with key={lower:32}",
+				"MARKETSTACK_API_KEY = os.environ[\"MARKETSTACK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later marketstack",
 			},
 		},
 	},
@@ -10506,6 +14456,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "mavenlink-api-key",
+		Description: "Mavenlink key or token shortly after the Mavenlink name",
+		Severity:    "medium",
+		Entity:      "Mavenlink key",
+		Keywords: []string{
+			"mavenlink",
+		},
+		Pattern:     "(?i:mavenlink)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mavenlink",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mavenlink.com/",
+		Owns: []string{
+			"mavenlink",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MAVENLINK_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the mavenlink API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"MAVENLINK_API_KEY = \"{lowalnum:63}\"",
+				"[DEBUG] calling the mavenlink API with key={lower:31}q{lower:32}",
+				"MAVENLINK_API_KEY = os.environ[\"MAVENLINK_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later mavenlink",
+			},
+		},
+	},
+	{
 		ID:          "maxmind-license-key",
 		Description: "MaxMind license key",
 		Severity:    "medium",
@@ -10525,6 +14511,150 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"MAXMIND_LICENSE_KEY=<key>_mmk",
+			},
+		},
+	},
+	{
+		ID:          "meaningcloud-api-key",
+		Description: "Meaningcloud key or token shortly after the Meaningcloud name",
+		Severity:    "medium",
+		Entity:      "Meaningcloud key",
+		Keywords: []string{
+			"meaningcloud",
+		},
+		Pattern:     "(?i:meaningcloud)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"meaningcloud",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://meaningcloud.com/",
+		Owns: []string{
+			"meaningcloud",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MEANINGCLOUD_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the meaningcloud API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"MEANINGCLOUD_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the meaningcloud API with key={lower:32}",
+				"MEANINGCLOUD_API_KEY = os.environ[\"MEANINGCLOUD_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later meaningcloud",
+			},
+		},
+	},
+	{
+		ID:          "mediastack-api-key",
+		Description: "Mediastack key or token shortly after the Mediastack name",
+		Severity:    "medium",
+		Entity:      "Mediastack key",
+		Keywords: []string{
+			"mediastack",
+		},
+		Pattern:     "(?i:mediastack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mediastack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mediastack.com/",
+		Owns: []string{
+			"mediastack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MEDIASTACK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the mediastack API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"MEDIASTACK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the mediastack API with key={lower:32}",
+				"MEDIASTACK_API_KEY = os.environ[\"MEDIASTACK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later mediastack",
+			},
+		},
+	},
+	{
+		ID:          "meistertask-api-key",
+		Description: "Meistertask key or token shortly after the Meistertask name",
+		Severity:    "medium",
+		Entity:      "Meistertask key",
+		Keywords: []string{
+			"meistertask",
+		},
+		Pattern:     "(?i:meistertask)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"meistertask",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://meistertask.com/",
+		Owns: []string{
+			"meistertask",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MEISTERTASK_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the meistertask API with key={alnum:43}",
+			},
+			FP: []string{
+				"MEISTERTASK_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the meistertask API with key={lower:43}",
+				"MEISTERTASK_API_KEY = os.environ[\"MEISTERTASK_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later meistertask",
+			},
+		},
+	},
+	{
+		ID:          "mesibo-api-key",
+		Description: "Mesibo key or token shortly after the Mesibo name",
+		Severity:    "medium",
+		Entity:      "Mesibo key",
+		Keywords: []string{
+			"mesibo",
+		},
+		Pattern:     "(?i:mesibo)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mesibo",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mesibo.com/",
+		Owns: []string{
+			"mesibo",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MESIBO_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the mesibo API with key={alnum:64}",
+			},
+			FP: []string{
+				"MESIBO_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the mesibo API with key={lower:64}",
+				"MESIBO_API_KEY = os.environ[\"MESIBO_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later mesibo",
 			},
 		},
 	},
@@ -10638,6 +14768,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "metrilo-api-key",
+		Description: "Metrilo key or token shortly after the Metrilo name",
+		Severity:    "medium",
+		Entity:      "Metrilo key",
+		Keywords: []string{
+			"metrilo",
+		},
+		Pattern:     "(?i:metrilo)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{16})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"metrilo",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://www.metrilo.com/",
+		Owns: []string{
+			"metrilo",
+		},
+		Samples: Samples{
+			TP: []string{
+				"METRILO_API_KEY = \"{lowalnum:14}7q\"",
+				"[DEBUG] calling the metrilo API with key={lowalnum:14}7q",
+			},
+			FP: []string{
+				"METRILO_API_KEY = \"{lowalnum:13}7q\"",
+				"[DEBUG] calling the metrilo API with key={lower:14}qq",
+				"METRILO_API_KEY = os.environ[\"METRILO_API_KEY\"]",
+				"request id {lowalnum:14}7q served by \\n\\n\\n\\n and later metrilo",
+			},
+		},
+	},
+	{
 		ID:          "microsoft-teams-webhook",
 		Description: "Microsoft Teams incoming webhook URL",
 		Severity:    "medium",
@@ -10659,6 +14825,83 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"https://corp.webhook.office.com/webhookb2/<id>",
+			},
+		},
+	},
+	{
+		ID:          "mindmeister-api-key",
+		Description: "Mindmeister key or token shortly after the Mindmeister name",
+		Severity:    "medium",
+		Entity:      "Mindmeister key",
+		Keywords: []string{
+			"mindmeister",
+		},
+		Pattern:     "(?i:mindmeister)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mindmeister",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mindmeister.com/",
+		Owns: []string{
+			"mindmeister",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MINDMEISTER_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the mindmeister API with key={alnum:43}",
+			},
+			FP: []string{
+				"MINDMEISTER_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the mindmeister API with key={lower:43}",
+				"MINDMEISTER_API_KEY = os.environ[\"MINDMEISTER_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later mindmeister",
+			},
+		},
+	},
+	{
+		ID:          "miro-api-key",
+		Description: "Miro key or token shortly after the Miro name",
+		Severity:    "medium",
+		Entity:      "Miro key",
+		Keywords: []string{
+			"miro_api",
+			"miroapi",
+			"miro api",
+			"miro-api",
+			"miro_key",
+			"miro_token",
+			"miro token",
+			"miro key",
+			"miro.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])miro_api|(?:^|[^A-Za-z0-9])miroapi|(?:^|[^A-Za-z0-9])miro[ _-]?api|(?:^|[^A-Za-z0-9])miro-api|(?:^|[^A-Za-z0-9])miro_key|(?:^|[^A-Za-z0-9])miro_token|(?:^|[^A-Za-z0-9])miro[ _-]?token|(?:^|[^A-Za-z0-9])miro[ _-]?key|miro\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{27})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"miroapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://miro.com/",
+		Samples: Samples{
+			TP: []string{
+				"MIRO_API_API_KEY = \"{alnum:27}\"",
+				"[DEBUG] calling the miro_api API with key={alnum:27}",
+			},
+			FP: []string{
+				"MIRO_API_API_KEY = \"{lower:27}\"",
+				"[DEBUG] calling the miro_api API with key={lower:27}",
+				"MIRO_API_API_KEY = os.environ[\"MIRO_API_API_KEY\"]",
+				"request id {alnum:27} served by \\n\\n\\n\\n and later miro_api",
 			},
 		},
 	},
@@ -10737,6 +14980,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "mixmax-api-key",
+		Description: "Mixmax key or token shortly after the Mixmax name",
+		Severity:    "medium",
+		Entity:      "Mixmax key",
+		Keywords: []string{
+			"mixmax",
+		},
+		Pattern:     "(?i:mixmax)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mixmax",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mixmax.com/",
+		Owns: []string{
+			"mixmax",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MIXMAX_API_KEY = \"{b64url:36}\"",
+				"[DEBUG] calling the mixmax API with key={b64url:36}",
+			},
+			FP: []string{
+				"MIXMAX_API_KEY = \"{b64url:35}\"",
+				"[DEBUG] calling the mixmax API with key={lower:36}",
+				"MIXMAX_API_KEY = os.environ[\"MIXMAX_API_KEY\"]",
+				"request id {b64url:36} served by \\n\\n\\n\\n and later mixmax",
+			},
+		},
+	},
+	{
 		ID:          "mixpanel-api-secret",
 		Description: "Mixpanel API secret assigned to a Mixpanel name",
 		Severity:    "high",
@@ -10767,6 +15046,41 @@ var builtinTable = []Rule{
 			FP: []string{
 				"MIXPANEL_SECRET = os.environ[\"MIXPANEL_SECRET\"]",
 				"MIXPANEL_SECRET = \"{hex:39}\"",
+			},
+		},
+	},
+	{
+		ID:          "mockaroo-api-key",
+		Description: "Mockaroo key or token shortly after the Mockaroo name",
+		Severity:    "medium",
+		Entity:      "Mockaroo key",
+		Keywords: []string{
+			"mockaroo",
+		},
+		Pattern:     "(?i:mockaroo)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{8})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"mockaroo",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://mockaroo.com/",
+		Owns: []string{
+			"mockaroo",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MOCKAROO_API_KEY = \"{lowalnum:6}7q\"",
+				"[DEBUG] calling the mockaroo API with key={lowalnum:6}7q",
+			},
+			FP: []string{
+				"see the mockaroo docs: a key looks like {lowalnum:5}7q in the examples",
+				"MOCKAROO_API_KEY = os.environ[\"MOCKAROO_API_KEY\"]",
+				"request id {lowalnum:6}7q served by \\n\\n\\n\\n and later mockaroo",
 			},
 		},
 	},
@@ -10811,6 +15125,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "monkeylearn-api-key",
+		Description: "Monkeylearn key or token shortly after the Monkeylearn name",
+		Severity:    "medium",
+		Entity:      "Monkeylearn key",
+		Keywords: []string{
+			"monkeylearn",
+		},
+		Pattern:     "(?i:monkeylearn)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"monkeylearn",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://monkeylearn.com/",
+		Owns: []string{
+			"monkeylearn",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MONKEYLEARN_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the monkeylearn API with key={hex:40}",
+			},
+			FP: []string{
+				"MONKEYLEARN_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the monkeylearn API with key={lower:40}",
+				"MONKEYLEARN_API_KEY = os.environ[\"MONKEYLEARN_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later monkeylearn",
+			},
+		},
+	},
+	{
+		ID:          "moonclerk-api-key",
+		Description: "Moonclerk key or token shortly after the Moonclerk name",
+		Severity:    "medium",
+		Entity:      "Moonclerk key",
+		Keywords: []string{
+			"moonclerk",
+		},
+		Pattern:     "(?i:moonclerk)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"moonclerk",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://moonclerk.com/",
+		Owns: []string{
+			"moonclerk",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MOONCLERK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the moonclerk API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"MOONCLERK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the moonclerk API with key={lower:32}",
+				"MOONCLERK_API_KEY = os.environ[\"MOONCLERK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later moonclerk",
+			},
+		},
+	},
+	{
 		ID:          "moosend-api-key",
 		Description: "Moosend key or token shortly after the Moosend name",
 		Severity:    "medium",
@@ -10843,6 +15229,42 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the moosend API with key={lower:8}-{lower:4}-4{lower:3}-a{lower:3}-{lower:12}",
 				"MOOSEND_API_KEY = os.environ[\"MOOSEND_API_KEY\"]",
 				"request id {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12} served by \\n\\n\\n\\n and later moosend",
+			},
+		},
+	},
+	{
+		ID:          "moralis-api-key",
+		Description: "Moralis key or token shortly after the Moralis name",
+		Severity:    "medium",
+		Entity:      "Moralis key",
+		Keywords: []string{
+			"moralis",
+		},
+		Pattern:     "(?i:moralis)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"moralis",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://moralis.io/",
+		Owns: []string{
+			"moralis",
+		},
+		Samples: Samples{
+			TP: []string{
+				"MORALIS_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the moralis API with key={alnum:64}",
+			},
+			FP: []string{
+				"MORALIS_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the moralis API with key={lower:64}",
+				"MORALIS_API_KEY = os.environ[\"MORALIS_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later moralis",
 			},
 		},
 	},
@@ -10955,6 +15377,42 @@ var builtinTable = []Rule{
 				"mysql -h db.internal -u app -p app",
 				"mysql -u root -p$MYSQL_ROOT_PASSWORD",
 				"mysql -u root -ppassword",
+			},
+		},
+	},
+	{
+		ID:          "nasdaqdatalink-api-key",
+		Description: "Nasdaqdatalink key or token shortly after the Nasdaqdatalink name",
+		Severity:    "medium",
+		Entity:      "Nasdaqdatalink key",
+		Keywords: []string{
+			"nasdaq",
+		},
+		Pattern:     "(?i:nasdaq)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"nasdaq",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://nasdaq.com/",
+		Owns: []string{
+			"nasdaq",
+		},
+		Samples: Samples{
+			TP: []string{
+				"NASDAQ_API_KEY = \"{b64url:20}\"",
+				"[DEBUG] calling the nasdaq API with key={b64url:20}",
+			},
+			FP: []string{
+				"NASDAQ_API_KEY = \"{b64url:19}\"",
+				"[DEBUG] calling the nasdaq API with key={lower:20}",
+				"NASDAQ_API_KEY = os.environ[\"NASDAQ_API_KEY\"]",
+				"request id {b64url:20} served by \\n\\n\\n\\n and later nasdaq",
 			},
 		},
 	},
@@ -11305,6 +15763,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "newsapi-api-key",
+		Description: "Newsapi key or token shortly after the Newsapi name",
+		Severity:    "medium",
+		Entity:      "Newsapi key",
+		Keywords: []string{
+			"newsapi",
+		},
+		Pattern:     "(?i:newsapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"newsapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://newsapi.org/",
+		Owns: []string{
+			"newsapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"NEWSAPI_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the newsapi API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"NEWSAPI_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the newsapi API with key={lower:32}",
+				"NEWSAPI_API_KEY = os.environ[\"NEWSAPI_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later newsapi",
+			},
+		},
+	},
+	{
+		ID:          "newscatcher-api-key",
+		Description: "Newscatcher key or token shortly after the Newscatcher name",
+		Severity:    "medium",
+		Entity:      "Newscatcher key",
+		Keywords: []string{
+			"newscatcher",
+		},
+		Pattern:     "(?i:newscatcher)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"newscatcher",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://newscatcherapi.com/",
+		Owns: []string{
+			"newscatcher",
+		},
+		Samples: Samples{
+			TP: []string{
+				"NEWSCATCHER_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the newscatcher API with key={alnum:43}",
+			},
+			FP: []string{
+				"NEWSCATCHER_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the newscatcher API with key={lower:43}",
+				"NEWSCATCHER_API_KEY = os.environ[\"NEWSCATCHER_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later newscatcher",
+			},
+		},
+	},
+	{
 		ID:          "nexmo-api-secret",
 		Description: "Vonage (Nexmo) key or token shortly after the Vonage (Nexmo) name",
 		Severity:    "high",
@@ -11371,6 +15901,124 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"NGROK_SECRET = os.environ[\"NGROK_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "nicereply-api-key",
+		Description: "Nicereply key or token shortly after the Nicereply name",
+		Severity:    "medium",
+		Entity:      "Nicereply key",
+		Keywords: []string{
+			"nicereply",
+		},
+		Pattern:     "(?i:nicereply)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"nicereply",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://nicereply.com/",
+		Owns: []string{
+			"nicereply",
+		},
+		Samples: Samples{
+			TP: []string{
+				"NICEREPLY_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the nicereply API with key={hex:40}",
+			},
+			FP: []string{
+				"NICEREPLY_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the nicereply API with key={lower:40}",
+				"NICEREPLY_API_KEY = os.environ[\"NICEREPLY_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later nicereply",
+			},
+		},
+	},
+	{
+		ID:          "nimble-api-key",
+		Description: "Nimble key or token shortly after the Nimble name",
+		Severity:    "medium",
+		Entity:      "Nimble key",
+		Keywords: []string{
+			"nimble_api",
+			"nimbleapi",
+			"nimble api",
+			"nimble-api",
+			"nimble_key",
+			"nimble_token",
+			"nimble token",
+			"nimble key",
+			"nimble.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])nimble_api|(?:^|[^A-Za-z0-9])nimbleapi|(?:^|[^A-Za-z0-9])nimble[ _-]?api|(?:^|[^A-Za-z0-9])nimble-api|(?:^|[^A-Za-z0-9])nimble_key|(?:^|[^A-Za-z0-9])nimble_token|(?:^|[^A-Za-z0-9])nimble[ _-]?token|(?:^|[^A-Za-z0-9])nimble[ _-]?key|nimble\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{30})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"nimbleapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://nimble.com/",
+		Samples: Samples{
+			TP: []string{
+				"NIMBLE_API_API_KEY = \"{alnum:30}\"",
+				"[DEBUG] calling the nimble_api API with key={alnum:30}",
+			},
+			FP: []string{
+				"NIMBLE_API_API_KEY = \"{lower:30}\"",
+				"[DEBUG] calling the nimble_api API with key={lower:30}",
+				"NIMBLE_API_API_KEY = os.environ[\"NIMBLE_API_API_KEY\"]",
+				"request id {alnum:30} served by \\n\\n\\n\\n and later nimble_api",
+			},
+		},
+	},
+	{
+		ID:          "noticeable-api-key",
+		Description: "Noticeable key or token shortly after the Noticeable name",
+		Severity:    "medium",
+		Entity:      "Noticeable key",
+		Keywords: []string{
+			"noticeable_api",
+			"noticeableapi",
+			"noticeable api",
+			"noticeable-api",
+			"noticeable_key",
+			"noticeable_token",
+			"noticeable token",
+			"noticeable key",
+			"noticeable.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])noticeable_api|(?:^|[^A-Za-z0-9])noticeableapi|(?:^|[^A-Za-z0-9])noticeable[ _-]?api|(?:^|[^A-Za-z0-9])noticeable-api|(?:^|[^A-Za-z0-9])noticeable_key|(?:^|[^A-Za-z0-9])noticeable_token|(?:^|[^A-Za-z0-9])noticeable[ _-]?token|(?:^|[^A-Za-z0-9])noticeable[ _-]?key|noticeable\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"noticeableapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://noticeable.io/",
+		Samples: Samples{
+			TP: []string{
+				"NOTICEABLE_API_API_KEY = \"{alnum:20}\"",
+				"[DEBUG] calling the noticeable_api API with key={alnum:20}",
+			},
+			FP: []string{
+				"NOTICEABLE_API_API_KEY = \"{lower:20}\"",
+				"[DEBUG] calling the noticeable_api API with key={lower:20}",
+				"NOTICEABLE_API_API_KEY = os.environ[\"NOTICEABLE_API_API_KEY\"]",
+				"request id {alnum:20} served by \\n\\n\\n\\n and later noticeable_api",
 			},
 		},
 	},
@@ -11572,6 +16220,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "numverify-api-key",
+		Description: "Numverify key or token shortly after the Numverify name",
+		Severity:    "medium",
+		Entity:      "Numverify key",
+		Keywords: []string{
+			"numverify",
+		},
+		Pattern:     "(?i:numverify)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"numverify",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://apilayer.net/",
+		Owns: []string{
+			"numverify",
+		},
+		Samples: Samples{
+			TP: []string{
+				"NUMVERIFY_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the numverify API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"NUMVERIFY_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the numverify API with key={lower:32}",
+				"NUMVERIFY_API_KEY = os.environ[\"NUMVERIFY_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later numverify",
+			},
+		},
+	},
+	{
 		ID:          "nutritionix-api-key",
 		Description: "Nutritionix key or token shortly after the Nutritionix name",
 		Severity:    "low",
@@ -11604,6 +16288,47 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the nutritionix API with key={lower:32}",
 				"NUTRITIONIX_API_KEY = os.environ[\"NUTRITIONIX_API_KEY\"]",
 				"request id {lowalnum:32} served by \\n\\n\\n\\n and later nutritionix",
+			},
+		},
+	},
+	{
+		ID:          "nylas-api-key",
+		Description: "Nylas key or token shortly after the Nylas name",
+		Severity:    "medium",
+		Entity:      "Nylas key",
+		Keywords: []string{
+			"nylas_api",
+			"nylasapi",
+			"nylas api",
+			"nylas-api",
+			"nylas_key",
+			"nylas_token",
+			"nylas token",
+			"nylas key",
+			"nylas.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])nylas_api|(?:^|[^A-Za-z0-9])nylasapi|(?:^|[^A-Za-z0-9])nylas[ _-]?api|(?:^|[^A-Za-z0-9])nylas-api|(?:^|[^A-Za-z0-9])nylas_key|(?:^|[^A-Za-z0-9])nylas_token|(?:^|[^A-Za-z0-9])nylas[ _-]?token|(?:^|[^A-Za-z0-9])nylas[ _-]?key|nylas\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{30})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"nylasapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://nylas.com/",
+		Samples: Samples{
+			TP: []string{
+				"NYLAS_API_API_KEY = \"{alnum:30}\"",
+				"[DEBUG] calling the nylas_api API with key={alnum:30}",
+			},
+			FP: []string{
+				"NYLAS_API_API_KEY = \"{lower:30}\"",
+				"[DEBUG] calling the nylas_api API with key={lower:30}",
+				"NYLAS_API_API_KEY = os.environ[\"NYLAS_API_API_KEY\"]",
+				"request id {alnum:30} served by \\n\\n\\n\\n and later nylas_api",
 			},
 		},
 	},
@@ -11641,6 +16366,47 @@ var builtinTable = []Rule{
 			FP: []string{
 				"NYTIMES_SECRET = os.environ[\"NYTIMES_SECRET\"]",
 				"NYTIMES_SECRET = \"{b64url:39}\"",
+			},
+		},
+	},
+	{
+		ID:          "oanda-api-key",
+		Description: "Oanda key or token shortly after the Oanda name",
+		Severity:    "medium",
+		Entity:      "Oanda key",
+		Keywords: []string{
+			"oanda_api",
+			"oandaapi",
+			"oanda api",
+			"oanda-api",
+			"oanda_key",
+			"oanda_token",
+			"oanda token",
+			"oanda key",
+			"oanda.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])oanda_api|(?:^|[^A-Za-z0-9])oandaapi|(?:^|[^A-Za-z0-9])oanda[ _-]?api|(?:^|[^A-Za-z0-9])oanda-api|(?:^|[^A-Za-z0-9])oanda_key|(?:^|[^A-Za-z0-9])oanda_token|(?:^|[^A-Za-z0-9])oanda[ _-]?token|(?:^|[^A-Za-z0-9])oanda[ _-]?key|oanda\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{24})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"oandaapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://oanda.com/",
+		Samples: Samples{
+			TP: []string{
+				"OANDA_API_API_KEY = \"{alnum:24}\"",
+				"[DEBUG] calling the oanda_api API with key={alnum:24}",
+			},
+			FP: []string{
+				"OANDA_API_API_KEY = \"{lower:24}\"",
+				"[DEBUG] calling the oanda_api API with key={lower:24}",
+				"OANDA_API_API_KEY = os.environ[\"OANDA_API_API_KEY\"]",
+				"request id {alnum:24} served by \\n\\n\\n\\n and later oanda_api",
 			},
 		},
 	},
@@ -11724,6 +16490,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "omnisend-api-key",
+		Description: "Omnisend key or token shortly after the Omnisend name",
+		Severity:    "medium",
+		Entity:      "Omnisend key",
+		Keywords: []string{
+			"omnisend",
+		},
+		Pattern:     "(?i:omnisend)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{75})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"omnisend",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://omnisend.com/",
+		Owns: []string{
+			"omnisend",
+		},
+		Samples: Samples{
+			TP: []string{
+				"OMNISEND_API_KEY = \"{alnum:75}\"",
+				"[DEBUG] calling the omnisend API with key={alnum:75}",
+			},
+			FP: []string{
+				"OMNISEND_API_KEY = \"{alnum:74}\"",
+				"[DEBUG] calling the omnisend API with key={lower:75}",
+				"OMNISEND_API_KEY = os.environ[\"OMNISEND_API_KEY\"]",
+				"request id {alnum:75} served by \\n\\n\\n\\n and later omnisend",
+			},
+		},
+	},
+	{
 		ID:          "onepagecrm-api-key",
 		Description: "OnePageCRM key or token shortly after the OnePageCRM name",
 		Severity:    "medium",
@@ -11792,6 +16594,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "onfleet-api-key",
+		Description: "Onfleet key or token shortly after the Onfleet name",
+		Severity:    "medium",
+		Entity:      "Onfleet key",
+		Keywords: []string{
+			"onfleet",
+		},
+		Pattern:     "(?i:onfleet)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"onfleet",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://onfleet.com/",
+		Owns: []string{
+			"onfleet",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ONFLEET_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the onfleet API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"ONFLEET_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the onfleet API with key={lower:32}",
+				"ONFLEET_API_KEY = os.environ[\"ONFLEET_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later onfleet",
+			},
+		},
+	},
+	{
+		ID:          "oopspam-api-key",
+		Description: "Oopspam key or token shortly after the Oopspam name",
+		Severity:    "medium",
+		Entity:      "Oopspam key",
+		Keywords: []string{
+			"oopspam",
+		},
+		Pattern:     "(?i:oopspam)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"oopspam",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://oopspam.com/",
+		Owns: []string{
+			"oopspam",
+		},
+		Samples: Samples{
+			TP: []string{
+				"OOPSPAM_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the oopspam API with key={alnum:40}",
+			},
+			FP: []string{
+				"OOPSPAM_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the oopspam API with key={lower:40}",
+				"OOPSPAM_API_KEY = os.environ[\"OOPSPAM_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later oopspam",
+			},
+		},
+	},
+	{
 		ID:          "openai-api-key",
 		Description: "OpenAI API key (project, service account, admin or legacy user key)",
 		Severity:    "critical",
@@ -11820,6 +16694,42 @@ var builtinTable = []Rule{
 				"OPENAI_API_KEY=sk-proj-<your-key>",
 				"OPENAI_API_KEY=sk-...",
 				"OPENAI_API_KEY=sk-proj-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+			},
+		},
+	},
+	{
+		ID:          "opencagedata-api-key",
+		Description: "Opencagedata key or token shortly after the Opencagedata name",
+		Severity:    "medium",
+		Entity:      "Opencagedata key",
+		Keywords: []string{
+			"opencagedata",
+		},
+		Pattern:     "(?i:opencagedata)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"opencagedata",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://opencagedata.com/",
+		Owns: []string{
+			"opencagedata",
+		},
+		Samples: Samples{
+			TP: []string{
+				"OPENCAGEDATA_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the opencagedata API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"OPENCAGEDATA_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the opencagedata API with key={lower:32}",
+				"OPENCAGEDATA_API_KEY = os.environ[\"OPENCAGEDATA_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later opencagedata",
 			},
 		},
 	},
@@ -11874,6 +16784,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"oc login --token=sha256~<token>",
+			},
+		},
+	},
+	{
+		ID:          "openuv-api-key",
+		Description: "Openuv key or token shortly after the Openuv name",
+		Severity:    "medium",
+		Entity:      "Openuv key",
+		Keywords: []string{
+			"openuv",
+		},
+		Pattern:     "(?i:openuv)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"openuv",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://openuv.io/",
+		Owns: []string{
+			"openuv",
+		},
+		Samples: Samples{
+			TP: []string{
+				"OPENUV_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the openuv API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"OPENUV_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the openuv API with key={lower:32}",
+				"OPENUV_API_KEY = os.environ[\"OPENUV_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later openuv",
 			},
 		},
 	},
@@ -11986,6 +16932,114 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "overloop-api-key",
+		Description: "Overloop key or token shortly after the Overloop name",
+		Severity:    "medium",
+		Entity:      "Overloop key",
+		Keywords: []string{
+			"overloop",
+		},
+		Pattern:     "(?i:overloop)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{50})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"overloop",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://overloop.com/",
+		Owns: []string{
+			"overloop",
+		},
+		Samples: Samples{
+			TP: []string{
+				"OVERLOOP_API_KEY = \"{b64url:50}\"",
+				"[DEBUG] calling the overloop API with key={b64url:50}",
+			},
+			FP: []string{
+				"OVERLOOP_API_KEY = \"{b64url:49}\"",
+				"[DEBUG] calling the overloop API with key={lower:50}",
+				"OVERLOOP_API_KEY = os.environ[\"OVERLOOP_API_KEY\"]",
+				"request id {b64url:50} served by \\n\\n\\n\\n and later overloop",
+			},
+		},
+	},
+	{
+		ID:          "owlbot-api-key",
+		Description: "Owlbot key or token shortly after the Owlbot name",
+		Severity:    "medium",
+		Entity:      "Owlbot key",
+		Keywords: []string{
+			"owlbot",
+		},
+		Pattern:     "(?i:owlbot)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"owlbot",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://owlbot.info/",
+		Owns: []string{
+			"owlbot",
+		},
+		Samples: Samples{
+			TP: []string{
+				"OWLBOT_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the owlbot API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"OWLBOT_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the owlbot API with key={lower:40}",
+				"OWLBOT_API_KEY = os.environ[\"OWLBOT_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later owlbot",
+			},
+		},
+	},
+	{
+		ID:          "packagecloud-api-key",
+		Description: "Packagecloud key or token shortly after the Packagecloud name",
+		Severity:    "medium",
+		Entity:      "Packagecloud key",
+		Keywords: []string{
+			"packagecloud",
+		},
+		Pattern:     "(?i:packagecloud)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{48})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"packagecloud",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://packagecloud.io/",
+		Owns: []string{
+			"packagecloud",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PACKAGECLOUD_API_KEY = \"{hex:48}\"",
+				"[DEBUG] calling the packagecloud API with key={hex:48}",
+			},
+			FP: []string{
+				"PACKAGECLOUD_API_KEY = \"{hex:47}\"",
+				"[DEBUG] calling the packagecloud API with key={lower:48}",
+				"PACKAGECLOUD_API_KEY = os.environ[\"PACKAGECLOUD_API_KEY\"]",
+				"request id {hex:48} served by \\n\\n\\n\\n and later packagecloud",
+			},
+		},
+	},
+	{
 		ID:          "pagerduty-api-key",
 		Description: "PagerDuty REST API key assigned to a PagerDuty name",
 		Severity:    "high",
@@ -12016,6 +17070,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"PAGERDUTY_SECRET = os.environ[\"PAGERDUTY_SECRET\"]",
 				"PAGERDUTY_SECRET = \"{b64url:27}\"",
+			},
+		},
+	},
+	{
+		ID:          "pandadoc-api-key",
+		Description: "Pandadoc key or token shortly after the Pandadoc name",
+		Severity:    "medium",
+		Entity:      "Pandadoc key",
+		Keywords: []string{
+			"pandadoc",
+		},
+		Pattern:     "(?i:pandadoc)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pandadoc",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pandadoc.com/",
+		Owns: []string{
+			"pandadoc",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PANDADOC_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the pandadoc API with key={alnum:40}",
+			},
+			FP: []string{
+				"PANDADOC_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the pandadoc API with key={lower:40}",
+				"PANDADOC_API_KEY = os.environ[\"PANDADOC_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later pandadoc",
 			},
 		},
 	},
@@ -12056,6 +17146,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "paralleldots-api-key",
+		Description: "Paralleldots key or token shortly after the Paralleldots name",
+		Severity:    "medium",
+		Entity:      "Paralleldots key",
+		Keywords: []string{
+			"paralleldots",
+		},
+		Pattern:     "(?i:paralleldots)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"paralleldots",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://paralleldots.com/",
+		Owns: []string{
+			"paralleldots",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PARALLELDOTS_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the paralleldots API with key={alnum:43}",
+			},
+			FP: []string{
+				"PARALLELDOTS_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the paralleldots API with key={lower:43}",
+				"PARALLELDOTS_API_KEY = os.environ[\"PARALLELDOTS_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later paralleldots",
+			},
+		},
+	},
+	{
 		ID:          "parsehub-api-key",
 		Description: "ParseHub key or token shortly after the ParseHub name",
 		Severity:    "medium",
@@ -12092,6 +17218,227 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "parsers-api-key",
+		Description: "Parsers key or token shortly after the Parsers name",
+		Severity:    "medium",
+		Entity:      "Parsers key",
+		Keywords: []string{
+			"parsers_api",
+			"parsersapi",
+			"parsers api",
+			"parsers-api",
+			"parsers_key",
+			"parsers_token",
+			"parsers token",
+			"parsers key",
+			"parsers.dev",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])parsers_api|(?:^|[^A-Za-z0-9])parsersapi|(?:^|[^A-Za-z0-9])parsers[ _-]?api|(?:^|[^A-Za-z0-9])parsers-api|(?:^|[^A-Za-z0-9])parsers_key|(?:^|[^A-Za-z0-9])parsers_token|(?:^|[^A-Za-z0-9])parsers[ _-]?token|(?:^|[^A-Za-z0-9])parsers[ _-]?key|parsers\\.dev)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"parsersapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://parsers.dev/",
+		Samples: Samples{
+			TP: []string{
+				"PARSERS_API_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the parsers_api API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"PARSERS_API_API_KEY = \"{lower:31}q{lower:32}\"",
+				"[DEBUG] calling the parsers_api API with key={lower:31}q{lower:32}",
+				"PARSERS_API_API_KEY = os.environ[\"PARSERS_API_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later parsers_api",
+			},
+		},
+	},
+	{
+		ID:          "partnerstack-api-key",
+		Description: "Partnerstack key or token shortly after the Partnerstack name",
+		Severity:    "medium",
+		Entity:      "Partnerstack key",
+		Keywords: []string{
+			"partnerstack",
+		},
+		Pattern:     "(?i:partnerstack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"partnerstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://partnerstack.com/",
+		Owns: []string{
+			"partnerstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PARTNERSTACK_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the partnerstack API with key={alnum:64}",
+			},
+			FP: []string{
+				"PARTNERSTACK_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the partnerstack API with key={lower:64}",
+				"PARTNERSTACK_API_KEY = os.environ[\"PARTNERSTACK_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later partnerstack",
+			},
+		},
+	},
+	{
+		ID:          "pastebin-api-key",
+		Description: "Pastebin key or token shortly after the Pastebin name",
+		Severity:    "medium",
+		Entity:      "Pastebin key",
+		Keywords: []string{
+			"pastebin",
+		},
+		Pattern:     "(?i:pastebin)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pastebin",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pastebin.com/",
+		Owns: []string{
+			"pastebin",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PASTEBIN_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the pastebin API with key={alnum:32}",
+			},
+			FP: []string{
+				"PASTEBIN_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the pastebin API with key={lower:32}",
+				"PASTEBIN_API_KEY = os.environ[\"PASTEBIN_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later pastebin",
+			},
+		},
+	},
+	{
+		ID:          "paydirtapp-api-key",
+		Description: "Paydirtapp key or token shortly after the Paydirtapp name",
+		Severity:    "medium",
+		Entity:      "Paydirtapp key",
+		Keywords: []string{
+			"paydirtapp",
+		},
+		Pattern:     "(?i:paydirtapp)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"paydirtapp",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://paydirtapp.com/",
+		Owns: []string{
+			"paydirtapp",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PAYDIRTAPP_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the paydirtapp API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"PAYDIRTAPP_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the paydirtapp API with key={lower:32}",
+				"PAYDIRTAPP_API_KEY = os.environ[\"PAYDIRTAPP_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later paydirtapp",
+			},
+		},
+	},
+	{
+		ID:          "paymoapp-api-key",
+		Description: "Paymoapp key or token shortly after the Paymoapp name",
+		Severity:    "medium",
+		Entity:      "Paymoapp key",
+		Keywords: []string{
+			"paymoapp",
+		},
+		Pattern:     "(?i:paymoapp)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"paymoapp",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://paymoapp.com/",
+		Owns: []string{
+			"paymoapp",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PAYMOAPP_API_KEY = \"{alnum:44}\"",
+				"[DEBUG] calling the paymoapp API with key={alnum:44}",
+			},
+			FP: []string{
+				"PAYMOAPP_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the paymoapp API with key={lower:44}",
+				"PAYMOAPP_API_KEY = os.environ[\"PAYMOAPP_API_KEY\"]",
+				"request id {alnum:44} served by \\n\\n\\n\\n and later paymoapp",
+			},
+		},
+	},
+	{
+		ID:          "paymongo-api-key",
+		Description: "Paymongo key or token shortly after the Paymongo name",
+		Severity:    "medium",
+		Entity:      "Paymongo key",
+		Keywords: []string{
+			"paymongo",
+		},
+		Pattern:     "(?i:paymongo)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"paymongo",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://paymongo.com/",
+		Owns: []string{
+			"paymongo",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PAYMONGO_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the paymongo API with key={alnum:32}",
+			},
+			FP: []string{
+				"PAYMONGO_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the paymongo API with key={lower:32}",
+				"PAYMONGO_API_KEY = os.environ[\"PAYMONGO_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later paymongo",
+			},
+		},
+	},
+	{
 		ID:          "paypal-client-secret",
 		Description: "PayPal REST client secret assigned to a PayPal name",
 		Severity:    "critical",
@@ -12121,6 +17468,152 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"PAYPAL_SECRET = os.environ[\"PAYPAL_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "pdflayer-api-key",
+		Description: "Pdflayer key or token shortly after the Pdflayer name",
+		Severity:    "medium",
+		Entity:      "Pdflayer key",
+		Keywords: []string{
+			"pdflayer",
+		},
+		Pattern:     "(?i:pdflayer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pdflayer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pdflayer.com/",
+		Owns: []string{
+			"pdflayer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PDFLAYER_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the pdflayer API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"PDFLAYER_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the pdflayer API with key={lower:32}",
+				"PDFLAYER_API_KEY = os.environ[\"PDFLAYER_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later pdflayer",
+			},
+		},
+	},
+	{
+		ID:          "pdfshift-api-key",
+		Description: "Pdfshift key or token shortly after the Pdfshift name",
+		Severity:    "medium",
+		Entity:      "Pdfshift key",
+		Keywords: []string{
+			"pdfshift",
+		},
+		Pattern:     "(?i:pdfshift)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pdfshift",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pdfshift.io/",
+		Owns: []string{
+			"pdfshift",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PDFSHIFT_API_KEY = \"{hex:32}\"",
+				"[DEBUG] calling the pdfshift API with key={hex:32}",
+			},
+			FP: []string{
+				"PDFSHIFT_API_KEY = \"{hex:31}\"",
+				"[DEBUG] calling the pdfshift API with key={lower:32}",
+				"PDFSHIFT_API_KEY = os.environ[\"PDFSHIFT_API_KEY\"]",
+				"request id {hex:32} served by \\n\\n\\n\\n and later pdfshift",
+			},
+		},
+	},
+	{
+		ID:          "peopledatalabs-api-key",
+		Description: "Peopledatalabs key or token shortly after the Peopledatalabs name",
+		Severity:    "medium",
+		Entity:      "Peopledatalabs key",
+		Keywords: []string{
+			"peopledatalabs",
+		},
+		Pattern:     "(?i:peopledatalabs)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"peopledatalabs",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://peopledatalabs.com/",
+		Owns: []string{
+			"peopledatalabs",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PEOPLEDATALABS_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the peopledatalabs API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"PEOPLEDATALABS_API_KEY = \"{lowalnum:63}\"",
+				"[DEBUG] calling the peopledatalabs API with key={lower:31}q{lower:32}",
+				"PEOPLEDATALABS_API_KEY = os.environ[\"PEOPLEDATALABS_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later peopledatalabs",
+			},
+		},
+	},
+	{
+		ID:          "pepipost-api-key",
+		Description: "Pepipost key or token shortly after the Pepipost name",
+		Severity:    "medium",
+		Entity:      "Pepipost key",
+		Keywords: []string{
+			"pepipost",
+			"netcore",
+		},
+		Pattern:     "(?i:pepipost|netcore)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pepipost",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pepipost.com/",
+		Owns: []string{
+			"pepipost",
+			"netcore",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PEPIPOST_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the pepipost API with key={alnum:32}",
+			},
+			FP: []string{
+				"PEPIPOST_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the pepipost API with key={lower:32}",
+				"PEPIPOST_API_KEY = os.environ[\"PEPIPOST_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later pepipost",
 			},
 		},
 	},
@@ -13616,6 +19109,150 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "pipedream-api-key",
+		Description: "Pipedream key or token shortly after the Pipedream name",
+		Severity:    "medium",
+		Entity:      "Pipedream key",
+		Keywords: []string{
+			"pipedream",
+		},
+		Pattern:     "(?i:pipedream)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pipedream",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pipedream.com/",
+		Owns: []string{
+			"pipedream",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PIPEDREAM_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the pipedream API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"PIPEDREAM_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the pipedream API with key={lower:32}",
+				"PIPEDREAM_API_KEY = os.environ[\"PIPEDREAM_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later pipedream",
+			},
+		},
+	},
+	{
+		ID:          "pipedrive-api-key",
+		Description: "Pipedrive key or token shortly after the Pipedrive name",
+		Severity:    "medium",
+		Entity:      "Pipedrive key",
+		Keywords: []string{
+			"pipedrive",
+		},
+		Pattern:     "(?i:pipedrive)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pipedrive",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pipedrive.com/",
+		Owns: []string{
+			"pipedrive",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PIPEDRIVE_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the pipedrive API with key={alnum:40}",
+			},
+			FP: []string{
+				"PIPEDRIVE_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the pipedrive API with key={lower:40}",
+				"PIPEDRIVE_API_KEY = os.environ[\"PIPEDRIVE_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later pipedrive",
+			},
+		},
+	},
+	{
+		ID:          "pivotaltracker-api-key",
+		Description: "Pivotaltracker key or token shortly after the Pivotaltracker name",
+		Severity:    "medium",
+		Entity:      "Pivotaltracker key",
+		Keywords: []string{
+			"pivotal",
+		},
+		Pattern:     "(?i:pivotal)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pivotal",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pivotaltracker.com/",
+		Owns: []string{
+			"pivotal",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PIVOTAL_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the pivotal API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"PIVOTAL_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the pivotal API with key={lower:32}",
+				"PIVOTAL_API_KEY = os.environ[\"PIVOTAL_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later pivotal",
+			},
+		},
+	},
+	{
+		ID:          "pixabay-api-key",
+		Description: "Pixabay key or token shortly after the Pixabay name",
+		Severity:    "medium",
+		Entity:      "Pixabay key",
+		Keywords: []string{
+			"pixabay",
+		},
+		Pattern:     "(?i:pixabay)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{34})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pixabay",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pixabay.com/",
+		Owns: []string{
+			"pixabay",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PIXABAY_API_KEY = \"{lowalnum:34}\"",
+				"[DEBUG] calling the pixabay API with key={lowalnum:34}",
+			},
+			FP: []string{
+				"PIXABAY_API_KEY = \"{lowalnum:33}\"",
+				"[DEBUG] calling the pixabay API with key={lower:34}",
+				"PIXABAY_API_KEY = os.environ[\"PIXABAY_API_KEY\"]",
+				"request id {lowalnum:34} served by \\n\\n\\n\\n and later pixabay",
+			},
+		},
+	},
+	{
 		ID:          "plaid-access-token",
 		Description: "Plaid access token",
 		Severity:    "high",
@@ -13744,6 +19381,47 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "planyo-api-key",
+		Description: "Planyo key or token shortly after the Planyo name",
+		Severity:    "medium",
+		Entity:      "Planyo key",
+		Keywords: []string{
+			"planyo_api",
+			"planyoapi",
+			"planyo api",
+			"planyo-api",
+			"planyo_key",
+			"planyo_token",
+			"planyo token",
+			"planyo key",
+			"planyo.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])planyo_api|(?:^|[^A-Za-z0-9])planyoapi|(?:^|[^A-Za-z0-9])planyo[ _-]?api|(?:^|[^A-Za-z0-9])planyo-api|(?:^|[^A-Za-z0-9])planyo_key|(?:^|[^A-Za-z0-9])planyo_token|(?:^|[^A-Za-z0-9])planyo[ _-]?token|(?:^|[^A-Za-z0-9])planyo[ _-]?key|planyo\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{62})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"planyoapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://planyo.com/",
+		Samples: Samples{
+			TP: []string{
+				"PLANYO_API_API_KEY = \"{lowalnum:62}\"",
+				"[DEBUG] calling the planyo_api API with key={lowalnum:62}",
+			},
+			FP: []string{
+				"PLANYO_API_API_KEY = \"{lower:62}\"",
+				"[DEBUG] calling the planyo_api API with key={lower:62}",
+				"PLANYO_API_API_KEY = os.environ[\"PLANYO_API_API_KEY\"]",
+				"request id {lowalnum:62} served by \\n\\n\\n\\n and later planyo_api",
+			},
+		},
+	},
+	{
 		ID:          "plivo-auth-token",
 		Description: "Plivo key or token shortly after the Plivo name",
 		Severity:    "critical",
@@ -13773,6 +19451,83 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the plivo API with key={lower:40}",
 				"PLIVO_API_KEY = os.environ[\"PLIVO_API_KEY\"]",
 				"request id {b64url:40} served by \\n\\n\\n\\n and later plivo",
+			},
+		},
+	},
+	{
+		ID:          "podio-api-key",
+		Description: "Podio key or token shortly after the Podio name",
+		Severity:    "medium",
+		Entity:      "Podio key",
+		Keywords: []string{
+			"podio_api",
+			"podioapi",
+			"podio api",
+			"podio-api",
+			"podio_key",
+			"podio_token",
+			"podio token",
+			"podio key",
+			"podio.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])podio_api|(?:^|[^A-Za-z0-9])podioapi|(?:^|[^A-Za-z0-9])podio[ _-]?api|(?:^|[^A-Za-z0-9])podio-api|(?:^|[^A-Za-z0-9])podio_key|(?:^|[^A-Za-z0-9])podio_token|(?:^|[^A-Za-z0-9])podio[ _-]?token|(?:^|[^A-Za-z0-9])podio[ _-]?key|podio\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"podioapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://podio.com/",
+		Samples: Samples{
+			TP: []string{
+				"PODIO_API_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the podio_api API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"PODIO_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the podio_api API with key={lower:32}",
+				"PODIO_API_API_KEY = os.environ[\"PODIO_API_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later podio_api",
+			},
+		},
+	},
+	{
+		ID:          "pollsapi-api-key",
+		Description: "Pollsapi key or token shortly after the Pollsapi name",
+		Severity:    "medium",
+		Entity:      "Pollsapi key",
+		Keywords: []string{
+			"pollsapi",
+		},
+		Pattern:     "(?i:pollsapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{28})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pollsapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://pollsapi.com/",
+		Owns: []string{
+			"pollsapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"POLLSAPI_API_KEY = \"{upalnum:28}\"",
+				"[DEBUG] calling the pollsapi API with key={upalnum:28}",
+			},
+			FP: []string{
+				"POLLSAPI_API_KEY = \"{upalnum:27}\"",
+				"[DEBUG] calling the pollsapi API with key={lower:28}",
+				"POLLSAPI_API_KEY = os.environ[\"POLLSAPI_API_KEY\"]",
+				"request id {upalnum:28} served by \\n\\n\\n\\n and later pollsapi",
 			},
 		},
 	},
@@ -13813,6 +19568,47 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "polygon-api-key",
+		Description: "Polygon key or token shortly after the Polygon name",
+		Severity:    "medium",
+		Entity:      "Polygon key",
+		Keywords: []string{
+			"polygon_api",
+			"polygonapi",
+			"polygon api",
+			"polygon-api",
+			"polygon_key",
+			"polygon_token",
+			"polygon token",
+			"polygon key",
+			"polygon.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])polygon_api|(?:^|[^A-Za-z0-9])polygonapi|(?:^|[^A-Za-z0-9])polygon[ _-]?api|(?:^|[^A-Za-z0-9])polygon-api|(?:^|[^A-Za-z0-9])polygon_key|(?:^|[^A-Za-z0-9])polygon_token|(?:^|[^A-Za-z0-9])polygon[ _-]?token|(?:^|[^A-Za-z0-9])polygon[ _-]?key|polygon\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"polygonapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://polygon.io/",
+		Samples: Samples{
+			TP: []string{
+				"POLYGON_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the polygon_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"POLYGON_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the polygon_api API with key={lower:32}",
+				"POLYGON_API_API_KEY = os.environ[\"POLYGON_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later polygon_api",
+			},
+		},
+	},
+	{
 		ID:          "portainer-api-token",
 		Description: "Portainer key or token shortly after the Portainer name",
 		Severity:    "high",
@@ -13841,6 +19637,78 @@ var builtinTable = []Rule{
 				"see the portainer docs: a key looks like ptr_{b64:30} in the examples",
 				"PORTAINER_API_KEY = os.environ[\"PORTAINER_API_KEY\"]",
 				"request id ptr_{b64:43}= served by \\n\\n\\n\\n and later portainer",
+			},
+		},
+	},
+	{
+		ID:          "positionstack-api-key",
+		Description: "Positionstack key or token shortly after the Positionstack name",
+		Severity:    "medium",
+		Entity:      "Positionstack key",
+		Keywords: []string{
+			"positionstack",
+		},
+		Pattern:     "(?i:positionstack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"positionstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://positionstack.com/",
+		Owns: []string{
+			"positionstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"POSITIONSTACK_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the positionstack API with key={alnum:32}",
+			},
+			FP: []string{
+				"POSITIONSTACK_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the positionstack API with key={lower:32}",
+				"POSITIONSTACK_API_KEY = os.environ[\"POSITIONSTACK_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later positionstack",
+			},
+		},
+	},
+	{
+		ID:          "postageapp-api-key",
+		Description: "Postageapp key or token shortly after the Postageapp name",
+		Severity:    "medium",
+		Entity:      "Postageapp key",
+		Keywords: []string{
+			"postageapp",
+		},
+		Pattern:     "(?i:postageapp)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"postageapp",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://postageapp.com/",
+		Owns: []string{
+			"postageapp",
+		},
+		Samples: Samples{
+			TP: []string{
+				"POSTAGEAPP_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the postageapp API with key={alnum:32}",
+			},
+			FP: []string{
+				"POSTAGEAPP_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the postageapp API with key={lower:32}",
+				"POSTAGEAPP_API_KEY = os.environ[\"POSTAGEAPP_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later postageapp",
 			},
 		},
 	},
@@ -13941,6 +19809,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "powrbot-api-key",
+		Description: "Powrbot key or token shortly after the Powrbot name",
+		Severity:    "medium",
+		Entity:      "Powrbot key",
+		Keywords: []string{
+			"powrbot",
+		},
+		Pattern:     "(?i:powrbot)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"powrbot",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://powrbot.com/",
+		Owns: []string{
+			"powrbot",
+		},
+		Samples: Samples{
+			TP: []string{
+				"POWRBOT_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the powrbot API with key={alnum:40}",
+			},
+			FP: []string{
+				"POWRBOT_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the powrbot API with key={lower:40}",
+				"POWRBOT_API_KEY = os.environ[\"POWRBOT_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later powrbot",
+			},
+		},
+	},
+	{
 		ID:          "prefect-api-key",
 		Description: "Prefect API key",
 		Severity:    "high",
@@ -14003,6 +19907,119 @@ var builtinTable = []Rule{
 				"fmt.Sprintf(\"-----BEGIN %s PRIVATE KEY-----\\{lower:0}n%s\\{lower:0}n-----END %s PRIVATE KEY-----\", kind, body, kind)",
 				"-----BEGIN PRIVATE KEY-----\\n{{{{ .Values.tls.key | b64dec }}}}\\n-----END PRIVATE KEY-----",
 				"-----BEGIN OPENSSH PRIVATE KEY-----\\n<your private key here, do not commit the real one>\\n-----END OPENSSH PRIVATE KEY-----",
+			},
+		},
+	},
+	{
+		ID:          "prodpad-api-key",
+		Description: "Prodpad key or token shortly after the Prodpad name",
+		Severity:    "medium",
+		Entity:      "Prodpad key",
+		Keywords: []string{
+			"prodpad",
+		},
+		Pattern:     "(?i:prodpad)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"prodpad",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://prodpad.com/",
+		Owns: []string{
+			"prodpad",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PRODPAD_API_KEY = \"{hex:64}\"",
+				"[DEBUG] calling the prodpad API with key={hex:64}",
+			},
+			FP: []string{
+				"PRODPAD_API_KEY = \"{hex:63}\"",
+				"[DEBUG] calling the prodpad API with key={lower:64}",
+				"PRODPAD_API_KEY = os.environ[\"PRODPAD_API_KEY\"]",
+				"request id {hex:64} served by \\n\\n\\n\\n and later prodpad",
+			},
+		},
+	},
+	{
+		ID:          "prospectcrm-api-key",
+		Description: "Prospectcrm key or token shortly after the Prospectcrm name",
+		Severity:    "medium",
+		Entity:      "Prospectcrm key",
+		Keywords: []string{
+			"prospectcrm",
+		},
+		Pattern:     "(?i:prospectcrm)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"prospectcrm",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://prospect365.com/",
+		Owns: []string{
+			"prospectcrm",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PROSPECTCRM_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the prospectcrm API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"PROSPECTCRM_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the prospectcrm API with key={lower:32}",
+				"PROSPECTCRM_API_KEY = os.environ[\"PROSPECTCRM_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later prospectcrm",
+			},
+		},
+	},
+	{
+		ID:          "protocolsio-api-key",
+		Description: "Protocolsio key or token shortly after the Protocolsio name",
+		Severity:    "medium",
+		Entity:      "Protocolsio key",
+		Keywords: []string{
+			"protocols_api",
+			"protocolsapi",
+			"protocols api",
+			"protocols-api",
+			"protocols_key",
+			"protocols_token",
+			"protocols token",
+			"protocols key",
+			"protocols.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])protocols_api|(?:^|[^A-Za-z0-9])protocolsapi|(?:^|[^A-Za-z0-9])protocols[ _-]?api|(?:^|[^A-Za-z0-9])protocols-api|(?:^|[^A-Za-z0-9])protocols_key|(?:^|[^A-Za-z0-9])protocols_token|(?:^|[^A-Za-z0-9])protocols[ _-]?token|(?:^|[^A-Za-z0-9])protocols[ _-]?key|protocols\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"protocolsapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://protocols.io/",
+		Samples: Samples{
+			TP: []string{
+				"PROTOCOLS_API_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the protocols_api API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"PROTOCOLS_API_API_KEY = \"{lower:31}q{lower:32}\"",
+				"[DEBUG] calling the protocols_api API with key={lower:31}q{lower:32}",
+				"PROTOCOLS_API_API_KEY = os.environ[\"PROTOCOLS_API_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later protocols_api",
 			},
 		},
 	},
@@ -14101,6 +20118,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"PULUMI_ACCESS_TOKEN=pul-<token>",
 				"compul-{hex:40}",
+			},
+		},
+	},
+	{
+		ID:          "purestake-api-key",
+		Description: "Purestake key or token shortly after the Purestake name",
+		Severity:    "medium",
+		Entity:      "Purestake key",
+		Keywords: []string{
+			"purestake",
+		},
+		Pattern:     "(?i:purestake)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"purestake",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://purestake.io/",
+		Owns: []string{
+			"purestake",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PURESTAKE_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the purestake API with key={alnum:40}",
+			},
+			FP: []string{
+				"PURESTAKE_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the purestake API with key={lower:40}",
+				"PURESTAKE_API_KEY = os.environ[\"PURESTAKE_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later purestake",
 			},
 		},
 	},
@@ -14230,6 +20283,83 @@ var builtinTable = []Rule{
 				"[pypi]\\nusername = alice\\npassword = changeme\\n",
 				"[testpypi]\\nusername = alice\\npassword = %(TEST_PYPI_PASSWORD)s\\n",
 				"[pypi]\\nusername = alice\\n",
+			},
+		},
+	},
+	{
+		ID:          "qase-api-key",
+		Description: "Qase key or token shortly after the Qase name",
+		Severity:    "medium",
+		Entity:      "Qase key",
+		Keywords: []string{
+			"qase_api",
+			"qaseapi",
+			"qase api",
+			"qase-api",
+			"qase_key",
+			"qase_token",
+			"qase token",
+			"qase key",
+			"qase.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])qase_api|(?:^|[^A-Za-z0-9])qaseapi|(?:^|[^A-Za-z0-9])qase[ _-]?api|(?:^|[^A-Za-z0-9])qase-api|(?:^|[^A-Za-z0-9])qase_key|(?:^|[^A-Za-z0-9])qase_token|(?:^|[^A-Za-z0-9])qase[ _-]?token|(?:^|[^A-Za-z0-9])qase[ _-]?key|qase\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"qaseapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://qase.io/",
+		Samples: Samples{
+			TP: []string{
+				"QASE_API_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the qase_api API with key={alnum:40}",
+			},
+			FP: []string{
+				"QASE_API_API_KEY = \"{lower:40}\"",
+				"[DEBUG] calling the qase_api API with key={lower:40}",
+				"QASE_API_API_KEY = os.environ[\"QASE_API_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later qase_api",
+			},
+		},
+	},
+	{
+		ID:          "qubole-api-key",
+		Description: "Qubole key or token shortly after the Qubole name",
+		Severity:    "medium",
+		Entity:      "Qubole key",
+		Keywords: []string{
+			"qubole",
+		},
+		Pattern:     "(?i:qubole)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"qubole",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://qubole.com/",
+		Owns: []string{
+			"qubole",
+		},
+		Samples: Samples{
+			TP: []string{
+				"QUBOLE_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the qubole API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"QUBOLE_API_KEY = \"{lowalnum:63}\"",
+				"[DEBUG] calling the qubole API with key={lower:31}q{lower:32}",
+				"QUBOLE_API_KEY = os.environ[\"QUBOLE_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later qubole",
 			},
 		},
 	},
@@ -14414,6 +20544,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "reachmail-api-key",
+		Description: "Reachmail key or token shortly after the Reachmail name",
+		Severity:    "medium",
+		Entity:      "Reachmail key",
+		Keywords: []string{
+			"reachmail",
+		},
+		Pattern:     "(?i:reachmail)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"reachmail",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://reachmail.net/",
+		Owns: []string{
+			"reachmail",
+		},
+		Samples: Samples{
+			TP: []string{
+				"REACHMAIL_API_KEY = \"{b64url:64}\"",
+				"[DEBUG] calling the reachmail API with key={b64url:64}",
+			},
+			FP: []string{
+				"REACHMAIL_API_KEY = \"{b64url:63}\"",
+				"[DEBUG] calling the reachmail API with key={lower:64}",
+				"REACHMAIL_API_KEY = os.environ[\"REACHMAIL_API_KEY\"]",
+				"request id {b64url:64} served by \\n\\n\\n\\n and later reachmail",
+			},
+		},
+	},
+	{
 		ID:          "readme-api-key",
 		Description: "ReadMe API key",
 		Severity:    "medium",
@@ -14436,6 +20602,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"rdme_<key>",
+			},
+		},
+	},
+	{
+		ID:          "rebrandly-api-key",
+		Description: "Rebrandly key or token shortly after the Rebrandly name",
+		Severity:    "medium",
+		Entity:      "Rebrandly key",
+		Keywords: []string{
+			"rebrandly",
+		},
+		Pattern:     "(?i:rebrandly)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"rebrandly",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://rebrandly.com/",
+		Owns: []string{
+			"rebrandly",
+		},
+		Samples: Samples{
+			TP: []string{
+				"REBRANDLY_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the rebrandly API with key={alnum:32}",
+			},
+			FP: []string{
+				"REBRANDLY_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the rebrandly API with key={lower:32}",
+				"REBRANDLY_API_KEY = os.environ[\"REBRANDLY_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later rebrandly",
 			},
 		},
 	},
@@ -14605,6 +20807,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "replyio-api-key",
+		Description: "Replyio key or token shortly after the Replyio name",
+		Severity:    "medium",
+		Entity:      "Replyio key",
+		Keywords: []string{
+			"replyio",
+		},
+		Pattern:     "(?i:replyio)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{24})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"replyio",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://reply.io/",
+		Owns: []string{
+			"replyio",
+		},
+		Samples: Samples{
+			TP: []string{
+				"REPLYIO_API_KEY = \"{alnum:24}\"",
+				"[DEBUG] calling the replyio API with key={alnum:24}",
+			},
+			FP: []string{
+				"REPLYIO_API_KEY = \"{alnum:23}\"",
+				"[DEBUG] calling the replyio API with key={lower:24}",
+				"REPLYIO_API_KEY = os.environ[\"REPLYIO_API_KEY\"]",
+				"request id {alnum:24} served by \\n\\n\\n\\n and later replyio",
+			},
+		},
+	},
+	{
+		ID:          "restpack-api-key",
+		Description: "Restpack key or token shortly after the Restpack name",
+		Severity:    "medium",
+		Entity:      "Restpack key",
+		Keywords: []string{
+			"restpack",
+		},
+		Pattern:     "(?i:restpack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{48})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"restpack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://restpack.io/",
+		Owns: []string{
+			"restpack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"RESTPACK_API_KEY = \"{alnum:48}\"",
+				"[DEBUG] calling the restpack API with key={alnum:48}",
+			},
+			FP: []string{
+				"RESTPACK_API_KEY = \"{alnum:47}\"",
+				"[DEBUG] calling the restpack API with key={lower:48}",
+				"RESTPACK_API_KEY = os.environ[\"RESTPACK_API_KEY\"]",
+				"request id {alnum:48} served by \\n\\n\\n\\n and later restpack",
+			},
+		},
+	},
+	{
 		ID:          "revampcrm-api-key",
 		Description: "Revamp CRM key or token shortly after the Revamp CRM name",
 		Severity:    "medium",
@@ -14676,6 +20950,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "ritekit-api-key",
+		Description: "Ritekit key or token shortly after the Ritekit name",
+		Severity:    "medium",
+		Entity:      "Ritekit key",
+		Keywords: []string{
+			"ritekit",
+		},
+		Pattern:     "(?i:ritekit)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ritekit",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ritekit.com/",
+		Owns: []string{
+			"ritekit",
+		},
+		Samples: Samples{
+			TP: []string{
+				"RITEKIT_API_KEY = \"{hex:44}\"",
+				"[DEBUG] calling the ritekit API with key={hex:44}",
+			},
+			FP: []string{
+				"RITEKIT_API_KEY = \"{hex:43}\"",
+				"[DEBUG] calling the ritekit API with key={lower:44}",
+				"RITEKIT_API_KEY = os.environ[\"RITEKIT_API_KEY\"]",
+				"request id {hex:44} served by \\n\\n\\n\\n and later ritekit",
+			},
+		},
+	},
+	{
 		ID:          "roaring-api-secret",
 		Description: "Roaring key or token shortly after the Roaring name",
 		Severity:    "medium",
@@ -14705,6 +21015,42 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the roaring API with key={lower:28}",
 				"ROARING_API_KEY = os.environ[\"ROARING_API_KEY\"]",
 				"request id {b64url:28} served by \\n\\n\\n\\n and later roaring",
+			},
+		},
+	},
+	{
+		ID:          "rocketreach-api-key",
+		Description: "Rocketreach key or token shortly after the Rocketreach name",
+		Severity:    "medium",
+		Entity:      "Rocketreach key",
+		Keywords: []string{
+			"rocketreach",
+		},
+		Pattern:     "(?i:rocketreach)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{39})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"rocketreach",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://rocketreach.co/",
+		Owns: []string{
+			"rocketreach",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ROCKETREACH_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the rocketreach API with key={lowalnum:39}",
+			},
+			FP: []string{
+				"ROCKETREACH_API_KEY = \"{lowalnum:38}\"",
+				"[DEBUG] calling the rocketreach API with key={lower:39}",
+				"ROCKETREACH_API_KEY = os.environ[\"ROCKETREACH_API_KEY\"]",
+				"request id {lowalnum:39} served by \\n\\n\\n\\n and later rocketreach",
 			},
 		},
 	},
@@ -14770,6 +21116,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"see the rootly_ docs: a key looks like rootly_{hex:63} in the examples",
 				"ROOTLY_API_KEY = os.environ[\"ROOTLY_API_KEY\"]",
+			},
+		},
+	},
+	{
+		ID:          "route4me-api-key",
+		Description: "Route4Me key or token shortly after the Route4Me name",
+		Severity:    "medium",
+		Entity:      "Route4Me key",
+		Keywords: []string{
+			"route4me",
+		},
+		Pattern:     "(?i:route4me)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"route4me",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://route4me.com/",
+		Owns: []string{
+			"route4me",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ROUTE4ME_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the route4me API with key={upalnum:32}",
+			},
+			FP: []string{
+				"ROUTE4ME_API_KEY = \"{upalnum:31}\"",
+				"[DEBUG] calling the route4me API with key={lower:32}",
+				"ROUTE4ME_API_KEY = os.environ[\"ROUTE4ME_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later route4me",
 			},
 		},
 	},
@@ -14937,6 +21319,42 @@ var builtinTable = []Rule{
 				"see the salescookie docs: a key looks like {alnum:31} in the examples",
 				"SALESCOOKIE_API_KEY = os.environ[\"SALESCOOKIE_API_KEY\"]",
 				"request id {alnum:32} served by \\n\\n\\n\\n and later salescookie",
+			},
+		},
+	},
+	{
+		ID:          "salesflare-api-key",
+		Description: "Salesflare key or token shortly after the Salesflare name",
+		Severity:    "medium",
+		Entity:      "Salesflare key",
+		Keywords: []string{
+			"salesflare",
+		},
+		Pattern:     "(?i:salesflare)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{45})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"salesflare",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://salesflare.com/",
+		Owns: []string{
+			"salesflare",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SALESFLARE_API_KEY = \"{alnum:45}\"",
+				"[DEBUG] calling the salesflare API with key={alnum:45}",
+			},
+			FP: []string{
+				"SALESFLARE_API_KEY = \"{alnum:44}\"",
+				"[DEBUG] calling the salesflare API with key={lower:45}",
+				"SALESFLARE_API_KEY = os.environ[\"SALESFLARE_API_KEY\"]",
+				"request id {alnum:45} served by \\n\\n\\n\\n and later salesflare",
 			},
 		},
 	},
@@ -15145,6 +21563,186 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "scrapeowl-api-key",
+		Description: "Scrapeowl key or token shortly after the Scrapeowl name",
+		Severity:    "medium",
+		Entity:      "Scrapeowl key",
+		Keywords: []string{
+			"scrapeowl",
+		},
+		Pattern:     "(?i:scrapeowl)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{30})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"scrapeowl",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://scrapeowl.com/",
+		Owns: []string{
+			"scrapeowl",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCRAPEOWL_API_KEY = \"{lowalnum:30}\"",
+				"[DEBUG] calling the scrapeowl API with key={lowalnum:30}",
+			},
+			FP: []string{
+				"SCRAPEOWL_API_KEY = \"{lowalnum:29}\"",
+				"[DEBUG] calling the scrapeowl API with key={lower:30}",
+				"SCRAPEOWL_API_KEY = os.environ[\"SCRAPEOWL_API_KEY\"]",
+				"request id {lowalnum:30} served by \\n\\n\\n\\n and later scrapeowl",
+			},
+		},
+	},
+	{
+		ID:          "scraperapi-api-key",
+		Description: "Scraperapi key or token shortly after the Scraperapi name",
+		Severity:    "medium",
+		Entity:      "Scraperapi key",
+		Keywords: []string{
+			"scraperapi",
+		},
+		Pattern:     "(?i:scraperapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"scraperapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://scraperapi.com/",
+		Owns: []string{
+			"scraperapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCRAPERAPI_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the scraperapi API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SCRAPERAPI_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the scraperapi API with key={lower:32}",
+				"SCRAPERAPI_API_KEY = os.environ[\"SCRAPERAPI_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later scraperapi",
+			},
+		},
+	},
+	{
+		ID:          "scraperbox-api-key",
+		Description: "Scraperbox key or token shortly after the Scraperbox name",
+		Severity:    "medium",
+		Entity:      "Scraperbox key",
+		Keywords: []string{
+			"scraperbox",
+		},
+		Pattern:     "(?i:scraperbox)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"scraperbox",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://scraperbox.com/",
+		Owns: []string{
+			"scraperbox",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCRAPERBOX_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the scraperbox API with key={upalnum:32}",
+			},
+			FP: []string{
+				"SCRAPERBOX_API_KEY = \"{upalnum:31}\"",
+				"[DEBUG] calling the scraperbox API with key={lower:32}",
+				"SCRAPERBOX_API_KEY = os.environ[\"SCRAPERBOX_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later scraperbox",
+			},
+		},
+	},
+	{
+		ID:          "scrapestack-api-key",
+		Description: "Scrapestack key or token shortly after the Scrapestack name",
+		Severity:    "medium",
+		Entity:      "Scrapestack key",
+		Keywords: []string{
+			"scrapestack",
+		},
+		Pattern:     "(?i:scrapestack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"scrapestack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://scrapestack.com/",
+		Owns: []string{
+			"scrapestack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCRAPESTACK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the scrapestack API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SCRAPESTACK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the scrapestack API with key={lower:32}",
+				"SCRAPESTACK_API_KEY = os.environ[\"SCRAPESTACK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later scrapestack",
+			},
+		},
+	},
+	{
+		ID:          "scrapingant-api-key",
+		Description: "Scrapingant key or token shortly after the Scrapingant name",
+		Severity:    "medium",
+		Entity:      "Scrapingant key",
+		Keywords: []string{
+			"scrapingant",
+		},
+		Pattern:     "(?i:scrapingant)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"scrapingant",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://scrapingant.com/",
+		Owns: []string{
+			"scrapingant",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCRAPINGANT_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the scrapingant API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SCRAPINGANT_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the scrapingant API with key={lower:32}",
+				"SCRAPINGANT_API_KEY = os.environ[\"SCRAPINGANT_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later scrapingant",
+			},
+		},
+	},
+	{
 		ID:          "scrapingbee-api-key",
 		Description: "ScrapingBee key or token shortly after the ScrapingBee name",
 		Severity:    "medium",
@@ -15186,6 +21784,115 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "screenshotlayer-api-key",
+		Description: "Screenshotlayer key or token shortly after the Screenshotlayer name",
+		Severity:    "medium",
+		Entity:      "Screenshotlayer key",
+		Keywords: []string{
+			"screenshotlayer",
+		},
+		Pattern:     "(?i:screenshotlayer)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"screenshotlayer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://screenshotlayer.com/",
+		Owns: []string{
+			"screenshotlayer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCREENSHOTLAYER_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the screenshotlayer API with key={alnum:32}",
+			},
+			FP: []string{
+				"SCREENSHOTLAYER_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the screenshotlayer API with key={lower:32}",
+				"SCREENSHOTLAYER_API_KEY = os.environ[\"SCREENSHOTLAYER_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later screenshotlayer",
+			},
+		},
+	},
+	{
+		ID:          "scrutinizerci-api-key",
+		Description: "Scrutinizerci key or token shortly after the Scrutinizerci name",
+		Severity:    "medium",
+		Entity:      "Scrutinizerci key",
+		Keywords: []string{
+			"scrutinizer",
+		},
+		Pattern:     "(?i:scrutinizer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"scrutinizer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://scrutinizer-ci.com/",
+		Owns: []string{
+			"scrutinizer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SCRUTINIZER_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the scrutinizer API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"SCRUTINIZER_API_KEY = \"{lowalnum:63}\"",
+				"[DEBUG] calling the scrutinizer API with key={lower:31}q{lower:32}",
+				"SCRUTINIZER_API_KEY = os.environ[\"SCRUTINIZER_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later scrutinizer",
+			},
+		},
+	},
+	{
+		ID:          "securitytrails-api-key",
+		Description: "Securitytrails key or token shortly after the Securitytrails name",
+		Severity:    "medium",
+		Entity:      "Securitytrails key",
+		Keywords: []string{
+			"securitytrails",
+			"security trails",
+		},
+		Pattern:     "(?i:securitytrails|security[ _-]?trails)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"securitytrails",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://securitytrails.com/",
+		Owns: []string{
+			"securitytrails",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SECURITYTRAILS_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the securitytrails API with key={alnum:32}",
+			},
+			FP: []string{
+				"SECURITYTRAILS_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the securitytrails API with key={lower:32}",
+				"SECURITYTRAILS_API_KEY = os.environ[\"SECURITYTRAILS_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later securitytrails",
+			},
+		},
+	},
+	{
 		ID:          "segment-write-key",
 		Description: "Segment write key assigned to a Segment name",
 		Severity:    "medium",
@@ -15213,6 +21920,83 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"SEGMENT_SECRET = os.environ[\"SEGMENT_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "selectpdf-api-key",
+		Description: "Selectpdf key or token shortly after the Selectpdf name",
+		Severity:    "medium",
+		Entity:      "Selectpdf key",
+		Keywords: []string{
+			"selectpdf",
+		},
+		Pattern:     "(?i:selectpdf)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"selectpdf",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://selectpdf.com/",
+		Owns: []string{
+			"selectpdf",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SELECTPDF_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the selectpdf API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"SELECTPDF_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the selectpdf API with key={lower:36}",
+				"SELECTPDF_API_KEY = os.environ[\"SELECTPDF_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later selectpdf",
+			},
+		},
+	},
+	{
+		ID:          "semaphore-api-key",
+		Description: "Semaphore key or token shortly after the Semaphore name",
+		Severity:    "medium",
+		Entity:      "Semaphore key",
+		Keywords: []string{
+			"semaphore_api",
+			"semaphoreapi",
+			"semaphore api",
+			"semaphore-api",
+			"semaphore_key",
+			"semaphore_token",
+			"semaphore token",
+			"semaphore key",
+			"semaphore.co",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])semaphore_api|(?:^|[^A-Za-z0-9])semaphoreapi|(?:^|[^A-Za-z0-9])semaphore[ _-]?api|(?:^|[^A-Za-z0-9])semaphore-api|(?:^|[^A-Za-z0-9])semaphore_key|(?:^|[^A-Za-z0-9])semaphore_token|(?:^|[^A-Za-z0-9])semaphore[ _-]?token|(?:^|[^A-Za-z0-9])semaphore[ _-]?key|semaphore\\.co)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"semaphoreapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://semaphore.co/",
+		Samples: Samples{
+			TP: []string{
+				"SEMAPHORE_API_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the semaphore_api API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SEMAPHORE_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the semaphore_api API with key={lower:32}",
+				"SEMAPHORE_API_API_KEY = os.environ[\"SEMAPHORE_API_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later semaphore_api",
 			},
 		},
 	},
@@ -15376,6 +22160,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "serphouse-api-key",
+		Description: "Serphouse key or token shortly after the Serphouse name",
+		Severity:    "medium",
+		Entity:      "Serphouse key",
+		Keywords: []string{
+			"serphouse",
+		},
+		Pattern:     "(?i:serphouse)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"serphouse",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://serphouse.com/",
+		Owns: []string{
+			"serphouse",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SERPHOUSE_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the serphouse API with key={alnum:60}",
+			},
+			FP: []string{
+				"SERPHOUSE_API_KEY = \"{alnum:59}\"",
+				"[DEBUG] calling the serphouse API with key={lower:60}",
+				"SERPHOUSE_API_KEY = os.environ[\"SERPHOUSE_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later serphouse",
+			},
+		},
+	},
+	{
+		ID:          "serpstack-api-key",
+		Description: "Serpstack key or token shortly after the Serpstack name",
+		Severity:    "medium",
+		Entity:      "Serpstack key",
+		Keywords: []string{
+			"serpstack",
+		},
+		Pattern:     "(?i:serpstack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"serpstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://serpstack.com/",
+		Owns: []string{
+			"serpstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SERPSTACK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the serpstack API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SERPSTACK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the serpstack API with key={lower:32}",
+				"SERPSTACK_API_KEY = os.environ[\"SERPSTACK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later serpstack",
+			},
+		},
+	},
+	{
 		ID:          "settlemint-token",
 		Description: "SettleMint personal, application or service access token",
 		Severity:    "high",
@@ -15443,6 +22299,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "sherpadesk-api-key",
+		Description: "Sherpadesk key or token shortly after the Sherpadesk name",
+		Severity:    "medium",
+		Entity:      "Sherpadesk key",
+		Keywords: []string{
+			"sherpadesk",
+		},
+		Pattern:     "(?i:sherpadesk)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"sherpadesk",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://sherpadesk.com/",
+		Owns: []string{
+			"sherpadesk",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SHERPADESK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the sherpadesk API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SHERPADESK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the sherpadesk API with key={lower:32}",
+				"SHERPADESK_API_KEY = os.environ[\"SHERPADESK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later sherpadesk",
+			},
+		},
+	},
+	{
 		ID:          "shippo-api-token",
 		Description: "Shippo API token",
 		Severity:    "high",
@@ -15467,6 +22359,42 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"SHIPPO_API_KEY=shippo_live_<token>",
+			},
+		},
+	},
+	{
+		ID:          "shodan-api-key",
+		Description: "Shodan key or token shortly after the Shodan name",
+		Severity:    "medium",
+		Entity:      "Shodan key",
+		Keywords: []string{
+			"shodan",
+		},
+		Pattern:     "(?i:shodan)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"shodan",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://shodan.io/",
+		Owns: []string{
+			"shodan",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SHODAN_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the shodan API with key={alnum:32}",
+			},
+			FP: []string{
+				"SHODAN_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the shodan API with key={lower:32}",
+				"SHODAN_API_KEY = os.environ[\"SHODAN_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later shodan",
 			},
 		},
 	},
@@ -15570,6 +22498,42 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the shortcut_api API with key={lower:8}-{lower:4}-4{lower:3}-a{lower:3}-{lower:12}",
 				"SHORTCUT_API_API_KEY = os.environ[\"SHORTCUT_API_API_KEY\"]",
 				"request id {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12} served by \\n\\n\\n\\n and later shortcut_api",
+			},
+		},
+	},
+	{
+		ID:          "shotstack-api-key",
+		Description: "Shotstack key or token shortly after the Shotstack name",
+		Severity:    "medium",
+		Entity:      "Shotstack key",
+		Keywords: []string{
+			"shotstack",
+		},
+		Pattern:     "(?i:shotstack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"shotstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://shotstack.io/",
+		Owns: []string{
+			"shotstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SHOTSTACK_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the shotstack API with key={alnum:40}",
+			},
+			FP: []string{
+				"SHOTSTACK_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the shotstack API with key={lower:40}",
+				"SHOTSTACK_API_KEY = os.environ[\"SHOTSTACK_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later shotstack",
 			},
 		},
 	},
@@ -15697,6 +22661,263 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "signaturit-api-key",
+		Description: "Signaturit key or token shortly after the Signaturit name",
+		Severity:    "medium",
+		Entity:      "Signaturit key",
+		Keywords: []string{
+			"signaturit",
+		},
+		Pattern:     "(?i:signaturit)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{86})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"signaturit",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://signaturit.com/",
+		Owns: []string{
+			"signaturit",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SIGNATURIT_API_KEY = \"{alnum:86}\"",
+				"[DEBUG] calling the signaturit API with key={alnum:86}",
+			},
+			FP: []string{
+				"SIGNATURIT_API_KEY = \"{alnum:85}\"",
+				"[DEBUG] calling the signaturit API with key={lower:86}",
+				"SIGNATURIT_API_KEY = os.environ[\"SIGNATURIT_API_KEY\"]",
+				"request id {alnum:86} served by \\n\\n\\n\\n and later signaturit",
+			},
+		},
+	},
+	{
+		ID:          "signupgenius-api-key",
+		Description: "Signupgenius key or token shortly after the Signupgenius name",
+		Severity:    "medium",
+		Entity:      "Signupgenius key",
+		Keywords: []string{
+			"signupgenius",
+		},
+		Pattern:     "(?i:signupgenius)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"signupgenius",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://signupgenius.com/",
+		Owns: []string{
+			"signupgenius",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SIGNUPGENIUS_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the signupgenius API with key={alnum:32}",
+			},
+			FP: []string{
+				"SIGNUPGENIUS_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the signupgenius API with key={lower:32}",
+				"SIGNUPGENIUS_API_KEY = os.environ[\"SIGNUPGENIUS_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later signupgenius",
+			},
+		},
+	},
+	{
+		ID:          "sigopt-api-key",
+		Description: "Sigopt key or token shortly after the Sigopt name",
+		Severity:    "medium",
+		Entity:      "Sigopt key",
+		Keywords: []string{
+			"sigopt",
+		},
+		Pattern:     "(?i:sigopt)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{48})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"sigopt",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://sigopt.com/",
+		Owns: []string{
+			"sigopt",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SIGOPT_API_KEY = \"{upalnum:48}\"",
+				"[DEBUG] calling the sigopt API with key={upalnum:48}",
+			},
+			FP: []string{
+				"SIGOPT_API_KEY = \"{upalnum:47}\"",
+				"[DEBUG] calling the sigopt API with key={lower:48}",
+				"SIGOPT_API_KEY = os.environ[\"SIGOPT_API_KEY\"]",
+				"request id {upalnum:48} served by \\n\\n\\n\\n and later sigopt",
+			},
+		},
+	},
+	{
+		ID:          "simfin-api-key",
+		Description: "Simfin key or token shortly after the Simfin name",
+		Severity:    "medium",
+		Entity:      "Simfin key",
+		Keywords: []string{
+			"simfin_api",
+			"simfinapi",
+			"simfin api",
+			"simfin-api",
+			"simfin_key",
+			"simfin_token",
+			"simfin token",
+			"simfin key",
+			"simfin.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])simfin_api|(?:^|[^A-Za-z0-9])simfinapi|(?:^|[^A-Za-z0-9])simfin[ _-]?api|(?:^|[^A-Za-z0-9])simfin-api|(?:^|[^A-Za-z0-9])simfin_key|(?:^|[^A-Za-z0-9])simfin_token|(?:^|[^A-Za-z0-9])simfin[ _-]?token|(?:^|[^A-Za-z0-9])simfin[ _-]?key|simfin\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"simfinapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://simfin.com/",
+		Samples: Samples{
+			TP: []string{
+				"SIMFIN_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the simfin_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"SIMFIN_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the simfin_api API with key={lower:32}",
+				"SIMFIN_API_API_KEY = os.environ[\"SIMFIN_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later simfin_api",
+			},
+		},
+	},
+	{
+		ID:          "simplesat-api-key",
+		Description: "Simplesat key or token shortly after the Simplesat name",
+		Severity:    "medium",
+		Entity:      "Simplesat key",
+		Keywords: []string{
+			"simplesat",
+		},
+		Pattern:     "(?i:simplesat)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"simplesat",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://simplesat.io/",
+		Owns: []string{
+			"simplesat",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SIMPLESAT_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the simplesat API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"SIMPLESAT_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the simplesat API with key={lower:40}",
+				"SIMPLESAT_API_KEY = os.environ[\"SIMPLESAT_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later simplesat",
+			},
+		},
+	},
+	{
+		ID:          "simplynoted-api-key",
+		Description: "Simplynoted key or token shortly after the Simplynoted name",
+		Severity:    "medium",
+		Entity:      "Simplynoted key",
+		Keywords: []string{
+			"simplynoted",
+		},
+		Pattern:     "(?i:simplynoted)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{340,360})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"simplynoted",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://simplynoted.com/",
+		Owns: []string{
+			"simplynoted",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SIMPLYNOTED_API_KEY = \"{alnum:360}\"",
+				"[DEBUG] calling the simplynoted API with key={alnum:360}",
+			},
+			FP: []string{
+				"SIMPLYNOTED_API_KEY = \"{alnum:339}\"",
+				"[DEBUG] calling the simplynoted API with key={lower:360}",
+				"SIMPLYNOTED_API_KEY = os.environ[\"SIMPLYNOTED_API_KEY\"]",
+				"request id {alnum:360} served by \\n\\n\\n\\n and later simplynoted",
+			},
+		},
+	},
+	{
+		ID:          "simvoly-api-key",
+		Description: "Simvoly key or token shortly after the Simvoly name",
+		Severity:    "medium",
+		Entity:      "Simvoly key",
+		Keywords: []string{
+			"simvoly",
+		},
+		Pattern:     "(?i:simvoly)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{33})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"simvoly",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://simvoly.com/",
+		Owns: []string{
+			"simvoly",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SIMVOLY_API_KEY = \"{lowalnum:33}\"",
+				"[DEBUG] calling the simvoly API with key={lowalnum:33}",
+			},
+			FP: []string{
+				"SIMVOLY_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the simvoly API with key={lower:33}",
+				"SIMVOLY_API_KEY = os.environ[\"SIMVOLY_API_KEY\"]",
+				"request id {lowalnum:33} served by \\n\\n\\n\\n and later simvoly",
+			},
+		},
+	},
+	{
 		ID:          "sinch-api-secret",
 		Description: "Sinch key or token shortly after the Sinch name",
 		Severity:    "high",
@@ -15801,6 +23022,47 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the siteleaf API with key={lower:32}",
 				"SITELEAF_API_KEY = os.environ[\"SITELEAF_API_KEY\"]",
 				"request id {alnum:32} served by \\n\\n\\n\\n and later siteleaf",
+			},
+		},
+	},
+	{
+		ID:          "skrappio-api-key",
+		Description: "Skrappio key or token shortly after the Skrappio name",
+		Severity:    "medium",
+		Entity:      "Skrappio key",
+		Keywords: []string{
+			"skrapp_api",
+			"skrappapi",
+			"skrapp api",
+			"skrapp-api",
+			"skrapp_key",
+			"skrapp_token",
+			"skrapp token",
+			"skrapp key",
+			"skrapp.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])skrapp_api|(?:^|[^A-Za-z0-9])skrappapi|(?:^|[^A-Za-z0-9])skrapp[ _-]?api|(?:^|[^A-Za-z0-9])skrapp-api|(?:^|[^A-Za-z0-9])skrapp_key|(?:^|[^A-Za-z0-9])skrapp_token|(?:^|[^A-Za-z0-9])skrapp[ _-]?token|(?:^|[^A-Za-z0-9])skrapp[ _-]?key|skrapp\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{42})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"skrappapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://skrapp.io/",
+		Samples: Samples{
+			TP: []string{
+				"SKRAPP_API_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the skrapp_api API with key={alnum:42}",
+			},
+			FP: []string{
+				"SKRAPP_API_API_KEY = \"{lower:42}\"",
+				"[DEBUG] calling the skrapp_api API with key={lower:42}",
+				"SKRAPP_API_API_KEY = os.environ[\"SKRAPP_API_API_KEY\"]",
+				"request id {alnum:42} served by \\n\\n\\n\\n and later skrapp_api",
 			},
 		},
 	},
@@ -16099,6 +23361,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "snipcart-api-key",
+		Description: "Snipcart key or token shortly after the Snipcart name",
+		Severity:    "medium",
+		Entity:      "Snipcart key",
+		Keywords: []string{
+			"snipcart",
+		},
+		Pattern:     "(?i:snipcart)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{75})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"snipcart",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://snipcart.com/",
+		Owns: []string{
+			"snipcart",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SNIPCART_API_KEY = \"{alnum:75}\"",
+				"[DEBUG] calling the snipcart API with key={alnum:75}",
+			},
+			FP: []string{
+				"SNIPCART_API_KEY = \"{alnum:74}\"",
+				"[DEBUG] calling the snipcart API with key={lower:75}",
+				"SNIPCART_API_KEY = os.environ[\"SNIPCART_API_KEY\"]",
+				"request id {alnum:75} served by \\n\\n\\n\\n and later snipcart",
+			},
+		},
+	},
+	{
 		ID:          "snyk-token",
 		Description: "Snyk API token assigned near Snyk context",
 		Severity:    "high",
@@ -16278,6 +23576,118 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "splunk-observability-api-key",
+		Description: "Splunk Observability key or token shortly after the Splunk Observability name",
+		Severity:    "medium",
+		Entity:      "Splunk Observability key",
+		Keywords: []string{
+			"splunk_api",
+			"splunkapi",
+			"splunk api",
+			"splunk-api",
+			"splunk_key",
+			"splunk_token",
+			"splunk token",
+			"splunk key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])splunk_api|(?:^|[^A-Za-z0-9])splunkapi|(?:^|[^A-Za-z0-9])splunk[ _-]?api|(?:^|[^A-Za-z0-9])splunk-api|(?:^|[^A-Za-z0-9])splunk_key|(?:^|[^A-Za-z0-9])splunk_token|(?:^|[^A-Za-z0-9])splunk[ _-]?token|(?:^|[^A-Za-z0-9])splunk[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{22})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"splunkapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://www.splunk.com/",
+		Samples: Samples{
+			TP: []string{
+				"SPLUNK_API_API_KEY = \"{alnum:22}\"",
+				"[DEBUG] calling the splunk_api API with key={alnum:22}",
+			},
+			FP: []string{
+				"SPLUNK_API_API_KEY = \"{lower:22}\"",
+				"[DEBUG] calling the splunk_api API with key={lower:22}",
+				"SPLUNK_API_API_KEY = os.environ[\"SPLUNK_API_API_KEY\"]",
+				"request id {alnum:22} served by \\n\\n\\n\\n and later splunk_api",
+			},
+		},
+	},
+	{
+		ID:          "spoonacular-api-key",
+		Description: "Spoonacular key or token shortly after the Spoonacular name",
+		Severity:    "medium",
+		Entity:      "Spoonacular key",
+		Keywords: []string{
+			"spoonacular",
+		},
+		Pattern:     "(?i:spoonacular)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"spoonacular",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://spoonacular.com/",
+		Owns: []string{
+			"spoonacular",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SPOONACULAR_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the spoonacular API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SPOONACULAR_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the spoonacular API with key={lower:32}",
+				"SPOONACULAR_API_KEY = os.environ[\"SPOONACULAR_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later spoonacular",
+			},
+		},
+	},
+	{
+		ID:          "sportsmonk-api-key",
+		Description: "Sportsmonk key or token shortly after the Sportsmonk name",
+		Severity:    "medium",
+		Entity:      "Sportsmonk key",
+		Keywords: []string{
+			"sportsmonk",
+		},
+		Pattern:     "(?i:sportsmonk)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"sportsmonk",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://sportmonks.com/",
+		Owns: []string{
+			"sportsmonk",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SPORTSMONK_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the sportsmonk API with key={alnum:60}",
+			},
+			FP: []string{
+				"SPORTSMONK_API_KEY = \"{alnum:59}\"",
+				"[DEBUG] calling the sportsmonk API with key={lower:60}",
+				"SPORTSMONK_API_KEY = os.environ[\"SPORTSMONK_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later sportsmonk",
+			},
+		},
+	},
+	{
 		ID:          "spotify-client-secret",
 		Description: "Spotify key or token shortly after the Spotify name",
 		Severity:    "medium",
@@ -16369,6 +23779,258 @@ var builtinTable = []Rule{
 			FP: []string{
 				"SQUARESPACE_SECRET = os.environ[\"SQUARESPACE_SECRET\"]",
 				"SQUARESPACE_SECRET = \"{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:19}\"",
+			},
+		},
+	},
+	{
+		ID:          "sslmate-api-key",
+		Description: "Sslmate key or token shortly after the Sslmate name",
+		Severity:    "medium",
+		Entity:      "Sslmate key",
+		Keywords: []string{
+			"sslmate",
+		},
+		Pattern:     "(?i:sslmate)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"sslmate",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://sslmate.com/",
+		Owns: []string{
+			"sslmate",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SSLMATE_API_KEY = \"{alnum:36}\"",
+				"[DEBUG] calling the sslmate API with key={alnum:36}",
+			},
+			FP: []string{
+				"SSLMATE_API_KEY = \"{alnum:35}\"",
+				"[DEBUG] calling the sslmate API with key={lower:36}",
+				"SSLMATE_API_KEY = os.environ[\"SSLMATE_API_KEY\"]",
+				"request id {alnum:36} served by \\n\\n\\n\\n and later sslmate",
+			},
+		},
+	},
+	{
+		ID:          "statuscake-api-key",
+		Description: "Statuscake key or token shortly after the Statuscake name",
+		Severity:    "medium",
+		Entity:      "Statuscake key",
+		Keywords: []string{
+			"statuscake",
+		},
+		Pattern:     "(?i:statuscake)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"statuscake",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://statuscake.com/",
+		Owns: []string{
+			"statuscake",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STATUSCAKE_API_KEY = \"{alnum:20}\"",
+				"[DEBUG] calling the statuscake API with key={alnum:20}",
+			},
+			FP: []string{
+				"STATUSCAKE_API_KEY = \"{alnum:19}\"",
+				"[DEBUG] calling the statuscake API with key={lower:20}",
+				"STATUSCAKE_API_KEY = os.environ[\"STATUSCAKE_API_KEY\"]",
+				"request id {alnum:20} served by \\n\\n\\n\\n and later statuscake",
+			},
+		},
+	},
+	{
+		ID:          "statuspage-api-key",
+		Description: "Statuspage key or token shortly after the Statuspage name",
+		Severity:    "medium",
+		Entity:      "Statuspage key",
+		Keywords: []string{
+			"statuspage",
+		},
+		Pattern:     "(?i:statuspage)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"statuspage",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://statuspage.io/",
+		Owns: []string{
+			"statuspage",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STATUSPAGE_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the statuspage API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"STATUSPAGE_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the statuspage API with key={lower:36}",
+				"STATUSPAGE_API_KEY = os.environ[\"STATUSPAGE_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later statuspage",
+			},
+		},
+	},
+	{
+		ID:          "statuspal-api-key",
+		Description: "Statuspal key or token shortly after the Statuspal name",
+		Severity:    "medium",
+		Entity:      "Statuspal key",
+		Keywords: []string{
+			"statuspal",
+		},
+		Pattern:     "(?i:statuspal)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"statuspal",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://statuspal.io/",
+		Owns: []string{
+			"statuspal",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STATUSPAL_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the statuspal API with key={alnum:32}",
+			},
+			FP: []string{
+				"STATUSPAL_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the statuspal API with key={lower:32}",
+				"STATUSPAL_API_KEY = os.environ[\"STATUSPAL_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later statuspal",
+			},
+		},
+	},
+	{
+		ID:          "stockdata-api-key",
+		Description: "Stockdata key or token shortly after the Stockdata name",
+		Severity:    "medium",
+		Entity:      "Stockdata key",
+		Keywords: []string{
+			"stockdata",
+		},
+		Pattern:     "(?i:stockdata)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"stockdata",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://stockdata.org/",
+		Owns: []string{
+			"stockdata",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STOCKDATA_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the stockdata API with key={alnum:40}",
+			},
+			FP: []string{
+				"STOCKDATA_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the stockdata API with key={lower:40}",
+				"STOCKDATA_API_KEY = os.environ[\"STOCKDATA_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later stockdata",
+			},
+		},
+	},
+	{
+		ID:          "storecove-api-key",
+		Description: "Storecove key or token shortly after the Storecove name",
+		Severity:    "medium",
+		Entity:      "Storecove key",
+		Keywords: []string{
+			"storecove",
+		},
+		Pattern:     "(?i:storecove)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"storecove",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://storecove.com/",
+		Owns: []string{
+			"storecove",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STORECOVE_API_KEY = \"{b64url:43}\"",
+				"[DEBUG] calling the storecove API with key={b64url:43}",
+			},
+			FP: []string{
+				"STORECOVE_API_KEY = \"{b64url:42}\"",
+				"[DEBUG] calling the storecove API with key={lower:43}",
+				"STORECOVE_API_KEY = os.environ[\"STORECOVE_API_KEY\"]",
+				"request id {b64url:43} served by \\n\\n\\n\\n and later storecove",
+			},
+		},
+	},
+	{
+		ID:          "stormboard-api-key",
+		Description: "Stormboard key or token shortly after the Stormboard name",
+		Severity:    "medium",
+		Entity:      "Stormboard key",
+		Keywords: []string{
+			"stormboard",
+		},
+		Pattern:     "(?i:stormboard)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"stormboard",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://stormboard.com/",
+		Owns: []string{
+			"stormboard",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STORMBOARD_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the stormboard API with key={hex:40}",
+			},
+			FP: []string{
+				"STORMBOARD_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the stormboard API with key={lower:40}",
+				"STORMBOARD_API_KEY = os.environ[\"STORMBOARD_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later stormboard",
 			},
 		},
 	},
@@ -16769,6 +24431,114 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "surveybot-api-key",
+		Description: "Surveybot key or token shortly after the Surveybot name",
+		Severity:    "medium",
+		Entity:      "Surveybot key",
+		Keywords: []string{
+			"surveybot",
+		},
+		Pattern:     "(?i:surveybot)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{80})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"surveybot",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://surveybot.io/",
+		Owns: []string{
+			"surveybot",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SURVEYBOT_API_KEY = \"{alnum:80}\"",
+				"[DEBUG] calling the surveybot API with key={alnum:80}",
+			},
+			FP: []string{
+				"SURVEYBOT_API_KEY = \"{alnum:79}\"",
+				"[DEBUG] calling the surveybot API with key={lower:80}",
+				"SURVEYBOT_API_KEY = os.environ[\"SURVEYBOT_API_KEY\"]",
+				"request id {alnum:80} served by \\n\\n\\n\\n and later surveybot",
+			},
+		},
+	},
+	{
+		ID:          "surveysparrow-api-key",
+		Description: "Surveysparrow key or token shortly after the Surveysparrow name",
+		Severity:    "medium",
+		Entity:      "Surveysparrow key",
+		Keywords: []string{
+			"surveysparrow",
+		},
+		Pattern:     "(?i:surveysparrow)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{88})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"surveysparrow",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://surveysparrow.com/",
+		Owns: []string{
+			"surveysparrow",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SURVEYSPARROW_API_KEY = \"{b64url:88}\"",
+				"[DEBUG] calling the surveysparrow API with key={b64url:88}",
+			},
+			FP: []string{
+				"SURVEYSPARROW_API_KEY = \"{b64url:87}\"",
+				"[DEBUG] calling the surveysparrow API with key={lower:88}",
+				"SURVEYSPARROW_API_KEY = os.environ[\"SURVEYSPARROW_API_KEY\"]",
+				"request id {b64url:88} served by \\n\\n\\n\\n and later surveysparrow",
+			},
+		},
+	},
+	{
+		ID:          "survicate-api-key",
+		Description: "Survicate key or token shortly after the Survicate name",
+		Severity:    "medium",
+		Entity:      "Survicate key",
+		Keywords: []string{
+			"survicate",
+		},
+		Pattern:     "(?i:survicate)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"survicate",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://survicate.com/",
+		Owns: []string{
+			"survicate",
+		},
+		Samples: Samples{
+			TP: []string{
+				"SURVICATE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the survicate API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"SURVICATE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the survicate API with key={lower:32}",
+				"SURVICATE_API_KEY = os.environ[\"SURVICATE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later survicate",
+			},
+		},
+	},
+	{
 		ID:          "swell-secret-key",
 		Description: "Swell key or token shortly after the Swell name",
 		Severity:    "high",
@@ -16871,6 +24641,83 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "tatumio-api-key",
+		Description: "Tatumio key or token shortly after the Tatumio name",
+		Severity:    "medium",
+		Entity:      "Tatumio key",
+		Keywords: []string{
+			"tatum_api",
+			"tatumapi",
+			"tatum api",
+			"tatum-api",
+			"tatum_key",
+			"tatum_token",
+			"tatum token",
+			"tatum key",
+			"tatum.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])tatum_api|(?:^|[^A-Za-z0-9])tatumapi|(?:^|[^A-Za-z0-9])tatum[ _-]?api|(?:^|[^A-Za-z0-9])tatum-api|(?:^|[^A-Za-z0-9])tatum_key|(?:^|[^A-Za-z0-9])tatum_token|(?:^|[^A-Za-z0-9])tatum[ _-]?token|(?:^|[^A-Za-z0-9])tatum[ _-]?key|tatum\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tatumapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tatum.io/",
+		Samples: Samples{
+			TP: []string{
+				"TATUM_API_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the tatum_api API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"TATUM_API_API_KEY = \"{lower:36}\"",
+				"[DEBUG] calling the tatum_api API with key={lower:36}",
+				"TATUM_API_API_KEY = os.environ[\"TATUM_API_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later tatum_api",
+			},
+		},
+	},
+	{
+		ID:          "taxjar-api-key",
+		Description: "Taxjar key or token shortly after the Taxjar name",
+		Severity:    "medium",
+		Entity:      "Taxjar key",
+		Keywords: []string{
+			"taxjar",
+		},
+		Pattern:     "(?i:taxjar)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"taxjar",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://taxjar.com/",
+		Owns: []string{
+			"taxjar",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TAXJAR_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the taxjar API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"TAXJAR_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the taxjar API with key={lower:32}",
+				"TAXJAR_API_KEY = os.environ[\"TAXJAR_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later taxjar",
+			},
+		},
+	},
+	{
 		ID:          "teamgate-api-key",
 		Description: "Teamgate key or token shortly after the Teamgate name",
 		Severity:    "medium",
@@ -16907,6 +24754,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "technicalanalysisapi-api-key",
+		Description: "Technicalanalysisapi key or token shortly after the Technicalanalysisapi name",
+		Severity:    "medium",
+		Entity:      "Technicalanalysisapi key",
+		Keywords: []string{
+			"technicalanalysisapi",
+		},
+		Pattern:     "(?i:technicalanalysisapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{48})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"technicalanalysisapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://technical-analysis-api.com/",
+		Owns: []string{
+			"technicalanalysisapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TECHNICALANALYSISAPI_API_KEY = \"{upalnum:48}\"",
+				"[DEBUG] calling the technicalanalysisapi API with key={upalnum:48}",
+			},
+			FP: []string{
+				"TECHNICALANALYSISAPI_API_KEY = \"{upalnum:47}\"",
+				"[DEBUG] calling the technicalanalysisapi API with key={lower:48}",
+				"TECHNICALANALYSISAPI_API_KEY = os.environ[\"TECHNICALANALYSISAPI_API_KEY\"]",
+				"request id {upalnum:48} served by \\n\\n\\n\\n and later technicalanalysisapi",
+			},
+		},
+	},
+	{
+		ID:          "tefter-api-key",
+		Description: "Tefter key or token shortly after the Tefter name",
+		Severity:    "medium",
+		Entity:      "Tefter key",
+		Keywords: []string{
+			"tefter",
+		},
+		Pattern:     "(?i:tefter)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tefter",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tefter.io/",
+		Owns: []string{
+			"tefter",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TEFTER_API_KEY = \"{alnum:20}\"",
+				"[DEBUG] calling the tefter API with key={alnum:20}",
+			},
+			FP: []string{
+				"TEFTER_API_KEY = \"{alnum:19}\"",
+				"[DEBUG] calling the tefter API with key={lower:20}",
+				"TEFTER_API_KEY = os.environ[\"TEFTER_API_KEY\"]",
+				"request id {alnum:20} served by \\n\\n\\n\\n and later tefter",
+			},
+		},
+	},
+	{
 		ID:          "telegram-bot-token",
 		Description: "Telegram Bot API token",
 		Severity:    "high",
@@ -16934,6 +24853,42 @@ var builtinTable = []Rule{
 				"mac = 00:aa:bb:cc:dd:ee",
 				"TELEGRAM_BOT_TOKEN={digits:10}:AA{b64url:10}",
 				"TELEGRAM_BOT_TOKEN=123456789:AAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+			},
+		},
+	},
+	{
+		ID:          "teletype-api-key",
+		Description: "Teletype key or token shortly after the Teletype name",
+		Severity:    "medium",
+		Entity:      "Teletype key",
+		Keywords: []string{
+			"teletype",
+		},
+		Pattern:     "(?i:teletype)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"teletype",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://teletype.app/",
+		Owns: []string{
+			"teletype",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TELETYPE_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the teletype API with key={alnum:64}",
+			},
+			FP: []string{
+				"TELETYPE_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the teletype API with key={lower:64}",
+				"TELETYPE_API_KEY = os.environ[\"TELETYPE_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later teletype",
 			},
 		},
 	},
@@ -17035,6 +24990,44 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "theoddsapi-api-key",
+		Description: "Theoddsapi key or token shortly after the Theoddsapi name",
+		Severity:    "medium",
+		Entity:      "Theoddsapi key",
+		Keywords: []string{
+			"theoddsapi",
+			"the-odds-api",
+		},
+		Pattern:     "(?i:theoddsapi|the-odds-api)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"theoddsapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://the-odds-api.com/",
+		Owns: []string{
+			"theoddsapi",
+			"the-odds-api",
+		},
+		Samples: Samples{
+			TP: []string{
+				"THEODDSAPI_API_KEY = \"{hex:32}\"",
+				"[DEBUG] calling the theoddsapi API with key={hex:32}",
+			},
+			FP: []string{
+				"THEODDSAPI_API_KEY = \"{hex:31}\"",
+				"[DEBUG] calling the theoddsapi API with key={lower:32}",
+				"THEODDSAPI_API_KEY = os.environ[\"THEODDSAPI_API_KEY\"]",
+				"request id {hex:32} served by \\n\\n\\n\\n and later theoddsapi",
+			},
+		},
+	},
+	{
 		ID:          "thinkific-api-key",
 		Description: "Thinkific key or token shortly after the Thinkific name",
 		Severity:    "high",
@@ -17107,6 +25100,119 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "ticketmaster-api-key",
+		Description: "Ticketmaster key or token shortly after the Ticketmaster name",
+		Severity:    "medium",
+		Entity:      "Ticketmaster key",
+		Keywords: []string{
+			"ticketmaster",
+		},
+		Pattern:     "(?i:ticketmaster)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"ticketmaster",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://ticketmaster.com/",
+		Owns: []string{
+			"ticketmaster",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TICKETMASTER_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the ticketmaster API with key={alnum:32}",
+			},
+			FP: []string{
+				"TICKETMASTER_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the ticketmaster API with key={lower:32}",
+				"TICKETMASTER_API_KEY = os.environ[\"TICKETMASTER_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later ticketmaster",
+			},
+		},
+	},
+	{
+		ID:          "tiingo-api-key",
+		Description: "Tiingo key or token shortly after the Tiingo name",
+		Severity:    "medium",
+		Entity:      "Tiingo key",
+		Keywords: []string{
+			"tiingo_api",
+			"tiingoapi",
+			"tiingo api",
+			"tiingo-api",
+			"tiingo_key",
+			"tiingo_token",
+			"tiingo token",
+			"tiingo key",
+			"tiingo.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])tiingo_api|(?:^|[^A-Za-z0-9])tiingoapi|(?:^|[^A-Za-z0-9])tiingo[ _-]?api|(?:^|[^A-Za-z0-9])tiingo-api|(?:^|[^A-Za-z0-9])tiingo_key|(?:^|[^A-Za-z0-9])tiingo_token|(?:^|[^A-Za-z0-9])tiingo[ _-]?token|(?:^|[^A-Za-z0-9])tiingo[ _-]?key|tiingo\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tiingoapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tiingo.com/",
+		Samples: Samples{
+			TP: []string{
+				"TIINGO_API_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the tiingo_api API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"TIINGO_API_API_KEY = \"{lower:40}\"",
+				"[DEBUG] calling the tiingo_api API with key={lower:40}",
+				"TIINGO_API_API_KEY = os.environ[\"TIINGO_API_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later tiingo_api",
+			},
+		},
+	},
+	{
+		ID:          "timecamp-api-key",
+		Description: "Timecamp key or token shortly after the Timecamp name",
+		Severity:    "medium",
+		Entity:      "Timecamp key",
+		Keywords: []string{
+			"timecamp",
+		},
+		Pattern:     "(?i:timecamp)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{26})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"timecamp",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://timecamp.com/",
+		Owns: []string{
+			"timecamp",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TIMECAMP_API_KEY = \"{lowalnum:26}\"",
+				"[DEBUG] calling the timecamp API with key={lowalnum:26}",
+			},
+			FP: []string{
+				"TIMECAMP_API_KEY = \"{lowalnum:25}\"",
+				"[DEBUG] calling the timecamp API with key={lower:26}",
+				"TIMECAMP_API_KEY = os.environ[\"TIMECAMP_API_KEY\"]",
+				"request id {lowalnum:26} served by \\n\\n\\n\\n and later timecamp",
+			},
+		},
+	},
+	{
 		ID:          "timezoneapi-api-key",
 		Description: "TimezoneAPI key or token shortly after the TimezoneAPI name",
 		Severity:    "low",
@@ -17170,6 +25276,118 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "tly-api-key",
+		Description: "Tly key or token shortly after the Tly name",
+		Severity:    "medium",
+		Entity:      "Tly key",
+		Keywords: []string{
+			"tly_api",
+			"tlyapi",
+			"tly api",
+			"tly-api",
+			"tly_key",
+			"tly_token",
+			"tly token",
+			"tly key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])tly_api|(?:^|[^A-Za-z0-9])tlyapi|(?:^|[^A-Za-z0-9])tly[ _-]?api|(?:^|[^A-Za-z0-9])tly-api|(?:^|[^A-Za-z0-9])tly_key|(?:^|[^A-Za-z0-9])tly_token|(?:^|[^A-Za-z0-9])tly[ _-]?token|(?:^|[^A-Za-z0-9])tly[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tlyapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://t.ly/",
+		Samples: Samples{
+			TP: []string{
+				"TLY_API_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the tly_api API with key={alnum:60}",
+			},
+			FP: []string{
+				"TLY_API_API_KEY = \"{lower:60}\"",
+				"[DEBUG] calling the tly_api API with key={lower:60}",
+				"TLY_API_API_KEY = os.environ[\"TLY_API_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later tly_api",
+			},
+		},
+	},
+	{
+		ID:          "tmetric-api-key",
+		Description: "Tmetric key or token shortly after the Tmetric name",
+		Severity:    "medium",
+		Entity:      "Tmetric key",
+		Keywords: []string{
+			"tmetric",
+		},
+		Pattern:     "(?i:tmetric)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tmetric",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tmetric.com/",
+		Owns: []string{
+			"tmetric",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TMETRIC_API_KEY = \"{upalnum:64}\"",
+				"[DEBUG] calling the tmetric API with key={upalnum:64}",
+			},
+			FP: []string{
+				"TMETRIC_API_KEY = \"{upalnum:63}\"",
+				"[DEBUG] calling the tmetric API with key={lower:64}",
+				"TMETRIC_API_KEY = os.environ[\"TMETRIC_API_KEY\"]",
+				"request id {upalnum:64} served by \\n\\n\\n\\n and later tmetric",
+			},
+		},
+	},
+	{
+		ID:          "todoist-api-key",
+		Description: "Todoist key or token shortly after the Todoist name",
+		Severity:    "medium",
+		Entity:      "Todoist key",
+		Keywords: []string{
+			"todoist",
+		},
+		Pattern:     "(?i:todoist)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"todoist",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://todoist.com/",
+		Owns: []string{
+			"todoist",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TODOIST_API_KEY = \"{lowalnum:40}\"",
+				"[DEBUG] calling the todoist API with key={lowalnum:40}",
+			},
+			FP: []string{
+				"TODOIST_API_KEY = \"{lowalnum:39}\"",
+				"[DEBUG] calling the todoist API with key={lower:40}",
+				"TODOIST_API_KEY = os.environ[\"TODOIST_API_KEY\"]",
+				"request id {lowalnum:40} served by \\n\\n\\n\\n and later todoist",
+			},
+		},
+	},
+	{
 		ID:          "tokeet-api-key",
 		Description: "Tokeet key or token shortly after the Tokeet name",
 		Severity:    "medium",
@@ -17201,6 +25419,155 @@ var builtinTable = []Rule{
 				"see the tokeet docs: a key looks like {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:11} in the examples",
 				"TOKEET_API_KEY = os.environ[\"TOKEET_API_KEY\"]",
 				"request id {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12} served by \\n\\n\\n\\n and later tokeet",
+			},
+		},
+	},
+	{
+		ID:          "tomorrowio-api-key",
+		Description: "Tomorrowio key or token shortly after the Tomorrowio name",
+		Severity:    "medium",
+		Entity:      "Tomorrowio key",
+		Keywords: []string{
+			"tomorrow_api",
+			"tomorrowapi",
+			"tomorrow api",
+			"tomorrow-api",
+			"tomorrow_key",
+			"tomorrow_token",
+			"tomorrow token",
+			"tomorrow key",
+			"tomorrow.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])tomorrow_api|(?:^|[^A-Za-z0-9])tomorrowapi|(?:^|[^A-Za-z0-9])tomorrow[ _-]?api|(?:^|[^A-Za-z0-9])tomorrow-api|(?:^|[^A-Za-z0-9])tomorrow_key|(?:^|[^A-Za-z0-9])tomorrow_token|(?:^|[^A-Za-z0-9])tomorrow[ _-]?token|(?:^|[^A-Za-z0-9])tomorrow[ _-]?key|tomorrow\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tomorrowapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tomorrow.io/",
+		Samples: Samples{
+			TP: []string{
+				"TOMORROW_API_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the tomorrow_api API with key={alnum:32}",
+			},
+			FP: []string{
+				"TOMORROW_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the tomorrow_api API with key={lower:32}",
+				"TOMORROW_API_API_KEY = os.environ[\"TOMORROW_API_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later tomorrow_api",
+			},
+		},
+	},
+	{
+		ID:          "tomtom-api-key",
+		Description: "Tomtom key or token shortly after the Tomtom name",
+		Severity:    "medium",
+		Entity:      "Tomtom key",
+		Keywords: []string{
+			"tomtom",
+		},
+		Pattern:     "(?i:tomtom)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tomtom",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tomtom.com/",
+		Owns: []string{
+			"tomtom",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TOMTOM_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the tomtom API with key={alnum:32}",
+			},
+			FP: []string{
+				"TOMTOM_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the tomtom API with key={lower:32}",
+				"TOMTOM_API_KEY = os.environ[\"TOMTOM_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later tomtom",
+			},
+		},
+	},
+	{
+		ID:          "tradier-api-key",
+		Description: "Tradier key or token shortly after the Tradier name",
+		Severity:    "medium",
+		Entity:      "Tradier key",
+		Keywords: []string{
+			"tradier",
+		},
+		Pattern:     "(?i:tradier)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{28})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tradier",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tradier.com/",
+		Owns: []string{
+			"tradier",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TRADIER_API_KEY = \"{alnum:28}\"",
+				"[DEBUG] calling the tradier API with key={alnum:28}",
+			},
+			FP: []string{
+				"TRADIER_API_KEY = \"{alnum:27}\"",
+				"[DEBUG] calling the tradier API with key={lower:28}",
+				"TRADIER_API_KEY = os.environ[\"TRADIER_API_KEY\"]",
+				"request id {alnum:28} served by \\n\\n\\n\\n and later tradier",
+			},
+		},
+	},
+	{
+		ID:          "travelpayouts-api-key",
+		Description: "Travelpayouts key or token shortly after the Travelpayouts name",
+		Severity:    "medium",
+		Entity:      "Travelpayouts key",
+		Keywords: []string{
+			"travelpayouts",
+		},
+		Pattern:     "(?i:travelpayouts)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"travelpayouts",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://travelpayouts.com/",
+		Owns: []string{
+			"travelpayouts",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TRAVELPAYOUTS_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the travelpayouts API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"TRAVELPAYOUTS_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the travelpayouts API with key={lower:32}",
+				"TRAVELPAYOUTS_API_KEY = os.environ[\"TRAVELPAYOUTS_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later travelpayouts",
 			},
 		},
 	},
@@ -17296,6 +25663,42 @@ var builtinTable = []Rule{
 			FP: []string{
 				"see the thog-secret- docs: a key looks like thog-secret-{hex:31} in the examples",
 				"TRUFFLEHOG_API_KEY = os.environ[\"TRUFFLEHOG_API_KEY\"]",
+			},
+		},
+	},
+	{
+		ID:          "twelvedata-api-key",
+		Description: "Twelvedata key or token shortly after the Twelvedata name",
+		Severity:    "medium",
+		Entity:      "Twelvedata key",
+		Keywords: []string{
+			"twelvedata",
+		},
+		Pattern:     "(?i:twelvedata)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"twelvedata",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://twelvedata.com/",
+		Owns: []string{
+			"twelvedata",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TWELVEDATA_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the twelvedata API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"TWELVEDATA_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the twelvedata API with key={lower:32}",
+				"TWELVEDATA_API_KEY = os.environ[\"TWELVEDATA_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later twelvedata",
 			},
 		},
 	},
@@ -17586,6 +25989,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "tyntec-api-key",
+		Description: "Tyntec key or token shortly after the Tyntec name",
+		Severity:    "medium",
+		Entity:      "Tyntec key",
+		Keywords: []string{
+			"tyntec",
+		},
+		Pattern:     "(?i:tyntec)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"tyntec",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://tyntec.com/",
+		Owns: []string{
+			"tyntec",
+		},
+		Samples: Samples{
+			TP: []string{
+				"TYNTEC_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the tyntec API with key={alnum:32}",
+			},
+			FP: []string{
+				"TYNTEC_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the tyntec API with key={lower:32}",
+				"TYNTEC_API_KEY = os.environ[\"TYNTEC_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later tyntec",
+			},
+		},
+	},
+	{
 		ID:          "typeform-token",
 		Description: "Typeform personal access token",
 		Severity:    "high",
@@ -17684,6 +26123,155 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "unplugg-api-key",
+		Description: "Unplugg key or token shortly after the Unplugg name",
+		Severity:    "medium",
+		Entity:      "Unplugg key",
+		Keywords: []string{
+			"unplu_api",
+			"unpluapi",
+			"unplu api",
+			"unplu-api",
+			"unplu_key",
+			"unplu_token",
+			"unplu token",
+			"unplu key",
+			"unplu.gg",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])unplu_api|(?:^|[^A-Za-z0-9])unpluapi|(?:^|[^A-Za-z0-9])unplu[ _-]?api|(?:^|[^A-Za-z0-9])unplu-api|(?:^|[^A-Za-z0-9])unplu_key|(?:^|[^A-Za-z0-9])unplu_token|(?:^|[^A-Za-z0-9])unplu[ _-]?token|(?:^|[^A-Za-z0-9])unplu[ _-]?key|unplu\\.gg)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"unpluapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://unplu.gg/",
+		Samples: Samples{
+			TP: []string{
+				"UNPLU_API_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the unplu_api API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"UNPLU_API_API_KEY = \"{lower:31}q{lower:32}\"",
+				"[DEBUG] calling the unplu_api API with key={lower:31}q{lower:32}",
+				"UNPLU_API_API_KEY = os.environ[\"UNPLU_API_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later unplu_api",
+			},
+		},
+	},
+	{
+		ID:          "unsplash-api-key",
+		Description: "Unsplash key or token shortly after the Unsplash name",
+		Severity:    "medium",
+		Entity:      "Unsplash key",
+		Keywords: []string{
+			"unsplash",
+		},
+		Pattern:     "(?i:unsplash)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{43})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"unsplash",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://unsplash.com/",
+		Owns: []string{
+			"unsplash",
+		},
+		Samples: Samples{
+			TP: []string{
+				"UNSPLASH_API_KEY = \"{alnum:43}\"",
+				"[DEBUG] calling the unsplash API with key={alnum:43}",
+			},
+			FP: []string{
+				"UNSPLASH_API_KEY = \"{alnum:42}\"",
+				"[DEBUG] calling the unsplash API with key={lower:43}",
+				"UNSPLASH_API_KEY = os.environ[\"UNSPLASH_API_KEY\"]",
+				"request id {alnum:43} served by \\n\\n\\n\\n and later unsplash",
+			},
+		},
+	},
+	{
+		ID:          "upcdatabase-api-key",
+		Description: "Upcdatabase key or token shortly after the Upcdatabase name",
+		Severity:    "medium",
+		Entity:      "Upcdatabase key",
+		Keywords: []string{
+			"upcdatabase",
+		},
+		Pattern:     "(?i:upcdatabase)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"upcdatabase",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://upcdatabase.org/",
+		Owns: []string{
+			"upcdatabase",
+		},
+		Samples: Samples{
+			TP: []string{
+				"UPCDATABASE_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the upcdatabase API with key={upalnum:32}",
+			},
+			FP: []string{
+				"UPCDATABASE_API_KEY = \"{upalnum:31}\"",
+				"[DEBUG] calling the upcdatabase API with key={lower:32}",
+				"UPCDATABASE_API_KEY = os.environ[\"UPCDATABASE_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later upcdatabase",
+			},
+		},
+	},
+	{
+		ID:          "uplead-api-key",
+		Description: "Uplead key or token shortly after the Uplead name",
+		Severity:    "medium",
+		Entity:      "Uplead key",
+		Keywords: []string{
+			"uplead",
+		},
+		Pattern:     "(?i:uplead)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"uplead",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://uplead.com/",
+		Owns: []string{
+			"uplead",
+		},
+		Samples: Samples{
+			TP: []string{
+				"UPLEAD_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the uplead API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"UPLEAD_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the uplead API with key={lower:32}",
+				"UPLEAD_API_KEY = os.environ[\"UPLEAD_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later uplead",
+			},
+		},
+	},
+	{
 		ID:          "uploadcare-secret-key",
 		Description: "Uploadcare key or token shortly after the Uploadcare name",
 		Severity:    "high",
@@ -17716,6 +26304,47 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the uploadcare API with key={lower:18}qq",
 				"UPLOADCARE_API_KEY = os.environ[\"UPLOADCARE_API_KEY\"]",
 				"request id {lowalnum:18}7q served by \\n\\n\\n\\n and later uploadcare",
+			},
+		},
+	},
+	{
+		ID:          "upwave-api-key",
+		Description: "Upwave key or token shortly after the Upwave name",
+		Severity:    "medium",
+		Entity:      "Upwave key",
+		Keywords: []string{
+			"upwave_api",
+			"upwaveapi",
+			"upwave api",
+			"upwave-api",
+			"upwave_key",
+			"upwave_token",
+			"upwave token",
+			"upwave key",
+			"upwave.io",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])upwave_api|(?:^|[^A-Za-z0-9])upwaveapi|(?:^|[^A-Za-z0-9])upwave[ _-]?api|(?:^|[^A-Za-z0-9])upwave-api|(?:^|[^A-Za-z0-9])upwave_key|(?:^|[^A-Za-z0-9])upwave_token|(?:^|[^A-Za-z0-9])upwave[ _-]?token|(?:^|[^A-Za-z0-9])upwave[ _-]?key|upwave\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"upwaveapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://upwave.io/",
+		Samples: Samples{
+			TP: []string{
+				"UPWAVE_API_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the upwave_api API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"UPWAVE_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the upwave_api API with key={lower:32}",
+				"UPWAVE_API_API_KEY = os.environ[\"UPWAVE_API_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later upwave_api",
 			},
 		},
 	},
@@ -17765,6 +26394,114 @@ var builtinTable = []Rule{
 				"in: \"http://user:p%40ssw0rd@dummy.test/\"",
 				"url := \"http://My%20User:My%20Pass@dummy.test/\"",
 				"\"postgresql://user:pass+word+%2B+other%3Awords@host/db\"",
+			},
+		},
+	},
+	{
+		ID:          "urlscan-api-key",
+		Description: "Urlscan key or token shortly after the Urlscan name",
+		Severity:    "medium",
+		Entity:      "Urlscan key",
+		Keywords: []string{
+			"urlscan",
+		},
+		Pattern:     "(?i:urlscan)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"urlscan",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://urlscan.io/",
+		Owns: []string{
+			"urlscan",
+		},
+		Samples: Samples{
+			TP: []string{
+				"URLSCAN_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the urlscan API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"URLSCAN_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the urlscan API with key={lower:36}",
+				"URLSCAN_API_KEY = os.environ[\"URLSCAN_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later urlscan",
+			},
+		},
+	},
+	{
+		ID:          "userstack-api-key",
+		Description: "Userstack key or token shortly after the Userstack name",
+		Severity:    "medium",
+		Entity:      "Userstack key",
+		Keywords: []string{
+			"userstack",
+		},
+		Pattern:     "(?i:userstack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"userstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://userstack.com/",
+		Owns: []string{
+			"userstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"USERSTACK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the userstack API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"USERSTACK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the userstack API with key={lower:32}",
+				"USERSTACK_API_KEY = os.environ[\"USERSTACK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later userstack",
+			},
+		},
+	},
+	{
+		ID:          "vatlayer-api-key",
+		Description: "Vatlayer key or token shortly after the Vatlayer name",
+		Severity:    "medium",
+		Entity:      "Vatlayer key",
+		Keywords: []string{
+			"vatlayer",
+		},
+		Pattern:     "(?i:vatlayer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"vatlayer",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://apilayer.net/",
+		Owns: []string{
+			"vatlayer",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VATLAYER_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the vatlayer API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"VATLAYER_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the vatlayer API with key={lower:32}",
+				"VATLAYER_API_KEY = os.environ[\"VATLAYER_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later vatlayer",
 			},
 		},
 	},
@@ -17935,6 +26672,222 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "verimail-api-key",
+		Description: "Verimail key or token shortly after the Verimail name",
+		Severity:    "medium",
+		Entity:      "Verimail key",
+		Keywords: []string{
+			"verimail",
+		},
+		Pattern:     "(?i:verimail)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"verimail",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://verimail.io/",
+		Owns: []string{
+			"verimail",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VERIMAIL_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the verimail API with key={upalnum:32}",
+			},
+			FP: []string{
+				"VERIMAIL_API_KEY = \"{upalnum:31}\"",
+				"[DEBUG] calling the verimail API with key={lower:32}",
+				"VERIMAIL_API_KEY = os.environ[\"VERIMAIL_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later verimail",
+			},
+		},
+	},
+	{
+		ID:          "veriphone-api-key",
+		Description: "Veriphone key or token shortly after the Veriphone name",
+		Severity:    "medium",
+		Entity:      "Veriphone key",
+		Keywords: []string{
+			"veriphone",
+		},
+		Pattern:     "(?i:veriphone)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"veriphone",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://veriphone.io/",
+		Owns: []string{
+			"veriphone",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VERIPHONE_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the veriphone API with key={upalnum:32}",
+			},
+			FP: []string{
+				"VERIPHONE_API_KEY = \"{upalnum:31}\"",
+				"[DEBUG] calling the veriphone API with key={lower:32}",
+				"VERIPHONE_API_KEY = os.environ[\"VERIPHONE_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later veriphone",
+			},
+		},
+	},
+	{
+		ID:          "versioneye-api-key",
+		Description: "Versioneye key or token shortly after the Versioneye name",
+		Severity:    "medium",
+		Entity:      "Versioneye key",
+		Keywords: []string{
+			"versioneye",
+		},
+		Pattern:     "(?i:versioneye)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"versioneye",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://versioneye.com/",
+		Owns: []string{
+			"versioneye",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VERSIONEYE_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the versioneye API with key={alnum:40}",
+			},
+			FP: []string{
+				"VERSIONEYE_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the versioneye API with key={lower:40}",
+				"VERSIONEYE_API_KEY = os.environ[\"VERSIONEYE_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later versioneye",
+			},
+		},
+	},
+	{
+		ID:          "virustotal-api-key",
+		Description: "Virustotal key or token shortly after the Virustotal name",
+		Severity:    "medium",
+		Entity:      "Virustotal key",
+		Keywords: []string{
+			"virustotal",
+		},
+		Pattern:     "(?i:virustotal)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"virustotal",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://virustotal.com/",
+		Owns: []string{
+			"virustotal",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VIRUSTOTAL_API_KEY = \"{hex:64}\"",
+				"[DEBUG] calling the virustotal API with key={hex:64}",
+			},
+			FP: []string{
+				"VIRUSTOTAL_API_KEY = \"{hex:63}\"",
+				"[DEBUG] calling the virustotal API with key={lower:64}",
+				"VIRUSTOTAL_API_KEY = os.environ[\"VIRUSTOTAL_API_KEY\"]",
+				"request id {hex:64} served by \\n\\n\\n\\n and later virustotal",
+			},
+		},
+	},
+	{
+		ID:          "visualcrossing-api-key",
+		Description: "Visualcrossing key or token shortly after the Visualcrossing name",
+		Severity:    "medium",
+		Entity:      "Visualcrossing key",
+		Keywords: []string{
+			"visualcrossing",
+		},
+		Pattern:     "(?i:visualcrossing)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{25})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"visualcrossing",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://visualcrossing.com/",
+		Owns: []string{
+			"visualcrossing",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VISUALCROSSING_API_KEY = \"{upalnum:25}\"",
+				"[DEBUG] calling the visualcrossing API with key={upalnum:25}",
+			},
+			FP: []string{
+				"VISUALCROSSING_API_KEY = \"{upalnum:24}\"",
+				"[DEBUG] calling the visualcrossing API with key={lower:25}",
+				"VISUALCROSSING_API_KEY = os.environ[\"VISUALCROSSING_API_KEY\"]",
+				"request id {upalnum:25} served by \\n\\n\\n\\n and later visualcrossing",
+			},
+		},
+	},
+	{
+		ID:          "voodoosms-api-key",
+		Description: "Voodoosms key or token shortly after the Voodoosms name",
+		Severity:    "medium",
+		Entity:      "Voodoosms key",
+		Keywords: []string{
+			"voodoosms",
+		},
+		Pattern:     "(?i:voodoosms)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{46})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"voodoosms",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://voodoosms.com/",
+		Owns: []string{
+			"voodoosms",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VOODOOSMS_API_KEY = \"{alnum:46}\"",
+				"[DEBUG] calling the voodoosms API with key={alnum:46}",
+			},
+			FP: []string{
+				"VOODOOSMS_API_KEY = \"{alnum:45}\"",
+				"[DEBUG] calling the voodoosms API with key={lower:46}",
+				"VOODOOSMS_API_KEY = os.environ[\"VOODOOSMS_API_KEY\"]",
+				"request id {alnum:46} served by \\n\\n\\n\\n and later voodoosms",
+			},
+		},
+	},
+	{
 		ID:          "vouchery-api-key",
 		Description: "Vouchery key or token shortly after the Vouchery name",
 		Severity:    "medium",
@@ -17971,6 +26924,119 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "vpnapi-api-key",
+		Description: "Vpnapi key or token shortly after the Vpnapi name",
+		Severity:    "medium",
+		Entity:      "Vpnapi key",
+		Keywords: []string{
+			"vpnapi",
+		},
+		Pattern:     "(?i:vpnapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"vpnapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://vpnapi.io/",
+		Owns: []string{
+			"vpnapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VPNAPI_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the vpnapi API with key={alnum:32}",
+			},
+			FP: []string{
+				"VPNAPI_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the vpnapi API with key={lower:32}",
+				"VPNAPI_API_KEY = os.environ[\"VPNAPI_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later vpnapi",
+			},
+		},
+	},
+	{
+		ID:          "vultr-api-key",
+		Description: "Vultr key or token shortly after the Vultr name",
+		Severity:    "medium",
+		Entity:      "Vultr key",
+		Keywords: []string{
+			"vultr",
+		},
+		Pattern:     "(?i:vultr)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"vultr",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://vultr.com/",
+		Owns: []string{
+			"vultr",
+		},
+		Samples: Samples{
+			TP: []string{
+				"VULTR_API_KEY = \"{upalnum:36}\"",
+				"[DEBUG] calling the vultr API with key={upalnum:36}",
+			},
+			FP: []string{
+				"VULTR_API_KEY = \"{upalnum:35}\"",
+				"[DEBUG] calling the vultr API with key={lower:36}",
+				"VULTR_API_KEY = os.environ[\"VULTR_API_KEY\"]",
+				"request id {upalnum:36} served by \\n\\n\\n\\n and later vultr",
+			},
+		},
+	},
+	{
+		ID:          "vyte-api-key",
+		Description: "Vyte key or token shortly after the Vyte name",
+		Severity:    "medium",
+		Entity:      "Vyte key",
+		Keywords: []string{
+			"vyte_api",
+			"vyteapi",
+			"vyte api",
+			"vyte-api",
+			"vyte_key",
+			"vyte_token",
+			"vyte token",
+			"vyte key",
+			"vyte.in",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])vyte_api|(?:^|[^A-Za-z0-9])vyteapi|(?:^|[^A-Za-z0-9])vyte[ _-]?api|(?:^|[^A-Za-z0-9])vyte-api|(?:^|[^A-Za-z0-9])vyte_key|(?:^|[^A-Za-z0-9])vyte_token|(?:^|[^A-Za-z0-9])vyte[ _-]?token|(?:^|[^A-Za-z0-9])vyte[ _-]?key|vyte\\.in)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{50})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"vyteapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://vyte.in/",
+		Samples: Samples{
+			TP: []string{
+				"VYTE_API_API_KEY = \"{lowalnum:50}\"",
+				"[DEBUG] calling the vyte_api API with key={lowalnum:50}",
+			},
+			FP: []string{
+				"VYTE_API_API_KEY = \"{lower:50}\"",
+				"[DEBUG] calling the vyte_api API with key={lower:50}",
+				"VYTE_API_API_KEY = os.environ[\"VYTE_API_API_KEY\"]",
+				"request id {lowalnum:50} served by \\n\\n\\n\\n and later vyte_api",
+			},
+		},
+	},
+	{
 		ID:          "wakatime-api-key",
 		Description: "WakaTime API key",
 		Severity:    "medium",
@@ -17999,6 +27065,114 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"WAKATIME_SECRET = os.environ[\"WAKATIME_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "walkscore-api-key",
+		Description: "Walkscore key or token shortly after the Walkscore name",
+		Severity:    "medium",
+		Entity:      "Walkscore key",
+		Keywords: []string{
+			"walkscore",
+		},
+		Pattern:     "(?i:walkscore)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"walkscore",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://walkscore.com/",
+		Owns: []string{
+			"walkscore",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WALKSCORE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the walkscore API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"WALKSCORE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the walkscore API with key={lower:32}",
+				"WALKSCORE_API_KEY = os.environ[\"WALKSCORE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later walkscore",
+			},
+		},
+	},
+	{
+		ID:          "weatherbit-api-key",
+		Description: "Weatherbit key or token shortly after the Weatherbit name",
+		Severity:    "medium",
+		Entity:      "Weatherbit key",
+		Keywords: []string{
+			"weatherbit",
+		},
+		Pattern:     "(?i:weatherbit)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"weatherbit",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://weatherbit.io/",
+		Owns: []string{
+			"weatherbit",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WEATHERBIT_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the weatherbit API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"WEATHERBIT_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the weatherbit API with key={lower:32}",
+				"WEATHERBIT_API_KEY = os.environ[\"WEATHERBIT_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later weatherbit",
+			},
+		},
+	},
+	{
+		ID:          "weatherstack-api-key",
+		Description: "Weatherstack key or token shortly after the Weatherstack name",
+		Severity:    "medium",
+		Entity:      "Weatherstack key",
+		Keywords: []string{
+			"weatherstack",
+		},
+		Pattern:     "(?i:weatherstack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"weatherstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://weatherstack.com/",
+		Owns: []string{
+			"weatherstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WEATHERSTACK_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the weatherstack API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"WEATHERSTACK_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the weatherstack API with key={lower:32}",
+				"WEATHERSTACK_API_KEY = os.environ[\"WEATHERSTACK_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later weatherstack",
 			},
 		},
 	},
@@ -18070,6 +27244,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "webscraper-api-key",
+		Description: "Webscraper key or token shortly after the Webscraper name",
+		Severity:    "medium",
+		Entity:      "Webscraper key",
+		Keywords: []string{
+			"webscraper",
+		},
+		Pattern:     "(?i:webscraper)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"webscraper",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://webscraper.io/",
+		Owns: []string{
+			"webscraper",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WEBSCRAPER_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the webscraper API with key={alnum:60}",
+			},
+			FP: []string{
+				"WEBSCRAPER_API_KEY = \"{alnum:59}\"",
+				"[DEBUG] calling the webscraper API with key={lower:60}",
+				"WEBSCRAPER_API_KEY = os.environ[\"WEBSCRAPER_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later webscraper",
+			},
+		},
+	},
+	{
+		ID:          "webscraping-api-key",
+		Description: "Webscraping key or token shortly after the Webscraping name",
+		Severity:    "medium",
+		Entity:      "Webscraping key",
+		Keywords: []string{
+			"webscraping",
+		},
+		Pattern:     "(?i:webscraping)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"webscraping",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://webscrapingapi.com/",
+		Owns: []string{
+			"webscraping",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WEBSCRAPING_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the webscraping API with key={alnum:32}",
+			},
+			FP: []string{
+				"WEBSCRAPING_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the webscraping API with key={lower:32}",
+				"WEBSCRAPING_API_KEY = os.environ[\"WEBSCRAPING_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later webscraping",
+			},
+		},
+	},
+	{
 		ID:          "websitepulse-api-key",
 		Description: "WebSitePulse key or token shortly after the WebSitePulse name",
 		Severity:    "medium",
@@ -18106,6 +27352,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "weightsandbiases-api-key",
+		Description: "Weightsandbiases key or token shortly after the Weightsandbiases name",
+		Severity:    "medium",
+		Entity:      "Weightsandbiases key",
+		Keywords: []string{
+			"wandb",
+		},
+		Pattern:     "(?i:wandb)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"wandb",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://wandb.ai/",
+		Owns: []string{
+			"wandb",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WANDB_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the wandb API with key={hex:40}",
+			},
+			FP: []string{
+				"WANDB_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the wandb API with key={lower:40}",
+				"WANDB_API_KEY = os.environ[\"WANDB_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later wandb",
+			},
+		},
+	},
+	{
 		ID:          "wepay-access-token",
 		Description: "WePay key or token shortly after the WePay name",
 		Severity:    "critical",
@@ -18138,6 +27420,273 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the wepay API with key={lower:62}",
 				"WEPAY_API_KEY = os.environ[\"WEPAY_API_KEY\"]",
 				"request id {alnum:62} served by \\n\\n\\n\\n and later wepay",
+			},
+		},
+	},
+	{
+		ID:          "whoxy-api-key",
+		Description: "Whoxy key or token shortly after the Whoxy name",
+		Severity:    "medium",
+		Entity:      "Whoxy key",
+		Keywords: []string{
+			"whoxy_api",
+			"whoxyapi",
+			"whoxy api",
+			"whoxy-api",
+			"whoxy_key",
+			"whoxy_token",
+			"whoxy token",
+			"whoxy key",
+			"whoxy.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])whoxy_api|(?:^|[^A-Za-z0-9])whoxyapi|(?:^|[^A-Za-z0-9])whoxy[ _-]?api|(?:^|[^A-Za-z0-9])whoxy-api|(?:^|[^A-Za-z0-9])whoxy_key|(?:^|[^A-Za-z0-9])whoxy_token|(?:^|[^A-Za-z0-9])whoxy[ _-]?token|(?:^|[^A-Za-z0-9])whoxy[ _-]?key|whoxy\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{33})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"whoxyapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://whoxy.com/",
+		Samples: Samples{
+			TP: []string{
+				"WHOXY_API_API_KEY = \"{lowalnum:33}\"",
+				"[DEBUG] calling the whoxy_api API with key={lowalnum:33}",
+			},
+			FP: []string{
+				"WHOXY_API_API_KEY = \"{lower:33}\"",
+				"[DEBUG] calling the whoxy_api API with key={lower:33}",
+				"WHOXY_API_API_KEY = os.environ[\"WHOXY_API_API_KEY\"]",
+				"request id {lowalnum:33} served by \\n\\n\\n\\n and later whoxy_api",
+			},
+		},
+	},
+	{
+		ID:          "wistia-api-key",
+		Description: "Wistia key or token shortly after the Wistia name",
+		Severity:    "medium",
+		Entity:      "Wistia key",
+		Keywords: []string{
+			"wistia_api",
+			"wistiaapi",
+			"wistia api",
+			"wistia-api",
+			"wistia_key",
+			"wistia_token",
+			"wistia token",
+			"wistia key",
+			"wistia.com",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])wistia_api|(?:^|[^A-Za-z0-9])wistiaapi|(?:^|[^A-Za-z0-9])wistia[ _-]?api|(?:^|[^A-Za-z0-9])wistia-api|(?:^|[^A-Za-z0-9])wistia_key|(?:^|[^A-Za-z0-9])wistia_token|(?:^|[^A-Za-z0-9])wistia[ _-]?token|(?:^|[^A-Za-z0-9])wistia[ _-]?key|wistia\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"wistiaapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://wistia.com/",
+		Samples: Samples{
+			TP: []string{
+				"WISTIA_API_API_KEY = \"{lowalnum:31}7{lowalnum:32}\"",
+				"[DEBUG] calling the wistia_api API with key={lowalnum:31}7{lowalnum:32}",
+			},
+			FP: []string{
+				"WISTIA_API_API_KEY = \"{lower:31}q{lower:32}\"",
+				"[DEBUG] calling the wistia_api API with key={lower:31}q{lower:32}",
+				"WISTIA_API_API_KEY = os.environ[\"WISTIA_API_API_KEY\"]",
+				"request id {lowalnum:31}7{lowalnum:32} served by \\n\\n\\n\\n and later wistia_api",
+			},
+		},
+	},
+	{
+		ID:          "wit-api-key",
+		Description: "Wit key or token shortly after the Wit name",
+		Severity:    "medium",
+		Entity:      "Wit key",
+		Keywords: []string{
+			"wit_api",
+			"witapi",
+			"wit api",
+			"wit-api",
+			"wit_key",
+			"wit_token",
+			"wit token",
+			"wit key",
+			"wit.ai",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])wit_api|(?:^|[^A-Za-z0-9])witapi|(?:^|[^A-Za-z0-9])wit[ _-]?api|(?:^|[^A-Za-z0-9])wit-api|(?:^|[^A-Za-z0-9])wit_key|(?:^|[^A-Za-z0-9])wit_token|(?:^|[^A-Za-z0-9])wit[ _-]?token|(?:^|[^A-Za-z0-9])wit[ _-]?key|wit\\.ai)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"witapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://wit.ai/",
+		Samples: Samples{
+			TP: []string{
+				"WIT_API_API_KEY = \"{upalnum:32}\"",
+				"[DEBUG] calling the wit_api API with key={upalnum:32}",
+			},
+			FP: []string{
+				"WIT_API_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the wit_api API with key={lower:32}",
+				"WIT_API_API_KEY = os.environ[\"WIT_API_API_KEY\"]",
+				"request id {upalnum:32} served by \\n\\n\\n\\n and later wit_api",
+			},
+		},
+	},
+	{
+		ID:          "worksnaps-api-key",
+		Description: "Worksnaps key or token shortly after the Worksnaps name",
+		Severity:    "medium",
+		Entity:      "Worksnaps key",
+		Keywords: []string{
+			"worksnaps",
+		},
+		Pattern:     "(?i:worksnaps)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"worksnaps",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://worksnaps.com/",
+		Owns: []string{
+			"worksnaps",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WORKSNAPS_API_KEY = \"{alnum:40}\"",
+				"[DEBUG] calling the worksnaps API with key={alnum:40}",
+			},
+			FP: []string{
+				"WORKSNAPS_API_KEY = \"{alnum:39}\"",
+				"[DEBUG] calling the worksnaps API with key={lower:40}",
+				"WORKSNAPS_API_KEY = os.environ[\"WORKSNAPS_API_KEY\"]",
+				"request id {alnum:40} served by \\n\\n\\n\\n and later worksnaps",
+			},
+		},
+	},
+	{
+		ID:          "workstack-api-key",
+		Description: "Workstack key or token shortly after the Workstack name",
+		Severity:    "medium",
+		Entity:      "Workstack key",
+		Keywords: []string{
+			"workstack",
+		},
+		Pattern:     "(?i:workstack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"workstack",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://workstack.io/",
+		Owns: []string{
+			"workstack",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WORKSTACK_API_KEY = \"{alnum:60}\"",
+				"[DEBUG] calling the workstack API with key={alnum:60}",
+			},
+			FP: []string{
+				"WORKSTACK_API_KEY = \"{alnum:59}\"",
+				"[DEBUG] calling the workstack API with key={lower:60}",
+				"WORKSTACK_API_KEY = os.environ[\"WORKSTACK_API_KEY\"]",
+				"request id {alnum:60} served by \\n\\n\\n\\n and later workstack",
+			},
+		},
+	},
+	{
+		ID:          "worldcoinindex-api-key",
+		Description: "Worldcoinindex key or token shortly after the Worldcoinindex name",
+		Severity:    "medium",
+		Entity:      "Worldcoinindex key",
+		Keywords: []string{
+			"worldcoinindex",
+		},
+		Pattern:     "(?i:worldcoinindex)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{35})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"worldcoinindex",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://worldcoinindex.com/",
+		Owns: []string{
+			"worldcoinindex",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WORLDCOININDEX_API_KEY = \"{alnum:35}\"",
+				"[DEBUG] calling the worldcoinindex API with key={alnum:35}",
+			},
+			FP: []string{
+				"WORLDCOININDEX_API_KEY = \"{alnum:34}\"",
+				"[DEBUG] calling the worldcoinindex API with key={lower:35}",
+				"WORLDCOININDEX_API_KEY = os.environ[\"WORLDCOININDEX_API_KEY\"]",
+				"request id {alnum:35} served by \\n\\n\\n\\n and later worldcoinindex",
+			},
+		},
+	},
+	{
+		ID:          "worldweather-api-key",
+		Description: "Worldweather key or token shortly after the Worldweather name",
+		Severity:    "medium",
+		Entity:      "Worldweather key",
+		Keywords: []string{
+			"worldweather",
+		},
+		Pattern:     "(?i:worldweather)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{31})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"worldweather",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://worldweatheronline.com/",
+		Owns: []string{
+			"worldweather",
+		},
+		Samples: Samples{
+			TP: []string{
+				"WORLDWEATHER_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the worldweather API with key={lowalnum:31}",
+			},
+			FP: []string{
+				"WORLDWEATHER_API_KEY = \"{lowalnum:30}\"",
+				"[DEBUG] calling the worldweather API with key={lower:31}",
+				"WORLDWEATHER_API_KEY = os.environ[\"WORLDWEATHER_API_KEY\"]",
+				"request id {lowalnum:31} served by \\n\\n\\n\\n and later worldweather",
 			},
 		},
 	},
@@ -18298,6 +27847,78 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "youneedabudget-api-key",
+		Description: "Youneedabudget key or token shortly after the Youneedabudget name",
+		Severity:    "medium",
+		Entity:      "Youneedabudget key",
+		Keywords: []string{
+			"youneedabudget",
+		},
+		Pattern:     "(?i:youneedabudget)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"youneedabudget",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://youneedabudget.com/",
+		Owns: []string{
+			"youneedabudget",
+		},
+		Samples: Samples{
+			TP: []string{
+				"YOUNEEDABUDGET_API_KEY = \"{hex:64}\"",
+				"[DEBUG] calling the youneedabudget API with key={hex:64}",
+			},
+			FP: []string{
+				"YOUNEEDABUDGET_API_KEY = \"{hex:63}\"",
+				"[DEBUG] calling the youneedabudget API with key={lower:64}",
+				"YOUNEEDABUDGET_API_KEY = os.environ[\"YOUNEEDABUDGET_API_KEY\"]",
+				"request id {hex:64} served by \\n\\n\\n\\n and later youneedabudget",
+			},
+		},
+	},
+	{
+		ID:          "yousign-api-key",
+		Description: "Yousign key or token shortly after the Yousign name",
+		Severity:    "medium",
+		Entity:      "Yousign key",
+		Keywords: []string{
+			"yousign",
+		},
+		Pattern:     "(?i:yousign)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"yousign",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://yousign.com/",
+		Owns: []string{
+			"yousign",
+		},
+		Samples: Samples{
+			TP: []string{
+				"YOUSIGN_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the yousign API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"YOUSIGN_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the yousign API with key={lower:32}",
+				"YOUSIGN_API_KEY = os.environ[\"YOUSIGN_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later yousign",
+			},
+		},
+	},
+	{
 		ID:          "youtube-api-key-near",
 		Description: "YouTube Data API key or token shortly after the YouTube Data API name",
 		Severity:    "medium",
@@ -18389,6 +28010,42 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "zenrows-api-key",
+		Description: "Zenrows key or token shortly after the Zenrows name",
+		Severity:    "medium",
+		Entity:      "Zenrows key",
+		Keywords: []string{
+			"zenrows",
+		},
+		Pattern:     "(?i:zenrows)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"zenrows",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://zenrows.com/",
+		Owns: []string{
+			"zenrows",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ZENROWS_API_KEY = \"{hex:40}\"",
+				"[DEBUG] calling the zenrows API with key={hex:40}",
+			},
+			FP: []string{
+				"ZENROWS_API_KEY = \"{hex:39}\"",
+				"[DEBUG] calling the zenrows API with key={lower:40}",
+				"ZENROWS_API_KEY = os.environ[\"ZENROWS_API_KEY\"]",
+				"request id {hex:40} served by \\n\\n\\n\\n and later zenrows",
+			},
+		},
+	},
+	{
 		ID:          "zenscrape-api-key",
 		Description: "Zenscrape key or token shortly after the Zenscrape name",
 		Severity:    "low",
@@ -18421,6 +28078,150 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the zenscrape API with key={lower:8}-{lower:4}-4{lower:3}-a{lower:3}-{lower:12}",
 				"ZENSCRAPE_API_KEY = os.environ[\"ZENSCRAPE_API_KEY\"]",
 				"request id {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12} served by \\n\\n\\n\\n and later zenscrape",
+			},
+		},
+	},
+	{
+		ID:          "zenserp-api-key",
+		Description: "Zenserp key or token shortly after the Zenserp name",
+		Severity:    "medium",
+		Entity:      "Zenserp key",
+		Keywords: []string{
+			"zenserp",
+		},
+		Pattern:     "(?i:zenserp)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"zenserp",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://zenserp.com/",
+		Owns: []string{
+			"zenserp",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ZENSERP_API_KEY = \"{lowalnum:36}\"",
+				"[DEBUG] calling the zenserp API with key={lowalnum:36}",
+			},
+			FP: []string{
+				"ZENSERP_API_KEY = \"{lowalnum:35}\"",
+				"[DEBUG] calling the zenserp API with key={lower:36}",
+				"ZENSERP_API_KEY = os.environ[\"ZENSERP_API_KEY\"]",
+				"request id {lowalnum:36} served by \\n\\n\\n\\n and later zenserp",
+			},
+		},
+	},
+	{
+		ID:          "zerobounce-api-key",
+		Description: "Zerobounce key or token shortly after the Zerobounce name",
+		Severity:    "medium",
+		Entity:      "Zerobounce key",
+		Keywords: []string{
+			"zerobounce",
+		},
+		Pattern:     "(?i:zerobounce)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"zerobounce",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://zerobounce.net/",
+		Owns: []string{
+			"zerobounce",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ZEROBOUNCE_API_KEY = \"{lowalnum:32}\"",
+				"[DEBUG] calling the zerobounce API with key={lowalnum:32}",
+			},
+			FP: []string{
+				"ZEROBOUNCE_API_KEY = \"{lowalnum:31}\"",
+				"[DEBUG] calling the zerobounce API with key={lower:32}",
+				"ZEROBOUNCE_API_KEY = os.environ[\"ZEROBOUNCE_API_KEY\"]",
+				"request id {lowalnum:32} served by \\n\\n\\n\\n and later zerobounce",
+			},
+		},
+	},
+	{
+		ID:          "zerotier-api-key",
+		Description: "Zerotier key or token shortly after the Zerotier name",
+		Severity:    "medium",
+		Entity:      "Zerotier key",
+		Keywords: []string{
+			"zerotier",
+		},
+		Pattern:     "(?i:zerotier)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"zerotier",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://zerotier.com/",
+		Owns: []string{
+			"zerotier",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ZEROTIER_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the zerotier API with key={alnum:32}",
+			},
+			FP: []string{
+				"ZEROTIER_API_KEY = \"{alnum:31}\"",
+				"[DEBUG] calling the zerotier API with key={lower:32}",
+				"ZEROTIER_API_KEY = os.environ[\"ZEROTIER_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later zerotier",
+			},
+		},
+	},
+	{
+		ID:          "zipcodeapi-api-key",
+		Description: "Zipcodeapi key or token shortly after the Zipcodeapi name",
+		Severity:    "medium",
+		Entity:      "Zipcodeapi key",
+		Keywords: []string{
+			"zipcodeapi",
+		},
+		Pattern:     "(?i:zipcodeapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"zipcodeapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://zipcodeapi.com/",
+		Owns: []string{
+			"zipcodeapi",
+		},
+		Samples: Samples{
+			TP: []string{
+				"ZIPCODEAPI_API_KEY = \"{alnum:64}\"",
+				"[DEBUG] calling the zipcodeapi API with key={alnum:64}",
+			},
+			FP: []string{
+				"ZIPCODEAPI_API_KEY = \"{alnum:63}\"",
+				"[DEBUG] calling the zipcodeapi API with key={lower:64}",
+				"ZIPCODEAPI_API_KEY = os.environ[\"ZIPCODEAPI_API_KEY\"]",
+				"request id {alnum:64} served by \\n\\n\\n\\n and later zipcodeapi",
 			},
 		},
 	},
@@ -18490,6 +28291,46 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the zoho API with key=1000.{lower:32}.{lower:32}",
 				"ZOHO_API_KEY = os.environ[\"ZOHO_API_KEY\"]",
 				"request id 1000.{hex:32}.{hex:32} served by \\n\\n\\n\\n and later zoho",
+			},
+		},
+	},
+	{
+		ID:          "zonkafeedback-api-key",
+		Description: "Zonkafeedback key or token shortly after the Zonkafeedback name",
+		Severity:    "medium",
+		Entity:      "Zonkafeedback key",
+		Keywords: []string{
+			"zonka_api",
+			"zonkaapi",
+			"zonka api",
+			"zonka-api",
+			"zonka_key",
+			"zonka_token",
+			"zonka token",
+			"zonka key",
+		},
+		Pattern:     "(?i:(?:^|[^A-Za-z0-9])zonka_api|(?:^|[^A-Za-z0-9])zonkaapi|(?:^|[^A-Za-z0-9])zonka[ _-]?api|(?:^|[^A-Za-z0-9])zonka-api|(?:^|[^A-Za-z0-9])zonka_key|(?:^|[^A-Za-z0-9])zonka_token|(?:^|[^A-Za-z0-9])zonka[ _-]?token|(?:^|[^A-Za-z0-9])zonka[ _-]?key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"zonkaapi",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://zonkafeedback.com/",
+		Samples: Samples{
+			TP: []string{
+				"ZONKA_API_API_KEY = \"{alnum:36}\"",
+				"[DEBUG] calling the zonka_api API with key={alnum:36}",
+			},
+			FP: []string{
+				"ZONKA_API_API_KEY = \"{lower:36}\"",
+				"[DEBUG] calling the zonka_api API with key={lower:36}",
+				"ZONKA_API_API_KEY = os.environ[\"ZONKA_API_API_KEY\"]",
+				"request id {alnum:36} served by \\n\\n\\n\\n and later zonka_api",
 			},
 		},
 	},
