@@ -2,6 +2,7 @@ package mutate
 
 import (
 	"fmt"
+	"maps"
 	"runtime"
 	"strings"
 	"testing"
@@ -103,4 +104,84 @@ func TestAddPairs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAddPairSet: a PairSet made from the synthetics a text used teaches a
+// session exactly what AddPairs with the same pairs does.
+func TestAddPairSet(t *testing.T) {
+	const text = "function lookupPatientRecord(mrn) { return chart.getMedicalRecordNumber(mrn); }\n"
+	a := newTestSession(t, PolicyPHI)
+	reps := a.Replacements(text, LangJS, nil)
+	outA := Apply(text, reps)
+	syns := make([]string, 0, len(reps))
+	for _, r := range reps {
+		syns = append(syns, r.Synthetic)
+	}
+	ps, err := a.PairSetOf(syns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps.Len() != a.Count() || !maps.Equal(ps.Pairs(), a.Pairs()) {
+		t.Fatalf("set %v, want the session's pairs %v", ps.Pairs(), a.Pairs())
+	}
+
+	viaMap, viaSet := newTestSession(t, PolicyPHI), newTestSession(t, PolicyPHI)
+	if err := viaMap.AddPairs(a.Pairs()); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second load is a no-op
+		if err := viaSet.AddPairSet(ps); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !maps.Equal(viaSet.Pairs(), viaMap.Pairs()) || viaSet.Count() != viaMap.Count() {
+		t.Fatalf("pairs %v, want %v", viaSet.Pairs(), viaMap.Pairs())
+	}
+	if got, _ := viaSet.Reverse(outA); got != text {
+		t.Fatalf("reverse with the set:\n got %q\nwant %q", got, text)
+	}
+	const more = "// the patientRecord of mrn 7 and lookupPatientRecord again\n"
+	if got, want := viaSet.Mutate(more, LangJS), viaMap.Mutate(more, LangJS); got != want {
+		t.Fatalf("mutate after AddPairSet:\n got %q\nwant %q", got, want)
+	}
+
+	// A session that learnt another name for one of the synthetics refuses
+	// the set and stays as it was.
+	var syn string
+	for k := range a.Pairs() {
+		syn = k
+		break
+	}
+	other := newTestSession(t, PolicyPHI)
+	if err := other.AddPairs(map[string]string{syn: "someoneElse"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.AddPairSet(ps); err == nil || !strings.Contains(err.Error(), "another name") {
+		t.Fatalf("conflicting set: err %v", err)
+	}
+	if other.Count() != 1 {
+		t.Fatalf("a refused AddPairSet changed the session: %v", other.Pairs())
+	}
+
+	for _, c := range []struct {
+		name string
+		syns []string
+		want string
+	}{
+		{"not a synthetic", []string{"_notAsynth"}, "not a synthetic"},
+		{"not issued here", []string{invert(newTestSession(t, PolicyPHI).pairsFor(t, "mrnValue"))["mrnValue"]}, "not issued"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := a.PairSetOf(c.syns); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+// pairsFor mutates name in s as code and returns the session's pairs.
+func (s *Session) pairsFor(t *testing.T, name string) map[string]string {
+	t.Helper()
+	s.Mutate("var "+name+" = 1;\n", LangJS)
+	return s.Pairs()
 }

@@ -57,16 +57,31 @@ func mutateText(s *mutate.Session, t string, lang mutate.Lang) mtext {
 type mtext struct {
 	base string
 	reps []mutate.Replacement
+	// quoted, when not empty, is the whole mutated text already quoted as
+	// a JSON string (the memo's form), and then stands for base and reps.
+	quoted string
 }
 
 // String returns the mutated text itself.
-func (m mtext) String() string { return mutate.Apply(m.base, m.reps) }
+func (m mtext) String() string {
+	if m.quoted != "" {
+		s, err := unquote([]byte(m.quoted))
+		if err != nil {
+			panic("proxy: the memo holds a malformed JSON string: " + err.Error())
+		}
+		return s
+	}
+	return mutate.Apply(m.base, m.reps)
+}
 
 // same reports whether m is orig unchanged.
-func (m mtext) same(orig string) bool { return len(m.reps) == 0 && m.base == orig }
+func (m mtext) same(orig string) bool { return m.quoted == "" && len(m.reps) == 0 && m.base == orig }
 
 // quotedLen is len(appendQuote(nil, m.String())).
 func (m mtext) quotedLen() int {
+	if m.quoted != "" {
+		return len(m.quoted)
+	}
 	n, last := 2, 0
 	for _, r := range m.reps {
 		n += quotedBodyLen(m.base[last:r.Start]) + quotedBodyLen(r.Synthetic)

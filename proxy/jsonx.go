@@ -640,6 +640,9 @@ func splicedLen(src []byte, edits []edit) int {
 
 // appendMQuote appends m's text as a JSON string.
 func appendMQuote(dst []byte, m mtext) []byte {
+	if m.quoted != "" {
+		return append(dst, m.quoted...)
+	}
 	dst = append(dst, '"')
 	last := 0
 	for _, r := range m.reps {

@@ -3,7 +3,6 @@ package proxy
 import (
 	"errors"
 	"hash/maphash"
-	"strings"
 	"sync"
 
 	"github.com/pretense/pretense/mutate"
@@ -37,9 +36,12 @@ type memoKey struct {
 }
 
 type memoEntry struct {
-	out   string
-	pairs map[string]string // synthetic -> original, the ones out uses
-	size  int
+	// quoted is the mutated text as the JSON string sent upstream, quotes
+	// included, so a resent text is neither lexed nor quoted again; empty
+	// when mutating changed nothing (the client's bytes are sent).
+	quoted string
+	set    *mutate.PairSet // the pairs quoted uses; nil when none
+	size   int
 }
 
 type mutMemo struct {
@@ -105,25 +107,31 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]mtext, error) {
 		if len(t) >= minMemoText && len(t) <= maxMemoText {
 			keys[i] = m.memo.key(t, langs[i])
 			if e := m.memo.get(keys[i]); e != nil {
-				out[i] = mtext{base: e.out}
-				hits = append(hits, e)
+				out[i] = mtext{base: t, quoted: e.quoted}
+				if e.set != nil {
+					hits = append(hits, e)
+				}
 				continue
 			}
 		}
 		out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
 		fresh = append(fresh, i)
 	}
-	pairs := m.s.Pairs()
 	for _, i := range fresh {
 		if keys[i] != (memoKey{}) {
-			m.memo.put(keys[i], newMemoEntry(out[i].String(), pairs))
+			if e := m.newMemoEntry(out[i]); e != nil {
+				// The request sends the quoted form the memo keeps: the
+				// text is quoted once, here, not again as it is sent.
+				out[i].quoted = e.quoted
+				m.memo.put(keys[i], e)
+			}
 		}
 	}
 	for _, e := range hits {
 		// The session learns the memoised pairs as they are; one that
 		// would make a synthetic stand for two names (an HMAC collision
 		// resolved differently back then) sends the request round again.
-		if err := m.s.AddPairs(e.pairs); err != nil {
+		if err := m.s.AddPairSet(e.set); err != nil {
 			return m.mutateFresh(texts, langs)
 		}
 	}
@@ -140,16 +148,22 @@ func (m *mutateSession) mutateFresh(texts, langs []string) ([]mtext, error) {
 	return out, nil
 }
 
-// newMemoEntry keeps the pairs whose synthetic appears in out.
-func newMemoEntry(out string, pairs map[string]string) *memoEntry {
-	// Clones: out and the originals may alias the request body, which the
-	// memo must not keep alive.
-	e := &memoEntry{out: strings.Clone(out), pairs: map[string]string{}, size: len(out) + 64}
-	for syn, orig := range pairs {
-		if strings.Contains(out, syn) {
-			e.pairs[syn] = strings.Clone(orig)
-			e.size += len(syn) + len(orig) + 32
-		}
+// newMemoEntry remembers mt, just mutated in this session: its quoted form
+// and the pairs its replacements use. Neither aliases the request body,
+// which the memo must not keep alive. Nil if the pairs cannot be taken
+// (never expected: the synthetics were issued by this session).
+func (m *mutateSession) newMemoEntry(mt mtext) *memoEntry {
+	if len(mt.reps) == 0 {
+		return &memoEntry{size: 64}
 	}
-	return e
+	syns := make([]string, len(mt.reps))
+	for i, r := range mt.reps {
+		syns[i] = r.Synthetic
+	}
+	set, err := m.s.PairSetOf(syns)
+	if err != nil {
+		return nil
+	}
+	q := appendMQuote(make([]byte, 0, len(mt.base)+len(mt.reps)*8+64), mt)
+	return &memoEntry{quoted: stringOf(q), set: set, size: len(q) + set.Size() + 64}
 }

@@ -93,13 +93,22 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	}
 	// Poison the memo entry: its synthetic now claims another original.
 	e := me.memo.get(me.memo.key(text, "ts"))
-	if e == nil || len(e.pairs) == 0 {
+	if e == nil || e.set == nil || e.set.Len() == 0 {
 		t.Fatal("text was not memoised")
 	}
-	poisoned := &memoEntry{out: e.out, pairs: map[string]string{}, size: e.size}
-	for syn := range e.pairs {
-		poisoned.pairs[syn] = "somethingElse"
+	liar := me.m.NewSession()
+	var syns []string
+	for syn := range e.set.Pairs() {
+		if err := liar.AddPairs(map[string]string{syn: "somethingElse"}); err != nil {
+			t.Fatal(err)
+		}
+		syns = append(syns, syn)
 	}
+	set, err := liar.PairSetOf(syns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	poisoned := &memoEntry{quoted: e.quoted, set: set, size: e.size}
 	me.memo.mu.Lock()
 	me.memo.m[me.memo.key(text, "ts")] = poisoned
 	me.memo.mu.Unlock()

@@ -127,6 +127,12 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		if m.same(u.text) {
 			continue
 		}
+		if u.inner < 0 && m.quoted != "" {
+			// Quoted once already (the memo): sent as it is.
+			n := d.nodes[f.node]
+			edits = append(edits, edit{start: n.start, end: n.end, repl: bytesOf(m.quoted)})
+			continue
+		}
 		if u.inner < 0 {
 			// Written quoted from the text and its replacements as the
 			// body is sent (reqBody): never a second copy of a large text.

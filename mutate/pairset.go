@@ -1,0 +1,115 @@
+package mutate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// PairSet is an immutable set of pairs (synthetic → original) that a
+// session issued, ready to be loaded into later sessions with AddPairSet.
+// A proxy that remembers how it mutated a text keeps the text's PairSet
+// beside it: loading it costs a few map inserts per pair, where AddPairs
+// validates, lowercases, sorts and copies every pair again. A PairSet is
+// safe for concurrent use (it is never written after it is made).
+type PairSet struct {
+	pairs []pair   // sorted by syn; strings owned, never slices of a text
+	canon []string // canonical (lowercase) form of pairs[i].syn
+}
+
+// PairSetOf returns the pairs of s whose synthetics are in syns (as
+// Replacements returns them; duplicates are fine). A synthetic s did not
+// issue is an error.
+func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
+	ps := &PairSet{pairs: make([]pair, 0, len(syns))}
+	seen := make(map[int]bool, len(syns))
+	for _, syn := range syns {
+		n, _ := synthAt(syn, 0)
+		if syn == "" || n != len(syn) {
+			return nil, fmt.Errorf("pair set: %q is not a synthetic", syn)
+		}
+		idx, ok := s.s2o[canonOf(syn)]
+		if !ok {
+			return nil, fmt.Errorf("pair set: %s was not issued by this session", syn)
+		}
+		if seen[idx] {
+			continue
+		}
+		seen[idx] = true
+		ps.pairs = append(ps.pairs, s.pairs[idx])
+	}
+	// Sorted so that a session loading the set holds its pairs in an order
+	// that does not depend on the order of syns (as AddPairs).
+	slices.SortFunc(ps.pairs, func(a, b pair) int { return strings.Compare(a.syn, b.syn) })
+	ps.canon = make([]string, len(ps.pairs))
+	for i := range ps.pairs {
+		// Copies: a pair may alias the text it was mutated from, which a
+		// set kept for later must not hold alive.
+		p := &ps.pairs[i]
+		p.syn, p.orig = strings.Clone(p.syn), strings.Clone(p.orig)
+		ps.canon[i] = canonOf(p.syn)
+	}
+	return ps, nil
+}
+
+// Len is the number of pairs in the set.
+func (ps *PairSet) Len() int { return len(ps.pairs) }
+
+// Pairs returns a copy of the set as a map, synthetic → original.
+func (ps *PairSet) Pairs() map[string]string {
+	out := make(map[string]string, len(ps.pairs))
+	for _, p := range ps.pairs {
+		out[p.syn] = p.orig
+	}
+	return out
+}
+
+// Size is about the bytes the set holds, for callers that bound a cache.
+func (ps *PairSet) Size() int {
+	n := 48 * len(ps.pairs)
+	for _, p := range ps.pairs {
+		n += 2*len(p.syn) + len(p.orig)
+	}
+	return n
+}
+
+// AddPairSet is AddPairs for a set made by PairSetOf: the same result,
+// without validating and copying the pairs again. A synthetic that stands
+// for another original in s is an error, and then s is unchanged.
+func (s *Session) AddPairSet(ps *PairSet) error {
+	for i, c := range ps.canon {
+		if idx, ok := s.s2o[c]; ok && s.pairs[idx].orig != ps.pairs[i].orig {
+			return fmt.Errorf("add pairs: %s already stands for another name", ps.pairs[i].syn)
+		}
+	}
+	if len(s.pairs) == 0 {
+		// The first set of a session: size the tables for it once.
+		n := len(ps.pairs)
+		s.o2s, s.s2o, s.pairs = make(map[string]string, n), make(map[string]int, n), make([]pair, 0, n)
+		if s.m != nil && len(s.codeSel) == 0 && len(s.textSel) == 0 {
+			s.codeSel, s.textSel = make(map[string]bool, n), make(map[string]bool, n)
+		}
+	} else if s.o2s == nil {
+		s.o2s, s.s2o = make(map[string]string), make(map[string]int)
+	}
+	for i, c := range ps.canon {
+		if _, ok := s.s2o[c]; ok {
+			continue
+		}
+		p := ps.pairs[i]
+		s.s2o[c] = len(s.pairs)
+		s.pairs = append(s.pairs, p)
+		if _, ok := s.o2s[p.orig]; ok {
+			continue
+		}
+		s.o2s[p.orig] = p.syn
+		if s.m != nil {
+			// Selected, as if mutating had chosen it (selected).
+			s.textSel[p.orig] = true
+			if _, kw := s.m.sets.excluded[p.orig]; !kw {
+				s.codeSel[p.orig] = true
+			}
+		}
+	}
+	return nil
+}
