@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,6 +28,12 @@ type anchor struct {
 	// real neighbour) and then matches the pattern. Nil if they failed
 	// to compile, which leaves the rule to its window regex.
 	atStart, afterOne *regexp.Regexp
+	// maxLen is the longest match of the pattern in bytes, -1 when
+	// unbounded. An anchored attempt reads no further than that (and one
+	// character more, for the assertions after the match), so its cost
+	// follows the match rather than the rest of the window: the regexp
+	// package's backtracker clears a visited set as long as its input.
+	maxLen int
 }
 
 func (a *anchor) forms() (atStart, afterOne *regexp.Regexp) {
@@ -37,8 +44,72 @@ func (a *anchor) forms() (atStart, afterOne *regexp.Regexp) {
 		if err1 == nil && err2 == nil {
 			a.atStart, a.afterOne = x, y
 		}
+		a.maxLen = -1
+		if re, err := syntax.Parse(a.pat, syntax.Perl); err == nil {
+			a.maxLen = maxMatchLen(re)
+		}
 	})
 	return a.atStart, a.afterOne
+}
+
+// maxMatchLen returns the most bytes a match of re spans, or -1 when
+// that is unbounded (or too large to matter).
+func maxMatchLen(re *syntax.Regexp) int {
+	const unbounded = 1 << 20
+	var walk func(re *syntax.Regexp) int
+	walk = func(re *syntax.Regexp) int {
+		switch re.Op {
+		case syntax.OpNoMatch, syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine,
+			syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+			return 0
+		case syntax.OpLiteral:
+			n := 0
+			for _, r := range re.Rune {
+				w := utf8.RuneLen(r)
+				if re.Flags&syntax.FoldCase != 0 {
+					for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+						w = max(w, utf8.RuneLen(f))
+					}
+				}
+				n += max(w, 1)
+			}
+			return n
+		case syntax.OpCharClass:
+			w := 0
+			for i := 1; i < len(re.Rune); i += 2 {
+				w = max(w, utf8.RuneLen(min(re.Rune[i], unicode.MaxRune)))
+			}
+			return w
+		case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+			return utf8.UTFMax
+		case syntax.OpCapture, syntax.OpQuest:
+			return walk(re.Sub[0])
+		case syntax.OpStar, syntax.OpPlus:
+			return unbounded
+		case syntax.OpRepeat:
+			if re.Max < 0 {
+				return unbounded
+			}
+			return min(unbounded, re.Max*walk(re.Sub[0]))
+		case syntax.OpConcat:
+			n := 0
+			for _, sub := range re.Sub {
+				n = min(unbounded, n+walk(sub))
+			}
+			return n
+		case syntax.OpAlternate:
+			n := 0
+			for _, sub := range re.Sub {
+				n = max(n, walk(sub))
+			}
+			return n
+		}
+		return unbounded
+	}
+	if n := walk(re); n < unbounded {
+		return n
+	}
+	return -1
 }
 
 // anchoredForm returns the anchor of a rule whose every match begins
@@ -198,38 +269,62 @@ func (cr *compiledRule) runAnchored(data []byte, w span, hits []int) (locs [][]i
 	if atStart == nil {
 		return nil, false
 	}
+	return anchoredMatches(data, w, hits, atStart, afterOne, cr.anchor.maxLen), true
+}
+
+// anchoredMatches tries the anchored forms of a pattern at each candidate
+// offset (ascending; those outside w or inside the previous match are
+// skipped) and returns the matches FindAllSubmatchIndex over
+// data[w.start:w.end] reports, provided every match of the pattern there
+// begins at a candidate. Locations are relative to w.start. maxLen is the
+// pattern's longest match (-1: unbounded): an attempt at p reads at most
+// maxLen bytes and one character past it, all that a match there and the
+// assertions at its end can depend on.
+func anchoredMatches(data []byte, w span, cands []int, atStart, afterOne *regexp.Regexp, maxLen int) [][]int {
+	var locs [][]int
 	next := w.start // FindAll's next search offset: the end of the last match
-	for _, p := range hits {
+	for _, p := range cands {
 		if p < next || p >= w.end {
 			continue
 		}
+		end := w.end
+		if maxLen >= 0 {
+			end = min(end, p+maxLen+utf8.UTFMax)
+		}
 		var loc []int
 		if p == w.start {
-			loc = atStart.FindSubmatchIndex(data[p:w.end])
+			loc = atStart.FindSubmatchIndex(data[p:end])
 		} else {
-			// One byte of left context; it is ASCII, so one character.
-			loc = afterOne.FindSubmatchIndex(data[p-1 : w.end])
+			// One character of left context, so \b and (?m)^ see the
+			// real neighbour. A candidate begins a character (ASCII or a
+			// UTF-8 lead byte), so the byte before it decodes alone:
+			// ASCII, or invalid on its own (U+FFFD, width 1), which
+			// every assertion treats as the non-ASCII character it
+			// belongs to would be treated.
+			loc = afterOne.FindSubmatchIndex(data[p-1 : end])
 			if loc != nil {
-				loc[0] = 1
-				for i := range loc {
-					if loc[i] >= 0 {
-						loc[i]--
-					}
-				}
+				loc[0] = 1 // the match proper starts after the context
+				consume(loc, -1)
 			}
 		}
 		if loc == nil {
 			continue
 		}
-		for i := range loc {
-			if loc[i] >= 0 {
-				loc[i] += p - w.start
-			}
-		}
+		consume(loc, p-w.start)
 		locs = append(locs, loc)
 		next = w.start + loc[1]
 	}
-	return locs, true
+	return locs
+}
+
+// consume moves the offsets of a submatch location by d (unset groups,
+// -1, stay unset).
+func consume(loc []int, d int) {
+	for i := range loc {
+		if loc[i] >= 0 {
+			loc[i] += d
+		}
+	}
 }
 
 // addHit records that a keyword of anchored rule ri starts at offset s.

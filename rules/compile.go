@@ -61,6 +61,8 @@ type compiledRule struct {
 	index int
 	// anchor is set for a keyword-anchored rule: see anchor.go.
 	anchor *anchor
+	// lead holds the bytes the rule's matches begin with (lead.go).
+	lead leadBytes
 }
 
 // RuleError is a problem with one rule definition; the CLI turns it into a

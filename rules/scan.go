@@ -45,6 +45,7 @@ func (rs *Ruleset) match(data []byte) []Match {
 			out = rs.rules[ri].run(rs, data, ws, sc, out)
 		}
 	}
+	scratch.cands = sc.cands
 	return out
 }
 
@@ -52,9 +53,10 @@ func (rs *Ruleset) match(data []byte) []Match {
 // inputs: each slice has an entry per rule (hundreds), and allocating them
 // for every file was most of the garbage a --phi-mode scan made.
 type windowScratch struct {
-	per  [][]span
-	gate []keywordHits
-	hits [][]int
+	per   [][]span
+	gate  []keywordHits
+	hits  [][]int
+	cands []int
 }
 
 func (rs *Ruleset) getScratch() *windowScratch {
@@ -92,6 +94,8 @@ type scanState struct {
 	// hits holds, per keyword-anchored rule, the offsets its keywords
 	// start at, ascending (anchor.go).
 	hits [][]int
+	// cands is the lead-byte candidate buffer (lead.go).
+	cands []int
 }
 
 // lastInsert returns the offset, relative to lo, of the last "insert
@@ -129,7 +133,7 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 	// nil one did: no window, no keyword hit.
 	per := ws.per
 	gate := ws.gate // digit-prefiltered rules: where their keywords occur
-	sc := &scanState{hits: ws.hits}
+	sc := &scanState{hits: ws.hits, cands: ws.cands}
 	rs.kw.each(data, func(k, ms, me int) {
 		if k >= len(rs.kwRules) { // sqlInsert, no rule's keyword
 			sc.inserts = append(sc.inserts, ms)
@@ -269,8 +273,15 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 	for _, w := range ws {
 		var locs [][]int
 		ok := false
-		if cr.anchor != nil && sc != nil && !rs.plainRegex {
-			locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w))
+		if !rs.plainRegex {
+			if cr.anchor != nil {
+				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w))
+			}
+			// Not anchored, or a window the keywords cannot vouch for
+			// (non-ASCII): lead bytes, when the rule has them.
+			if !ok && cr.lead.get(cr.re.String()) != nil {
+				locs, ok = cr.runLead(data, w, sc)
+			}
 		}
 		if !ok {
 			locs = cr.re.FindAllSubmatchIndex(data[w.start:w.end], -1)

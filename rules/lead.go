@@ -1,0 +1,315 @@
+package rules
+
+import (
+	"regexp/syntax"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Lead bytes: a rule whose matches can only begin with a few bytes
+// (`[A-Z0-9]{20}` no, `(?i)(?:sk|pk)_live_…` yes, `\bAKIA…` yes) need not
+// have its regex walk every byte of its windows. The regexp package only
+// skips ahead for a literal prefix; for a set of first bytes it steps
+// through the window character by character. Here a table loop finds the
+// bytes a match can begin with, and only there is an anchored match tried
+// (anchor.go's forms), which finds what FindAllSubmatchIndex over the
+// window finds: the leftmost match, and at one start the same
+// leftmost-first choice.
+
+// maxLeadBytes is the largest first-byte set worth a table loop: with more
+// candidates the anchored attempts cost more than the regex's own walk.
+const maxLeadBytes = 40
+
+// leadDensity: a window with more than one candidate in leadDensity bytes
+// is left to the plain regex for the same reason.
+const leadDensity = 8
+
+// leadBytes holds the bytes a rule's matches begin with, computed on
+// first use.
+type leadBytes struct {
+	once sync.Once
+	// set is nil when the rule has no usable set (a match may be empty,
+	// begin with almost anything, or begin in invalid UTF-8).
+	set *[256]bool
+	// prefixes holds, by first byte (ASCII case folded), the literal
+	// strings every match begins with, when there are such (all of them
+	// ASCII and non-empty): a candidate must begin with one of them
+	// before a regex is tried there (see hasPrefix).
+	prefixes *[256][]string
+	// wordStart is set when every match begins with \b and a word
+	// character: a candidate must follow a non-word byte (or start the
+	// window), which skips the inside of words and digit runs.
+	wordStart bool
+	// forms are the pattern's anchored forms (anchor.go).
+	forms anchor
+}
+
+func (l *leadBytes) get(pat string) *[256]bool {
+	l.once.Do(func() {
+		l.set = firstBytes(pat)
+		l.forms.pat = pat
+		if l.set != nil {
+			l.prefixes = prefixIndex(pat)
+			l.wordStart = wordStart(pat, l.set)
+		}
+	})
+	return l.set
+}
+
+// wordStart reports whether every match of pat begins with \b followed by
+// one of the bytes in set, all of them ASCII word characters.
+func wordStart(pat string, set *[256]bool) bool {
+	for c, in := range set {
+		if in && !syntax.IsWordChar(rune(c)) {
+			return false
+		}
+	}
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	var starts func(re *syntax.Regexp) bool
+	starts = func(re *syntax.Regexp) bool {
+		switch re.Op {
+		case syntax.OpWordBoundary:
+			return true
+		case syntax.OpCapture:
+			return starts(re.Sub[0])
+		case syntax.OpConcat:
+			return len(re.Sub) > 0 && starts(re.Sub[0])
+		case syntax.OpAlternate:
+			for _, sub := range re.Sub {
+				if !starts(sub) {
+					return false
+				}
+			}
+			return len(re.Sub) > 0
+		}
+		return false
+	}
+	return starts(re)
+}
+
+// prefixIndex indexes the literal prefixes of pat's matches by their
+// first byte, or returns nil when they are unknown, one is empty or one
+// holds a non-ASCII character.
+func prefixIndex(pat string) *[256][]string {
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	ps, _ := literalPrefixes(re)
+	if len(ps) == 0 {
+		return nil
+	}
+	var idx [256][]string
+	for _, p := range ps {
+		if p == "" || !isASCII(p) {
+			return nil
+		}
+		idx[foldASCII(p[0])] = append(idx[foldASCII(p[0])], p)
+	}
+	return &idx
+}
+
+// hasPrefix reports whether data[p:end] may begin with one of the
+// prefixes: it does, ASCII case folded, or a non-ASCII byte where one
+// would be leaves it open (case folding reaches non-ASCII letters: K
+// for k, ſ for s). An over-approximation is safe, the regex decides.
+func hasPrefix(data []byte, p, end int, idx *[256][]string) bool {
+	c := data[p]
+	if c >= utf8.RuneSelf {
+		return true
+	}
+next:
+	for _, pre := range idx[foldASCII(c)] {
+		if p+len(pre) > end {
+			continue
+		}
+		for i := 1; i < len(pre); i++ {
+			d := data[p+i]
+			if d >= utf8.RuneSelf {
+				return true
+			}
+			if foldASCII(d) != foldASCII(pre[i]) {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// runLead finds the matches of a rule with lead bytes in data[w.start:w.end]
+// as FindAllSubmatchIndex over the window would, relative to w.start; ok
+// is false when the caller must run the plain regex (too many candidates,
+// or the anchored forms did not compile). sc's candidate buffer is reused.
+func (cr *compiledRule) runLead(data []byte, w span, sc *scanState) (locs [][]int, ok bool) {
+	cands, ok := cr.lead.candidates(data, w, sc.cands[:0])
+	sc.cands = cands
+	if !ok {
+		return nil, false
+	}
+	if len(cands) == 0 {
+		return nil, true
+	}
+	atStart, afterOne := cr.lead.forms.forms()
+	if atStart == nil {
+		return nil, false
+	}
+	return anchoredMatches(data, w, cands, atStart, afterOne, cr.lead.forms.maxLen), true
+}
+
+// firstBytes returns the bytes a non-empty match of pat can begin with,
+// or nil.
+func firstBytes(pat string) *[256]bool {
+	re, err := syntax.Parse(pat, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	var set [256]bool
+	nullable, ok := addFirst(re.Simplify(), &set)
+	if !ok || nullable {
+		return nil
+	}
+	n := 0
+	for _, b := range set {
+		if b {
+			n++
+		}
+	}
+	if n == 0 || n > maxLeadBytes {
+		return nil
+	}
+	return &set
+}
+
+// addFirst adds to set the first bytes of the strings re matches, and
+// says whether re matches the empty string (so what follows it can
+// begin a match too). ok is false when no useful set can be given.
+//
+// Only bytes that begin a character are ever added (ASCII, or a UTF-8
+// lead byte): the regexp package decodes its input from the window start,
+// and a byte that begins a character is a character boundary however the
+// bytes before it decode, so trying a match there is what the regexp
+// would do. A character class holding U+FFFD is refused: it matches any
+// invalid byte, a continuation byte included.
+func addFirst(re *syntax.Regexp, set *[256]bool) (nullable, ok bool) {
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return false, true
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true, true
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return true, true
+		}
+		r := re.Rune[0]
+		if !addRune(r, set) {
+			return false, false
+		}
+		if re.Flags&syntax.FoldCase != 0 {
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				if !addRune(f, set) {
+					return false, false
+				}
+			}
+		}
+		return false, true
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			lo, hi := re.Rune[i], re.Rune[i+1]
+			if lo <= utf8.RuneError && utf8.RuneError <= hi {
+				return false, false
+			}
+			for r := lo; r <= hi && r < utf8.RuneSelf; r++ {
+				set[r] = true
+			}
+			if hi >= utf8.RuneSelf {
+				// The first byte of an encoding grows with the code
+				// point, so a range's lead bytes are a range too.
+				var a, b [utf8.UTFMax]byte
+				utf8.EncodeRune(a[:], max(lo, utf8.RuneSelf))
+				utf8.EncodeRune(b[:], min(hi, unicode.MaxRune))
+				for c := int(a[0]); c <= int(b[0]); c++ {
+					set[c] = true
+				}
+			}
+		}
+		return false, true
+	case syntax.OpCapture:
+		return addFirst(re.Sub[0], set)
+	case syntax.OpStar, syntax.OpQuest:
+		_, ok := addFirst(re.Sub[0], set)
+		return true, ok
+	case syntax.OpPlus:
+		return addFirst(re.Sub[0], set)
+	case syntax.OpRepeat:
+		if re.Max == 0 {
+			return true, true
+		}
+		n, ok := addFirst(re.Sub[0], set)
+		return n || re.Min == 0, ok
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			n, ok := addFirst(sub, set)
+			if !ok {
+				return false, false
+			}
+			if !n {
+				return false, true
+			}
+		}
+		return true, true
+	case syntax.OpAlternate:
+		nullable := false
+		for _, sub := range re.Sub {
+			n, ok := addFirst(sub, set)
+			if !ok {
+				return false, false
+			}
+			nullable = nullable || n
+		}
+		return nullable, true
+	}
+	return false, false // any character: every byte may begin a match
+}
+
+// addRune adds r's first byte; false for U+FFFD (see addFirst).
+func addRune(r rune, set *[256]bool) bool {
+	if r == utf8.RuneError || r < 0 || r > unicode.MaxRune {
+		return false
+	}
+	var buf [utf8.UTFMax]byte
+	utf8.EncodeRune(buf[:], r)
+	set[buf[0]] = true
+	return true
+}
+
+// candidates returns the offsets in data[w.start:w.end] whose byte is
+// in set, appended to buf, or ok false when there are too many for the
+// anchored attempts to pay off.
+func (l *leadBytes) candidates(data []byte, w span, buf []int) (cands []int, ok bool) {
+	limit := (w.end-w.start)/leadDensity + 1
+	set, idx := l.set, l.prefixes
+	win := data[w.start:w.end]
+	for i, c := range win {
+		if !set[c] {
+			continue
+		}
+		// \b before a word character: the byte before is no word
+		// character (a non-ASCII one decodes to none either).
+		if l.wordStart && i > 0 && syntax.IsWordChar(rune(win[i-1])) {
+			continue
+		}
+		if idx == nil || hasPrefix(data, w.start+i, w.end, idx) {
+			if len(buf) >= limit {
+				return buf, false
+			}
+			buf = append(buf, w.start+i)
+		}
+	}
+	return buf, true
+}

@@ -1,0 +1,115 @@
+package rules
+
+import (
+	"reflect"
+	"regexp"
+	"regexp/syntax"
+	"testing"
+)
+
+func TestFirstBytes(t *testing.T) {
+	tests := []struct {
+		pat  string
+		want string // the set's bytes in order; "" for no set
+	}{
+		{`AKIA[0-9A-Z]{16}`, "A"},
+		{`(?i)ghp_`, "Gg"},
+		{`\b(?:sk|pk)_live_`, "ps"},
+		{`(?i)k`, "Kk\xe2"}, // K (U+212A) folds to k
+		{`(?i)s`, "Ss\xc5"}, // ſ (U+017F) folds to s
+		{`\d{3}-\d{2}`, "0123456789"},
+		{`x?y`, "xy"},
+		{`x*`, ""},        // may be empty
+		{`.abc`, ""},      // any character
+		{`[^a]b`, ""},     // almost any byte
+		{`\x{FFFD}x`, ""}, // U+FFFD matches invalid bytes
+		{`é`, "\xc3"},     // a UTF-8 lead byte
+		{`[a-c]|(?:)d`, "abcd"},
+		{`(?m)^$`, ""},
+	}
+	for _, tt := range tests {
+		set := firstBytes(tt.pat)
+		var got []byte
+		if set != nil {
+			for c, in := range set {
+				if in {
+					got = append(got, byte(c))
+				}
+			}
+		}
+		if string(got) != tt.want {
+			t.Errorf("firstBytes(%q) = %q, want %q", tt.pat, got, tt.want)
+		}
+	}
+}
+
+func TestMaxMatchLen(t *testing.T) {
+	tests := []struct {
+		pat  string
+		want int
+	}{
+		{`abc`, 3},
+		{`\bAKIA[0-9A-Z]{16}\b`, 20},
+		{`(?i)k`, 3}, // K is three bytes
+		{`a|bcd`, 3},
+		{`x{2,5}y?`, 6},
+		{`.`, 4},
+		{`a+`, -1},
+		{`a{3,}`, -1},
+		{`[a-zé]`, 2},
+	}
+	for _, tt := range tests {
+		re, err := syntax.Parse(tt.pat, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := maxMatchLen(re); got != tt.want {
+			t.Errorf("maxMatchLen(%q) = %d, want %d", tt.pat, got, tt.want)
+		}
+	}
+}
+
+// leadMatches runs pat over data[w] the lead-byte way, as runLead does;
+// ok is false when pat has no lead bytes.
+func leadMatches(pat string, data []byte, w span) (locs [][]int, ok bool) {
+	cr := &compiledRule{}
+	if cr.lead.get(pat) == nil {
+		return nil, false
+	}
+	sc := &scanState{}
+	locs, ok = cr.runLead(data, w, sc)
+	return locs, ok
+}
+
+// FuzzLeadBytes checks the lead-byte path (candidate bytes, literal
+// prefixes, \b word starts, anchored forms fed at most maxLen bytes)
+// against FindAllSubmatchIndex over the window, for any pattern and text.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzLeadBytes$' -fuzztime 2m -parallel 1
+func FuzzLeadBytes(f *testing.F) {
+	f.Add(`\b(\d{4}-\d{2}-\d{2})\b`, []byte("born 1962-09-14, x12024-01-01 and 2024-01-01"), 0, 0)
+	f.Add(`(?i)(?:password|pwd)\s*=\s*(\S{4,})`, []byte("PWD = hunter22 password=abc \xc5\xbfecret"), 1, 3)
+	f.Add(`(?i)sk_(live)_[a-z]{4}`, []byte("SK_LIVE_abcd \xe2\x84\xaa sk_live_wxyz"), 2, 1)
+	f.Add(`AKIA[0-9A-Z]{4}\b|ghp_\w+`, []byte("AKIAABCD AKIAABCDE ghp_x"), 0, 5)
+	f.Fuzz(func(t *testing.T, pat string, data []byte, lo, hi int) {
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return
+		}
+		if lo < 0 || lo > len(data) {
+			lo = 0
+		}
+		if hi < 0 || hi > len(data)-lo {
+			hi = 0
+		}
+		w := span{lo, len(data) - hi}
+		got, ok := leadMatches(pat, data, w)
+		if !ok {
+			return
+		}
+		want := re.FindAllSubmatchIndex(data[w.start:w.end], -1)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("pattern %q on %q [%d:%d]: lead path %v, regexp %v", pat, data, w.start, w.end, got, want)
+		}
+	})
+}
