@@ -60,7 +60,7 @@ func ExpandSample(tmpl string, rng *rand.Rand) (string, error) {
 	return b.String(), nil
 }
 
-// randomRun draws n characters of chars. A run of 8 or more characters
+// randomRun draws n characters of chars. A run of 6 or more characters
 // from an alphabet of letters and digits is drawn again (a bounded number
 // of times) until it holds both and no character more than max(2, n/5)
 // times: a provider key looks like that, while an unlucky draw such as
@@ -73,7 +73,7 @@ func randomRun(chars string, n int, rng *rand.Rand) string {
 		for j := range buf {
 			buf[j] = chars[rng.IntN(len(chars))]
 		}
-		if !mixed || n < 8 || try >= 100 || keyLike(buf) {
+		if !mixed || n < 6 || try >= 100 || keyLike(buf) {
 			return string(buf)
 		}
 	}

@@ -20,12 +20,12 @@ def _range_shape(name):
 
 
 MORE_TAIL = """
-box-api-key|Box|^box_api,^boxapi,^box api,^box-api,^box_key,^box_token,^box token,^box key,box.com|an32|medium|saas|https://box.com/|n
-ibm-cloud-user-api-key|Ibm Cloud User|^ibm_api,^ibmapi,^ibm api,^ibm-api,^ibm_key,^ibm_token,^ibm token,^ibm key|url44|medium|saas|https://cloud.ibm.com/|n
+box-api-key|Box|^box_api,^box-api,^box api,^boxapi,^box_key,^box-key,^box key,^boxkey,^box_token,^box-token,^box token,^boxtoken,^box_secret,^box-secret,^box secret,^boxsecret,box.com|an32|medium|saas|https://box.com/|n
+ibm-cloud-user-api-key|Ibm Cloud User|^ibm_api,^ibm-api,^ibm api,^ibmapi,^ibm_key,^ibm-key,^ibm key,^ibmkey,^ibm_token,^ibm-token,^ibm token,^ibmtoken,^ibm_secret,^ibm-secret,^ibm secret,^ibmsecret,ibmclouduserkey|url44|medium|saas|https://cloud.ibm.com/|n
 iconfinder-api-key|Iconfinder|iconfinder|an64|medium|saas|https://iconfinder.com/|y
-impala-api-key|Impala|^impala_api,^impalaapi,^impala api,^impala-api,^impala_key,^impala_token,^impala token,^impala key,impala.travel|anu46|medium|saas|https://impala.travel/|n
-infura-api-key|Infura|^infura_api,^infuraapi,^infura api,^infura-api,^infura_key,^infura_token,^infura token,^infura key,infura.io|lan32|medium|saas|https://infura.io/|n
-insightly-api-key|Insightly|^insightly_api,^insightlyapi,^insightly api,^insightly-api,^insightly_key,^insightly_token,^insightly token,^insightly key,insightly.com|land36|medium|saas|https://insightly.com/|n
+impala-api-key|Impala|^impala_api,^impala-api,^impala api,^impalaapi,^impala_key,^impala-key,^impala key,^impalakey,^impala_token,^impala-token,^impala token,^impalatoken,^impala_secret,^impala-secret,^impala secret,^impalasecret,impala.travel|anu46|medium|saas|https://impala.travel/|n
+infura-api-key|Infura|infura|lan32|medium|saas|https://infura.io/|y
+insightly-api-key|Insightly|insightly|land36|medium|saas|https://insightly.com/|y
 intrinio-api-key|Intrinio|intrinio|an44|medium|saas|https://intrinio.com/|y
 ip2location-api-key|Ip2Location|ip2location|uan32|medium|saas|https://ip2location.io/|y
 ipapi-api-key|Ipapi|ipapi|lan32|medium|saas|https://ipapi.com/|y
@@ -34,7 +34,7 @@ ipinfodb-api-key|Ipinfodb|ipinfodb|lan64|medium|saas|https://ipinfodb.com/|y
 ipquality-api-key|Ipquality|ipquality|an32|medium|saas|https://ipqualityscore.com/|y
 jumpcloud-api-key|Jumpcloud|jumpcloud|an40|medium|saas|https://jumpcloud.com/|y
 jupiterone-api-key|Jupiterone|jupiterone|an76|medium|saas|https://jupiterone.io/|y
-juro-api-key|Juro|^juro_api,^juroapi,^juro api,^juro-api,^juro_key,^juro_token,^juro token,^juro key,juro.com|an40|medium|saas|https://juro.com/|n
+juro-api-key|Juro|^juro_api,^juro-api,^juro api,^juroapi,^juro_key,^juro-key,^juro key,^jurokey,^juro_token,^juro-token,^juro token,^jurotoken,^juro_secret,^juro-secret,^juro secret,^jurosecret,juro.com|an40|medium|saas|https://juro.com/|n
 karmacrm-api-key|Karmacrm|karmacrm|an20|medium|saas|https://karmacrm.com/|y
 klipfolio-api-key|Klipfolio|klipfolio|hex40|medium|saas|https://klipfolio.com/|y
 knapsackpro-api-key|Knapsackpro|knapsackpro|lan32|medium|saas|https://knapsackpro.com/|y
@@ -49,12 +49,12 @@ loadmill-api-key|Loadmill|loadmill|an40|medium|saas|https://loadmill.com/|y
 lokalise-api-key|Lokalise|lokalise|lan40|medium|saas|https://lokalise.com/|y
 loyverse-api-key|Loyverse|loyverse|land32|medium|saas|https://loyverse.com/|y
 lunchmoney-api-key|Lunchmoney|lunchmoney|hex50|medium|saas|https://lunchmoney.app/|y
-m3o-api-key|M3O|^m3o_api,^m3oapi,^m3o api,^m3o-api,^m3o_key,^m3o_token,^m3o token,^m3o key,m3o.com|an48|medium|saas|https://m3o.com/|n
+m3o-api-key|M3O|^m3o_api,^m3o-api,^m3o api,^m3oapi,^m3o_key,^m3o-key,^m3o key,^m3okey,^m3o_token,^m3o-token,^m3o token,^m3otoken,^m3o_secret,^m3o-secret,^m3o secret,^m3osecret,m3o.com|an48|medium|saas|https://m3o.com/|n
 madkudu-api-key|Madkudu|madkudu|hex32|medium|saas|https://madkudu.com/|y
 mailboxlayer-api-key|Mailboxlayer|mailboxlayer|lan32|medium|saas|https://apilayer.net/|y
 mailerlite-api-key|Mailerlite|mailerlite|lan32|medium|saas|https://mailerlite.com/|y
-mailjetsms-api-key|Mailjetsms|^mailjet_api,^mailjetapi,^mailjet api,^mailjet-api,^mailjet_key,^mailjet_token,^mailjet token,^mailjet key,mailjet.com|an32|medium|saas|https://mailjet.com/|n
-mandrill-api-key|Mandrill|^mandrill_api,^mandrillapi,^mandrill api,^mandrill-api,^mandrill_key,^mandrill_token,^mandrill token,^mandrill key|url22|medium|saas|https://mandrillapp.com/|n
+mailjetsms-api-key|Mailjetsms|mailjet|an32|medium|saas|https://mailjet.com/|y
+mandrill-api-key|Mandrill|mandrill|url22|medium|saas|https://mandrillapp.com/|y
 marketstack-api-key|Marketstack|marketstack|lan32|medium|saas|https://marketstack.com/|y
 mavenlink-api-key|Mavenlink|mavenlink|lan64|medium|saas|https://mavenlink.com/|y
 meaningcloud-api-key|Meaningcloud|meaningcloud|lan32|medium|saas|https://meaningcloud.com/|y
@@ -63,7 +63,7 @@ meistertask-api-key|Meistertask|meistertask|an43|medium|saas|https://meistertask
 mesibo-api-key|Mesibo|mesibo|an64|medium|saas|https://mesibo.com/|y
 metrilo-api-key|Metrilo|metrilo|lan16|medium|saas|https://www.metrilo.com/|y
 mindmeister-api-key|Mindmeister|mindmeister|an43|medium|saas|https://mindmeister.com/|y
-miro-api-key|Miro|^miro_api,^miroapi,^miro api,^miro-api,^miro_key,^miro_token,^miro token,^miro key,miro.com|an27|medium|saas|https://miro.com/|n
+miro-api-key|Miro|^miro_api,^miro-api,^miro api,^miroapi,^miro_key,^miro-key,^miro key,^mirokey,^miro_token,^miro-token,^miro token,^mirotoken,^miro_secret,^miro-secret,^miro secret,^mirosecret,miro.com|an27|medium|saas|https://miro.com/|n
 mixmax-api-key|Mixmax|mixmax|url36|medium|saas|https://mixmax.com/|y
 mockaroo-api-key|Mockaroo|mockaroo|lan8|medium|saas|https://mockaroo.com/|y
 monkeylearn-api-key|Monkeylearn|monkeylearn|hex40|medium|saas|https://monkeylearn.com/|y
@@ -73,11 +73,11 @@ nasdaqdatalink-api-key|Nasdaqdatalink|nasdaq|url20|medium|saas|https://nasdaq.co
 newsapi-api-key|Newsapi|newsapi|lan32|medium|saas|https://newsapi.org/|y
 newscatcher-api-key|Newscatcher|newscatcher|anu43|medium|saas|https://newscatcherapi.com/|y
 nicereply-api-key|Nicereply|nicereply|hex40|medium|saas|https://nicereply.com/|y
-nimble-api-key|Nimble|^nimble_api,^nimbleapi,^nimble api,^nimble-api,^nimble_key,^nimble_token,^nimble token,^nimble key,nimble.com|an30|medium|saas|https://nimble.com/|n
-noticeable-api-key|Noticeable|^noticeable_api,^noticeableapi,^noticeable api,^noticeable-api,^noticeable_key,^noticeable_token,^noticeable token,^noticeable key,noticeable.io|an20|medium|saas|https://noticeable.io/|n
+nimble-api-key|Nimble|^nimble_api,^nimble-api,^nimble api,^nimbleapi,^nimble_key,^nimble-key,^nimble key,^nimblekey,^nimble_token,^nimble-token,^nimble token,^nimbletoken,^nimble_secret,^nimble-secret,^nimble secret,^nimblesecret,nimble.com|an30|medium|saas|https://nimble.com/|n
+noticeable-api-key|Noticeable|^noticeable_api,^noticeable-api,^noticeable api,^noticeableapi,^noticeable_key,^noticeable-key,^noticeable key,^noticeablekey,^noticeable_token,^noticeable-token,^noticeable token,^noticeabletoken,^noticeable_secret,^noticeable-secret,^noticeable secret,^noticeablesecret,noticeable.io|an20|medium|saas|https://noticeable.io/|n
 numverify-api-key|Numverify|numverify|lan32|medium|saas|https://apilayer.net/|y
-nylas-api-key|Nylas|^nylas_api,^nylasapi,^nylas api,^nylas-api,^nylas_key,^nylas_token,^nylas token,^nylas key,nylas.com|an30|medium|saas|https://nylas.com/|n
-oanda-api-key|Oanda|^oanda_api,^oandaapi,^oanda api,^oanda-api,^oanda_key,^oanda_token,^oanda token,^oanda key,oanda.com|an24|medium|saas|https://oanda.com/|n
+nylas-api-key|Nylas|nylas|an30|medium|saas|https://nylas.com/|y
+oanda-api-key|Oanda|oanda|an24|medium|saas|https://oanda.com/|y
 omnisend-api-key|Omnisend|omnisend|and75|medium|saas|https://omnisend.com/|y
 oopspam-api-key|Oopspam|oopspam|an40|medium|saas|https://oopspam.com/|y
 opencagedata-api-key|Opencagedata|opencagedata|lan32|medium|saas|https://opencagedata.com/|y
@@ -87,7 +87,7 @@ owlbot-api-key|Owlbot|owlbot|lan40|medium|saas|https://owlbot.info/|y
 packagecloud-api-key|Packagecloud|packagecloud|hex48|medium|saas|https://packagecloud.io/|y
 pandadoc-api-key|Pandadoc|pandadoc|an40|medium|saas|https://pandadoc.com/|y
 paralleldots-api-key|Paralleldots|paralleldots|an43|medium|saas|https://paralleldots.com/|y
-parsers-api-key|Parsers|^parsers_api,^parsersapi,^parsers api,^parsers-api,^parsers_key,^parsers_token,^parsers token,^parsers key,parsers.dev|lan64|medium|saas|https://parsers.dev/|n
+parsers-api-key|Parsers|^parsers_api,^parsers-api,^parsers api,^parsersapi,^parsers_key,^parsers-key,^parsers key,^parserskey,^parsers_token,^parsers-token,^parsers token,^parserstoken,^parsers_secret,^parsers-secret,^parsers secret,^parserssecret,parsers.dev|lan64|medium|saas|https://parsers.dev/|n
 partnerstack-api-key|Partnerstack|partnerstack|an64|medium|saas|https://partnerstack.com/|y
 pastebin-api-key|Pastebin|pastebin|anu32|medium|saas|https://pastebin.com/|y
 paydirtapp-api-key|Paydirtapp|paydirtapp|lan32|medium|saas|https://paydirtapp.com/|y
@@ -101,18 +101,18 @@ pipedream-api-key|Pipedream|pipedream|lan32|medium|saas|https://pipedream.com/|y
 pipedrive-api-key|Pipedrive|pipedrive|an40|medium|saas|https://pipedrive.com/|y
 pivotaltracker-api-key|Pivotaltracker|pivotal|lan32|medium|saas|https://pivotaltracker.com/|y
 pixabay-api-key|Pixabay|pixabay|land34|medium|saas|https://pixabay.com/|y
-planyo-api-key|Planyo|^planyo_api,^planyoapi,^planyo api,^planyo-api,^planyo_key,^planyo_token,^planyo token,^planyo key,planyo.com|lan62|medium|saas|https://planyo.com/|n
-podio-api-key|Podio|^podio_api,^podioapi,^podio api,^podio-api,^podio_key,^podio_token,^podio token,^podio key,podio.com|lan32|medium|saas|https://podio.com/|n
+planyo-api-key|Planyo|planyo|lan62|medium|saas|https://planyo.com/|y
+podio-api-key|Podio|^podio_api,^podio-api,^podio api,^podioapi,^podio_key,^podio-key,^podio key,^podiokey,^podio_token,^podio-token,^podio token,^podiotoken,^podio_secret,^podio-secret,^podio secret,^podiosecret,podio.com|lan32|medium|saas|https://podio.com/|n
 pollsapi-api-key|Pollsapi|pollsapi|uan28|medium|saas|https://pollsapi.com/|y
-polygon-api-key|Polygon|^polygon_api,^polygonapi,^polygon api,^polygon-api,^polygon_key,^polygon_token,^polygon token,^polygon key,polygon.io|an32|medium|saas|https://polygon.io/|n
+polygon-api-key|Polygon|^polygon_api,^polygon-api,^polygon api,^polygonapi,^polygon_key,^polygon-key,^polygon key,^polygonkey,^polygon_token,^polygon-token,^polygon token,^polygontoken,^polygon_secret,^polygon-secret,^polygon secret,^polygonsecret,polygon.io|an32|medium|saas|https://polygon.io/|n
 positionstack-api-key|Positionstack|positionstack|anu32|medium|saas|https://positionstack.com/|y
 postageapp-api-key|Postageapp|postageapp|an32|medium|saas|https://postageapp.com/|y
 powrbot-api-key|Powrbot|powrbot|an40|medium|saas|https://powrbot.com/|y
 prodpad-api-key|Prodpad|prodpad|hex64|medium|saas|https://prodpad.com/|y
 prospectcrm-api-key|Prospectcrm|prospectcrm|land32|medium|saas|https://prospect365.com/|y
-protocolsio-api-key|Protocolsio|^protocols_api,^protocolsapi,^protocols api,^protocols-api,^protocols_key,^protocols_token,^protocols token,^protocols key,protocols.io|lan64|medium|saas|https://protocols.io/|n
+protocolsio-api-key|Protocolsio|^protocols_api,^protocols-api,^protocols api,^protocolsapi,^protocols_key,^protocols-key,^protocols key,^protocolskey,^protocols_token,^protocols-token,^protocols token,^protocolstoken,^protocols_secret,^protocols-secret,^protocols secret,^protocolssecret,protocols.io,protocolsio|lan64|medium|saas|https://protocols.io/|n
 purestake-api-key|Purestake|purestake|an40|medium|saas|https://purestake.io/|y
-qase-api-key|Qase|^qase_api,^qaseapi,^qase api,^qase-api,^qase_key,^qase_token,^qase token,^qase key,qase.io|an40|medium|saas|https://qase.io/|n
+qase-api-key|Qase|^qase_api,^qase-api,^qase api,^qaseapi,^qase_key,^qase-key,^qase key,^qasekey,^qase_token,^qase-token,^qase token,^qasetoken,^qase_secret,^qase-secret,^qase secret,^qasesecret,qase.io|an40|medium|saas|https://qase.io/|n
 qubole-api-key|Qubole|qubole|lan64|medium|saas|https://qubole.com/|y
 reachmail-api-key|Reachmail|reachmail|url64|medium|saas|https://reachmail.net/|y
 rebrandly-api-key|Rebrandly|rebrandly|anu32|medium|saas|https://rebrandly.com/|y
@@ -131,7 +131,7 @@ screenshotlayer-api-key|Screenshotlayer|screenshotlayer|anu32|medium|saas|https:
 scrutinizerci-api-key|Scrutinizerci|scrutinizer|lan64|medium|saas|https://scrutinizer-ci.com/|y
 securitytrails-api-key|Securitytrails|securitytrails,security trails|an32|medium|saas|https://securitytrails.com/|y
 selectpdf-api-key|Selectpdf|selectpdf|land36|medium|saas|https://selectpdf.com/|y
-semaphore-api-key|Semaphore|^semaphore_api,^semaphoreapi,^semaphore api,^semaphore-api,^semaphore_key,^semaphore_token,^semaphore token,^semaphore key,semaphore.co|lan32|medium|saas|https://semaphore.co/|n
+semaphore-api-key|Semaphore|^semaphore_api,^semaphore-api,^semaphore api,^semaphoreapi,^semaphore_key,^semaphore-key,^semaphore key,^semaphorekey,^semaphore_token,^semaphore-token,^semaphore token,^semaphoretoken,^semaphore_secret,^semaphore-secret,^semaphore secret,^semaphoresecret,semaphore.co|lan32|medium|saas|https://semaphore.co/|n
 serphouse-api-key|Serphouse|serphouse|an60|medium|saas|https://serphouse.com/|y
 serpstack-api-key|Serpstack|serpstack|lan32|medium|saas|https://serpstack.com/|y
 sherpadesk-api-key|Sherpadesk|sherpadesk|lan32|medium|saas|https://sherpadesk.com/|y
@@ -140,13 +140,13 @@ shotstack-api-key|Shotstack|shotstack|an40|medium|saas|https://shotstack.io/|y
 signaturit-api-key|Signaturit|signaturit|an86|medium|saas|https://signaturit.com/|y
 signupgenius-api-key|Signupgenius|signupgenius|an32|medium|saas|https://signupgenius.com/|y
 sigopt-api-key|Sigopt|sigopt|uan48|medium|saas|https://sigopt.com/|y
-simfin-api-key|Simfin|^simfin_api,^simfinapi,^simfin api,^simfin-api,^simfin_key,^simfin_token,^simfin token,^simfin key,simfin.com|an32|medium|saas|https://simfin.com/|n
+simfin-api-key|Simfin|simfin|an32|medium|saas|https://simfin.com/|y
 simplesat-api-key|Simplesat|simplesat|lan40|medium|saas|https://simplesat.io/|y
 simplynoted-api-key|Simplynoted|simplynoted|an340to360|medium|saas|https://simplynoted.com/|y
 simvoly-api-key|Simvoly|simvoly|lan33|medium|saas|https://simvoly.com/|y
-skrappio-api-key|Skrappio|^skrapp_api,^skrappapi,^skrapp api,^skrapp-api,^skrapp_key,^skrapp_token,^skrapp token,^skrapp key,skrapp.io|an42|medium|saas|https://skrapp.io/|n
+skrappio-api-key|Skrappio|skrapp|an42|medium|saas|https://skrapp.io/|y
 snipcart-api-key|Snipcart|snipcart|anu75|medium|saas|https://snipcart.com/|y
-splunk-observability-api-key|Splunk Observability|^splunk_api,^splunkapi,^splunk api,^splunk-api,^splunk_key,^splunk_token,^splunk token,^splunk key|an22|medium|saas|https://www.splunk.com/|n
+splunk-observability-api-key|Splunk Observability|splunk|an22|medium|saas|https://www.splunk.com/|y
 spoonacular-api-key|Spoonacular|spoonacular|lan32|medium|saas|https://spoonacular.com/|y
 sportsmonk-api-key|Sportsmonk|sportsmonk|an60|medium|saas|https://sportmonks.com/|y
 sslmate-api-key|Sslmate|sslmate|an36|medium|saas|https://sslmate.com/|y
@@ -159,29 +159,29 @@ stormboard-api-key|Stormboard|stormboard|hex40|medium|saas|https://stormboard.co
 surveybot-api-key|Surveybot|surveybot|and80|medium|saas|https://surveybot.io/|y
 surveysparrow-api-key|Surveysparrow|surveysparrow|url88|medium|saas|https://surveysparrow.com/|y
 survicate-api-key|Survicate|survicate|lan32|medium|saas|https://survicate.com/|y
-tatumio-api-key|Tatumio|^tatum_api,^tatumapi,^tatum api,^tatum-api,^tatum_key,^tatum_token,^tatum token,^tatum key,tatum.io|land36|medium|saas|https://tatum.io/|n
+tatumio-api-key|Tatumio|tatum|land36|medium|saas|https://tatum.io/|y
 taxjar-api-key|Taxjar|taxjar|lan32|medium|saas|https://taxjar.com/|y
 technicalanalysisapi-api-key|Technicalanalysisapi|technicalanalysisapi|uan48|medium|saas|https://technical-analysis-api.com/|y
 tefter-api-key|Tefter|tefter|an20|medium|saas|https://tefter.io/|y
 teletype-api-key|Teletype|teletype|and64|medium|saas|https://teletype.app/|y
 theoddsapi-api-key|Theoddsapi|theoddsapi,the-odds-api|hex32|medium|saas|https://the-odds-api.com/|y
 ticketmaster-api-key|Ticketmaster|ticketmaster|an32|medium|saas|https://ticketmaster.com/|y
-tiingo-api-key|Tiingo|^tiingo_api,^tiingoapi,^tiingo api,^tiingo-api,^tiingo_key,^tiingo_token,^tiingo token,^tiingo key,tiingo.com|lan40|medium|saas|https://tiingo.com/|n
+tiingo-api-key|Tiingo|tiingo|lan40|medium|saas|https://tiingo.com/|y
 timecamp-api-key|Timecamp|timecamp|lan26|medium|saas|https://timecamp.com/|y
-tly-api-key|Tly|^tly_api,^tlyapi,^tly api,^tly-api,^tly_key,^tly_token,^tly token,^tly key|an60|medium|saas|https://t.ly/|n
+tly-api-key|Tly|^tly_api,^tly-api,^tly api,^tlyapi,^tly_key,^tly-key,^tly key,^tlykey,^tly_token,^tly-token,^tly token,^tlytoken,^tly_secret,^tly-secret,^tly secret,^tlysecret|an60|medium|saas|https://t.ly/|n
 tmetric-api-key|Tmetric|tmetric|uan64|medium|saas|https://tmetric.com/|y
 todoist-api-key|Todoist|todoist|lan40|medium|saas|https://todoist.com/|y
-tomorrowio-api-key|Tomorrowio|^tomorrow_api,^tomorrowapi,^tomorrow api,^tomorrow-api,^tomorrow_key,^tomorrow_token,^tomorrow token,^tomorrow key,tomorrow.io|an32|medium|saas|https://tomorrow.io/|n
+tomorrowio-api-key|Tomorrowio|^tomorrow_api,^tomorrow-api,^tomorrow api,^tomorrowapi,^tomorrow_key,^tomorrow-key,^tomorrow key,^tomorrowkey,^tomorrow_token,^tomorrow-token,^tomorrow token,^tomorrowtoken,^tomorrow_secret,^tomorrow-secret,^tomorrow secret,^tomorrowsecret,tomorrow.io,tomorrowio|an32|medium|saas|https://tomorrow.io/|n
 tomtom-api-key|Tomtom|tomtom|an32|medium|saas|https://tomtom.com/|y
 tradier-api-key|Tradier|tradier|an28|medium|saas|https://tradier.com/|y
 travelpayouts-api-key|Travelpayouts|travelpayouts|lan32|medium|saas|https://travelpayouts.com/|y
 twelvedata-api-key|Twelvedata|twelvedata|lan32|medium|saas|https://twelvedata.com/|y
 tyntec-api-key|Tyntec|tyntec|an32|medium|saas|https://tyntec.com/|y
-unplugg-api-key|Unplugg|^unplu_api,^unpluapi,^unplu api,^unplu-api,^unplu_key,^unplu_token,^unplu token,^unplu key,unplu.gg|lan64|medium|saas|https://unplu.gg/|n
+unplugg-api-key|Unplugg|^unplu_api,^unplu-api,^unplu api,^unpluapi,^unplu_key,^unplu-key,^unplu key,^unplukey,^unplu_token,^unplu-token,^unplu token,^unplutoken,^unplu_secret,^unplu-secret,^unplu secret,^unplusecret,unplu.gg,unplugg|lan64|medium|saas|https://unplu.gg/|n
 unsplash-api-key|Unsplash|unsplash|anu43|medium|saas|https://unsplash.com/|y
 upcdatabase-api-key|Upcdatabase|upcdatabase|uan32|medium|saas|https://upcdatabase.org/|y
 uplead-api-key|Uplead|uplead|land32|medium|saas|https://uplead.com/|y
-upwave-api-key|Upwave|^upwave_api,^upwaveapi,^upwave api,^upwave-api,^upwave_key,^upwave_token,^upwave token,^upwave key,upwave.io|lan32|medium|saas|https://upwave.io/|n
+upwave-api-key|Upwave|^upwave_api,^upwave-api,^upwave api,^upwaveapi,^upwave_key,^upwave-key,^upwave key,^upwavekey,^upwave_token,^upwave-token,^upwave token,^upwavetoken,^upwave_secret,^upwave-secret,^upwave secret,^upwavesecret,upwave.io|lan32|medium|saas|https://upwave.io/|n
 urlscan-api-key|Urlscan|urlscan|land36|medium|saas|https://urlscan.io/|y
 userstack-api-key|Userstack|userstack|lan32|medium|saas|https://userstack.com/|y
 vatlayer-api-key|Vatlayer|vatlayer|lan32|medium|saas|https://apilayer.net/|y
@@ -193,16 +193,16 @@ visualcrossing-api-key|Visualcrossing|visualcrossing|uan25|medium|saas|https://v
 voodoosms-api-key|Voodoosms|voodoosms|an46|medium|saas|https://voodoosms.com/|y
 vpnapi-api-key|Vpnapi|vpnapi|an32|medium|saas|https://vpnapi.io/|y
 vultr-api-key|Vultr|vultr|uan36|medium|saas|https://vultr.com/|y
-vyte-api-key|Vyte|^vyte_api,^vyteapi,^vyte api,^vyte-api,^vyte_key,^vyte_token,^vyte token,^vyte key,vyte.in|lan50|medium|saas|https://vyte.in/|n
+vyte-api-key|Vyte|^vyte_api,^vyte-api,^vyte api,^vyteapi,^vyte_key,^vyte-key,^vyte key,^vytekey,^vyte_token,^vyte-token,^vyte token,^vytetoken,^vyte_secret,^vyte-secret,^vyte secret,^vytesecret,vyte.in|lan50|medium|saas|https://vyte.in/|n
 walkscore-api-key|Walkscore|walkscore|lan32|medium|saas|https://walkscore.com/|y
 weatherbit-api-key|Weatherbit|weatherbit|lan32|medium|saas|https://weatherbit.io/|y
 weatherstack-api-key|Weatherstack|weatherstack|lan32|medium|saas|https://weatherstack.com/|y
 webscraper-api-key|Webscraper|webscraper|an60|medium|saas|https://webscraper.io/|y
 webscraping-api-key|Webscraping|webscraping|an32|medium|saas|https://webscrapingapi.com/|y
-weightsandbiases-api-key|Weightsandbiases|wandb|hex40|medium|saas|https://wandb.ai/|y
-whoxy-api-key|Whoxy|^whoxy_api,^whoxyapi,^whoxy api,^whoxy-api,^whoxy_key,^whoxy_token,^whoxy token,^whoxy key,whoxy.com|lan33|medium|saas|https://whoxy.com/|n
-wistia-api-key|Wistia|^wistia_api,^wistiaapi,^wistia api,^wistia-api,^wistia_key,^wistia_token,^wistia token,^wistia key,wistia.com|lan64|medium|saas|https://wistia.com/|n
-wit-api-key|Wit|^wit_api,^witapi,^wit api,^wit-api,^wit_key,^wit_token,^wit token,^wit key,wit.ai|uan32|medium|saas|https://wit.ai/|n
+weightsandbiases-api-key|Weightsandbiases|wandb,weightsandbiases|hex40|medium|saas|https://wandb.ai/|y
+whoxy-api-key|Whoxy|whoxy|lan33|medium|saas|https://whoxy.com/|y
+wistia-api-key|Wistia|wistia|lan64|medium|saas|https://wistia.com/|y
+wit-api-key|Wit|^wit_api,^wit-api,^wit api,^witapi,^wit_key,^wit-key,^wit key,^witkey,^wit_token,^wit-token,^wit token,^wittoken,^wit_secret,^wit-secret,^wit secret,^witsecret,wit.ai|uan32|medium|saas|https://wit.ai/|n
 worksnaps-api-key|Worksnaps|worksnaps|an40|medium|saas|https://worksnaps.com/|y
 workstack-api-key|Workstack|workstack|an60|medium|saas|https://workstack.io/|y
 worldcoinindex-api-key|Worldcoinindex|worldcoinindex|an35|medium|saas|https://worldcoinindex.com/|y
@@ -214,7 +214,7 @@ zenserp-api-key|Zenserp|zenserp|land36|medium|saas|https://zenserp.com/|y
 zerobounce-api-key|Zerobounce|zerobounce|lan32|medium|saas|https://zerobounce.net/|y
 zerotier-api-key|Zerotier|zerotier|an32|medium|saas|https://zerotier.com/|y
 zipcodeapi-api-key|Zipcodeapi|zipcodeapi|an64|medium|saas|https://zipcodeapi.com/|y
-zonkafeedback-api-key|Zonkafeedback|^zonka_api,^zonkaapi,^zonka api,^zonka-api,^zonka_key,^zonka_token,^zonka token,^zonka key|an36|medium|saas|https://zonkafeedback.com/|n
+zonkafeedback-api-key|Zonkafeedback|zonka|an36|medium|saas|https://zonkafeedback.com/|y
 calendarific-api-key|Calendarific|calendarific|an32|medium|saas|https://calendarific.com/|y
 calorieninja-api-key|Calorieninja|calorieninja|an40|medium|saas|https://calorieninjas.com/|y
 campayn-api-key|Campayn|campayn|lan64|medium|saas|https://campayn.com/|y
@@ -222,16 +222,16 @@ centralstationcrm-api-key|Centralstationcrm|centralstationcrm|lan30|medium|saas|
 clustdoc-api-key|Clustdoc|clustdoc|an60|medium|saas|https://clustdoc.com/|y
 codacy-api-key|Codacy|codacy|an20|medium|saas|https://app.codacy.com/|y
 codeclimate-api-key|Codeclimate|codeclimate|hex40|medium|saas|https://api.codeclimate.com/|y
-copper-api-key|Copper|^copper_api,^copperapi,^copper api,^copper-api,^copper_key,^copper_token,^copper token,^copper key|lan32|medium|saas|https://api.copper.com/|n
+copper-api-key|Copper|^copper_api,^copper-api,^copper api,^copperapi,^copper_key,^copper-key,^copper key,^copperkey,^copper_token,^copper-token,^copper token,^coppertoken,^copper_secret,^copper-secret,^copper secret,^coppersecret|lan32|medium|saas|https://api.copper.com/|n
 coveralls-api-key|Coveralls|coveralls|and37|medium|saas|https://coveralls.io/|y
 crowdin-api-key|Crowdin|crowdin|an80|medium|saas|https://crowdin.com/|y
-dailyco-api-key|Dailyco|^daily_api,^dailyapi,^daily api,^daily-api,^daily_key,^daily_token,^daily token,^daily key,daily.co|hex64|medium|saas|https://daily.co/|n
+dailyco-api-key|Dailyco|^daily_api,^daily-api,^daily api,^dailyapi,^daily_key,^daily-key,^daily key,^dailykey,^daily_token,^daily-token,^daily token,^dailytoken,^daily_secret,^daily-secret,^daily secret,^dailysecret,daily.co,dailyco|hex64|medium|saas|https://daily.co/|n
 dandelion-api-key|Dandelion|dandelion|lan32|medium|saas|https://dandelion.eu/|y
 dareboost-api-key|Dareboost|dareboost|an60|medium|saas|https://dareboost.com/|y
-datagov-api-key|Datagov|api.data.gov,data.gov,datagov,data_gov|an40|medium|saas|https://api.data.gov/|n
+datagov-api-key|Datagov|api.data.gov,data.gov,datagov,data_gov|an40|medium|saas|https://api.data.gov/|y
 deepai-api-key|Deepai|deepai|land36|medium|saas|https://deepai.org/|y
 deepgram-api-key|Deepgram|deepgram|lan40|medium|saas|https://deepgram.com/|y
-delighted-api-key|Delighted|^delighted_api,^delightedapi,^delighted api,^delighted-api,^delighted_key,^delighted_token,^delighted token,^delighted key,delighted.com|an32|medium|saas|https://delighted.com/|n
+delighted-api-key|Delighted|^delighted_api,^delighted-api,^delighted api,^delightedapi,^delighted_key,^delighted-key,^delighted key,^delightedkey,^delighted_token,^delighted-token,^delighted token,^delightedtoken,^delighted_secret,^delighted-secret,^delighted secret,^delightedsecret,delighted.com|an32|medium|saas|https://delighted.com/|n
 detectify-api-key|Detectify|detectify|lan32|medium|saas|https://detectify.com/|y
 detectlanguage-api-key|Detectlanguage|detectlanguage|lan32|medium|saas|https://detectlanguage.com/|y
 diffbot-api-key|Diffbot|diffbot|lan32|medium|saas|https://diffbot.com/|y
@@ -242,9 +242,9 @@ dronahq-api-key|Dronahq|dronahq|lan50|medium|saas|https://dronahq.com/|y
 dynalist-api-key|Dynalist|dynalist|url128|medium|saas|https://dynalist.io/|y
 dyspatch-api-key|Dyspatch|dyspatch|uan52|medium|saas|https://dyspatch.io/|y
 elasticemail-api-key|Elasticemail|elasticemail|url96|medium|saas|https://elasticemail.com/|y
-enigma-api-key|Enigma|^enigma_api,^enigmaapi,^enigma api,^enigma-api,^enigma_key,^enigma_token,^enigma token,^enigma key,enigma.com|an40|medium|saas|https://enigma.com/|n
-envoy-api-key|Envoy|^envoy_api,^envoyapi,^envoy api,^envoy-api,^envoy_key,^envoy_token,^envoy token,^envoy key,envoy.com|an220|medium|saas|https://envoy.com/|n
-eraser-api-key|Eraser|^eraser_api,^eraserapi,^eraser api,^eraser-api,^eraser_key,^eraser_token,^eraser token,^eraser key|an20|medium|saas|https://www.eraser.io/|n
+enigma-api-key|Enigma|^enigma_api,^enigma-api,^enigma api,^enigmaapi,^enigma_key,^enigma-key,^enigma key,^enigmakey,^enigma_token,^enigma-token,^enigma token,^enigmatoken,^enigma_secret,^enigma-secret,^enigma secret,^enigmasecret,enigma.com|an40|medium|saas|https://enigma.com/|n
+envoy-api-key|Envoy|^envoy_api,^envoy-api,^envoy api,^envoyapi,^envoy_key,^envoy-key,^envoy key,^envoykey,^envoy_token,^envoy-token,^envoy token,^envoytoken,^envoy_secret,^envoy-secret,^envoy secret,^envoysecret,envoy.com|an220|medium|saas|https://envoy.com/|n
+eraser-api-key|Eraser|^eraser_api,^eraser-api,^eraser api,^eraserapi,^eraser_key,^eraser-key,^eraser key,^eraserkey,^eraser_token,^eraser-token,^eraser token,^erasertoken,^eraser_secret,^eraser-secret,^eraser secret,^erasersecret|an20|medium|saas|https://www.eraser.io/|n
 etherscan-api-key|Etherscan|etherscan|uan34|medium|saas|https://etherscan.io/|y
 ethplorer-api-key|Ethplorer|ethplorer|and22|medium|saas|https://ethplorer.io/|y
 eventbrite-api-key|Eventbrite|eventbrite|uan20|medium|saas|https://eventbriteapi.com/|y
@@ -255,16 +255,16 @@ extractorapi-api-key|Extractorapi|extractorapi|and40|medium|saas|https://extract
 fastforex-api-key|Fastforex|fastforex|land28|medium|saas|https://fastforex.io/|y
 feedier-api-key|Feedier|feedier|an32|medium|saas|https://feedier.com/|y
 financialmodelingprep-api-key|Financialmodelingprep|financialmodelingprep|an32|medium|saas|https://financialmodelingprep.com/|y
-fixerio-api-key|Fixerio|^fixer_api,^fixerapi,^fixer api,^fixer-api,^fixer_key,^fixer_token,^fixer token,^fixer key,fixer.io|an32|medium|saas|https://fixer.io/|n
-flatio-api-key|Flatio|^flat_api,^flatapi,^flat api,^flat-api,^flat_key,^flat_token,^flat token,^flat key,flat.io|lan128|medium|saas|https://flat.io/|n
+fixerio-api-key|Fixerio|^fixer_api,^fixer-api,^fixer api,^fixerapi,^fixer_key,^fixer-key,^fixer key,^fixerkey,^fixer_token,^fixer-token,^fixer token,^fixertoken,^fixer_secret,^fixer-secret,^fixer secret,^fixersecret,fixer.io,fixerio|an32|medium|saas|https://fixer.io/|n
+flatio-api-key|Flatio|^flat_api,^flat-api,^flat api,^flatapi,^flat_key,^flat-key,^flat key,^flatkey,^flat_token,^flat-token,^flat token,^flattoken,^flat_secret,^flat-secret,^flat secret,^flatsecret,flat.io,flatio|lan128|medium|saas|https://flat.io/|n
 flightapi-api-key|Flightapi|flightapi|lan24|medium|saas|https://flightapi.io/|y
 formcraft-api-key|Formcraft|formcraft|lan16|medium|saas|https://formcrafts.com/|y
 fulcrum-api-key|Fulcrum|fulcrum|lan80|medium|saas|https://fulcrumapp.com/|y
 geckoboard-api-key|Geckoboard|geckoboard|an44|medium|saas|https://geckoboard.com/|y
 geoapify-api-key|Geoapify|geoapify|lan32|medium|saas|https://geoapify.com/|y
-geocode-api-key|Geocode|^geocode_api,^geocodeapi,^geocode api,^geocode-api,^geocode_key,^geocode_token,^geocode token,^geocode key,geocode.xyz|lan28|medium|saas|https://geocode.xyz/|n
+geocode-api-key|Geocode|^geocode_api,^geocode-api,^geocode api,^geocodeapi,^geocode_key,^geocode-key,^geocode key,^geocodekey,^geocode_token,^geocode-token,^geocode token,^geocodetoken,^geocode_secret,^geocode-secret,^geocode secret,^geocodesecret,geocode.xyz|lan28|medium|saas|https://geocode.xyz/|n
 geocodify-api-key|Geocodify|geocodify|lan40|medium|saas|https://geocodify.com/|y
-geoipifi-api-key|Geoipifi|ipifi|anu32|medium|saas|https://ipify.org/|y
+geoipifi-api-key|Geoipifi|ipifi,geoipifi|anu32|medium|saas|https://ipify.org/|y
 getemail-api-key|Getemail|getemail|and20|medium|saas|https://getemail.io/|y
 getgeoapi-api-key|Getgeoapi|getgeoapi|lan40|medium|saas|https://getgeoapi.com/|y
 getresponse-api-key|Getresponse|getresponse|lan32|medium|saas|https://getresponse.com/|y
@@ -282,9 +282,9 @@ hereapi-api-key|Hereapi|hereapi|an43|medium|saas|https://hereapi.com/|y
 hiveage-api-key|Hiveage|hiveage|url20|medium|saas|https://hiveage.com/|y
 holidayapi-api-key|Holidayapi|holidayapi|land36|medium|saas|https://holidayapi.com/|y
 holistic-api-key|Holistic|holistic|hex64|medium|saas|https://holistic.dev/|y
-host-api-key|Host|^host_api,^hostapi,^host api,^host-api,^host_key,^host_token,^host token,^host key,host.io|lan14|medium|saas|https://host.io/|n
+host-api-key|Host|^host_api,^host-api,^host api,^hostapi,^host_key,^host-key,^host key,^hostkey,^host_token,^host-token,^host token,^hosttoken,^host_secret,^host-secret,^host secret,^hostsecret,host.io|lan14|medium|saas|https://host.io/|n
 html2pdf-api-key|Html2Pdf|html2pdf|an64|medium|saas|https://html2pdf.app/|y
-humanity-api-key|Humanity|^humanity_api,^humanityapi,^humanity api,^humanity-api,^humanity_key,^humanity_token,^humanity token,^humanity key,humanity.com|lan40|medium|saas|https://humanity.com/|n
+humanity-api-key|Humanity|^humanity_api,^humanity-api,^humanity api,^humanityapi,^humanity_key,^humanity-key,^humanity key,^humanitykey,^humanity_token,^humanity-token,^humanity token,^humanitytoken,^humanity_secret,^humanity-secret,^humanity secret,^humanitysecret,humanity.com|lan40|medium|saas|https://humanity.com/|n
 hybiscus-api-key|Hybiscus|hybiscus|an43|medium|saas|https://hybiscus.dev/|y
 onfleet-api-key|Onfleet|onfleet|lan32|medium|saas|https://onfleet.com/|y
 """
@@ -295,3 +295,93 @@ for _l in MORE_TAIL.split('\n'):
         if _s not in SHAPES and _s not in EXTRA_SHAPES and _range_shape(_s):
             EXTRA_SHAPES[_s] = _range_shape(_s)
 MORE = MORE + MORE_TAIL
+
+# --- batch 2: prefixed formats and keyed shapes that are not one class
+PREFIXED.update({
+ 'cfut': (r'cf[ua]t_[A-Za-z0-9]{40}[a-f0-9]{8}', 'cfut_{alnum:40}{hex:8}', 'cfut_{alnum:40}{hex:7}'),
+ 'cfk': (r'cfk_[A-Za-z0-9]{40}[a-f0-9]{8}', 'cfk_{alnum:40}{hex:8}', 'cfk_{alnum:40}{hex:7}'),
+ 'figp': (r'figp_[A-Za-z0-9_=-]{40,54}', 'figp_{b64url:40}', 'figp_{b64url:30}'),
+ 'figd': (r'fig[dourh]_[A-Za-z0-9_-]{40}', 'figd_{b64url:40}', 'figd_{b64url:39}'),
+ 'hspat': (r'pat-(?:eu|na)1-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}', 'pat-na1-{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', 'pat-na1-{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:11}'),
+ 'phx': (r'phx_[A-Za-z0-9_]{43,48}', 'phx_{alnum:44}', 'phx_{alnum:40}'),
+ 'sqco': (r'sqco_[A-Za-z0-9]{59}', 'sqco_{alnum:59}', 'sqco_{alnum:58}'),
+ 'salad': (r'salad_cloud_[0-9A-Za-z]{1,7}_[0-9A-Za-z]{7,235}', 'salad_cloud_org_{alnum:50}', 'salad_cloud_org_{alnum:5}'),
+ 'pcsk': (r'pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{63}', 'pcsk_{alnum:6}_{alnum:63}', 'pcsk_{alnum:6}_{alnum:62}'),
+ 'lob': (r'(?:live|test)_[a-f0-9]{35}', 'live_{hex:35}', 'live_{hex:34}'),
+ 'endr': (r'endr\+[A-Za-z0-9-]{16}', 'endr+{alnum:16}', 'endr+{alnum:15}'),
+ 'tkn': (r'tkn\.v1_[0-9A-Za-z]{71}=', 'tkn.v1_{alnum:71}=', 'tkn.v1_{alnum:70}='),
+})
+EXTRA_SHAPES_B2 = {
+ 'dfuse': (r'web_[0-9a-z]{32}', 'web_{lowalnum:32}', 'web_{lowalnum:31}'),
+ 'telnyx': (r'KEY[0-9A-Za-z_-]{55}', 'KEY{b64url:55}', 'KEY{b64url:54}'),
+ 'squareeaaa': (r'EAAA[A-Za-z0-9_+=-]{60}', 'EAAA{b64url:60}', 'EAAA{b64url:59}'),
+ 'mailsac': (r'k_[0-9A-Za-z]{36,}', 'k_{alnum:40}', 'k_{alnum:30}'),
+ 'kickbox': (r'[A-Za-z0-9_]{65,84}', '{alnum:70}', '{alnum:60}'),
+ 'imagekit': (r'[A-Za-z0-9_=]{36}', '{alnum:36}', '{alnum:35}'),
+ 'hexmix64': (r'[0-9A-Fa-f]{64}', '{hex:60}{HEX:4}', '{hex:59}{HEX:4}'),
+ 'hexmix32': (r'[0-9A-Fa-f]{32}', '{hex:28}{HEX:4}', '{hex:27}{HEX:4}'),
+ 'lun29': (r'[a-z0-9_]{29}', '{lowalnum:29}', '{lowalnum:28}'),
+ 'iexsk': (r'sk_[a-z0-9]{32}', 'sk_{lowalnum:32}', 'sk_{lowalnum:31}'),
+ 'scrapfly': (r'(?:scp-(?:live|test)-)?[a-z0-9]{32}', 'scp-live-{lowalnum:32}', 'scp-live-{lowalnum:31}'),
+ 'shipday': (r'[A-Za-z0-9.]{11}[A-Za-z0-9]{20}', '{alnum:31}', '{alnum:30}'),
+ 'uptimerobot': (r'[A-Za-z0-9]{9}-[A-Za-z0-9]{24}', 'u{digits:7}7-{alnum:24}', 'u{digits:7}7-{alnum:23}'),
+ 'swiftype': (r'[A-Za-z0-9-]{6}_[A-Za-z0-9-]{6}-[A-Za-z0-9-]{6}', '{alnum:6}_{alnum:6}-{alnum:6}', '{alnum:6}_{alnum:6}-{alnum:5}'),
+ 'zenkit': (r'[0-9a-z]{8}-[0-9A-Za-z]{32}', '{lowalnum:8}-{alnum:32}', '{lowalnum:8}-{alnum:31}'),
+ 'tickettailor': (r'sk_[0-9]{4}_[0-9]{6}_[a-f0-9]{32}', 'sk_{digits:4}_{digits:6}_{hex:32}', 'sk_{digits:4}_{digits:6}_{hex:31}'),
+ 'clickup': (r'pk_[0-9]{7,9}_[0-9A-Z]{32}', 'pk_{digits:8}_{upalnum:32}', 'pk_{digits:8}_{upalnum:31}'),
+ 'salesblink': (r'key-[A-Za-z0-9]{64}', 'key-{alnum:64}', 'key-{alnum:63}'),
+ 'convertapi': (r'secret_[0-9A-Za-z]{16}', 'secret_{alnum:14}7q', 'secret_{alnum:13}7q'),
+ 'nrpersonal': (r'[A-Za-z0-9_.]{4}-[A-Za-z0-9_.]{42}', '{upper:4}-{alnum:42}', '{upper:4}-{alnum:41}'),
+}
+EXTRA_SHAPES.update(EXTRA_SHAPES_B2)
+CUSTOM |= set(EXTRA_SHAPES_B2) | {'cfut', 'cfk', 'figp', 'figd', 'hspat', 'phx', 'sqco', 'salad', 'pcsk', 'lob', 'endr', 'tkn', 'duply', 'uuida'}
+MORE_TAIL2 = """
+cloudflare-user-api-token|Cloudflare|cfut_,cfat_|cfut|high|cloud|https://developers.cloudflare.com/fundamentals/api/get-started/create-token/|n
+cloudflare-global-api-key-v2|Cloudflare|cfk_|cfk|critical|cloud|https://developers.cloudflare.com/fundamentals/api/get-started/keys/|n
+adafruit-io-token|Adafruit IO|aio_|adafruit|medium|iot|https://io.adafruit.com/api/docs/#authentication|n
+figma-pat|Figma|figp_|figp|high|design|https://www.figma.com/developers/api#access-tokens|n
+figma-access-token|Figma|figd_,figr_,figo_,figu_,figh_|figd|high|design|https://www.figma.com/developers/api#access-tokens|n
+posthog-personal-api-key|PostHog|phx_|phx|high|observability|https://posthog.com/docs/api#private-endpoint-authentication|n
+sonarcloud-token|SonarCloud|sqco_|sqco|high|ci|https://docs.sonarsource.com/sonarqube-cloud/managing-your-account/managing-tokens/|n
+saladcloud-api-key|SaladCloud|salad_cloud_|salad|high|cloud|https://docs.salad.com/reference/api-usage|n
+endorlabs-api-key|Endor Labs|endr+|endr|high|security|https://docs.endorlabs.com/rest-api/using-the-rest-api/authentication/|n
+teamwork-api-token|Teamwork|tkn.v1_|tkn|high|project|https://apidocs.teamwork.com/guides/teamwork/authentication|n
+dfuse-api-key|dfuse|dfuse|dfuse|medium|crypto|https://docs.dfuse.io/|y
+telnyx-api-key|Telnyx|telnyx|telnyx|high|comms|https://developers.telnyx.com/docs/overview|y
+square-access-token-eaaa|Square|square|squareeaaa|high|payments|https://developer.squareup.com/docs/build-basics/access-tokens|n
+mailsac-api-key|Mailsac|mailsac|mailsac|medium|email|https://mailsac.com/docs/api|y
+kickbox-api-key|Kickbox|kickbox|kickbox|medium|email|https://docs.kickbox.com/docs/using-the-api|y
+imagekit-private-key|ImageKit|imagekit|imagekit|high|media|https://docs.imagekit.io/api-reference/api-introduction/api-keys|y
+percy-token|Percy|percy|hexmix64|high|ci|https://www.browserstack.com/docs/percy/get-started/set-env-var|y
+streak-api-key|Streak|^streak|hexmix32|medium|crm|https://streak.readme.io/docs/authentication|n
+ipstack-api-key|ipstack|ipstack|hexmix32|low|data|https://ipstack.com/documentation|y
+jotform-api-key|Jotform|jotform|an32|medium|forms|https://api.jotform.com/docs/|y
+rawg-api-key|RAWG|^rawg|an32|low|data|https://rawg.io/apidocs|n
+toggl-api-token|Toggl Track|toggltrack,toggl_api,toggl_token,toggl token,toggl api,toggl.com,toggl_key|an32|medium|project|https://developers.track.toggl.com/docs/authentication|n
+webflow-api-token|Webflow|webflow|an64|high|cms|https://developers.webflow.com/data/reference/authentication|y
+userflow-api-key|Userflow|userflow|lun29|medium|saas|https://userflow.com/docs/api|y
+stitchdata-api-token|Stitch|stitchdata|lun35|high|data|https://www.stitchdata.com/docs/developers/import-api/guides/quick-start|y
+iexcloud-api-key|IEX Cloud|iexcloud|lun35|medium|finance|https://iexcloud.io/docs/|y
+iexapis-api-key|IEX Cloud|iexapis|iexsk|medium|finance|https://iexcloud.io/docs/|n
+speechtext-api-key|SpeechText.AI|speechtext|hex32|medium|ai|https://speechtext.ai/api-docs|y
+scrapfly-api-key|Scrapfly|scrapfly|scrapfly|medium|saas|https://scrapfly.io/docs/project#api-keys|y
+shipday-api-key|Shipday|shipday|shipday|medium|logistics|https://docs.shipday.com/reference/authentication|y
+uptimerobot-api-key|UptimeRobot|uptimerobot|uptimerobot|medium|observability|https://uptimerobot.com/api/|y
+swiftype-api-key|Swiftype|swiftype|swiftype|medium|search|https://swiftype.com/documentation/site-search/overview|y
+mailmodo-api-key|Mailmodo|mailmodo|duply|medium|email|https://www.mailmodo.com/developers/|y
+requestfinance-api-key|Request Finance|requestfinance|duply|high|finance|https://docs.request.finance/|y
+screenshotapi-api-key|ScreenshotAPI|screenshotapi|duply|medium|media|https://screenshotapi.net/documentation|y
+logzio-api-token|Logz.io|logzio,logz.io,logz_io|uuida|high|observability|https://docs.logz.io/docs/user-guide/admin/authentication-tokens/api-tokens/|y
+nftport-api-key|NFTPort|nftport|uuida|medium|crypto|https://docs.nftport.xyz/|y
+scaleway-secret-key|Scaleway|scaleway|uuida|high|cloud|https://www.scaleway.com/en/docs/identity-and-access-management/iam/how-to/create-api-keys/|y
+coda-api-token|Coda|^coda_api,^coda_token,^coda token,^coda api,^coda_key,^coda key,^codatoken,coda.io|uuida|medium|docs|https://coda.io/developers/apis/v1|n
+canny-api-key|Canny|^canny_api,^canny_key,^canny api,^canny key,^canny token,^canny_token,canny.io,cannyio|uuida|medium|saas|https://developers.canny.io/api-reference|n
+magnetic-api-key|Magnetic|^magnetic_api,^magnetic api,^magnetic_key,^magnetic key,^magnetic token,^magnetic_token,magnetichq|uuida|medium|project|https://app.magnetichq.com/|n
+zenkit-api-key|Zenkit|zenkit|zenkit|medium|project|https://base.zenkit.com/docs/api/overview/authentication|y
+tickettailor-api-key|Ticket Tailor|tickettailor|tickettailor|medium|events|https://developers.tickettailor.com/#authentication|n
+clickup-personal-token|ClickUp|clickup|clickup|high|project|https://clickup.com/api/developer-portal/authentication/|n
+salesblink-api-key|SalesBlink|salesblink|salesblink|medium|marketing|https://salesblink.io/|n
+convertapi-secret|ConvertAPI|convertapi|convertapi|medium|media|https://www.convertapi.com/doc/auth|n
+new-relic-personal-api-key|New Relic|newrelic,new_relic,new relic|nrpersonal|high|observability|https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/|n
+"""
+MORE = MORE + MORE_TAIL2
