@@ -120,15 +120,19 @@ type keywordHits struct {
 	structural bool
 }
 
-func (h *keywordHits) add(data []byte, s, e int) {
+func (h *keywordHits) add(sc *scanState, data []byte, s, e int) {
 	h.pos = append(h.pos, s)
 	if !h.structural {
-		h.structural = structuralHit(data, s, e)
+		h.structural = structuralHit(sc, data, s, e)
 	}
 }
 
-func structuralHit(data []byte, s, e int) bool {
-	ls, le := lineSpan(data, s)
+// structuralHit tells whether the keyword at data[s:e] labels values on
+// other lines. sc answers where lines begin and end and where the INSERT
+// statements are, from what the keyword pass has seen so far (every
+// statement ending before s).
+func structuralHit(sc *scanState, data []byte, s, e int) bool {
+	ls, le := sc.lines.span(s)
 	if ls == 0 || ls == s {
 		return true // first line, or a segment name such as PID|
 	}
@@ -139,7 +143,13 @@ func structuralHit(data []byte, s, e int) bool {
 		return true
 	}
 	line := bytes.TrimLeft(data[ls:s], " \t")
-	return len(line) > 0 && line[0] == '|' || lastIndexFold(data[ls:s], "insert into") >= 0
+	if len(line) > 0 && line[0] == '|' {
+		return true
+	}
+	if !sc.insertsKnown { // no PHI rules: the keyword pass does not look for statements
+		return lastIndexFold(data[ls:s], sqlInsert) >= 0
+	}
+	return sc.lastInsert(ls, s) >= 0
 }
 
 // digitWindows adds a window around each long enough digit run for the

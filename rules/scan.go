@@ -45,7 +45,7 @@ func (rs *Ruleset) match(data []byte) []Match {
 			out = rs.rules[ri].run(rs, data, ws, sc, out)
 		}
 	}
-	scratch.cands = sc.cands
+	scratch.cands, scratch.nls = sc.cands, sc.lines.nls
 	return out
 }
 
@@ -57,6 +57,7 @@ type windowScratch struct {
 	gate  []keywordHits
 	hits  [][]int
 	cands []int
+	nls   []int
 }
 
 func (rs *Ruleset) getScratch() *windowScratch {
@@ -89,13 +90,17 @@ const sqlInsert = "insert into"
 // scanState is what one pass of the keyword automaton learned about the
 // data being scanned, for the checks of the matches in it.
 type scanState struct {
-	// inserts holds the offsets of every "insert into", ascending.
-	inserts []int
+	// inserts holds the offsets of every "insert into", ascending, when
+	// insertsKnown (the automaton has the statement keyword: PHI rules).
+	inserts      []int
+	insertsKnown bool
 	// hits holds, per keyword-anchored rule, the offsets its keywords
 	// start at, ascending (anchor.go).
 	hits [][]int
 	// cands is the lead-byte candidate buffer (lead.go).
 	cands []int
+	// lines indexes the input's newlines (lines.go).
+	lines lineIndex
 }
 
 // lastInsert returns the offset, relative to lo, of the last "insert
@@ -134,6 +139,8 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 	per := ws.per
 	gate := ws.gate // digit-prefiltered rules: where their keywords occur
 	sc := &scanState{hits: ws.hits, cands: ws.cands}
+	sc.lines.reset(data, ws.nls)
+	sc.insertsKnown = rs.vocab != nil
 	rs.kw.each(data, func(k, ms, me int) {
 		if k >= len(rs.kwRules) { // sqlInsert, no rule's keyword
 			sc.inserts = append(sc.inserts, ms)
@@ -153,7 +160,7 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 				if gate == nil {
 					gate = make([]keywordHits, len(rs.rules))
 				}
-				gate[ri].add(data, ms, me)
+				gate[ri].add(sc, data, ms, me)
 				continue
 			}
 			if rs.rules[ri].def.AsWritten {
@@ -411,23 +418,13 @@ func dropGenericOverlaps(ms []Match) []Match {
 // them.
 func Findings(data []byte, matches []Match, path string, fp finding.Fingerprinter) []finding.Finding {
 	out := make([]finding.Finding, 0, len(matches))
-	line, lineStart, pos := 1, 0, 0
-	advance := func(to int) {
-		if to < pos { // matches overlap: recount from the start of data
-			line, lineStart, pos = 1, 0, 0
-		}
-		seg := data[pos:to]
-		if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
-			line += n
-			lineStart = pos + bytes.LastIndexByte(seg, '\n') + 1
-		}
-		pos = to
-	}
+	var li lineIndex
+	li.reset(data, nil)
 	for _, m := range matches {
-		advance(m.Start)
-		sl, sc := line, utf8.RuneCount(data[lineStart:m.Start])+1
-		advance(m.End)
-		el, ec := line, utf8.RuneCount(data[lineStart:m.End])+1
+		sl, ls := li.line(m.Start)
+		sc := utf8.RuneCount(data[ls:m.Start]) + 1
+		el, le := li.line(m.End)
+		ec := utf8.RuneCount(data[le:m.End]) + 1
 		f := finding.Finding{
 			RuleID:      m.Rule.ID,
 			Kind:        m.Rule.Kind,
