@@ -3,8 +3,11 @@ package proxy
 import (
 	"encoding/json"
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/pretense/pretense/rules"
@@ -14,7 +17,7 @@ import (
 // accepts (up to its nesting cap), decodes strings the same way, and
 // appendQuote round-trips.
 func FuzzParseJSON(f *testing.F) {
-	for _, s := range []string{`{}`, `[]`, `{"a":[1,-2.5e+3,true,false,null,"x\u00e9\ud83d\ude00\n"]}`, `"\ud800"`, `01`, `{"a":1,}`, ` [ 1 , 2 ] `, `{"a"}`, "\"\x01\"", `1.`, `-`, `"\q"`} {
+	for _, s := range []string{`{}`, `[]`, `{"a":[1,-2.5e+3,true,false,null,"x\u00e9\ud83d\ude00\n"]}`, `"\ud800"`, `{"k\udc00":"\ud83d\ude00\ud800x"}`, `"\ud800\ud800\udc00"`, `01`, `{"a":1,}`, ` [ 1 , 2 ] `, `{"a"}`, "\"\x01\"", `1.`, `-`, `"\q"`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -28,6 +31,22 @@ func FuzzParseJSON(f *testing.F) {
 		}
 		if err != nil {
 			return
+		}
+		// The parser pairs surrogate escapes as it goes; the first lone
+		// one is what a second pass over every string and key finds.
+		lone := 0
+		for _, n := range d.nodes {
+			for _, q := range [][2]int{{n.keyStart, n.keyEnd}, {n.start, n.end}} {
+				if q[1] == 0 || (q == [2]int{n.start, n.end} && n.kind != jStr) {
+					continue
+				}
+				if off, bad := refLoneSurrogate(d.src[q[0]:q[1]]); bad && (lone == 0 || q[0]+off+1 < lone) {
+					lone = q[0] + off + 1
+				}
+			}
+		}
+		if d.lone != lone {
+			t.Fatalf("lone surrogate at %d, want %d in %q", d.lone-1, lone-1, data)
 		}
 		for i, n := range d.nodes {
 			if n.kind != jStr {
@@ -49,6 +68,39 @@ func FuzzParseJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// refLoneSurrogate is the reference for jparser's pairing: the offset of
+// the first \uD800-\uDFFF escape in quoted string q that is not half of a
+// valid pair.
+func refLoneSurrogate(q []byte) (int, bool) {
+	for i := 0; i+1 < len(q); i++ {
+		if q[i] != '\\' {
+			continue
+		}
+		if q[i+1] != 'u' {
+			i++ // the escaped character (it may be a backslash)
+			continue
+		}
+		v, err := strconv.ParseUint(string(q[i+2:i+6]), 16, 16)
+		if err != nil {
+			return i, true
+		}
+		r := rune(v)
+		if !utf16.IsSurrogate(r) {
+			i += 5
+			continue
+		}
+		if r >= 0xDC00 || i+12 > len(q) || q[i+6] != '\\' || q[i+7] != 'u' {
+			return i, true
+		}
+		v2, err := strconv.ParseUint(string(q[i+8:i+12]), 16, 16)
+		if err != nil || utf16.DecodeRune(r, rune(v2)) == utf8.RuneError {
+			return i, true
+		}
+		i += 11
+	}
+	return 0, false
 }
 
 // FuzzRewriteRequest: any body either fails to parse or comes out as valid
@@ -79,6 +131,38 @@ func FuzzRewriteRequest(f *testing.F) {
 		}
 		if out := sentBody(t, res.body); !json.Valid(out) {
 			t.Fatalf("rewrite produced invalid JSON:\n in %q\nout %q", body, out)
+		}
+	})
+}
+
+// FuzzBase64Runs: eachB64Run, which reads one byte in every minRun-1
+// until it meets base64, finds exactly the runs a byte-by-byte scan finds.
+func FuzzBase64Runs(f *testing.F) {
+	f.Add("plain words only, nothing long enough here", uint8(32))
+	f.Add("x QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MTIzNDU2Nzg5== tail aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8K", uint8(32))
+	f.Add("AAAA==BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=C", uint8(4))
+	f.Fuzz(func(t *testing.T, s string, minRun uint8) {
+		m := int(minRun%64) + 1
+		var got, want []string
+		if err := eachB64Run(s, m, func(run string) error { got = append(got, run); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(s); {
+			if !isB64Byte(s[i]) {
+				i++
+				continue
+			}
+			j := i
+			for j < len(s) && isB64Byte(s[j]) {
+				j++
+			}
+			if j-i >= m {
+				want = append(want, s[i:j])
+			}
+			i = j
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("minRun %d: runs %q, want %q", m, got, want)
 		}
 	})
 }

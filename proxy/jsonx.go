@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -43,6 +44,11 @@ type jdoc struct {
 	src   []byte
 	nodes []jnode
 	big   map[int]string // decoded large strings with escapes
+	// lone is 1 + the offset of the first \uXXXX escape that is half of a
+	// UTF-16 surrogate pair without the other half (in a value or a key);
+	// 0 when there is none. JSON allows it; the strict request check
+	// refuses it (checkStrict).
+	lone int
 }
 
 // maxJSONDepth bounds nesting so hostile input cannot exhaust the stack.
@@ -55,6 +61,7 @@ type jparser struct {
 	src   []byte
 	pos   int
 	nodes []jnode
+	lone  int // jdoc.lone
 }
 
 // parseJSON parses a copy of src: the caller may reuse src as soon as it
@@ -77,7 +84,7 @@ func parseJSONOwned(src []byte) (*jdoc, error) {
 	if p.pos != len(src) {
 		return nil, p.errf("unexpected data after the top-level value")
 	}
-	return &jdoc{src: src, nodes: p.nodes}, nil
+	return &jdoc{src: src, nodes: p.nodes, lone: p.lone}, nil
 }
 
 func (p *jparser) errf(format string, a ...any) error {
@@ -179,30 +186,54 @@ func (p *jparser) num() (int, error) {
 }
 
 // str consumes a quoted string and reports whether it held escapes.
+// Surrogate escapes are paired here, in the same pass (jparser.lone).
 func (p *jparser) str() (bool, error) {
 	p.pos++ // opening quote
 	esc := false
-	for p.pos < len(p.src) {
-		c := p.src[p.pos]
+	src := p.src
+	for p.pos < len(src) {
+		// Plain text, eight bytes at a time: no quote, backslash or
+		// control character in the word.
+		for p.pos+8 <= len(src) && !wordSpecial(binary.LittleEndian.Uint64(src[p.pos:])) {
+			p.pos += 8
+		}
+		if p.pos >= len(src) {
+			break
+		}
+		c := src[p.pos]
 		switch {
 		case c == '"':
 			p.pos++
 			return esc, nil
 		case c == '\\':
 			esc = true
-			if p.pos+1 >= len(p.src) {
+			if p.pos+1 >= len(src) {
 				return false, p.errf("unterminated string")
 			}
-			switch p.src[p.pos+1] {
+			switch src[p.pos+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				p.pos += 2
 			case 'u':
-				if p.pos+6 > len(p.src) {
-					return false, p.errf("short unicode escape")
+				r, ok := hex4(src[p.pos+2:])
+				if !ok {
+					if p.pos+6 > len(src) {
+						return false, p.errf("short unicode escape")
+					}
+					return false, p.errf("invalid unicode escape")
 				}
-				for _, h := range p.src[p.pos+2 : p.pos+6] {
-					if !isHex(h) {
-						return false, p.errf("invalid unicode escape")
+				if r >= 0xD800 && r < 0xE000 {
+					// Half of a pair: valid only as a high half followed by
+					// an escaped low half.
+					r2, ok := rune(0), false
+					if r < 0xDC00 && p.pos+12 <= len(src) && src[p.pos+6] == '\\' && src[p.pos+7] == 'u' {
+						r2, ok = hex4(src[p.pos+8:])
+					}
+					if ok && r2 >= 0xDC00 && r2 < 0xE000 {
+						p.pos += 12
+						continue
+					}
+					if p.lone == 0 {
+						p.lone = p.pos + 1
 					}
 				}
 				p.pos += 6
@@ -216,6 +247,37 @@ func (p *jparser) str() (bool, error) {
 		}
 	}
 	return false, p.errf("unterminated string")
+}
+
+// wordSpecial reports whether any byte of w (eight string bytes) is a
+// quote, a backslash or a control character (below 0x20). Exact as a
+// yes/no answer; the byte loop then finds which one.
+func wordSpecial(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ (lo * '"')
+	bslash := w ^ (lo * '\\')
+	return ((quote-lo)&^quote|(bslash-lo)&^bslash|(w-lo*0x20)&^w)&hi != 0
+}
+
+// hex4 decodes the four hex digits at the start of b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, h := range b[:4] {
+		switch {
+		case h >= '0' && h <= '9':
+			r = r<<4 | rune(h-'0')
+		case h >= 'a' && h <= 'f':
+			r = r<<4 | rune(h-'a'+10)
+		case h >= 'A' && h <= 'F':
+			r = r<<4 | rune(h-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 func isHex(c byte) bool {

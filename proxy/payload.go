@@ -270,39 +270,74 @@ func (pc *payloadCounter) embedded(s string, depth int) ([]decodedText, error) {
 		return nil, nil
 	}
 	var out []decodedText
-	for i := 0; i < len(s); {
-		if !isB64Byte(s[i]) {
-			i++
+	err := eachB64Run(s, minPayloadRun, func(run string) error {
+		if !mixedClasses(run) {
+			return nil
+		}
+		data, err := decodeBase64(run)
+		if err != nil {
+			return nil
+		}
+		more, err := pc.content("", data, false, depth+1)
+		if err != nil {
+			return err
+		}
+		for _, m := range more {
+			m.what = "base64 " + m.what
+			out = append(out, m)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// eachB64Run calls fn with every maximal run of base64 bytes (isB64Byte; a
+// run ends at any other byte, '=' padding included) of at least minRun
+// bytes in s, in order, and stops at fn's first error. Most text holds no
+// such run, so it looks at one byte in every minRun-1: a run that long
+// must cover one of them. Only around a base64 byte found so does it read
+// every byte, back to the run's start and on to its end.
+func eachB64Run(s string, minRun int, fn func(run string) error) error {
+	stride := max(minRun-1, 1)
+	floor := 0 // the previous run (and its padding) ends here
+	for i := stride - 1; i < len(s); {
+		if !b64Byte[s[i]] {
+			i += stride
 			continue
 		}
-		j := i
-		for j < len(s) && isB64Byte(s[j]) {
+		a := i
+		for a > floor && b64Byte[s[a-1]] {
+			a--
+		}
+		j := i + 1
+		for j < len(s) && b64Byte[s[j]] {
 			j++
 		}
 		k := j
 		for k < len(s) && s[k] == '=' {
 			k++
 		}
-		run := s[i:j]
-		i = k
-		if len(run) < minPayloadRun || !mixedClasses(run) {
-			continue
+		floor = k
+		if j-a >= minRun {
+			if err := fn(s[a:j]); err != nil {
+				return err
+			}
 		}
-		data, err := decodeBase64(run)
-		if err != nil {
-			continue
-		}
-		more, err := pc.content("", data, false, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range more {
-			m.what = "base64 " + m.what
-			out = append(out, m)
+		i = k + stride - 1
+		if i < j+1 {
+			i = j + 1 // j is not base64: look past it
 		}
 	}
-	return out, nil
+	return nil
 }
+
+// b64Byte is isB64Byte as a table, for the hot loops.
+var b64Byte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isB64Byte(byte(c))
+	}
+	return t
+}()
 
 func isB64Byte(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -241,15 +240,14 @@ func invalidUTF8At(b []byte) int {
 
 // checkDupsAndEscapes refuses duplicate keys and lone surrogates anywhere.
 func checkDupsAndEscapes(d *jdoc) error {
+	if d.lone > 0 {
+		// Found while parsing (jparser.str), values and keys alike.
+		return fmt.Errorf("%w: lone UTF-16 surrogate escape at byte %d", errSchema, d.lone-1)
+	}
 	var keys []string
 	var set map[string]struct{}
 	for i := range d.nodes {
 		n := &d.nodes[i]
-		if n.kind == jStr && n.hasEsc {
-			if off, bad := loneSurrogate(d.src[n.start:n.end]); bad {
-				return fmt.Errorf("%w: lone UTF-16 surrogate escape at byte %d", errSchema, n.start+off)
-			}
-		}
 		if n.kind != jObj {
 			continue
 		}
@@ -264,10 +262,6 @@ func checkDupsAndEscapes(d *jdoc) error {
 		}
 		for c := n.first; c >= 0; c = d.nodes[c].next {
 			cn := &d.nodes[c]
-			raw := d.src[cn.keyStart:cn.keyEnd]
-			if off, bad := loneSurrogate(raw); bad {
-				return fmt.Errorf("%w: lone UTF-16 surrogate escape at byte %d", errSchema, cn.keyStart+off)
-			}
 			k := d.key(c)
 			dup := false
 			if useMap {
@@ -297,41 +291,6 @@ func truncateKey(k string) string {
 		return k[:40] + "…"
 	}
 	return k
-}
-
-// loneSurrogate reports a \uD800-\uDFFF escape in quoted string q that is
-// not half of a valid pair.
-func loneSurrogate(q []byte) (int, bool) {
-	for i := 0; i+1 < len(q); i++ {
-		if q[i] != '\\' {
-			continue
-		}
-		if q[i+1] != 'u' {
-			i++ // skip the escaped character (it may be a backslash)
-			continue
-		}
-		if i+6 > len(q) {
-			return i, true
-		}
-		v, err := strconv.ParseUint(string(q[i+2:i+6]), 16, 16)
-		if err != nil {
-			return i, true
-		}
-		r := rune(v)
-		if !utf16.IsSurrogate(r) {
-			i += 5
-			continue
-		}
-		if r >= 0xDC00 || i+12 > len(q) || q[i+6] != '\\' || q[i+7] != 'u' {
-			return i, true
-		}
-		v2, err := strconv.ParseUint(string(q[i+8:i+12]), 16, 16)
-		if err != nil || utf16.DecodeRune(r, rune(v2)) == utf8.RuneError {
-			return i, true
-		}
-		i += 11
-	}
-	return 0, false
 }
 
 // checkShape checks node n against s; p is the JSON path for the message.
