@@ -36,6 +36,9 @@ type Ruleset struct {
 	// windows, without the anchored and lead-byte shortcuts, so tests can
 	// check that the shortcuts find exactly what the plain path finds.
 	plainRegex bool
+	// kwMark holds, per automaton keyword, the marks it stands for
+	// (marks.go); nil without PHI rules.
+	kwMark []uint8
 	// partKW marks keywords owned only by PHI rules: their hits count only
 	// at identifier-part boundaries (see partBoundary).
 	partKW []bool
@@ -156,8 +159,9 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 	if rs.vocab != nil {
 		rs.formats = newFormatRules(rs, opts.Disable)
 		// The context checks look for the INSERT statement around a
-		// value; the automaton finds them all in its one pass.
-		keywords = append(keywords, sqlInsert)
+		// value and the format detection for its markers; the automaton
+		// finds them all in its one pass (marks.go).
+		keywords = rs.addMarkers(keywords, kwIndex)
 	}
 	rs.kw = newKWMatcher(keywords)
 	return rs, nil

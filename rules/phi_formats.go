@@ -83,11 +83,14 @@ func newFormatRules(rs *Ruleset, disable []string) formatRules {
 // readFormats adds the findings of the format readers to out, and drops
 // the text rules' contact findings in data the readers found to be no
 // patient's.
-func (rs *Ruleset) readFormats(data []byte, out []Match) []Match {
+//
+// marks are those of the keyword pass over data: the format detection
+// skips the searches for markers it did not see.
+func (rs *Ruleset) readFormats(data []byte, marks uint8, out []Match) []Match {
 	if len(rs.formats) == 0 {
 		return out
 	}
-	res := phiformat.Read(data)
+	res := phiformat.ReadHinted(data, rs.hints(marks))
 	if res.Format == phiformat.None {
 		return out
 	}

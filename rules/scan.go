@@ -26,7 +26,8 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 	}
 	// base64, hex, %XX: see decode.go
 	// structured PHI formats: see phi_formats.go
-	ms := rs.appendDecoded(data, rs.readFormats(data, rs.match(data)))
+	ms, marks := rs.matchMarks(data)
+	ms = rs.appendDecoded(data, rs.readFormats(data, marks, ms))
 	if rs.normalize {
 		// Zero-width characters, full-width letters, NULs: normalize.go.
 		ms = dedupeMatches(append(ms, rs.scanNormalized(data)...))
@@ -36,6 +37,12 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 
 // match runs every rule in its keyword windows, unfiltered and unordered.
 func (rs *Ruleset) match(data []byte) []Match {
+	out, _ := rs.matchMarks(data)
+	return out
+}
+
+// matchMarks is match, also returning the marks its keyword pass saw.
+func (rs *Ruleset) matchMarks(data []byte) ([]Match, uint8) {
 	var out []Match
 	scratch := rs.getScratch()
 	defer rs.putScratch(scratch)
@@ -46,7 +53,7 @@ func (rs *Ruleset) match(data []byte) []Match {
 		}
 	}
 	scratch.cands, scratch.nls = sc.cands, sc.lines.nls
-	return out
+	return out, sc.marks
 }
 
 // windowScratch is the per-rule state of one windows pass, kept between
@@ -94,6 +101,8 @@ type scanState struct {
 	// insertsKnown (the automaton has the statement keyword: PHI rules).
 	inserts      []int
 	insertsKnown bool
+	// marks are the markers the pass saw (marks.go).
+	marks uint8
 	// hits holds, per keyword-anchored rule, the offsets its keywords
 	// start at, ascending (anchor.go).
 	hits [][]int
@@ -142,8 +151,14 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 	sc.lines.reset(data, ws.nls)
 	sc.insertsKnown = rs.vocab != nil
 	rs.kw.each(data, func(k, ms, me int) {
-		if k >= len(rs.kwRules) { // sqlInsert, no rule's keyword
-			sc.inserts = append(sc.inserts, ms)
+		if k < len(rs.kwMark) && rs.kwMark[k] != 0 {
+			mk := rs.kwMark[k]
+			sc.marks |= mk
+			if mk&markInsert != 0 {
+				sc.inserts = append(sc.inserts, ms)
+			}
+		}
+		if k >= len(rs.kwRules) { // a marker, no rule's keyword
 			return
 		}
 		if rs.partKW[k] && !partBoundary(data, ms, me) {

@@ -88,7 +88,29 @@ const sniff = 4096
 
 // Detect names the format of data from its first bytes; None for anything
 // else (source code, prose). It is cheap enough to run on every file.
-func Detect(data []byte) Format {
+func Detect(data []byte) Format { return detect(data, AllHints) }
+
+// Hints say which of the markers Detect looks for beyond the first bytes
+// may occur in an input. A caller that has already read the whole input
+// for its own reasons (the rules engine's keyword pass) passes what it
+// saw, and Detect skips the searches whose marker is absent. Each field
+// must be true whenever its marker occurs; true when unsure.
+type Hints struct {
+	// FHIR: `"resourceType"` (the caller may match any ASCII case).
+	FHIR bool
+	// HL7: the encoding characters "^~" of an MSH segment.
+	HL7 bool
+	// SQL: "insert into" (any ASCII case) or "from stdin;".
+	SQL bool
+}
+
+// AllHints searches for every marker: what Read and Detect do.
+var AllHints = Hints{FHIR: true, HL7: true, SQL: true}
+
+// DetectHinted is Detect, skipping the searches hints rule out.
+func DetectHinted(data []byte, hints Hints) Format { return detect(data, hints) }
+
+func detect(data []byte, hints Hints) Format {
 	head := data[:min(len(data), sniff)]
 	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	switch {
@@ -103,16 +125,16 @@ func Detect(data []byte) Format {
 	case t[0] == '<' && bytes.Contains(head, []byte(`"http://hl7.org/fhir"`)):
 		return FHIRXML
 	}
-	if embeddedFHIR(data) >= 0 {
+	if hints.FHIR && embeddedFHIR(data) >= 0 {
 		return FHIRJSON // a resource pasted into a prompt or held by a test
 	}
-	if embeddedHL7(data) {
+	if hints.HL7 && embeddedHL7(data) {
 		return HL7 // messages inside other text: a test's string literals, a prompt
 	}
 	if tabularHeader(head) {
 		return Tabular
 	}
-	if hasSQLRows(data) {
+	if hints.SQL && hasSQLRows(data) {
 		return SQL
 	}
 	return None
@@ -160,8 +182,12 @@ func embeddedFHIR(data []byte) int {
 }
 
 // Read detects the format of data and runs its reader.
-func Read(data []byte) Result {
-	f := Detect(data)
+func Read(data []byte) Result { return ReadHinted(data, AllHints) }
+
+// ReadHinted is Read, skipping the format searches hints rule out: the
+// same Result whenever the hints hold (see Hints).
+func ReadHinted(data []byte, hints Hints) Result {
+	f := detect(data, hints)
 	r := Result{Format: f}
 	switch f {
 	case HL7:
