@@ -22,6 +22,11 @@ var (
 	// Emulator account key is the same on every machine.
 	publicKeyPrefixes = []string{"Eby8vdM02xNOcqFlqUwJPLlm"}
 	// Subresource-integrity and module checksums in lockfiles.
+	// A printf verb (%s, %d, %c, %v, %q, %x) followed by a non-alphanumeric
+	// byte or the end: the value is a format string filled in at run time
+	// ("%c^wz9…", "key=%s"), not a secret. A digit before the letter is a
+	// percent escape (%2c), not a verb, so it is not matched.
+	formatVerb   = regexp.MustCompile(`%[-+# ]?[sdcvqx](?:[^A-Za-z0-9]|$)`)
 	lockfileHash = regexp.MustCompile(`^(?:sha1|sha256|sha384|sha512)-[A-Za-z0-9+/]{20,}={0,2}$|^h1:[A-Za-z0-9+/]{43}=$`)
 )
 
@@ -33,7 +38,8 @@ func globallyAllowed(value string, whole []byte) bool {
 			return true
 		}
 	}
-	if repeatedChar(value) || sequentialRun(value) || exampleValue.MatchString(value) || placeholderValue.MatchString(value) ||
+	if repeatedChar(value) || sequentialRun(value) || steppedFiller(value) || formatVerb.MatchString(value) ||
+		exampleValue.MatchString(value) || placeholderValue.MatchString(value) ||
 		envReference.MatchString(value) || lockfileHash.MatchString(value) {
 		return true
 	}
@@ -80,3 +86,49 @@ func sequentialRun(v string) bool {
 	}
 	return false
 }
+
+// HandTyped reports values typed by hand as stand-ins for a key: one
+// character or a short unit repeated, a long ascending run, or stepped
+// filler. tools/secretbench uses it to set such samples aside.
+func HandTyped(v string) bool {
+	return repeatedChar(v) || sequentialRun(v) || steppedFiller(v)
+}
+
+// steppedFiller reports hand-typed filler built from short ascending runs
+// ("abc123def456ghi789jkl012", "a1b2c3d4e5f6g7h8"): a value of 12 or more
+// bytes in which at least half of the adjacent pairs of the same class
+// are successor steps (b after a, 2 after 1, 0 after 9), counting pairs
+// one apart and, for interleaved runs, two apart. Generated keys have
+// about one such pair in 36.
+func steppedFiller(v string) bool {
+	if len(v) < 12 {
+		return false
+	}
+	best := 0.0
+	for gap := 1; gap <= 2; gap++ {
+		steps, pairs := 0, 0
+		for i := gap; i < len(v); i++ {
+			a, b := v[i-gap], v[i]
+			switch {
+			case isDigit(a) && isDigit(b):
+				pairs++
+				if b == a+1 || a == '9' && b == '0' {
+					steps++
+				}
+			case isLetter(a) && isLetter(b) && isLower(a) == isLower(b):
+				pairs++
+				if b == a+1 {
+					steps++
+				}
+			}
+		}
+		if pairs >= 8 {
+			best = max(best, float64(steps)/float64(len(v)-gap))
+		}
+	}
+	return best >= 0.5
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLower(c byte) bool  { return c >= 'a' && c <= 'z' }
+func isLetter(c byte) bool { return isLower(c) || c >= 'A' && c <= 'Z' }

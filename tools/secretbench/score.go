@@ -251,7 +251,8 @@ const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 // implausible says why a true-positive sample is not a plausible
 // credential, or "" when it is: a public identifier by the provider's
 // design; a placeholder in the secret (EXAMPLE, xxxxx, ****, ${VAR},
-// <your…>, the hand-typed run 12345678, one character repeated 16 times);
+// <your…>, the hand-typed run 12345678, one character repeated 16 times,
+// stepped filler such as abc123def456ghi789 — rules.HandTyped);
 // a token with a documented prefix but not the documented shape
 // (github_pat_, SG., dt0c01.); or a GitHub/npm token whose CRC32 tail
 // (the provider's own checksum) does not match its body.
@@ -265,6 +266,16 @@ func implausible(s sample) string {
 	}
 	if placeholder.MatchString(target) || longRun(target, 16) {
 		return "placeholder"
+	}
+	// Hand-typed stand-ins (abc123def456ghi789…, 0123456789…) in any
+	// alphanumeric part of 12 or more characters: the rules' own filler
+	// definition (rules.HandTyped).
+	for _, part := range strings.FieldsFunc(target, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) {
+		if len(part) >= 12 && rules.HandTyped(part) {
+			return "placeholder"
+		}
 	}
 	for _, d := range documentedShape {
 		if d.prefix.MatchString(target) && !d.shape.MatchString(target) {
