@@ -69,10 +69,19 @@ func FuzzAnchoredRules(f *testing.F) {
 	var anchored []*compiledRule
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, cr := range rs.rules {
-		if cr.anchor == nil {
+		if cr.anchor != nil {
+			anchored = append(anchored, cr)
+		}
+	}
+	// Seeds from about 120 rules spread over the list: every seed runs
+	// every anchored rule, so seeding all ~500 made the seed pass alone
+	// take tens of seconds; the fuzzer still reaches the rest by mutation
+	// and TestBuiltinSamples covers every rule's samples.
+	step := max(1, len(anchored)/120)
+	for k, cr := range anchored {
+		if k%step != 0 {
 			continue
 		}
-		anchored = append(anchored, cr)
 		// The rules' own samples, generated at test time, back to back
 		// and run together, so matches meet and overlap.
 		var joined []string
