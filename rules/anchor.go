@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/binary"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -158,6 +159,23 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
+// allASCII reports whether b has no byte above 0x7f, eight bytes at a
+// time.
+func allASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -256,11 +274,11 @@ func literalPrefixes(re *syntax.Regexp) ([]string, bool) {
 // The locations are relative to w.start. ok is false when the window
 // holds non-ASCII bytes, where case folding reaches past what the
 // keyword automaton sees; the caller then runs the plain regex.
-func (cr *compiledRule) runAnchored(data []byte, w span, hits []int) (locs [][]int, ok bool) {
-	for _, c := range data[w.start:w.end] {
-		if c >= utf8.RuneSelf {
-			return nil, false
-		}
+//
+// ascii says all of data is ASCII, which spares the window's own check.
+func (cr *compiledRule) runAnchored(data []byte, w span, hits []int, ascii bool) (locs [][]int, ok bool) {
+	if !ascii && !allASCII(data[w.start:w.end]) {
+		return nil, false
 	}
 	if len(hits) == 0 || hits[0] >= w.end {
 		return nil, true

@@ -103,7 +103,7 @@ func FuzzAnchoredRules(f *testing.F) {
 			for _, cr := range anchored {
 				hits := anchoredHits(cr.def.Keywords, data)
 				i, _ := slices.BinarySearch(hits, w.start)
-				got, ok := cr.runAnchored(data, w, hits[i:])
+				got, ok := cr.runAnchored(data, w, hits[i:], allASCII(data))
 				if !ok {
 					continue
 				}
@@ -117,4 +117,18 @@ func FuzzAnchoredRules(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestAllASCII(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"", true}, {"abc", true}, {"0123456789abcdef", true}, {"0123456789abcdé", false},
+		{"é", false}, {"abcdefg\x80", false}, {"\xffabcdefgh", false}, {"abcdefgh\x7f", true},
+	} {
+		if got := allASCII([]byte(tt.in)); got != tt.want {
+			t.Errorf("allASCII(%q) = %v", tt.in, got)
+		}
+	}
 }
