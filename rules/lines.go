@@ -62,3 +62,12 @@ func (li *lineIndex) line(pos int) (line, start int) {
 	}
 	return i + 1, li.nls[i-1] + 1
 }
+
+// lineSpan is lineSpan(data, pos), from the pass's index when sc is the
+// state of the pass over data.
+func (sc *scanState) lineSpan(data []byte, pos int) (int, int) {
+	if sc == nil || len(sc.lines.data) != len(data) || len(data) == 0 || &sc.lines.data[0] != &data[0] {
+		return lineSpan(data, pos)
+	}
+	return sc.lines.span(pos)
+}

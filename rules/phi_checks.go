@@ -341,7 +341,7 @@ func dicomTag(c *CheckContext) bool {
 	if len(c.Value) != 8 || digitsOf(c.Value) != c.Value || (c.Value[3]-'0')%2 != 0 {
 		return false
 	}
-	ls, le := lineSpan(c.Data, c.Start)
+	ls, le := c.scan.lineSpan(c.Data, c.Start)
 	return findWord(c.Data, max(ls, c.Start-dicomReach), min(le, c.End+dicomReach), c.Start, c.End, dicomWords) != ""
 }
 

@@ -238,7 +238,7 @@ func (rs *Ruleset) applyContext(cc *compiledContext, c *CheckContext) bool {
 		c.Confidence = cc.without
 		c.Reasons = append(c.Reasons, "no context label (confidence lowered)")
 	}
-	ls, le := lineSpan(c.Data, c.Start)
+	ls, le := c.scan.lineSpan(c.Data, c.Start)
 	if w := findWord(c.Data, max(ls, c.Start-negativeReach), min(le, c.End+negativeReach), c.Start, c.End, negativeWords); w != "" {
 		c.Confidence = max(0.1, c.Confidence-negativePenalty)
 		c.Reasons = append(c.Reasons, fmt.Sprintf("near '%s' (confidence lowered, still reported)", w))

@@ -243,7 +243,7 @@ func FuzzStructuredKeys(f *testing.F) {
 		if pos < 0 || pos > len(data) {
 			return
 		}
-		csvColumn(data, pos)
+		csvColumn(data, pos, nil)
 		sqlColumn(data, pos, nil)
 		if ls, _ := lineSpan(data, pos); ls > 0 {
 			prevLineKey(data, ls)

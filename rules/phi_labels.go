@@ -20,7 +20,7 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scan
 		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
 		return label, "SQL column", class
 	}
-	ls, _ := lineSpan(data, pos)
+	ls, _ := sc.lineSpan(data, pos)
 	if key, field, ok := hl7Field(data, ls, pos); ok {
 		// The report quotes the HL7 field (PID-19); its mapped key only
 		// decides the class.
@@ -47,7 +47,7 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scan
 			}
 		}
 	}
-	if key, header, ok := csvColumn(data, pos); ok {
+	if key, header, ok := csvColumn(data, pos, sc); ok {
 		label, class = rs.walkLabel(cc, []byte(key), maxLabelParts)
 		// A weak column ("phone") in a file whose header names the
 		// subject ("patient_id") is the subject's.
@@ -435,8 +435,8 @@ func parentKey(data []byte, ls int) ([]byte, bool) {
 // csvColumn returns the header name of the column pos sits in, when the
 // input's first line is a header of identifier-like names and pos's line
 // has the same number of fields.
-func csvColumn(data []byte, pos int) (string, []byte, bool) {
-	ls, le := lineSpan(data, pos)
+func csvColumn(data []byte, pos int, sc *scanState) (string, []byte, bool) {
+	ls, le := sc.lineSpan(data, pos)
 	if ls == 0 || le-ls > headerMaxBytes {
 		return "", nil, false
 	}
@@ -528,7 +528,7 @@ func pipeTableColumn(data []byte, ls, le, pos int) (string, []byte, bool) {
 func sqlColumn(data []byte, pos int, sc *scanState) (string, bool) {
 	// A VALUES tuple opens with '(' on the value's line: without one
 	// there is no statement to look for.
-	ls, _ := lineSpan(data, pos)
+	ls, _ := sc.lineSpan(data, pos)
 	if bytes.IndexByte(data[ls:pos], '(') < 0 {
 		return "", false
 	}
