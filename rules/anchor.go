@@ -159,6 +159,17 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
+// allASCII is allASCII(data) for the pass's input, computed once.
+func (sc *scanState) allASCII(data []byte) bool {
+	if sc.ascii == 0 {
+		sc.ascii = 2
+		if allASCII(data) {
+			sc.ascii = 1
+		}
+	}
+	return sc.ascii == 1
+}
+
 // allASCII reports whether b has no byte above 0x7f, eight bytes at a
 // time.
 func allASCII(b []byte) bool {

@@ -103,9 +103,10 @@ type scanState struct {
 	insertsKnown bool
 	// marks are the markers the pass saw (marks.go).
 	marks uint8
-	// ascii is set when the input has no byte above 0x7f, so no window
-	// needs the anchored path's own check (anchor.go).
-	ascii bool
+	// ascii says whether the input has no byte above 0x7f (0: not yet
+	// known, 1: it has none, 2: it has), so no window needs the
+	// anchored path's own check (anchor.go); found on first need.
+	ascii uint8
 	// hits holds, per keyword-anchored rule, the offsets its keywords
 	// start at, ascending (anchor.go).
 	hits [][]int
@@ -153,7 +154,6 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 	sc := &scanState{hits: ws.hits, cands: ws.cands}
 	sc.lines.reset(data, ws.nls)
 	sc.insertsKnown = rs.vocab != nil
-	sc.ascii = allASCII(data)
 	rs.kw.each(data, func(k, ms, me int) {
 		if k < len(rs.kwMark) && rs.kwMark[k] != 0 {
 			mk := rs.kwMark[k]
@@ -301,7 +301,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 		ok := false
 		if !rs.plainRegex {
 			if cr.anchor != nil {
-				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.ascii)
+				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.allASCII(data))
 			}
 			// Not anchored, or a window the keywords cannot vouch for
 			// (non-ASCII): lead bytes, when the rule has them.
