@@ -1,28 +1,20 @@
 package proxy
 
-import (
-	"hash/maphash"
-	"sync"
-)
+import "sync"
 
 // cleanCache remembers texts the rules found nothing in. Agents resend the
 // whole conversation every turn, so without it each turn rescans every
-// earlier turn; with it only new text is scanned. A hit is keyed by a
-// 64-bit hash under a per-process random seed plus the length, so a forged
-// collision is not practical; a false hit would let one text skip the scan.
-// Only clean results are cached: a text with a finding is rescanned (and
-// refused) every time. Entries are evicted first in, first out.
+// earlier turn; with it only new text is scanned. A text is known by its
+// fingerprint (fingerprint.go, a 128-bit GMAC under a per-process random
+// key), so a forged collision is not practical; a false hit would let one
+// text skip the scan. Only clean results are cached: a text with a finding
+// is rescanned (and refused) every time. Entries are evicted first in,
+// first out.
 type cleanCache struct {
-	seed maphash.Seed
 	mu   sync.Mutex
-	set  map[cacheKey]struct{}
-	ring []cacheKey
+	set  map[fingerprint]struct{}
+	ring []fingerprint
 	next int
-}
-
-type cacheKey struct {
-	h uint64
-	n int
 }
 
 // minCachedText is the shortest text worth remembering: short texts scan
@@ -30,11 +22,7 @@ type cacheKey struct {
 const minCachedText = 512
 
 func newCleanCache(entries int) *cleanCache {
-	return &cleanCache{seed: maphash.MakeSeed(), set: make(map[cacheKey]struct{}, entries), ring: make([]cacheKey, entries)}
-}
-
-func (c *cleanCache) key(text string) cacheKey {
-	return cacheKey{h: maphash.String(c.seed, text), n: len(text)}
+	return &cleanCache{set: make(map[fingerprint]struct{}, entries), ring: make([]fingerprint, entries)}
 }
 
 // clean reports whether text was scanned clean before.
@@ -42,9 +30,17 @@ func (c *cleanCache) clean(text string) bool {
 	if c == nil || len(text) < minCachedText {
 		return false
 	}
-	k := c.key(text)
+	return c.cleanFP(fingerprintOf(text))
+}
+
+// cleanFP is clean for a text whose fingerprint is known; the zero
+// fingerprint (a text too short to remember) is never clean.
+func (c *cleanCache) cleanFP(f fingerprint) bool {
+	if c == nil || f == (fingerprint{}) {
+		return false
+	}
 	c.mu.Lock()
-	_, ok := c.set[k]
+	_, ok := c.set[f]
 	c.mu.Unlock()
 	return ok
 }
@@ -54,23 +50,28 @@ func (c *cleanCache) add(texts []string) {
 	if c == nil {
 		return
 	}
-	keys := make([]cacheKey, 0, len(texts))
-	for _, t := range texts {
-		if len(t) >= minCachedText {
-			keys = append(keys, c.key(t))
-		}
+	c.addFP(fingerprints(texts))
+}
+
+// addFP records the fingerprints of texts found clean (zero ones skipped).
+func (c *cleanCache) addFP(fps []fingerprint) {
+	if c == nil {
+		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, k := range keys {
-		if _, ok := c.set[k]; ok {
+	for _, f := range fps {
+		if f == (fingerprint{}) {
 			continue
 		}
-		if old := c.ring[c.next]; old.n != 0 {
+		if _, ok := c.set[f]; ok {
+			continue
+		}
+		if old := c.ring[c.next]; old != (fingerprint{}) {
 			delete(c.set, old)
 		}
-		c.ring[c.next] = k
-		c.set[k] = struct{}{}
+		c.ring[c.next] = f
+		c.set[f] = struct{}{}
 		c.next = (c.next + 1) % len(c.ring)
 	}
 }

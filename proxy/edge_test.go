@@ -656,3 +656,28 @@ func TestCleanCacheEvicts(t *testing.T) {
 		t.Error("first in was not first out")
 	}
 }
+
+// TestFingerprint: the same text gives the same fingerprint, texts that
+// differ anywhere (one byte, length, a trailing NUL) give different ones,
+// and none is the zero value that means "none".
+func TestFingerprint(t *testing.T) {
+	base := strings.Repeat("export const patientRecord = load(x); ", 40)
+	cases := []struct{ name, a, b string }{
+		{"one byte", base, base[:100] + "X" + base[101:]},
+		{"shorter", base, base[:len(base)-1]},
+		{"trailing NUL", base, base + "\x00"},
+		{"empty vs one", "", "\x00"},
+		{"block boundary", strings.Repeat("a", 16), strings.Repeat("a", 16) + "\x00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fa, fb := fingerprintOf(c.a), fingerprintOf(c.b)
+			if fa == fb {
+				t.Errorf("%q and %q share a fingerprint", c.a, c.b)
+			}
+			if fa != fingerprintOf(strings.Clone(c.a)) || fa == (fingerprint{}) {
+				t.Errorf("fingerprint of %q is not stable or is zero", c.a)
+			}
+		})
+	}
+}

@@ -28,11 +28,12 @@ type session interface {
 	// mutate replaces sensitive identifiers in text (lang names the source
 	// language for the lexer: "md", "ts", "py", ...).
 	mutate(text, lang string) string
-	// mutateAll mutates every text of a request (langs[i] for texts[i]) and
-	// returns the results in order, each as the text and its replacements
-	// (mtext) so a large text is not copied. Call it at most once, before
-	// reversing.
-	mutateAll(texts, langs []string) ([]mtext, error)
+	// mutateAll mutates every text of a request (langs[i] for texts[i];
+	// fps[i] its fingerprint, zero when too short to remember, or fps nil)
+	// and returns the results in order, each as the text and its
+	// replacements (mtext) so a large text is not copied. Call it at most
+	// once, before reversing.
+	mutateAll(texts, langs []string, fps []fingerprint) ([]mtext, error)
 	// count is the number of distinct identifiers mutated so far.
 	count() int
 	// reverse restores every synthetic in a complete string. With jsonText

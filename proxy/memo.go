@@ -2,7 +2,7 @@ package proxy
 
 import (
 	"errors"
-	"hash/maphash"
+	"strings"
 	"sync"
 
 	"github.com/pretense/pretense/mutate"
@@ -30,9 +30,10 @@ const (
 	maxMemoText = 512 << 10
 )
 
+// memoKey is a text's fingerprint (fingerprint.go) and its language.
 type memoKey struct {
-	h uint64
-	n int
+	fp   fingerprint
+	lang string
 }
 
 type memoEntry struct {
@@ -45,7 +46,6 @@ type memoEntry struct {
 }
 
 type mutMemo struct {
-	seed  maphash.Seed
 	mu    sync.Mutex
 	m     map[memoKey]*memoEntry
 	fifo  []memoKey
@@ -54,16 +54,16 @@ type mutMemo struct {
 }
 
 func newMutMemo(maxBytes int) *mutMemo {
-	return &mutMemo{seed: maphash.MakeSeed(), m: map[memoKey]*memoEntry{}, max: maxBytes}
+	return &mutMemo{m: map[memoKey]*memoEntry{}, max: maxBytes}
 }
 
-func (mm *mutMemo) key(text, lang string) memoKey {
-	var h maphash.Hash
-	h.SetSeed(mm.seed)
-	h.WriteString(lang)
-	h.WriteByte(0)
-	h.WriteString(text)
-	return memoKey{h: h.Sum64(), n: len(text)}
+// key is the memo key of text in lang; f is text's fingerprint if known
+// (zero: computed here).
+func (mm *mutMemo) key(text, lang string, f fingerprint) memoKey {
+	if f == (fingerprint{}) {
+		f = fingerprintOf(text)
+	}
+	return memoKey{fp: f, lang: lang}
 }
 
 func (mm *mutMemo) get(k memoKey) *memoEntry {
@@ -86,13 +86,14 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 			delete(mm.m, old)
 		}
 	}
+	k.lang = strings.Clone(k.lang) // it may alias a request
 	mm.m[k] = e
 	mm.fifo = append(mm.fifo, k)
 	mm.bytes += e.size
 }
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
-func (m *mutateSession) mutateAll(texts, langs []string) ([]mtext, error) {
+func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint) ([]mtext, error) {
 	out := make([]mtext, len(texts))
 	if m.memo == nil {
 		for i, t := range texts {
@@ -105,7 +106,11 @@ func (m *mutateSession) mutateAll(texts, langs []string) ([]mtext, error) {
 	var fresh []int
 	for i, t := range texts {
 		if len(t) >= minMemoText && len(t) <= maxMemoText {
-			keys[i] = m.memo.key(t, langs[i])
+			var f fingerprint
+			if fps != nil {
+				f = fps[i]
+			}
+			keys[i] = m.memo.key(t, langs[i], f)
 			if e := m.memo.get(keys[i]); e != nil {
 				out[i] = mtext{base: t, quoted: e.quoted}
 				if e.set != nil {

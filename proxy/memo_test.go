@@ -87,12 +87,12 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	me := eng.(mutateEngine)
 	text := longCode("lookupPatientRecord")
 	s1 := eng.newSession().(*mutateSession)
-	out1, err := s1.mutateAll([]string{text}, []string{"ts"})
+	out1, err := s1.mutateAll([]string{text}, []string{"ts"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Poison the memo entry: its synthetic now claims another original.
-	e := me.memo.get(me.memo.key(text, "ts"))
+	e := me.memo.get(me.memo.key(text, "ts", fingerprint{}))
 	if e == nil || e.set == nil || e.set.Len() == 0 {
 		t.Fatal("text was not memoised")
 	}
@@ -110,13 +110,13 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	}
 	poisoned := &memoEntry{quoted: e.quoted, set: set, size: e.size}
 	me.memo.mu.Lock()
-	me.memo.m[me.memo.key(text, "ts")] = poisoned
+	me.memo.m[me.memo.key(text, "ts", fingerprint{})] = poisoned
 	me.memo.mu.Unlock()
 
 	s2 := eng.newSession().(*mutateSession)
 	// A fresh text in the same request issues the real pair, so the union
 	// conflicts.
-	out2, err := s2.mutateAll([]string{text, "x lookupPatientRecord"}, []string{"ts", "ts"})
+	out2, err := s2.mutateAll([]string{text, "x lookupPatientRecord"}, []string{"ts", "ts"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,6 +86,15 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		units = append(units, unit{field: fi, inner: -1, text: text})
 	}
 
+	// Fingerprinted once for both caches: the clean-scan cache and the
+	// mutation memo (fingerprint.go).
+	texts := make([]string, len(units))
+	langs := make([]string, len(units))
+	for i, u := range units {
+		texts[i], langs[i] = u.text, w.fields[u.field].lang
+	}
+	fps := fingerprints(texts)
+
 	if ck != nil {
 		// Everything else in the body is scanned too (scanall.go).
 		pc := newPayloadCounter(ck.blockAttachments, ck.payloadBudget)
@@ -104,18 +113,13 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 			}
 		}
 		out.attachments = pc.attachments
-		out.hits = append(ck.scan(units, w.fields), ck.scanTexts(extra)...)
+		out.hits = append(ck.scan(units, fps, w.fields), ck.scanTexts(extra)...)
 		if len(out.hits) > 0 {
 			return out, nil
 		}
 	}
 
-	texts := make([]string, len(units))
-	langs := make([]string, len(units))
-	for i, u := range units {
-		texts[i], langs[i] = u.text, w.fields[u.field].lang
-	}
-	mutated, err := sess.mutateAll(texts, langs)
+	mutated, err := sess.mutateAll(texts, langs, fps)
 	if err != nil {
 		return rewritten{}, err
 	}
@@ -184,13 +188,14 @@ func newChecker(rs *rules.Ruleset, opts Options) *checker {
 // defaultPayloadBudget is used by checkers built without one (tests).
 const defaultPayloadBudget = DefaultMaxBodyBytes
 
-// scan scans the rewrite units and maps each match back to its field.
-func (c *checker) scan(units []unit, fields []textField) []hit {
+// scan scans the rewrite units (fps: their fingerprints) and maps each
+// match back to its field.
+func (c *checker) scan(units []unit, fps []fingerprint, fields []textField) []hit {
 	texts := make([]string, len(units))
 	for i, u := range units {
 		texts[i] = u.text
 	}
-	return c.scanStrings(texts, func(i int) string {
+	return c.scanStrings(texts, fps, func(i int) string {
 		p := fields[units[i].field].path
 		if units[i].inner >= 0 {
 			p += " (inside the JSON arguments)"

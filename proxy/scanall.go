@@ -185,27 +185,30 @@ func pathOf(d *jdoc, target int) string {
 // scanBatch bytes (a large request is not copied whole), and maps each
 // match back to its text. A text of scanInPlace bytes or more is scanned
 // where it lies.
-func (c *checker) scanStrings(texts []string, where func(i int) string) []hit {
+func (c *checker) scanStrings(texts []string, fps []fingerprint, where func(i int) string) []hit {
+	if fps == nil && c.cache != nil {
+		fps = fingerprints(texts)
+	}
 	var hits []hit
 	var batch []int
 	size := 0
 	for i, t := range texts {
-		if t == "" || c.cache.clean(t) {
+		if t == "" || fps != nil && c.cache.cleanFP(fps[i]) {
 			continue
 		}
 		if len(t) >= scanInPlace {
-			hits = append(hits, c.scanOne(t, where(i))...)
+			hits = append(hits, c.scanOne(t, fps, i, where(i))...)
 			continue
 		}
 		batch = append(batch, i)
 		size += len(t) + 2
 		if size >= scanBatch {
-			hits = c.scanBatch(texts, batch, size, where, hits)
+			hits = c.scanBatch(texts, fps, batch, size, where, hits)
 			batch, size = batch[:0], 0
 		}
 	}
 	if len(batch) > 0 {
-		hits = c.scanBatch(texts, batch, size, where, hits)
+		hits = c.scanBatch(texts, fps, batch, size, where, hits)
 	}
 	return hits
 }
@@ -213,7 +216,7 @@ func (c *checker) scanStrings(texts []string, where func(i int) string) []hit {
 // scanBatch is the size at which joined texts are scanned.
 const scanBatch = 1 << 20
 
-func (c *checker) scanBatch(texts []string, todo []int, size int, where func(i int) string, hits []hit) []hit {
+func (c *checker) scanBatch(texts []string, fps []fingerprint, todo []int, size int, where func(i int) string, hits []hit) []hit {
 	const sep = "\n\n"
 	buf := make([]byte, 0, size)
 	starts := make([]int, len(todo))
@@ -224,11 +227,13 @@ func (c *checker) scanBatch(texts []string, todo []int, size int, where func(i i
 	}
 	matches := c.rs.Scan(buf)
 	if len(matches) == 0 {
-		clean := make([]string, len(todo))
-		for j, i := range todo {
-			clean[j] = texts[i]
+		if fps != nil {
+			clean := make([]fingerprint, len(todo))
+			for j, i := range todo {
+				clean[j] = fps[i]
+			}
+			c.cache.addFP(clean)
 		}
-		c.cache.add(clean)
 		return hits
 	}
 	for _, m := range matches {
@@ -250,7 +255,7 @@ func (c *checker) scanTexts(ts []scanText) []hit {
 	for i, t := range ts {
 		texts[i] = t.text
 	}
-	return c.scanStrings(texts, func(i int) string { return ts[i].where() })
+	return c.scanStrings(texts, nil, func(i int) string { return ts[i].where() })
 }
 
 // credentialHeaders carry the caller's API credentials: they must reach the
@@ -331,7 +336,7 @@ func (x *exchange) scanMeta() bool {
 // token in a log file).
 func (x *exchange) logPath() string {
 	p := x.r.URL.Path
-	if hits := x.s.check.scanStrings([]string{p, x.r.URL.EscapedPath()}, func(int) string { return "" }); len(hits) > 0 {
+	if hits := x.s.check.scanStrings([]string{p, x.r.URL.EscapedPath()}, nil, func(int) string { return "" }); len(hits) > 0 {
 		return "(withheld: holds a sensitive value)"
 	}
 	return p
@@ -364,11 +369,13 @@ func (x *exchange) refuseBody(err error) {
 	}
 }
 
-// scanOne scans one large text in place.
-func (c *checker) scanOne(t, where string) []hit {
+// scanOne scans one large text, texts[i], in place.
+func (c *checker) scanOne(t string, fps []fingerprint, i int, where string) []hit {
 	matches := c.rs.Scan(bytesOf(t))
 	if len(matches) == 0 {
-		c.cache.add([]string{t})
+		if fps != nil {
+			c.cache.addFP(fps[i : i+1])
+		}
 		return nil
 	}
 	hits := make([]hit, 0, len(matches))
