@@ -1,9 +1,11 @@
 package proxy
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -116,6 +118,34 @@ func TestProcNetUID(t *testing.T) {
 	}
 }
 
+// refProcNetUID is procNetUID without the port prefilter: every line
+// split and parsed.
+func refProcNetUID(data []byte, local, remote netip.AddrPort) (int, bool) {
+	for len(data) > 0 {
+		var line []byte
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+		}
+		f := bytes.Fields(line)
+		if len(f) < 8 || !bytes.HasSuffix(f[0], []byte(":")) {
+			continue
+		}
+		la, ok1 := parseProcAddr(f[1])
+		ra, ok2 := parseProcAddr(f[2])
+		if !ok1 || !ok2 || la != local || ra != remote {
+			continue
+		}
+		uid, err := strconv.ParseUint(string(f[7]), 10, 32)
+		if err != nil {
+			return 0, false
+		}
+		return int(uid), true
+	}
+	return 0, false
+}
+
 func FuzzProcNetUID(f *testing.F) {
 	f.Add([]byte("   1: 0100007F:A2C4 0100007F:2483 01 00000000:00000000 00:00000000 00000000  1000        0 2 1 0\n"))
 	f.Add([]byte("   1: 00000000000000000000000001000000:C350 00000000000000000000000001000000:2483 01 0:0 0:0 0 1001 0 3\n"))
@@ -126,6 +156,14 @@ func FuzzProcNetUID(f *testing.F) {
 		uid, ok := procNetUID(data, local, remote)
 		if !ok && uid != 0 || uid < 0 {
 			t.Fatalf("uid %d ok %v", uid, ok)
+		}
+		// The prefilter reads the port as the kernel writes it: upper-case
+		// hex, ASCII. Other input only has to be safe.
+		if bytes.ContainsAny(data, "abcdef") || bytes.ContainsFunc(data, func(r rune) bool { return r >= 0x80 }) {
+			return
+		}
+		if ru, rok := refProcNetUID(data, local, remote); ru != uid || rok != ok {
+			t.Fatalf("uid %d ok %v, the full parse says %d %v", uid, ok, ru, rok)
 		}
 		for _, line := range strings.Split(string(data), "\n") {
 			f := strings.Fields(line)

@@ -18,14 +18,31 @@ import (
 //	0: 0100007F:A2C4 0100007F:2483 01 00000000:00000000 00:00000000 00000000 1000 0 4242 …
 //
 // Addresses are the kernel's 32-bit words printed in host byte order.
+//
+// The table holds every TCP socket of the namespace, and this runs for
+// every request from loopback: only lines that hold the client's port as
+// ":XXXX" (upper-case hex, as the kernel writes it; bytes.Index,
+// vectorised) are split and parsed.
 func procNetUID(data []byte, local, remote netip.AddrPort) (int, bool) {
-	for len(data) > 0 {
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			line, data = data, nil
+	var pat [5]byte
+	pat[0] = ':'
+	const hexUpper = "0123456789ABCDEF"
+	for i, p := 0, local.Port(); i < 4; i++ {
+		pat[4-i] = hexUpper[p&0xf]
+		p >>= 4
+	}
+	for {
+		i := bytes.Index(data, pat[:])
+		if i < 0 {
+			return 0, false
 		}
+		start := bytes.LastIndexByte(data[:i], '\n') + 1
+		end := len(data)
+		if j := bytes.IndexByte(data[i:], '\n'); j >= 0 {
+			end = i + j
+		}
+		line := data[start:end]
+		data = data[min(end+1, len(data)):]
 		f := bytes.Fields(line)
 		if len(f) < 8 || !bytes.HasSuffix(f[0], []byte(":")) {
 			continue
@@ -41,7 +58,6 @@ func procNetUID(data []byte, local, remote netip.AddrPort) (int, bool) {
 		}
 		return int(uid), true
 	}
-	return 0, false
 }
 
 // parseProcAddr reads "0100007F:A2C4" (IPv4) or a 32-digit IPv6 form;
