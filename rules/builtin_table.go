@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "a02fba1305a0ead002e6aeeceb50611314dc778c7b792c7a436a3ca8d19b6c06"
+const builtinTableSHA256 = "f8532b970d8fb093d1aa1ea74c673280db88690567468dc3434cc8c3586189e9"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -8286,6 +8286,39 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "digitalocean-token-legacy",
+		Description: "DigitalOcean key or token shortly after the DigitalOcean name",
+		Severity:    "high",
+		Entity:      "DigitalOcean key",
+		Keywords: []string{
+			"digitalocean",
+		},
+		Pattern:     "(?i:digitalocean)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"digitalocean",
+			"cloud",
+			"keyed",
+		},
+		Remediation: "https://docs.digitalocean.com/reference/api/create-personal-access-token/",
+		Samples: Samples{
+			TP: []string{
+				"DIGITALOCEAN_API_KEY = \"{b64url:64}\"",
+				"[DEBUG] calling the digitalocean API with key={b64url:64}",
+			},
+			FP: []string{
+				"DIGITALOCEAN_API_KEY = \"{lower:64}\"",
+				"[DEBUG] calling the digitalocean API with key={lower:64}",
+				"DIGITALOCEAN_API_KEY = os.environ[\"DIGITALOCEAN_API_KEY\"]",
+				"request id {b64url:64} served by \\n\\n\\n\\n and later digitalocean",
+			},
+		},
+	},
+	{
 		ID:          "discord-bot-token",
 		Description: "Discord bot token (the first segment must decode to a Discord snowflake id)",
 		Severity:    "high",
@@ -12690,6 +12723,41 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "imagga-api-key",
+		Description: "Imagga key or token shortly after the Imagga name",
+		Severity:    "medium",
+		Entity:      "Imagga key",
+		Keywords: []string{
+			"imagga",
+		},
+		Pattern:     "(?i:imagga)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9=]{72})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"imagga",
+			"ai",
+			"keyed",
+		},
+		Remediation: "https://docs.imagga.com/#authentication",
+		Owns: []string{
+			"imagga",
+		},
+		Samples: Samples{
+			TP: []string{
+				"IMAGGA_API_KEY = \"{alnum:71}=\"",
+				"[DEBUG] calling the imagga API with key={alnum:71}=",
+			},
+			FP: []string{
+				"see the imagga docs: a key looks like {alnum:70}= in the examples",
+				"IMAGGA_API_KEY = os.environ[\"IMAGGA_API_KEY\"]",
+				"request id {alnum:71}= served by \\n\\n\\n\\n and later imagga",
+			},
+		},
+	},
+	{
 		ID:          "impala-api-key",
 		Description: "Impala key or token shortly after the Impala name",
 		Severity:    "medium",
@@ -15924,13 +15992,13 @@ var builtinTable = []Rule{
 		},
 		Samples: Samples{
 			TP: []string{
-				"MOCKAROO_API_KEY = \"{lowalnum:6}7q\"",
-				"[DEBUG] calling the mockaroo API with key={lowalnum:6}7q",
+				"MOCKAROO_API_KEY = \"{lowalnum:8}\"",
+				"[DEBUG] calling the mockaroo API with key={lowalnum:8}",
 			},
 			FP: []string{
-				"see the mockaroo docs: a key looks like {lowalnum:5}7q in the examples",
+				"see the mockaroo docs: a key looks like {lowalnum:7} in the examples",
 				"MOCKAROO_API_KEY = os.environ[\"MOCKAROO_API_KEY\"]",
-				"request id {lowalnum:6}7q served by \\n\\n\\n\\n and later mockaroo",
+				"request id {lowalnum:8} served by \\n\\n\\n\\n and later mockaroo",
 			},
 		},
 	},
@@ -16185,13 +16253,13 @@ var builtinTable = []Rule{
 		},
 		Samples: Samples{
 			TP: []string{
-				"MYINTERVALS_API_KEY = \"{lowalnum:9}7q\"",
-				"[DEBUG] calling the myintervals API with key={lowalnum:9}7q",
+				"MYINTERVALS_API_KEY = \"{lowalnum:11}\"",
+				"[DEBUG] calling the myintervals API with key={lowalnum:11}",
 			},
 			FP: []string{
-				"see the myintervals docs: a key looks like {lowalnum:8}7q in the examples",
+				"see the myintervals docs: a key looks like {lowalnum:10} in the examples",
 				"MYINTERVALS_API_KEY = os.environ[\"MYINTERVALS_API_KEY\"]",
-				"request id {lowalnum:9}7q served by \\n\\n\\n\\n and later myintervals",
+				"request id {lowalnum:11} served by \\n\\n\\n\\n and later myintervals",
 			},
 		},
 	},
@@ -16325,6 +16393,38 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"NETLIFY_AUTH_TOKEN=nfp_<token>",
+			},
+		},
+	},
+	{
+		ID:          "netlify-token-legacy",
+		Description: "Netlify key or token shortly after the Netlify name",
+		Severity:    "high",
+		Entity:      "Netlify key",
+		Keywords: []string{
+			"netlify",
+		},
+		Pattern:     "(?i:netlify)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{43,45})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"netlify",
+			"cloud",
+			"keyed",
+		},
+		Remediation: "https://docs.netlify.com/api/get-started/#authentication",
+		Samples: Samples{
+			TP: []string{
+				"NETLIFY_API_KEY = \"{b64url:45}\"",
+				"[DEBUG] calling the netlify API with key={b64url:45}",
+			},
+			FP: []string{
+				"see the netlify docs: a key looks like {b64url:42} in the examples",
+				"NETLIFY_API_KEY = os.environ[\"NETLIFY_API_KEY\"]",
+				"request id {b64url:45} served by \\n\\n\\n\\n and later netlify",
 			},
 		},
 	},
@@ -16980,6 +17080,43 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"NOTION_TOKEN=ntn_<token>",
+			},
+		},
+	},
+	{
+		ID:          "nozbe-teams-token",
+		Description: "Nozbe Teams key or token shortly after the Nozbe Teams name",
+		Severity:    "medium",
+		Entity:      "Nozbe Teams key",
+		Keywords: []string{
+			"nozbeteams",
+			"nozbe",
+		},
+		Pattern:     "(?i:nozbeteams|nozbe)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z]{16}_[0-9A-Za-z_-]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"nozbeteams",
+			"project",
+			"keyed",
+		},
+		Remediation: "https://nozbe.com/",
+		Owns: []string{
+			"nozbeteams",
+			"nozbe",
+		},
+		Samples: Samples{
+			TP: []string{
+				"NOZBETEAMS_API_KEY = \"{alnum:16}_{b64url:64}\"",
+				"[DEBUG] calling the nozbeteams API with key={alnum:16}_{b64url:64}",
+			},
+			FP: []string{
+				"see the nozbeteams docs: a key looks like {alnum:16}_{b64url:63} in the examples",
+				"NOZBETEAMS_API_KEY = os.environ[\"NOZBETEAMS_API_KEY\"]",
+				"request id {alnum:16}_{b64url:64} served by \\n\\n\\n\\n and later nozbeteams",
 			},
 		},
 	},
@@ -21177,6 +21314,41 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "pushbullet-access-token",
+		Description: "Pushbullet key or token shortly after the Pushbullet name",
+		Severity:    "medium",
+		Entity:      "Pushbullet key",
+		Keywords: []string{
+			"pushbullet",
+		},
+		Pattern:     "(?i:pushbullet)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_.]{34})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"pushbullet",
+			"comms",
+			"keyed",
+		},
+		Remediation: "https://docs.pushbullet.com/#authentication",
+		Owns: []string{
+			"pushbullet",
+		},
+		Samples: Samples{
+			TP: []string{
+				"PUSHBULLET_API_KEY = \"o.{alnum:32}\"",
+				"[DEBUG] calling the pushbullet API with key=o.{alnum:32}",
+			},
+			FP: []string{
+				"see the pushbullet docs: a key looks like o.{alnum:31} in the examples",
+				"PUSHBULLET_API_KEY = os.environ[\"PUSHBULLET_API_KEY\"]",
+				"request id o.{alnum:32} served by \\n\\n\\n\\n and later pushbullet",
+			},
+		},
+	},
+	{
 		ID:          "pusher-secret",
 		Description: "Pusher Channels app secret assigned to a Pusher name",
 		Severity:    "high",
@@ -21351,6 +21523,41 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the qase_api API with key={lower:40}",
 				"QASE_API_API_KEY = os.environ[\"QASE_API_API_KEY\"]",
 				"request id {alnum:40} served by \\n\\n\\n\\n and later qase_api",
+			},
+		},
+	},
+	{
+		ID:          "qualaroo-api-key",
+		Description: "Qualaroo key or token shortly after the Qualaroo name",
+		Severity:    "medium",
+		Entity:      "Qualaroo key",
+		Keywords: []string{
+			"qualaroo",
+		},
+		Pattern:     "(?i:qualaroo)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9=]{64})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"qualaroo",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://help.qualaroo.com/hc/en-us/articles/201969438-The-REST-Reporting-API",
+		Owns: []string{
+			"qualaroo",
+		},
+		Samples: Samples{
+			TP: []string{
+				"QUALAROO_API_KEY = \"{alnum:63}=\"",
+				"[DEBUG] calling the qualaroo API with key={alnum:63}=",
+			},
+			FP: []string{
+				"see the qualaroo docs: a key looks like {alnum:62}= in the examples",
+				"QUALAROO_API_KEY = os.environ[\"QUALAROO_API_KEY\"]",
+				"request id {alnum:63}= served by \\n\\n\\n\\n and later qualaroo",
 			},
 		},
 	},
@@ -25462,6 +25669,41 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "stormglass-api-key",
+		Description: "Stormglass key or token shortly after the Stormglass name",
+		Severity:    "low",
+		Entity:      "Stormglass key",
+		Keywords: []string{
+			"stormglass",
+		},
+		Pattern:     "(?i:stormglass)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z-]{73})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"stormglass",
+			"data",
+			"keyed",
+		},
+		Remediation: "https://docs.stormglass.io/#/authentication",
+		Owns: []string{
+			"stormglass",
+		},
+		Samples: Samples{
+			TP: []string{
+				"STORMGLASS_API_KEY = \"{alnum:36}-{alnum:36}\"",
+				"[DEBUG] calling the stormglass API with key={alnum:36}-{alnum:36}",
+			},
+			FP: []string{
+				"see the stormglass docs: a key looks like {alnum:36}-{alnum:35} in the examples",
+				"STORMGLASS_API_KEY = os.environ[\"STORMGLASS_API_KEY\"]",
+				"request id {alnum:36}-{alnum:36} served by \\n\\n\\n\\n and later stormglass",
+			},
+		},
+	},
+	{
 		ID:          "storyblok-pat",
 		Description: "Storyblok key or token shortly after the Storyblok name",
 		Severity:    "high",
@@ -27689,6 +27931,39 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "typeform-token-legacy",
+		Description: "Typeform key or token shortly after the Typeform name",
+		Severity:    "high",
+		Entity:      "Typeform key",
+		Keywords: []string{
+			"typeform",
+		},
+		Pattern:     "(?i:typeform)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"typeform",
+			"forms",
+			"keyed",
+		},
+		Remediation: "https://www.typeform.com/developers/get-started/personal-access-token/",
+		Samples: Samples{
+			TP: []string{
+				"TYPEFORM_API_KEY = \"{alnum:44}\"",
+				"[DEBUG] calling the typeform API with key={alnum:44}",
+			},
+			FP: []string{
+				"TYPEFORM_API_KEY = \"{lower:44}\"",
+				"[DEBUG] calling the typeform API with key={lower:44}",
+				"TYPEFORM_API_KEY = os.environ[\"TYPEFORM_API_KEY\"]",
+				"request id {alnum:44} served by \\n\\n\\n\\n and later typeform",
+			},
+		},
+	},
+	{
 		ID:          "typetalk-access-token",
 		Description: "Typetalk key or token shortly after the Typetalk name",
 		Severity:    "medium",
@@ -27757,6 +28032,41 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the uclassify API with key={lower:12}",
 				"UCLASSIFY_API_KEY = os.environ[\"UCLASSIFY_API_KEY\"]",
 				"request id {alnum:12} served by \\n\\n\\n\\n and later uclassify",
+			},
+		},
+	},
+	{
+		ID:          "unifyid-api-key",
+		Description: "UnifyID key or token shortly after the UnifyID name",
+		Severity:    "medium",
+		Entity:      "UnifyID key",
+		Keywords: []string{
+			"unifyid",
+		},
+		Pattern:     "(?i:unifyid)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z_=-]{44})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"unifyid",
+			"security",
+			"keyed",
+		},
+		Remediation: "https://unify.id/",
+		Owns: []string{
+			"unifyid",
+		},
+		Samples: Samples{
+			TP: []string{
+				"UNIFYID_API_KEY = \"{b64url:43}=\"",
+				"[DEBUG] calling the unifyid API with key={b64url:43}=",
+			},
+			FP: []string{
+				"see the unifyid docs: a key looks like {b64url:42}= in the examples",
+				"UNIFYID_API_KEY = os.environ[\"UNIFYID_API_KEY\"]",
+				"request id {b64url:43}= served by \\n\\n\\n\\n and later unifyid",
 			},
 		},
 	},
@@ -29612,6 +29922,41 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the yandex API with key={lower:83}",
 				"YANDEX_API_KEY = os.environ[\"YANDEX_API_KEY\"]",
 				"request id {alnum:83} served by \\n\\n\\n\\n and later yandex",
+			},
+		},
+	},
+	{
+		ID:          "yelp-api-key",
+		Description: "Yelp Fusion key or token shortly after the Yelp Fusion name",
+		Severity:    "medium",
+		Entity:      "Yelp Fusion key",
+		Keywords: []string{
+			"yelp",
+		},
+		Pattern:     "(?i:yelp)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_=.-]{128})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"yelp",
+			"data",
+			"keyed",
+		},
+		Remediation: "https://docs.developer.yelp.com/docs/fusion-authentication",
+		Owns: []string{
+			"yelp",
+		},
+		Samples: Samples{
+			TP: []string{
+				"YELP_API_KEY = \"{b64url:128}\"",
+				"[DEBUG] calling the yelp API with key={b64url:128}",
+			},
+			FP: []string{
+				"see the yelp docs: a key looks like {b64url:127} in the examples",
+				"YELP_API_KEY = os.environ[\"YELP_API_KEY\"]",
+				"request id {b64url:128} served by \\n\\n\\n\\n and later yelp",
 			},
 		},
 	},

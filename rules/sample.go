@@ -63,7 +63,7 @@ func ExpandSample(tmpl string, rng *rand.Rand) (string, error) {
 // randomRun draws n characters of chars. A run of 6 or more characters
 // from an alphabet of letters and digits is drawn again (a bounded number
 // of times) until it holds both and no character more than max(2, n/5)
-// times: a provider key looks like that, while an unlucky draw such as
+// times (once, under 12 characters): a provider key looks like that, while an unlucky draw such as
 // "qq4q727uo" or an all-letter one would make a sample fail its rule's
 // entropy or mixed-classes check for reasons of chance alone.
 func randomRun(chars string, n int, rng *rand.Rand) string {
@@ -80,10 +80,14 @@ func randomRun(chars string, n int, rng *rand.Rand) string {
 }
 
 // keyLike reports whether a drawn run holds a digit and a letter and
-// repeats no character more than max(2, len/5) times.
+// repeats no character more than max(2, len/5) times (not at all when
+// shorter than 12).
 func keyLike(run []byte) bool {
 	var counts [256]int
 	limit := max(2, len(run)/5)
+	if len(run) < 12 {
+		limit = 1 // a short key with a repeat falls under its entropy floor
+	}
 	digit, letter := false, false
 	for _, c := range run {
 		counts[c]++

@@ -385,3 +385,32 @@ convertapi-secret|ConvertAPI|convertapi|convertapi|medium|media|https://www.conv
 new-relic-personal-api-key|New Relic|newrelic,new_relic,new relic|nrpersonal|high|observability|https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/|n
 """
 MORE = MORE + MORE_TAIL2
+
+# --- batch 3: legacy key shapes of providers whose current tokens have a
+# prefixed rule (typeform tfp_, netlify nfp_, nuget oy2, digitalocean
+# dop_v1_), and keyed shapes with '=' or '.' in the alphabet.
+EXTRA_SHAPES_B3 = {
+ 'yelp': (r'[A-Za-z0-9_=.-]{128}', '{b64url:128}', '{b64url:127}'),
+ 'an64eq': (r'[A-Za-z0-9=]{64}', '{alnum:63}=', '{alnum:62}='),
+ 'an72eq': (r'[A-Za-z0-9=]{72}', '{alnum:71}=', '{alnum:70}='),
+ 'pushbullet': (r'[A-Za-z0-9_.]{34}', 'o.{alnum:32}', 'o.{alnum:31}'),
+ 'stormglass': (r'[0-9A-Za-z-]{73}', '{alnum:36}-{alnum:36}', '{alnum:36}-{alnum:35}'),
+ 'unifyid': (r'[0-9A-Za-z_=-]{44}', '{b64url:43}=', '{b64url:42}='),
+ 'nozbe': (r'[0-9A-Za-z]{16}_[0-9A-Za-z_-]{64}', '{alnum:16}_{b64url:64}', '{alnum:16}_{b64url:63}'),
+}
+EXTRA_SHAPES_B3['url43to45'] = _range_shape('url43to45')
+EXTRA_SHAPES.update(EXTRA_SHAPES_B3)
+CUSTOM |= set(EXTRA_SHAPES_B3)
+MORE_TAIL3 = """
+typeform-token-legacy|Typeform|typeform|an44|high|forms|https://www.typeform.com/developers/get-started/personal-access-token/|n
+netlify-token-legacy|Netlify|netlify|url43to45|high|cloud|https://docs.netlify.com/api/get-started/#authentication|n
+digitalocean-token-legacy|DigitalOcean|digitalocean|url64|high|cloud|https://docs.digitalocean.com/reference/api/create-personal-access-token/|n
+yelp-api-key|Yelp Fusion|yelp|yelp|medium|data|https://docs.developer.yelp.com/docs/fusion-authentication|y
+qualaroo-api-key|Qualaroo|qualaroo|an64eq|medium|saas|https://help.qualaroo.com/hc/en-us/articles/201969438-The-REST-Reporting-API|y
+imagga-api-key|Imagga|imagga|an72eq|medium|ai|https://docs.imagga.com/#authentication|y
+pushbullet-access-token|Pushbullet|pushbullet|pushbullet|medium|comms|https://docs.pushbullet.com/#authentication|y
+stormglass-api-key|Stormglass|stormglass|stormglass|low|data|https://docs.stormglass.io/#/authentication|y
+unifyid-api-key|UnifyID|unifyid|unifyid|medium|security|https://unify.id/|y
+nozbe-teams-token|Nozbe Teams|nozbeteams,nozbe|nozbe|medium|project|https://nozbe.com/|y
+"""
+MORE = MORE + MORE_TAIL3
