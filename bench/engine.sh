@@ -7,6 +7,10 @@
 #
 #   bench/engine.sh [OLD [NEW]]     (default: b7ceeba, the benchmark's first commit, and HEAD)
 #
+# OLD may be "revert:C1,C2,…": NEW with those commits reverted, which
+# compares the engine changes alone on the same rule set (the rule count
+# grows between revisions, and more rules cost more).
+#
 # BENCH (default ScanClean), BENCHTIME (default 300x) and ROUNDS (default 3)
 # adjust the run.
 set -euo pipefail
@@ -19,7 +23,13 @@ rounds=${ROUNDS:-3}
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 build() { # rev out
-  git worktree add --detach "$work/src" "$1" >/dev/null 2>&1
+  case $1 in
+  revert:*)
+    git worktree add --detach "$work/src" "$new" >/dev/null 2>&1
+    (cd "$work/src" && git revert --no-commit $(echo "${1#revert:}" | tr ',' ' ') >/dev/null)
+    ;;
+  *) git worktree add --detach "$work/src" "$1" >/dev/null 2>&1 ;;
+  esac
   (cd "$work/src" && GOFLAGS=-buildvcs=false go test -c -o "$2" ./rules)
   git worktree remove --force "$work/src"
 }
