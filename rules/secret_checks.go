@@ -166,7 +166,8 @@ func checkAzureSASSignature(c *CheckContext) bool {
 // checkGenericKeyName looks at the name the value is assigned to and drops
 // names that hold metadata about a secret rather than the secret:
 // token_url, secret_name, password_field, nextPageToken, csrf_token,
-// public_key, is_secret, max_tokens.
+// public_key, is_secret, max_tokens; and names of test decoys
+// (invalidToken, wrong_password, nonMatchingToken).
 func checkGenericKeyName(c *CheckContext) bool {
 	raw := assignedName(c.Data, c.Start)
 	if bytes.HasPrefix(raw, []byte("_auth")) || bytes.HasPrefix(raw, []byte("_password")) {
@@ -191,7 +192,10 @@ func checkGenericKeyName(c *CheckContext) bool {
 // case) that mark it as metadata rather than a credential.
 var (
 	nonSecretFirstWords = wordSet("public publishable csrf xsrf next page continuation cursor resume " +
-		"sync is has use show hide toggle max min num total enable disable require allow")
+		"sync is has use show hide toggle max min num total enable disable require allow " +
+		// A name that says its value is not a working credential holds a
+		// test decoy: invalidToken, wrong_password, nonMatchingToken.
+		"invalid wrong bad incorrect fake mock dummy non")
 	nonSecretLastWords = wordSet("name names url uri urls endpoint path file filename dir type types " +
 		"field fields label length len size count limit header prefix suffix format version regex " +
 		"pattern template hint ttl expiry expires expiration timeout mode policy id ids hash digest " +
