@@ -161,8 +161,8 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		// The context checks look for the INSERT statement around a
 		// value and the format detection for its markers; the automaton
 		// finds them all in its one pass (marks.go).
-		keywords = rs.addMarkers(keywords, kwIndex)
 	}
+	keywords = rs.addMarkers(keywords, kwIndex, rs.vocab != nil)
 	rs.kw = newKWMatcher(keywords)
 	return rs, nil
 }

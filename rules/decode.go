@@ -65,19 +65,28 @@ var decodeClass = func() (t [256]uint8) {
 // matches to out. A match's Start and End are those of the encoded string
 // in data (the only place a reader can find); Value is the decoded secret,
 // so its fingerprint is the same as if it had been written plainly.
-func (rs *Ruleset) appendDecoded(data []byte, out []Match) []Match {
+//
+// marks are those of the keyword pass over data (marks.go): whether data
+// holds an allow marker is known without searching it again.
+func (rs *Ruleset) appendDecoded(data []byte, marks uint8, out []Match) []Match {
 	budget := maxDecodedBytes
-	return rs.decodeLevel(data, out, 1, "", &budget)
+	return rs.decodeMarked(data, !rs.noMarkers && marks&markAllow != 0, out, 1, "", &budget)
 }
 
 func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string, budget *int) []Match {
+	// Most inputs hold no allow marker: one search here spares every
+	// candidate run a look along its line (8 KB on a minified file).
+	marked := !rs.noMarkers && bytes.Contains(data, []byte(AllowMarker))
+	return rs.decodeMarked(data, marked, out, depth, chain, budget)
+}
+
+// decodeMarked is decodeLevel; marked says data holds an allow marker
+// somewhere (and markers count).
+func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int, chain string, budget *int) []Match {
 	if len(data) < minEncodedRun {
 		return out
 	}
 	n := len(data)
-	// Most inputs hold no allow marker: one search here spares every
-	// candidate run a look along its line (8 KB on a minified file).
-	marked := !rs.noMarkers && bytes.Contains(data, []byte(AllowMarker))
 	// A candidate run is at least minEncodedRun bytes of the widest
 	// alphabet (percent-encoded text; base64 and hex runs are sub-runs of
 	// it). Probe the last byte a run starting at i would need: when it is

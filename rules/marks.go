@@ -1,6 +1,11 @@
 package rules
 
-import "github.com/pretense/pretense/rules/phiformat"
+import (
+	"slices"
+	"strings"
+
+	"github.com/pretense/pretense/rules/phiformat"
+)
 
 // Marks: with PHI rules the keyword automaton also looks for what the
 // structured-format detection and the SQL context checks search the whole
@@ -15,6 +20,8 @@ const (
 	markFHIR
 	markHL7
 	markCopy
+	// markAllow: pretense:allow, looked for in every rule set.
+	markAllow
 )
 
 // markerKeywords are the automaton keywords of the marks (lower case: the
@@ -29,11 +36,23 @@ var markerKeywords = []struct {
 	{"from stdin;", markCopy},
 }
 
+// allowKeyword is the automaton keyword of markAllow: whether an input
+// holds an inline allow marker at all (decode.go).
+var allowKeyword = strings.ToLower(AllowMarker)
+
 // addMarkers adds the marker keywords to the automaton's keywords (a
 // marker that is also a rule keyword keeps its one id) and records which
-// ids mark what in rs.kwMark.
-func (rs *Ruleset) addMarkers(keywords []string, kwIndex map[string]int) []string {
-	for _, m := range markerKeywords {
+// ids mark what in rs.kwMark: the allow marker always, the PHI markers
+// when phi.
+func (rs *Ruleset) addMarkers(keywords []string, kwIndex map[string]int, phi bool) []string {
+	markers := markerKeywords
+	if !phi {
+		markers = nil
+	}
+	for _, m := range append(slices.Clip(markers), struct {
+		kw   string
+		mark uint8
+	}{allowKeyword, markAllow}) {
 		k, ok := kwIndex[m.kw]
 		if !ok {
 			k = len(keywords)
@@ -51,7 +70,7 @@ func (rs *Ruleset) addMarkers(keywords []string, kwIndex map[string]int) []strin
 // hints turns the marks of a keyword pass into the format detection's
 // hints; without marks (no PHI rules) every search runs.
 func (rs *Ruleset) hints(marks uint8) phiformat.Hints {
-	if rs.kwMark == nil || rs.plainRegex {
+	if rs.vocab == nil || rs.plainRegex {
 		return phiformat.AllHints
 	}
 	return phiformat.Hints{

@@ -30,20 +30,24 @@ func FuzzMarks(f *testing.F) {
 	})
 }
 
-// Without PHI rules there are no marks, and every search runs.
+// Without PHI rules only the allow marker is looked for, and the format
+// searches (which do not run then) would all run.
 func TestMarksNeedPHIRules(t *testing.T) {
 	rs, err := Compile(Builtin(), Options{PHIMode: ModeOff})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs.kwMark != nil || rs.hints(0) != phiformat.AllHints {
-		t.Errorf("secrets-only set has marks %v, hints %+v", rs.kwMark, rs.hints(0))
+	if rs.hints(0) != phiformat.AllHints {
+		t.Errorf("secrets-only set has hints %+v", rs.hints(0))
+	}
+	if _, marks := rs.matchMarks([]byte(`{"resourceType": "Patient"} insert INTO t -- Pretense:Allow`)); marks != markAllow {
+		t.Errorf("secrets only: marks %05b, want only the allow marker", marks)
 	}
 	std, err := Compile(Builtin(), Options{PHIMode: ModeStandard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, marks := std.matchMarks([]byte(`{"resourceType": "Patient"} insert INTO t`)); marks != markFHIR|markInsert {
-		t.Errorf("marks %04b, want FHIR and INSERT", marks)
+		t.Errorf("marks %05b, want FHIR and INSERT", marks)
 	}
 }

@@ -176,7 +176,8 @@ func (rs *Ruleset) scanNormalized(data []byte) []Match {
 	if !ok || len(n) == 0 {
 		return nil
 	}
-	ms := rs.appendDecoded(n, rs.match(n))
+	ms, marks := rs.matchMarks(n)
+	ms = rs.appendDecoded(n, marks, ms)
 	for i := range ms {
 		ms[i].Start, ms[i].End = m.start(ms[i].Start), m.end(ms[i].End)
 		if ms[i].Decoded == "" {

@@ -27,7 +27,7 @@ func (rs *Ruleset) Scan(data []byte) []Match {
 	// base64, hex, %XX: see decode.go
 	// structured PHI formats: see phi_formats.go
 	ms, marks := rs.matchMarks(data)
-	ms = rs.appendDecoded(data, rs.readFormats(data, marks, ms))
+	ms = rs.appendDecoded(data, marks, rs.readFormats(data, marks, ms))
 	if rs.normalize {
 		// Zero-width characters, full-width letters, NULs: normalize.go.
 		ms = dedupeMatches(append(ms, rs.scanNormalized(data)...))
