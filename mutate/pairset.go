@@ -2,6 +2,7 @@ package mutate
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -82,15 +83,16 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 			return fmt.Errorf("add pairs: %s already stands for another name", ps.pairs[i].syn)
 		}
 	}
-	if len(s.pairs) == 0 {
-		// The first set of a session: size the tables for it once.
-		n := len(ps.pairs)
-		s.o2s, s.s2o, s.pairs = make(map[string]string, n), make(map[string]int, n), make([]pair, 0, n)
-		if s.m != nil && len(s.codeSel) == 0 && len(s.textSel) == 0 {
-			s.codeSel, s.textSel = make(map[string]bool, n), make(map[string]bool, n)
+	if n := len(ps.pairs); len(s.pairs) < n {
+		// A set larger than what the session holds (its first, as a rule):
+		// size the tables for both once instead of growing them pair by
+		// pair. The session may hold decisions on a few words already (a
+		// short system prompt mutated first).
+		s.o2s, s.s2o = grown(s.o2s, n), grown(s.s2o, n)
+		s.pairs = slices.Grow(s.pairs, n)
+		if s.m != nil {
+			s.codeSel, s.textSel = grown(s.codeSel, n), grown(s.textSel, n)
 		}
-	} else if s.o2s == nil {
-		s.o2s, s.s2o = make(map[string]string), make(map[string]int)
 	}
 	for i, c := range ps.canon {
 		if _, ok := s.s2o[c]; ok {
@@ -112,4 +114,15 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 		}
 	}
 	return nil
+}
+
+// grown returns m, or a copy of it with room for n more entries when m is
+// small next to n.
+func grown[V any](m map[string]V, n int) map[string]V {
+	if m != nil && len(m) >= n {
+		return m
+	}
+	out := make(map[string]V, len(m)+n)
+	maps.Copy(out, m)
+	return out
 }
