@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "f8532b970d8fb093d1aa1ea74c673280db88690567468dc3434cc8c3586189e9"
+const builtinTableSHA256 = "b56f3a3ac3a8ddaa25e3da636531508903cb4aac28b1ef894d827873d454004c"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -18695,7 +18695,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"percy",
 		},
-		Pattern:     "(?i:percy)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Fa-f]{64})(?:[^\\w-]|$)",
+		Pattern:     "(?i:percy)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -18712,13 +18712,14 @@ var builtinTable = []Rule{
 		},
 		Samples: Samples{
 			TP: []string{
-				"PERCY_API_KEY = \"{hex:60}{HEX:4}\"",
-				"[DEBUG] calling the percy API with key={hex:60}{HEX:4}",
+				"PERCY_API_KEY = \"{hex:64}\"",
+				"[DEBUG] calling the percy API with key={hex:64}",
 			},
 			FP: []string{
-				"see the percy docs: a key looks like {hex:59}{HEX:4} in the examples",
+				"PERCY_API_KEY = \"{hex:63}\"",
+				"[DEBUG] calling the percy API with key={lower:64}",
 				"PERCY_API_KEY = os.environ[\"PERCY_API_KEY\"]",
-				"request id {hex:60}{HEX:4} served by \\n\\n\\n\\n and later percy",
+				"request id {hex:64} served by \\n\\n\\n\\n and later percy",
 			},
 		},
 	},

@@ -352,7 +352,7 @@ square-access-token-eaaa|Square|square|squareeaaa|high|payments|https://develope
 mailsac-api-key|Mailsac|mailsac|mailsac|medium|email|https://mailsac.com/docs/api|y
 kickbox-api-key|Kickbox|kickbox|kickbox|medium|email|https://docs.kickbox.com/docs/using-the-api|y
 imagekit-private-key|ImageKit|imagekit|imagekit|high|media|https://docs.imagekit.io/api-reference/api-introduction/api-keys|y
-percy-token|Percy|percy|hexmix64|high|ci|https://www.browserstack.com/docs/percy/get-started/set-env-var|y
+percy-token|Percy|percy|hex64|high|ci|https://www.browserstack.com/docs/percy/get-started/set-env-var|y
 streak-api-key|Streak|^streak|hexmix32|medium|crm|https://streak.readme.io/docs/authentication|n
 ipstack-api-key|ipstack|ipstack|hexmix32|low|data|https://ipstack.com/documentation|y
 jotform-api-key|Jotform|jotform|an32|medium|forms|https://api.jotform.com/docs/|y
