@@ -80,7 +80,12 @@ func newBenchTargets(b *testing.B, handler http.HandlerFunc) *benchTargets {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pre := httptest.NewServer(s)
+	// Served as Serve serves it: the connection's addresses (and so the
+	// loopback peer's uid, read from the kernel) are learnt once per
+	// connection, not once per request.
+	pre := httptest.NewUnstartedServer(s)
+	pre.Config.ConnContext = connContext
+	pre.Start()
 	tr := &http.Transport{MaxIdleConnsPerHost: 1024, MaxConnsPerHost: 0, DisableCompression: true}
 	bt := &benchTargets{upstream: up, reverse: rev, pretense: pre, srv: s, client: &http.Client{Transport: tr}}
 	b.Cleanup(func() {
