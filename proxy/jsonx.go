@@ -280,10 +280,6 @@ func hex4(b []byte) (rune, bool) {
 	return r, true
 }
 
-func isHex(c byte) bool {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
-
 func (p *jparser) object(depth int) (int, error) {
 	idx := p.add(jnode{kind: jObj, start: p.pos, first: -1, next: -1})
 	p.pos++
