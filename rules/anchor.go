@@ -294,11 +294,11 @@ func (cr *compiledRule) runAnchored(data []byte, w span, hits []int, ascii bool)
 	if len(hits) == 0 || hits[0] >= w.end {
 		return nil, true
 	}
-	atStart, afterOne := cr.anchor.forms()
+	atStart, afterOne := cr.anchored().forms()
 	if atStart == nil {
 		return nil, false
 	}
-	return anchoredMatches(data, w, hits, atStart, afterOne, cr.anchor.maxLen), true
+	return anchoredMatches(data, w, hits, atStart, afterOne, cr.anchored().maxLen), true
 }
 
 // anchoredMatches tries the anchored forms of a pattern at each candidate

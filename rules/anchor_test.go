@@ -69,7 +69,7 @@ func FuzzAnchoredRules(f *testing.F) {
 	var anchored []*compiledRule
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, cr := range rs.rules {
-		if cr.anchor != nil {
+		if cr.anchored() != nil {
 			anchored = append(anchored, cr)
 		}
 	}
@@ -107,7 +107,7 @@ func FuzzAnchoredRules(f *testing.F) {
 				if !ok {
 					continue
 				}
-				want := cr.re.FindAllSubmatchIndex(data[w.start:w.end], -1)
+				want := cr.pattern().FindAllSubmatchIndex(data[w.start:w.end], -1)
 				if len(got) == 0 && len(want) == 0 {
 					continue
 				}

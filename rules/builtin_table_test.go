@@ -7,6 +7,8 @@ import (
 	"go/format"
 	"os"
 	"reflect"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -186,8 +188,84 @@ var builtinTable = []Rule{
 		}
 		b.WriteString(",\n")
 	}
+	b.WriteString(`}
+
+// builtinRegexps lists, sorted, every pattern (macros expanded) and allow
+// regex of builtinTable with its number of capture groups: regexes known to
+// compile, which Compile may therefore compile on first use (lazy.go;
+// TestBuiltinRegexps compiles each).
+var builtinRegexps = []verifiedRegex{
+`)
+	vs, err := builtinRegexList(defs)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		fmt.Fprintf(&b, "{%s, %d},\n", strconv.Quote(v.re), v.nsub)
+	}
 	b.WriteString("}\n")
 	return format.Source([]byte(b.String()))
+}
+
+// builtinRegexList compiles the patterns and allow regexes of defs and
+// returns them sorted, without repeats.
+func builtinRegexList(defs []Rule) ([]verifiedRegex, error) {
+	seen := map[string]int{}
+	add := func(id, re string) error {
+		c, err := regexp.Compile(re)
+		if err != nil {
+			return fmt.Errorf("rule %q: %w", id, err)
+		}
+		seen[re] = c.NumSubexp()
+		return nil
+	}
+	for _, d := range defs {
+		pat := d.Pattern
+		if !d.AsWritten {
+			pat = expandPattern(pat)
+		}
+		if err := add(d.ID, pat); err != nil {
+			return nil, err
+		}
+		for _, a := range d.Allow {
+			if err := add(d.ID, a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var out []verifiedRegex
+	for re, n := range seen {
+		out = append(out, verifiedRegex{re, n})
+	}
+	slices.SortFunc(out, func(a, b verifiedRegex) int { return strings.Compare(a.re, b.re) })
+	return out, nil
+}
+
+// TestBuiltinRegexps: every regex the lazy path trusts compiles, with the
+// recorded group count, and the list is sorted for verifiedRegexp's binary
+// search.
+func TestBuiltinRegexps(t *testing.T) {
+	if len(builtinRegexps) == 0 {
+		t.Fatal("no verified regexes")
+	}
+	for i, v := range builtinRegexps {
+		re, err := regexp.Compile(v.re)
+		if err != nil {
+			t.Fatalf("%q: %v", v.re, err)
+		}
+		if re.NumSubexp() != v.nsub {
+			t.Errorf("%q: %d groups, recorded %d", v.re, re.NumSubexp(), v.nsub)
+		}
+		if i > 0 && builtinRegexps[i-1].re >= v.re {
+			t.Errorf("not sorted at %d", i)
+		}
+		if n, ok := verifiedRegexp(v.re); !ok || n != v.nsub {
+			t.Errorf("verifiedRegexp(%q) = %d, %v", v.re, n, ok)
+		}
+	}
+	if _, ok := verifiedRegexp("(not a verified"); ok {
+		t.Error("an unlisted regex is verified")
+	}
 }
 
 // genValue writes v as a Go expression; typed says whether a composite

@@ -53,17 +53,17 @@ type Ruleset struct {
 }
 
 type compiledRule struct {
-	def    *Rule
-	re     *regexp.Regexp
-	allow  []*regexp.Regexp
+	def *Rule
+	// rx holds the pattern, allow regexes and anchor, compiled on first
+	// use for verified built-in regexes (lazy.go); use cr.pattern(),
+	// cr.allowRegexps() and cr.anchored().
+	rx     ruleRegexps
 	stop   []string
 	checks []CheckFunc
 	window int
 	ctx    *compiledContext
 	// index is the rule's position in Ruleset.rules.
 	index int
-	// anchor is set for a keyword-anchored rule: see anchor.go.
-	anchor *anchor
 	// lead holds the bytes the rule's matches begin with (lead.go).
 	lead leadBytes
 }
@@ -223,29 +223,19 @@ func compileRule(d *Rule) (*compiledRule, error) {
 	if !d.AsWritten { // another tool's regex is taken verbatim
 		pat = expandPattern(pat)
 	}
-	re, err := regexp.Compile(pat)
-	if err != nil {
-		return nil, fmt.Errorf("invalid pattern: %w", err)
-	}
-	if d.SecretGroup < 0 || d.SecretGroup > re.NumSubexp() {
-		return nil, fmt.Errorf("secretGroup %d: the pattern has %d groups", d.SecretGroup, re.NumSubexp())
-	}
-	cr := &compiledRule{def: d, re: re, window: d.Window}
-	// Only plain keyword-window rules: digit-prefiltered and as-written
-	// rules get their windows otherwise, and PHI rules' keywords count
-	// only at identifier-part boundaries.
-	if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
-		cr.anchor = anchoredForm(pat, d.Keywords)
+	cr := &compiledRule{def: d, window: d.Window}
+	cr.rx.pat = pat
+	if !cr.verifiedLater() {
+		// Not known to compile: compile now, so an error is reported
+		// while the rules load.
+		var err error
+		cr.rx.once.Do(func() { err = cr.compileRegexps() })
+		if err != nil {
+			return nil, err
+		}
 	}
 	if cr.window <= 0 {
 		cr.window = defaultWindow
-	}
-	for _, a := range d.Allow {
-		are, err := regexp.Compile(a)
-		if err != nil {
-			return nil, fmt.Errorf("invalid allow regex %q: %w", a, err)
-		}
-		cr.allow = append(cr.allow, are)
 	}
 	for _, s := range d.Stopwords {
 		cr.stop = append(cr.stop, strings.ToLower(s))

@@ -187,7 +187,7 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 				per[ri] = []span{{0, len(data)}}
 				continue
 			}
-			if rs.rules[ri].anchor != nil {
+			if rs.rules[ri].anchored() != nil {
 				sc.addHit(len(rs.rules), ri, ms)
 			}
 			w := rs.rules[ri].window
@@ -300,17 +300,17 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 		var locs [][]int
 		ok := false
 		if !rs.plainRegex {
-			if cr.anchor != nil {
+			if cr.anchored() != nil {
 				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.allASCII(data))
 			}
 			// Not anchored, or a window the keywords cannot vouch for
 			// (non-ASCII): lead bytes, when the rule has them.
-			if !ok && cr.lead.get(cr.re.String()) != nil {
+			if !ok && cr.lead.get(cr.rx.pat) != nil {
 				locs, ok = cr.runLead(data, w, sc)
 			}
 		}
 		if !ok {
-			locs = cr.re.FindAllSubmatchIndex(data[w.start:w.end], -1)
+			locs = cr.pattern().FindAllSubmatchIndex(data[w.start:w.end], -1)
 		}
 		for _, loc := range locs {
 			vs, ve := loc[2*g], loc[2*g+1]
@@ -368,7 +368,7 @@ func (cr *compiledRule) accept(rs *Ruleset, data []byte, start, end int, value s
 			return false
 		}
 	}
-	for _, re := range cr.allow {
+	for _, re := range cr.allowRegexps() {
 		if re.MatchString(value) {
 			return false
 		}

@@ -1,0 +1,120 @@
+package rules
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"sync"
+)
+
+// Lazy regexes: a start compiles ~450 built-in patterns and their allow
+// regexes, yet a pre-commit scan of a few files meets the keywords of a
+// handful. So a rule whose pattern and allow regexes are known to compile
+// (they appear in builtinRegexps, generated with the rule table and checked
+// by TestBuiltinRegexps) compiles them, and decides whether it is
+// keyword-anchored, the first time a scan needs them. Every other rule (a
+// user's, a gitleaks config's, an edited built-in) is compiled by Compile,
+// so a bad regex is still a usage error when the rules load.
+
+// ruleRegexps holds what a rule compiles, filled once.
+type ruleRegexps struct {
+	once sync.Once
+	// pat is the pattern as compiled (macros expanded).
+	pat   string
+	re    *regexp.Regexp
+	allow []*regexp.Regexp
+	// anchor is set for a keyword-anchored rule: see anchor.go.
+	anchor *anchor
+}
+
+// pattern returns the rule's compiled pattern.
+func (cr *compiledRule) pattern() *regexp.Regexp {
+	cr.compileOnce()
+	return cr.rx.re
+}
+
+// allowRegexps returns the rule's compiled allow regexes.
+func (cr *compiledRule) allowRegexps() []*regexp.Regexp {
+	cr.compileOnce()
+	return cr.rx.allow
+}
+
+// anchored returns the rule's anchor, or nil if it is not
+// keyword-anchored.
+func (cr *compiledRule) anchored() *anchor {
+	cr.compileOnce()
+	return cr.rx.anchor
+}
+
+func (cr *compiledRule) compileOnce() {
+	cr.rx.once.Do(func() {
+		if err := cr.compileRegexps(); err != nil {
+			// Only regexes listed in builtinRegexps get here, and
+			// TestBuiltinRegexps compiles every one of them.
+			panic(fmt.Sprintf("rule %q: a verified regex does not compile: %v", cr.def.ID, err))
+		}
+	})
+}
+
+// compileRegexps compiles the pattern and allow regexes and finds the
+// anchor; Compile calls it directly (through the Once) for rules not
+// known to compile, to report their errors.
+func (cr *compiledRule) compileRegexps() error {
+	d := cr.def
+	re, err := regexp.Compile(cr.rx.pat)
+	if err != nil {
+		return fmt.Errorf("invalid pattern: %w", err)
+	}
+	if d.SecretGroup < 0 || d.SecretGroup > re.NumSubexp() {
+		return fmt.Errorf("secretGroup %d: the pattern has %d groups", d.SecretGroup, re.NumSubexp())
+	}
+	var allow []*regexp.Regexp
+	for _, a := range d.Allow {
+		are, err := regexp.Compile(a)
+		if err != nil {
+			return fmt.Errorf("invalid allow regex %q: %w", a, err)
+		}
+		allow = append(allow, are)
+	}
+	cr.rx.re, cr.rx.allow = re, allow
+	// Only plain keyword-window rules: digit-prefiltered and as-written
+	// rules get their windows otherwise, and PHI rules' keywords count
+	// only at identifier-part boundaries.
+	if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
+		cr.rx.anchor = anchoredForm(cr.rx.pat, d.Keywords)
+	}
+	return nil
+}
+
+// verifiedLater reports whether the rule's regexes may be compiled on
+// first use: its pattern and every allow regex are in builtinRegexps and
+// its secret group is one the pattern has.
+func (cr *compiledRule) verifiedLater() bool {
+	n, ok := verifiedRegexp(cr.rx.pat)
+	if !ok || cr.def.SecretGroup < 0 || cr.def.SecretGroup > n {
+		return false
+	}
+	for _, a := range cr.def.Allow {
+		if _, ok := verifiedRegexp(a); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// verifiedRegexp looks re up in builtinRegexps (sorted by text) and returns
+// its number of capture groups.
+func verifiedRegexp(re string) (nsub int, ok bool) {
+	i := sort.Search(len(builtinRegexps), func(i int) bool { return builtinRegexps[i].re >= re })
+	if i < len(builtinRegexps) && builtinRegexps[i].re == re {
+		return builtinRegexps[i].nsub, true
+	}
+	return 0, false
+}
+
+// verifiedRegex is one entry of builtinRegexps: a regex text that compiles
+// and its number of capture groups.
+type verifiedRegex struct {
+	re   string
+	nsub int
+}

@@ -1,0 +1,97 @@
+package rules
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// ghpToken builds a token-shaped value at run time (no literal in the
+// repository).
+func ghpToken() string {
+	rng := rand.New(rand.NewPCG(1, 2))
+	v, err := ExpandSample("ghp_{alnum:36}", rng)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Built-in rules compile nothing at Compile; a scan compiles only the
+// rules whose keywords it met.
+func TestLazyCompile(t *testing.T) {
+	rs, err := Compile(Builtin(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cr := range rs.rules {
+		if cr.rx.re != nil {
+			t.Fatalf("rule %q compiled at Compile", cr.def.ID)
+		}
+	}
+	ms := rs.Scan([]byte("token = \"" + ghpToken() + "\"\n"))
+	if len(ms) == 0 {
+		t.Fatal("no finding")
+	}
+	compiled := 0
+	for _, cr := range rs.rules {
+		if cr.rx.re != nil {
+			compiled++
+		}
+	}
+	if compiled == 0 || compiled > len(rs.rules)/4 {
+		t.Fatalf("%d of %d rules compiled by one small scan", compiled, len(rs.rules))
+	}
+}
+
+// Regexes not known to compile are compiled, and fail, at Compile: a bad
+// user rule is a usage error when the rules load, never a panic later.
+func TestCompileReportsBadRegexps(t *testing.T) {
+	verified := builtinRegexps[0].re
+	for _, tc := range []struct {
+		name string
+		rule Rule
+		want string
+	}{
+		{"bad pattern", Rule{ID: "x", Keywords: []string{"k"}, Pattern: "(a"}, "invalid pattern"},
+		{"bad allow", Rule{ID: "x", Keywords: []string{"k"}, Pattern: "a", Allow: []string{"[b"}}, "invalid allow regex"},
+		{"verified pattern, bad allow", Rule{ID: "x", Keywords: []string{"k"}, Pattern: verified, Allow: []string{"[b"}}, "invalid allow regex"},
+		{"verified pattern, bad group", Rule{ID: "x", Keywords: []string{"k"}, Pattern: verified, SecretGroup: 99}, "secretGroup"},
+		{"bad group", Rule{ID: "x", Keywords: []string{"k"}, Pattern: "(a)", SecretGroup: 2}, "secretGroup"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Compile([]Rule{tc.rule}, Options{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Many goroutines meeting the same uncompiled rules at once find what one
+// does (run with -race).
+func TestLazyCompileConcurrent(t *testing.T) {
+	text := []byte("a = \"" + ghpToken() + "\"\npassword: hunter2hunter2\naws_access_key_id = x\n")
+	ref, err := Compile(Builtin(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ref.Scan(text)
+	rs, err := Compile(Builtin(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	got := make([][]Match, 8)
+	for i := range got {
+		wg.Go(func() { got[i] = rs.Scan(text) })
+	}
+	wg.Wait()
+	for i := range got {
+		if !reflect.DeepEqual(got[i], want) {
+			t.Fatalf("goroutine %d: %v, want %v", i, got[i], want)
+		}
+	}
+}
