@@ -7,10 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/pretense/pretense/internal/testtool"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -46,26 +45,17 @@ func BenchmarkScanClean(b *testing.B) {
 				b.SetBytes(int64(len(in.data)))
 				b.ReportAllocs()
 				n := 0
-				cpu0 := cpuTime()
+				cpu0 := testtool.ProcessCPU()
 				for b.Loop() {
 					n = len(rs.Scan(in.data))
 				}
-				if cpu := cpuTime() - cpu0; cpu > 0 {
+				if cpu := testtool.ProcessCPU() - cpu0; cpu > 0 {
 					b.ReportMetric(float64(len(in.data))*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 				}
 				b.ReportMetric(float64(n), "matches")
 			})
 		}
 	}
-}
-
-// cpuTime is the user+system CPU this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // readGOROOT reads a file of the Go distribution; nil (the input is
