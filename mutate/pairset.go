@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // PairSet is an immutable set of pairs (synthetic → original) that a
@@ -16,6 +17,23 @@ import (
 type PairSet struct {
 	pairs []pair   // sorted by syn; strings owned, never slices of a text
 	canon []string // canonical (lowercase) form of pairs[i].syn
+	// tables is what loading the set into an empty session gives its
+	// maps, built on the first such load (a set made for a text seen once
+	// never needs them). A session takes clones of them, which copy the
+	// maps' memory, instead of inserting every pair (AddPairSet).
+	tables func() *pairTables
+	// m is the Mutator of the session the set was made in; its excluded
+	// names (the same in every Mutator: the built-in vocabulary) decide
+	// codeSel. Nil when that session was read from a map file; then the
+	// tables have no selections and only such sessions adopt them.
+	m *Mutator
+}
+
+// pairTables are a session's maps holding exactly one PairSet.
+type pairTables struct {
+	o2s              map[string]string
+	s2o              map[string]int
+	codeSel, textSel map[string]bool
 }
 
 // PairSetOf returns the pairs of s whose synthetics are in syns (as
@@ -50,7 +68,33 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 		p.syn, p.orig = strings.Clone(p.syn), strings.Clone(p.orig)
 		ps.canon[i] = canonOf(p.syn)
 	}
+	ps.m = s.m
+	ps.tables = sync.OnceValue(ps.buildTables)
 	return ps, nil
+}
+
+// buildTables loads ps into empty maps, as AddPairSet does pair by pair.
+func (ps *PairSet) buildTables() *pairTables {
+	n := len(ps.pairs)
+	t := &pairTables{o2s: make(map[string]string, n), s2o: make(map[string]int, n)}
+	if ps.m != nil {
+		t.codeSel, t.textSel = make(map[string]bool, n), make(map[string]bool, n)
+	}
+	for i, c := range ps.canon {
+		p := ps.pairs[i]
+		t.s2o[c] = i // canonical forms are distinct: one per issued pair
+		if _, ok := t.o2s[p.orig]; ok {
+			continue
+		}
+		t.o2s[p.orig] = p.syn
+		if ps.m != nil {
+			t.textSel[p.orig] = true
+			if _, kw := ps.m.sets.excluded[p.orig]; !kw {
+				t.codeSel[p.orig] = true
+			}
+		}
+	}
+	return t
 }
 
 // Len is the number of pairs in the set.
@@ -65,9 +109,10 @@ func (ps *PairSet) Pairs() map[string]string {
 	return out
 }
 
-// Size is about the bytes the set holds, for callers that bound a cache.
+// Size is about the bytes the set holds, for callers that bound a cache
+// (its tables, built on first use, included).
 func (ps *PairSet) Size() int {
-	n := 48 * len(ps.pairs)
+	n := (48 + 4*40) * len(ps.pairs)
 	for _, p := range ps.pairs {
 		n += 2*len(p.syn) + len(p.orig)
 	}
@@ -78,6 +123,10 @@ func (ps *PairSet) Size() int {
 // without validating and copying the pairs again. A synthetic that stands
 // for another original in s is an error, and then s is unchanged.
 func (s *Session) AddPairSet(ps *PairSet) error {
+	if len(s.pairs) == 0 && len(ps.pairs) > 0 && (ps.m != nil || s.m == nil) {
+		s.adopt(ps)
+		return nil
+	}
 	for i, c := range ps.canon {
 		if idx, ok := s.s2o[c]; ok && s.pairs[idx].orig != ps.pairs[i].orig {
 			return fmt.Errorf("add pairs: %s already stands for another name", ps.pairs[i].syn)
@@ -114,6 +163,32 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 		}
 	}
 	return nil
+}
+
+// adopt is AddPairSet into a session that holds no pair yet (the first set
+// a proxy request loads, as a rule): its maps become clones of the set's
+// tables, a copy of their memory rather than a map insert per pair. The
+// session may hold decisions on words that selected nothing (a short
+// system prompt mutated first); they are kept unless the set decides the
+// same word, as loading pair by pair would.
+func (s *Session) adopt(ps *PairSet) {
+	t := ps.tables()
+	s.pairs = append(make([]pair, 0, len(ps.pairs)+len(ps.pairs)/4), ps.pairs...)
+	s.o2s, s.s2o = maps.Clone(t.o2s), maps.Clone(t.s2o)
+	if s.m != nil {
+		s.codeSel, s.textSel = merged(t.codeSel, s.codeSel), merged(t.textSel, s.textSel)
+	}
+}
+
+// merged is a clone of base with the keys of extra it lacks.
+func merged(base, extra map[string]bool) map[string]bool {
+	out := maps.Clone(base)
+	for k, v := range extra {
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // grown returns m, or a copy of it with room for n more entries when m is

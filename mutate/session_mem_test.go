@@ -145,6 +145,47 @@ func TestAddPairSet(t *testing.T) {
 		t.Fatalf("mutate after AddPairSet:\n got %q\nwant %q", got, want)
 	}
 
+	// A session that already mutated a text loads the set as AddPairs
+	// does, whether the text selected nothing (the set's tables are
+	// adopted) or something (pair by pair); and a session writing after
+	// the load leaves the set's tables as they were for the next one.
+	for _, first := range []string{"You are a careful reviewer.", "// the patient chart\n", "let dateOfBirth = 1;\n"} {
+		viaMap, viaSet := newTestSession(t, PolicyPHI), newTestSession(t, PolicyPHI)
+		for _, s := range []*Session{viaMap, viaSet} {
+			s.Mutate(first, LangJS)
+		}
+		if err := viaMap.AddPairs(a.Pairs()); err != nil {
+			t.Fatal(err)
+		}
+		if err := viaSet.AddPairSet(ps); err != nil {
+			t.Fatal(err)
+		}
+		if !maps.Equal(viaSet.Pairs(), viaMap.Pairs()) || viaSet.Count() != viaMap.Count() {
+			t.Fatalf("after %q: pairs %v, want %v", first, viaSet.Pairs(), viaMap.Pairs())
+		}
+		for _, next := range []string{more, first, "const insuranceMemberId = mrn + dateOfBirth;\n"} {
+			if got, want := viaSet.Mutate(next, LangJS), viaMap.Mutate(next, LangJS); got != want {
+				t.Fatalf("after %q, mutate %q:\n got %q\nwant %q", first, next, got, want)
+			}
+		}
+		if got, _ := viaSet.Reverse(viaMap.Mutate(text+more, LangJS)); got != text+more {
+			t.Fatalf("after %q: reverse %q", first, got)
+		}
+	}
+	if tb := ps.tables(); len(tb.o2s) != ps.Len() || len(tb.s2o) != ps.Len() || len(tb.textSel) != ps.Len() {
+		t.Fatalf("sessions wrote into the set's tables: %d originals, %d synthetics, %d words for %d pairs", len(tb.o2s), len(tb.s2o), len(tb.textSel), ps.Len())
+	}
+	fresh := newTestSession(t, PolicyPHI)
+	if err := fresh.AddPairSet(ps); err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Count() != ps.Len() || !maps.Equal(fresh.Pairs(), ps.Pairs()) {
+		t.Fatalf("a later session's load sees another session's writes: %v", fresh.Pairs())
+	}
+	if got := fresh.Mutate("x = insuranceMemberId\n", LangJS); got != newTestSession(t, PolicyPHI).Mutate("x = insuranceMemberId\n", LangJS) {
+		t.Fatalf("a later session mutates differently: %q", got)
+	}
+
 	// A session that learnt another name for one of the synthetics refuses
 	// the set and stays as it was.
 	var syn string
