@@ -3,6 +3,7 @@ package rules
 import (
 	"math/bits"
 	"sync"
+	"unsafe"
 )
 
 // kwMatcher finds every occurrence of the rule keywords, ASCII case
@@ -194,38 +195,58 @@ func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 	s1 := m.walk(data[b1-ov : b1])
 	s2 := m.walk(data[b2-ov : b2])
 	s3 := m.walk(data[b3-ov : b3])
-	h0, h1, h2, h3 := sh[0][:0], sh[1][:0], sh[2][:0], sh[3][:0]
-	d0 := data[:q]
-	d1 := data[b1 : b1+q]
-	d2 := data[b2 : b2+q]
-	d3 := data[b3 : b3+q]
-	for i := range d0 {
-		s0 = trans[s0+uint32(class[d0[i]])]
-		s1 = trans[s1+uint32(class[d1[i]])]
-		s2 = trans[s2+uint32(class[d2[i]])]
-		s3 = trans[s3+uint32(class[d3[i]])]
-		if s0 >= mf {
-			h0 = append(h0, uint64(i)<<32|uint64(s0))
-		}
-		if s1 >= mf {
-			h1 = append(h1, uint64(b1+i)<<32|uint64(s1))
-		}
-		if s2 >= mf {
-			h2 = append(h2, uint64(b2+i)<<32|uint64(s2))
-		}
-		if s3 >= mf {
-			h3 = append(h3, uint64(b3+i)<<32|uint64(s3))
+	for k := range sh {
+		sh[k] = sh[k][:0]
+	}
+	// The loop reads the table and the input through pointers, without
+	// bounds checks: every state is a row offset of trans and every class
+	// is below the row width, so s+class is inside trans; i < q, so
+	// i+3q < len(data). With the checks (and the four hit slices the
+	// loop used to append to) the compiler ran out of registers and kept
+	// the states on the stack, which put a store and a reload into every
+	// step of the four chains. FuzzKWStreams checks the walk against the
+	// single one.
+	tp := unsafe.Pointer(unsafe.SliceData(trans))
+	dp := unsafe.Pointer(unsafe.SliceData(data))
+	for i := 0; i < q; i++ {
+		p := unsafe.Add(dp, i)
+		s0 = *(*uint32)(unsafe.Add(tp, uintptr(s0+uint32(class[*(*byte)(p)]))*4))
+		s1 = *(*uint32)(unsafe.Add(tp, uintptr(s1+uint32(class[*(*byte)(unsafe.Add(p, b1))]))*4))
+		s2 = *(*uint32)(unsafe.Add(tp, uintptr(s2+uint32(class[*(*byte)(unsafe.Add(p, b2))]))*4))
+		s3 = *(*uint32)(unsafe.Add(tp, uintptr(s3+uint32(class[*(*byte)(unsafe.Add(p, b3))]))*4))
+		// Matches are rare (one byte in hundreds): one test for the
+		// four, and their recording out of line.
+		if max(s0, s1, s2, s3) >= mf {
+			sh.add(mf, i, q, s0, s1, s2, s3)
 		}
 	}
-	for _, h := range [...][]uint64{h0, h1, h2, h3} {
+	for _, h := range sh {
 		for _, x := range h {
 			m.report(int(x>>32), uint32(x), f)
 		}
 	}
 	// The rest of the last quarter (len(data) is not a multiple of 4).
 	m.eachFrom(data, b3+q, s3, f)
-	sh[0], sh[1], sh[2], sh[3] = h0, h1, h2, h3
 	m.bufs.Put(sh)
+}
+
+// add records the matching states among s0-s3, the states of the four
+// streams after byte i of their quarters (q bytes each).
+//
+//go:noinline
+func (sh *streamHits) add(mf uint32, i, q int, s0, s1, s2, s3 uint32) {
+	if s0 >= mf {
+		sh[0] = append(sh[0], uint64(i)<<32|uint64(s0))
+	}
+	if s1 >= mf {
+		sh[1] = append(sh[1], uint64(q+i)<<32|uint64(s1))
+	}
+	if s2 >= mf {
+		sh[2] = append(sh[2], uint64(2*q+i)<<32|uint64(s2))
+	}
+	if s3 >= mf {
+		sh[3] = append(sh[3], uint64(3*q+i)<<32|uint64(s3))
+	}
 }
 
 // eachFrom continues a walk in state s at data[from], reporting matches
