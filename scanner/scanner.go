@@ -147,9 +147,23 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &
 // scanReader scans r in overlapping chunks so memory stays bounded whatever
 // the input size. It stops with ErrBinary if the first chunk looks binary.
 func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
+	return scanReaderSized(rs, r, 0, path, fp, count)
+}
+
+// scanReaderSized is scanReader for an input expected to hold size bytes
+// (0: unknown), a file's size from the walk: the buffer is made that
+// large at once (up to a chunk), instead of doubling from 64 KB with a
+// copy and a read call per step.
+func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
+	// One byte more than the size, so the read that fills the buffer is
+	// followed by the one that sees the end, with no growth in between.
+	if want := min(size+1, chunkSize); want > int64(cap(buf)) {
+		buf = make([]byte, 0, want)
+		*bp = buf
+	}
 
 	var out []finding.Finding
 	var (

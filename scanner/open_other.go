@@ -1,0 +1,11 @@
+//go:build !linux
+
+package scanner
+
+import (
+	"io"
+	"os"
+)
+
+// openFile opens path for reading (see open_linux.go).
+func openFile(path string) (io.ReadCloser, error) { return os.Open(path) }
