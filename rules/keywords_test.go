@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"go/build"
 	"io/fs"
+	"math/bits"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -262,4 +264,181 @@ func FuzzKWStreams(f *testing.F) {
 			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
 		}
 	})
+}
+
+// sameTables reports how m's tables differ from want's, or "".
+func sameTables(m, want *kwMatcher) string {
+	switch {
+	case m.class != want.class:
+		return "class"
+	case m.shift != want.shift:
+		return "shift"
+	case m.matchFrom != want.matchFrom:
+		return "matchFrom"
+	case !slices.Equal(m.trans, want.trans):
+		return "trans"
+	case !reflect.DeepEqual(m.out, want.out):
+		return "out"
+	case !slices.Equal(m.lens, want.lens) || m.maxLen != want.maxLen:
+		return "lens"
+	}
+	return ""
+}
+
+// The sparse builder writes the very tables the dense one did: the same
+// classes, state numbering, transitions and match lists.
+func TestKWBuilderMatchesDense(t *testing.T) {
+	lists := map[string][]string{
+		"none":      nil,
+		"one":       {"a"},
+		"ushers":    {"he", "she", "hers", "his"},
+		"nested":    {"secret_key", "secret", "key", "et_k", "t"},
+		"self":      {"aa", "aaa", "a"},
+		"folded":    {"Token", "OKEN", "ke"},
+		"non-ASCII": {"é", "\xc3", "x\xa9y"},
+		"builtin":   append(builtinKeywords(t), sqlInsert),
+	}
+	for name, kws := range lists {
+		t.Run(name, func(t *testing.T) {
+			if d := sameTables(newKWMatcher(kws), newKWMatcherDense(kws)); d != "" {
+				t.Errorf("%s differs from the dense builder's", d)
+			}
+		})
+	}
+}
+
+// FuzzKWBuilder compares the sparse builder with the dense one on keyword
+// lists taken from the input (comma-separated, folded duplicates dropped).
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzKWBuilder$' -fuzztime 2m -parallel 1
+func FuzzKWBuilder(f *testing.F) {
+	f.Add("he,she,hers,his")
+	f.Add("secret_key,secret,key,et_k,t")
+	f.Add("aa,aaa,a,AAAA,b")
+	f.Add("\xff\x00,\x00,x\xffy, ,;")
+	f.Add(strings.Join(builtinKeywords(f)[:200], ","))
+	f.Fuzz(func(t *testing.T, list string) {
+		seen := map[string]bool{}
+		var kws []string
+		for _, k := range strings.Split(list, ",") {
+			if k == "" || seen[string(lowerASCII([]byte(k)))] {
+				continue
+			}
+			seen[string(lowerASCII([]byte(k)))] = true
+			kws = append(kws, k)
+		}
+		if d := sameTables(newKWMatcher(kws), newKWMatcherDense(kws)); d != "" {
+			t.Fatalf("keywords %q: %s differs from the dense builder's", kws, d)
+		}
+	})
+}
+
+// newKWMatcherDense is the builder newKWMatcher replaced, the reference
+// for its tables: the trie and failure links as dense tables (-1: no
+// edge), turned into the DFA in place, then renumbered.
+func newKWMatcherDense(keywords []string) *kwMatcher {
+	m := &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin}
+	nclass := 1 // class 0: bytes in no keyword
+	var classOf [256]int
+	total := 0
+	for i, kw := range keywords {
+		m.lens[i] = len(kw)
+		m.maxLen = max(m.maxLen, len(kw))
+		total += len(kw)
+		for j := 0; j < len(kw); j++ {
+			b := foldASCII(kw[j])
+			if classOf[b] == 0 {
+				classOf[b] = nclass
+				nclass++
+			}
+		}
+	}
+	for b := 0; b < 256; b++ {
+		m.class[b] = uint8(classOf[foldASCII(byte(b))])
+	}
+	m.shift = uint(bits.Len(uint(nclass - 1)))
+	stride := 1 << m.shift
+
+	// The trie: state 0 is the root; delta starts as the goto function
+	// (-1: no edge) and becomes the full DFA below.
+	delta := make([]int32, stride, (total+1)*stride)
+	for i := range delta {
+		delta[i] = -1
+	}
+	own := []int32{-1} // the keyword a trie state spells, if any
+	for i, kw := range keywords {
+		s := int32(0)
+		for j := 0; j < len(kw); j++ {
+			c := classOf[foldASCII(kw[j])]
+			next := delta[int(s)*stride+c]
+			if next < 0 {
+				next = int32(len(own))
+				delta[int(s)*stride+c] = next
+				own = append(own, -1)
+				for range stride {
+					delta = append(delta, -1)
+				}
+			}
+			s = next
+		}
+		own[s] = int32(i)
+	}
+	n := len(own)
+
+	// Failure links in breadth-first order turn the trie into a DFA; a
+	// state's matches are its own keyword, then its failure state's.
+	fail := make([]int32, n)
+	outs := make([][]int32, n)
+	queue := make([]int32, 0, n)
+	for c := 0; c < nclass; c++ {
+		if t := delta[c]; t > 0 {
+			fail[t] = 0
+			queue = append(queue, t)
+		} else {
+			delta[c] = 0
+		}
+	}
+	for q := 0; q < len(queue); q++ {
+		s := queue[q]
+		if own[s] >= 0 {
+			outs[s] = append(outs[s], own[s])
+		}
+		outs[s] = append(outs[s], outs[fail[s]]...)
+		row, frow := int(s)*stride, int(fail[s])*stride
+		for c := 0; c < nclass; c++ {
+			if t := delta[row+c]; t >= 0 {
+				fail[t] = delta[frow+c]
+				queue = append(queue, t)
+			} else {
+				delta[row+c] = delta[frow+c]
+			}
+		}
+	}
+
+	// Renumber: states without matches first, then the rest, so one
+	// comparison tells a match; ids become row offsets.
+	newID := make([]uint32, n)
+	next := uint32(0)
+	for s := 0; s < n; s++ {
+		if len(outs[s]) == 0 {
+			newID[s] = next
+			next++
+		}
+	}
+	m.matchFrom = next << m.shift
+	for s := 0; s < n; s++ {
+		if len(outs[s]) > 0 {
+			newID[s] = next
+			m.out = append(m.out, outs[s])
+			next++
+		}
+	}
+	m.trans = make([]uint32, n*stride)
+	for s := 0; s < n; s++ {
+		row := int(newID[s]) << m.shift
+		for c := 0; c < nclass; c++ {
+			m.trans[row+c] = newID[delta[s*stride+c]] << m.shift
+		}
+	}
+	return m
 }
