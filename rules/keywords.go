@@ -97,6 +97,7 @@ func newKWMatcher(keywords []string) *kwMatcher {
 	sibling := make([]int32, 1, total+1)
 	label := make([]uint8, 1, total+1)
 	own := make([]int32, 1, total+1)
+	depth := make([]int32, 1, total+1)
 	first[0], sibling[0], own[0] = -1, -1, -1
 	child := func(s int32, c uint8) int32 {
 		for t := first[s]; t >= 0; t = sibling[t] {
@@ -117,6 +118,7 @@ func newKWMatcher(keywords []string) *kwMatcher {
 				sibling = append(sibling, first[s])
 				label = append(label, c)
 				own = append(own, -1)
+				depth = append(depth, int32(j+1))
 				first[s] = next
 			}
 			s = next
@@ -158,22 +160,14 @@ func newKWMatcher(keywords []string) *kwMatcher {
 		}
 	}
 
-	// Renumber: states without matches first, then the rest, so one
-	// comparison tells a match; ids become row offsets.
-	newID := make([]uint32, n)
-	next := uint32(0)
-	for s := 0; s < n; s++ {
-		if len(outs[s]) == 0 {
-			newID[s] = next << m.shift
-			next++
-		}
-	}
-	m.matchFrom = next << m.shift
-	for s := 0; s < n; s++ {
-		if len(outs[s]) > 0 {
-			newID[s] = next << m.shift
-			m.out = append(m.out, outs[s])
-			next++
+	newID, matchFrom := renumber(depth, outs, m.maxLen, m.shift)
+	m.matchFrom = matchFrom
+	if k := n - int(matchFrom>>m.shift); k > 0 {
+		m.out = make([][]int32, k)
+		for s, id := range newID {
+			if id >= matchFrom {
+				m.out[(id-matchFrom)>>m.shift] = outs[s]
+			}
 		}
 	}
 
@@ -191,6 +185,44 @@ func newKWMatcher(keywords []string) *kwMatcher {
 		}
 	}
 	return m
+}
+
+// renumber gives each trie state its row offset: states without matches
+// first, then the rest, so one comparison tells a match (matchFrom is the
+// first matching state's offset); within each group by depth, shallowest
+// first, and by trie id within a depth. A walk over text spends nearly
+// all its steps in the first levels of the trie, and numbering them
+// together keeps the rows it keeps reading in one dense block of the
+// table (fewer cache lines and pages) instead of scattered through 2 MB
+// in keyword order. depth[s] is state s's depth (the root's 0, none past
+// maxLen).
+func renumber(depth []int32, outs [][]int32, maxLen int, shift uint) (newID []uint32, matchFrom uint32) {
+	n := len(depth)
+	// A counting sort: start[g*(maxLen+2)+d+1] counts group g (0: no
+	// matches, 1: matches) at depth d, then becomes where it starts.
+	levels := maxLen + 1
+	start := make([]uint32, 2*levels+1)
+	group := func(s int) int {
+		if len(outs[s]) > 0 {
+			return levels
+		}
+		return 0
+	}
+	for s := 0; s < n; s++ {
+		start[group(s)+int(depth[s])+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	newID = make([]uint32, n)
+	for s := 0; s < n; s++ {
+		k := group(s) + int(depth[s])
+		newID[s] = start[k] << shift
+		start[k]++
+	}
+	// start[levels-1] has become the end of the last level without
+	// matches: the first matching state.
+	return newID, start[levels-1] << shift
 }
 
 // each calls f for every keyword occurrence in data, ordered by end offset,

@@ -366,6 +366,7 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 		delta[i] = -1
 	}
 	own := []int32{-1} // the keyword a trie state spells, if any
+	depth := []int{0}
 	for i, kw := range keywords {
 		s := int32(0)
 		for j := 0; j < len(kw); j++ {
@@ -375,6 +376,7 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 				next = int32(len(own))
 				delta[int(s)*stride+c] = next
 				own = append(own, -1)
+				depth = append(depth, j+1)
 				for range stride {
 					delta = append(delta, -1)
 				}
@@ -416,21 +418,21 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 	}
 
 	// Renumber: states without matches first, then the rest, so one
-	// comparison tells a match; ids become row offsets.
-	newID := make([]uint32, n)
-	next := uint32(0)
-	for s := 0; s < n; s++ {
-		if len(outs[s]) == 0 {
-			newID[s] = next
-			next++
-		}
+	// comparison tells a match; within each, by depth, then by id; ids
+	// become row offsets.
+	order := make([]int, n)
+	for s := range order {
+		order[s] = s
 	}
-	m.matchFrom = next << m.shift
-	for s := 0; s < n; s++ {
+	key := func(s int) int { return min(len(outs[s]), 1)<<20 | depth[s] }
+	slices.SortStableFunc(order, func(a, b int) int { return key(a) - key(b) })
+	newID := make([]uint32, n)
+	m.matchFrom = uint32(n) << m.shift
+	for pos, s := range order {
+		newID[s] = uint32(pos)
 		if len(outs[s]) > 0 {
-			newID[s] = next
+			m.matchFrom = min(m.matchFrom, uint32(pos)<<m.shift)
 			m.out = append(m.out, outs[s])
-			next++
 		}
 	}
 	m.trans = make([]uint32, n*stride)
