@@ -148,6 +148,23 @@ func closesPlaceholder(before string) bool {
 	return i >= 0 && placeholderAt(before[i:]+"}")
 }
 
+// TestNameStart: where the name a value is assigned to begins.
+func TestNameStart(t *testing.T) {
+	tests := []struct{ line, value, name string }{
+		{"kraken key = 'k' secret = 'v'", "v", "secret = 'v'"},
+		{"$adafruitToken .= \"v\"", "v", "$adafruitToken .= \"v\""},
+		{"brandfetch credentials: v", "v", "credentials: v"},
+		{"token=v", "v", "token=v"},
+		{"v", "v", "v"},
+	}
+	for _, tc := range tests {
+		start := strings.LastIndex(tc.line, tc.value)
+		if got := tc.line[nameStart([]byte(tc.line), start, 0):]; got != tc.name {
+			t.Errorf("nameStart(%q) = %q, want %q", tc.line, got, tc.name)
+		}
+	}
+}
+
 // TestProviderContext: a high-entropy assignment on a line just below a
 // provider's name is that provider rule's to judge; the generic rule
 // reports it only when no owned provider name stands there as a word.
@@ -162,6 +179,13 @@ func TestProviderContext(t *testing.T) {
 		{"provider name inside another word", "collateral settings\napi_key = \"«{alnum:10}%{alnum:12}$q7»\"\n", []string{"generic-secret-assignment"}},
 		{"no provider nearby", "[INFO] Sending request\n[DEBUG] Using API_KEY=«{alnum:10}%{alnum:12}$q7»\n", []string{"generic-secret-assignment"}},
 		{"provider three lines above", "accuweather:\n\n\n\napi_key = \"«{alnum:10}%{alnum:12}$q7»\"\n", []string{"generic-secret-assignment"}},
+		// The value's own line: free text before the assigned name names
+		// the provider, the assigned name itself is left to Rule.Owns.
+		{"provider before the name on the same line", "kraken key = '{alnum:10}' secret = '{alnum:10}+={alnum:12}=+'\n", nil},
+		{"provider words before the name", "brandfetch credentials: {alnum:10}+={alnum:12}q7\n", nil},
+		{"provider inside the assigned name is not free text", "$adafruitToken .= \"«{alnum:10}%{alnum:12}$q7»\"\n", []string{"generic-secret-assignment"}},
+		{"provider after the value on the same line", "api_key = \"«{alnum:10}%{alnum:12}$q7»\" # for accuweather\n", []string{"generic-secret-assignment"}},
+		{"provider glued into another word on the same line", "collateral api_key = \"«{alnum:10}%{alnum:12}$q7»\"\n", []string{"generic-secret-assignment"}},
 	}
 	rs := secretSet(t)
 	for _, tc := range tests {

@@ -14,20 +14,25 @@ import (
 const assignMacro = "{{ASSIGN}}"
 
 // assignGrammar is one RE2 fragment without capture groups. It reads:
-//   - the rest of the name: _API_TOKEN, Token, .secret, -key (≤30 bytes);
+//   - the rest of the name: _API_TOKEN, Token, .secret, -key (≤30 bytes),
+//     or a credential word after a space ("Twitch token = …", "Tableau
+//     API key: …");
 //   - a closing quote or bracket of a quoted key ("key", ENV['key']);
 //   - an optional type: Go `var x string =`, Kotlin/Swift `x: String =`,
 //     Rust `x: &str =`, TypeScript `x: string =`;
-//   - the operator: = := ::= :::= ?= .= += => -> : , (between quotes), or
-//     the end of an XML start tag (<twitterSecret>value, value on the same
-//     or the next line);
+//   - the operator: = := ::= :::= ?= .= += => -> : , (between quotes), a
+//     spaced dash before a quote (notes and logs: "twitch token - 'v'"),
+//     or the end of an XML start tag (<twitterSecret>value, value on the
+//     same or the next line);
 //   - an opening quote (with a Python r/b/f/u prefix) or a { (Jenkins
 //     credentials.xml wraps encrypted secrets in braces).
 const assignGrammar = `[\w.-]{0,30}?` +
+	`(?:[ \t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?` +
 	`(?:["'\x60\]]{1,2})?` +
 	`(?:` +
 	`[ \t]{0,3}(?:(?::[ \t]{0,2})?&?(?:string|String|str|Str)[ \t]{1,3})?` +
 	`(?::{1,3}=|\?=|\.=|\+=|=>|->|=|:|,)[ \t]{0,3}(?:\r?\n[ \t]{0,16})?` +
+	`|[ \t]{1,3}-[ \t]{1,3}["'\x60]` +
 	`|>[ \t]{0,3}(?:\r?\n[ \t]{0,16})?` +
 	`)` +
 	`(?:[rbfuRBFU]?["'\x60]|\{)?`

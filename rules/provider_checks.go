@@ -70,10 +70,32 @@ func checkNamePart(c *CheckContext) bool {
 	if len(name) == 0 {
 		return true
 	}
+	if namesProvider(name, c.Rule.Keywords) {
+		return true
+	}
+	// "Twitch token = …", "Squarespace API key: …": the grammar read the
+	// provider's name as a word of its own before a credential word; the
+	// identifier the match starts in must start with it the same way.
+	if c.MatchEnd > c.MatchStart && c.MatchStart < c.Start {
+		i, j := c.MatchStart, c.MatchStart
+		for i > 0 && (isWordByte(c.Data[i-1]) || c.Data[i-1] == '-' || c.Data[i-1] == '.') {
+			i--
+		}
+		for j < c.Start && (isWordByte(c.Data[j]) || c.Data[j] == '-' || c.Data[j] == '.') {
+			j++
+		}
+		return j > i && namesProvider(c.Data[i:j], c.Rule.Keywords)
+	}
+	return false
+}
+
+// namesProvider reports whether one of the keywords starts a word (or a
+// camelCase part) of name.
+func namesProvider(name []byte, keywords []string) bool {
 	words := splitWords(name)
 	for i := range words {
 		rest := strings.Join(words[i:], "")
-		for _, kw := range c.Rule.Keywords {
+		for _, kw := range keywords {
 			k := strings.NewReplacer("-", "", "_", "", ".", "").Replace(strings.ToLower(kw))
 			if k != "" && strings.HasPrefix(rest, k) {
 				return true
@@ -194,11 +216,28 @@ func init() {
 	secretChecks["whole-literal"] = checkWholeLiteral
 	secretChecks["rclone-obscured"] = checkRcloneObscured
 	secretChecks["provider-context"] = checkProviderContext
+	secretChecks["telegram-token"] = checkTelegramToken
+}
+
+// checkTelegramToken keeps a bot token whose secret part starts with the
+// A BotFather writes (<bot id>:AA…), and any other <id>:<35 characters>
+// only when a Telegram name stands within 60 bytes before it
+// ("telegram token = '…'", TELEGRAM_BOT_TOKEN=…): without that name, a
+// number, a colon and 35 characters is not a Telegram token.
+func checkTelegramToken(c *CheckContext) bool {
+	colon := strings.IndexByte(c.Value, ':')
+	if colon >= 0 && colon+1 < len(c.Value) && c.Value[colon+1] == 'A' {
+		return true
+	}
+	lo := max(c.Start-60, 0)
+	ctx := bytes.ToLower(c.Data[lo:c.Start])
+	return bytes.Contains(ctx, []byte("telegram")) || bytes.Contains(ctx, []byte("tg_bot")) || bytes.Contains(ctx, []byte("bot_token"))
 }
 
 // checkProviderContext leaves a value to the provider rule whose name
 // stands on one of the two lines above it (a log line naming the API, a
-// YAML block under the provider's key). That rule knows
+// YAML block under the provider's key) or earlier on the value's own line
+// ("kraken key = '…' secret = '…'", "sonarcloud token = '…'"). That rule knows
 // the provider's key shape; a value it did not report there is a key of
 // the wrong length or alphabet, a placeholder or an id, not a credential
 // for the generic rule to report under no name. Names must start a word
@@ -213,15 +252,20 @@ func checkProviderContext(c *CheckContext) bool {
 			lines++
 		}
 	}
-	// The value's own line is left to the assigned-name rule (Rule.Owns):
-	// "codecovToken = …" names the provider where the code chose to.
-	hi := lineStart(c.Data, c.Start, lo)
-	// So is an opening tag or a YAML key alone on the line above
-	// (<codecovToken>, apiKey:), which names the value the same way.
-	if prev := bytes.TrimRight(c.Data[lineStart(c.Data, max(hi-1, lo), lo):hi], " \t\r\n"); len(prev) > 0 && (prev[len(prev)-1] == '>' || prev[len(prev)-1] == ':') {
-		hi = lineStart(c.Data, max(hi-1, lo), lo)
+	// An opening tag or a YAML key alone on the line above (<codecovToken>,
+	// apiKey:) names the value the way its assigned name does, which is
+	// left to the assigned-name rule (Rule.Owns): it is not context.
+	own := lineStart(c.Data, c.Start, lo)
+	// On the value's own line only the free text before the assigned name
+	// counts ("kraken key = '…' secret = '…'"): the name itself
+	// ($adafruitToken .= "…") is the assigned-name rule's to judge.
+	free := c.Data[own:nameStart(c.Data, c.Start, own)]
+	ctx := append(c.Data[lo:own:own], free...)
+	if prev := bytes.TrimRight(c.Data[lineStart(c.Data, max(own-1, lo), lo):own], " \t\r\n"); len(prev) > 0 && (prev[len(prev)-1] == '>' || prev[len(prev)-1] == ':') {
+		// Skip the naming line, keep the lines above it.
+		above := lineStart(c.Data, max(own-1, lo), lo)
+		ctx = append(c.Data[lo:above:above], free...)
 	}
-	ctx := c.Data[lo:hi]
 	lower := bytes.ToLower(ctx)
 	for _, n := range c.ownedNames() {
 		if len(n) < 4 {
@@ -240,6 +284,21 @@ func checkProviderContext(c *CheckContext) bool {
 		}
 	}
 	return true
+}
+
+// nameStart returns where the name a value at start is assigned to
+// begins, not before lo: back over the opening quote, the operator and
+// spaces, then over the name and anything glued to it ($, a quote, a
+// call's parenthesis).
+func nameStart(data []byte, start, lo int) int {
+	i := start
+	for i > lo && strings.IndexByte(" \t\"'`{:=>,.?+-|", data[i-1]) >= 0 {
+		i--
+	}
+	for i > lo && data[i-1] != ' ' && data[i-1] != '\t' {
+		i--
+	}
+	return i
 }
 
 // lineStart returns the start of the line holding data[i], not before lo.

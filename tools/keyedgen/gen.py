@@ -41,7 +41,8 @@ SHAPES = {
  'url40': ('[A-Za-z0-9_-]{40}', '{b64url:40}', '{b64url:39}'),
  'url43': ('[A-Za-z0-9_-]{43}', '{b64url:43}', '{b64url:42}'),
  'url64': ('[A-Za-z0-9_-]{64}', '{b64url:64}', '{b64url:63}'),
- 'uuid': ('[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+ # RFC 4122: UUID hex digits are case-insensitive on input (444b05A5-…).
+ 'uuid': ('[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}',
           '{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}', '{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:11}'),
  'UUID': ('[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}',
           '{HEX:8}-{HEX:4}-4{HEX:3}-A{HEX:3}-{HEX:12}', '{HEX:8}-{HEX:4}-4{HEX:3}-A{HEX:3}-{HEX:11}'),
@@ -57,7 +58,7 @@ abyssale-api-key|Abyssale|abyssale|an40|medium|media|https://developers.abyssale
 accuweather-api-key|AccuWeather|accuweather|an32|low|data|https://developer.accuweather.com/|y
 adobe-io-client-secret|Adobe I/O|adobe|lan32|high|cloud|https://developer.adobe.com/developer-console/docs/guides/credentials/|n
 adzuna-api-key|Adzuna|adzuna|lan32|medium|data|https://developer.adzuna.com/|y
-agora-app-certificate|Agora|agora|lan32|high|comms|https://docs.agora.io/en/video-calling/get-started/manage-agora-account|y
+agora-app-certificate|Agora|agora|ahex32|high|comms|https://docs.agora.io/en/video-calling/get-started/manage-agora-account|y
 aha-api-key|Aha!|aha_api,aha.io,aha-api,ahaapi,aha_token|hex64|high|project|https://www.aha.io/api|n
 airbrake-project-key|Airbrake|airbrake|an32|high|observability|https://docs.airbrake.io/docs/devops-tools/api/|n
 airbrake-user-key|Airbrake|airbrake|an40|high|observability|https://docs.airbrake.io/docs/devops-tools/api/|n
@@ -160,7 +161,7 @@ moosend-api-key|Moosend|moosend|uuid|medium|marketing|https://docs.moosend.com/d
 postbacks-api-key|Postbacks|postbacks|uuid|medium|dev|https://postbacks.io/|y
 refiner-api-key|Refiner|refiner|uuid|medium|marketing|https://refiner.io/docs/api/|y
 salesmate-api-key|Salesmate|salesmate|uuid|high|crm|https://apidocs.salesmate.io/|y
-shortcut-api-token|Shortcut|shortcut_api,shortcut-api,shortcut_token,shortcutapi,clubhouse_api|uuid|high|project|https://developer.shortcut.com/api/rest/v3#Authentication|y
+shortcut-api-token|Shortcut|shortcut_api,shortcut-api,shortcut_token,shortcut api,shortcut token,shortcutapi,clubhouse_api|uuid|high|project|https://developer.shortcut.com/api/rest/v3#Authentication|y
 zenscrape-api-key|Zenscrape|zenscrape|uuid|low|data|https://zenscrape.com/documentation|y
 zipcodebase-api-key|Zipcodebase|zipcodebase|uuid|low|data|https://app.zipcodebase.com/documentation|y
 apifonica-api-key|Apifonica|apifonica|lan36d|medium|comms|https://www.apifonica.com/en/docs/|y
@@ -199,6 +200,8 @@ yandex-oauth-near|Yandex|yandex|yan83|high|cloud|https://yandex.cloud/en/docs/ia
 zohocrm-near|Zoho|zoho|zoho|critical|crm|https://www.zoho.com/crm/developer/docs/api/v7/oauth-overview.html|n
 """
 EXTRA_SHAPES = {
+ # Hex in either case (Agora's console shows 970CA35de60c…).
+ 'ahex32': ('[a-fA-F0-9]{32}', '{hex:32}', '{hex:31}'),
  'lan36d': ('[a-z0-9-]{36}', '{lowalnum:10}-{lowalnum:12}-{lowalnum:12}', '{lowalnum:10}-{lowalnum:12}-{lowalnum:11}'),
  'url40d': ('[A-Za-z0-9_-]{39}', '{b64url:39}', '{b64url:38}'),
  'an21': ('[A-Za-z0-9]{21}', '{alnum:21}', '{alnum:20}'),

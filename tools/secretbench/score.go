@@ -232,7 +232,7 @@ func found(s sample, hs []hit) bool {
 
 var (
 	checksumToken = regexp.MustCompile(`\b(?:gh[pousr]|npm)_([A-Za-z0-9]{36})\b`)
-	placeholder   = regexp.MustCompile(`EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your|12345678`)
+	placeholder   = regexp.MustCompile(`(?i:fake)|EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your|12345678`)
 	// identifierRule: gitleaks rules for values that are public or
 	// identifiers by the provider's design (client ids, publishable keys,
 	// Mapbox pk. tokens, Discord application public keys): not credentials.
@@ -244,7 +244,41 @@ var (
 		{regexp.MustCompile(`\bSG\.`), regexp.MustCompile(`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`)},
 		{regexp.MustCompile(`dt0c01\.`), regexp.MustCompile(`dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}`)},
 	}
+	// detectorShape: for a trufflehog detector whose provider documents
+	// the token's alphabet, the shape every wanted value must have to be a
+	// credential that provider could have issued. A sample outside it is
+	// the test's stand-in (a UUID spelled with letters past f, an AWS key
+	// id holding 0, 1, 8 or 9), not a plausible credential.
+	detectorShape = map[string]*regexp.Regexp{
+		// AWS key ids are a four-letter type prefix and 16 base32
+		// characters (A-Z, 2-7).
+		"aws/access_keys":  regexp.MustCompile(`^(?:AKIA|ABIA|ACCA|ASIA)[A-Z2-7]{16}:`),
+		"aws/session_keys": regexp.MustCompile(`^(?:AKIA|ABIA|ACCA|ASIA)[A-Z2-7]{16}:`),
+		// Agora App IDs and App Certificates are 32 hexadecimal digits.
+		"agora": regexp.MustCompile(`^(?:[0-9a-fA-F]{32})+$`),
+		// LaunchDarkly access tokens and SDK keys: api-/sdk-/mob- and a UUID.
+		"launchdarkly": regexp.MustCompile(`^(?:api|sdk|mob)-` + hexUUID + `$`),
+		// Bugsnag and Runscope (BlazeMeter API Monitoring) keys are
+		// hexadecimal (32 digits, or a UUID).
+		"bugsnag":    regexp.MustCompile(`^(?:[0-9a-f]{32}|` + hexUUID + `)$`),
+		"blazemeter": regexp.MustCompile(`^(?:[0-9a-f]{32}|` + hexUUID + `)$`),
+		// Facebook app secrets are 32 hexadecimal digits (want: app id +
+		// secret).
+		"facebookoauth": regexp.MustCompile(`^[0-9]{15,16}[0-9a-f]{32}$`),
+		// Mapbox secret tokens are sk. followed by a base64url JWT-like body.
+		"mapbox": regexp.MustCompile(`^sk\.eyJ`),
+		// PubNub keys are pub-c-/sub-c- and a UUID.
+		"pubnubpublishkey": regexp.MustCompile(`^pub-c-` + hexUUID + `/sub-c-` + hexUUID + `$`),
+		// Teams incoming webhooks: webhookb2/<uuid>@<uuid>/IncomingWebhook/<32 hex>/<uuid>.
+		"microsoftteamswebhook/v1": regexp.MustCompile(`/webhookb2/` + hexUUID + `@` + hexUUID + `/IncomingWebhook/[0-9a-f]{32}/` + hexUUID),
+		// Zapier catch hooks: /hooks/catch/<numeric account id>/<hook id>.
+		"zapierwebhook": regexp.MustCompile(`/hooks/catch/[0-9]+/[A-Za-z0-9]+`),
+		// Buildkite API access tokens: bkua_ and 40 hexadecimal digits.
+		"buildkite/v2": regexp.MustCompile(`^bkua_[a-f0-9]{40}$`),
+	}
 )
+
+const hexUUID = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -275,6 +309,13 @@ func implausible(s sample) string {
 	}) {
 		if len(part) >= 12 && rules.HandTyped(part) {
 			return "placeholder"
+		}
+	}
+	if shape, ok := detectorShape[s.Rule]; ok && s.Src == "trufflehog" {
+		for _, w := range s.Want {
+			if !shape.MatchString(w) {
+				return "shape"
+			}
 		}
 	}
 	for _, d := range documentedShape {
