@@ -162,3 +162,72 @@ func FuzzReadMap(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAddPairSet: a session that mutates first, then loads the PairSet of
+// another session's text (adopting the set's tables when it holds no pair
+// yet), ends up as one that loads the same pairs with AddPairs, and both
+// then mutate and reverse alike; the set is unchanged for the next session.
+func FuzzAddPairSet(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add("const patientRecord = getMrn(dob); // the patient chart", s, uint8(0), false)
+		f.Add(s, "let mrn = patientId;", uint8(1), true)
+	}
+	mPHI, err := New(testKey, PolicyPHI)
+	if err != nil {
+		f.Fatal(err)
+	}
+	mAll, err := New(testKey, PolicyAll)
+	if err != nil {
+		f.Fatal(err)
+	}
+	langs := Langs()
+	f.Fuzz(func(t *testing.T, a, b string, li uint8, all bool) {
+		lang := langs[int(li)%len(langs)]
+		m := mPHI
+		if all {
+			m = mAll
+		}
+		src := m.NewSession()
+		reps := src.Replacements(a, lang, nil)
+		syns := make([]string, len(reps))
+		for i, r := range reps {
+			syns[i] = r.Synthetic
+		}
+		ps, err := src.PairSetOf(syns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outA := Apply(a, reps)
+		before := ps.Pairs()
+		viaSet, viaMap := m.NewSession(), m.NewSession()
+		outB := viaSet.Mutate(b, lang)
+		if got := viaMap.Mutate(b, lang); got != outB {
+			t.Fatalf("two fresh sessions differ: %q, %q", got, outB)
+		}
+		errSet, errMap := viaSet.AddPairSet(ps), viaMap.AddPairs(before)
+		if (errSet == nil) != (errMap == nil) {
+			t.Fatalf("AddPairSet: %v, AddPairs: %v", errSet, errMap)
+		}
+		if errSet != nil {
+			return
+		}
+		if !maps.Equal(viaSet.Pairs(), viaMap.Pairs()) || viaSet.Count() != viaMap.Count() {
+			t.Fatalf("pairs %v, want %v", viaSet.Pairs(), viaMap.Pairs())
+		}
+		for _, next := range []string{b, a, a + "\n" + b} {
+			if got, want := viaSet.Mutate(next, lang), viaMap.Mutate(next, lang); got != want {
+				t.Fatalf("mutate %q after loading:\n got %q\nwant %q", next, got, want)
+			}
+		}
+		if back, _ := viaSet.Reverse(outA + "\n" + outB); back != a+"\n"+b {
+			t.Fatalf("reverse: %q", back)
+		}
+		if !maps.Equal(ps.Pairs(), before) {
+			t.Fatal("loading changed the set")
+		}
+		again := m.NewSession()
+		if err := again.AddPairSet(ps); err != nil || !maps.Equal(again.Pairs(), before) {
+			t.Fatalf("a later load: %v, pairs %v, want %v", err, again.Pairs(), before)
+		}
+	})
+}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"hash"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -81,10 +83,13 @@ type Session struct {
 	o2s   map[string]string // original → issued synthetic
 	s2o   map[string]int    // canonical (lowercase) synthetic → index in pairs
 	pairs []pair
+	// shared: o2s, s2o and pairs are a PairSet's (adopt), read only until
+	// the session issues or learns a pair (ownPairs copies them then).
+	shared bool
 
-	codeSel    map[string]bool // decision per code identifier
-	textSel    map[string]bool // decision per word in comments, strings, prose
-	fresh      []string        // selected in this call, no synthetic yet
+	codeSel    selMap   // decision per code identifier
+	textSel    selMap   // decision per word in comments, strings, prose
+	fresh      []string // selected in this call, no synthetic yet
 	sc         scratch
 	spans      []span
 	collisions int
@@ -102,8 +107,8 @@ func (m *Mutator) NewSession() *Session {
 		mac:     hmac.New(sha256.New, m.key),
 		o2s:     make(map[string]string),
 		s2o:     make(map[string]int),
-		codeSel: make(map[string]bool),
-		textSel: make(map[string]bool),
+		codeSel: selMap{own: make(map[string]bool)},
+		textSel: selMap{own: make(map[string]bool)},
 	}
 }
 
@@ -171,11 +176,11 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 	if s.m == nil || text == "" {
 		return dst
 	}
-	if len(s.codeSel) == 0 && len(s.pairs) == 0 {
+	if s.codeSel.len() == 0 && len(s.pairs) == 0 {
 		// First text of the session: size the tables for it once instead
 		// of growing them a dozen times.
-		s.codeSel = make(map[string]bool, len(text)/64)
-		s.textSel = make(map[string]bool, len(text)/128)
+		s.codeSel = selMap{own: make(map[string]bool, len(text)/64)}
+		s.textSel = selMap{own: make(map[string]bool, len(text)/128)}
 		s.o2s = make(map[string]string, len(text)/256)
 		s.s2o = make(map[string]int, len(text)/256)
 		s.pairs = make([]pair, 0, len(text)/256)
@@ -295,12 +300,12 @@ func (s *Session) selected(name string) (flipped bool) {
 	if _, ok := s.o2s[name]; !ok {
 		s.fresh = append(s.fresh, name)
 	}
-	s.textSel[name] = true
+	s.textSel.set(name, true)
 	if _, kw := s.m.sets.excluded[name]; kw {
 		return false
 	}
-	v, ok := s.codeSel[name]
-	s.codeSel[name] = true
+	v, ok := s.codeSel.get(name)
+	s.codeSel.set(name, true)
 	return ok && !v
 }
 
@@ -321,8 +326,8 @@ func (s *Session) skipStdMembers(text string) {
 			if sep == "." || sep == "::" {
 				if _, std := sets.stdPkgs[text[p.start:p.end]]; std {
 					name := text[sp.start:sp.end]
-					if _, decided := s.codeSel[name]; !decided && !sets.isPHI(name, &s.sc) {
-						s.codeSel[strings.Clone(name)] = false
+					if _, decided := s.codeSel.get(name); !decided && !sets.isPHI(name, &s.sc) {
+						s.codeSel.set(strings.Clone(name), false)
 					}
 				}
 			}
@@ -333,7 +338,7 @@ func (s *Session) skipStdMembers(text string) {
 
 // selectCode decides for one code identifier.
 func (s *Session) selectCode(name string, lang Lang) bool {
-	if v, ok := s.codeSel[name]; ok {
+	if v, ok := s.codeSel.get(name); ok {
 		return v
 	}
 	sets := s.m.sets
@@ -349,7 +354,7 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	// Keys are copies: a slice of text would keep the whole text alive
 	// for as long as the session (a proxy holds it for the response).
 	name = strings.Clone(name)
-	s.codeSel[name] = sel
+	s.codeSel.set(name, sel)
 	if sel {
 		s.selected(name)
 	}
@@ -358,7 +363,7 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 
 // selectWord decides for one word of comment, string or prose text.
 func (s *Session) selectWord(w string) (sel, flipped bool) {
-	if v, ok := s.textSel[w]; ok {
+	if v, ok := s.textSel.get(w); ok {
 		return v, false
 	}
 	sets := s.m.sets
@@ -369,13 +374,13 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 	case s.m.policy == PolicyAll:
 		// A name the code already showed to be someone else's
 		// (strings.TrimSpace) stays alone in prose too.
-		if v, decided := s.codeSel[w]; decided && !v {
+		if v, decided := s.codeSel.get(w); decided && !v {
 			break
 		}
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
 	w = strings.Clone(w) // see selectCode
-	s.textSel[w] = sel
+	s.textSel.set(w, sel)
 	if sel {
 		flipped = s.selected(w)
 	}
@@ -405,6 +410,9 @@ func isSynthetic(name string) bool {
 // assign issues synthetics for names (sorted, none already mapped),
 // resolving collisions by rehashing with an attempt counter.
 func (s *Session) assign(names []string) {
+	if len(names) > 0 {
+		s.ownPairs()
+	}
 	for _, name := range names {
 		if _, done := s.o2s[name]; done {
 			continue // queued twice
@@ -453,6 +461,7 @@ func (s *Session) AddPairs(pairs map[string]string) error {
 	// Sorted so that the session's pairs (and a map written from it) do
 	// not depend on map iteration order.
 	sort.Strings(syns)
+	s.ownPairs()
 	if s.o2s == nil {
 		s.o2s, s.s2o = make(map[string]string, len(syns)), make(map[string]int, len(syns))
 	}
@@ -471,9 +480,9 @@ func (s *Session) AddPairs(pairs map[string]string) error {
 		s.o2s[orig] = syn
 		if s.m != nil {
 			// Selected, as if mutating had chosen it (selected).
-			s.textSel[orig] = true
+			s.textSel.set(orig, true)
 			if _, kw := s.m.sets.excluded[orig]; !kw {
-				s.codeSel[orig] = true
+				s.codeSel.set(orig, true)
 			}
 		}
 	}
@@ -497,4 +506,34 @@ func kindOfCanon(c string) kind {
 		return kindFn
 	}
 	return kindVar
+}
+
+// selMap holds a session's decisions per word: its own, over those of a
+// PairSet it adopted (base, read only, shared with other sessions). Own
+// decisions win; adopt drops the own ones the set decides, so the result
+// is what loading the set pair by pair would have left.
+type selMap struct{ own, base map[string]bool }
+
+func (m *selMap) get(w string) (v, ok bool) {
+	if v, ok = m.own[w]; ok || m.base == nil {
+		return v, ok
+	}
+	v, ok = m.base[w]
+	return v, ok
+}
+
+func (m *selMap) set(w string, v bool) { m.own[w] = v }
+
+// len is the number of decisions, counting a word decided in both maps
+// twice (callers only ask whether there are any).
+func (m *selMap) len() int { return len(m.own) + len(m.base) }
+
+// ownPairs makes the session's pair tables its own before it writes to
+// them, if they are still an adopted PairSet's.
+func (s *Session) ownPairs() {
+	if s.shared {
+		s.o2s, s.s2o = maps.Clone(s.o2s), maps.Clone(s.s2o)
+		s.pairs = slices.Clone(s.pairs)
+		s.shared = false
+	}
 }

@@ -132,6 +132,7 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 			return fmt.Errorf("add pairs: %s already stands for another name", ps.pairs[i].syn)
 		}
 	}
+	s.ownPairs()
 	if n := len(ps.pairs); len(s.pairs) < n {
 		// A set larger than what the session holds (its first, as a rule):
 		// size the tables for both once instead of growing them pair by
@@ -140,7 +141,7 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 		s.o2s, s.s2o = grown(s.o2s, n), grown(s.s2o, n)
 		s.pairs = slices.Grow(s.pairs, n)
 		if s.m != nil {
-			s.codeSel, s.textSel = grown(s.codeSel, n), grown(s.textSel, n)
+			s.codeSel.own, s.textSel.own = grown(s.codeSel.own, n), grown(s.textSel.own, n)
 		}
 	}
 	for i, c := range ps.canon {
@@ -156,9 +157,9 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 		s.o2s[p.orig] = p.syn
 		if s.m != nil {
 			// Selected, as if mutating had chosen it (selected).
-			s.textSel[p.orig] = true
+			s.textSel.set(p.orig, true)
 			if _, kw := s.m.sets.excluded[p.orig]; !kw {
-				s.codeSel[p.orig] = true
+				s.codeSel.set(p.orig, true)
 			}
 		}
 	}
@@ -166,29 +167,29 @@ func (s *Session) AddPairSet(ps *PairSet) error {
 }
 
 // adopt is AddPairSet into a session that holds no pair yet (the first set
-// a proxy request loads, as a rule): its maps become clones of the set's
-// tables, a copy of their memory rather than a map insert per pair. The
-// session may hold decisions on words that selected nothing (a short
-// system prompt mutated first); they are kept unless the set decides the
-// same word, as loading pair by pair would.
+// a proxy request loads, as a rule): the session reads the set's tables
+// where they are, and copies its pair tables only if it issues or learns
+// a pair later (ownPairs). The session may hold decisions on words that
+// selected nothing (a short system prompt mutated first); they stay above
+// the set's, except where the set decides the same word, as loading pair
+// by pair would.
 func (s *Session) adopt(ps *PairSet) {
 	t := ps.tables()
-	s.pairs = append(make([]pair, 0, len(ps.pairs)+len(ps.pairs)/4), ps.pairs...)
-	s.o2s, s.s2o = maps.Clone(t.o2s), maps.Clone(t.s2o)
+	s.pairs = ps.pairs[:len(ps.pairs):len(ps.pairs)]
+	s.o2s, s.s2o, s.shared = t.o2s, t.s2o, true
 	if s.m != nil {
-		s.codeSel, s.textSel = merged(t.codeSel, s.codeSel), merged(t.textSel, s.textSel)
-	}
-}
-
-// merged is a clone of base with the keys of extra it lacks.
-func merged(base, extra map[string]bool) map[string]bool {
-	out := maps.Clone(base)
-	for k, v := range extra {
-		if _, ok := out[k]; !ok {
-			out[k] = v
+		for _, sm := range []struct {
+			m    *selMap
+			base map[string]bool
+		}{{&s.codeSel, t.codeSel}, {&s.textSel, t.textSel}} {
+			for w := range sm.m.own {
+				if _, ok := sm.base[w]; ok {
+					delete(sm.m.own, w)
+				}
+			}
+			sm.m.base = sm.base
 		}
 	}
-	return out
 }
 
 // grown returns m, or a copy of it with room for n more entries when m is

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"unsafe"
 	"weak"
@@ -225,4 +226,47 @@ func (s *Session) pairsFor(t *testing.T, name string) map[string]string {
 	t.Helper()
 	s.Mutate("var "+name+" = 1;\n", LangJS)
 	return s.Pairs()
+}
+
+// TestAddPairSetConcurrent: sessions of one Mutator load the same set at
+// once and then mutate on their own (run with -race): the set's tables are
+// only read, each session copies what it writes.
+func TestAddPairSetConcurrent(t *testing.T) {
+	m, err := New(testKey, PolicyPHI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "function lookupPatientRecord(mrn) { return chart.getMedicalRecordNumber(mrn); }\n"
+	a := m.NewSession()
+	reps := a.Replacements(text, LangJS, nil)
+	syns := make([]string, 0, len(reps))
+	for _, r := range reps {
+		syns = append(syns, r.Synthetic)
+	}
+	ps, err := a.PairSetOf(syns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := Apply(text, reps)
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			s := m.NewSession()
+			s.Mutate("You are a careful reviewer.", LangText)
+			if err := s.AddPairSet(ps); err != nil {
+				errs <- err.Error()
+				return
+			}
+			more := fmt.Sprintf("let insuranceMemberId%d = dateOfBirth;\n", i)
+			if got, _ := s.Reverse(out + s.Mutate(more, LangJS)); got != text+more {
+				errs <- got
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
