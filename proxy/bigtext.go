@@ -60,6 +60,10 @@ type mtext struct {
 	// quoted, when not empty, is the whole mutated text already quoted as
 	// a JSON string (the memo's form), and then stands for base and reps.
 	quoted string
+	// keep: the memo knows the text mutates to itself; the client's bytes
+	// are sent. base may then be empty, the text never read (a resent
+	// field, rewriteRequest).
+	keep bool
 }
 
 // String returns the mutated text itself.
@@ -74,8 +78,9 @@ func (m mtext) String() string {
 	return mutate.Apply(m.base, m.reps)
 }
 
-// same reports whether m is orig unchanged.
-func (m mtext) same(orig string) bool { return m.quoted == "" && len(m.reps) == 0 && m.base == orig }
+// unchanged reports whether mutating left the text as it was (base is
+// always the text mutated, when it was read).
+func (m mtext) unchanged() bool { return m.keep || m.quoted == "" && len(m.reps) == 0 }
 
 // quotedLen is len(appendQuote(nil, m.String())).
 func (m mtext) quotedLen() int {

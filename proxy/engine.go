@@ -31,9 +31,11 @@ type session interface {
 	// mutateAll mutates every text of a request (langs[i] for texts[i];
 	// fps[i] its fingerprint, zero when too short to remember, or fps nil)
 	// and returns the results in order, each as the text and its
-	// replacements (mtext) so a large text is not copied. Call it at most
-	// once, before reversing.
-	mutateAll(texts, langs []string, fps []fingerprint) ([]mtext, error)
+	// replacements (mtext) so a large text is not copied. A text not read
+	// yet is empty with a fingerprint: read(i) returns it, called only if
+	// the memo does not know fps[i] (read may be nil when every text is
+	// there). Call it at most once, before reversing.
+	mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string) ([]mtext, error)
 	// count is the number of distinct identifiers mutated so far.
 	count() int
 	// reverse restores every synthetic in a complete string. With jsonText

@@ -43,11 +43,26 @@ var fingerprintKey = sync.OnceValue(func() cipher.AEAD {
 
 // fingerprintOf returns text's fingerprint. It is never the zero value,
 // which callers use for "none".
-func fingerprintOf(text string) fingerprint {
+func fingerprintOf(text string) fingerprint { return gmac(bytesOf(text), 0) }
+
+// rawFingerprintOf is the fingerprint of a JSON string as the client
+// encoded it, quotes and escapes included: a resent field is known by it
+// before it is decoded, and is not decoded at all when both caches know it
+// (rewriteRequest). It lives apart from fingerprintOf's: the nonce differs,
+// so a raw string and a decoded text never share a fingerprint (the tags
+// of one GHASH value under two nonces differ by two unrelated AES
+// outputs), and the clean-scan cache can give raw fingerprints a meaning
+// of their own.
+func rawFingerprintOf(raw []byte) fingerprint { return gmac(raw, 1) }
+
+// gmac is the GMAC tag of data under the process key and the nonce that
+// names the fingerprint's domain.
+func gmac(data []byte, domain byte) fingerprint {
 	var nonce [12]byte
+	nonce[0] = domain
 	var tag [16]byte
 	// Seal only reads the additional data (bytesOf's contract holds).
-	t := fingerprintKey().Seal(tag[:0], nonce[:], nil, bytesOf(text))
+	t := fingerprintKey().Seal(tag[:0], nonce[:], nil, data)
 	f := fingerprint{hi: binary.LittleEndian.Uint64(t[:8]), lo: binary.LittleEndian.Uint64(t[8:16])}
 	if f == (fingerprint{}) {
 		f.lo = 1 // 2^-128; keeps zero meaning "none"

@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -163,6 +164,51 @@ func FuzzBase64Runs(f *testing.F) {
 		}
 		if !slices.Equal(got, want) {
 			t.Fatalf("minRun %d: runs %q, want %q", m, got, want)
+		}
+	})
+}
+
+// FuzzRewriteResent: a request sent again to the same proxy (whose caches
+// then know its large fields by their raw bytes, and may skip decoding
+// them) is refused or sent exactly as a proxy that never saw it would.
+// The fuzzed bytes are the inside of a JSON string, padded past the
+// size from which fields are fingerprinted raw.
+func FuzzRewriteResent(f *testing.F) {
+	f.Add([]byte(`const patientRecord = getMrn(dob); // \"quoted\" \u003ctag\u003e\n`), uint16(600))
+	f.Add([]byte(`plain prose without names\n\t\ud83d\ude00`), uint16(1200))
+	f.Add([]byte(`\u0000\\\/ lookupPatientRecord`), uint16(0))
+	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: rules.ModeStandard})
+	if err != nil {
+		f.Fatal(err)
+	}
+	warmEng, err := newMutateEngine(testKey, "phi")
+	if err != nil {
+		f.Fatal(err)
+	}
+	warm := newChecker(rs, Options{})
+	f.Fuzz(func(t *testing.T, inside []byte, pad uint16) {
+		text := append(bytes.Repeat([]byte("let insuranceMemberId = x; "), int(pad)%80), inside...)
+		body := []byte(`{"model":"m","max_tokens":1,"system":"You review.","messages":[{"role":"user","content":[{"type":"text","text":"` + string(text) + `"},{"type":"text","text":"` + string(text) + ` again"}]}]}`)
+		send := func(eng engine, ck *checker) (string, error) {
+			res, err := rewriteRequest(bytes.Clone(body), apiAnthropic, eng.newSession(), ck, eng.langFromPath)
+			if err != nil {
+				return "", err
+			}
+			if len(res.hits) > 0 {
+				return "refused", nil
+			}
+			return string(sentBody(t, res.body)), nil
+		}
+		freshEng, err := newMutateEngine(testKey, "phi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantErr := send(freshEng, newChecker(rs, Options{}))
+		for i := range 2 {
+			got, err := send(warmEng, warm)
+			if (err == nil) != (wantErr == nil) || got != want {
+				t.Fatalf("send %d to a warm proxy: %q (err %v)\nwant %q (err %v)", i, got, err, want, wantErr)
+			}
 		}
 	})
 }

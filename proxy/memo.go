@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 
@@ -93,11 +94,19 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 }
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
-func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint) ([]mtext, error) {
+func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string) ([]mtext, error) {
+	texts = slices.Clone(texts) // unread ones are read into it
 	out := make([]mtext, len(texts))
+	unread := func(i int) bool { return texts[i] == "" && read != nil && fps[i] != (fingerprint{}) }
+	text := func(i int) string {
+		if unread(i) {
+			texts[i] = read(i)
+		}
+		return texts[i]
+	}
 	if m.memo == nil {
-		for i, t := range texts {
-			out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
+		for i := range texts {
+			out[i] = mutateText(m.s, text(i), mutate.Lang(langs[i]))
 		}
 		return out, nil
 	}
@@ -105,18 +114,25 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint) ([]m
 	var hits []*memoEntry
 	var fresh []int
 	for i, t := range texts {
-		if len(t) >= minMemoText && len(t) <= maxMemoText {
+		unread := unread(i)
+		if unread || len(t) >= minMemoText && len(t) <= maxMemoText {
 			var f fingerprint
 			if fps != nil {
 				f = fps[i]
 			}
 			keys[i] = m.memo.key(t, langs[i], f)
 			if e := m.memo.get(keys[i]); e != nil {
-				out[i] = mtext{base: t, quoted: e.quoted}
+				out[i] = mtext{base: t, quoted: e.quoted, keep: e.quoted == ""}
 				if e.set != nil {
 					hits = append(hits, e)
 				}
 				continue
+			}
+			if unread {
+				t = text(i)
+				if len(t) < minMemoText || len(t) > maxMemoText {
+					keys[i] = memoKey{}
+				}
 			}
 		}
 		out[i] = mutateText(m.s, t, mutate.Lang(langs[i]))
@@ -137,6 +153,9 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint) ([]m
 		// would make a synthetic stand for two names (an HMAC collision
 		// resolved differently back then) sends the request round again.
 		if err := m.s.AddPairSet(e.set); err != nil {
+			for i := range texts {
+				text(i)
+			}
 			return m.mutateFresh(texts, langs)
 		}
 	}

@@ -41,6 +41,15 @@ type unit struct {
 	field int
 	inner int // node in the field's inner document, -1 for the field itself
 	text  string
+	// raw: fp is the fingerprint of the field's JSON string as sent
+	// (rawFingerprintOf), for fields of minCachedText bytes or more.
+	raw bool
+	fp  fingerprint
+	// clean: a request found clean held this very JSON string (the
+	// clean-scan cache knows fp): its text and the payloads in it are not
+	// decoded or scanned again, and text stays empty unless mutating needs
+	// it (the memo does not know it).
+	clean bool
 }
 
 // rewriteRequest parses body, scans every text-bearing field with rs and,
@@ -68,32 +77,52 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	units := make([]unit, 0, len(w.fields))
 	inner := make([]*jdoc, len(w.fields))
 	for fi, f := range w.fields {
-		text := d.str(f.node)
-		if f.args {
-			// Tool-call arguments are JSON inside a string; mutate its string
-			// leaves so the arguments stay valid JSON. Arguments that do not
-			// parse (a model's broken JSON in history) are treated as text.
-			if id, err := parseJSONOwned([]byte(text)); err == nil {
-				inner[fi] = id
-				for n := range id.nodes {
-					if id.nodes[n].kind == jStr {
-						units = append(units, unit{field: fi, inner: n, text: id.str(n)})
-					}
-				}
-				continue
+		if !f.args {
+			u := unit{field: fi, inner: -1}
+			if n := d.nodes[f.node]; n.end-n.start >= minCachedText {
+				// Agents resend their history: a large field is known by
+				// its bytes as sent, before (and, when both caches know
+				// it, instead of) decoding it.
+				u.raw, u.fp = true, rawFingerprintOf(d.src[n.start:n.end])
+				u.clean = ck != nil && ck.cache.cleanFP(u.fp)
 			}
+			if !u.clean {
+				u.text = d.str(f.node)
+			}
+			units = append(units, u)
+			continue
+		}
+		text := d.str(f.node)
+		// Tool-call arguments are JSON inside a string; mutate its string
+		// leaves so the arguments stay valid JSON. Arguments that do not
+		// parse (a model's broken JSON in history) are treated as text.
+		if id, err := parseJSONOwned([]byte(text)); err == nil {
+			inner[fi] = id
+			for n := range id.nodes {
+				if id.nodes[n].kind == jStr {
+					units = append(units, unit{field: fi, inner: n, text: id.str(n)})
+				}
+			}
+			continue
 		}
 		units = append(units, unit{field: fi, inner: -1, text: text})
 	}
 
 	// Fingerprinted once for both caches: the clean-scan cache and the
-	// mutation memo (fingerprint.go).
+	// mutation memo (fingerprint.go). Large fields have their raw
+	// fingerprint already.
 	texts := make([]string, len(units))
 	langs := make([]string, len(units))
+	fps := make([]fingerprint, len(units))
 	for i, u := range units {
 		texts[i], langs[i] = u.text, w.fields[u.field].lang
+		switch {
+		case u.raw:
+			fps[i] = u.fp
+		case len(u.text) >= minCachedText:
+			fps[i] = fingerprintOf(u.text)
+		}
 	}
-	fps := fingerprints(texts)
 
 	if ck != nil {
 		// Everything else in the body is scanned too (scanall.go).
@@ -104,6 +133,9 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		}
 		// Payloads pasted into prompt text (gzip in base64, say).
 		for _, u := range units {
+			if u.clean {
+				continue
+			}
 			decoded, err := pc.embedded(u.text, 0)
 			if err != nil {
 				return rewritten{}, fmt.Errorf("%w: %s: %w", errPayload, w.fields[u.field].path, err)
@@ -113,13 +145,26 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 			}
 		}
 		out.attachments = pc.attachments
-		out.hits = append(ck.scan(units, fps, w.fields), ck.scanTexts(extra)...)
+		out.hits = ck.scan(units, fps, w.fields, extra)
 		if len(out.hits) > 0 {
 			return out, nil
 		}
+		// Nothing in the request: its large fields, payloads included,
+		// are clean as sent. Only now, so a field whose payload was
+		// refused is never taken for clean.
+		var clean []fingerprint
+		for _, u := range units {
+			if u.raw && !u.clean {
+				clean = append(clean, u.fp)
+			}
+		}
+		ck.cache.addFP(clean)
 	}
 
-	mutated, err := sess.mutateAll(texts, langs, fps)
+	// A field the memo knows is not decoded even now: read is how
+	// mutateAll gets the text of one it does not.
+	read := func(i int) string { return d.str(w.fields[units[i].field].node) }
+	mutated, err := sess.mutateAll(texts, langs, fps, read)
 	if err != nil {
 		return rewritten{}, err
 	}
@@ -128,7 +173,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	for i, u := range units {
 		f := w.fields[u.field]
 		m := mutated[i]
-		if m.same(u.text) {
+		if m.unchanged() {
 			continue
 		}
 		if u.inner < 0 && m.quoted != "" {
@@ -188,14 +233,34 @@ func newChecker(rs *rules.Ruleset, opts Options) *checker {
 // defaultPayloadBudget is used by checkers built without one (tests).
 const defaultPayloadBudget = DefaultMaxBodyBytes
 
-// scan scans the rewrite units (fps: their fingerprints) and maps each
-// match back to its field.
-func (c *checker) scan(units []unit, fps []fingerprint, fields []textField) []hit {
-	texts := make([]string, len(units))
+// scan scans the rewrite units (fps: their fingerprints) and the other
+// strings of the request (extra) in one pass of the rules, and maps each
+// match back to its field or string. Units already known clean have no
+// text (skipped). A raw fingerprint is not the scan cache's to record: it
+// says the field's payloads are clean too, which only rewriteRequest knows
+// once everything is scanned.
+func (c *checker) scan(units []unit, fps []fingerprint, fields []textField, extra []scanText) []hit {
+	texts := make([]string, len(units)+len(extra))
+	var sfps []fingerprint
+	if c.cache != nil {
+		sfps = make([]fingerprint, len(texts))
+	}
 	for i, u := range units {
 		texts[i] = u.text
+		if sfps != nil && !u.raw {
+			sfps[i] = fps[i]
+		}
 	}
-	return c.scanStrings(texts, fps, func(i int) string {
+	for j, e := range extra {
+		texts[len(units)+j] = e.text
+		if sfps != nil && len(e.text) >= minCachedText {
+			sfps[len(units)+j] = fingerprintOf(e.text)
+		}
+	}
+	return c.scanStrings(texts, sfps, func(i int) string {
+		if i >= len(units) {
+			return extra[i-len(units)].where()
+		}
 		p := fields[units[i].field].path
 		if units[i].inner >= 0 {
 			p += " (inside the JSON arguments)"

@@ -1,0 +1,143 @@
+package proxy
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/rules"
+)
+
+// A large field is known by its JSON bytes as sent (rawFingerprintOf): a
+// resent field both caches know is neither decoded nor scanned again.
+// These tests hold the proxy to what that may and may not skip.
+
+// rawFPRig is one engine and one checker (with its clean-scan cache), as
+// a running proxy holds them across requests.
+type rawFPRig struct {
+	eng engine
+	ck  *checker
+}
+
+func newRawFPRig(t *testing.T) *rawFPRig {
+	t.Helper()
+	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: rules.ModeStandard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := newMutateEngine(testKey, "phi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &rawFPRig{eng: eng, ck: newChecker(rs, Options{})}
+}
+
+// send rewrites body as one request; it returns the bytes sent upstream
+// (nil when refused) and the hits.
+func (r *rawFPRig) send(t *testing.T, body []byte) ([]byte, []hit) {
+	t.Helper()
+	res, err := rewriteRequest(bytes.Clone(body), apiAnthropic, r.eng.newSession(), r.ck, r.eng.langFromPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.hits) > 0 {
+		return nil, res.hits
+	}
+	return sentBody(t, res.body), nil
+}
+
+func userTurn(texts ...string) []byte {
+	content := make([]any, len(texts))
+	for i, s := range texts {
+		content[i] = map[string]any{"type": "text", "text": s}
+	}
+	return []byte(mustJSON(map[string]any{
+		"model": "m", "max_tokens": 16,
+		"messages": []any{map[string]any{"role": "user", "content": content}},
+	}))
+}
+
+// TestRawFingerprintResent: a resent field goes out as the first time,
+// whether the memo still knows it or not, for code that mutates and for
+// prose that mutates to itself (escapes in both).
+func TestRawFingerprintResent(t *testing.T) {
+	for _, c := range []struct{ name, text string }{
+		{"code", longCode("lookupPatientRecord", "getInsuranceMemberId") + "\"quoted\" <tag> \t tab\n"},
+		{"prose", strings.Repeat("The weather was \"fine\" and <calm> today.\n", 40)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRawFPRig(t)
+			body := userTurn(c.text, "short one")
+			first, hits := r.send(t, body)
+			if hits != nil {
+				t.Fatalf("hits %v", hits)
+			}
+			if c.name == "code" && bytes.Contains(first, []byte("lookupPatientRecord")) {
+				t.Fatal("identifier sent upstream")
+			}
+			if c.name == "prose" && !bytes.Equal(first, body) {
+				t.Fatalf("prose changed:\n%s", first)
+			}
+			if again, _ := r.send(t, body); !bytes.Equal(again, first) {
+				t.Fatalf("resent body differs:\n got %s\nwant %s", again, first)
+			}
+			// The memo forgets; the clean-scan cache still knows the field:
+			// it is read again to be mutated, and goes out the same.
+			me := r.eng.(mutateEngine)
+			*me.memo = *newMutMemo(memoMaxBytes)
+			if again, _ := r.send(t, body); !bytes.Equal(again, first) {
+				t.Fatalf("resent body after the memo forgot differs:\n got %s\nwant %s", again, first)
+			}
+		})
+	}
+}
+
+// TestRawFingerprintPayloadNotCachedOnRefusal: a field whose pasted
+// payload hides a token is refused every time it is sent, alone or next
+// to another; and a field sent in a request refused for another field is
+// scanned (payloads too) when sent again.
+func TestRawFingerprintPayloadNotCachedOnRefusal(t *testing.T) {
+	tok := plantToken(t)
+	padding := strings.Repeat("Some ordinary words to make this field large enough. ", 20)
+	hidden := padding + "\nattached: " + gzB64("config\ntoken = "+tok+"\n") + "\n"
+	r := newRawFPRig(t)
+	for i := range 3 {
+		if out, hits := r.send(t, userTurn(hidden)); out != nil || len(hits) == 0 {
+			t.Fatalf("send %d: a payload with a token was not refused", i)
+		}
+	}
+	// A clean field next to the token: refused; then alone: passes, and
+	// the token field alone is still refused.
+	clean := padding + " nothing here"
+	if out, _ := r.send(t, userTurn(clean, hidden)); out != nil {
+		t.Fatal("a request with a token was not refused")
+	}
+	if out, hits := r.send(t, userTurn(clean)); out == nil {
+		t.Fatalf("clean field refused: %v", hits)
+	}
+	if out, _ := r.send(t, userTurn(hidden)); out != nil {
+		t.Fatal("the token field passed after a clean request")
+	}
+}
+
+// TestRawFingerprintRescannedByNewRules: the memo outlives a checker (a
+// reload builds a new one with an empty cache): a memoised field is
+// scanned by the new rules all the same.
+func TestRawFingerprintRescannedByNewRules(t *testing.T) {
+	r := newRawFPRig(t)
+	text := longCode("lookupPatientRecord") + "\nproject codename bluefinch\n"
+	body := userTurn(text)
+	if out, hits := r.send(t, body); out == nil {
+		t.Fatalf("refused: %v", hits)
+	}
+	custom := append(rules.Builtin(), rules.Rule{ID: "codename", Kind: finding.KindSecret, Severity: finding.SeverityHigh, Pattern: `bluefinch`, Keywords: []string{"bluefinch"}})
+	rs, err := rules.Compile(custom, rules.Options{PHIMode: rules.ModeStandard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.ck = newChecker(rs, Options{})
+	if out, hits := r.send(t, body); out != nil || len(hits) == 0 || hits[0].ruleID != "codename" {
+		t.Fatalf("the new rule did not see a memoised field: hits %v", hits)
+	}
+}
