@@ -365,10 +365,14 @@ func (sc *scanState) addHit(nrules, ri, s int) {
 }
 
 // sortHits orders each rule's keyword offsets: the automaton reports
-// them by end, and keywords differ in length.
-func (sc *scanState) sortHits() {
-	for ri, h := range sc.hits {
-		if len(h) > 1 {
+// them by end, and keywords differ in length. rules lists those that may
+// have any (windowScratch.touched).
+func (sc *scanState) sortHits(rules []int) {
+	if sc.hits == nil {
+		return
+	}
+	for _, ri := range rules {
+		if h := sc.hits[ri]; len(h) > 1 {
 			slices.Sort(h)
 			sc.hits[ri] = slices.Compact(h)
 		}

@@ -27,8 +27,9 @@ type Ruleset struct {
 	// keyword (AsWritten rules with none).
 	everywhere []int
 	// minDigits is the smallest MinDigits of the rules with a digits
-	// prefilter (0: none).
-	minDigits int
+	// prefilter (0: none); digitRules lists those rules.
+	minDigits  int
+	digitRules []int
 	// noMarkers ignores inline pretense:allow markers; normalize also
 	// matches the normalised text (normalize.go).
 	noMarkers, normalize bool
@@ -152,8 +153,11 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		if cr.ctx != nil && rs.vocab == nil {
 			rs.vocab = newVocab(rs.rules)
 		}
-		if cr.def.Prefilter == prefilterDigits && (rs.minDigits == 0 || cr.def.MinDigits < rs.minDigits) {
-			rs.minDigits = cr.def.MinDigits
+		if cr.def.Prefilter == prefilterDigits {
+			rs.digitRules = append(rs.digitRules, cr.index)
+			if rs.minDigits == 0 || cr.def.MinDigits < rs.minDigits {
+				rs.minDigits = cr.def.MinDigits
+			}
 		}
 	}
 	if rs.vocab != nil {

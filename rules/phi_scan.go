@@ -157,13 +157,13 @@ func structuralHit(sc *scanState, data []byte, s, e int) bool {
 // gets none when no keyword of it occurred (gate), and, unless one of its
 // keywords is structural, only runs that follow a keyword closely on the
 // same line: no other value could find a label.
-func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [][]span {
+func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits, ws *windowScratch) [][]span {
 	if rs.minDigits == 0 {
 		return per
 	}
 	minDigits := 0
-	for ri, cr := range rs.rules {
-		if cr.def.Prefilter == prefilterDigits && rs.digitRuleActive(ri, gate) && (minDigits == 0 || cr.def.MinDigits < minDigits) {
+	for _, ri := range rs.digitRules {
+		if cr := rs.rules[ri]; rs.digitRuleActive(ri, gate) && (minDigits == 0 || cr.def.MinDigits < minDigits) {
 			minDigits = cr.def.MinDigits
 		}
 	}
@@ -174,8 +174,9 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [
 	if len(runs) == 0 {
 		return per
 	}
-	for ri, cr := range rs.rules {
-		if cr.def.Prefilter != prefilterDigits || !rs.digitRuleActive(ri, gate) {
+	for _, ri := range rs.digitRules {
+		cr := rs.rules[ri]
+		if !rs.digitRuleActive(ri, gate) {
 			continue
 		}
 		everywhere := cr.ctx == nil || !cr.ctx.required(rs.mode) || gate[ri].structural
@@ -202,6 +203,7 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [
 				per = make([][]span, len(rs.rules))
 			}
 			s, e := runWindow(data, r)
+			ws.touch(ri)
 			cur := per[ri]
 			// Close runs share one window: one regex call instead of many.
 			if k := len(cur); k > 0 && s <= cur[k-1].end+digitMerge && s >= cur[k-1].start {
@@ -222,8 +224,9 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits) [
 // line that might matter made --phi-mode cost more than its budget.
 func (rs *Ruleset) candidateRuns(data []byte, minDigits int, gate []keywordHits) []digitRun {
 	var hits []int
-	for ri, cr := range rs.rules {
-		if cr.def.Prefilter != prefilterDigits || !rs.digitRuleActive(ri, gate) {
+	for _, ri := range rs.digitRules {
+		cr := rs.rules[ri]
+		if !rs.digitRuleActive(ri, gate) {
 			continue
 		}
 		if cr.ctx == nil || !cr.ctx.required(rs.mode) || gate[ri].structural {

@@ -47,8 +47,8 @@ func (rs *Ruleset) matchMarks(data []byte) ([]Match, uint8) {
 	scratch := rs.getScratch()
 	defer rs.putScratch(scratch)
 	per, sc := rs.windows(data, scratch)
-	for ri, ws := range per {
-		if len(ws) > 0 {
+	for _, ri := range scratch.touched { // ascending: windows sorts it
+		if ws := per[ri]; len(ws) > 0 {
 			out = rs.rules[ri].run(rs, data, ws, sc, out)
 		}
 	}
@@ -60,11 +60,25 @@ func (rs *Ruleset) matchMarks(data []byte) ([]Match, uint8) {
 // inputs: each slice has an entry per rule (hundreds), and allocating them
 // for every file was most of the garbage a --phi-mode scan made.
 type windowScratch struct {
-	per   [][]span
-	gate  []keywordHits
-	hits  [][]int
-	cands []int
-	nls   []int
+	per  [][]span
+	gate []keywordHits
+	hits [][]int
+	// touched lists, once each (dirty), the rules whose entries above a
+	// pass may have filled. The pass's loops over rules and the reset
+	// visit those only: a small file meets a few dozen rules, and loops
+	// over all ~830 were most of the cost of scanning one.
+	touched []int
+	dirty   []bool
+	cands   []int
+	nls     []int
+}
+
+// touch records that rule ri's entries may be filled in this pass.
+func (ws *windowScratch) touch(ri int) {
+	if !ws.dirty[ri] {
+		ws.dirty[ri] = true
+		ws.touched = append(ws.touched, ri)
+	}
 }
 
 func (rs *Ruleset) getScratch() *windowScratch {
@@ -72,21 +86,19 @@ func (rs *Ruleset) getScratch() *windowScratch {
 		return ws
 	}
 	n := len(rs.rules)
-	return &windowScratch{per: make([][]span, n), gate: make([]keywordHits, n), hits: make([][]int, n)}
+	return &windowScratch{per: make([][]span, n), gate: make([]keywordHits, n), hits: make([][]int, n), dirty: make([]bool, n)}
 }
 
-// putScratch empties every entry (keeping capacity) so the next pass
-// starts as from fresh slices.
+// putScratch empties every touched entry (keeping capacity) so the next
+// pass starts as from fresh slices.
 func (rs *Ruleset) putScratch(ws *windowScratch) {
-	for i := range ws.per {
-		ws.per[i] = ws.per[i][:0]
+	for _, ri := range ws.touched {
+		ws.per[ri] = ws.per[ri][:0]
+		ws.gate[ri] = keywordHits{pos: ws.gate[ri].pos[:0]}
+		ws.hits[ri] = ws.hits[ri][:0]
+		ws.dirty[ri] = false
 	}
-	for i := range ws.gate {
-		ws.gate[i] = keywordHits{pos: ws.gate[i].pos[:0]}
-	}
-	for i := range ws.hits {
-		ws.hits[i] = ws.hits[i][:0]
-	}
+	ws.touched = ws.touched[:0]
 	rs.scratch.Put(ws)
 }
 
@@ -173,6 +185,7 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 			per = make([][]span, len(rs.rules))
 		}
 		for _, ri := range owners {
+			ws.touch(ri)
 			if rs.rules[ri].def.Prefilter != "" {
 				// Such a rule's windows come from digit runs; its
 				// keywords only say the input may hold its context.
@@ -214,14 +227,16 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 			per = make([][]span, len(rs.rules))
 		}
 		for _, ri := range rs.everywhere {
+			ws.touch(ri)
 			per[ri] = []span{{0, len(data)}}
 		}
 	}
-	sc.sortHits()
-	per = rs.digitWindows(data, per, gate)
-	for i := range per {
-		if len(per[i]) > 1 {
-			per[i] = mergeSpans(per[i])
+	sc.sortHits(ws.touched)
+	per = rs.digitWindows(data, per, gate, ws)
+	slices.Sort(ws.touched)
+	for _, ri := range ws.touched {
+		if len(per[ri]) > 1 {
+			per[ri] = mergeSpans(per[ri])
 		}
 	}
 	return per, sc
