@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync/atomic"
 	"testing"
+	"testing/iotest"
 
 	"github.com/pretense/pretense/finding"
 )
@@ -62,17 +64,34 @@ func TestOpenFile(t *testing.T) {
 }
 
 // A wrong size hint (the file changed after the walk) changes nothing but
-// the first buffer's size.
+// the first buffer's size. A file's reads return all they can; a reader
+// whose reads come short mid-input gets the right hint or none.
 func TestScanReaderSizeHint(t *testing.T) {
 	data := []byte("x\nsecret token: " + token(t, 7) + "\n")
 	want, err := scanReader(ruleset(t), bytes.NewReader(data), "f", finding.NewFingerprinter(nil), nil)
 	if err != nil || len(want) != 1 {
 		t.Fatalf("no hint: %d findings, %v", len(want), err)
 	}
-	for _, size := range []int64{0, 1, int64(len(data)) - 1, int64(len(data)), int64(len(data)) + 1, 1 << 20, chunkSize + 5} {
-		got, err := scanReaderSized(ruleset(t), bytes.NewReader(data), size, "f", finding.NewFingerprinter(nil), nil)
-		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("size hint %d: %v, %v; want %v", size, got, err, want)
+	all := []int64{0, 1, int64(len(data)) - 1, int64(len(data)), int64(len(data)) + 1, 1 << 20, chunkSize + 5}
+	right := []int64{0, int64(len(data))}
+	readers := []struct {
+		name  string
+		r     func() io.Reader
+		sizes []int64
+	}{
+		{"whole", func() io.Reader { return bytes.NewReader(data) }, all},
+		{"data, EOF", func() io.Reader { return iotest.DataErrReader(bytes.NewReader(data)) }, all},
+		{"one byte", func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) }, right},
+		{"half", func() io.Reader { return iotest.HalfReader(bytes.NewReader(data)) }, right},
+	}
+	for _, rd := range readers {
+		name, r := rd.name, rd.r
+		for _, size := range rd.sizes {
+			var n atomic.Int64
+			got, err := scanReaderSized(ruleset(t), r(), size, "f", finding.NewFingerprinter(nil), &n)
+			if err != nil || !reflect.DeepEqual(got, want) || n.Load() != int64(len(data)) {
+				t.Errorf("%s reader, size hint %d: %v, %v, %d bytes; want %v, %d bytes", name, size, got, err, n.Load(), want, len(data))
+			}
 		}
 	}
 }

@@ -151,15 +151,16 @@ func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerpr
 }
 
 // scanReaderSized is scanReader for an input expected to hold size bytes
-// (0: unknown), a file's size from the walk: the buffer is made that
-// large at once (up to a chunk), instead of doubling from 64 KB with a
-// copy and a read call per step.
+// (0: unknown), a regular file's size from the walk: the buffer is made
+// that large at once (up to a chunk), instead of doubling from 64 KB with
+// a copy and a read call per step. r's reads must return all they can
+// (as a file's do) when size is not 0: a short read at size is the end.
 func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
-	// One byte more than the size, so the read that fills the buffer is
-	// followed by the one that sees the end, with no growth in between.
+	// One byte more than the size, so that reading the whole file takes
+	// one short read (which tells its end, below) and no growth.
 	if want := min(size+1, chunkSize); want > int64(cap(buf)) {
 		buf = make([]byte, 0, want)
 		*bp = buf
@@ -167,8 +168,9 @@ func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp
 
 	var out []finding.Finding
 	var (
-		lineBase int // newlines before buf[0]
-		colBase  int // runes between the last newline and buf[0]
+		total    int64 // bytes read
+		lineBase int   // newlines before buf[0]
+		colBase  int   // runes between the last newline and buf[0]
 		first    = true
 	)
 	for {
@@ -181,8 +183,10 @@ func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp
 				copy(nb, buf)
 				buf = nb
 			}
+			want := cap(buf) - len(buf)
 			n, err := r.Read(buf[len(buf):cap(buf)])
 			buf = buf[:len(buf)+n]
+			total += int64(n)
 			if count != nil {
 				count.Add(int64(n))
 			}
@@ -190,6 +194,14 @@ func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp
 				eof = true
 			} else if err != nil {
 				return out, fmt.Errorf("read %s: %w", path, err)
+			}
+			// A short read that ends exactly at the size the walk saw is
+			// the end of the file: a file that grew since fills the one
+			// byte to spare, one that shrank ends short of the size, and
+			// both go on to read until read says so. This spares the
+			// empty read that would say so for every file.
+			if size > 0 && total == size && n < want {
+				eof = true
 			}
 		}
 		if first && isBinary(buf) {
