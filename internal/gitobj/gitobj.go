@@ -26,6 +26,13 @@
 //     against the file it came from and against Options.MaxSize before
 //     anything is allocated from it.
 //
+// A pack index's own trailing checksum is checked when it can matter, as
+// git checks it only when verifying a pack: before a pass over the whole
+// pack (Pack.Load), and before a lookup through it is reported as a
+// missing or damaged object (then the index is named). Indexes are mapped,
+// not read (OpenDir), so a scan that reads a few objects touches a few
+// pages of a large repository's index, not all of it.
+//
 // A check that fails is an *Error naming the object and the file.
 package gitobj
 

@@ -3,6 +3,7 @@ package gitobj
 import (
 	"bytes"
 	"encoding/binary"
+	"sync"
 )
 
 // index is a parsed pack index (gitformat-pack, versions 1 and 2), held
@@ -15,6 +16,13 @@ type index struct {
 	fan   []byte // 256 big-endian counts
 	// Version 2 tables; version 1 interleaves offset and name.
 	names, offs, large []byte
+	format             Format
+	// sum caches checkSum's answer: the trailing checksum is checked
+	// once, when it can matter (see checkSum), not when the index opens.
+	sum struct {
+		once sync.Once
+		err  error
+	}
 }
 
 // packChecksum is the checksum of the pack this index describes.
@@ -24,13 +32,20 @@ func (x *index) packChecksum() []byte {
 }
 
 // parseIndex checks an index file's layout against its own declarations
-// before anything indexes into it: the fan-out never decreases, the file
-// is exactly as long as its object count says (plus the large offsets a
-// version 2 index may add) and its trailing checksum matches. Ids and
-// checksums are f's hash (a SHA-256 repository's indexes are version 2).
+// before anything indexes into it: the fan-out never decreases and the
+// file is exactly as long as its object count says (plus the large
+// offsets a version 2 index may add). Ids and checksums are f's hash (a
+// SHA-256 repository's indexes are version 2).
+//
+// The trailing checksum is not checked here but by checkSum, as git
+// checks it (only when verifying a pack): hashing a large repository's
+// index (7.7 MB for SQLAlchemy) was most of a pre-commit scan's time in
+// the object store, and no answer depends on it — every object read
+// through the index is hashed against its id, and a lookup that fails or
+// reads a damaged object checks the index before blaming the pack.
 func parseIndex(raw []byte, f Format) (*index, error) {
 	hashLen := f.Size()
-	x := &index{raw: raw, v: 1, hl: hashLen}
+	x := &index{raw: raw, v: 1, hl: hashLen, format: f}
 	fanAt := 0
 	if len(raw) >= 8 && bytes.Equal(raw[:4], []byte("\xfftOc")) {
 		if v := binary.BigEndian.Uint32(raw[4:8]); v != 2 {
@@ -69,11 +84,6 @@ func parseIndex(raw []byte, f Format) (*index, error) {
 	case x.v == 2 && (rest%8 != 0 || rest/8 > n):
 		return nil, corruptf("pack index has %d bytes after its entries", rest)
 	}
-	hh := f.newHash()
-	hh.Write(raw[:len(raw)-hashLen])
-	if !bytes.Equal(hh.Sum(nil), raw[len(raw)-hashLen:]) {
-		return nil, corruptf("pack index checksum mismatch")
-	}
 	at := fanAt + 256*4
 	if x.v == 2 {
 		x.names = raw[at : at+x.count*hashLen]
@@ -83,6 +93,19 @@ func parseIndex(raw []byte, f Format) (*index, error) {
 		x.large = raw[at : len(raw)-2*hashLen]
 	}
 	return x, nil
+}
+
+// checkSum compares the index's trailing checksum with its bytes, once.
+func (x *index) checkSum() error {
+	x.sum.once.Do(func() {
+		raw := x.raw
+		h := x.format.newHash()
+		h.Write(raw[:len(raw)-x.hl])
+		if !bytes.Equal(h.Sum(nil), raw[len(raw)-x.hl:]) {
+			x.sum.err = corruptf("pack index checksum mismatch")
+		}
+	})
+	return x.sum.err
 }
 
 // name returns the id at position i.

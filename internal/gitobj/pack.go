@@ -20,6 +20,8 @@ type Pack struct {
 	f    billy.File
 	size int64
 	idx  *index
+	// unmap releases the index's mapping (nil when it was read).
+	unmap func() error
 
 	// Entries, filled by Load, are the pack's objects in offset order.
 	Entries []Entry
@@ -98,8 +100,29 @@ func (p *Pack) check() error {
 // dataEnd is where entries end (the trailing checksum starts).
 func (p *Pack) dataEnd() int64 { return p.size - int64(p.idx.hl) }
 
-// Close closes the pack file.
-func (p *Pack) Close() error { return p.f.Close() }
+// Close closes the pack file and unmaps its index. Nothing may read the
+// pack after.
+func (p *Pack) Close() error {
+	err := p.f.Close()
+	if p.unmap != nil {
+		p.unmap()
+		p.unmap = nil
+	}
+	return err
+}
+
+// idxName is the name of the pack's index file.
+func (p *Pack) idxName() string { return p.Name[:len(p.Name)-len(".pack")] + ".idx" }
+
+// CheckIndex checks the trailing checksum of the pack's index (once per
+// Pack; parseIndex leaves it for when it matters): an *Error naming the
+// index file if it does not match.
+func (p *Pack) CheckIndex() error {
+	if err := p.idx.checkSum(); err != nil {
+		return &Error{File: p.idxName(), Err: err}
+	}
+	return nil
+}
 
 // Count is the number of objects in the pack.
 func (p *Pack) Count() int { return p.idx.count }
@@ -120,7 +143,13 @@ func (p *Pack) Children(i int32) []int32 { return p.children[p.childStart[i]:p.c
 // delta forest. An entry whose header cannot be read gets Type 0 and an
 // error (Err); the others load. Load reads the pack sequentially through
 // a large window, not one system call per entry.
+//
+// It checks the index's checksum first: Load is the start of a pass over
+// the whole pack, beside which hashing the index costs little.
 func (p *Pack) Load() error {
+	if err := p.CheckIndex(); err != nil {
+		return err
+	}
 	n := p.idx.count
 	p.Entries = make([]Entry, n)
 	for i := range n {

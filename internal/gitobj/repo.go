@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
 )
 
@@ -159,7 +158,7 @@ func openGitDir(gitDir, workTree string) (*Repo, error) {
 // Objects opens the repository's object database.
 func (r *Repo) Objects(opts Options) (*Store, error) {
 	opts.Format = r.Format
-	return Open(osfs.New(r.CommonDir), opts)
+	return OpenDir(r.CommonDir, opts)
 }
 
 // Ref is a reference and the id it names.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,10 @@ import (
 // and its alternates. Its methods are safe for concurrent use; a Reader
 // is not (make one per goroutine).
 type Store struct {
-	fs     billy.Filesystem
+	fs billy.Filesystem
+	// osDir is the directory fs is rooted at when it is the operating
+	// system's (OpenDir): its pack indexes are then mapped, not read.
+	osDir  string
 	objDir string // "objects" in a git directory; "." for an alternate
 	opts   Options
 	packs  []*Pack
@@ -28,30 +32,41 @@ type Store struct {
 
 // Open opens the object database of the git directory fs is rooted at
 // (the common directory of a linked worktree: where objects/ lives), with
-// the alternates it lists. Every pack index is read and checked here; a
-// damaged one is an error naming it.
+// the alternates it lists. Every pack index is mapped (or read) and its
+// layout checked here; a damaged one is an error naming it. Its trailing
+// checksum is checked when it can matter (Pack.CheckIndex).
 func Open(fsys billy.Filesystem, opts Options) (*Store, error) {
-	return open(fsys, "objects", opts, 0)
+	return open(fsys, "", "objects", opts, 0)
 }
 
-func open(fsys billy.Filesystem, objDir string, opts Options, depth int) (*Store, error) {
-	s := &Store{fs: fsys, objDir: objDir, opts: opts}
+// OpenDir is Open of the git directory dir on the operating system's
+// filesystem, whose pack indexes are mapped rather than read.
+func OpenDir(dir string, opts Options) (*Store, error) {
+	return open(osfs.New(dir), dir, "objects", opts, 0)
+}
+
+func open(fsys billy.Filesystem, osDir, objDir string, opts Options, depth int) (*Store, error) {
+	s := &Store{fs: fsys, osDir: osDir, objDir: objDir, opts: opts}
 	names, err := s.packNames()
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range names {
 		idxName := strings.TrimSuffix(n, ".pack") + ".idx"
-		raw, err := readFile(fsys, idxName)
+		raw, unmap, err := s.readIndexFile(idxName)
 		if err != nil {
 			s.Close()
 			return nil, &Error{File: idxName, Err: err}
 		}
 		p, err := openPack(fsys, n, raw, opts.Format)
 		if err != nil {
+			if unmap != nil {
+				unmap()
+			}
 			s.Close()
 			return nil, err
 		}
+		p.unmap = unmap
 		s.packs = append(s.packs, p)
 	}
 	if err := s.openAlternates(depth); err != nil {
@@ -113,13 +128,39 @@ func (s *Store) openAlternates(depth int) error {
 		if !filepath.IsAbs(dir) {
 			dir = filepath.Join(here, dir)
 		}
-		alt, err := open(osfs.New(dir), ".", s.opts, depth+1)
+		alt, err := open(osfs.New(dir), dir, ".", s.opts, depth+1)
 		if err != nil {
 			return fmt.Errorf("alternate %s: %w", dir, err)
 		}
 		s.alts = append(s.alts, alt)
 	}
 	return nil
+}
+
+// readIndexFile returns a pack index's bytes: mapped from an operating
+// system file (unmap releases them), else read.
+func (s *Store) readIndexFile(name string) (raw []byte, unmap func() error, err error) {
+	if s.osDir == "" {
+		raw, err := readFile(s.fs, name)
+		return raw, nil, err
+	}
+	f, err := os.Open(filepath.Join(s.osDir, filepath.FromSlash(name)))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, err
+	}
+	if raw, unmap, ok := mapFile(f, fi.Size()); ok {
+		return raw, unmap, nil
+	}
+	raw = make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, raw); err != nil {
+		return nil, nil, err
+	}
+	return raw, nil, nil
 }
 
 func readFile(fsys billy.Filesystem, name string) ([]byte, error) {
@@ -206,11 +247,18 @@ func (r *Reader) object(s *Store, h Hash, depth int) (Type, []byte, error) {
 	for _, p := range s.packs {
 		if i := p.idx.find(&h); i >= 0 {
 			t, data, err := r.packed(p, h, i, depth)
-			if err != nil {
-				return 0, nil, err
+			if err == nil {
+				if err = r.hs.verify(t, data, h); err != nil {
+					err = &Error{Hash: h, File: p.Name, Err: err}
+				}
 			}
-			if err := r.hs.verify(t, data, h); err != nil {
-				return 0, nil, &Error{Hash: h, File: p.Name, Err: err}
+			if err != nil {
+				// The index may have sent the read astray: a
+				// damaged index is named before its pack.
+				if ierr := p.CheckIndex(); ierr != nil {
+					return 0, nil, withHash(ierr, h)
+				}
+				return 0, nil, err
 			}
 			return t, data, nil
 		}
@@ -224,7 +272,31 @@ func (r *Reader) object(s *Store, h Hash, depth int) (Type, []byte, error) {
 			return t, data, err
 		}
 	}
+	if err := s.checkIndexes(); err != nil {
+		return 0, nil, withHash(err, h)
+	}
 	return 0, nil, &Error{Hash: h, Err: ErrNotFound}
+}
+
+// checkIndexes checks the store's pack indexes before an object is
+// reported missing: a damaged index may be why it was not found.
+func (s *Store) checkIndexes() error {
+	for _, p := range s.packs {
+		if err := p.CheckIndex(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withHash sets the object id of a pack-index *Error.
+func withHash(err error, h Hash) error {
+	if e, ok := err.(*Error); ok {
+		c := *e
+		c.Hash = h
+		return &c
+	}
+	return err
 }
 
 // maxDepth bounds delta chains (git's default is 50; 4095 is its hard
@@ -256,6 +328,9 @@ func (r *Reader) size(s *Store, h Hash) (int64, error) {
 		if !errors.Is(err, ErrNotFound) {
 			return n, err
 		}
+	}
+	if err := s.checkIndexes(); err != nil {
+		return 0, withHash(err, h)
 	}
 	return 0, &Error{Hash: h, Err: ErrNotFound}
 }
