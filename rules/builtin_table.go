@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "605d53fbd5693f87755f3cf76d13af814792fa4d55c44d33172ca0d1fceae3ce"
+const builtinTableSHA256 = "93b7cfea86bcc194325d5c191a8a218854217d93947df640ab088c936d448505"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -16669,7 +16669,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"nral",
 		},
-		Pattern:     "\\b([a-fA-F0-9]{36}NRAL)\\b",
+		Pattern:     "\\b((?:eu01xx[a-fA-F0-9]{30}|[a-fA-F0-9]{36})NRAL)\\b",
 		SecretGroup: 1,
 		Entropy:     3,
 		Tags: []string{
@@ -16679,6 +16679,7 @@ var builtinTable = []Rule{
 		Samples: Samples{
 			TP: []string{
 				"NEW_RELIC_LICENSE_KEY={hex:36}NRAL",
+				"NEW_RELIC_LICENSE_KEY=eu01xx{hex:30}NRAL",
 			},
 			FP: []string{
 				"NRAL{hex:36}",
@@ -17509,7 +17510,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"okta",
 		},
-		Pattern:     "(?i)(?:token|api[_-]?key|ssws)[\\\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,)?\\s{0,3}[\\\"'\\x60]?(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)",
+		Pattern:     "(?i)(?:token|api[_-]?key|ssws)[\\\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,|-)?\\s{0,3}[\\\"'\\x60]?(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)",
 		SecretGroup: 1,
 		Entropy:     4,
 		Window:      256,
@@ -17520,6 +17521,7 @@ var builtinTable = []Rule{
 		Samples: Samples{
 			TP: []string{
 				"OKTA_API_TOKEN=00{b64url:40}",
+				"okta token - \"00{b64url:40}\"",
 			},
 			FP: []string{
 				"OKTA_API_TOKEN=00<token>",
@@ -20187,13 +20189,13 @@ var builtinTable = []Rule{
 	},
 	{
 		ID:          "pinecone-api-key",
-		Description: "Pinecone API key assigned to a Pinecone name",
+		Description: "Pinecone legacy API key (a UUID) assigned to a Pinecone name",
 		Severity:    "high",
 		Entity:      "Pinecone key",
 		Keywords: []string{
 			"pinecone",
 		},
-		Pattern:     "(?i:pinecone){{ASSIGN}}(pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,70}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_+/=-]|$)",
+		Pattern:     "(?i:pinecone){{ASSIGN}}([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_+/=-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -20210,12 +20212,47 @@ var builtinTable = []Rule{
 		},
 		Samples: Samples{
 			TP: []string{
-				"PINECONE_SECRET = \"pcsk_{alnum:5}_{alnum:64}\"",
-				"var pineconeToken string = \"pcsk_{alnum:5}_{alnum:64}\"",
-				"<pineconeToken>pcsk_{alnum:5}_{alnum:64}</pineconeToken>",
+				"PINECONE_SECRET = \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+				"var pineconeToken string = \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+				"<pineconeToken>{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}</pineconeToken>",
 			},
 			FP: []string{
 				"PINECONE_SECRET = os.environ[\"PINECONE_SECRET\"]",
+				"request_id = \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+			},
+		},
+	},
+	{
+		ID:          "pinecone-pcsk-key",
+		Description: "Pinecone API key (pcsk_ prefix)",
+		Severity:    "high",
+		Entity:      "Pinecone key",
+		Keywords: []string{
+			"pcsk_",
+		},
+		Pattern:     "(pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{63})(?:[^A-Za-z0-9_+/=-]|$)",
+		SecretGroup: 1,
+		Entropy:     3.5,
+		Checks: []string{
+			"word-start",
+		},
+		Tags: []string{
+			"pinecone",
+			"ai",
+			"database",
+		},
+		Remediation: "https://docs.pinecone.io/guides/projects/manage-api-keys",
+		Samples: Samples{
+			TP: []string{
+				"PINECONE_SECRET = \"pcsk_{alnum:5}_{alnum:63}\"",
+				"primary=pcsk_{alnum:6}_{alnum:63} secondary=pcsk_{alnum:5}_{alnum:63}",
+				"<pineconeToken>pcsk_{alnum:5}_{alnum:63}</pineconeToken>",
+			},
+			FP: []string{
+				"PINECONE_SECRET = \"pcsk_{alnum:5}_{alnum:40}\"",
+				"PINECONE_SECRET = \"pcsk_<key-id>_<secret>\"",
+				"xpcsk_{alnum:5}_{alnum:63}",
+				"PINECONE_SECRET = \"pcsk_{alnum:5}_{alnum:68}\"",
 			},
 		},
 	},
@@ -25720,7 +25757,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"storyblok",
 		},
-		Pattern:     "(?i:storyblok)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z]{22}tt-[0-9]{6}-[A-Za-z0-9_-]{20})(?:[^\\w-]|$)",
+		Pattern:     "(?i:storyblok)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z]{22}tt(?:-[0-9]{6}-[A-Za-z0-9_-]{20})?)(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -26022,7 +26059,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"sumo",
 		},
-		Pattern:     "(?i)(?:sumo[\\w.-]{0,20}(?:access[_.-]?key|secret))[\\w.-]{0,30}{{ASSIGN}}([A-Za-z0-9]{64})(?:[^A-Za-z0-9_-]|$)",
+		Pattern:     "(?i)(?:sumo[\\w.-]{0,20}(?:(?:access[_.-]?)?key|secret))[\\w.-]{0,30}{{ASSIGN}}([A-Za-z0-9]{64})(?:[^A-Za-z0-9_-]|$)",
 		SecretGroup: 1,
 		Entropy:     4,
 		Window:      512,
@@ -26033,6 +26070,7 @@ var builtinTable = []Rule{
 		Samples: Samples{
 			TP: []string{
 				"SUMO_ACCESS_KEY={alnum:64}",
+				"sumoKey1 = \"{alnum:64}\"",
 			},
 			FP: []string{
 				"SUMO_ACCESS_ID=su{alnum:3}",
@@ -27640,7 +27678,7 @@ var builtinTable = []Rule{
 			"account_sid",
 			"accountsid",
 		},
-		Pattern:     "(?i)(?:auth[_-]?token|api[_-]?secret|twilio[_-]?(?:auth[_-]?)?(?:token|secret)){{ASSIGN}}([0-9a-f]{32})\\b",
+		Pattern:     "(?i)(?:auth[_-]?token|api[_-]?secret|twilio[ _-]?(?:auth[ _-]?)?(?:token|secret)){{ASSIGN}}([0-9a-f]{32})\\b",
 		SecretGroup: 1,
 		Entropy:     3,
 		Window:      1024,
@@ -27651,6 +27689,7 @@ var builtinTable = []Rule{
 		Samples: Samples{
 			TP: []string{
 				"TWILIO_AUTH_TOKEN={hex:32}",
+				"twilio token - \"{hex:32}\"",
 				"auth_token = \"{hex:32}\"\\naccount_sid = \"AC{hex:32}\"\\nclient = Client(account_sid, auth_token)",
 			},
 			FP: []string{
@@ -30125,7 +30164,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"zendesk",
 		},
-		Pattern:     "(?i)(?:zendesk[\\w.-]{0,20}(?:token|key|secret))[\\w.-]{0,30}{{ASSIGN}}([A-Za-z0-9]{40})(?:[^A-Za-z0-9_-]|$)",
+		Pattern:     "(?i)(?:zendesk[\\w. -]{0,20}(?:token|key|secret))[\\w.-]{0,30}{{ASSIGN}}([A-Za-z0-9]{40})(?:[^A-Za-z0-9_-]|$)",
 		SecretGroup: 1,
 		Entropy:     4,
 		Window:      512,
@@ -30138,6 +30177,7 @@ var builtinTable = []Rule{
 		Samples: Samples{
 			TP: []string{
 				"ZENDESK_API_TOKEN={alnum:40}",
+				"zendesk api token - \"{alnum:40}\"",
 			},
 			FP: []string{
 				"ZENDESK_SUBDOMAIN=corp",
@@ -30590,7 +30630,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i)(?:(?:dd|datadog)[_-]?)?app(?:lication)?[_-]?key[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-f]{40})\\b", 1},
 	{"(?i)(?:\\s-H|--header)[ \\t=]{1,3}[\"']?[A-Za-z0-9_-]{0,30}(?:auth|key|token|secret|session|cookie)[A-Za-z0-9_-]{0,30}[ \\t]{0,3}:[ \\t]{0,3}(?:[A-Za-z][A-Za-z0-9_-]{1,20}[ \\t]+)?([^\\s\"']{8,})[\"']", 1},
 	{"(?i)(?:algolia[\\w.-]{0,20}(?:admin|write|api)[_.-]?key)[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{32})(?:[^A-Za-z0-9_-]|$)", 1},
-	{"(?i)(?:auth[_-]?token|api[_-]?secret|twilio[_-]?(?:auth[_-]?)?(?:token|secret))[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-f]{32})\\b", 1},
+	{"(?i)(?:auth[_-]?token|api[_-]?secret|twilio[ _-]?(?:auth[ _-]?)?(?:token|secret))[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-f]{32})\\b", 1},
 	{"(?i)(?:cohere[\\w.-]{0,20}(?:key|token)|co_api_key)[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:confluent[\\w.-]{0,20}(?:secret|api[_.-]?key))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9+/]{64})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,)|\\bpassword|Bearer)\\s{0,3}[\"'\\x60]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", 1},
@@ -30601,9 +30641,9 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i)(?:secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?access)?(?:[_-]?key)?|secret[_-]?key)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", 1},
 	{"(?i)(?:secret|key)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{32}|[A-Za-z0-9_=-]{64})(?:[^A-Za-z0-9_=-]|$)", 1},
 	{"(?i)(?:snyk[_.-]?(?:(?:api|oauth|auth)[_.-]?)?(?:key|token))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)", 1},
-	{"(?i)(?:sumo[\\w.-]{0,20}(?:access[_.-]?key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_-]|$)", 1},
-	{"(?i)(?:token|api[_-]?key|ssws)[\\\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,)?\\s{0,3}[\\\"'\\x60]?(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)", 1},
-	{"(?i)(?:zendesk[\\w.-]{0,20}(?:token|key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_-]|$)", 1},
+	{"(?i)(?:sumo[\\w.-]{0,20}(?:(?:access[_.-]?)?key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_-]|$)", 1},
+	{"(?i)(?:token|api[_-]?key|ssws)[\\\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,|-)?\\s{0,3}[\\\"'\\x60]?(00[A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_-]|$)", 1},
+	{"(?i)(?:zendesk[\\w. -]{0,20}(?:token|key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)<add\\s+key\\s*=\\s*\"ClearTextPassword\"\\s+value\\s*=\\s*\"([^\"\\s]{4,256})\"", 1},
 	{"(?i)\\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver|cockroachdb|clickhouse)(?:\\+[a-z0-9]+)?://([^:@/\\s'\"\\x60<>{}\\[\\]]{0,64}):([^@/\\s'\"\\x60<>{}\\[\\]]{1,128})@[A-Za-z0-9._-]", 2},
 	{"(?i)^(?:pass|passwd|pwd|secret|root|admin|administrator|test|testing|user|username|pw|p|mypassword|mypass|yourpassword|dbpass|dbpassword|db_password|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|guest|default|letmein|foobar|foo|bar|qwerty|123456|12345678|password1|pass123|pa55word|passw0rd|p@ssw0rd|s3cr3t|sekret|local|dev|development)$", 0},
@@ -31036,7 +31076,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:pepipost|netcore)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:percy)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:pinata)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)", 1},
-	{"(?i:pinecone)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{60,70}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_+/=-]|$)", 1},
+	{"(?i:pinecone)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:pipedream)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:pipedrive)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:pivotal)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
@@ -31150,7 +31190,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:storecove)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{43})(?:[^\\w-]|$)", 1},
 	{"(?i:stormboard)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:stormglass)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z-]{73})(?:[^\\w-]|$)", 1},
-	{"(?i:storyblok)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z]{22}tt-[0-9]{6}-[A-Za-z0-9_-]{20})(?:[^\\w-]|$)", 1},
+	{"(?i:storyblok)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z]{22}tt(?:-[0-9]{6}-[A-Za-z0-9_-]{20})?)(?:[^\\w-]|$)", 1},
 	{"(?i:strava)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:stripo)[\\s\\S]{0,40}?(?:[^\\w-])(eyJhbGciOiJIUzI1NiJ9\\.[0-9A-Za-z]{130}\\.[0-9A-Za-z_-]{43})(?:[^\\w-]|$)", 1},
 	{"(?i:stytch)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{49})(?:[^\\w-]|$)", 1},
@@ -31323,6 +31363,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(ops_eyJ[A-Za-z0-9+/]{250,}={0,3})", 1},
 	{"(p8e-[A-Za-z0-9]{32})\\b", 1},
 	{"(pat[A-Za-z0-9]{14}\\.[a-f0-9]{64})\\b", 1},
+	{"(pcsk_[A-Za-z0-9]{5,6}_[A-Za-z0-9]{63})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(pnu_[A-Za-z0-9]{36})\\b", 1},
 	{"(pplx-[A-Za-z0-9]{48})\\b", 1},
 	{"(pscale_(?:tkn|oauth|pw)_[A-Za-z0-9_=.-]{32,64})(?:[^A-Za-z0-9_-]|$)", 1},
@@ -31368,6 +31409,7 @@ var builtinRegexps = []verifiedRegex{
 	{"\\b((?:[A-Z]{1,4}-?)?\\d[\\d-]{3,16}\\d)\\b", 1},
 	{"\\b((?:\\d{1,3}\\.){3}\\d{1,3})\\b", 1},
 	{"\\b((?:api|sdk)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", 1},
+	{"\\b((?:eu01xx[a-fA-F0-9]{30}|[a-fA-F0-9]{36})NRAL)\\b", 1},
 	{"\\b(4b1d[A-Za-z0-9]{38})\\b", 1},
 	{"\\b(9\\d{2}-?\\d{2}-?\\d{4})\\b", 1},
 	{"\\b(?:docker|podman) login\\s[^\\n|;&]{0,200}?\\s(?:-p|--password)[ =][\"']?([^\\s\"'$-][^\\s\"']{3,127})", 1},
@@ -31384,7 +31426,6 @@ var builtinRegexps = []verifiedRegex{
 	{"\\b([ABCDEFGHJKLMPRSTUX][A-Z9]\\d{7})(?:-[A-Z0-9]{1,6})?\\b", 1},
 	{"\\b([MNO][A-Za-z0-9_-]{22,26}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"\\b([a-f0-9]{32}-us[0-9]{1,2})\\b", 1},
-	{"\\b([a-fA-F0-9]{36}NRAL)\\b", 1},
 	{"\\b(\\d{1,6} (?:[A-Z][a-z]+ ){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Highway|Trail))\\b", 1},
 	{"\\b(\\d{3}-?\\d{2}-?\\d{4}[- ]?[A-Z][0-9A-Z]?|(?:WCA|WCD|MA|WA|WD|CA|JA|PA|PD|H|A)\\d{6}(?:\\d{3})?)\\b", 1},
 	{"\\b(\\d{3}-\\d{2}-\\d{4}|\\d{3} \\d{2} \\d{4})\\b", 1},

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/base64"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -190,5 +191,29 @@ func TestProviderContext(t *testing.T) {
 	rs := secretSet(t)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { scanMarked(t, rs, tc.file, tc.want, 17) })
+	}
+}
+
+// TestDockerAuthJSONKey: a registry auth that decodes to Google's
+// _json_key login carries a service account key file as its password and
+// is kept; the password heuristics still judge ordinary user:password.
+func TestDockerAuthJSONKey(t *testing.T) {
+	keyFile := `{"type": "service_account", "project_id": "demo", "private_key": "-----BEGIN PRIVATE KEY-----\n` + strings.Repeat("QUJD", 20) + `\n-----END PRIVATE KEY-----\n"}`
+	tests := []struct {
+		name, decoded string
+		want          bool
+	}{
+		{"json key login", "_json_key:" + keyFile, true},
+		{"json key base64 login", "_json_key_base64:" + base64.StdEncoding.EncodeToString([]byte(keyFile)), true},
+		{"json key user with a short password", "_json_key:{}", false},
+		{"placeholder password", "admin:password", false},
+		{"same user and password", "123:123", false},
+		{"random password", "ci:" + "Vq7" + "xT2mK9pLw4", true},
+	}
+	for _, tc := range tests {
+		c := &CheckContext{Value: base64.StdEncoding.EncodeToString([]byte(tc.decoded))}
+		if got := checkDockerAuth(c); got != tc.want {
+			t.Errorf("%s: checkDockerAuth(%q) = %v, want %v", tc.name, tc.decoded, got, tc.want)
+		}
 	}
 }

@@ -49,6 +49,13 @@ func checkDockerAuth(c *CheckContext) bool {
 	if !ok || user == "" || len(pass) < 4 || !printable(user) {
 		return false
 	}
+	// Google's registries (gcr.io, pkg.dev) log in as _json_key with a
+	// service account key file as the password: a JSON document the
+	// password heuristics below would read as prose.
+	if (user == "_json_key" || user == "_json_key_base64") && len(pass) >= 100 {
+		c.Reasons = append(c.Reasons, "decodes to a Google service account key login")
+		return true
+	}
 	if printable(pass) && (!checkPlaceholderPassword(&CheckContext{Value: pass}) || pass == user) {
 		return false
 	}

@@ -41,7 +41,9 @@ EXTRA_SHAPES_NEW = {
  'bannerbear1': (r'[0-9A-Za-z]{22}tt', '{alnum:22}tt', '{alnum:21}tt'),
  'baremetrics': (r'(?:sk|lk)_[A-Za-z0-9]{18,25}', 'sk_{alnum:20}', 'sk_{alnum:12}'),
  'bitmex': (r'[0-9A-Za-z_-]{48}', '{b64url:48}', '{b64url:47}'),
- 'storyblok': (r'[0-9A-Za-z]{22}tt-[0-9]{6}-[A-Za-z0-9_-]{20}', '{alnum:22}tt-{digits:6}-{b64url:20}', '{alnum:22}tt-{digits:6}-{b64url:19}'),
+ # Access tokens are 22 letters and digits and "tt"; personal access
+ # tokens add -<space id>-<20 characters>.
+ 'storyblok': (r'[0-9A-Za-z]{22}tt(?:-[0-9]{6}-[A-Za-z0-9_-]{20})?', '{alnum:22}tt-{digits:6}-{b64url:20}', '{alnum:22}tt-{digits:6}-{b64url:19}'),
  'stripojwt': (r'eyJhbGciOiJIUzI1NiJ9\.[0-9A-Za-z]{130}\.[0-9A-Za-z_-]{43}', 'eyJhbGciOiJIUzI1NiJ9.{alnum:130}.{b64url:43}', 'eyJhbGciOiJIUzI1NiJ9.{alnum:130}.{b64url:42}'),
  'moderation': (r'[A-Za-z0-9]{36}\.[A-Za-z0-9]{115}\.[A-Za-z0-9_]{43}', '{alnum:36}.{alnum:115}.{alnum:43}', '{alnum:36}.{alnum:115}.{alnum:42}'),
  'edenai': (r'[A-Za-z0-9]{36}\.[A-Za-z0-9]{92}\.[A-Za-z0-9_]{43}', '{alnum:36}.{alnum:92}.{alnum:43}', '{alnum:36}.{alnum:92}.{alnum:42}'),

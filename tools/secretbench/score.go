@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
@@ -275,7 +276,30 @@ var (
 		"zapierwebhook": regexp.MustCompile(`/hooks/catch/[0-9]+/[A-Za-z0-9]+`),
 		// Buildkite API access tokens: bkua_ and 40 hexadecimal digits.
 		"buildkite/v2": regexp.MustCompile(`^bkua_[a-f0-9]{40}$`),
+		// OpenWeather API keys are 32 hexadecimal digits.
+		"openweather": regexp.MustCompile(`^[0-9a-f]{32}$`),
+		// Postmark server and account tokens are UUIDs.
+		"postmark": regexp.MustCompile(`^` + hexUUID + `$`),
+		// Percy project tokens are 64 lowercase hexadecimal digits (a
+		// mixed-case run is not hex output).
+		"percy": regexp.MustCompile(`^[0-9a-f]{64}$`),
+		// CircleCI legacy personal tokens are 40 lowercase hexadecimal
+		// digits (current ones start CCIPAT_).
+		"circleci/v1": regexp.MustCompile(`^(?:[0-9a-f]{40}|CCIPAT_\S+)$`),
+		// Cloudflare Origin CA keys: v1.0-<24 hex>-<146 hex>.
+		"cloudflarecakey": regexp.MustCompile(`^v1\.0-[0-9a-f]{24}-[0-9a-f]{146}$`),
 	}
+	// detectorDecoded: detectors whose wanted value is an encoding of the
+	// credential; the decoded form must have the provider's shape.
+	// Mailjet's Basic credentials are base64 of "<API key>:<secret key>",
+	// both 32 hexadecimal digits.
+	detectorDecoded = map[string]func(string) bool{
+		"mailjetbasicauth": func(w string) bool {
+			raw, err := base64.StdEncoding.DecodeString(w)
+			return err == nil && mailjetPair.Match(raw)
+		},
+	}
+	mailjetPair = regexp.MustCompile(`^[0-9a-fA-F]{32}:[0-9a-fA-F]{32}$`)
 )
 
 const hexUUID = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
@@ -309,6 +333,13 @@ func implausible(s sample) string {
 	}) {
 		if len(part) >= 12 && rules.HandTyped(part) {
 			return "placeholder"
+		}
+	}
+	if ok, has := detectorDecoded[s.Rule]; has && s.Src == "trufflehog" {
+		for _, w := range s.Want {
+			if !ok(w) {
+				return "shape"
+			}
 		}
 	}
 	if shape, ok := detectorShape[s.Rule]; ok && s.Src == "trufflehog" {
