@@ -35,20 +35,33 @@ func (s *slowReader) Read(p []byte) (int, error) {
 
 // TestIdleTimeoutCountsUpstreamOnly: the idle timer measures the upstream
 // alone. A client that uploads slowly is not cut, and an upstream that
-// takes a large body slowly but steadily is not idle.
+// takes a large body slowly but steadily is not idle; a silent one is.
+//
+// The timeout is over seven times the longest pause either slow side makes
+// on purpose, and each slow case lasts longer than the timeout in total: a
+// timer that counted the client's upload, or that a steady upstream did not
+// reset, would fire. The slack is for this test's own goroutines waiting
+// for a core on a loaded machine (with a 1 s timeout and 400 ms pauses,
+// the upstream that reads every 10 ms took 3.5-4.9 s instead of 1.9 s at
+// load 12, and the test failed now and then).
 func TestIdleTimeoutCountsUpstreamOnly(t *testing.T) {
-	const idle = time.Second
+	const (
+		idle  = 3 * time.Second
+		pause = 400 * time.Millisecond // the slow client's, between pieces
+	)
 	body := bigRequest(24 << 20)
 	cases := []struct {
 		name       string
 		client     func() io.Reader
 		upstreamRd func(r io.Reader) // how the upstream reads the body
 	}{
+		// 12 pieces of 2 MB: 12 pauses, 4.8 s in all, with no upstream yet.
 		{"slow client upload", func() io.Reader {
-			return &slowReader{data: bytes.Clone(body), piece: 4 << 20, pause: 400 * time.Millisecond}
+			return &slowReader{data: bytes.Clone(body), piece: 2 << 20, pause: pause}
 		}, func(r io.Reader) { io.Copy(io.Discard, r) }},
+		// 384 reads of 64 KB, 10 ms apart: 3.8 s at least.
 		{"upstream takes the body slowly", func() io.Reader { return bytes.NewReader(body) }, func(r io.Reader) {
-			buf := make([]byte, 128<<10)
+			buf := make([]byte, 64<<10)
 			for {
 				time.Sleep(10 * time.Millisecond)
 				if _, err := io.ReadFull(r, buf); err != nil {
@@ -64,7 +77,7 @@ func TestIdleTimeoutCountsUpstreamOnly(t *testing.T) {
 				okAnthropic(w, r, nil)
 			})
 			p := startProxy(t, up, func(o *Options) { o.IdleTimeout = idle })
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, p.http.URL+"/v1/messages", c.client())
 			req.Header.Set("x-api-key", "test-key-not-a-secret")
@@ -83,19 +96,24 @@ func TestIdleTimeoutCountsUpstreamOnly(t *testing.T) {
 			}
 		})
 	}
-	// And a silent upstream is still cut.
-	up := newFakeUpstreamRaw(t, func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+	t.Run("silent upstream is cut", func(t *testing.T) {
+		up := newFakeUpstreamRaw(t, func(w http.ResponseWriter, r *http.Request) {
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-time.After(4 * idle):
+			}
+		})
+		p := startProxy(t, up, func(o *Options) { o.IdleTimeout = idle })
+		start := time.Now()
+		resp, out := p.post(t, "/v1/messages", []byte(anthropicBody), anthropicHeaders)
+		if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(out), "sent nothing") {
+			t.Fatalf("silent upstream: status %d after %s: %s", resp.StatusCode, time.Since(start), out)
+		}
+		if d := time.Since(start); d < idle {
+			t.Fatalf("cut after %s, before the %s timeout", d, idle)
 		}
 	})
-	p := startProxy(t, up, func(o *Options) { o.IdleTimeout = idle })
-	resp, out := p.post(t, "/v1/messages", []byte(anthropicBody), anthropicHeaders)
-	if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(out), "sent nothing") {
-		t.Fatalf("silent upstream: status %d: %s", resp.StatusCode, out)
-	}
 }
 
 // newFakeUpstreamRaw is an upstream on 127.0.0.1 whose handler reads the
