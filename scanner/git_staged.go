@@ -36,7 +36,7 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	// GIT_INDEX_FILE when git set it (commit -a uses index.lock, commit
 	// <paths> a next-index-*.lock), else the repository's (a linked
 	// worktree's own).
-	idx, err := r.ReadIndex(opts.IndexFile)
+	idx, cache, err := r.ReadIndexTree(opts.IndexFile)
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +82,13 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	}
 	var n atomic.Int64
 	excluded := g.pathFilter(opts)
+	same := ht.unchanged(cache)
 	for _, e := range idx {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if same.covers(e.Name) {
+			continue
 		}
 		// Stage 0 is a merged entry; 1-3 are sides of a conflict, which
 		// cannot be committed as they are.
@@ -166,6 +170,64 @@ func (t *headTree) find(p string) (gitobj.Hash, error) {
 			return gitobj.Hash{}, nil
 		}
 	}
+}
+
+// unchangedDirs holds the directories (by path; "" is the root) whose
+// staged tree is HEAD's: the index's cache tree vouches for them.
+type unchangedDirs map[string]bool
+
+// unchanged finds the directories whose cache tree (git's record of the
+// tree their index entries make, kept valid until an entry under them
+// changes) is HEAD's tree there, reading HEAD's trees only along the
+// directories that changed. git commit writes those very trees, so none
+// of their entries is staged: a pre-commit scan of a large repository
+// then reads a few trees instead of every directory of HEAD.
+func (t *headTree) unchanged(ct *gitobj.CacheTree) unchangedDirs {
+	out := unchangedDirs{}
+	if ct == nil || t.root.IsZero() {
+		return out
+	}
+	var walk func(c *gitobj.CacheTree, path string, h gitobj.Hash)
+	walk = func(c *gitobj.CacheTree, path string, h gitobj.Hash) {
+		if c.Valid && c.Hash == h {
+			out[path] = true
+			return
+		}
+		if len(c.Subtrees) == 0 {
+			return
+		}
+		es, err := t.tree(h)
+		if err != nil {
+			return // find names it when an entry needs it
+		}
+		for _, sub := range c.Subtrees {
+			for _, e := range es {
+				if e.name == sub.Name && e.mode == filemode.Dir {
+					walk(sub, path+sub.Name+"/", e.hash)
+					break
+				}
+			}
+		}
+	}
+	walk(ct, "", t.root)
+	return out
+}
+
+// covers reports whether name lies under an unchanged directory. Paths
+// in u end in "/" (the root is "").
+func (u unchangedDirs) covers(name string) bool {
+	if len(u) == 0 {
+		return false
+	}
+	if u[""] {
+		return true
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' && u[name[:i+1]] {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *headTree) tree(h gitobj.Hash) ([]stagedEntry, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -369,6 +370,89 @@ func TestGitCLIIndex(t *testing.T) {
 			check(2, "")
 		})
 	}
+}
+
+// TestGitCLICacheTree reads the cache tree git keeps in the index: after a
+// commit every directory's tree is known and equals the commit's; staging
+// a change invalidates the directories above it and no other.
+func TestGitCLICacheTree(t *testing.T) {
+	for _, fm := range formats {
+		t.Run(fm.name, func(t *testing.T) {
+			t.Parallel()
+			g := testtool.NewGitRepo(t, fm.name)
+			g.Write("a.txt", "a\n")
+			g.Write("dir/deeper/b.txt", "b\n")
+			g.Write("dir/e.txt", "e\n")
+			g.Write("other/x.txt", "x\n")
+			g.Commit("one")
+			r, err := gitobj.OpenRepo(g.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// flat lists the cache tree as path -> tree id ("-" when
+			// invalid).
+			flat := func() map[string]string {
+				t.Helper()
+				_, ct, err := r.ReadIndexTree("")
+				if err != nil || ct == nil {
+					t.Fatalf("cache tree %v, %v", ct, err)
+				}
+				out := map[string]string{}
+				var walk func(c *gitobj.CacheTree, path string)
+				walk = func(c *gitobj.CacheTree, path string) {
+					out[path] = "-"
+					if c.Valid {
+						out[path] = c.Hash.String()
+					}
+					for _, s := range c.Subtrees {
+						walk(s, strings.TrimPrefix(path+"/"+s.Name, "/"))
+					}
+				}
+				walk(ct, "")
+				return out
+			}
+			want := map[string]string{}
+			for _, p := range []string{"", "dir", "dir/deeper", "other"} {
+				want[p] = g.Run("rev-parse", "HEAD:"+p)
+			}
+			if got := flat(); !reflect.DeepEqual(got, want) {
+				t.Fatalf("after commit: %v, want %v", got, want)
+			}
+			g.Write("dir/deeper/b.txt", "b changed\n")
+			want[""], want["dir"], want["dir/deeper"] = "-", "-", "-"
+			if got := flat(); !reflect.DeepEqual(got, want) {
+				t.Fatalf("after staging dir/deeper/b.txt: %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// FuzzCacheTree reads arbitrary TREE extension data: no panic, and a tree
+// that reads back has an id of the format's length wherever it is valid.
+func FuzzCacheTree(f *testing.F) {
+	id := strings.Repeat("\x01", 20)
+	f.Add([]byte("\x003 2\n"+id+"dir\x002 1\n"+id+"deeper\x00-1 0\nother\x001 0\n"+id), false)
+	f.Add([]byte("\x00-1 1\nsub\x000 0\n"+strings.Repeat("\x02", 32)), true)
+	f.Add([]byte("\x00-1 99999999999\n"), false)
+	f.Fuzz(func(t *testing.T, data []byte, sha256 bool) {
+		fm := gitobj.SHA1
+		if sha256 {
+			fm = gitobj.SHA256
+		}
+		ct := gitobj.ParseCacheTreeForTest(data, fm)
+		var walk func(c *gitobj.CacheTree)
+		walk = func(c *gitobj.CacheTree) {
+			if c.Valid && c.Hash.Size() != fm.Size() {
+				t.Fatalf("valid node %q with a %d-byte id", c.Name, c.Hash.Size())
+			}
+			for _, s := range c.Subtrees {
+				walk(s)
+			}
+		}
+		if ct != nil {
+			walk(ct)
+		}
+	})
 }
 
 // FuzzResolve resolves arbitrary revisions in a SHA-256 repository git
