@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "93b7cfea86bcc194325d5c191a8a218854217d93947df640ab088c936d448505"
+const builtinTableSHA256 = "e88f5dc9d349768a476126c08569f990e0ea5dc768958e394cf1c1a9cac96c56"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -10619,6 +10619,7 @@ var builtinTable = []Rule{
 			"^[a-z]+(?:[._-][a-z]+)+$",
 			"^pk(?:_live_|_test_|\\.eyJ)",
 			"^/",
+			"^@[A-Za-z0-9_.-]+$",
 		},
 		Stopwords: []string{
 			"test",
@@ -10659,10 +10660,14 @@ var builtinTable = []Rule{
 				"SECRET_KEY = 'django-insecure-{alnum:10}!{lowalnum:10}#{lowalnum:20}'",
 				"spring.datasource.password={alnum:22}3Xy",
 				"REFRESH_TOKEN=\"{b64url:20}9Q{b64url:200}\"",
+				"sonar_token = '{lowalnum:12}@{lowalnum:28}'",
+				"db_password = \"@{alnum:10}9!{alnum:10}\"",
 				"window.__CONFIG__={{\"cdn\":\"https://cdn.test/{lower:300}.js\",\"apiKey\":\"{alnum:20}7Kq{alnum:10}\",\"theme\":\"{lower:300}\"}};",
 			},
 			FP: []string{
 				"password = os.environ[\"DB_PASSWORD\"]",
+				"sonar_token = '@{lowalnum:40}'",
+				"registry_token: \"@{lower:6}/{lower:8}-token\"",
 				"token = process.env.GITHUB_TOKEN",
 				"password: changeme",
 				"api_key = \"<your-token>\"",
@@ -24132,6 +24137,38 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "shutterstock-oauth-token",
+		Description: "Shutterstock key or token shortly after the Shutterstock name",
+		Severity:    "high",
+		Entity:      "Shutterstock key",
+		Keywords: []string{
+			"shutterstock",
+		},
+		Pattern:     "(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])(v2/[A-Za-z0-9]{300,500})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"shutterstock",
+			"media",
+			"keyed",
+		},
+		Remediation: "https://api-reference.shutterstock.com/#authentication",
+		Samples: Samples{
+			TP: []string{
+				"SHUTTERSTOCK_API_KEY = \"v2/{alnum:388}\"",
+				"[DEBUG] calling the shutterstock API with key=v2/{alnum:388}",
+			},
+			FP: []string{
+				"see the shutterstock docs: a key looks like v2/{alnum:120} in the examples",
+				"SHUTTERSTOCK_API_KEY = os.environ[\"SHUTTERSTOCK_API_KEY\"]",
+				"request id v2/{alnum:388} served by \\n\\n\\n\\n and later shutterstock",
+			},
+		},
+	},
+	{
 		ID:          "sidekiq-credentials",
 		Description: "Sidekiq Pro/Enterprise gem server credentials",
 		Severity:    "high",
@@ -31156,6 +31193,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:shortcut_api|shortcut-api|shortcut_token|shortcut[ _-]?api|shortcut[ _-]?token|shortcutapi|clubhouse_api)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:shotstack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
+	{"(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])(v2/[A-Za-z0-9]{300,500})(?:[^\\w-]|$)", 1},
 	{"(?i:signalwire)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{50})(?:[^\\w-]|$)", 1},
 	{"(?i:signaturit)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{86})(?:[^\\w-]|$)", 1},
 	{"(?i:signupgenius)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
@@ -31453,6 +31491,7 @@ var builtinRegexps = []verifiedRegex{
 	{"^33f!!lloppa$", 0},
 	{"^:\\w+$", 0},
 	{"^<[^<>]*>$", 0},
+	{"^@[A-Za-z0-9_.-]+$", 0},
 	{"^@\\w+$", 0},
 	{"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", 0},
 	{"^[a-z]+(?:[._-][a-z]+)+$", 0},

@@ -414,3 +414,16 @@ unifyid-api-key|UnifyID|unifyid|unifyid|medium|security|https://unify.id/|y
 nozbe-teams-token|Nozbe Teams|nozbeteams,nozbe|nozbe|medium|project|https://nozbe.com/|y
 """
 MORE = MORE + MORE_TAIL3
+
+# --- batch 4: Shutterstock OAuth access tokens are "v2/" and a long
+# base64 body (the API reference's examples); read under a Shutterstock
+# name, whose 32-character client secret keeps its own row.
+EXTRA_SHAPES_B4 = {
+ 'sstkv2': (r'v2/[A-Za-z0-9]{300,500}', 'v2/{alnum:388}', 'v2/{alnum:120}'),
+}
+EXTRA_SHAPES.update(EXTRA_SHAPES_B4)
+CUSTOM |= set(EXTRA_SHAPES_B4)
+MORE_TAIL4 = """
+shutterstock-oauth-token|Shutterstock|shutterstock|sstkv2|high|media|https://api-reference.shutterstock.com/#authentication|n
+"""
+MORE = MORE + MORE_TAIL4

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -286,6 +288,19 @@ var (
 		// CircleCI legacy personal tokens are 40 lowercase hexadecimal
 		// digits (current ones start CCIPAT_).
 		"circleci/v1": regexp.MustCompile(`^(?:[0-9a-f]{40}|CCIPAT_\S+)$`),
+		// Algolia application ids are 10 upper-case letters and digits,
+		// API keys 32 hexadecimal digits (want: id:key).
+		"algoliaadminkey": regexp.MustCompile(`^[A-Z0-9]{10}:[a-f0-9]{32}$`),
+		// Azure API Management subscription keys are 32 hexadecimal
+		// digits (want: gateway URL:key).
+		"azureapimanagementsubscriptionkey": regexp.MustCompile(`:[0-9a-f]{32}$`),
+		// Azure Batch account keys are 64 bytes in base64 (88 characters,
+		// == at the end; want: account URL and key).
+		"azure_batch": regexp.MustCompile(`\.batch\.azure\.com[A-Za-z0-9+/]{86}==$`),
+		// Twitter bearer tokens are URL-encoded: every % starts an escape
+		// of two hexadecimal digits.
+		"twitter/v1": regexp.MustCompile(`^(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2})+$`),
+		"twitter/v2": regexp.MustCompile(`^(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2})+$`),
 		// Cloudflare Origin CA keys: v1.0-<24 hex>-<146 hex>.
 		"cloudflarecakey": regexp.MustCompile(`^v1\.0-[0-9a-f]{24}-[0-9a-f]{146}$`),
 	}
@@ -298,8 +313,30 @@ var (
 			raw, err := base64.StdEncoding.DecodeString(w)
 			return err == nil && mailjetPair.Match(raw)
 		},
+		"azuresastoken": func(w string) bool {
+			m := sasSig.FindStringSubmatch(w)
+			if m == nil {
+				return false
+			}
+			sig, err := url.QueryUnescape(m[1])
+			if err != nil {
+				return false
+			}
+			raw, err := base64.StdEncoding.DecodeString(sig)
+			return err == nil && len(raw) == 32
+		},
 	}
 	mailjetPair = regexp.MustCompile(`^[0-9a-fA-F]{32}:[0-9a-fA-F]{32}$`)
+	// sasSig: the signature of an Azure SAS token is the base64 of an
+	// HMAC-SHA256 digest (32 bytes), percent-encoded in the URL.
+	sasSig = regexp.MustCompile(`[?&]?sig=([^&\s]+)`)
+	// accountOnly: a wanted value that is only an e-mail address
+	// (trufflehog reports the account, not the password, for these
+	// detectors): not a credential. A local part holding a run of 16 or
+	// more letters and digits is a key glued to an address
+	// (<key><user>@example.com), which is.
+	accountOnly = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$`)
+	keyRun      = regexp.MustCompile(`[A-Za-z0-9]{16}`)
 )
 
 const hexUUID = `[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`
@@ -320,6 +357,12 @@ func implausible(s sample) string {
 		target = strings.Join(s.Want, "\n")
 	}
 	if s.Src == "gitleaks" && identifierRule.MatchString(s.Rule) {
+		return "identifier"
+	}
+	if len(s.Want) > 0 && !slices.ContainsFunc(s.Want, func(w string) bool {
+		local, _, _ := strings.Cut(w, "@")
+		return !accountOnly.MatchString(w) || keyRun.MatchString(local)
+	}) {
 		return "identifier"
 	}
 	if placeholder.MatchString(target) || longRun(target, 16) {
