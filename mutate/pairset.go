@@ -41,32 +41,49 @@ type pairTables struct {
 // issue is an error.
 func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 	ps := &PairSet{pairs: make([]pair, 0, len(syns))}
-	seen := make(map[int]bool, len(syns))
+	seen := make([]uint64, len(s.pairs)/64+1) // by index in s.pairs
+	size := 0
 	for _, syn := range syns {
 		n, _ := synthAt(syn, 0)
 		if syn == "" || n != len(syn) {
 			return nil, fmt.Errorf("pair set: %q is not a synthetic", syn)
 		}
-		idx, ok := s.s2o[canonOf(syn)]
+		var canon [maxSynthLen]byte
+		lowerInto(canon[:], syn)
+		idx, ok := s.s2o[string(canon[:len(syn)])]
 		if !ok {
 			return nil, fmt.Errorf("pair set: %s was not issued by this session", syn)
 		}
-		if seen[idx] {
+		if seen[idx/64]&(1<<(idx%64)) != 0 {
 			continue
 		}
-		seen[idx] = true
-		ps.pairs = append(ps.pairs, s.pairs[idx])
+		seen[idx/64] |= 1 << (idx % 64)
+		p := s.pairs[idx]
+		ps.pairs = append(ps.pairs, p)
+		size += 2*len(p.syn) + len(p.orig)
 	}
 	// Sorted so that a session loading the set holds its pairs in an order
 	// that does not depend on the order of syns (as AddPairs).
 	slices.SortFunc(ps.pairs, func(a, b pair) int { return strings.Compare(a.syn, b.syn) })
+	// Copies, all in one string: a pair may alias the text it was mutated
+	// from, which a set kept for later must not hold alive.
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range ps.pairs {
+		b.WriteString(p.syn)
+		b.WriteString(p.orig)
+		var canon [maxSynthLen]byte
+		lowerInto(canon[:], p.syn)
+		b.Write(canon[:len(p.syn)])
+	}
+	all := b.String()
 	ps.canon = make([]string, len(ps.pairs))
+	off := 0
 	for i := range ps.pairs {
-		// Copies: a pair may alias the text it was mutated from, which a
-		// set kept for later must not hold alive.
 		p := &ps.pairs[i]
-		p.syn, p.orig = strings.Clone(p.syn), strings.Clone(p.orig)
-		ps.canon[i] = canonOf(p.syn)
+		ns, no := len(p.syn), len(p.orig)
+		p.syn, p.orig, ps.canon[i] = all[off:off+ns], all[off+ns:off+ns+no], all[off+ns+no:off+2*ns+no]
+		off += 2*ns + no
 	}
 	ps.m = s.m
 	ps.tables = sync.OnceValue(ps.buildTables)
