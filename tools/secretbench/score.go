@@ -33,6 +33,9 @@ type hit struct {
 	rule    string
 	value   string
 	generic bool
+	// encoded is the text a decoded value was read from ("" when the
+	// value was not decoded).
+	encoded string
 }
 
 type tool struct {
@@ -139,7 +142,13 @@ func runPretense(all []sample, extra string) (*tool, error) {
 			if m.Rule.Kind != finding.KindSecret {
 				continue
 			}
-			t.hits[i] = append(t.hits[i], hit{rule: m.Rule.ID, value: m.Value, generic: m.Rule.Generic})
+			h := hit{rule: m.Rule.ID, value: m.Value, generic: m.Rule.Generic}
+			// A value found by decoding (a private key inside a base64
+			// registry auth) is also located by its encoded span.
+			if m.Decoded != "" && m.Start >= 0 && m.End <= len(s.Text) && m.Start < m.End {
+				h.encoded = s.Text[m.Start:m.End]
+			}
+			t.hits[i] = append(t.hits[i], h)
 		}
 	}
 	return t, nil
@@ -216,6 +225,9 @@ func found(s sample, hs []hit) bool {
 		return true
 	}
 	for _, h := range hs {
+		if h.encoded != "" && found(s, []hit{{value: h.encoded}}) {
+			return true
+		}
 		if len(h.value) < 4 {
 			continue
 		}
