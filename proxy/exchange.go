@@ -159,12 +159,65 @@ func (x *exchange) block(hits []hit) {
 	x.entry.SecretsBlocked = secrets
 	x.entry.PHIPatternsDetected = phi
 	x.entry.Rules = ids
-	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them and retry (a false positive is allowed only by the proxy's configuration: allowlist or disabled rules).", len(hits), strings.Join(parts, "; "))
+	msg := blockMessage(parts)
 	x.w.Header().Set(HeaderBlocked, strings.Join(ids, ","))
 	writeError(x.w, x.rt.api, errKindBlocked, "pretense_blocked", msg, x.reqID)
 	x.status = errKindBlocked.statusFor(x.rt.api)
 	x.audit(audit.OutcomeBlocked, fidelity{})
 	x.logLine(audit.OutcomeBlocked, strings.Join(ids, ","))
+}
+
+// blockMessage is the refusal text a client shows its user: the places
+// and rule ids, never a value.
+func blockMessage(parts []string) string {
+	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them and retry (a false positive is allowed only by the proxy's configuration: allowlist or disabled rules).", len(parts), strings.Join(parts, "; "))
+	return clientSafe(msg)
+}
+
+// clientMisreads are phrases a client reads in an error message as a
+// different failure. Claude Code shows "Not logged in · Please run /login"
+// instead of the message when it contains "x-api-key" anywhere (a rule id
+// such as telnyx-api-key, or a JSON key of that name in a tool input did),
+// so the user never learnt why the request was refused.
+var clientMisreads = []string{"x-api-key"}
+
+// clientSafe writes each misread phrase with a non-breaking hyphen (U+2011)
+// for its last hyphen: it reads the same, and the exact ids stay in the
+// X-Pretense-Blocked header and the audit entry.
+func clientSafe(msg string) string {
+	lower := asciiLower(msg)
+	for _, p := range clientMisreads {
+		if !strings.Contains(lower, p) {
+			continue
+		}
+		var b strings.Builder
+		for {
+			i := strings.Index(lower, p)
+			if i < 0 {
+				break
+			}
+			j := i + strings.LastIndexByte(p, '-')
+			b.WriteString(msg[:j])
+			b.WriteString("\u2011")
+			msg, lower = msg[j+1:], lower[j+1:]
+		}
+		b.WriteString(msg)
+		msg = b.String()
+		lower = asciiLower(msg)
+	}
+	return msg
+}
+
+// asciiLower lowers A-Z only, so offsets in it are offsets in s (the
+// phrases are ASCII; strings.ToLower changes the length of some runes).
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // audit appends the request's entry; it reports whether the entry is durable.

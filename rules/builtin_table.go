@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "e88f5dc9d349768a476126c08569f990e0ea5dc768958e394cf1c1a9cac96c56"
+const builtinTableSHA256 = "62fd2525c8b241a03815807a46e9f0e84325c4ab9aff8a616dbb8a82ac2fd203"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -3801,7 +3801,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "bittrex-api-key",
+		ID:          "bittrex-key",
 		Description: "Bittrex API key or secret assigned to a Bittrex name",
 		Severity:    "high",
 		Entity:      "Bittrex key",
@@ -4016,7 +4016,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "box-api-key",
+		ID:          "box-key",
 		Description: "Box key or token shortly after the Box name",
 		Severity:    "medium",
 		Entity:      "Box key",
@@ -9686,7 +9686,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "fastforex-api-key",
+		ID:          "fastforex-key",
 		Description: "Fastforex key or token shortly after the Fastforex name",
 		Severity:    "medium",
 		Entity:      "Fastforex key",
@@ -11757,7 +11757,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "gtmetrix-api-key",
+		ID:          "gtmetrix-key",
 		Description: "Gtmetrix key or token shortly after the Gtmetrix name",
 		Severity:    "medium",
 		Entity:      "Gtmetrix key",
@@ -13683,7 +13683,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "kickbox-api-key",
+		ID:          "kickbox-key",
 		Description: "Kickbox key or token shortly after the Kickbox name",
 		Severity:    "medium",
 		Entity:      "Kickbox key",
@@ -15908,7 +15908,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "mixmax-api-key",
+		ID:          "mixmax-key",
 		Description: "Mixmax key or token shortly after the Mixmax name",
 		Severity:    "medium",
 		Entity:      "Mixmax key",
@@ -17339,7 +17339,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "nutritionix-api-key",
+		ID:          "nutritionix-key",
 		Description: "Nutritionix key or token shortly after the Nutritionix name",
 		Severity:    "low",
 		Entity:      "Nutritionix key",
@@ -23083,7 +23083,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "scraperbox-api-key",
+		ID:          "scraperbox-key",
 		Description: "Scraperbox key or token shortly after the Scraperbox name",
 		Severity:    "medium",
 		Entity:      "Scraperbox key",
@@ -26748,7 +26748,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "telnyx-api-key",
+		ID:          "telnyx-key",
 		Description: "Telnyx key or token shortly after the Telnyx name",
 		Severity:    "high",
 		Entity:      "Telnyx key",
@@ -29795,7 +29795,7 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "worldcoinindex-api-key",
+		ID:          "worldcoinindex-key",
 		Description: "Worldcoinindex key or token shortly after the Worldcoinindex name",
 		Severity:    "medium",
 		Entity:      "Worldcoinindex key",
@@ -29927,36 +29927,6 @@ var builtinTable = []Rule{
 		},
 	},
 	{
-		ID:          "yandex-api-key",
-		Description: "Yandex Cloud API key",
-		Severity:    "high",
-		Entity:      "Yandex key",
-		Keywords: []string{
-			"aqvn",
-		},
-		Pattern:     "(AQVN[A-Za-z0-9_-]{35,38})(?:[^A-Za-z0-9_-]|$)",
-		SecretGroup: 1,
-		Entropy:     3,
-		Checks: []string{
-			"word-start",
-		},
-		Tags: []string{
-			"yandex",
-			"cloud",
-		},
-		Remediation: "https://yandex.cloud/en/docs/iam/concepts/authorization/api-key",
-		Samples: Samples{
-			TP: []string{
-				"YANDEX_API_KEY=AQVN{b64url:36}",
-				"\"credentials\": {{\"token\": \"AQVN{b64url:36}\"}}",
-			},
-			FP: []string{
-				"YANDEX_API_KEY=<yandex-api-key>",
-				"see the Yandex key documentation for the token format",
-			},
-		},
-	},
-	{
 		ID:          "yandex-iam-token",
 		Description: "Yandex Cloud IAM token assigned to a Yandex name",
 		Severity:    "high",
@@ -29986,6 +29956,36 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"YANDEX_SECRET = os.environ[\"YANDEX_SECRET\"]",
+			},
+		},
+	},
+	{
+		ID:          "yandex-key",
+		Description: "Yandex Cloud API key",
+		Severity:    "high",
+		Entity:      "Yandex key",
+		Keywords: []string{
+			"aqvn",
+		},
+		Pattern:     "(AQVN[A-Za-z0-9_-]{35,38})(?:[^A-Za-z0-9_-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"word-start",
+		},
+		Tags: []string{
+			"yandex",
+			"cloud",
+		},
+		Remediation: "https://yandex.cloud/en/docs/iam/concepts/authorization/api-key",
+		Samples: Samples{
+			TP: []string{
+				"YANDEX_API_KEY=AQVN{b64url:36}",
+				"\"credentials\": {{\"token\": \"AQVN{b64url:36}\"}}",
+			},
+			FP: []string{
+				"YANDEX_API_KEY=<yandex-api-key>",
+				"see the Yandex key documentation for the token format",
 			},
 		},
 	},

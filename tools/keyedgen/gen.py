@@ -138,7 +138,7 @@ demio-api-secret|Demio|demio|an32|medium|comms|https://publicdemioapi.docs.apiar
 gocardless-near|GoCardless|gocardless|an40|high|payment|https://developer.gocardless.com/getting-started/api/making-your-first-request/|n
 instamojo-api-secret|Instamojo|instamojo|an40|critical|payment|https://docs.instamojo.com/|y
 lemlist-api-key|lemlist|lemlist|hex32|high|marketing|https://developer.lemlist.com/|y
-nutritionix-api-key|Nutritionix|nutritionix|lan32|low|data|https://docx.syndigo.com/developers|y
+nutritionix-key|Nutritionix|nutritionix|lan32|low|data|https://docx.syndigo.com/developers|y
 pinata-api-secret|Pinata|pinata|lan64|high|storage|https://docs.pinata.cloud/account-management/api-keys|y
 redhat-pyxis-api-key|Red Hat Pyxis|pyxis|lan32|high|cloud|https://catalog.redhat.com/api/containers/docs/|y
 sheety-api-token|Sheety|sheety|lan32|medium|data|https://sheety.co/docs/authentication|y

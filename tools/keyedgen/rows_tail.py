@@ -20,7 +20,7 @@ def _range_shape(name):
 
 
 MORE_TAIL = """
-box-api-key|Box|^box_api,^box-api,^box api,^boxapi,^box_key,^box-key,^box key,^boxkey,^box_token,^box-token,^box token,^boxtoken,^box_secret,^box-secret,^box secret,^boxsecret,box.com|an32|medium|saas|https://box.com/|n
+box-key|Box|^box_api,^box-api,^box api,^boxapi,^box_key,^box-key,^box key,^boxkey,^box_token,^box-token,^box token,^boxtoken,^box_secret,^box-secret,^box secret,^boxsecret,box.com|an32|medium|saas|https://box.com/|n
 ibm-cloud-user-api-key|Ibm Cloud User|^ibm_api,^ibm-api,^ibm api,^ibmapi,^ibm_key,^ibm-key,^ibm key,^ibmkey,^ibm_token,^ibm-token,^ibm token,^ibmtoken,^ibm_secret,^ibm-secret,^ibm secret,^ibmsecret,ibmclouduserkey|url44|medium|saas|https://cloud.ibm.com/|n
 iconfinder-api-key|Iconfinder|iconfinder|an64|medium|saas|https://iconfinder.com/|y
 impala-api-key|Impala|^impala_api,^impala-api,^impala api,^impalaapi,^impala_key,^impala-key,^impala key,^impalakey,^impala_token,^impala-token,^impala token,^impalatoken,^impala_secret,^impala-secret,^impala secret,^impalasecret,impala.travel|anu46|medium|saas|https://impala.travel/|n
@@ -64,7 +64,7 @@ mesibo-api-key|Mesibo|mesibo|an64|medium|saas|https://mesibo.com/|y
 metrilo-api-key|Metrilo|metrilo|lan16|medium|saas|https://www.metrilo.com/|y
 mindmeister-api-key|Mindmeister|mindmeister|an43|medium|saas|https://mindmeister.com/|y
 miro-api-key|Miro|^miro_api,^miro-api,^miro api,^miroapi,^miro_key,^miro-key,^miro key,^mirokey,^miro_token,^miro-token,^miro token,^mirotoken,^miro_secret,^miro-secret,^miro secret,^mirosecret,miro.com|an27|medium|saas|https://miro.com/|n
-mixmax-api-key|Mixmax|mixmax|url36|medium|saas|https://mixmax.com/|y
+mixmax-key|Mixmax|mixmax|url36|medium|saas|https://mixmax.com/|y
 mockaroo-api-key|Mockaroo|mockaroo|lan8|medium|saas|https://mockaroo.com/|y
 monkeylearn-api-key|Monkeylearn|monkeylearn|hex40|medium|saas|https://monkeylearn.com/|y
 moonclerk-api-key|Moonclerk|moonclerk|lan32|medium|saas|https://moonclerk.com/|y
@@ -124,7 +124,7 @@ route4me-api-key|Route4Me|route4me|uan32|medium|saas|https://route4me.com/|y
 salesflare-api-key|Salesflare|salesflare|anu45|medium|saas|https://salesflare.com/|y
 scrapeowl-api-key|Scrapeowl|scrapeowl|lan30|medium|saas|https://scrapeowl.com/|y
 scraperapi-api-key|Scraperapi|scraperapi|lan32|medium|saas|https://scraperapi.com/|y
-scraperbox-api-key|Scraperbox|scraperbox|uan32|medium|saas|https://scraperbox.com/|y
+scraperbox-key|Scraperbox|scraperbox|uan32|medium|saas|https://scraperbox.com/|y
 scrapestack-api-key|Scrapestack|scrapestack|lan32|medium|saas|https://scrapestack.com/|y
 scrapingant-api-key|Scrapingant|scrapingant|lan32|medium|saas|https://scrapingant.com/|y
 screenshotlayer-api-key|Screenshotlayer|screenshotlayer|anu32|medium|saas|https://screenshotlayer.com/|y
@@ -205,7 +205,7 @@ wistia-api-key|Wistia|wistia|lan64|medium|saas|https://wistia.com/|y
 wit-api-key|Wit|^wit_api,^wit-api,^wit api,^witapi,^wit_key,^wit-key,^wit key,^witkey,^wit_token,^wit-token,^wit token,^wittoken,^wit_secret,^wit-secret,^wit secret,^witsecret,wit.ai|uan32|medium|saas|https://wit.ai/|n
 worksnaps-api-key|Worksnaps|worksnaps|an40|medium|saas|https://worksnaps.com/|y
 workstack-api-key|Workstack|workstack|an60|medium|saas|https://workstack.io/|y
-worldcoinindex-api-key|Worldcoinindex|worldcoinindex|an35|medium|saas|https://worldcoinindex.com/|y
+worldcoinindex-key|Worldcoinindex|worldcoinindex|an35|medium|saas|https://worldcoinindex.com/|y
 worldweather-api-key|Worldweather|worldweather|lan31|medium|saas|https://worldweatheronline.com/|y
 youneedabudget-api-key|Youneedabudget|youneedabudget|hex64|medium|saas|https://youneedabudget.com/|y
 yousign-api-key|Yousign|yousign|lan32|medium|saas|https://yousign.com/|y
@@ -252,7 +252,7 @@ exchangerateapi-api-key|Exchangerateapi|exchangerate,exchange-rate|hex24|medium|
 exchangeratesapi-api-key|Exchangeratesapi|exchangerates|lan32|medium|saas|https://exchangeratesapi.io/|y
 exportsdk-api-key|Exportsdk|exportsdk|land36|medium|saas|https://exportsdk.com/|y
 extractorapi-api-key|Extractorapi|extractorapi|and40|medium|saas|https://extractorapi.com/|y
-fastforex-api-key|Fastforex|fastforex|land28|medium|saas|https://fastforex.io/|y
+fastforex-key|Fastforex|fastforex|land28|medium|saas|https://fastforex.io/|y
 feedier-api-key|Feedier|feedier|an32|medium|saas|https://feedier.com/|y
 financialmodelingprep-api-key|Financialmodelingprep|financialmodelingprep|an32|medium|saas|https://financialmodelingprep.com/|y
 fixerio-api-key|Fixerio|^fixer_api,^fixer-api,^fixer api,^fixerapi,^fixer_key,^fixer-key,^fixer key,^fixerkey,^fixer_token,^fixer-token,^fixer token,^fixertoken,^fixer_secret,^fixer-secret,^fixer secret,^fixersecret,fixer.io,fixerio|an32|medium|saas|https://fixer.io/|n
@@ -273,7 +273,7 @@ goodday-api-key|Goodday|goodday|lan32|medium|saas|https://goodday.work/|y
 graphcms-api-key|Graphcms|graphcms|lan25|medium|saas|https://graphcms.com/|y
 graphhopper-api-key|Graphhopper|graphhopper|land36|medium|saas|https://graphhopper.com/|y
 groovehq-api-key|Groovehq|groovehq|an64|medium|saas|https://groovehq.com/|y
-gtmetrix-api-key|Gtmetrix|gtmetrix|hex32|medium|saas|https://gtmetrix.com/|y
+gtmetrix-key|Gtmetrix|gtmetrix|hex32|medium|saas|https://gtmetrix.com/|y
 gumroad-api-key|Gumroad|gumroad|and43|medium|saas|https://gumroad.com/|y
 gyazo-api-key|Gyazo|gyazo|and43|medium|saas|https://gyazo.com/|y
 happyscribe-api-key|Happyscribe|happyscribe|an24|medium|saas|https://happyscribe.com/|y
@@ -347,10 +347,10 @@ saladcloud-api-key|SaladCloud|salad_cloud_|salad|high|cloud|https://docs.salad.c
 endorlabs-api-key|Endor Labs|endr+|endr|high|security|https://docs.endorlabs.com/rest-api/using-the-rest-api/authentication/|n
 teamwork-api-token|Teamwork|tkn.v1_|tkn|high|project|https://apidocs.teamwork.com/guides/teamwork/authentication|n
 dfuse-api-key|dfuse|dfuse|dfuse|medium|crypto|https://docs.dfuse.io/|y
-telnyx-api-key|Telnyx|telnyx|telnyx|high|comms|https://developers.telnyx.com/docs/overview|y
+telnyx-key|Telnyx|telnyx|telnyx|high|comms|https://developers.telnyx.com/docs/overview|y
 square-access-token-eaaa|Square|square|squareeaaa|high|payments|https://developer.squareup.com/docs/build-basics/access-tokens|n
 mailsac-api-key|Mailsac|mailsac|mailsac|medium|email|https://mailsac.com/docs/api|y
-kickbox-api-key|Kickbox|kickbox|kickbox|medium|email|https://docs.kickbox.com/docs/using-the-api|y
+kickbox-key|Kickbox|kickbox|kickbox|medium|email|https://docs.kickbox.com/docs/using-the-api|y
 imagekit-private-key|ImageKit|imagekit|imagekit|high|media|https://docs.imagekit.io/api-reference/api-introduction/api-keys|y
 percy-token|Percy|percy|hex64|high|ci|https://www.browserstack.com/docs/percy/get-started/set-env-var|y
 streak-api-key|Streak|^streak|hexmix32|medium|crm|https://streak.readme.io/docs/authentication|n
