@@ -86,7 +86,13 @@ func TestScanPathsAgree(t *testing.T) {
 	fast, plain := pathSets(t)
 	corpus := pathCorpus(t)
 	for i := range fast {
+		n := 0
 		for name, data := range corpus {
+			// Under -race each mode checks every fifth input (map order
+			// differs between runs, so runs cover different ones).
+			if n++; raceEnabled && n%5 != 0 {
+				continue
+			}
 			samePaths(t, fast[i], plain[i], name, data)
 		}
 	}
