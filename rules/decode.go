@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 )
@@ -83,17 +84,42 @@ func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string
 // decodeMarked is decodeLevel; marked says data holds an allow marker
 // somewhere (and markers count).
 func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int, chain string, budget *int) []Match {
-	if len(data) < minEncodedRun {
-		return out
-	}
+	eachLongRun(data, func(s, j int) {
+		var seen uint8
+		pct := 0
+		for _, b := range data[s:j] {
+			seen |= decodeClass[b]
+			if b == '%' {
+				pct++
+			}
+		}
+		out = rs.decodeRun(data, s, j, seen, pct, marked, out, depth, chain, budget)
+	})
+	return out
+}
+
+// eachLongRun calls f with every maximal run data[s:j] of at least
+// minEncodedRun bytes of the widest alphabet (percent-encoded text;
+// base64 and hex runs are sub-runs of it), in order: the candidates.
+func eachLongRun(data []byte, f func(s, j int)) {
 	n := len(data)
-	// A candidate run is at least minEncodedRun bytes of the widest
-	// alphabet (percent-encoded text; base64 and hex runs are sub-runs of
-	// it). Probe the last byte a run starting at i would need: when it is
-	// outside the alphabet no run starts in [i, probe], and ordinary text,
-	// where spaces and punctuation come every few bytes, is crossed
-	// minEncodedRun bytes at a time.
+	// Invariant: i is 0 or data[i-1] is outside the alphabet, so a run
+	// found from i starts where it is found.
 	for i := 0; i+minEncodedRun <= n; {
+		// 64 bytes at a time without a branch per byte: when no run of
+		// minEncodedRun lies among them, skip to the run they end with
+		// (the probing below mispredicts a branch at most ends of the
+		// runs of ordinary text, which are a few bytes long).
+		if i+64 <= n {
+			if m := pctMask(data[i : i+64]); !hasLongRun(m) {
+				i += 64 - bits.LeadingZeros64(^m) // fewer than minEncodedRun ones at the end
+				continue
+			}
+		}
+		// Probe the last byte a run starting at i would need: when it
+		// is outside the alphabet no run starts in [i, probe], and
+		// ordinary text, where spaces and punctuation come every few
+		// bytes, is crossed minEncodedRun bytes at a time.
 		k := i + minEncodedRun - 1
 		if decodeClass[data[k]]&clPct == 0 {
 			i = k + 1
@@ -108,23 +134,50 @@ func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int
 			j++
 		}
 		if j-s >= minEncodedRun {
-			var seen uint8
-			pct := 0
-			for _, b := range data[s:j] {
-				seen |= decodeClass[b]
-				if b == '%' {
-					pct++
-				}
-			}
-			out = rs.decodeRun(data, s, j, seen, pct, marked, out, depth, chain, budget)
-			i = j + 1
-			continue
+			f(s, j)
 		}
-		// The run around the probe is too short; the next one starts after it.
+		// The next run starts after this one.
 		i = j + 1
 	}
-	return out
 }
+
+// pctMask has bit j set when b[j] (of 64) is in the widest candidate
+// alphabet, clPct's.
+func pctMask(b []byte) uint64 {
+	b = b[:64]
+	var m uint64
+	for j := 0; j < 64; j += 8 {
+		m |= uint64(pctBit[b[j]])<<j | uint64(pctBit[b[j+1]])<<(j+1) |
+			uint64(pctBit[b[j+2]])<<(j+2) | uint64(pctBit[b[j+3]])<<(j+3) |
+			uint64(pctBit[b[j+4]])<<(j+4) | uint64(pctBit[b[j+5]])<<(j+5) |
+			uint64(pctBit[b[j+6]])<<(j+6) | uint64(pctBit[b[j+7]])<<(j+7)
+	}
+	return m
+}
+
+// pctBit is 1 for the bytes of clPct.
+var pctBit = func() (t [256]uint8) {
+	for c := range t {
+		if decodeClass[c]&clPct != 0 {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// hasLongRun reports whether m has minEncodedRun (24) consecutive bits
+// set: after each step bit j says that bits j to j+w-1 are, for w = 2,
+// 4, 8, 16 and 16+8.
+func hasLongRun(m uint64) bool {
+	m2 := m & (m >> 1)
+	m4 := m2 & (m2 >> 2)
+	m8 := m4 & (m4 >> 4)
+	m16 := m8 & (m8 >> 8)
+	return m16&(m8>>16) != 0
+}
+
+// hasLongRun counts 24 ones.
+const _ = uint(minEncodedRun-24) + uint(24-minEncodedRun)
 
 // decodeRun tries the encodings a run could be in. marked says data holds
 // an allow marker somewhere (and markers count).

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -124,6 +125,74 @@ func BenchmarkDecodeOverhead(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
 			rs.scanPlain(data)
+		}
+	})
+}
+
+// naiveLongRuns is eachLongRun's reference: every maximal run of clPct
+// bytes of at least minEncodedRun, found byte by byte.
+func naiveLongRuns(data []byte) [][2]int {
+	var out [][2]int
+	for i := 0; i < len(data); {
+		if decodeClass[data[i]]&clPct == 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(data) && decodeClass[data[j]]&clPct != 0 {
+			j++
+		}
+		if j-i >= minEncodedRun {
+			out = append(out, [2]int{i, j})
+		}
+		i = j
+	}
+	return out
+}
+
+func longRuns(data []byte) [][2]int {
+	var out [][2]int
+	eachLongRun(data, func(s, j int) { out = append(out, [2]int{s, j}) })
+	return out
+}
+
+func TestEachLongRun(t *testing.T) {
+	run := func(n int) string { return strings.Repeat("a", n) }
+	tests := []struct {
+		name string
+		data string
+	}{
+		{"empty", ""},
+		{"short", run(23)},
+		{"exact", run(24)},
+		{"spaces", run(23) + " " + run(24) + " " + run(23)},
+		{"ends a block", strings.Repeat(" ", 40) + run(24)},
+		{"crosses blocks", strings.Repeat(" ", 50) + run(30) + strings.Repeat(" ", 100)},
+		{"block of ones", run(64) + " " + run(64)},
+		{"runs of 23 across blocks", strings.Repeat(run(23)+" ", 20)},
+		{"long", run(300) + "(" + run(10) + ")" + run(25)},
+		{"source", "import \"github.com/pretense/pretense/rules/gitleaksconf\"\n\turl := \"https://example.invalid/a/b/c?x=1&y=2\"\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.data)
+			if got, want := longRuns(data), naiveLongRuns(data); !slices.Equal(got, want) {
+				t.Errorf("runs %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// FuzzLongRuns checks eachLongRun (64-byte masks, then probing) against
+// the byte-by-byte reference.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzLongRuns$' -fuzztime 2m -parallel 1
+func FuzzLongRuns(f *testing.F) {
+	f.Add([]byte(strings.Repeat("abc", 30)))
+	f.Add([]byte(strings.Repeat("x", 23) + " " + strings.Repeat("y", 70) + "\n" + strings.Repeat("%2F", 9)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if got, want := longRuns(data), naiveLongRuns(data); !slices.Equal(got, want) {
+			t.Fatalf("runs %v, want %v", got, want)
 		}
 	})
 }
