@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -193,8 +194,14 @@ func (p *jparser) str() (bool, error) {
 	src := p.src
 	for p.pos < len(src) {
 		// Plain text, eight bytes at a time: no quote, backslash or
-		// control character in the word.
-		for p.pos+8 <= len(src) && !wordSpecial(binary.LittleEndian.Uint64(src[p.pos:])) {
+		// control character in the word. A word with one goes straight
+		// to the first such byte (escape-dense text: a line break every
+		// 40 bytes is common in code).
+		for p.pos+8 <= len(src) {
+			if m := specialMask(binary.LittleEndian.Uint64(src[p.pos:])); m != 0 {
+				p.pos += bits.TrailingZeros64(m) / 8
+				break
+			}
 			p.pos += 8
 		}
 		if p.pos >= len(src) {
@@ -249,14 +256,16 @@ func (p *jparser) str() (bool, error) {
 	return false, p.errf("unterminated string")
 }
 
-// wordSpecial reports whether any byte of w (eight string bytes) is a
-// quote, a backslash or a control character (below 0x20). Exact as a
-// yes/no answer; the byte loop then finds which one.
-func wordSpecial(w uint64) bool {
+// specialMask has the high bit set in the bytes of w (eight string bytes,
+// little-endian) that may be a quote, a backslash or a control character
+// (below 0x20), and is zero when there is none. The lowest set bit is
+// exact (the subtractions borrow only upwards from a byte that matches),
+// so it names the first such byte; bits above it may be false alarms.
+func specialMask(w uint64) uint64 {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	quote := w ^ (lo * '"')
 	bslash := w ^ (lo * '\\')
-	return ((quote-lo)&^quote|(bslash-lo)&^bslash|(w-lo*0x20)&^w)&hi != 0
+	return ((quote-lo)&^quote | (bslash-lo)&^bslash | (w-lo*0x20)&^w) & hi
 }
 
 // hex4 decodes the four hex digits at the start of b.

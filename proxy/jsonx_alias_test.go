@@ -2,6 +2,8 @@ package proxy
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"testing"
 )
 
@@ -45,6 +47,46 @@ func TestEventForOwnsItsData(t *testing.T) {
 		}
 		if name, data := parseRendered(ev.raw); name != "contentBlockDelta" || string(data) != payload {
 			t.Errorf("rendered event reads back as %q %q", name, data)
+		}
+	}
+}
+
+// TestSpecialMask: the lowest byte specialMask flags is the first quote,
+// backslash or control byte of the word, for every byte value in every
+// position (the rest of the word plain, or holding a later special byte).
+func TestSpecialMask(t *testing.T) {
+	special := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	first := func(w [8]byte) int {
+		for i, c := range w {
+			if special(c) {
+				return i
+			}
+		}
+		return 8
+	}
+	for _, fill := range []byte{'a', 0x80, 0xff, ' ', 0x7f} {
+		for pos := range 8 {
+			for c := range 256 {
+				for _, later := range []int{-1, 7} {
+					var w [8]byte
+					for i := range w {
+						w[i] = fill
+					}
+					w[pos] = byte(c)
+					if later > pos {
+						w[later] = '"'
+					}
+					want := first(w)
+					m := specialMask(binary.LittleEndian.Uint64(w[:]))
+					got := 8
+					if m != 0 {
+						got = bits.TrailingZeros64(m) / 8
+					}
+					if got != want {
+						t.Fatalf("word %q: first special byte %d, mask says %d", w, want, got)
+					}
+				}
+			}
 		}
 	}
 }
