@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "62fd2525c8b241a03815807a46e9f0e84325c4ab9aff8a616dbb8a82ac2fd203"
+const builtinTableSHA256 = "cebd0bef5dfbcae22a296292044f0d98784f6b2fc6500ce50abf5acd21f06728"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -83,6 +83,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"abstractapi",
@@ -121,6 +122,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"abuseipdb",
@@ -157,6 +159,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"abyssale",
@@ -193,6 +196,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"accuweather",
@@ -320,6 +324,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"adobe",
@@ -386,6 +391,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"adzuna",
@@ -449,6 +455,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"agora",
@@ -489,6 +496,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ahaapi",
@@ -522,6 +530,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"airbrake",
@@ -555,6 +564,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"airbrake",
@@ -588,6 +598,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"airship",
@@ -656,6 +667,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"airtable",
@@ -715,6 +727,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"airvisual",
@@ -751,6 +764,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"aiven",
@@ -823,6 +837,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"alchemyapi",
@@ -863,6 +878,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"alconost",
@@ -899,6 +915,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"alegra",
@@ -936,6 +953,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"aletheiaapi",
@@ -1064,6 +1082,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"alienvault",
@@ -1100,6 +1119,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"allsports",
@@ -1136,6 +1156,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"amadeus",
@@ -1172,6 +1193,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ambee",
@@ -1208,6 +1230,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"amplitude",
@@ -1293,6 +1316,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"anypoint",
@@ -1329,6 +1353,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apacta",
@@ -1365,6 +1390,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"api2cart",
@@ -1401,6 +1427,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apiflash",
@@ -1437,6 +1464,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apifonica",
@@ -1504,6 +1532,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apilayer",
@@ -1540,6 +1569,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apimatic",
@@ -1576,6 +1606,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apimetrics",
@@ -1612,6 +1643,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apitemplate",
@@ -1648,6 +1680,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apollo",
@@ -1681,6 +1714,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"appcues",
@@ -1714,6 +1748,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"appfollow",
@@ -1749,6 +1784,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"appointedd",
@@ -1784,6 +1820,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"appsynergy",
@@ -1820,6 +1857,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apptivo",
@@ -1885,6 +1923,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"artsy",
@@ -1986,6 +2025,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"assemblyai",
@@ -2022,6 +2062,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"atera",
@@ -2169,6 +2210,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"audd",
@@ -2205,6 +2247,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"auth0",
@@ -2304,6 +2347,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"autodesk",
@@ -2340,6 +2384,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"autoklose",
@@ -2376,6 +2421,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"autopilot",
@@ -2409,6 +2455,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"avaza",
@@ -2444,6 +2491,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"aviationstack",
@@ -2647,6 +2695,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"axonaut",
@@ -2683,6 +2732,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"aylien",
@@ -2719,6 +2769,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ayrshare",
@@ -2783,6 +2834,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azureapimmanagement",
@@ -2819,6 +2871,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azureapim",
@@ -2855,6 +2908,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ocpapimsubscriptionkey",
@@ -2891,6 +2945,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azurebatch",
@@ -2991,6 +3046,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azuredevops",
@@ -3030,6 +3086,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azurefunction",
@@ -3065,6 +3122,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azureopenai",
@@ -3132,6 +3190,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azuresearch",
@@ -3232,6 +3291,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bannerbear",
@@ -3299,6 +3359,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"baremetrics",
@@ -3363,6 +3424,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"beebole",
@@ -3399,6 +3461,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"besnappy",
@@ -3435,6 +3498,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"besttime",
@@ -3469,6 +3533,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"betterstack",
@@ -3507,6 +3572,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"billomat",
@@ -3543,6 +3609,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bitbar",
@@ -3670,6 +3737,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bitcoinaverage",
@@ -3706,6 +3774,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bitfinex",
@@ -3742,6 +3811,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bitly",
@@ -3778,6 +3848,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bitmex",
@@ -3848,6 +3919,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"blazemeter",
@@ -3885,6 +3957,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"blitapp",
@@ -3921,6 +3994,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"blocknative",
@@ -3957,6 +4031,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"boostnote",
@@ -3993,6 +4068,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"borgbase",
@@ -4044,6 +4120,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"boxapi",
@@ -4111,6 +4188,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"braintrust",
@@ -4146,6 +4224,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"brandfetch",
@@ -4182,6 +4261,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"brandfetch",
@@ -4242,6 +4322,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"browserstack",
@@ -4278,6 +4359,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"browshot",
@@ -4314,6 +4396,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bscscan",
@@ -4350,6 +4433,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"buddyns",
@@ -4386,6 +4470,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"budibase",
@@ -4421,6 +4506,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bugherd",
@@ -4491,6 +4577,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"buildkite",
@@ -4551,6 +4638,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bulbul",
@@ -4587,6 +4675,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"bulksms",
@@ -4622,6 +4711,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"buttercms",
@@ -4658,6 +4748,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"calendarific",
@@ -4694,6 +4785,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"calendly",
@@ -4729,6 +4821,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"calorieninja",
@@ -4765,6 +4858,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"campayn",
@@ -4808,6 +4902,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cannyapi",
@@ -4842,6 +4937,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"capsulecrm",
@@ -4878,6 +4974,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"carboninterface",
@@ -4914,6 +5011,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cashboard",
@@ -4949,6 +5047,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"censys",
@@ -4985,6 +5084,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"centralstationcrm",
@@ -5021,6 +5121,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"chartmogul",
@@ -5061,6 +5162,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"chatbotapi",
@@ -5094,6 +5196,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"chatfuel",
@@ -5164,6 +5267,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"checklyhq",
@@ -5232,6 +5336,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"checkvist",
@@ -5268,6 +5373,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cicero",
@@ -5403,6 +5509,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clarifai",
@@ -5439,6 +5546,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clearbit",
@@ -5475,6 +5583,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clickhelp",
@@ -5538,6 +5647,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clickup",
@@ -5570,6 +5680,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cliengo",
@@ -5605,6 +5716,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clinchpad",
@@ -5641,6 +5753,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clockify",
@@ -5712,6 +5825,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"closecrm",
@@ -5744,6 +5858,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cloudelements",
@@ -5938,6 +6053,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cloudimage",
@@ -6007,6 +6123,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cloudmersive",
@@ -6043,6 +6160,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cloudplan",
@@ -6079,6 +6197,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cloudsmith",
@@ -6119,6 +6238,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clozeapi",
@@ -6158,6 +6278,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"clustdoc",
@@ -6201,6 +6322,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"codaapi",
@@ -6233,6 +6355,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"codacy",
@@ -6269,6 +6392,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"codeclimate",
@@ -6339,6 +6463,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"codemagic",
@@ -6375,6 +6500,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"codequiry",
@@ -6476,6 +6602,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"coinlayer",
@@ -6512,6 +6639,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"coinlib",
@@ -6548,6 +6676,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"collect2",
@@ -6587,6 +6716,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"columnapi",
@@ -6621,6 +6751,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"commercejs",
@@ -6658,6 +6789,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"commodities",
@@ -6821,6 +6953,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"conversiontools",
@@ -6856,6 +6989,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"convertapi",
@@ -6888,6 +7022,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"convertkit",
@@ -6924,6 +7059,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"convier",
@@ -6974,6 +7110,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"copperapi",
@@ -7007,6 +7144,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"countrylayer",
@@ -7043,6 +7181,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"courier",
@@ -7075,6 +7214,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"coveralls",
@@ -7111,6 +7251,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"craftmypdf",
@@ -7147,6 +7288,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"crowdin",
@@ -7183,6 +7325,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cryptocompare",
@@ -7299,6 +7442,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"currencycloud",
@@ -7335,6 +7479,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"currencyfreaks",
@@ -7371,6 +7516,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"currencylayer",
@@ -7408,6 +7554,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"currencyscoop",
@@ -7445,6 +7592,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"currentsapi",
@@ -7481,6 +7629,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"customerguru",
@@ -7534,6 +7683,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dailyapi",
@@ -7567,6 +7717,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dandelion",
@@ -7603,6 +7754,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dareboost",
@@ -7803,6 +7955,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"apidatagov",
@@ -7840,6 +7993,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"debounce",
@@ -7873,6 +8027,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"deepai",
@@ -7909,6 +8064,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"deepgram",
@@ -8024,6 +8180,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"delightedapi",
@@ -8057,6 +8214,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"demio",
@@ -8093,6 +8251,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"detectify",
@@ -8129,6 +8288,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"detectlanguage",
@@ -8165,6 +8325,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dfuse",
@@ -8200,6 +8361,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"diffbot",
@@ -8236,6 +8398,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"diggernaut",
@@ -8303,6 +8466,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"digitalocean",
@@ -8433,6 +8597,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"disqus",
@@ -8566,6 +8731,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"docparser",
@@ -8633,6 +8799,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dronahq",
@@ -8793,6 +8960,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"duosecurity",
@@ -8826,6 +8994,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"duply",
@@ -8861,6 +9030,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dynalist",
@@ -8924,6 +9094,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"dyspatch",
@@ -8960,6 +9131,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"eagleeyenetworks",
@@ -8997,6 +9169,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"easyinsight",
@@ -9063,6 +9236,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"edenai",
@@ -9099,6 +9273,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"elasticemail",
@@ -9219,6 +9394,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"enigmaapi",
@@ -9268,6 +9444,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"envoyapi",
@@ -9316,6 +9493,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"eraserapi",
@@ -9349,6 +9527,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"etherscan",
@@ -9385,6 +9564,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ethplorer",
@@ -9450,6 +9630,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"eventbrite",
@@ -9487,6 +9668,7 @@ var builtinTable = []Rule{
 		Entropy:     2.7,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"exchangerate",
@@ -9524,6 +9706,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"exchangerates",
@@ -9560,6 +9743,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"exportsdk",
@@ -9596,6 +9780,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"extractorapi",
@@ -9698,6 +9883,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"fastforex",
@@ -9768,6 +9954,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"feedier",
@@ -9804,6 +9991,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"fibery",
@@ -9906,6 +10094,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"fileio",
@@ -9941,6 +10130,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"financialmodelingprep",
@@ -10089,6 +10279,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"fixerapi",
@@ -10139,6 +10330,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"flatapi",
@@ -10205,6 +10397,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"flightapi",
@@ -10334,6 +10527,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"formcraft",
@@ -10432,6 +10626,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"freshworks",
@@ -10468,6 +10663,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"fulcrum",
@@ -10561,6 +10757,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"geckoboard",
@@ -10716,6 +10913,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"geoapify",
@@ -10768,6 +10966,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"geocodeapi",
@@ -10801,6 +11000,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"geocodify",
@@ -10838,6 +11038,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipifi",
@@ -10875,6 +11076,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"getemail",
@@ -10911,6 +11113,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"getemails",
@@ -10947,6 +11150,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"getgeoapi",
@@ -10983,6 +11187,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"getresponse",
@@ -11298,6 +11503,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"glassnode",
@@ -11334,6 +11540,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"gocardless",
@@ -11400,6 +11607,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"godaddy",
@@ -11435,6 +11643,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"goodday",
@@ -11634,6 +11843,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"graphcms",
@@ -11670,6 +11880,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"graphhopper",
@@ -11706,6 +11917,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"groovehq",
@@ -11769,6 +11981,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"gtmetrix",
@@ -11805,6 +12018,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"gumroad",
@@ -11845,6 +12059,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"getguru",
@@ -11884,6 +12099,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"gyazo",
@@ -11920,6 +12136,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"happyscribe",
@@ -11987,6 +12204,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"helpscout",
@@ -12023,6 +12241,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"hereapi",
@@ -12118,6 +12337,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"hiveapi",
@@ -12151,6 +12371,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"hiveage",
@@ -12187,6 +12408,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"holidayapi",
@@ -12223,6 +12445,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"holistic",
@@ -12308,6 +12531,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"hostapi",
@@ -12341,6 +12565,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"html2pdf",
@@ -12406,6 +12631,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"hapikey",
@@ -12488,6 +12714,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"humanityapi",
@@ -12521,6 +12748,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"hybiscus",
@@ -12573,6 +12801,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ibmapi",
@@ -12606,6 +12835,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"iconfinder",
@@ -12642,6 +12872,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"iexapis",
@@ -12674,6 +12905,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"iexcloud",
@@ -12710,6 +12942,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"imagekit",
@@ -12745,6 +12978,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"imagga",
@@ -12796,6 +13030,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"impalaapi",
@@ -12859,6 +13094,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"infura",
@@ -12895,6 +13131,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"insightly",
@@ -12931,6 +13168,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"instamojo",
@@ -12991,6 +13229,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"interseller",
@@ -13027,6 +13266,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"intrinio",
@@ -13063,6 +13303,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"invoiceocean",
@@ -13099,6 +13340,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ip2location",
@@ -13135,6 +13377,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipapi",
@@ -13171,6 +13414,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipgeolocation",
@@ -13207,6 +13451,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipinfo",
@@ -13243,6 +13488,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipinfodb",
@@ -13279,6 +13525,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipquality",
@@ -13315,6 +13562,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ipstack",
@@ -13391,6 +13639,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"jotform",
@@ -13427,6 +13676,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"jumpcloud",
@@ -13463,6 +13713,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"jupiterone",
@@ -13515,6 +13766,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"juroapi",
@@ -13579,6 +13831,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"kanbantool",
@@ -13616,6 +13869,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"karmacrm",
@@ -13656,6 +13910,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"keenio",
@@ -13695,6 +13950,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"kickbox",
@@ -13730,6 +13986,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"klipfolio",
@@ -13766,6 +14023,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"knapsackpro",
@@ -13935,6 +14193,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"kylas",
@@ -14030,6 +14289,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"languagelayer",
@@ -14092,6 +14352,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"leadfeeder",
@@ -14128,6 +14389,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"lemlist",
@@ -14164,6 +14426,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"lessannoyingcrm",
@@ -14200,6 +14463,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"lexigram",
@@ -14293,6 +14557,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"linenotify",
@@ -14368,6 +14633,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"linkpreview",
@@ -14405,6 +14671,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"liveagent",
@@ -14442,6 +14709,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"loadmill",
@@ -14507,6 +14775,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"loggly",
@@ -14543,6 +14812,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"loginradius",
@@ -14581,6 +14851,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"logzio",
@@ -14617,6 +14888,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"lokalise",
@@ -14683,6 +14955,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"loyverse",
@@ -14719,6 +14992,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"lunchmoney",
@@ -14755,6 +15029,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"luno",
@@ -14807,6 +15082,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"m3oapi",
@@ -14840,6 +15116,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"madkudu",
@@ -14876,6 +15153,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"magicbell",
@@ -14918,6 +15196,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"magneticapi",
@@ -14950,6 +15229,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mailboxlayer",
@@ -15010,6 +15290,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mailerlite",
@@ -15075,6 +15356,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mailjet",
@@ -15111,6 +15393,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mailmodo",
@@ -15146,6 +15429,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mailsac",
@@ -15181,6 +15465,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mandrill",
@@ -15277,6 +15562,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"marketstack",
@@ -15388,6 +15674,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mavenlink",
@@ -15447,6 +15734,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"meaningcloud",
@@ -15483,6 +15771,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mediastack",
@@ -15519,6 +15808,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"meistertask",
@@ -15555,6 +15845,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mesibo",
@@ -15630,6 +15921,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"metaapi",
@@ -15667,6 +15959,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"metabase",
@@ -15700,6 +15993,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"metrilo",
@@ -15761,6 +16055,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mindmeister",
@@ -15813,6 +16108,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"miroapi",
@@ -15881,6 +16177,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"miteapi",
@@ -15920,6 +16217,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mixmax",
@@ -15990,6 +16288,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"mockaroo",
@@ -16028,6 +16327,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"moderationapi",
@@ -16065,6 +16365,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"monkeylearn",
@@ -16101,6 +16402,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"moonclerk",
@@ -16137,6 +16439,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"moosend",
@@ -16173,6 +16476,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"moralis",
@@ -16213,6 +16517,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"muxtoken",
@@ -16251,6 +16556,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"myintervals",
@@ -16321,6 +16627,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nasdaq",
@@ -16357,6 +16664,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nethunt",
@@ -16419,6 +16727,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"netlify",
@@ -16483,6 +16792,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"netsuite",
@@ -16519,6 +16829,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"neutrinoapi",
@@ -16738,6 +17049,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"newrelic",
@@ -16770,6 +17082,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"newsapi",
@@ -16806,6 +17119,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"newscatcher",
@@ -16843,6 +17157,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nexmo",
@@ -16879,6 +17194,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nftport",
@@ -16947,6 +17263,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nicereply",
@@ -16999,6 +17316,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nimbleapi",
@@ -17048,6 +17366,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"noticeableapi",
@@ -17108,6 +17427,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nozbeteams",
@@ -17180,6 +17500,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"npmtoken",
@@ -17315,6 +17636,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"numverify",
@@ -17351,6 +17673,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nutritionix",
@@ -17387,6 +17710,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"nylas",
@@ -17460,6 +17784,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"oanda",
@@ -17576,6 +17901,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"omnisend",
@@ -17612,6 +17938,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"onepagecrm",
@@ -17647,6 +17974,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"onesignal",
@@ -17680,6 +18008,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"onfleet",
@@ -17716,6 +18045,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"oopspam",
@@ -17784,6 +18114,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"opencagedata",
@@ -17874,6 +18205,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"openuv",
@@ -17947,6 +18279,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"opsgenie",
@@ -17983,6 +18316,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"optimizely",
@@ -18018,6 +18352,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"overloop",
@@ -18054,6 +18389,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"owlbot",
@@ -18090,6 +18426,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"packagecloud",
@@ -18160,6 +18497,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pandadoc",
@@ -18196,6 +18534,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pandascore",
@@ -18232,6 +18571,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"paralleldots",
@@ -18268,6 +18608,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"parsehub",
@@ -18320,6 +18661,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"parsersapi",
@@ -18353,6 +18695,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"partnerstack",
@@ -18389,6 +18732,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pastebin",
@@ -18425,6 +18769,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"paydirtapp",
@@ -18461,6 +18806,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"paymoapp",
@@ -18497,6 +18843,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"paymongo",
@@ -18566,6 +18913,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pdflayer",
@@ -18602,6 +18950,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pdfshift",
@@ -18638,6 +18987,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"peopledatalabs",
@@ -18675,6 +19025,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pepipost",
@@ -18712,6 +19063,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"percy",
@@ -20169,6 +20521,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pinata",
@@ -20274,6 +20627,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pipedream",
@@ -20310,6 +20664,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pipedrive",
@@ -20346,6 +20701,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pivotal",
@@ -20382,6 +20738,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pixabay",
@@ -20508,6 +20865,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"planviewleankit",
@@ -20546,6 +20904,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"planyo",
@@ -20582,6 +20941,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"plivo",
@@ -20631,6 +20991,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"podioapi",
@@ -20664,6 +21025,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pollsapi",
@@ -20700,6 +21062,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"poloniex",
@@ -20752,6 +21115,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"polygonapi",
@@ -20785,6 +21149,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"portainer",
@@ -20817,6 +21182,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"positionstack",
@@ -20853,6 +21219,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"postageapp",
@@ -20889,6 +21256,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"postbacks",
@@ -21016,6 +21384,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"powrbot",
@@ -21118,6 +21487,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"prodpad",
@@ -21154,6 +21524,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"prospectcrm",
@@ -21207,6 +21578,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"protocolsapi",
@@ -21241,6 +21613,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"proxycrawl",
@@ -21338,6 +21711,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"purestake",
@@ -21374,6 +21748,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pushbullet",
@@ -21554,6 +21929,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"qaseapi",
@@ -21587,6 +21963,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"qualaroo",
@@ -21622,6 +21999,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"qubole",
@@ -21752,6 +22130,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"rawg",
@@ -21871,6 +22250,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"reachmail",
@@ -21933,6 +22313,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"rebrandly",
@@ -21969,6 +22350,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"pyxis",
@@ -22005,6 +22387,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"refiner",
@@ -22071,6 +22454,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"repairshopr",
@@ -22134,6 +22518,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"replyio",
@@ -22170,6 +22555,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"requestfinance",
@@ -22205,6 +22591,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"restpack",
@@ -22243,6 +22630,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"revampcrm",
@@ -22279,6 +22667,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ringcentral",
@@ -22312,6 +22701,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ritekit",
@@ -22348,6 +22738,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"roaring",
@@ -22381,6 +22772,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"rocketreach",
@@ -22482,6 +22874,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"route4me",
@@ -22518,6 +22911,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"rownd",
@@ -22584,6 +22978,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"runrunit",
@@ -22681,6 +23076,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"salesblink",
@@ -22713,6 +23109,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"salescookie",
@@ -22748,6 +23145,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"salesflare",
@@ -22816,6 +23214,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"salesmate",
@@ -22852,6 +23251,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sanity",
@@ -22889,6 +23289,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"saucelabs",
@@ -22926,6 +23327,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scaleway",
@@ -22988,6 +23390,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scalr",
@@ -23023,6 +23426,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scrapeowl",
@@ -23059,6 +23463,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scraperapi",
@@ -23095,6 +23500,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scraperbox",
@@ -23131,6 +23537,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scrapestack",
@@ -23167,6 +23574,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scrapfly",
@@ -23202,6 +23610,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scrapingant",
@@ -23241,6 +23650,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scrapingbee",
@@ -23279,6 +23689,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"screenshotapi",
@@ -23314,6 +23725,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"screenshotlayer",
@@ -23350,6 +23762,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"scrutinizer",
@@ -23387,6 +23800,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"securitytrails",
@@ -23454,6 +23868,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"selectpdf",
@@ -23506,6 +23921,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"semaphoreapi",
@@ -23539,6 +23955,7 @@ var builtinTable = []Rule{
 		Entropy:     2.7,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sendbird",
@@ -23698,6 +24115,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"serphouse",
@@ -23734,6 +24152,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"serpstack",
@@ -23801,6 +24220,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sheety",
@@ -23837,6 +24257,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sherpadesk",
@@ -23873,6 +24294,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"shipday",
@@ -23936,6 +24358,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"shodan",
@@ -24037,6 +24460,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"shortcutapi",
@@ -24077,6 +24501,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"shotstack",
@@ -24113,6 +24538,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"shutterstock",
@@ -24149,6 +24575,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"shutterstock",
@@ -24235,6 +24662,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"signalwire",
@@ -24268,6 +24696,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"signaturit",
@@ -24304,6 +24733,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"signupgenius",
@@ -24340,6 +24770,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sigopt",
@@ -24376,6 +24807,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"simfin",
@@ -24412,6 +24844,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"simplesat",
@@ -24448,6 +24881,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"simplynoted",
@@ -24484,6 +24918,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"simvoly",
@@ -24520,6 +24955,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sinch",
@@ -24556,6 +24992,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sirv",
@@ -24592,6 +25029,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"siteleaf",
@@ -24628,6 +25066,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"skrapp",
@@ -24664,6 +25103,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"skybiometry",
@@ -24885,6 +25325,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"smartystreets",
@@ -24922,6 +25363,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"smooch",
@@ -24958,6 +25400,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"snipcart",
@@ -25020,6 +25463,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"solarwinds",
@@ -25204,6 +25648,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"speechtext",
@@ -25240,6 +25685,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"splunk",
@@ -25276,6 +25722,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"spoonacular",
@@ -25312,6 +25759,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sportsmonk",
@@ -25348,6 +25796,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"spotify",
@@ -25381,6 +25830,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"square",
@@ -25476,6 +25926,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sslmate",
@@ -25512,6 +25963,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"statuscake",
@@ -25548,6 +26000,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"statuspage",
@@ -25584,6 +26037,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"statuspal",
@@ -25620,6 +26074,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"stitchdata",
@@ -25656,6 +26111,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"stockdata",
@@ -25692,6 +26148,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"storecove",
@@ -25728,6 +26185,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"stormboard",
@@ -25764,6 +26222,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"stormglass",
@@ -25799,6 +26258,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"storyblok",
@@ -25834,6 +26294,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"strava",
@@ -25870,6 +26331,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"streak",
@@ -25994,6 +26456,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"stripo",
@@ -26029,6 +26492,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"stytch",
@@ -26065,6 +26529,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"sugester",
@@ -26156,6 +26621,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"supernotes",
@@ -26192,6 +26658,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"surveyanyplace",
@@ -26228,6 +26695,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"surveybot",
@@ -26264,6 +26732,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"surveysparrow",
@@ -26300,6 +26769,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"survicate",
@@ -26340,6 +26810,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"swellsecret",
@@ -26379,6 +26850,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"swiftype",
@@ -26477,6 +26949,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tatum",
@@ -26513,6 +26986,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"taxjar",
@@ -26549,6 +27023,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"teamgate",
@@ -26616,6 +27091,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"technicalanalysisapi",
@@ -26652,6 +27128,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tefter",
@@ -26724,6 +27201,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"teletype",
@@ -26760,6 +27238,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"telnyx",
@@ -26820,6 +27299,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"testingbot",
@@ -26856,6 +27336,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"textmagic",
@@ -26893,6 +27374,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"theoddsapi",
@@ -26930,6 +27412,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"thinkific",
@@ -26966,6 +27449,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"thousandeyes",
@@ -27002,6 +27486,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"ticketmaster",
@@ -27038,6 +27523,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tickettailor",
@@ -27070,6 +27556,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tiingo",
@@ -27106,6 +27593,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"timecamp",
@@ -27140,6 +27628,9 @@ var builtinTable = []Rule{
 		Pattern:     "(?i:timezoneapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z]{20})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     2.5,
+		Checks: []string{
+			"keyed-literal",
+		},
 		Tags: []string{
 			"timezoneapi",
 			"data",
@@ -27220,6 +27711,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tlyapi",
@@ -27253,6 +27745,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tmetric",
@@ -27289,6 +27782,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"todoist",
@@ -27331,6 +27825,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"toggltrack",
@@ -27364,6 +27859,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tokeet",
@@ -27416,6 +27912,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tomorrowapi",
@@ -27449,6 +27946,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tomtom",
@@ -27485,6 +27983,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tradier",
@@ -27521,6 +28020,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"travelpayouts",
@@ -27588,6 +28088,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"trello",
@@ -27652,6 +28153,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"twelvedata",
@@ -27749,6 +28251,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"twist",
@@ -27978,6 +28481,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"tyntec",
@@ -28040,6 +28544,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"typeform",
@@ -28073,6 +28578,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"typetalk",
@@ -28109,6 +28615,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"uclassify",
@@ -28145,6 +28652,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"unifyid",
@@ -28197,6 +28705,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"unpluapi",
@@ -28230,6 +28739,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"unsplash",
@@ -28266,6 +28776,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"upcdatabase",
@@ -28302,6 +28813,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"uplead",
@@ -28338,6 +28850,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"uploadcare",
@@ -28374,6 +28887,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"uptimerobot",
@@ -28425,6 +28939,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"upwaveapi",
@@ -28507,6 +29022,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"urlscan",
@@ -28543,6 +29059,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"userflow",
@@ -28578,6 +29095,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"userstack",
@@ -28614,6 +29132,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"vatlayer",
@@ -28747,6 +29266,9 @@ var builtinTable = []Rule{
 		Pattern:     "(?i:vbout)[\\s\\S]{0,40}?(?:[^\\w-])([0-9]{25})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     2.5,
+		Checks: []string{
+			"keyed-literal",
+		},
 		Tags: []string{
 			"vbout",
 			"marketing",
@@ -28816,6 +29338,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"verimail",
@@ -28852,6 +29375,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"veriphone",
@@ -28888,6 +29412,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"versioneye",
@@ -28924,6 +29449,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"virustotal",
@@ -28960,6 +29486,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"visualcrossing",
@@ -28996,6 +29523,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"voodoosms",
@@ -29032,6 +29560,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"vouchery",
@@ -29068,6 +29597,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"vpnapi",
@@ -29104,6 +29634,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"vultr",
@@ -29156,6 +29687,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"vyteapi",
@@ -29221,6 +29753,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"walkscore",
@@ -29257,6 +29790,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"weatherbit",
@@ -29293,6 +29827,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"weatherstack",
@@ -29329,6 +29864,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"webex",
@@ -29396,6 +29932,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"webflow",
@@ -29432,6 +29969,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"webscraper",
@@ -29468,6 +30006,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"webscraping",
@@ -29504,6 +30043,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"websitepulse",
@@ -29541,6 +30081,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"wandb",
@@ -29578,6 +30119,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"wepay",
@@ -29614,6 +30156,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"whoxy",
@@ -29650,6 +30193,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"wistia",
@@ -29702,6 +30246,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"witapi",
@@ -29735,6 +30280,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"worksnaps",
@@ -29771,6 +30317,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"workstack",
@@ -29807,6 +30354,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"worldcoinindex",
@@ -29843,6 +30391,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"worldweather",
@@ -30002,6 +30551,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"yandex",
@@ -30035,6 +30585,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"yelp",
@@ -30070,6 +30621,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"youneedabudget",
@@ -30106,6 +30658,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"yousign",
@@ -30142,6 +30695,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"youtube",
@@ -30234,6 +30788,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zenkit",
@@ -30269,6 +30824,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zenrows",
@@ -30305,6 +30861,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zenscrape",
@@ -30341,6 +30898,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zenserp",
@@ -30377,6 +30935,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zerobounce",
@@ -30413,6 +30972,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zerotier",
@@ -30449,6 +31009,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zipcodeapi",
@@ -30485,6 +31046,7 @@ var builtinTable = []Rule{
 		Entropy:     2.5,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zipcodebase",
@@ -30521,6 +31083,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zoho",
@@ -30554,6 +31117,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zonka",
@@ -30590,6 +31154,7 @@ var builtinTable = []Rule{
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"zulip",

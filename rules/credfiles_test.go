@@ -217,3 +217,28 @@ func TestDockerAuthJSONKey(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyedLiteral: a keyed value at the start of a quoted literal must
+// be the literal, or end at a separator of composite values and URLs.
+func TestKeyedLiteral(t *testing.T) {
+	key := "qtb537zc8slokbo" + "yekq08tsut9atqa4h"
+	tests := []struct {
+		name, line string
+		want       bool
+	}{
+		{"whole literal", `sheety token - '` + key + `'`, true},
+		{"unquoted", `SHEETY_KEY=` + key + `?x=1`, true},
+		{"composite id:key", `'` + key + `:abc'`, true},
+		{"url path", `"` + key + `/sheets/1"`, true},
+		{"space inside the literal", `"` + key + ` and more"`, true},
+		{"question mark inside the literal", `'` + key + `?ewgjsi2olklupy2z4s3wilqorymakjd'`, false},
+		{"bang inside the literal", `"` + key + `!x"`, false},
+	}
+	for _, tc := range tests {
+		start := strings.Index(tc.line, key)
+		c := &CheckContext{Data: []byte(tc.line), Start: start, End: start + len(key), Value: key}
+		if got := checkKeyedLiteral(c); got != tc.want {
+			t.Errorf("%s: checkKeyedLiteral(%q) = %v, want %v", tc.name, tc.line, got, tc.want)
+		}
+	}
+}

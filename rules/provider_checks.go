@@ -224,6 +224,25 @@ func init() {
 	secretChecks["rclone-obscured"] = checkRcloneObscured
 	secretChecks["provider-context"] = checkProviderContext
 	secretChecks["telegram-token"] = checkTelegramToken
+	secretChecks["keyed-literal"] = checkKeyedLiteral
+}
+
+// checkKeyedLiteral drops a keyed value that opens a quoted literal the
+// key's alphabet stopped reading in the middle of ('<32 characters>?<32
+// more>'): the literal is not the key, and its first characters are not a
+// key the provider issued. A key followed by the closing quote, a
+// space, or a separator of composite values and URLs (key:secret, key,
+// id; key|id, key/path, key@host, key&x=, key.sig, key=) still passes.
+func checkKeyedLiteral(c *CheckContext) bool {
+	if c.Start == 0 || c.End >= len(c.Data) {
+		return true
+	}
+	q := c.Data[c.Start-1]
+	if q != '"' && q != '\'' && q != '`' {
+		return true
+	}
+	next := c.Data[c.End]
+	return next == q || strings.IndexByte("\\ \t\r\n:,;|/@&.=", next) >= 0
 }
 
 // checkTelegramToken keeps a bot token whose secret part starts with the

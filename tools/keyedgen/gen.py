@@ -290,6 +290,10 @@ for line in [l for l in (KEYED + MORE).strip().splitlines() if l.strip()]:
     up = ''.join(c if c.isalnum() else '_' for c in kw0).upper()
     low_digit = not shape.startswith(('alpha', 'dig')) and shape not in NO_MIX
     checks = ['mixed-classes'] if low_digit else []
+    # A keyed value that opens a quoted literal must be the literal or end
+    # at a separator (keyed-literal); a prefixed token is its own evidence.
+    if not pfx:
+        checks.append('keyed-literal')
     ent = 3.0
     if shape in ('alpha20', 'lan8', 'lan11', 'an12', 'hex14', 'dig25'):
         ent = 2.5
