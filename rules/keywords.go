@@ -59,23 +59,15 @@ func foldASCII(b byte) byte {
 	return b
 }
 
-// newKWMatcher compiles keywords (non-empty, distinct after ASCII case
-// folding). A keyword's id is its index in keywords.
-//
-// The builder keeps the trie sparse (each state's edges as a list) and
-// writes every dense row once, straight into the final table: a state's
-// row is its failure state's row with its own edges written over it, and
-// rows are filled in breadth-first order, so the failure state's row (one
-// level up or more) is always complete. Building the trie and the failure
-// links as dense tables first, as before, cleared and rewrote ~6 MB for the
-// built-in keywords and was most of a start-up's CPU time (~9,000 states
-// of 64 classes). TestKWBuilderMatchesDense and FuzzKWBuilder check the
-// table against that dense builder (kept in keywords_test.go).
-func newKWMatcher(keywords []string) *kwMatcher {
-	m := &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin}
-	nclass := 1 // class 0: bytes in no keyword
+// newKWClasses starts a matcher for keywords: their lengths and the byte
+// classes (bytes in no keyword share class 0; ASCII case folded), shared
+// by newKWMatcher and the dense reference builder in the tests. nclass
+// counts the classes; total is the keywords' summed length, the trie's
+// size bound.
+func newKWClasses(keywords []string) (m *kwMatcher, nclass, total int) {
+	m = &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin}
+	nclass = 1 // class 0: bytes in no keyword
 	var classOf [256]int
-	total := 0
 	for i, kw := range keywords {
 		m.lens[i] = len(kw)
 		m.maxLen = max(m.maxLen, len(kw))
@@ -92,6 +84,23 @@ func newKWMatcher(keywords []string) *kwMatcher {
 		m.class[b] = uint8(classOf[foldASCII(byte(b))])
 	}
 	m.shift = uint(bits.Len(uint(nclass - 1)))
+	return m, nclass, total
+}
+
+// newKWMatcher compiles keywords (non-empty, distinct after ASCII case
+// folding). A keyword's id is its index in keywords.
+//
+// The builder keeps the trie sparse (each state's edges as a list) and
+// writes every dense row once, straight into the final table: a state's
+// row is its failure state's row with its own edges written over it, and
+// rows are filled in breadth-first order, so the failure state's row (one
+// level up or more) is always complete. Building the trie and the failure
+// links as dense tables first, as before, cleared and rewrote ~6 MB for the
+// built-in keywords and was most of a start-up's CPU time (~9,000 states
+// of 64 classes). TestKWBuilderMatchesDense and FuzzKWBuilder check the
+// table against that dense builder (kept in keywords_test.go).
+func newKWMatcher(keywords []string) *kwMatcher {
+	m, _, total := newKWClasses(keywords)
 	stride := 1 << m.shift
 
 	// The trie: state 0 is the root. A state's edges are a list: first
@@ -114,7 +123,7 @@ func newKWMatcher(keywords []string) *kwMatcher {
 	for i, kw := range keywords {
 		s := int32(0)
 		for j := 0; j < len(kw); j++ {
-			c := uint8(classOf[foldASCII(kw[j])])
+			c := m.class[kw[j]] // classes are case-folded
 			next := child(s, c)
 			if next < 0 {
 				next = int32(len(own))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"go/build"
 	"io/fs"
-	"math/bits"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -337,26 +336,7 @@ func FuzzKWBuilder(f *testing.F) {
 // for its tables: the trie and failure links as dense tables (-1: no
 // edge), turned into the DFA in place, then renumbered.
 func newKWMatcherDense(keywords []string) *kwMatcher {
-	m := &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin}
-	nclass := 1 // class 0: bytes in no keyword
-	var classOf [256]int
-	total := 0
-	for i, kw := range keywords {
-		m.lens[i] = len(kw)
-		m.maxLen = max(m.maxLen, len(kw))
-		total += len(kw)
-		for j := 0; j < len(kw); j++ {
-			b := foldASCII(kw[j])
-			if classOf[b] == 0 {
-				classOf[b] = nclass
-				nclass++
-			}
-		}
-	}
-	for b := 0; b < 256; b++ {
-		m.class[b] = uint8(classOf[foldASCII(byte(b))])
-	}
-	m.shift = uint(bits.Len(uint(nclass - 1)))
+	m, nclass, total := newKWClasses(keywords)
 	stride := 1 << m.shift
 
 	// The trie: state 0 is the root; delta starts as the goto function
@@ -370,7 +350,7 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 	for i, kw := range keywords {
 		s := int32(0)
 		for j := 0; j < len(kw); j++ {
-			c := classOf[foldASCII(kw[j])]
+			c := int(m.class[kw[j]])
 			next := delta[int(s)*stride+c]
 			if next < 0 {
 				next = int32(len(own))
