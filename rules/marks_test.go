@@ -16,7 +16,7 @@ func FuzzMarks(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add([]byte("note\nMSH|^~\\&|APP|FAC|||20240101||ADT^A01|1|P|2.5\rPID|1||X1||Sample^Test"))
+	f.Add([]byte("note\nMSH|^~\\&|APP|FAC|||20240101||ADT^A01|1|P|2.5\rPID|1||X1||Sample^Test")) // pretense:allow: synthetic HL7 seed
 	f.Add([]byte("prompt: summarise\n{\"resourceType\":\"Patient\",\"name\":[{\"family\":\"Sample\"}]}"))
 	f.Add([]byte("-- seed\nINSERT INTO patients (name, mrn) VALUES ('Test Sample', 'X-1');"))
 	f.Add([]byte("COPY patients (name, mrn) FROM stdin;\nTest Sample\tX-1\n\\.\n"))
