@@ -136,15 +136,7 @@ func FuzzKWMatcher(f *testing.F) {
 				t.Fatalf("sqlColumn at %d: %q %v with the automaton's offsets, %q %v reading", pos, k1, ok1, k2, ok2)
 			}
 		}
-		seen := map[string]bool{}
-		var kws []string
-		for _, k := range strings.Split(list, ",") {
-			if k == "" || seen[string(lowerASCII([]byte(k)))] {
-				continue
-			}
-			seen[string(lowerASCII([]byte(k)))] = true
-			kws = append(kws, k)
-		}
+		kws := keywordList(list)
 		m := newKWMatcher(kws)
 		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
 			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
@@ -248,15 +240,7 @@ func FuzzKWStreams(f *testing.F) {
 		if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
 			t.Fatalf("builtin keywords: hits %v, one walk %v", got, want)
 		}
-		seen := map[string]bool{}
-		var kws []string
-		for _, k := range strings.Split(list, ",") {
-			if k == "" || seen[string(lowerASCII([]byte(k)))] {
-				continue
-			}
-			seen[string(lowerASCII([]byte(k)))] = true
-			kws = append(kws, k)
-		}
+		kws := keywordList(list)
 		m := newKWMatcher(kws)
 		m.streamMin = 0
 		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
@@ -317,15 +301,7 @@ func FuzzKWBuilder(f *testing.F) {
 	f.Add("\xff\x00,\x00,x\xffy, ,;")
 	f.Add(strings.Join(builtinKeywords(f)[:200], ","))
 	f.Fuzz(func(t *testing.T, list string) {
-		seen := map[string]bool{}
-		var kws []string
-		for _, k := range strings.Split(list, ",") {
-			if k == "" || seen[string(lowerASCII([]byte(k)))] {
-				continue
-			}
-			seen[string(lowerASCII([]byte(k)))] = true
-			kws = append(kws, k)
-		}
+		kws := keywordList(list)
 		if d := sameTables(newKWMatcher(kws), newKWMatcherDense(kws)); d != "" {
 			t.Fatalf("keywords %q: %s differs from the dense builder's", kws, d)
 		}
@@ -423,4 +399,19 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 		}
 	}
 	return m
+}
+
+// keywordList splits a fuzz input into keywords as newKWMatcher takes
+// them: comma-separated, empty ones and ASCII-case-folded duplicates
+// dropped.
+func keywordList(list string) []string {
+	seen := map[string]bool{}
+	var kws []string
+	for _, k := range strings.Split(list, ",") {
+		if f := string(lowerASCII([]byte(k))); k != "" && !seen[f] {
+			seen[f] = true
+			kws = append(kws, k)
+		}
+	}
+	return kws
 }
