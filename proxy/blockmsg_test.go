@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -24,7 +26,7 @@ func TestBlockMessageClientsShowIt(t *testing.T) {
 	}
 	for _, r := range rules.Builtin() {
 		h := hit{ruleID: r.ID, kind: "secret", path: "messages[0].content[0].text", start: 3, end: 40}
-		msg := blockMessage([]string{h.String()})
+		msg := clientSafe(blockMessage([]string{h.String()}))
 		if p := misread(msg); p != "" {
 			t.Errorf("rule %s: the refusal contains %q, which Claude Code shows as a login failure", r.ID, p)
 		}
@@ -46,6 +48,29 @@ func TestBlockMessageClientsShowIt(t *testing.T) {
 		}
 		if p := misread(clientSafe(tc.in)); p != "" {
 			t.Errorf("clientSafe(%q) still contains %q", tc.in, p)
+		}
+	}
+}
+
+// TestErrorBodyClientSafe: every error the proxy writes, in every API's
+// shape, goes through clientSafe — the block message, and the others that
+// name request fields.
+func TestErrorBodyClientSafe(t *testing.T) {
+	msg := "field messages[0].content[1].input.X-API-KEY: not scanned"
+	for _, a := range []api{apiAnthropic, apiChat, apiResponses, apiBedrock, apiConverse, apiVertexAnthropic, apiGemini} {
+		for _, k := range []errorKind{errKindBlocked, errKindUpstream} {
+			var v any
+			body := errorBody(a, k, "code", msg, "req_1")
+			if err := json.Unmarshal(body, &v); err != nil {
+				t.Fatalf("api %d: %v: %s", a, err, body)
+			}
+			text := fmt.Sprint(v)
+			if strings.Contains(strings.ToLower(text), "x-api-key") {
+				t.Errorf("api %d kind %v: the error body still says x-api-key: %s", a, k, text)
+			}
+			if !strings.Contains(text, "X-API\u2011KEY") {
+				t.Errorf("api %d kind %v: the message is not in the body: %s", a, k, text)
+			}
 		}
 	}
 }

@@ -33,6 +33,7 @@ var (
 
 // errorBody renders msg in a's error shape.
 func errorBody(a api, k errorKind, code, msg, requestID string) []byte {
+	msg = clientSafe(msg)
 	if b, ok := cloudErrorBody(a, k, msg, requestID); ok {
 		return b
 	}

@@ -170,15 +170,15 @@ func (x *exchange) block(hits []hit) {
 // blockMessage is the refusal text a client shows its user: the places
 // and rule ids, never a value.
 func blockMessage(parts []string) string {
-	msg := fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them and retry (a false positive is allowed only by the proxy's configuration: allowlist or disabled rules).", len(parts), strings.Join(parts, "; "))
-	return clientSafe(msg)
+	return fmt.Sprintf("pretense blocked this request before it left the machine: it carries %d sensitive value(s): %s. Remove them and retry (a false positive is allowed only by the proxy's configuration: allowlist or disabled rules).", len(parts), strings.Join(parts, "; "))
 }
 
 // clientMisreads are phrases a client reads in an error message as a
 // different failure. Claude Code shows "Not logged in · Please run /login"
 // instead of the message when it contains "x-api-key" anywhere (a rule id
 // such as telnyx-api-key, or a JSON key of that name in a tool input did),
-// so the user never learnt why the request was refused.
+// so the user never learnt why the request was refused. errorBody applies
+// it to every message the proxy writes, since several name request fields.
 var clientMisreads = []string{"x-api-key"}
 
 // clientSafe writes each misread phrase with a non-breaking hyphen (U+2011)
