@@ -380,6 +380,10 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 		return 0, nil, err
 	}
 	if size > h.opts.maxSize() {
+		// Skipped on its size alone: the pack index must be sound.
+		if err := rd.CheckIndexes(); err != nil {
+			return 0, nil, err
+		}
 		return blobSkipped, &blobInfo{skip: fmt.Sprintf("larger than --max-file-size (%d bytes)", size)}, nil
 	}
 	data, err := readObject(rd, hash, gitobj.Blob, "blob")

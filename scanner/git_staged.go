@@ -258,6 +258,11 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 		return nil, "", objectError(h, "blob", err)
 	}
 	if size > opts.maxSize() {
+		// The blob is skipped on its size alone: the pack index the size
+		// was found through must be sound (gitobj checks it lazily).
+		if err := rd.CheckIndexes(); err != nil {
+			return nil, "", objectError(h, "blob", err)
+		}
 		return nil, fmt.Sprintf("larger than --max-file-size (%d bytes)", size), nil
 	}
 	cur, err := readObject(rd, h, gitobj.Blob, "blob")

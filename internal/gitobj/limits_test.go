@@ -520,5 +520,14 @@ func TestDamagedIndexNamedOnRead(t *testing.T) {
 		if !errors.As(err, &ge) || ge.File != "objects/pack/pack-test.idx" || ge.Hash != e.id || !errors.Is(err, ErrCorrupt) {
 			t.Fatalf("got %v, want ErrCorrupt naming the idx and %s", err, e.id)
 		}
+		// Size reads only a header through the offset: it fails naming
+		// the index, or answers a size a caller may skip the object on,
+		// which CheckIndexes then refuses.
+		if _, err := s.NewReader().Size(e.id); err != nil && (!errors.As(err, &ge) || ge.File != "objects/pack/pack-test.idx") {
+			t.Fatalf("Size: got %v, want an error naming the idx", err)
+		}
+		if err := s.NewReader().CheckIndexes(); !errors.As(err, &ge) || ge.File != "objects/pack/pack-test.idx" || !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("CheckIndexes: got %v, want ErrCorrupt naming the idx", err)
+		}
 	}
 }

@@ -289,6 +289,24 @@ func (s *Store) checkIndexes() error {
 	return nil
 }
 
+// CheckIndexes checks the trailing checksums of the pack indexes of the
+// store and its alternates (each once). A caller that acts on an answer
+// of Size without reading the object (skips it as too large) calls it
+// first: a damaged index can point Size at another object's header.
+func (r *Reader) CheckIndexes() error { return r.s.checkAllIndexes() }
+
+func (s *Store) checkAllIndexes() error {
+	if err := s.checkIndexes(); err != nil {
+		return err
+	}
+	for _, a := range s.alts {
+		if err := a.checkAllIndexes(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // withHash sets the object id of a pack-index *Error.
 func withHash(err error, h Hash) error {
 	if e, ok := err.(*Error); ok {
@@ -313,7 +331,14 @@ func (r *Reader) Size(h Hash) (int64, error) {
 func (r *Reader) size(s *Store, h Hash) (int64, error) {
 	for _, p := range s.packs {
 		if i := p.idx.find(&h); i >= 0 {
-			return r.packedSize(p, h, i)
+			n, err := r.packedSize(p, h, i)
+			if err != nil {
+				// As in object: a damaged index is named before its pack.
+				if ierr := p.CheckIndex(); ierr != nil {
+					return 0, withHash(ierr, h)
+				}
+			}
+			return n, err
 		}
 	}
 	_, size, _, f, ok, err := r.openLoose(s, h, 1<<62)
