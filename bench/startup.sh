@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Times what a pre-commit hook pays: pretense's start-up (a scan of a tiny
-# directory with the full built-in rule set) and `pretense scan --staged` in
+# Times what a pre-commit hook pays: the binary's own start-up with no rules
+# loaded (`pretense version`: package init, the CLI model), pretense's
+# start-up (a scan of a tiny directory with the full built-in rule set) and `pretense scan --staged` in
 # a clone of a real repository with ten staged changed files. Two binaries
 # run in turn, so both see the same machine load; the table shows the
 # median CPU time (user+sys) and the median wall time of each.
@@ -83,9 +84,11 @@ median() { # FILE COLUMN
 	awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] * 1000 }'
 }
 
-names=(startup-old startup-new staged-old staged-new)
+names=(version-old version-new startup-old startup-new staged-old staged-new)
 for n in "${names[@]}"; do : >"$out/$n.times"; done
 for _ in $(seq "$runs"); do
+	one version-old "$OLD" version
+	one version-new "$NEW" version
 	one startup-old "$OLD" scan --path "$tiny" -q
 	one startup-new "$NEW" scan --path "$tiny" -q
 	one staged-old "$OLD" scan --staged --path "$staged" -q
