@@ -96,6 +96,10 @@ func checkNamePart(c *CheckContext) bool {
 	return false
 }
 
+// nameSeparators drops the separators a keyword is compared without;
+// built once, not per keyword of every candidate.
+var nameSeparators = strings.NewReplacer("-", "", "_", "", ".", "")
+
 // namesProvider reports whether one of the keywords starts a word (or a
 // camelCase part) of name.
 func namesProvider(name []byte, keywords []string) bool {
@@ -103,7 +107,7 @@ func namesProvider(name []byte, keywords []string) bool {
 	for i := range words {
 		rest := strings.Join(words[i:], "")
 		for _, kw := range keywords {
-			k := strings.NewReplacer("-", "", "_", "", ".", "").Replace(strings.ToLower(kw))
+			k := nameSeparators.Replace(strings.ToLower(kw))
 			if k != "" && strings.HasPrefix(rest, k) {
 				return true
 			}
