@@ -199,9 +199,6 @@ func (rs *Ruleset) digitWindows(data []byte, per [][]span, gate []keywordHits, w
 					continue
 				}
 			}
-			if per == nil {
-				per = make([][]span, len(rs.rules))
-			}
 			s, e := runWindow(data, r)
 			ws.touch(ri)
 			cur := per[ri]

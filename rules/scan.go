@@ -160,7 +160,8 @@ func (rs *Ruleset) settle(out []Match) []Match {
 // checks.
 func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState) {
 	// Entries are empty on entry (putScratch); an empty entry means what a
-	// nil one did: no window, no keyword hit.
+	// nil one did: no window, no keyword hit. The slices themselves are
+	// never nil (getScratch makes them), so nothing here allocates them.
 	per := ws.per
 	gate := ws.gate // digit-prefiltered rules: where their keywords occur
 	sc := &scanState{hits: ws.hits, cands: ws.cands}
@@ -181,17 +182,11 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 			return
 		}
 		owners := rs.kwRules[k]
-		if per == nil {
-			per = make([][]span, len(rs.rules))
-		}
 		for _, ri := range owners {
 			ws.touch(ri)
 			if rs.rules[ri].def.Prefilter != "" {
 				// Such a rule's windows come from digit runs; its
 				// keywords only say the input may hold its context.
-				if gate == nil {
-					gate = make([]keywordHits, len(rs.rules))
-				}
 				gate[ri].add(sc, data, ms, me)
 				continue
 			}
@@ -222,14 +217,9 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 			per[ri] = append(cur, span{s, e})
 		}
 	})
-	if len(rs.everywhere) > 0 {
-		if per == nil {
-			per = make([][]span, len(rs.rules))
-		}
-		for _, ri := range rs.everywhere {
-			ws.touch(ri)
-			per[ri] = []span{{0, len(data)}}
-		}
+	for _, ri := range rs.everywhere {
+		ws.touch(ri)
+		per[ri] = []span{{0, len(data)}}
 	}
 	sc.sortHits(ws.touched)
 	per = rs.digitWindows(data, per, gate, ws)
