@@ -16,27 +16,18 @@ old=${1:-b7ceeba}
 new=${2:-HEAD}
 path=${3:-$(go env GOROOT)/src}
 rounds=${ROUNDS:-4}
-args=${ARGS:-}
+read -ra args <<<"${ARGS:-}"
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-build() { # rev out
-  case $1 in
-  revert:*)
-    git worktree add --detach "$work/src" "$new" >/dev/null 2>&1
-    (cd "$work/src" && git revert --no-commit $(echo "${1#revert:}" | tr ',' ' ') >/dev/null)
-    ;;
-  *) git worktree add --detach "$work/src" "$1" >/dev/null 2>&1 ;;
-  esac
-  (cd "$work/src" && GOFLAGS=-buildvcs=false go build -o "$2" ./cmd/pretense)
-  git worktree remove --force "$work/src"
-}
-build "$old" "$work/old"
-build "$new" "$work/new"
+# shellcheck source=bench/revs.sh
+. bench/revs.sh
+build "$old" go build -o "$work/old" ./cmd/pretense
+build "$new" go build -o "$work/new" ./cmd/pretense
 uptime
 for r in $(seq "$rounds"); do
   for v in old new; do
     # Exit status 1 means findings; only the times matter here.
-    /usr/bin/time -f "%U %S" -o "$work/time" "$work/$v" scan -q -j 1 $args "$path" >/dev/null 2>&1 || true
+    /usr/bin/time -f "%U %S" -o "$work/time" "$work/$v" scan -q -j 1 "${args[@]}" "$path" >/dev/null 2>&1 || true
     # GNU time puts "Command exited with non-zero status 1" first.
     awk -v v="$v" -v r="$r" '/^[0-9.]+ [0-9.]+$/ { printf "%s round %s  user %.2f s  user+sys %.2f s\n", v, r, $1, $1 + $2 }' "$work/time"
   done

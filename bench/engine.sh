@@ -22,19 +22,10 @@ benchtime=${BENCHTIME:-300x}
 rounds=${ROUNDS:-3}
 work=$(mktemp -d)
 trap 'git worktree remove --force "$work/src" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
-build() { # rev out
-  case $1 in
-  revert:*)
-    git worktree add --detach "$work/src" "$new" >/dev/null 2>&1
-    (cd "$work/src" && git revert --no-commit $(echo "${1#revert:}" | tr ',' ' ') >/dev/null)
-    ;;
-  *) git worktree add --detach "$work/src" "$1" >/dev/null 2>&1 ;;
-  esac
-  (cd "$work/src" && GOFLAGS=-buildvcs=false go test -c -o "$2" ./rules)
-  git worktree remove --force "$work/src"
-}
-build "$old" "$work/old.test"
-build "$new" "$work/new.test"
+# shellcheck source=bench/revs.sh
+. bench/revs.sh
+build "$old" go test -c -o "$work/old.test" ./rules
+build "$new" go test -c -o "$work/new.test" ./rules
 uptime
 for r in $(seq "$rounds"); do
   for v in old new; do
