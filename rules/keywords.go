@@ -211,7 +211,7 @@ func newKWMatcher(keywords []string) *kwMatcher {
 // maxLen).
 func renumber(depth []int32, outs [][]int32, maxLen int, shift uint) (newID []uint32, matchFrom uint32) {
 	n := len(depth)
-	// A counting sort: start[g*(maxLen+2)+d+1] counts group g (0: no
+	// A counting sort: start[g*levels+d+1] counts group g (0: no
 	// matches, 1: matches) at depth d, then becomes where it starts.
 	levels := maxLen + 1
 	start := make([]uint32, 2*levels+1)
