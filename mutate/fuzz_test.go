@@ -36,18 +36,26 @@ func fuzzSeedCorpus(f *testing.F) {
 	}
 }
 
+// fuzzMutators returns one Mutator per policy a fuzz input picks from:
+// PolicyPHI and PolicyAll.
+func fuzzMutators(f *testing.F) (phi, all *Mutator) {
+	f.Helper()
+	phi, err := New(testKey, PolicyPHI)
+	if err != nil {
+		f.Fatal(err)
+	}
+	all, err = New(testKey, PolicyAll)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return phi, all
+}
+
 // FuzzRoundTrip: for any input and any lexer, reverse(mutate(x)) == x byte
 // for byte, whole-text and streamed.
 func FuzzRoundTrip(f *testing.F) {
 	fuzzSeedCorpus(f)
-	mPHI, err := New(testKey, PolicyPHI)
-	if err != nil {
-		f.Fatal(err)
-	}
-	mAll, err := New(testKey, PolicyAll)
-	if err != nil {
-		f.Fatal(err)
-	}
+	mPHI, mAll := fuzzMutators(f)
 	langs := Langs()
 	f.Fuzz(func(t *testing.T, in string, li uint8, all bool) {
 		lang := langs[int(li)%len(langs)]
@@ -172,14 +180,7 @@ func FuzzAddPairSet(f *testing.F) {
 		f.Add("const patientRecord = getMrn(dob); // the patient chart", s, uint8(0), false)
 		f.Add(s, "let mrn = patientId;", uint8(1), true)
 	}
-	mPHI, err := New(testKey, PolicyPHI)
-	if err != nil {
-		f.Fatal(err)
-	}
-	mAll, err := New(testKey, PolicyAll)
-	if err != nil {
-		f.Fatal(err)
-	}
+	mPHI, mAll := fuzzMutators(f)
 	langs := Langs()
 	f.Fuzz(func(t *testing.T, a, b string, li uint8, all bool) {
 		lang := langs[int(li)%len(langs)]
@@ -189,14 +190,7 @@ func FuzzAddPairSet(f *testing.F) {
 		}
 		src := m.NewSession()
 		reps := src.Replacements(a, lang, nil)
-		syns := make([]string, len(reps))
-		for i, r := range reps {
-			syns[i] = r.Synthetic
-		}
-		ps, err := src.PairSetOf(syns)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps := pairSetOfReps(t, src, reps)
 		outA := Apply(a, reps)
 		before := ps.Pairs()
 		viaSet, viaMap := m.NewSession(), m.NewSession()

@@ -107,6 +107,21 @@ func TestAddPairs(t *testing.T) {
 	}
 }
 
+// pairSetOfReps is s's PairSet of the synthetics in reps (a text's
+// replacements).
+func pairSetOfReps(tb testing.TB, s *Session, reps []Replacement) *PairSet {
+	tb.Helper()
+	syns := make([]string, 0, len(reps))
+	for _, r := range reps {
+		syns = append(syns, r.Synthetic)
+	}
+	ps, err := s.PairSetOf(syns)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ps
+}
+
 // TestAddPairSet: a PairSet made from the synthetics a text used teaches a
 // session exactly what AddPairs with the same pairs does.
 func TestAddPairSet(t *testing.T) {
@@ -114,14 +129,7 @@ func TestAddPairSet(t *testing.T) {
 	a := newTestSession(t, PolicyPHI)
 	reps := a.Replacements(text, LangJS, nil)
 	outA := Apply(text, reps)
-	syns := make([]string, 0, len(reps))
-	for _, r := range reps {
-		syns = append(syns, r.Synthetic)
-	}
-	ps, err := a.PairSetOf(syns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps := pairSetOfReps(t, a, reps)
 	if ps.Len() != a.Count() || !maps.Equal(ps.Pairs(), a.Pairs()) {
 		t.Fatalf("set %v, want the session's pairs %v", ps.Pairs(), a.Pairs())
 	}
@@ -239,14 +247,7 @@ func TestAddPairSetConcurrent(t *testing.T) {
 	const text = "function lookupPatientRecord(mrn) { return chart.getMedicalRecordNumber(mrn); }\n"
 	a := m.NewSession()
 	reps := a.Replacements(text, LangJS, nil)
-	syns := make([]string, 0, len(reps))
-	for _, r := range reps {
-		syns = append(syns, r.Synthetic)
-	}
-	ps, err := a.PairSetOf(syns)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps := pairSetOfReps(t, a, reps)
 	out := Apply(text, reps)
 	var wg sync.WaitGroup
 	errs := make(chan string, 8)
