@@ -288,19 +288,12 @@ func BenchmarkRewriteRequest64KB(b *testing.B) {
 func benchRewrite(b *testing.B, mode string) {
 	body := benchBody()
 	nonceAt := bytes.Index(body, []byte("nonce 0000000000")) + len("nonce ")
-	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: rules.ModeStandard})
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := newMutateEngine(testKey, "phi")
-	if err != nil {
-		b.Fatal(err)
-	}
-	ck := newChecker(rs, Options{})
+	rig := newRawFPRig(b)
+	eng, ck := rig.eng, rig.ck
 	if mode == "cold" {
 		me := eng.(mutateEngine)
 		me.memo = nil
-		eng, ck = me, &checker{rs: rs}
+		eng, ck = me, &checker{rs: rig.rs}
 	}
 	n := 0
 	run := func() {

@@ -177,15 +177,8 @@ func FuzzRewriteResent(f *testing.F) {
 	f.Add([]byte(`const patientRecord = getMrn(dob); // \"quoted\" \u003ctag\u003e\n`), uint16(600))
 	f.Add([]byte(`plain prose without names\n\t\ud83d\ude00`), uint16(1200))
 	f.Add([]byte(`\u0000\\\/ lookupPatientRecord`), uint16(0))
-	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: rules.ModeStandard})
-	if err != nil {
-		f.Fatal(err)
-	}
-	warmEng, err := newMutateEngine(testKey, "phi")
-	if err != nil {
-		f.Fatal(err)
-	}
-	warm := newChecker(rs, Options{})
+	rig := newRawFPRig(f)
+	warmEng, warm := rig.eng, rig.ck
 	f.Fuzz(func(t *testing.T, inside []byte, pad uint16) {
 		text := append(bytes.Repeat([]byte("let insuranceMemberId = x; "), int(pad)%80), inside...)
 		body := []byte(`{"model":"m","max_tokens":1,"system":"You review.","messages":[{"role":"user","content":[{"type":"text","text":"` + string(text) + `"},{"type":"text","text":"` + string(text) + ` again"}]}]}`)
@@ -203,7 +196,7 @@ func FuzzRewriteResent(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wantErr := send(freshEng, newChecker(rs, Options{}))
+		want, wantErr := send(freshEng, newChecker(rig.rs, Options{}))
 		for i := range 2 {
 			got, err := send(warmEng, warm)
 			if (err == nil) != (wantErr == nil) || got != want {

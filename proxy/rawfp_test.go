@@ -14,23 +14,25 @@ import (
 // These tests hold the proxy to what that may and may not skip.
 
 // rawFPRig is one engine and one checker (with its clean-scan cache), as
-// a running proxy holds them across requests.
+// a running proxy holds them across requests, and the checker's rules (the
+// built-in ones, standard PHI mode).
 type rawFPRig struct {
 	eng engine
 	ck  *checker
+	rs  *rules.Ruleset
 }
 
-func newRawFPRig(t *testing.T) *rawFPRig {
-	t.Helper()
+func newRawFPRig(tb testing.TB) *rawFPRig {
+	tb.Helper()
 	rs, err := rules.Compile(rules.Builtin(), rules.Options{PHIMode: rules.ModeStandard})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	eng, err := newMutateEngine(testKey, "phi")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return &rawFPRig{eng: eng, ck: newChecker(rs, Options{})}
+	return &rawFPRig{eng: eng, ck: newChecker(rs, Options{}), rs: rs}
 }
 
 // send rewrites body as one request; it returns the bytes sent upstream
