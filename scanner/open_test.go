@@ -2,12 +2,14 @@ package scanner
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
@@ -93,5 +95,48 @@ func TestScanReaderSizeHint(t *testing.T) {
 				t.Errorf("%s reader, size hint %d: %v, %v, %d bytes; want %v, %d bytes", name, size, got, err, n.Load(), want, len(data))
 			}
 		}
+	}
+}
+
+// What the walk saw may be stale by the time a worker reads it: a file
+// that grew or shrank is scanned as it now is, and one that became a
+// directory or vanished is an unreadable skip, which Incomplete reports
+// (the scan does not end in exit 0).
+func TestScanFilesStaleWalk(t *testing.T) {
+	dir := t.TempDir()
+	line := "secret token: " + token(t, 9) + "\n"
+	// Past the 64 KB first buffer: reading must go on past the old size.
+	write(t, dir, "grew.txt", strings.Repeat("x\n", 50_000)+line)
+	write(t, dir, "shrank.txt", line)
+	write(t, dir, "now-dir/inner.txt", "plain\n")
+	items := []walkItem{
+		{rel: "grew.txt", size: 2},                        // the secret came after the walk
+		{rel: "shrank.txt", size: int64(len(line)) + 100}, // lost a tail since
+		{rel: "now-dir", size: 10},                        // was a file of 10 bytes
+		{rel: "gone.txt", size: 10},                       // was removed since
+	}
+	res := &Result{}
+	err := scanFiles(context.Background(), ruleset(t), Options{}, res, func(send func(walkItem) error) error {
+		for _, it := range items {
+			it.abs = filepath.Join(dir, it.rel)
+			if err := send(it); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Sort()
+	if got := paths(res.Findings); !reflect.DeepEqual(got, []string{"grew.txt", "shrank.txt"}) {
+		t.Errorf("findings in %v, want grew.txt and shrank.txt", got)
+	}
+	var skipped []string
+	for _, s := range res.Skipped {
+		skipped = append(skipped, s.Path)
+	}
+	if !reflect.DeepEqual(skipped, []string{"gone.txt", "now-dir"}) || len(res.Incomplete()) != 2 {
+		t.Errorf("skipped %+v, incomplete %v: want gone.txt and now-dir unreadable", res.Skipped, res.Incomplete())
 	}
 }
