@@ -49,6 +49,23 @@ func (r *rawFPRig) send(t *testing.T, body []byte) ([]byte, []hit) {
 	return sentBody(t, res.body), nil
 }
 
+// rawFPOf is the raw fingerprint of the JSON string in body whose value is
+// text, as rewriteRequest computes it.
+func rawFPOf(t *testing.T, body []byte, text string) fingerprint {
+	t.Helper()
+	d, err := parseJSONOwned(bytes.Clone(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range d.nodes {
+		if n.kind == jStr && d.str(i) == text {
+			return rawFingerprintOf(d.src[n.start:n.end])
+		}
+	}
+	t.Fatalf("no string %.40q... in the body", text)
+	return fingerprint{}
+}
+
 func userTurn(texts ...string) []byte {
 	content := make([]any, len(texts))
 	for i, s := range texts {
@@ -80,6 +97,10 @@ func TestRawFingerprintResent(t *testing.T) {
 			}
 			if c.name == "prose" && !bytes.Equal(first, body) {
 				t.Fatalf("prose changed:\n%s", first)
+			}
+			// Without this the resends below would pass with no raw cache.
+			if !r.ck.cache.cleanFP(rawFPOf(t, body, c.text)) {
+				t.Fatal("a clean field is not known by its raw bytes")
 			}
 			if again, _ := r.send(t, body); !bytes.Equal(again, first) {
 				t.Fatalf("resent body differs:\n got %s\nwant %s", again, first)
@@ -114,6 +135,9 @@ func TestRawFingerprintPayloadNotCachedOnRefusal(t *testing.T) {
 	clean := padding + " nothing here"
 	if out, _ := r.send(t, userTurn(clean, hidden)); out != nil {
 		t.Fatal("a request with a token was not refused")
+	}
+	if r.ck.cache.cleanFP(rawFPOf(t, userTurn(clean, hidden), clean)) {
+		t.Fatal("a field of a refused request was taken for clean")
 	}
 	if out, hits := r.send(t, userTurn(clean)); out == nil {
 		t.Fatalf("clean field refused: %v", hits)
