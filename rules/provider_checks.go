@@ -85,10 +85,10 @@ func checkNamePart(c *CheckContext) bool {
 	// identifier the match starts in must start with it the same way.
 	if c.MatchEnd > c.MatchStart && c.MatchStart < c.Start {
 		i, j := c.MatchStart, c.MatchStart
-		for i > 0 && (isWordByte(c.Data[i-1]) || c.Data[i-1] == '-' || c.Data[i-1] == '.') {
+		for i > 0 && isNameByte(c.Data[i-1]) {
 			i--
 		}
-		for j < c.Start && (isWordByte(c.Data[j]) || c.Data[j] == '-' || c.Data[j] == '.') {
+		for j < c.Start && isNameByte(c.Data[j]) {
 			j++
 		}
 		return j > i && namesProvider(c.Data[i:j], c.Rule.Keywords)

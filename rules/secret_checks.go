@@ -49,6 +49,12 @@ func isWordByte(b byte) bool {
 	return b == '_' || b >= '0' && b <= '9' || b|0x20 >= 'a' && b|0x20 <= 'z'
 }
 
+// isNameByte reports whether b may be part of an assigned name:
+// a word byte, or the - and . of api-key and config.secret.
+func isNameByte(b byte) bool {
+	return isWordByte(b) || b == '-' || b == '.'
+}
+
 // base62 is the alphabet GitHub and npm use for the checksum tail of their
 // tokens.
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -249,7 +255,7 @@ func assignedName(data []byte, start int) []byte {
 		i--
 	}
 	end := i
-	for i > lo && (isWordByte(data[i-1]) || data[i-1] == '-' || data[i-1] == '.') {
+	for i > lo && isNameByte(data[i-1]) {
 		i--
 	}
 	// A declared type stands between name and operator in Go (var k
@@ -263,7 +269,7 @@ func assignedName(data []byte, start int) []byte {
 		if j < i {
 			end = j
 			i = j
-			for i > lo && (isWordByte(data[i-1]) || data[i-1] == '-' || data[i-1] == '.') {
+			for i > lo && isNameByte(data[i-1]) {
 				i--
 			}
 		}
