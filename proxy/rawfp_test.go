@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bytes"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -165,5 +166,30 @@ func TestRawFingerprintRescannedByNewRules(t *testing.T) {
 	r.ck = newChecker(rs, Options{})
 	if out, hits := r.send(t, body); out != nil || len(hits) == 0 || hits[0].ruleID != "codename" {
 		t.Fatalf("the new rule did not see a memoised field: hits %v", hits)
+	}
+}
+
+// TestRawFingerprintReload: a field the running proxy knows clean by its
+// raw bytes is scanned by the rules of a SIGHUP reload (Server.Reload
+// builds a checker with an empty cache) and refused when they match.
+func TestRawFingerprintReload(t *testing.T) {
+	up := newFakeUpstream(t, okAnthropic)
+	p := startProxy(t, up.srv.URL)
+	body := userTurn(longCode("lookupPatientRecord") + "\nproject codename bluefinch\n")
+	for i := range 2 {
+		if resp, out := p.post(t, "/v1/messages", body, anthropicHeaders); resp.StatusCode != http.StatusOK {
+			t.Fatalf("send %d: status %d: %s", i, resp.StatusCode, out)
+		}
+	}
+	custom := append(rules.Builtin(), rules.Rule{ID: "codename", Kind: finding.KindSecret, Severity: finding.SeverityHigh, Pattern: `bluefinch`, Keywords: []string{"bluefinch"}})
+	if err := p.srv.Reload(ReloadOptions{PHIMode: rules.ModeStandard, Rules: custom}); err != nil {
+		t.Fatal(err)
+	}
+	resp, out := p.post(t, "/v1/messages", body, anthropicHeaders)
+	if resp.StatusCode == http.StatusOK || resp.Header.Get(HeaderBlocked) != "codename" {
+		t.Fatalf("after the reload: status %d, blocked %q: %s", resp.StatusCode, resp.Header.Get(HeaderBlocked), out)
+	}
+	if n := len(up.requests()); n != 2 {
+		t.Fatalf("upstream received %d requests, want 2", n)
 	}
 }
