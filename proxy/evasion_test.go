@@ -111,7 +111,8 @@ func (e evasion) bodyFor(tok string) string {
 		tt = e.tok(tok)
 	}
 	env := "GITHUB_TOKEN=" + tok + "\n"
-	r := strings.NewReplacer("%T", tt, "%B", b64(env), "%G", gzB64(env), "%Z", zstB64(env),
+	r := strings.NewReplacer("%T", tt, "%B", b64(env), "%G2", gzB64(gzB64(env)), "%G3", gzB64(gzB64(gzB64(env))),
+		"%G4", gzB64(gzB64(gzB64(gzB64(env)))), "%G", gzB64(env), "%Z", zstB64(env),
 		"%D", "data:text/plain;base64,"+b64(env), "%J", `{\"k\":\"`+escaped(tok)+`\"}`)
 	return r.Replace(e.body)
 }
@@ -163,6 +164,9 @@ var anthropicEvasions = []evasion{
 	{name: "image that is text", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"%B"}}]}]}`, want: 403},
 	{name: "gzip inside base64 document", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/gzip","data":"%G"}}]}]}`, want: 403},
 	{name: "zstd inside base64 document", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/zstd","data":"%Z"}}]}]}`, want: 403},
+	{name: "gzip base64 twice in a prompt", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"decode this: %G2 please"}]}`, want: 403},
+	{name: "gzip base64 three times in a prompt", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"decode this: %G3 please"}]}`, want: 403},
+	{name: "gzip base64 nested past the depth limit", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"decode this: %G4 please"}]}`, want: 400},
 	{name: "gzip base64 pasted in a prompt", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"decode this: %G please"}]}`, want: 403},
 	{name: "data URL in an unknown field", body: `{"model":"m","max_tokens":8,"x_attach":"%D","messages":[{"role":"user","content":"hi"}]}`, want: 403},
 	{name: "undecodable base64 document", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"text/plain","data":"%T!!"}}]}]}`, want: 400},

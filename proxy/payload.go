@@ -49,7 +49,12 @@ const (
 
 // Limits.
 const (
-	maxPayloadDepth = 3
+	// maxPayloadDepth bounds decoding steps (a decoded base64 run, a
+	// decompression, the text read from either each count one): three
+	// layers of gzip inside base64 pasted in text are read; readable
+	// content nested deeper is refused, never passed. It was 3, which let
+	// the second layer pass unread.
+	maxPayloadDepth = 8
 	// minPayloadRun is the shortest base64 run inside a string that is
 	// decoded to look for compressed or PDF content.
 	minPayloadRun = 32
@@ -172,6 +177,13 @@ func parseDataURL(s string) (string, []byte, error) {
 	return mt, []byte(data), nil
 }
 
+// decodable reports data content would read at a lower depth: compressed
+// data, a PDF or text.
+func decodable(data []byte) bool {
+	return bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}) ||
+		bytes.HasPrefix(data, []byte("%PDF-")) || looksText(data)
+}
+
 // decodeBase64 accepts standard or URL-safe base64, padded or not, with
 // line breaks (MIME style).
 func decodeBase64(s string) ([]byte, error) {
@@ -195,8 +207,11 @@ func decodeBase64(s string) ([]byte, error) {
 // when it is none of the kinds the proxy can handle.
 func (pc *payloadCounter) content(mt string, data []byte, strict bool, depth int) ([]decodedText, error) {
 	if depth > maxPayloadDepth {
-		if strict {
-			return nil, errors.New("payload nested too deep")
+		// Below the limit this content would be read; past it, it could
+		// hide a value, so it is refused. Opaque bytes (a signature, an
+		// encrypted block) are passed as at any depth.
+		if strict || decodable(data) {
+			return nil, errors.New("payload nested too deep to scan")
 		}
 		return nil, nil
 	}
@@ -266,7 +281,8 @@ func orText(mt string) string {
 // readable (text, compressed data, a PDF). Runs that decode to opaque bytes
 // pass: signatures and encrypted reasoning are such runs.
 func (pc *payloadCounter) embedded(s string, depth int) ([]decodedText, error) {
-	if len(s) < minPayloadRun || depth > maxPayloadDepth {
+	// No depth limit here: content refuses what it may not read.
+	if len(s) < minPayloadRun {
 		return nil, nil
 	}
 	var out []decodedText
