@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -21,7 +22,8 @@ import (
 // commit), reporting only matches on added lines, with line numbers in the
 // staged version. It reads the index and staged blobs, never the work
 // tree: unstaged edits and untracked files are not reported, and nothing
-// hashes the work tree.
+// hashes the work tree. A conflicted path is scanned in each of its sides
+// (index stages 1-3), against HEAD's version.
 //
 // "Added" is decided per line: a staged line is added unless the same
 // line (same bytes) occurs in HEAD's version as many times. That is what a
@@ -83,43 +85,87 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 	var n atomic.Int64
 	excluded := g.pathFilter(opts)
 	same := ht.unchanged(cache)
-	for _, e := range idx {
+	// scan scans the staged blobs hs of path name (one, or the sides of a
+	// conflict), each against HEAD's version of name.
+	scan := func(name string, hs []gitobj.Hash) error {
+		old, err := ht.find(name)
+		if err != nil {
+			if err := bad(err, name); err != nil {
+				return err
+			}
+			old = gitobj.Hash{} // compare with nothing
+		}
+		var found []finding.Finding
+		scanned := false
+		for i, h := range hs {
+			if h == old || slices.Contains(hs[:i], h) {
+				continue
+			}
+			fs, skip, err := scanStagedBlob(rd, rs, opts, name, h, old, &n)
+			if err != nil {
+				if err := bad(err, name); err != nil {
+					return err
+				}
+				if fs == nil {
+					continue
+				}
+			}
+			if skip != "" {
+				res.Skipped = append(res.Skipped, Skipped{Path: name, Reason: skip})
+				continue
+			}
+			scanned = true
+			found = append(found, fs...)
+		}
+		if scanned {
+			res.FilesScanned++
+		}
+		if len(hs) > 1 {
+			found = sameLineOnce(found)
+		}
+		res.Findings = append(res.Findings, found...)
+		return nil
+	}
+	for i := 0; i < len(idx); i++ {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		e := idx[i]
+		if e.Stage != 0 {
+			// Stages 1-3 are the sides of a conflict (base, ours,
+			// theirs); the path has no merged entry until it is
+			// resolved, and git commit refuses until then. A manual
+			// scan mid-merge must still not call it clean: the
+			// resolution is made of these sides, so each is scanned
+			// against HEAD's version. The base too: after a
+			// cherry-pick, rebase or stash apply it is the picked
+			// commit's parent, which need not be in HEAD's history.
+			// No cache tree vouches for a conflicted path (git drops
+			// it above a conflict; a crafted one is not believed).
+			var hs []gitobj.Hash
+			for ; i < len(idx) && idx[i].Name == e.Name && idx[i].Stage != 0; i++ {
+				if m := filemode.FileMode(idx[i].Mode); m != filemode.Submodule && m != filemode.Dir {
+					hs = append(hs, idx[i].Hash)
+				}
+			}
+			i--
+			if len(hs) == 0 || excluded(e.Name) {
+				continue
+			}
+			if err := scan(e.Name, hs); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if same.covers(e.Name) {
 			continue
 		}
-		// Stage 0 is a merged entry; 1-3 are sides of a conflict, which
-		// cannot be committed as they are.
-		if e.Stage != 0 || e.IntentToAdd || filemode.FileMode(e.Mode) == filemode.Submodule || filemode.FileMode(e.Mode) == filemode.Dir || excluded(e.Name) {
+		if e.IntentToAdd || filemode.FileMode(e.Mode) == filemode.Submodule || filemode.FileMode(e.Mode) == filemode.Dir || excluded(e.Name) {
 			continue
 		}
-		old, err := ht.find(e.Name)
-		if err != nil {
-			if err := bad(err, e.Name); err != nil {
-				return nil, err
-			}
-			old = gitobj.Hash{} // compare with nothing
+		if err := scan(e.Name, []gitobj.Hash{e.Hash}); err != nil {
+			return nil, err
 		}
-		if old == e.Hash {
-			continue
-		}
-		fs, skip, err := scanStagedBlob(rd, rs, opts, e.Name, e.Hash, old, &n)
-		if err != nil {
-			if err := bad(err, e.Name); err != nil {
-				return nil, err
-			}
-			if fs == nil {
-				continue
-			}
-		}
-		if skip != "" {
-			res.Skipped = append(res.Skipped, Skipped{Path: e.Name, Reason: skip})
-			continue
-		}
-		res.FilesScanned++
-		res.Findings = append(res.Findings, fs...)
 	}
 	res.BytesScanned = n.Load()
 	res.Sort()
@@ -247,6 +293,25 @@ func (t *headTree) tree(h gitobj.Hash) ([]stagedEntry, error) {
 	}
 	t.trees[h] = es
 	return es, nil
+}
+
+// sameLineOnce drops repeats of a finding: the sides of a conflict often
+// share the line that holds a value, and it is reported once.
+func sameLineOnce(fs []finding.Finding) []finding.Finding {
+	type key struct {
+		rule, fp                   string
+		line, col, endLine, endCol int
+	}
+	seen := make(map[key]bool, len(fs))
+	out := fs[:0]
+	for _, f := range fs {
+		k := key{f.RuleID, f.Fingerprint, f.Line, f.Column, f.EndLine, f.EndColumn}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // scanStagedBlob scans staged blob h of path name, keeping matches on lines
