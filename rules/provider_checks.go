@@ -52,7 +52,10 @@ func checkDockerAuth(c *CheckContext) bool {
 	// Google's registries (gcr.io, pkg.dev) log in as _json_key with a
 	// service account key file as the password: a JSON document the
 	// password heuristics below would read as prose.
-	if (user == "_json_key" || user == "_json_key_base64") && len(pass) >= 100 {
+	if user == "_json_key" || user == "_json_key_base64" {
+		if !serviceAccountKeyJSON(user, pass) {
+			return false
+		}
 		c.Reasons = append(c.Reasons, "decodes to a Google service account key login")
 		return true
 	}
@@ -64,6 +67,25 @@ func checkDockerAuth(c *CheckContext) bool {
 	}
 	c.Reasons = append(c.Reasons, "decodes to user:password")
 	return true
+}
+
+// serviceAccountKeyJSON reports whether the password of a _json_key
+// (or _json_key_base64, base64 first) registry login is a service account
+// key file: a JSON object holding "type" and "private_key" members. Any
+// other password under that user name (a short string, prose, a bare
+// object) is not a key file, and the _json_key user name alone is not
+// evidence of one.
+func serviceAccountKeyJSON(user, pass string) bool {
+	if user == "_json_key_base64" {
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(pass))
+		if err != nil {
+			return false
+		}
+		pass = string(raw)
+	}
+	pass = strings.TrimSpace(pass)
+	return len(pass) >= 100 && pass[0] == '{' &&
+		strings.Contains(pass, `"type"`) && strings.Contains(pass, `"private_key"`)
 }
 
 // checkNamePart requires one of the rule's keywords to begin a word of the

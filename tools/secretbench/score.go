@@ -247,7 +247,7 @@ func found(s sample, hs []hit) bool {
 
 var (
 	checksumToken = regexp.MustCompile(`\b(?:gh[pousr]|npm)_([A-Za-z0-9]{36})\b`)
-	placeholder   = regexp.MustCompile(`(?i:fake)|EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your|12345678`)
+	placeholder   = regexp.MustCompile(`EXAMPLE|xxxxx|XXXXX|\*\*\*\*|\$\{[A-Za-z_]|<your|12345678`)
 	// identifierRule: gitleaks rules for values that are public or
 	// identifiers by the provider's design (client ids, publishable keys,
 	// Mapbox pk. tokens, Discord application public keys): not credentials.
@@ -377,7 +377,7 @@ func implausible(s sample) string {
 	}) {
 		return "identifier"
 	}
-	if placeholder.MatchString(target) || longRun(target, 16) {
+	if placeholder.MatchString(target) || fakeWord(target) || longRun(target, 16) {
 		return "placeholder"
 	}
 	// Hand-typed stand-ins (abc123def456ghi789…, 0123456789…) in any
@@ -591,6 +591,34 @@ func allGeneric(hs []hit) bool {
 		}
 	}
 	return len(hs) > 0
+}
+
+// fakeWord reports "fake" standing as a word of its own in s — between
+// non-alphanumerics ('fake', fake-value@, trufflesecurity-fake.documents)
+// or as a camelCase part (myFakeKey, fakeToken, FAKE_KEY) — which marks a
+// stand-in. "fake" inside a run of random letters and digits
+// (SKbddcfb88fake8f7…, FakeeP35zY…, CCIPAT_FAKEd5q…) is not a word: such
+// a value is judged like any other, since a random string may hold it.
+func fakeWord(s string) bool {
+	alnum := func(b byte) bool { return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+	lower := strings.ToLower(s)
+	for off := 0; ; {
+		k := strings.Index(lower[off:], "fake")
+		if k < 0 {
+			return false
+		}
+		i := off + k
+		off = i + 1
+		w := s[i : i+4]
+		camel := w == "fake" || w == "Fake"
+		left := i == 0 || !alnum(s[i-1]) ||
+			w == "Fake" && (s[i-1] >= 'a' && s[i-1] <= 'z' || s[i-1] >= '0' && s[i-1] <= '9')
+		right := i+4 == len(s) || !alnum(s[i+4]) ||
+			camel && s[i+4] >= 'A' && s[i+4] <= 'Z' && i+5 < len(s) && s[i+5] >= 'a' && s[i+5] <= 'z'
+		if (w == "fake" || w == "Fake" || w == "FAKE") && left && right {
+			return true
+		}
+	}
 }
 
 // longRun reports n or more copies of one character in a row.
