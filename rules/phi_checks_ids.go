@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -98,10 +97,10 @@ func ValidGTIN(d string) bool {
 }
 
 // udiDI finds the GS1 device identifier of a UDI: (01) and 14 digits.
-var udiDI = regexp.MustCompile(`^\(01\)(\d{14})`)
+var udiDI = lazyRegexp(`^\(01\)(\d{14})`)
 
 func checkUDI(c *CheckContext) bool {
-	m := udiDI.FindStringSubmatch(c.Value)
+	m := udiDI().FindStringSubmatch(c.Value)
 	if m == nil || !ValidGTIN(m[1]) {
 		return false
 	}
@@ -114,7 +113,7 @@ func checkUDI(c *CheckContext) bool {
 // two letters and 4–14 digits (CA A1234567, FL A123-456-78-901-0, IL, WI,
 // MI, MN, MD, NJ, OH, VA…), or 5–13 digits (TX, NY, PA, GA, NC…), or
 // Washington's 12-character legacy form.
-var dlShapes = regexp.MustCompile(`^(?:[A-Z]{1,2}\d{4,14}|\d{5,13}|[A-Z]\d{8}[A-Z]?|WDL[A-Z0-9]{9}|[A-Z*]{5}[A-Z0-9*]{7})$`)
+var dlShapes = lazyRegexp(`^(?:[A-Z]{1,2}\d{4,14}|\d{5,13}|[A-Z]\d{8}[A-Z]?|WDL[A-Z0-9]{9}|[A-Z*]{5}[A-Z0-9*]{7})$`)
 
 // dropSeparators removes the dashes and spaces identifiers are written
 // with. Built once: a Replacer builds its tables on first use, and doing
@@ -125,7 +124,7 @@ var dropSeparators = strings.NewReplacer("-", "", " ", "")
 func checkDriversLicense(c *CheckContext) bool {
 	v := dropSeparators.Replace(strings.ToUpper(c.Value))
 	d := digitsOf(v)
-	if !dlShapes.MatchString(v) || d == "" || strings.Count(d, d[:1]) == len(d) || ascending(d) {
+	if !dlShapes().MatchString(v) || d == "" || strings.Count(d, d[:1]) == len(d) || ascending(d) {
 		return false
 	}
 	c.Reasons = append(c.Reasons, "a state driver's licence number shape")
@@ -136,11 +135,11 @@ func checkDriversLicense(c *CheckContext) bool {
 // generation books a letter and 8 digits; ICAO 9303 allows up to 9
 // alphanumerics, which most issuers fill as one or two letters and 6–8
 // digits.
-var passportShapes = regexp.MustCompile(`^(?:\d{9}|[A-Z]\d{8}|[A-Z]{1,2}\d{6,8})$`)
+var passportShapes = lazyRegexp(`^(?:\d{9}|[A-Z]\d{8}|[A-Z]{1,2}\d{6,8})$`)
 
 func checkPassport(c *CheckContext) bool {
 	d := digitsOf(c.Value)
-	if !passportShapes.MatchString(c.Value) || strings.Count(d, d[:1]) == len(d) || ascending(d) {
+	if !passportShapes().MatchString(c.Value) || strings.Count(d, d[:1]) == len(d) || ascending(d) {
 		return false
 	}
 	c.Reasons = append(c.Reasons, "a passport number shape (ICAO 9303)")

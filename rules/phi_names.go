@@ -109,7 +109,7 @@ func checkPersonName(c *CheckContext) bool {
 	words := strings.Fields(v)
 	for _, w := range words {
 		lw := lowerKey(buf[:0], strings.TrimSuffix(w, "."))
-		if notNames[string(lw)] || codeWords[string(lw)] || len(lw) < 2 && len(words) == 1 {
+		if notNames[string(lw)] || codeWords()[string(lw)] || len(lw) < 2 && len(words) == 1 {
 			return false
 		}
 		if len(w) >= 2 && acronym(w) {
@@ -151,7 +151,7 @@ func typeList(data []byte, s, e int) bool {
 		items++
 		w := string(data[lo:hi])
 		lw := lowerKey(buf[:0], w)
-		if notNames[string(lw)] || codeWords[string(lw)] || camelIdentifier(w) || len(w) >= 2 && acronym(w) || strings.ContainsAny(w, "0123456789") {
+		if notNames[string(lw)] || codeWords()[string(lw)] || camelIdentifier(w) || len(w) >= 2 && acronym(w) || strings.ContainsAny(w, "0123456789") {
 			typed = true
 		}
 	}

@@ -354,5 +354,5 @@ func better(a, b Match) bool {
 // code, and PHI values are no environment references or hashes.
 func phiGloballyAllowed(value string) bool {
 	return len(value) >= 4 && strings.Count(value, value[:1]) == len(value) ||
-		sequentialRun(value) || exampleValue.MatchString(value) || placeholderValue.MatchString(value)
+		sequentialRun(value) || exampleValue().MatchString(value) || placeholderValue().MatchString(value)
 }
