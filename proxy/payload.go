@@ -226,10 +226,21 @@ func (pc *payloadCounter) content(mt string, data []byte, strict bool, depth int
 	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		inner, err := pc.decompress(data)
 		if err != nil {
-			if strict {
+			// Compressed content the budget could not hold is content the
+			// proxy did not read: refused, pasted or declared. It used to
+			// pass when pasted, so a request that spent its budget on a
+			// document first sent a token in gzip unread (and the clean-scan
+			// cache then remembered that field as clean).
+			if strict || errors.Is(err, errTooLarge) {
 				return nil, err
 			}
-			return nil, nil
+			if len(inner) == 0 {
+				return nil, nil
+			}
+			// A truncated or damaged stream: what inflated before the
+			// damage is readable by anyone (gzip -dc prints it), so it is
+			// scanned like the rest. Random bytes (a signature) inflate to
+			// nothing or to junk that is not text.
 		}
 		return pc.content("", inner, strict, depth+1)
 	case bytes.HasPrefix(data, []byte("%PDF-")) || mt == "application/pdf":
@@ -377,7 +388,9 @@ func mixedClasses(s string) bool {
 	return up && lo && dg
 }
 
-// decompress inflates gzip or zstd within the request's budget.
+// decompress inflates gzip or zstd within the request's budget. On a
+// damaged stream it returns what inflated before the damage with the
+// error; past the budget (or a zstd window larger than it), errTooLarge.
 func (pc *payloadCounter) decompress(data []byte) ([]byte, error) {
 	limit := max(pc.budget, 0)
 	var r io.Reader
@@ -397,11 +410,11 @@ func (pc *payloadCounter) decompress(data []byte) ([]byte, error) {
 		r = zr
 	}
 	out, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("compressed payload does not decode: %v", err)
-	}
-	if int64(len(out)) > limit {
+	if int64(len(out)) > limit || errors.Is(err, zstd.ErrDecoderSizeExceeded) || errors.Is(err, zstd.ErrWindowSizeExceeded) || errors.Is(err, zstd.ErrFrameSizeExceeded) {
 		return nil, fmt.Errorf("%w: a compressed payload decodes to more than the proxy's body limit", errTooLarge)
+	}
+	if err != nil {
+		return out, fmt.Errorf("compressed payload does not decode: %v", err)
 	}
 	return out, nil
 }
