@@ -95,11 +95,16 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
 func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string) ([]mtext, error) {
-	texts = slices.Clone(texts) // unread ones are read into it
 	out := make([]mtext, len(texts))
 	unread := func(i int) bool { return texts[i] == "" && read != nil && fps[i] != (fingerprint{}) }
+	owned := false
 	text := func(i int) string {
 		if unread(i) {
+			if !owned {
+				// Unread texts are read into a copy, made only when one
+				// is: the caller's list stays as it was.
+				texts, owned = slices.Clone(texts), true
+			}
 			texts[i] = read(i)
 		}
 		return texts[i]
