@@ -36,10 +36,12 @@ func loadPacks(objs *gitobj.Store, tab *objTable) ([]*pack, error) {
 			return nil, objectError(gitobj.Hash{}, "pack", err)
 		}
 		p := &pack{Pack: gp, ids: make([]uint32, len(gp.Entries)), dup: make([]bool, len(gp.Entries))}
-		for i := range gp.Entries {
-			h := gp.Hash(int32(i))
+		err := gp.EachHash(func(i int32, h gitobj.Hash) {
 			_, seen := tab.lookup(h)
 			p.ids[i], p.dup[i] = tab.id(h), seen
+		})
+		if err != nil {
+			return nil, objectError(gitobj.Hash{}, "pack", err)
 		}
 		out = append(out, p)
 	}

@@ -3,6 +3,7 @@ package gitobj
 import (
 	"bytes"
 	"encoding/binary"
+	"runtime/debug"
 	"sync"
 )
 
@@ -98,6 +99,9 @@ func parseIndex(raw []byte, f Format) (*index, error) {
 // checkSum compares the index's trailing checksum with its bytes, once.
 func (x *index) checkSum() error {
 	x.sum.once.Do(func() {
+		// A fault must be the kept answer: a panic out of Do would
+		// leave err nil for every later call.
+		defer catchFault(debug.SetPanicOnFault(true), Hash{}, &x.sum.err)
 		raw := x.raw
 		h := x.format.newHash()
 		h.Write(raw[:len(raw)-x.hl])

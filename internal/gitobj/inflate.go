@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"github.com/klauspost/compress/zlib"
 )
@@ -68,13 +69,16 @@ func NewInflater(opts Options) *Inflater {
 
 // Entry inflates entry i of p into dst (grown to the declared size) and
 // checks the stream's checksum. For a delta entry the result is the delta.
-func (z *Inflater) Entry(p *Pack, i int32, dst []byte) ([]byte, error) {
+func (z *Inflater) Entry(p *Pack, i int32, dst []byte) (_ []byte, err error) {
+	// The pack pass's workers read ids from the mapped index here, in
+	// Check and in Corrupt; see catchFault.
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
 	e := &p.Entries[i]
 	if err := p.Err(i); err != nil {
 		return nil, err
 	}
 	if e.Size > z.max {
-		return nil, &Error{Hash: p.Hash(i), File: p.Name, Err: fmt.Errorf("%w: declares %d bytes", ErrTooLarge, e.Size)}
+		return nil, &Error{Hash: p.id(i), File: p.Name, Err: fmt.Errorf("%w: declares %d bytes", ErrTooLarge, e.Size)}
 	}
 	n := e.End - e.DataOff
 	if int64(cap(z.comp)) < n {
@@ -82,35 +86,37 @@ func (z *Inflater) Entry(p *Pack, i int32, dst []byte) ([]byte, error) {
 	}
 	comp := z.comp[:n]
 	if _, err := p.f.ReadAt(comp, e.DataOff); err != nil && !errors.Is(err, io.EOF) {
-		return nil, &Error{Hash: p.Hash(i), File: p.Name, Err: fmt.Errorf("read at %d: %w", e.DataOff, err)}
+		return nil, &Error{Hash: p.id(i), File: p.Name, Err: fmt.Errorf("read at %d: %w", e.DataOff, err)}
 	}
 	z.br.Reset(comp)
 	r, err := z.z.reset(&z.br)
 	if err != nil {
-		return nil, &Error{Hash: p.Hash(i), File: p.Name, Err: corruptf("zlib header at offset %d: %v", e.DataOff, err)}
+		return nil, &Error{Hash: p.id(i), File: p.Name, Err: corruptf("zlib header at offset %d: %v", e.DataOff, err)}
 	}
 	if int64(cap(dst)) < e.Size {
 		dst = make([]byte, e.Size, RoundUp(e.Size))
 	}
 	dst = dst[:e.Size]
 	if err := readAll(r, dst); err != nil {
-		return nil, &Error{Hash: p.Hash(i), File: p.Name, Err: fmt.Errorf("entry at offset %d: %w", e.Off, err)}
+		return nil, &Error{Hash: p.id(i), File: p.Name, Err: fmt.Errorf("entry at offset %d: %w", e.Off, err)}
 	}
 	return dst, nil
 }
 
 // Check verifies that content, rebuilt from entry i of p with type t,
 // hashes to the entry's id.
-func (z *Inflater) Check(p *Pack, i int32, t Type, content []byte) error {
-	if err := z.hs.verify(t, content, p.Hash(i)); err != nil {
-		return &Error{Hash: p.Hash(i), File: p.Name, Err: err}
+func (z *Inflater) Check(p *Pack, i int32, t Type, content []byte) (err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
+	if err := z.hs.verify(t, content, p.id(i)); err != nil {
+		return &Error{Hash: p.id(i), File: p.Name, Err: err}
 	}
 	return nil
 }
 
 // Corrupt wraps err (a failed delta) as entry i's error.
-func Corrupt(p *Pack, i int32, err error) error {
-	return &Error{Hash: p.Hash(i), File: p.Name, Err: err}
+func Corrupt(p *Pack, i int32, cause error) (err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
+	return &Error{Hash: p.id(i), File: p.Name, Err: cause}
 }
 
 // RoundUp gives reusable buffers power-of-two sizes, so a worker's

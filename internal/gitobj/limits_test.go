@@ -230,7 +230,7 @@ func TestDeclaredSizes(t *testing.T) {
 			z := NewInflater(Options{MaxSize: 1 << 20})
 			var perr error
 			for i, e := range p.Entries {
-				if p.Hash(int32(i)) != fakeID {
+				if p.id(int32(i)) != fakeID {
 					continue
 				}
 				d, err := z.Entry(p, int32(i), nil)

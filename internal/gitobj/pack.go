@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"slices"
 	"sort"
 
@@ -45,7 +46,8 @@ type Entry struct {
 // openPack opens a pack and checks it against its index: the pack header
 // names as many objects as the index, the index was written for this
 // pack (the pack's trailing checksum), and every offset lies inside it.
-func openPack(fs billy.Filesystem, name string, idxRaw []byte, format Format) (*Pack, error) {
+func openPack(fs billy.Filesystem, name string, idxRaw []byte, format Format) (_ *Pack, err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
 	idx, err := parseIndex(idxRaw, format)
 	if err != nil {
 		return nil, &Error{File: name[:len(name)-len(".pack")] + ".idx", Err: err}
@@ -54,9 +56,13 @@ func openPack(fs billy.Filesystem, name string, idxRaw []byte, format Format) (*
 	if err != nil {
 		return nil, &Error{File: name, Err: err}
 	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	p := &Pack{Name: name, f: f, idx: idx}
 	if err := p.check(); err != nil {
-		f.Close()
 		return nil, &Error{File: name, Err: err}
 	}
 	return p, nil
@@ -119,6 +125,9 @@ func (p *Pack) idxName() string { return p.Name[:len(p.Name)-len(".pack")] + ".i
 // index file if it does not match.
 func (p *Pack) CheckIndex() error {
 	if err := p.idx.checkSum(); err != nil {
+		if ge, ok := err.(*Error); ok {
+			return ge // a fault, named already
+		}
 		return &Error{File: p.idxName(), Err: err}
 	}
 	return nil
@@ -127,8 +136,25 @@ func (p *Pack) CheckIndex() error {
 // Count is the number of objects in the pack.
 func (p *Pack) Count() int { return p.idx.count }
 
-// Hash returns the id of entry i (after Load).
-func (p *Pack) Hash(i int32) Hash {
+// Hash returns the id of entry i (after Load), read from the index (an
+// error only when the index file changed under its mapping).
+func (p *Pack) Hash(i int32) (h Hash, err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
+	return p.id(i), nil
+}
+
+// EachHash calls fn with each entry's id (after Load), in entry order:
+// Hash for a whole pack, with one fault guard instead of one per entry.
+func (p *Pack) EachHash(fn func(i int32, h Hash)) (err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
+	for i := range p.Entries {
+		fn(int32(i), p.id(int32(i)))
+	}
+	return nil
+}
+
+// id is Hash for callers that catch faults already.
+func (p *Pack) id(i int32) Hash {
 	h, _ := NewHash(p.idx.name(int(p.Entries[i].Pos)))
 	return h
 }
@@ -146,7 +172,8 @@ func (p *Pack) Children(i int32) []int32 { return p.children[p.childStart[i]:p.c
 //
 // It checks the index's checksum first: Load is the start of a pass over
 // the whole pack, beside which hashing the index costs little.
-func (p *Pack) Load() error {
+func (p *Pack) Load() (err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
 	if err := p.CheckIndex(); err != nil {
 		return err
 	}
@@ -200,7 +227,7 @@ func (p *Pack) Load() error {
 			if p.bad == nil {
 				p.bad = map[int32]error{}
 			}
-			p.bad[int32(i)] = &Error{Hash: p.Hash(int32(i)), File: p.Name, Err: err}
+			p.bad[int32(i)] = &Error{Hash: p.id(int32(i)), File: p.Name, Err: err}
 		}
 	}
 	p.buildChildren()
@@ -234,7 +261,7 @@ func (p *Pack) parseEntry(e *Entry, h []byte, byOff func(int64) int32, byHash *m
 		if *byHash == nil {
 			*byHash = make(map[Hash]int32, len(p.Entries))
 			for j := range p.Entries {
-				(*byHash)[p.Hash(int32(j))] = int32(j)
+				(*byHash)[p.id(int32(j))] = int32(j)
 			}
 		}
 		if j, ok := (*byHash)[bh]; ok {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"runtime/debug"
 	"strconv"
 	"strings"
 )
@@ -210,7 +211,8 @@ func parents(rd *Reader, h Hash) ([]Hash, error) {
 // prefixed returns up to limit ids of objects in s (and its alternates)
 // whose hexadecimal form starts with prefix (lowercase, at least two
 // digits).
-func (s *Store) prefixed(prefix string, limit int) ([]Hash, error) {
+func (s *Store) prefixed(prefix string, limit int) (_ []Hash, err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
 	var out []Hash
 	add := func(h Hash) {
 		for _, o := range out {

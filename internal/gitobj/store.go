@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -154,7 +155,8 @@ func (s *Store) readIndexFile(name string) (raw []byte, unmap func() error, err 
 		return nil, nil, err
 	}
 	if raw, unmap, ok := mapFile(f, fi.Size()); ok {
-		return raw, unmap, nil
+		forget := registerMapping(raw, name)
+		return raw, func() error { forget(); return unmap() }, nil
 	}
 	raw = make([]byte, fi.Size())
 	if _, err := io.ReadFull(f, raw); err != nil {
@@ -236,7 +238,8 @@ func (s *Store) NewReader() *Reader {
 // Object returns an object's type and content, checked against its id.
 // An object in no pack, loose file or alternate is an *Error wrapping
 // ErrNotFound.
-func (r *Reader) Object(h Hash) (Type, []byte, error) {
+func (r *Reader) Object(h Hash) (t Type, data []byte, err error) {
+	defer catchFault(debug.SetPanicOnFault(true), h, &err)
 	return r.object(r.s, h, 0)
 }
 
@@ -293,7 +296,10 @@ func (s *Store) checkIndexes() error {
 // store and its alternates (each once). A caller that acts on an answer
 // of Size without reading the object (skips it as too large) calls it
 // first: a damaged index can point Size at another object's header.
-func (r *Reader) CheckIndexes() error { return r.s.checkAllIndexes() }
+func (r *Reader) CheckIndexes() (err error) {
+	defer catchFault(debug.SetPanicOnFault(true), Hash{}, &err)
+	return r.s.checkAllIndexes()
+}
 
 func (s *Store) checkAllIndexes() error {
 	if err := s.checkIndexes(); err != nil {
@@ -324,7 +330,8 @@ const maxDepth = 10000
 // Size returns an object's declared size without inflating it whole (for
 // a delta, its target size). What it reports is checked when the object is
 // read.
-func (r *Reader) Size(h Hash) (int64, error) {
+func (r *Reader) Size(h Hash) (n int64, err error) {
+	defer catchFault(debug.SetPanicOnFault(true), h, &err)
 	return r.size(r.s, h)
 }
 

@@ -162,7 +162,11 @@ func TestStoreReadsWhatGitWrote(t *testing.T) {
 				if err := z.Check(p, i, typ, data); err != nil {
 					t.Fatal(err)
 				}
-				seen[p.Hash(i)] = true
+				id, err := p.Hash(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				seen[id] = true
 				for _, k := range p.Children(i) {
 					visit(k, data, typ)
 				}
@@ -284,7 +288,9 @@ func entryOf(t *testing.T, s *gitobj.Store, h gitobj.Hash) (*gitobj.Pack, gitobj
 			t.Fatal(err)
 		}
 		for i, e := range p.Entries {
-			if p.Hash(int32(i)) == h {
+			if id, err := p.Hash(int32(i)); err != nil {
+				t.Fatal(err)
+			} else if id == h {
 				return p, e
 			}
 		}

@@ -101,7 +101,11 @@ func FlipPackedBlob(t testing.TB, gitDir string, h fmt.Stringer) string {
 			t.Fatal(err)
 		}
 		for i, e := range p.Entries {
-			if p.Hash(int32(i)).String() != h.String() {
+			id, err := p.Hash(int32(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if id.String() != h.String() {
 				continue
 			}
 			if e.Type != gitobj.Blob {
