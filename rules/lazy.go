@@ -25,6 +25,8 @@ type ruleRegexps struct {
 	allow []*regexp.Regexp
 	// anchor is set for a keyword-anchored rule: see anchor.go.
 	anchor *anchor
+	// need lists the pattern's required literals, nil if none (needle.go).
+	need needles
 }
 
 // pattern returns the rule's compiled pattern.
@@ -44,6 +46,13 @@ func (cr *compiledRule) allowRegexps() []*regexp.Regexp {
 func (cr *compiledRule) anchored() *anchor {
 	cr.compileOnce()
 	return cr.rx.anchor
+}
+
+// needles returns the literals every match of the rule's pattern
+// contains one of, or nil (needle.go).
+func (cr *compiledRule) needles() needles {
+	cr.compileOnce()
+	return cr.rx.need
 }
 
 func (cr *compiledRule) compileOnce() {
@@ -77,6 +86,7 @@ func (cr *compiledRule) compileRegexps() error {
 		allow = append(allow, are)
 	}
 	cr.rx.re, cr.rx.allow = re, allow
+	cr.rx.need = patternNeedles(cr.rx.pat)
 	// Only plain keyword-window rules: digit-prefiltered and as-written
 	// rules get their windows otherwise, and PHI rules' keywords count
 	// only at identifier-part boundaries.

@@ -301,7 +301,16 @@ func isDelim(b byte) bool {
 
 func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, out []Match) []Match {
 	g := cr.def.SecretGroup
+	var need needles
+	if !rs.plainRegex {
+		need = cr.needles()
+	}
 	for _, w := range ws {
+		// A window without any of the pattern's required literals holds
+		// no match: every match lies within it (needle.go).
+		if need != nil && !need.in(data[w.start:w.end]) {
+			continue
+		}
 		var locs [][]int
 		ok := false
 		if !rs.plainRegex {
