@@ -3,6 +3,7 @@ package rules
 import (
 	"math/bits"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -23,13 +24,6 @@ type kwMatcher struct {
 	// shift is log2 of the row width (the class count rounded up to a
 	// power of two), so a premultiplied state turns back into its index.
 	shift uint
-	// trans[s+class[b]] is the next state (premultiplied) after state s.
-	trans []uint32
-	// matchFrom is the first (premultiplied) state that ends a keyword.
-	matchFrom uint32
-	// out[(s-matchFrom)>>shift] lists the keywords ending in state s,
-	// longest first — the order the library reported them in.
-	out [][]int32
 	// lens holds each keyword's length in bytes; maxLen is the longest.
 	lens   []int
 	maxLen int
@@ -38,7 +32,62 @@ type kwMatcher struct {
 	streamMin int
 	// bufs holds *streamHits between inputs.
 	bufs sync.Pool
+
+	// trie is the automaton as a sparse trie with failure links: cheap to
+	// build, walked by eachSparse until the DFA below is worth building.
+	trie kwTrie
+	// sparseLeft is how many more input bytes eachSparse may walk before
+	// the DFA is built (see kwSparseBudget); dfaOnce builds it and
+	// dfaReady says it is built, after which only the fields below are read.
+	sparseLeft atomic.Int64
+	dfaOnce    sync.Once
+	dfaReady   atomic.Bool
+
+	// trans[s+class[b]] is the next state (premultiplied) after state s.
+	trans []uint32
+	// matchFrom is the first (premultiplied) state that ends a keyword.
+	matchFrom uint32
+	// out[(s-matchFrom)>>shift] lists the keywords ending in state s,
+	// longest first — the order the library reported them in.
+	out [][]int32
 }
+
+// kwTrie is the keyword trie, states numbered in insertion order (the
+// root is 0), with each state's edges as a list.
+type kwTrie struct {
+	// first holds a state's first child, sibling the next child of the
+	// same parent, label the class on the edge into a state, depth its
+	// distance from the root.
+	first, sibling, depth []int32
+	label                 []uint8
+	// fail is a state's failure state; outs the keywords ending in it,
+	// longest first; queue the states in breadth-first order.
+	fail  []int32
+	outs  [][]int32
+	queue []int32
+	// hasOut[s] says outs[s] is not empty (one byte to test per input
+	// byte, not a slice header).
+	hasOut []bool
+	// rowOf is a state's row in rows, or -1: the states up to
+	// kwShallowDepth bytes deep have dense rows (the DFA's transitions
+	// from them, one per class, as trie states), so a walk follows no
+	// failure chain past them. A walk over text spends most of its steps
+	// there (~300 states of ~9,400 for the built-in keywords, 80 KB).
+	rowOf []int32
+	rows  []int32
+}
+
+// kwShallowDepth is the depth up to which trie states have dense rows.
+const kwShallowDepth = 2
+
+// kwSparseBudget is how many input bytes a matcher walks over its trie
+// before it builds its DFA. The DFA walks a byte in about 1 ns against the
+// trie's several, but its table is ~2.3 MB for the built-in keywords,
+// written row by row: building it cost a start-up more than all else
+// (most of a pre-commit scan's CPU time, which walks a few KB). Past the
+// budget the table pays for itself within a few milliseconds of
+// scanning. Any input longer than the budget goes straight to the DFA.
+const kwSparseBudget = 1 << 20
 
 // streamMin is the default kwMatcher.streamMin: below it the four walks'
 // set-up and their overlap (three warm-ups of maxLen-1 bytes) cost more
@@ -88,20 +137,19 @@ func newKWClasses(keywords []string) (m *kwMatcher, nclass, total int) {
 }
 
 // newKWMatcher compiles keywords (non-empty, distinct after ASCII case
-// folding). A keyword's id is its index in keywords.
-//
-// The builder keeps the trie sparse (each state's edges as a list) and
-// writes every dense row once, straight into the final table: a state's
-// row is its failure state's row with its own edges written over it, and
-// rows are filled in breadth-first order, so the failure state's row (one
-// level up or more) is always complete. Building the trie and the failure
-// links as dense tables first, as before, cleared and rewrote ~6 MB for the
-// built-in keywords and was most of a start-up's CPU time (~9,000 states
-// of 64 classes). TestKWBuilderMatchesDense and FuzzKWBuilder check the
-// table against that dense builder (kept in keywords_test.go).
+// folding). A keyword's id is its index in keywords. It builds the trie;
+// the DFA is built by the first input past kwSparseBudget (see each).
 func newKWMatcher(keywords []string) *kwMatcher {
 	m, _, total := newKWClasses(keywords)
+	m.buildTrie(keywords, total)
+	m.sparseLeft.Store(kwSparseBudget)
+	return m
+}
+
+// buildTrie builds m.trie for keywords (total bytes in all).
+func (m *kwMatcher) buildTrie(keywords []string, total int) {
 	stride := 1 << m.shift
+	t := &m.trie
 
 	// The trie: state 0 is the root. A state's edges are a list: first
 	// holds its first child, sibling the next child of the same parent,
@@ -173,13 +221,66 @@ func newKWMatcher(keywords []string) *kwMatcher {
 		}
 	}
 
-	newID, matchFrom := renumber(depth, outs, m.maxLen, m.shift)
+	// Dense rows for the shallow states, in breadth-first order (the
+	// queue starts with them), built as buildDFA builds its rows: the
+	// root's row is its own edges, another state's is its failure state's
+	// row (shallower, so already written) with its own edges over it.
+	rowOf := make([]int32, n)
+	hasOut := make([]bool, n)
+	for s := range rowOf {
+		rowOf[s] = -1
+		hasOut[s] = len(outs[s]) > 0
+	}
+	shallow := 1
+	for shallow < len(queue) && depth[queue[shallow]] <= kwShallowDepth {
+		shallow++
+	}
+	rows := make([]int32, shallow*stride)
+	for r, s := range queue[:shallow] {
+		rowOf[s] = int32(r)
+		row := rows[r*stride:][:stride]
+		if s != 0 {
+			copy(row, rows[int(rowOf[fail[s]])*stride:][:stride])
+		}
+		for t := first[s]; t >= 0; t = sibling[t] {
+			row[label[t]] = t
+		}
+	}
+	*t = kwTrie{first: first, sibling: sibling, depth: depth, label: label,
+		fail: fail, outs: outs, queue: queue, hasOut: hasOut, rowOf: rowOf, rows: rows}
+}
+
+// ensureDFA builds the DFA once; each calls it when the sparse budget is
+// spent, tests to compare the tables.
+func (m *kwMatcher) ensureDFA() {
+	m.dfaOnce.Do(func() {
+		m.buildDFA()
+		m.dfaReady.Store(true)
+	})
+}
+
+// buildDFA writes the DFA's tables from the trie.
+//
+// The builder keeps the trie sparse (each state's edges as a list) and
+// writes every dense row once, straight into the final table: a state's
+// row is its failure state's row with its own edges written over it, and
+// rows are filled in breadth-first order, so the failure state's row (one
+// level up or more) is always complete. Building the trie and the failure
+// links as dense tables first, as before, cleared and rewrote ~6 MB for the
+// built-in keywords and was most of a start-up's CPU time (~9,000 states
+// of 64 classes). TestKWBuilderMatchesDense and FuzzKWBuilder check the
+// table against that dense builder (kept in keywords_test.go).
+func (m *kwMatcher) buildDFA() {
+	t := &m.trie
+	stride := 1 << m.shift
+	n := len(t.fail)
+	newID, matchFrom := renumber(t.depth, t.outs, m.maxLen, m.shift)
 	m.matchFrom = matchFrom
 	if k := n - int(matchFrom>>m.shift); k > 0 {
 		m.out = make([][]int32, k)
 		for s, id := range newID {
 			if id >= matchFrom {
-				m.out[(id-matchFrom)>>m.shift] = outs[s]
+				m.out[(id-matchFrom)>>m.shift] = t.outs[s]
 			}
 		}
 	}
@@ -188,16 +289,51 @@ func newKWMatcher(keywords []string) *kwMatcher {
 	// edges (every other class stays in the root), any other state's is
 	// its failure state's row with its own edges written over it.
 	m.trans = make([]uint32, n*stride)
-	for _, s := range queue {
+	for _, s := range t.queue {
 		row := m.trans[newID[s]:][:stride]
 		if s != 0 {
-			copy(row, m.trans[newID[fail[s]]:][:stride])
+			copy(row, m.trans[newID[t.fail[s]]:][:stride])
 		}
-		for t := first[s]; t >= 0; t = sibling[t] {
-			row[label[t]] = newID[t]
+		for c := t.first[s]; c >= 0; c = t.sibling[c] {
+			row[t.label[c]] = newID[c]
 		}
 	}
-	return m
+}
+
+// eachSparse is each over the trie: at a state with a dense row one
+// lookup, else its own edges, then its failure state's, and so on up to a
+// state with a dense row. FuzzKWSparse checks it against the DFA.
+func (m *kwMatcher) eachSparse(data []byte, f func(kw, start, end int)) {
+	t := &m.trie
+	shift := m.shift
+	s := int32(0)
+	for i, b := range data {
+		c := m.class[b]
+		if c == 0 { // a byte in no keyword: back to the root
+			s = 0
+			continue
+		}
+		for {
+			if r := t.rowOf[s]; r >= 0 {
+				s = t.rows[int(r)<<shift+int(c)]
+				break
+			}
+			g := t.first[s]
+			for g >= 0 && t.label[g] != c {
+				g = t.sibling[g]
+			}
+			if g >= 0 {
+				s = g
+				break
+			}
+			s = t.fail[s]
+		}
+		if t.hasOut[s] {
+			for _, k := range t.outs[s] {
+				f(int(k), i+1-m.lens[k], i+1)
+			}
+		}
+	}
 }
 
 // renumber gives each trie state its row offset: states without matches
@@ -253,6 +389,13 @@ func renumber(depth []int32, outs [][]int32, maxLen int, shift uint) (newID []ui
 // single walk from the start would be in. Matches are buffered per stream
 // and reported stream by stream, which keeps the single walk's order.
 func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
+	if !m.dfaReady.Load() {
+		if m.sparseLeft.Add(-int64(len(data))) >= 0 {
+			m.eachSparse(data, f)
+			return
+		}
+		m.ensureDFA()
+	}
 	q := len(data) / 4
 	ov := max(m.maxLen-1, 0)
 	if len(data) < m.streamMin || q < ov || q == 0 || uint64(len(data)) >= 1<<32 {

@@ -20,6 +20,19 @@ func (m *kwMatcher) hits(data []byte) []kwHit {
 	return out
 }
 
+// sparseHits are the hits of the trie walk, whatever the budget.
+func (m *kwMatcher) sparseHits(data []byte) []kwHit {
+	var out []kwHit
+	m.eachSparse(data, func(k, s, e int) { out = append(out, kwHit{k, s, e}) })
+	return out
+}
+
+// withDFA builds m's DFA now, so each walks it from the first input.
+func withDFA(m *kwMatcher) *kwMatcher {
+	m.ensureDFA()
+	return m
+}
+
 // lowerASCII folds only A-Z, as the matcher does: strings.ToLower would
 // change the length of non-ASCII text and move every offset after it.
 func lowerASCII(b []byte) []byte {
@@ -94,9 +107,14 @@ func TestKWMatcher(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newKWMatcher(tt.keywords)
-			got := m.hits([]byte(tt.text))
-			if !slices.Equal(got, tt.want) {
+			if got := m.hits([]byte(tt.text)); !slices.Equal(got, tt.want) {
 				t.Errorf("hits = %v, want %v", got, tt.want)
+			}
+			if m.dfaReady.Load() {
+				t.Errorf("a short text built the DFA")
+			}
+			if got := withDFA(m).hits([]byte(tt.text)); !slices.Equal(got, tt.want) {
+				t.Errorf("DFA hits = %v, want %v", got, tt.want)
 			}
 			if ref := naiveHits(tt.keywords, []byte(tt.text)); !slices.Equal(ref, tt.want) {
 				t.Errorf("reference = %v, want %v (test table wrong)", ref, tt.want)
@@ -105,8 +123,9 @@ func TestKWMatcher(t *testing.T) {
 	}
 }
 
-// FuzzKWMatcher checks the automaton against the naive reference, once
-// with the built-in keywords and once with keywords taken from the input.
+// FuzzKWMatcher checks the automaton, its trie walk and its DFA, against
+// the naive reference, once with the built-in keywords and once with
+// keywords taken from the input.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzKWMatcher$' -fuzztime 3m -parallel 1
 func FuzzKWMatcher(f *testing.F) {
@@ -116,11 +135,15 @@ func FuzzKWMatcher(f *testing.F) {
 	f.Add([]byte("INSERT INTO p (name, mrn) VALUES ('A', 1), ('B', 2);\ninsert into q (x) values (3)"), "insert")
 	// As Compile builds it with PHI rules: the statement keyword last.
 	builtin := append(builtinKeywords(f), sqlInsert)
-	bm := newKWMatcher(builtin)
+	bm := withDFA(newKWMatcher(builtin))
 	f.Fuzz(func(t *testing.T, data []byte, list string) {
 		hits := bm.hits(data)
-		if want := naiveHits(builtin, data); !slices.Equal(hits, want) {
+		want := naiveHits(builtin, data)
+		if !slices.Equal(hits, want) {
 			t.Fatalf("builtin keywords: hits %v, want %v", hits, want)
+		}
+		if sp := bm.sparseHits(data); !slices.Equal(sp, want) {
+			t.Fatalf("builtin keywords: trie walk %v, want %v", sp, want)
 		}
 		// The statement offsets answer sqlColumn as reading data does.
 		sc := &scanState{}
@@ -138,8 +161,83 @@ func FuzzKWMatcher(f *testing.F) {
 		}
 		kws := keywordList(list)
 		m := newKWMatcher(kws)
-		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
+		want = naiveHits(kws, data)
+		if got := m.sparseHits(data); !slices.Equal(got, want) {
+			t.Fatalf("keywords %q: trie walk %v, want %v", kws, got, want)
+		}
+		if got := withDFA(m).hits(data); !slices.Equal(got, want) {
 			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
+		}
+	})
+}
+
+// A matcher walks its trie until kwSparseBudget bytes are spent, then
+// builds its DFA; an input longer than the budget builds it at once. The
+// hits are the same either way.
+func TestKWSparseBudget(t *testing.T) {
+	src := benchSource(t)
+	kws := append(builtinKeywords(t), sqlInsert)
+	chunk := src[:min(len(src), 64<<10)]
+	ref := withDFA(newKWMatcher(kws)).hits(chunk)
+	m := newKWMatcher(kws)
+	for spent := 0; spent+len(chunk) <= kwSparseBudget; spent += len(chunk) {
+		if got := m.hits(chunk); !slices.Equal(got, ref) {
+			t.Fatalf("trie walk after %d bytes: %d hits, DFA %d", spent, len(got), len(ref))
+		}
+		if m.dfaReady.Load() {
+			t.Fatalf("DFA built after %d bytes, budget %d", spent+len(chunk), kwSparseBudget)
+		}
+	}
+	for range 2 {
+		if got := m.hits(chunk); !slices.Equal(got, ref) {
+			t.Fatalf("past the budget: %d hits, DFA %d", len(got), len(ref))
+		}
+	}
+	if !m.dfaReady.Load() || m.trans == nil {
+		t.Fatal("past the budget and no DFA")
+	}
+	big := make([]byte, kwSparseBudget+1)
+	copy(big, chunk)
+	m = newKWMatcher(kws)
+	if got, want := len(m.hits(big)), len(ref); got != want {
+		t.Errorf("long input: %d hits, want %d", got, want)
+	}
+	if !m.dfaReady.Load() {
+		t.Error("an input past the budget was walked over the trie")
+	}
+}
+
+// BenchmarkKWSparse is the trie walk alone (what a start-up's first
+// megabyte costs), to compare with BenchmarkKWMatcher:
+//
+//	go test ./rules -run '^$' -bench 'KW(Sparse|Matcher)$'
+func BenchmarkKWSparse(b *testing.B) {
+	data := benchSource(b)
+	data = data[:min(len(data), kwSparseBudget)]
+	m := newKWMatcher(builtinKeywords(b))
+	b.SetBytes(int64(len(data)))
+	n := 0
+	for b.Loop() {
+		n = 0
+		m.eachSparse(data, func(int, int, int) { n++ })
+	}
+	b.ReportMetric(float64(n), "hits")
+}
+
+// BenchmarkKWBuild is building the automaton: the trie (every start), and
+// the DFA (a start that scans more than kwSparseBudget bytes).
+func BenchmarkKWBuild(b *testing.B) {
+	kws := builtinKeywords(b)
+	b.Run("trie", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			newKWMatcher(kws)
+		}
+	})
+	b.Run("dfa", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			withDFA(newKWMatcher(kws))
 		}
 	})
 }
@@ -149,7 +247,7 @@ func FuzzKWMatcher(f *testing.F) {
 //	go test ./rules -run '^$' -bench KWMatcher
 func BenchmarkKWMatcher(b *testing.B) {
 	data := benchSource(b)
-	m := newKWMatcher(builtinKeywords(b))
+	m := withDFA(newKWMatcher(builtinKeywords(b)))
 	b.SetBytes(int64(len(data)))
 	n := 0
 	for b.Loop() {
@@ -193,6 +291,7 @@ func benchSource(b testing.TB) []byte {
 
 // oneStream is m's single walk, the reference for the four-stream one.
 func (m *kwMatcher) oneStream(data []byte) []kwHit {
+	m.ensureDFA()
 	var out []kwHit
 	m.eachFrom(data, 0, 0, func(k, s, e int) { out = append(out, kwHit{k, s, e}) })
 	return out
@@ -203,7 +302,7 @@ func (m *kwMatcher) oneStream(data []byte) []kwHit {
 // boundaries.
 func TestKWStreams(t *testing.T) {
 	builtin := append(builtinKeywords(t), sqlInsert)
-	bm := newKWMatcher(builtin)
+	bm := withDFA(newKWMatcher(builtin))
 	src := benchSource(t)
 	for _, n := range []int{0, 1, 4*bm.maxLen - 1, 4 * bm.maxLen, 4*bm.maxLen + 3, streamMin - 1, streamMin, 100003, len(src)} {
 		data := src[:min(n, len(src))]
@@ -212,7 +311,7 @@ func TestKWStreams(t *testing.T) {
 		}
 	}
 	// A keyword at every offset around the quarter boundaries.
-	m := newKWMatcher([]string{"secret_access_key", "key", "ke", "y_s"})
+	m := withDFA(newKWMatcher([]string{"secret_access_key", "key", "ke", "y_s"}))
 	m.streamMin = 0
 	for n := 60; n < 140; n++ {
 		for at := 0; at+17 <= n; at++ {
@@ -234,14 +333,14 @@ func FuzzKWStreams(f *testing.F) {
 	f.Add([]byte("aws_secret_access_key = \"x\"\nPatient: Jane Doe, DOB unknown, insert into t"), "he,she,hers")
 	f.Add([]byte("ghp_xxxx sk-ant-api03-y PID|1|||MRN^^^ password=hunter"), "aa,a,aaa")
 	builtin := append(builtinKeywords(f), sqlInsert)
-	bm := newKWMatcher(builtin)
+	bm := withDFA(newKWMatcher(builtin))
 	bm.streamMin = 0
 	f.Fuzz(func(t *testing.T, data []byte, list string) {
 		if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
 			t.Fatalf("builtin keywords: hits %v, one walk %v", got, want)
 		}
 		kws := keywordList(list)
-		m := newKWMatcher(kws)
+		m := withDFA(newKWMatcher(kws))
 		m.streamMin = 0
 		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
 			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
@@ -249,8 +348,10 @@ func FuzzKWStreams(f *testing.F) {
 	})
 }
 
-// sameTables reports how m's tables differ from want's, or "".
+// sameTables reports how m's tables (its DFA built) differ from want's,
+// or "".
 func sameTables(m, want *kwMatcher) string {
+	m.ensureDFA()
 	switch {
 	case m.class != want.class:
 		return "class"
@@ -398,6 +499,7 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 			m.trans[row+c] = newID[delta[s*stride+c]] << m.shift
 		}
 	}
+	m.dfaReady.Store(true)
 	return m
 }
 
