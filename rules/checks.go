@@ -28,10 +28,15 @@ type CheckContext struct {
 // ownedNames returns the lower-case names the scanning Ruleset's provider
 // rules own, or, in a unit test of a check, those of the built-in rules.
 func (c *CheckContext) ownedNames() [][]byte {
+	return c.ownedSet().names
+}
+
+// ownedSet is ownedNames with its index (nil when there are none).
+func (c *CheckContext) ownedSet() *ownedNames {
 	if c.owned != nil {
-		return c.owned.names
+		return c.owned
 	}
-	return builtinOwned().names
+	return builtinOwned()
 }
 
 // builtinOwned is the built-in rules' ownership, computed once (tests only:

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 )
@@ -51,6 +50,10 @@ func expandPattern(p string) string {
 // the generic rule must not report it either.
 type ownedNames struct {
 	names [][]byte
+	// byFirst holds the names by their first byte, so a search tries at
+	// each position only the few names that can start there, without a
+	// lower-cased copy of the text.
+	byFirst [256][][]byte
 }
 
 func newOwnedNames(rules []*compiledRule) *ownedNames {
@@ -62,6 +65,7 @@ func newOwnedNames(rules []*compiledRule) *ownedNames {
 			if n != "" && !seen[n] {
 				seen[n] = true
 				on.names = append(on.names, []byte(n))
+				on.byFirst[n[0]] = append(on.byFirst[n[0]], []byte(n))
 			}
 		}
 	}
@@ -88,13 +92,45 @@ func (on *ownedNames) dropOwned(data []byte, ms []Match) []Match {
 	return out
 }
 
+// owns reports whether name (an assigned name, ASCII) contains an owned
+// name, without case.
 func (on *ownedNames) owns(name []byte) bool {
-	if len(name) == 0 {
+	for i := range name {
+		if on.at(name, i, 1) {
+			return true
+		}
+	}
+	return false
+}
+
+// at reports whether an owned name of at least minLen bytes starts at
+// b[i], ASCII letters compared without case (the names are lower case).
+func (on *ownedNames) at(b []byte, i, minLen int) bool {
+	if on == nil {
 		return false
 	}
-	lower := bytes.ToLower(name)
-	for _, n := range on.names {
-		if bytes.Contains(lower, n) {
+	for _, n := range on.byFirst[foldByte(b[i])] {
+		if len(n) < minLen || len(n) > len(b)-i {
+			continue
+		}
+		k := 1
+		for k < len(n) && foldByte(b[i+k]) == n[k] {
+			k++
+		}
+		if k == len(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsWordIn reports whether an owned name of at least minLen bytes
+// starts a word of b: at its start, after a byte that is not a lower-case
+// letter, or at an upper-case letter (a camelCase part), so "collateral"
+// does not name Atera.
+func (on *ownedNames) startsWordIn(b []byte, minLen int) bool {
+	for i := range b {
+		if (i == 0 || !isLowerASCII(b[i-1]) || isUpperASCII(b[i])) && on.at(b, i, minLen) {
 			return true
 		}
 	}

@@ -118,24 +118,62 @@ func checkNamePart(c *CheckContext) bool {
 	return false
 }
 
-// nameSeparators drops the separators a keyword is compared without;
-// built once, not per keyword of every candidate.
-var nameSeparators = strings.NewReplacer("-", "", "_", "", ".", "")
-
 // namesProvider reports whether one of the keywords starts a word (or a
-// camelCase part) of name.
+// camelCase part) of name (as splitWords splits it), the rest of the name
+// and the keyword compared without case and without the separators - _
+// and . (API_KEY and api-key both start with apikey). name is an assigned
+// name, ASCII; it runs on every candidate of a keyed rule, so it compares
+// in place instead of building the lower-case words and their tails.
 func namesProvider(name []byte, keywords []string) bool {
-	words := splitWords(name)
-	for i := range words {
-		rest := strings.Join(words[i:], "")
+	for s, ch := range name {
+		if isNameSep(ch) || s > 0 && !isNameSep(name[s-1]) && !(isUpperASCII(ch) && isLowerASCII(name[s-1])) {
+			continue // not the start of a word
+		}
 		for _, kw := range keywords {
-			k := nameSeparators.Replace(strings.ToLower(kw))
-			if k != "" && strings.HasPrefix(rest, k) {
+			if !isASCII(kw) {
+				// A rule's own keyword may lower-case to ASCII (the
+				// Kelvin sign to k): lower it as strings.ToLower does.
+				kw = strings.ToLower(kw)
+			}
+			if hasPrefixFoldSep(name[s:], kw) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// isNameSep reports the separators of a name's words that a keyword is
+// compared without.
+func isNameSep(b byte) bool { return b == '-' || b == '_' || b == '.' }
+
+// hasPrefixFoldSep reports whether b starts with kw when ASCII letters are
+// compared without case and the separators - _ and . are dropped from
+// both; a keyword of separators only starts nothing.
+func hasPrefixFoldSep(b []byte, kw string) bool {
+	j, n := 0, 0
+	for i := 0; i < len(kw); i++ {
+		k := kw[i]
+		if isNameSep(k) {
+			continue
+		}
+		for j < len(b) && isNameSep(b[j]) {
+			j++
+		}
+		if j == len(b) || foldByte(b[j]) != foldByte(k) {
+			return false
+		}
+		j++
+		n++
+	}
+	return n > 0
+}
+
+func foldByte(b byte) byte {
+	if isUpperASCII(b) {
+		return b + ('a' - 'A')
+	}
+	return b
 }
 
 func checkHasDigit(c *CheckContext) bool {
@@ -312,30 +350,17 @@ func checkProviderContext(c *CheckContext) bool {
 	// counts ("kraken key = '…' secret = '…'"): the name itself
 	// ($adafruitToken .= "…") is the assigned-name rule's to judge.
 	free := c.Data[own:nameStart(c.Data, c.Start, own)]
-	ctx := append(c.Data[lo:own:own], free...)
+	above := c.Data[lo:own]
 	if prev := bytes.TrimRight(c.Data[lineStart(c.Data, max(own-1, lo), lo):own], " \t\r\n"); len(prev) > 0 && (prev[len(prev)-1] == '>' || prev[len(prev)-1] == ':') {
 		// Skip the naming line, keep the lines above it.
-		above := lineStart(c.Data, max(own-1, lo), lo)
-		ctx = append(c.Data[lo:above:above], free...)
+		above = c.Data[lo:lineStart(c.Data, max(own-1, lo), lo)]
 	}
-	lower := bytes.ToLower(ctx)
-	for _, n := range c.ownedNames() {
-		if len(n) < 4 {
-			continue // too short to stand for a provider in free text
-		}
-		for off := 0; ; {
-			i := bytes.Index(lower[off:], n)
-			if i < 0 {
-				break
-			}
-			i += off
-			if i == 0 || !isLowerASCII(ctx[i-1]) || isUpperASCII(ctx[i]) {
-				return false
-			}
-			off = i + 1
-		}
-	}
-	return true
+	// The lines above end with a newline, so no name runs from them into
+	// the free text, and the free text's first byte starts a word.
+	// Names shorter than 4 bytes are too short to stand for a provider in
+	// free text.
+	on := c.ownedSet()
+	return !on.startsWordIn(above, 4) && !on.startsWordIn(free, 4)
 }
 
 // nameStart returns where the name a value at start is assigned to
