@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "cebd0bef5dfbcae22a296292044f0d98784f6b2fc6500ce50abf5acd21f06728"
+const builtinTableSHA256 = "684c12e7746f140068f38b6669348d89f29e3b5a2e85b544ae60bd30d4759ddf"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -2119,7 +2119,7 @@ var builtinTable = []Rule{
 	},
 	{
 		ID:          "atlassian-api-token-legacy",
-		Description: "Atlassian API token (legacy 24-character format) assigned to a Jira/Confluence/Atlassian name",
+		Description: "Atlassian API token (legacy 24-character format) shortly after a Jira/Confluence/Atlassian name",
 		Severity:    "high",
 		Entity:      "Atlassian token",
 		Keywords: []string{
@@ -2127,13 +2127,12 @@ var builtinTable = []Rule{
 			"confluence",
 			"atlassian",
 		},
-		Pattern:     "(?i:jira|confluence|atlassian){{ASSIGN}}([A-Za-z0-9]{24})(?:[^A-Za-z0-9_+/=-]|$)",
+		Pattern:     "(?i:jira|confluence|atlassian)[\\s\\S]{0,40}?(?:[^\\w+/-])([A-Za-z0-9]{24})(?:[^A-Za-z0-9_+/=-]|$)",
 		SecretGroup: 1,
 		Entropy:     2.5,
 		Checks: []string{
-			"name-part",
-			"mixed-classes",
-			"has-digit",
+			"named-or-three-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"atlassian",
@@ -2150,10 +2149,18 @@ var builtinTable = []Rule{
 				"JIRA_SECRET = \"{alnum:11}7{alnum:12}\"",
 				"var jiraToken string = \"{alnum:11}7{alnum:12}\"",
 				"<jiraToken>{alnum:11}7{alnum:12}</jiraToken>",
+				"atlassian_token: {lowalnum:11}7{lowalnum:12}",
+				"$confluenceToken .= \"{lowalnum:11}7{lowalnum:12}\"",
+				"jira_TOKEN ?= \"{lowalnum:11}7{lowalnum:12}\"",
+				"jira {lower:5}7{upper:6}{alnum:12}",
+				"[INFO] atlassian login with key={lower:5}7{upper:6}{alnum:12}",
 			},
 			FP: []string{
 				"JIRA_SECRET = os.environ[\"JIRA_SECRET\"]",
 				"JIRA_SECRET = \"{alnum:31}\"",
+				"jira account {hex:24}",
+				"see jira ticket for {lowalnum:11}7{lowalnum:12}",
+				"jira issue {upper:10}{digits:14}",
 			},
 		},
 	},
@@ -3184,12 +3191,14 @@ var builtinTable = []Rule{
 			"searchkey",
 			"search_key",
 			"search-key",
+			"azure",
 		},
-		Pattern:     "(?i:azure_search|azure[ _-]?search|azuresearch|search\\.windows\\.net|searchkey|search_key|search-key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{52})(?:[^\\w-]|$)",
+		Pattern:     "(?i:azure_search|azure[ _-]?search|azuresearch|search\\.windows\\.net|searchkey|search_key|search-key|azure)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{52})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
 			"mixed-classes",
+			"three-classes",
 			"keyed-literal",
 		},
 		Tags: []string{
@@ -5300,7 +5309,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"checkout",
 		},
-		Pattern:     "(?:^|[^\\w-])(sk_(?:test_|sbox_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)",
+		Pattern:     "(?:^|[^\\w-])(sk_(?:test_|sbox_)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -8752,6 +8761,32 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the docparser API with key={lower:40}",
 				"DOCPARSER_API_KEY = os.environ[\"DOCPARSER_API_KEY\"]",
 				"request id {hex:40} served by \\n\\n\\n\\n and later docparser",
+			},
+		},
+	},
+	{
+		ID:          "docusign-secret-key",
+		Description: "DocuSign integration secret key assigned to a DocuSign secret name",
+		Severity:    "high",
+		Entity:      "DocuSign key",
+		Keywords: []string{
+			"docusign",
+		},
+		Pattern:     "(?i:docusign)[\\w.-]{0,20}?(?i:secret){{ASSIGN}}([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_+/=-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Tags: []string{
+			"docusign",
+		},
+		Remediation: "https://developers.docusign.com/platform/configure-app/",
+		Samples: Samples{
+			TP: []string{
+				"DOCUSIGN_SECRET_KEY = \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+				"docusign_secret: \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+			},
+			FP: []string{
+				"DOCUSIGN_INTEGRATION_KEY = \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+				"DOCUSIGN_SECRET_KEY = os.environ[\"DOCUSIGN_SECRET_KEY\"]",
 			},
 		},
 	},
@@ -14735,30 +14770,38 @@ var builtinTable = []Rule{
 	},
 	{
 		ID:          "lob-api-key",
-		Description: "Lob secret API key assigned to a Lob name",
+		Description: "Lob secret API key (live_/test_ and 35 hex digits)",
 		Severity:    "high",
 		Entity:      "Lob key",
 		Keywords: []string{
-			"lob",
+			"live_",
+			"test_",
 		},
-		Pattern:     "(?i:lob){{ASSIGN}}((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=-]|$)",
+		Pattern:     "(?:^|[^\\w-])((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
-			"name-part",
+			"has-digit",
 		},
 		Tags: []string{
 			"lob",
 		},
 		Remediation: "https://docs.lob.com/#section/Authentication",
+		Owns: []string{
+			"lob",
+		},
 		Samples: Samples{
 			TP: []string{
 				"LOB_SECRET = \"live_{hex:35}\"",
 				"var lobToken string = \"live_{hex:35}\"",
 				"<lobToken>live_{hex:35}</lobToken>",
+				"token = 'test_{hex:35}'",
 			},
 			FP: []string{
 				"LOB_SECRET = os.environ[\"LOB_SECRET\"]",
+				"LOB_PUBLISHABLE = \"test_pub_{hex:31}\"",
+				"def test_{hex:35}(self):",
+				"LOB_SECRET = \"live_{hex:34}\"",
 			},
 		},
 	},
@@ -24563,6 +24606,40 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "shutterstock-consumer-secret",
+		Description: "Shutterstock key or token shortly after the Shutterstock name",
+		Severity:    "high",
+		Entity:      "Shutterstock key",
+		Keywords: []string{
+			"shutterstock",
+		},
+		Pattern:     "(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{16})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"shutterstock",
+			"media",
+			"keyed",
+		},
+		Remediation: "https://api-reference.shutterstock.com/#authentication",
+		Samples: Samples{
+			TP: []string{
+				"SHUTTERSTOCK_API_KEY = \"{alnum:14}7q\"",
+				"[DEBUG] calling the shutterstock API with key={alnum:14}7q",
+			},
+			FP: []string{
+				"SHUTTERSTOCK_API_KEY = \"{lower:14}qq\"",
+				"[DEBUG] calling the shutterstock API with key={lower:14}qq",
+				"SHUTTERSTOCK_API_KEY = os.environ[\"SHUTTERSTOCK_API_KEY\"]",
+				"request id {alnum:14}7q served by \\n\\n\\n\\n and later shutterstock",
+			},
+		},
+	},
+	{
 		ID:          "shutterstock-oauth-token",
 		Description: "Shutterstock key or token shortly after the Shutterstock name",
 		Severity:    "high",
@@ -31199,6 +31276,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?:^|[\\\\'\"\\x60\\s>=:(,])([a-zA-Z0-9_~.]{3}[0-9]Q~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'\"\\x60\\s<),;])", 1},
 	{"(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?:^|[^\\w-])((?:AA[0-9a-f]{40}|eu01xx[0-9a-f]{36})-NRMA)(?:[^\\w-]|$)", 1},
+	{"(?:^|[^\\w-])((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)", 1},
 	{"(?:^|[^\\w-])((?:pub|sub)-c-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])((?:sandbox_)?sk_pr_[A-Za-z0-9]{1,64}_[a-fA-F0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(00[A-Za-z0-9]{13}![A-Za-z0-9_.]{96})(?:[^\\w-]|$)", 1},
@@ -31222,7 +31300,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?:^|[^\\w-])(rootly_[a-f0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(salad_cloud_[0-9A-Za-z]{1,7}_[0-9A-Za-z]{7,235})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
-	{"(?:^|[^\\w-])(sk_(?:test_|sbox_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
+	{"(?:^|[^\\w-])(sk_(?:test_|sbox_)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(spu-[a-f0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(sqco_[A-Za-z0-9]{59})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(thog-secret-[0-9a-f]{32})(?:[^\\w-]|$)", 1},
@@ -31356,7 +31434,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:azure_batch|azure[ _-]?batch|azurebatch|batch\\.azure\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9+/]{86}==)(?:[^\\w-]|$)", 1},
 	{"(?i:azure_function|azurefunction|azure[ _-]?function|azurewebsites\\.net|x-functions-key|function_key|functions-key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{54}==)(?:[^\\w-]|$)", 1},
 	{"(?i:azure_openai|azure-openai|azureopenai|openai\\.azure\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{32})(?:[^\\w-]|$)", 1},
-	{"(?i:azure_search|azure[ _-]?search|azuresearch|search\\.windows\\.net|searchkey|search_key|search-key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{52})(?:[^\\w-]|$)", 1},
+	{"(?i:azure_search|azure[ _-]?search|azuresearch|search\\.windows\\.net|searchkey|search_key|search-key|azure)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{52})(?:[^\\w-]|$)", 1},
 	{"(?i:bannerbear)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Za-z]{22}tt)(?:[^\\w-]|$)", 1},
 	{"(?i:baremetrics)[\\s\\S]{0,40}?(?:[^\\w-])((?:sk|lk)_[A-Za-z0-9]{18,25})(?:[^\\w-]|$)", 1},
 	{"(?i:beamer)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(b_[a-z0-9=_-]{44})(?:[^A-Za-z0-9_+/=-]|$)", 1},
@@ -31472,6 +31550,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:discord)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:disqus)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:docparser)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)", 1},
+	{"(?i:docusign)[\\w.-]{0,20}?(?i:secret)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:dronahq)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{50})(?:[^\\w-]|$)", 1},
 	{"(?i:drone)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:dropbox)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-z0-9]{15})(?:[^A-Za-z0-9_+/=-]|$)", 1},
@@ -31558,7 +31637,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:ipquality)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:ipstack)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Fa-f]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:jfrog|artifactory|bintray)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{64})(?:[^A-Za-z0-9_+/=-]|$)", 1},
-	{"(?i:jira|confluence|atlassian)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_+/=-]|$)", 1},
+	{"(?i:jira|confluence|atlassian)[\\s\\S]{0,40}?(?:[^\\w+/-])([A-Za-z0-9]{24})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:jira|confluence|atlassian|bitbucket)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9+/]{44})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:jotform)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:jumpcloud)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
@@ -31584,7 +31663,6 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:linkpreview)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:liveagent|ladesk)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:loadmill)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
-	{"(?i:lob)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:loggly)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:loginradius)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:logzio|logz\\.io|logz_io)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^\\w-]|$)", 1},
@@ -31757,6 +31835,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:shodan)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:shortcut_api|shortcut-api|shortcut_token|shortcut[ _-]?api|shortcut[ _-]?token|shortcutapi|clubhouse_api)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:shotstack)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
+	{"(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{16})(?:[^\\w-]|$)", 1},
 	{"(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:shutterstock)[\\s\\S]{0,40}?(?:[^\\w-])(v2/[A-Za-z0-9]{300,500})(?:[^\\w-]|$)", 1},
 	{"(?i:signalwire)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{50})(?:[^\\w-]|$)", 1},

@@ -252,6 +252,9 @@ def shape_of(name):
 # Prefixed formats: the prefix is the keyword and part of the value.
 # name: (regex, template, wrong-length template)
 PREFIXED = {}
+# Further named checks for a row, by rule id (three-classes: the value
+# holds an upper-case letter, a lower-case letter and a digit).
+EXTRA_CHECKS = {}
 import os as _os
 exec(open(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'rows.py')).read())
 exec(open(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'rows_tail.py')).read())
@@ -290,6 +293,7 @@ for line in [l for l in (KEYED + MORE).strip().splitlines() if l.strip()]:
     up = ''.join(c if c.isalnum() else '_' for c in kw0).upper()
     low_digit = not shape.startswith(('alpha', 'dig')) and shape not in NO_MIX
     checks = ['mixed-classes'] if low_digit else []
+    checks += EXTRA_CHECKS.get(rid, [])
     # A keyed value that opens a quoted literal must be the literal or end
     # at a separator (keyed-literal); a prefixed token is its own evidence.
     if not pfx:

@@ -19,7 +19,7 @@ PREFIXED.update({
  'zapier': (r'https://hooks\.zapier\.com/hooks/catch/[0-9]{5,10}/[a-z0-9]{6,8}/?', 'https://hooks.zapier.com/hooks/catch/{digits:7}/{lowalnum:6}/', 'https://hooks.zapier.com/hooks/catch/{digits:4}/{lowalnum:6}/'),
  'salesforce': (r'00[A-Za-z0-9]{13}![A-Za-z0-9_.]{96}', '00D{alnum:12}!{alnum:96}', '00D{alnum:12}!{alnum:95}'),
  'webex': (r'[A-Za-z0-9]{64}_[A-Za-z0-9]{4}_[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}', '{alnum:64}_{upper:4}_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', '{alnum:63}_{upper:4}_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}'),
- 'checkout': (r'sk_(?:test_|sbox_)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', 'sk_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', 'sk_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:11}'),
+ 'checkout': (r'sk_(?:test_|sbox_)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}', 'sk_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}', 'sk_{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:11}'),
  'checio': (r'pk_[a-z0-9]{45}', 'pk_{lowalnum:45}', 'pk_{lowalnum:44}'),
  'gya29': (r'ya29\.[A-Za-z0-9_-]{30,}', 'ya29.{b64url:120}', 'ya29.{b64url:12}'),
 })
@@ -100,7 +100,7 @@ alegra-api-key|Alegra|alegra|land20|medium|accounting|https://developer.alegra.c
 audd-api-key|AudD|audd|lan32|medium|media|https://docs.audd.io/|y
 autoklose-api-key|Autoklose|autoklose|and32|medium|marketing|https://autoklose.com/|y
 azure-devops-pat|Azure DevOps|azure devops,azure_devops,azuredevops,dev.azure.com,azure|lan52|high|cloud|https://learn.microsoft.com/en-us/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate|n
-azure-search-key|Azure AI Search|azure_search,azure search,azuresearch,search.windows.net,searchkey,search_key,search-key|an52|high|cloud|https://learn.microsoft.com/en-us/azure/search/search-security-api-keys|n
+azure-search-key|Azure AI Search|azure_search,azure search,azuresearch,search.windows.net,searchkey,search_key,search-key,azure|an52|high|cloud|https://learn.microsoft.com/en-us/azure/search/search-security-api-keys|n
 clickhelp-api-key|ClickHelp|clickhelp|an24|medium|docs|https://clickhelp.com/software-documentation-tool/user-manual/api-overview.html|y
 myintervals-api-key|Intervals|myintervals|lan11|medium|project|https://www.myintervals.com/api/|y
 apollo-api-key|Apollo.io|apollo|an22|medium|crm|https://docs.apollo.io/docs/create-api-key|n

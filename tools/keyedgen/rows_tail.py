@@ -427,3 +427,15 @@ MORE_TAIL4 = """
 shutterstock-oauth-token|Shutterstock|shutterstock|sstkv2|high|media|https://api-reference.shutterstock.com/#authentication|n
 """
 MORE = MORE + MORE_TAIL4
+# --- batch 5 (fourth session): Azure AI Search keys (52 letters and
+# digits, Microsoft's "search-security-api-keys") also next to a bare
+# "azure" (azureKey:, azure_key:), as Azure DevOps PATs already are; a
+# search key is random base62, so it must hold upper case, lower case and
+# a digit (three-classes), which also keeps the all-lowercase DevOps PAT
+# shape (lan52) to its own row. Shutterstock consumer secrets are 16
+# letters and digits (the 32-character consumer key keeps its row).
+EXTRA_CHECKS['azure-search-key'] = ['three-classes']
+MORE_TAIL5 = """
+shutterstock-consumer-secret|Shutterstock|shutterstock|an16|high|media|https://api-reference.shutterstock.com/#authentication|n
+"""
+MORE = MORE + MORE_TAIL5
