@@ -45,6 +45,12 @@ type Mutator struct {
 	// entropy limits the hash symbols of every synthetic (tests only: it
 	// makes collisions common). 0 means all hashChars.
 	entropy int
+	// synths caches each name's kind and first canonical synthetic
+	// (synthcache.go); nil derives them every time (tests compare both).
+	synths *synthCache
+	// plain turns off the per-pass caches of selectAll (tests: the same
+	// output with and without them).
+	plain bool
 }
 
 // New returns a Mutator for key (at least 16 bytes) and policy.
@@ -61,6 +67,7 @@ func New(key []byte, policy Policy) (*Mutator, error) {
 		policy: p,
 		sets:   newSets(),
 		bufs:   &sync.Pool{New: func() any { return new(buffers) }},
+		synths: newSynthCache(),
 	}, nil
 }
 
@@ -252,11 +259,28 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 // treps for words in text spans. grew reports that a text word selected a
 // name after code occurrences of it had been passed over.
 func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []rep, grew bool) {
+	// A text names the same few identifiers and words over and over. A
+	// small cache in front of the session's decisions answers most of
+	// them without a map lookup. In the code pass a decision, once made,
+	// holds to the end of the pass (deciding a name changes only that
+	// name's decisions); in the text pass a phrase can flip a word to
+	// selected, and the cache is told.
+	front := recent{off: s.m.plain}
 	for _, sp := range s.spans {
-		if sp.kind == spanIdent && s.selectCode(text[sp.start:sp.end], lang) {
+		if sp.kind != spanIdent {
+			continue
+		}
+		name := text[sp.start:sp.end]
+		sel, ok := front.get(name)
+		if !ok {
+			sel = s.selectCode(name, lang)
+			front.put(name, sel)
+		}
+		if sel {
 			reps = append(reps, rep{sp.start, sp.end})
 		}
 	}
+	front = recent{off: s.m.plain}
 	for _, sp := range s.spans {
 		if sp.kind != spanText {
 			continue
@@ -269,15 +293,22 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 			}
 			j := wordEnd(text, i, sp.end)
 			w := text[i:j]
-			sel, g := s.selectWord(w)
-			grew = grew || g
+			sel, ok := front.get(w)
+			if !ok {
+				var g bool
+				sel, g = s.selectWord(w)
+				grew = grew || g
+				front.put(w, sel)
+			}
 			if !sel && prevA >= 0 && s.phrase(text[prevA:prevB], w) {
 				// Two-word phrases: "Medical Record", "Social Security".
 				// Earlier occurrences of either word were passed over.
 				sel, grew = true, true
 				s.selected(w)
+				front.put(w, true)
 				if !prevSel {
 					s.selected(text[prevA:prevB])
+					front.put(text[prevA:prevB], true)
 					treps = append(treps, rep{prevA, prevB})
 				}
 			}
@@ -289,6 +320,41 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 		}
 	}
 	return reps, treps, grew
+}
+
+// recent is a direct-mapped cache of decisions for one pass of
+// selectAll: keys are slices of the text being mutated and die with the
+// pass.
+type recent struct {
+	slot [recentSlots]struct {
+		name string
+		sel  bool
+	}
+	off bool // every get misses (Mutator.plain)
+}
+
+const recentSlots = 256
+
+// recentIndex hashes a name cheaply from its length and three bytes.
+func recentIndex(name string) int {
+	n := len(name)
+	return int(uint(n)*131+uint(name[0])*31+uint(name[n-1])*7+uint(name[n/2])) % recentSlots
+}
+
+func (r *recent) get(name string) (sel, ok bool) {
+	if r.off {
+		return false, false
+	}
+	e := &r.slot[recentIndex(name)]
+	if e.name == name && name != "" {
+		return e.sel, true
+	}
+	return false, false
+}
+
+func (r *recent) put(name string, sel bool) {
+	e := &r.slot[recentIndex(name)]
+	e.name, e.sel = name, sel
 }
 
 // selected records that name is mutated from now on: queued for a
@@ -417,10 +483,25 @@ func (s *Session) assign(names []string) {
 		if _, done := s.o2s[name]; done {
 			continue // queued twice
 		}
-		k := s.m.sets.kindOf(name, &s.sc)
+		var e synthEntry
+		cached := false
+		if s.m.entropy == 0 {
+			e, cached = s.m.synths.get(name)
+		}
+		if !cached {
+			e.k = s.m.sets.kindOf(name, &s.sc)
+			e.canon = canonical(s.mac, &s.msg, e.k, name, 0, s.m.entropy)
+			if s.m.entropy == 0 {
+				s.m.synths.put(name, e)
+			}
+		}
+		k := e.k
 		sh := shapeOf(name)
 		for attempt := uint32(0); ; attempt++ {
-			canon := canonical(s.mac, &s.msg, k, name, attempt, s.m.entropy)
+			canon := e.canon
+			if attempt > 0 {
+				canon = canonical(s.mac, &s.msg, k, name, attempt, s.m.entropy)
+			}
 			if _, taken := s.s2o[canon]; taken {
 				s.collisions++
 				continue

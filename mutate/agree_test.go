@@ -1,0 +1,60 @@
+package mutate
+
+import (
+	"maps"
+	"slices"
+	"testing"
+)
+
+// The fast paths of Replacements (the per-pass decision caches of
+// selectAll, the Mutator's synthetic cache) must not change what it
+// returns. FuzzFastPathsAgree mutates the same texts with a Mutator that
+// has them and one that has none, in one session each, and wants the
+// same replacements and pairs.
+
+func plainMutator(tb testing.TB, p Policy) *Mutator {
+	tb.Helper()
+	m, err := New(testKey, p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.synths, m.plain = nil, true
+	return m
+}
+
+func FuzzFastPathsAgree(f *testing.F) {
+	for _, s := range fuzzSeeds {
+		f.Add(s, "patient record of the Medical Record and getMrn(dob)", uint8(0), false)
+		f.Add("const mrn = patientId; // Social Security", s, uint8(17), true)
+	}
+	f.Add("Medical notes: the medical Record; record medical record", "record Medical", uint8(9), false)
+	f.Add("const total = items.reduce((acc, item) => acc + item.amount, 0); // running sum of patientTotal", "patientTotal total", uint8(0), true)
+	fastPHI, fastAll := fuzzMutators(f)
+	plainPHI, plainAll := plainMutator(f, PolicyPHI), plainMutator(f, PolicyAll)
+	langs := Langs()
+	f.Fuzz(func(t *testing.T, a, b string, li uint8, all bool) {
+		fast, plain := fastPHI, plainPHI
+		if all {
+			fast, plain = fastAll, plainAll
+		}
+		la, lb := langs[int(li)%len(langs)], langs[int(li/16)%len(langs)]
+		// Twice over the fast Mutator: the second run takes its
+		// synthetics from the cache the first filled.
+		for range 2 {
+			fs, ps := fast.NewSession(), plain.NewSession()
+			for _, c := range []struct {
+				text string
+				lang Lang
+			}{{a, la}, {b, lb}, {a, lb}} {
+				got := fs.Replacements(c.text, c.lang, nil)
+				want := ps.Replacements(c.text, c.lang, nil)
+				if !slices.Equal(got, want) {
+					t.Fatalf("%s %q: replacements\n got %v\nwant %v", c.lang, c.text, got, want)
+				}
+			}
+			if !maps.Equal(fs.Pairs(), ps.Pairs()) {
+				t.Fatalf("pairs\n got %v\nwant %v", fs.Pairs(), ps.Pairs())
+			}
+		}
+	})
+}
