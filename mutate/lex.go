@@ -101,18 +101,34 @@ type lexer struct {
 	out     []span
 	regexOK bool // JS/TS: a '/' here would start a regular expression
 	nest    int
+	// ref, when set, lexes code in place of code (tests: the lexer as
+	// it was before its fast paths, which must give the same spans).
+	ref func(l *lexer, nested bool)
 }
 
 // lex appends the identifier and text spans of src, in order, to out.
 func lex(src string, lang Lang, out []span) []span {
-	l := &lexer{src: src, lang: lang, out: out, regexOK: true}
+	return lexWith(src, lang, out, nil)
+}
+
+func lexWith(src string, lang Lang, out []span, ref func(*lexer, bool)) []span {
+	l := &lexer{src: src, lang: lang, out: out, regexOK: true, ref: ref}
 	switch lang {
 	case LangTS, LangJS, LangPython, LangGo, LangJava, LangCSharp, LangRuby, LangRust, LangSQL:
-		l.code(false)
+		l.run(false)
 	default: // text, markdown, and anything unknown
 		l.prose(0, len(src))
 	}
 	return l.out
+}
+
+// run lexes code (code, or ref when set).
+func (l *lexer) run(nested bool) {
+	if l.ref != nil {
+		l.ref(l, nested)
+		return
+	}
+	l.code(nested)
 }
 
 func (l *lexer) emit(k spanKind, a, b int) {
@@ -122,6 +138,36 @@ func (l *lexer) emit(k spanKind, a, b int) {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// Byte classes for the code lexer's dispatch: one table load per byte
+// instead of a chain of comparisons.
+const (
+	classSpace   = 1 << iota // ' ', '\t', '\n', '\r'
+	classDigit               // '0'-'9'
+	classWord                // isWordByte: ASCII letters, digits, '_'
+	classSpecial             // may start a literal or comment in some language (special)
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
+			t[c] |= classSpace
+		}
+		if isDigit(b) {
+			t[c] |= classDigit
+		}
+		if isWordByte(b) {
+			t[c] |= classWord
+		}
+	}
+	// Every byte a *Special method or cComments acts on: / " ' ` $ @ #
+	// = < % - [ (JS/TS, Go, Java, C#, Rust, Python, Ruby, SQL).
+	for _, b := range []byte("/\"'`$@#=<%-[") {
+		t[b] |= classSpecial
+	}
+	return t
+}()
 
 // isWordByte reports whether an ASCII byte belongs to a word: letters,
 // digits and underscore. Non-ASCII text is judged by wordLen.
@@ -202,27 +248,41 @@ func (l *lexer) at(s string) bool { return strings.HasPrefix(l.src[l.pos:], s) }
 func (l *lexer) code(nested bool) {
 	depth, parens := 0, 0
 	src := l.src
+	dollar := l.lang == LangTS || l.lang == LangJS
+	prefixes := l.lang == LangPython || l.lang == LangRust
 	for l.pos < len(src) {
 		c := src[l.pos]
+		cl := byteClass[c]
 		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
+		case cl&classSpace != 0:
 			l.pos++
 			continue
-		case isDigit(c) || c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]):
+		case cl&classDigit != 0 || c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]):
 			l.number()
 			l.regexOK = false
 			continue
-		case l.identLen(l.pos) > 0:
+		case cl&classWord != 0 || c == '$' && dollar || c >= utf8.RuneSelf && wordLen(src, l.pos) > 0:
+			// An identifier (identLen > 0): ASCII runs by the table,
+			// anything else as identEnd reads it.
 			start := l.pos
-			l.pos = l.identEnd(l.pos)
-			if l.stringPrefix(start) {
+			i := start + 1
+			if c >= utf8.RuneSelf {
+				i = start
+			}
+			for i < len(src) && byteClass[src[i]]&classWord != 0 {
+				i++
+			}
+			l.pos = l.identEnd(i)
+			// Only Python and Rust have string prefixes (stringPrefix).
+			if prefixes && l.stringPrefix(start) {
 				continue
 			}
 			l.emit(spanIdent, start, l.pos)
 			l.regexOK = regexAfterWord(src[start:l.pos])
 			continue
 		}
-		if l.special(c) {
+		// No language's literal or comment starts with any other byte.
+		if cl&classSpecial != 0 && l.special(c) {
 			continue
 		}
 		if nested && depth == 0 && parens == 0 && (l.lang == LangPython || l.lang == LangCSharp) {
@@ -265,7 +325,7 @@ func (l *lexer) formatSpec() {
 			l.emit(spanText, seg, l.pos)
 			l.pos++
 			l.nest++
-			l.code(true)
+			l.run(true)
 			l.nest--
 			if l.pos < len(src) {
 				l.pos++
@@ -464,7 +524,7 @@ func (l *lexer) literal(close string, opts int, interp int) {
 			l.nest++
 			saved := l.regexOK
 			l.regexOK = true
-			l.code(true)
+			l.run(true)
 			l.regexOK = saved
 			l.nest--
 			for k := 0; k < open && l.pos < len(src) && src[l.pos] == '}'; k++ {

@@ -41,8 +41,8 @@ func (l *lexer) prose(a, b int) {
 		}
 		l.proseText(seg, bodyStart)
 		if lang, ok := ParseLang(info); ok && lang != LangText && lang != LangMarkdown {
-			inner := &lexer{src: src[:closeAt], pos: bodyStart, lang: lang, out: l.out, regexOK: true}
-			inner.code(false)
+			inner := &lexer{src: src[:closeAt], pos: bodyStart, lang: lang, out: l.out, regexOK: true, ref: l.ref}
+			inner.run(false)
 			l.out = inner.out
 		} else {
 			l.emit(spanText, bodyStart, closeAt)

@@ -107,8 +107,8 @@ func (l *lexer) rubyHeredoc() bool {
 	}
 	nl += i
 	// The rest of the opening line is ordinary code.
-	rest := &lexer{src: src[:nl], pos: i, lang: l.lang, out: l.out, regexOK: false, nest: l.nest}
-	rest.code(false)
+	rest := &lexer{src: src[:nl], pos: i, lang: l.lang, out: l.out, regexOK: false, nest: l.nest, ref: l.ref}
+	rest.run(false)
 	l.out = rest.out
 	body := nl + 1
 	end, after := len(src), len(src)
