@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "684c12e7746f140068f38b6669348d89f29e3b5a2e85b544ae60bd30d4759ddf"
+const builtinTableSHA256 = "2dea90460f8211225ce66184aef0476a35e43ea608842461b593ce680017c118"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -4152,17 +4152,18 @@ var builtinTable = []Rule{
 	},
 	{
 		ID:          "braintree-private-key",
-		Description: "Braintree private key assigned to a Braintree name",
+		Description: "Braintree private key shortly after a Braintree name",
 		Severity:    "critical",
 		Entity:      "Braintree key",
 		Keywords: []string{
 			"braintree",
 		},
-		Pattern:     "(?i:braintree){{ASSIGN}}([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)",
+		Pattern:     "(?i:braintree)[\\s\\S]{0,40}?(?:[^\\w+/-])([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
-			"name-part",
+			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"braintree",
@@ -4177,10 +4178,12 @@ var builtinTable = []Rule{
 				"BRAINTREE_SECRET = \"{hex:32}\"",
 				"var braintreeToken string = \"{hex:32}\"",
 				"<braintreeToken>{hex:32}</braintreeToken>",
+				"[DEBUG] braintree gateway configured, private key {hex:32}",
 			},
 			FP: []string{
 				"BRAINTREE_SECRET = os.environ[\"BRAINTREE_SECRET\"]",
 				"BRAINTREE_SECRET = \"{hex:39}\"",
+				"braintree sdk sha1 {hex:40}",
 			},
 		},
 	},
@@ -5473,17 +5476,18 @@ var builtinTable = []Rule{
 	},
 	{
 		ID:          "cisco-meraki-api-key",
-		Description: "Cisco Meraki dashboard API key assigned to a Meraki name",
+		Description: "Cisco Meraki dashboard API key shortly after a Meraki name",
 		Severity:    "high",
 		Entity:      "Cisco Meraki key",
 		Keywords: []string{
 			"meraki",
 		},
-		Pattern:     "(?i:meraki){{ASSIGN}}([a-f0-9]{40})(?:[^A-Za-z0-9_+/=-]|$)",
+		Pattern:     "(?:(?:^|[^A-Za-z])(?i:meraki)|[a-z0-9]Meraki)[\\s\\S]{0,40}?(?:[^\\w+/-])([a-f0-9]{40})(?:[^A-Za-z0-9_+/=-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
-			"name-part",
+			"mixed-classes",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"cisco",
@@ -5498,10 +5502,13 @@ var builtinTable = []Rule{
 				"MERAKI_SECRET = \"{hex:40}\"",
 				"var merakiToken string = \"{hex:40}\"",
 				"<merakiToken>{hex:40}</merakiToken>",
+				"meraki dashboard | apiKey |{hex:40}",
 			},
 			FP: []string{
 				"MERAKI_SECRET = os.environ[\"MERAKI_SECRET\"]",
 				"MERAKI_SECRET = \"{hex:47}\"",
+				"meraki firmware sha256 {hex:64}",
+				"ReactNativeCameraKit: {hex:40}",
 			},
 		},
 	},
@@ -5828,8 +5835,9 @@ var builtinTable = []Rule{
 			"close_api",
 			"closeio",
 			"close.io",
+			"close_key",
 		},
-		Pattern:     "(?i:closecrm|close_crm|close\\.com|close_api|closeio|close\\.io)[\\s\\S]{0,40}?(?:[^\\w-])(api_[A-Za-z0-9.]{45})(?:[^\\w-]|$)",
+		Pattern:     "(?i:closecrm|close_crm|close\\.com|close_api|closeio|close\\.io|close_key)[\\s\\S]{0,40}?(?:[^\\w-])(api_[A-Za-z0-9.]{45})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -6719,8 +6727,9 @@ var builtinTable = []Rule{
 			"column-api",
 			"columnapi",
 			"column_secret",
+			"column_key",
 		},
-		Pattern:     "(?i:column_api|column-api|columnapi|column_secret)[\\s\\S]{0,40}?(?:[^\\w-])((?:test|live)_[A-Za-z0-9]{27})(?:[^\\w-]|$)",
+		Pattern:     "(?i:column_api|column-api|columnapi|column_secret|column_key)[\\s\\S]{0,40}?(?:[^\\w-])((?:test|live)_[A-Za-z0-9]{27})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -13860,8 +13869,9 @@ var builtinTable = []Rule{
 			"kanbantool",
 			"kanban tool",
 			"kanban_tool",
+			"kanban",
 		},
-		Pattern:     "(?i:kanbantool|kanban[ _-]?tool|kanban_tool)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{12})(?:[^\\w-]|$)",
+		Pattern:     "(?i:kanbantool|kanban[ _-]?tool|kanban_tool|(?:^|[^A-Za-z0-9])kanban)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{12})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     2.5,
 		Checks: []string{
@@ -13877,6 +13887,7 @@ var builtinTable = []Rule{
 		Owns: []string{
 			"kanbantool",
 			"kanban_tool",
+			"kanban",
 		},
 		Samples: Samples{
 			TP: []string{
@@ -15761,6 +15772,43 @@ var builtinTable = []Rule{
 			},
 			FP: []string{
 				"MAXMIND_LICENSE_KEY=<key>_mmk",
+			},
+		},
+	},
+	{
+		ID:          "maxmind-license-key-legacy",
+		Description: "MaxMind key or token shortly after the MaxMind name",
+		Severity:    "medium",
+		Entity:      "MaxMind key",
+		Keywords: []string{
+			"maxmind",
+			"geoip",
+			"geolite",
+		},
+		Pattern:     "(?i:maxmind|(?:^|[^A-Za-z0-9])geoip|(?:^|[^A-Za-z0-9])geolite)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{16})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+			"three-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"maxmind",
+			"data",
+			"keyed",
+		},
+		Remediation: "https://support.maxmind.com/hc/en-us/articles/4407111582235-Generate-a-License-Key",
+		Samples: Samples{
+			TP: []string{
+				"MAXMIND_API_KEY = \"{alnum:14}7q\"",
+				"[DEBUG] calling the maxmind API with key={alnum:14}7q",
+			},
+			FP: []string{
+				"MAXMIND_API_KEY = \"{lower:14}qq\"",
+				"[DEBUG] calling the maxmind API with key={lower:14}qq",
+				"MAXMIND_API_KEY = os.environ[\"MAXMIND_API_KEY\"]",
+				"request id {alnum:14}7q served by \\n\\n\\n\\n and later maxmind",
 			},
 		},
 	},
@@ -28322,8 +28370,9 @@ var builtinTable = []Rule{
 		Entity:      "Twist key",
 		Keywords: []string{
 			"twist_",
+			"twist",
 		},
-		Pattern:     "(?i:twist_)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
+		Pattern:     "(?i:twist_|(?:^|[^A-Za-z0-9])twist)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -31271,6 +31320,7 @@ var builtinRegexps = []verifiedRegex{
 	{"((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"((?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.acc[_-][a-z0-9-]{10,32}\\.[a-z0-9+/_=-]{30,120})(?:[^a-z0-9+/_=-]|$)", 1},
 	{"(-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\\s\\\\:,.()_-]{64,}?-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----)", 1},
+	{"(?:(?:^|[^A-Za-z])(?i:meraki)|[a-z0-9]Meraki)[\\s\\S]{0,40}?(?:[^\\w+/-])([a-f0-9]{40})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?:\\+?1[-. ]?)?((?:\\(\\d{3}\\) ?|\\b\\d{3}[-. ]?)\\d{3}[-. ]?\\d{4})\\b", 1},
 	{"(?:\\s(?:-u|--user)[ =]{1,3}[\"']?[^\\s:\"'$]{1,64}:[\"']?|\\s--(?:http-)?password[ =]{1,3}[\"']?)([^\\s\"']{4,128})", 1},
 	{"(?:^|[\\\\'\"\\x60\\s>=:(,])([a-zA-Z0-9_~.]{3}[0-9]Q~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'\"\\x60\\s<),;])", 1},
@@ -31454,7 +31504,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:blocknative)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:boostnote)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:borgbase)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9/_.-]{148,152})(?:[^\\w-]|$)", 1},
-	{"(?i:braintree)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
+	{"(?i:braintree)[\\s\\S]{0,40}?(?:[^\\w+/-])([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:braintrust)[\\s\\S]{0,40}?(?:[^\\w-])(sk-[A-Za-z0-9]{48})(?:[^\\w-]|$)", 1},
 	{"(?i:brandfetch)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9+/]{43}=)(?:[^\\w-]|$)", 1},
 	{"(?i:brandfetch)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
@@ -31492,7 +31542,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:cliengo)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:clinchpad)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:clockify)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{48})(?:[^\\w-]|$)", 1},
-	{"(?i:closecrm|close_crm|close\\.com|close_api|closeio|close\\.io)[\\s\\S]{0,40}?(?:[^\\w-])(api_[A-Za-z0-9.]{45})(?:[^\\w-]|$)", 1},
+	{"(?i:closecrm|close_crm|close\\.com|close_api|closeio|close\\.io|close_key)[\\s\\S]{0,40}?(?:[^\\w-])(api_[A-Za-z0-9.]{45})(?:[^\\w-]|$)", 1},
 	{"(?i:cloudelements)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)", 1},
 	{"(?i:cloudflare)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:cloudflare)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{37})(?:[^A-Za-z0-9_+/=-]|$)", 1},
@@ -31512,7 +31562,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:coinlayer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:coinlib)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{16})(?:[^\\w-]|$)", 1},
 	{"(?i:collect2)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
-	{"(?i:column_api|column-api|columnapi|column_secret)[\\s\\S]{0,40}?(?:[^\\w-])((?:test|live)_[A-Za-z0-9]{27})(?:[^\\w-]|$)", 1},
+	{"(?i:column_api|column-api|columnapi|column_secret|column_key)[\\s\\S]{0,40}?(?:[^\\w-])((?:test|live)_[A-Za-z0-9]{27})(?:[^\\w-]|$)", 1},
 	{"(?i:commercejs|chec\\.io|chec_)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9_]{48})(?:[^\\w-]|$)", 1},
 	{"(?i:commodities)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{60})(?:[^\\w-]|$)", 1},
 	{"(?i:contentful)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9_-]{43})(?:[^A-Za-z0-9_+/=-]|$)", 1},
@@ -31642,7 +31692,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:jotform)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:jumpcloud)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:jupiterone)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{76})(?:[^\\w-]|$)", 1},
-	{"(?i:kanbantool|kanban[ _-]?tool|kanban_tool)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{12})(?:[^\\w-]|$)", 1},
+	{"(?i:kanbantool|kanban[ _-]?tool|kanban_tool|(?:^|[^A-Za-z0-9])kanban)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:karmacrm)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{20})(?:[^\\w-]|$)", 1},
 	{"(?i:keenio|keen_io|keen_master|keen_api|keen\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:kickbox)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{65,84})(?:[^\\w-]|$)", 1},
@@ -31683,10 +31733,10 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:marketstack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:mattermost)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-z0-9]{26})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:mavenlink)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{64})(?:[^\\w-]|$)", 1},
+	{"(?i:maxmind|(?:^|[^A-Za-z0-9])geoip|(?:^|[^A-Za-z0-9])geolite)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{16})(?:[^\\w-]|$)", 1},
 	{"(?i:meaningcloud)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:mediastack)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:meistertask)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{43})(?:[^\\w-]|$)", 1},
-	{"(?i:meraki)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{40})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:mesibo)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:messagebird|message\\-bird|message_bird)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{25})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:metaapi|meta-api)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)", 1},
@@ -31911,7 +31961,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:travis)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{22})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:trello)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:twelvedata)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
-	{"(?i:twist_)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)", 1},
+	{"(?i:twist_|(?:^|[^A-Za-z0-9])twist)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:twitch)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-z0-9]{30})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:twitter)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9]{15,25}-[A-Za-z0-9]{20,40})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:twitter)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{25})(?:[^A-Za-z0-9_+/=-]|$)", 1},

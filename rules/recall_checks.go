@@ -77,3 +77,13 @@ func keywordAssignment(r *Rule) *regexp.Regexp {
 	keywordAssigns.Store(r, re)
 	return re
 }
+
+// PlaceholderPassword reports whether a password found in a URI,
+// connection string or registry login is a documentation stand-in by the
+// rules' own definition (placeholder-password: password, P@ssw0rd, a
+// run of plain words, after percent-decoding and l33t folding). Exported
+// for tools/secretbench, which must not count such samples as plausible
+// credentials.
+func PlaceholderPassword(v string) bool {
+	return !checkPlaceholderPassword(&CheckContext{Value: v})
+}

@@ -147,7 +147,7 @@ siteleaf-api-secret|Siteleaf|siteleaf|an32|medium|cms|https://learn.siteleaf.com
 testingbot-api-secret|TestingBot|testingbot|lan32|high|ci|https://testingbot.com/support/api|y
 thinkific-api-key|Thinkific|thinkific|hex32|high|education|https://developers.thinkific.com/api/api-key-auth/|y
 thousandeyes-api-token|ThousandEyes|thousandeyes|an32|high|observability|https://docs.thousandeyes.com/product-documentation/user-management/rbac#api-tokens|y
-twist-oauth-token|Twist|twist_|hex40|medium|comms|https://developer.twist.com/v3/|n
+twist-oauth-token|Twist|twist_,^twist|hex40|medium|comms|https://developer.twist.com/v3/|n
 typetalk-access-token|Typetalk|typetalk|an64|medium|comms|https://developer.nulab.com/docs/typetalk/|y
 webex-access-token|Webex|webex|hex64|high|comms|https://developer.webex.com/docs/getting-started|y
 websitepulse-api-key|WebSitePulse|websitepulse|hex32|medium|observability|https://www.websitepulse.com/help/api|y

@@ -116,7 +116,7 @@ eagleeyenetworks-api-key|Eagle Eye Networks|eagleeyenetworks|an15|medium|securit
 getemails-api-key|GetEmails|getemails|land26|medium|marketing|https://getemails.com/|y
 hive-api-key|Hive|hive_api,hive-api,hiveapi,hive.com|lan32|medium|project|https://developers.hive.com/|n
 invoiceocean-api-key|InvoiceOcean|invoiceocean|an20|medium|accounting|https://github.com/InvoiceOcean/api|y
-kanbantool-api-key|Kanban Tool|kanbantool,kanban tool,kanban_tool|uan12|medium|project|https://kanbantool.com/developer/api-v3|y
+kanbantool-api-key|Kanban Tool|kanbantool,kanban tool,kanban_tool,^kanban|uan12|medium|project|https://kanbantool.com/developer/api-v3|y
 keenio-api-key|Keen|keenio,keen_io,keen_master,keen_api,keen.io|uan64|medium|observability|https://keen.io/docs/api/|y
 liveagent-api-key|LiveAgent|liveagent,ladesk|an32|medium|support|https://support.liveagent.com/|y
 luno-api-secret|Luno|luno|url43|high|crypto|https://www.luno.com/en/developers/api|y
@@ -164,7 +164,7 @@ moderation-api-key|Moderation API|moderation_api,moderationapi,moderation api,mo
 edenai-api-key|Eden AI|edenai,eden_ai|edenai|high|ai|https://docs.edenai.co/|y
 budibase-api-key|Budibase|budibase|budibase|high|dev|https://docs.budibase.com/docs/public-api|y
 cashboard-api-key|Cashboard|cashboard|cashboard|medium|accounting|https://cashboardapp.com/|y
-column-api-key|Column|column_api,column-api,columnapi,column_secret|column|high|finance|https://column.com/docs/api/|n
+column-api-key|Column|column_api,column-api,columnapi,column_secret,column_key|column|high|finance|https://column.com/docs/api/|n
 convier-api-key|Convier|convier|convier|medium|data|https://convier.me/|y
 courier-api-key|Courier|courier|courier|medium|comms|https://www.courier.com/docs/reference/auth/intro/|n
 fibery-api-token|Fibery|fibery|fibery|medium|project|https://the.fibery.io/@public/User_Guide/Guide/Fibery-API-Overview-279|y
@@ -200,7 +200,7 @@ new-relic-mobile-app-token|New Relic Mobile|-nrma|nrma|medium|observability|http
 ramp-client-secret|Ramp|ramp_sec_|ramp|high|finance|https://docs.ramp.com/developer-api/v1/authorization|n
 portainer-api-token|Portainer|portainer|portainer|high|cloud|https://docs.portainer.io/api/access|n
 pubnub-key|PubNub|pub-c-,sub-c-|pubnub|medium|comms|https://www.pubnub.com/docs/general/setup/application-setup|n
-close-crm-api-key|Close|closecrm,close_crm,close.com,close_api,closeio,close.io|closecrm|medium|crm|https://developer.close.com/topics/authentication/|n
+close-crm-api-key|Close|closecrm,close_crm,close.com,close_api,closeio,close.io,close_key|closecrm|medium|crm|https://developer.close.com/topics/authentication/|n
 trufflehog-enterprise-secret|TruffleHog Enterprise|thog-secret-|thog|high|security|https://docs.trufflesecurity.com/|n
 tines-webhook-url|Tines|.tines.com/webhook/|tines|medium|automation|https://www.tines.com/docs/actions/types/webhook/|n
 zapier-webhook-url|Zapier|hooks.zapier.com/hooks/catch/|zapier|medium|automation|https://help.zapier.com/hc/en-us/articles/8496288690317|n

@@ -439,3 +439,11 @@ MORE_TAIL5 = """
 shutterstock-consumer-secret|Shutterstock|shutterstock|an16|high|media|https://api-reference.shutterstock.com/#authentication|n
 """
 MORE = MORE + MORE_TAIL5
+# --- batch 6: MaxMind legacy license keys (16 letters and digits, before
+# the _mmk format) next to a MaxMind/GeoIP name; "geoip" names databases
+# and libraries too, so the key must be random base62 (three-classes).
+EXTRA_CHECKS['maxmind-license-key-legacy'] = ['three-classes']
+MORE_TAIL6 = """
+maxmind-license-key-legacy|MaxMind|maxmind,^geoip,^geolite|an16|medium|data|https://support.maxmind.com/hc/en-us/articles/4407111582235-Generate-a-License-Key|n
+"""
+MORE = MORE + MORE_TAIL6

@@ -315,6 +315,30 @@ var (
 		"twitter/v2": regexp.MustCompile(`^(?:[A-Za-z0-9_-]|%[0-9A-Fa-f]{2})+$`),
 		// Cloudflare Origin CA keys: v1.0-<24 hex>-<146 hex>.
 		"cloudflarecakey": regexp.MustCompile(`^v1\.0-[0-9a-f]{24}-[0-9a-f]{146}$`),
+		// SalesCookie API keys are 32 letters and digits; trufflehog's class
+		// [a-zA-z0-9] admits [ \ ] ^ _ and the backtick only through its
+		// A-z range.
+		"salescookie": regexp.MustCompile(`^[A-Za-z0-9]{32}$`),
+		// tru.ID client secrets are letters, digits, '.', '_' and '-';
+		// trufflehog's [0-9a-zA-Z.-_] admits ] and the other characters
+		// between '.' and '_' only through its .-_ range (want: client id
+		// and secret).
+		"tru": regexp.MustCompile(`^[0-9a-z-]{36}[0-9A-Za-z._-]{26}$`),
+		// Eden AI API keys are JWTs (three base64url segments joined by
+		// dots); trufflehog's pattern writes the dots as an unescaped '.'.
+		"edenai": regexp.MustCompile(`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$`),
+		// CloudConvert API keys are JWTs (trufflehog's own pattern is
+		// BuildRegexJWT).
+		"cloudconvert": regexp.MustCompile(`^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$`),
+		// Loggly customer tokens are UUIDs (hexadecimal; want: account
+		// host:token).
+		"loggly": regexp.MustCompile(`:` + hexUUID + `$`),
+		// ClickSend API keys are UUIDs, shown in upper-case hexadecimal
+		// (want: key and account e-mail).
+		"clicksendsms": regexp.MustCompile(`^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}`),
+		// Twilio SIDs are two letters and 32 hexadecimal digits (API key
+		// SIDs start SK; want: SID and secret).
+		"twilioapikey": regexp.MustCompile(`^SK[0-9a-f]{32}`),
 	}
 	// detectorDecoded: detectors whose wanted value is an encoding of the
 	// credential; the decoded form must have the provider's shape.
@@ -336,6 +360,25 @@ var (
 			}
 			raw, err := base64.StdEncoding.DecodeString(sig)
 			return err == nil && len(raw) == 32
+		},
+		// Discord bot tokens are three dot-joined segments, the first the
+		// base64 of the bot's numeric user id (the rules' discord-snowflake
+		// check; want: token and id).
+		"discordbottoken": func(w string) bool {
+			first, _, ok := strings.Cut(w, ".")
+			if !ok {
+				return false
+			}
+			raw, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(first, "="))
+			if err != nil || len(raw) == 0 {
+				return false
+			}
+			for _, b := range raw {
+				if b < '0' || b > '9' {
+					return false
+				}
+			}
+			return true
 		},
 	}
 	mailjetPair = regexp.MustCompile(`^[0-9a-fA-F]{32}:[0-9a-fA-F]{32}$`)
@@ -378,6 +421,9 @@ func implausible(s sample) string {
 		return "identifier"
 	}
 	if placeholder.MatchString(target) || fakeWord(target) || longRun(target, 16) {
+		return "placeholder"
+	}
+	if s.Src == "trufflehog" && noRealPassword(s.Want) {
 		return "placeholder"
 	}
 	// Hand-typed stand-ins (abc123def456ghi789…, 0123456789…) in any
@@ -591,6 +637,66 @@ func allGeneric(hs []hit) bool {
 		}
 	}
 	return len(hs) > 0
+}
+
+var (
+	// uriWant: the whole wanted value is one connection URI whose
+	// credential is its password (a database, broker, directory or file
+	// transfer scheme first, no space), or a web URL with user:password@;
+	// not a token with a URL glued after it, and not a URL whose secret is
+	// its path or query (webhooks, SAS tokens).
+	uriWant       = regexp.MustCompile(`^(?:jdbc:[a-z0-9]+:|(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|s?ftps?|ldaps?|sqlserver|mssql|oracle)://|https?://[^/@\s]*:[^@\s]*@)[^\s]*$`)
+	uriPassword   = regexp.MustCompile(`://([^:@/\s]*):([^@\s]*)@`)
+	paramPassword = regexp.MustCompile(`(?i)[?&;]password=([^&;\s]*)`)
+)
+
+// noRealPassword reports wanted values that are all connection URIs or
+// registry logins (JSON with a base64 "auth") holding no password, or only
+// passwords the rules call placeholders (rules.PlaceholderPassword:
+// password, P@ssw0rd, user123:pass456, testpassword, a registry login
+// whose password repeats its user, as in 123:123): a JDBC URL naming only
+// a host and database, or a documentation login, is not a credential.
+func noRealPassword(wants []string) bool {
+	if len(wants) == 0 {
+		return false
+	}
+	for _, w := range wants {
+		var pws []string
+		switch {
+		case strings.HasPrefix(w, `{"registry"`):
+			var reg struct{ Auth string }
+			if json.Unmarshal([]byte(w), &reg) != nil {
+				return false
+			}
+			raw, err := base64.StdEncoding.DecodeString(reg.Auth)
+			if err != nil {
+				return false
+			}
+			user, pass, ok := strings.Cut(string(raw), ":")
+			if !ok {
+				return false
+			}
+			if pass == user {
+				continue
+			}
+			pws = append(pws, pass)
+		case uriWant.MatchString(w):
+			for _, m := range uriPassword.FindAllStringSubmatch(w, -1) {
+				pws = append(pws, m[2])
+			}
+			for _, m := range paramPassword.FindAllStringSubmatch(w, -1) {
+				pws = append(pws, m[1])
+			}
+		default:
+			return false
+		}
+		for _, pw := range pws {
+			if pw != "" && !rules.PlaceholderPassword(pw) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // fakeWord reports "fake" standing as a word of its own in s — between

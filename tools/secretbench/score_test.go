@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"encoding/base64"
+	"testing"
+)
 
 // TestFakeWord: "fake" marks a placeholder only as a word of its own, not
 // as four letters inside a random run.
@@ -29,6 +32,34 @@ func TestFakeWord(t *testing.T) {
 	for _, tc := range tests {
 		if got := fakeWord(tc.in); got != tc.want {
 			t.Errorf("fakeWord(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestNoRealPassword: connection URIs and registry logins count as
+// plausible credentials only when they hold a password that is not a
+// placeholder.
+func TestNoRealPassword(t *testing.T) {
+	reg := func(login string) string {
+		return `{"registry":"quay.io","auth":"` + base64.StdEncoding.EncodeToString([]byte(login)) + `"}`
+	}
+	tests := []struct {
+		name  string
+		wants []string
+		want  bool
+	}{
+		{"jdbc without password", []string{"jdbc:postgresql://localhost:5432/postgres"}, true},
+		{"placeholder user:pass", []string{"amqps://user123:pass456@mq.internal:5672/v"}, true},
+		{"placeholder password param", []string{"jdbc:sqlserver://h:1433;user=u;password=MY-PASSWORD"}, true},
+		{"random password", []string{"postgres://app:" + "q7Vx2Lm9Tz4K" + "@db:5432/app"}, false},
+		{"one real among placeholders", []string{"jdbc:mysql://h/db", "mysql://u:" + "Zr8kPq2Wn5Jc" + "@h/db"}, false},
+		{"registry login repeating its user", []string{reg("123:123")}, true},
+		{"registry login with a real password", []string{reg("ci:" + "Hq4Rz8Wm2Kx6")}, false},
+		{"not a uri", []string{"sk_" + "abc"}, false},
+	}
+	for _, tc := range tests {
+		if got := noRealPassword(tc.wants); got != tc.want {
+			t.Errorf("%s: noRealPassword(%q) = %v, want %v", tc.name, tc.wants, got, tc.want)
 		}
 	}
 }
