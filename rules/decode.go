@@ -141,9 +141,9 @@ func eachLongRun(data []byte, f func(s, j int)) {
 	}
 }
 
-// pctMask has bit j set when b[j] (of 64) is in the widest candidate
-// alphabet, clPct's.
-func pctMask(b []byte) uint64 {
+// pctMaskGeneric is pctMask with a table load per byte: the version for
+// processors without AVX2 (pctmask_amd64.go), and the tests' reference.
+func pctMaskGeneric(b []byte) uint64 {
 	b = b[:64]
 	var m uint64
 	for j := 0; j < 64; j += 8 {
