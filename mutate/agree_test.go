@@ -3,12 +3,14 @@ package mutate
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
 // The fast paths of Replacements (the per-pass decision caches of
 // selectAll, the Mutator's synthetic cache) must not change what it
-// returns. FuzzFastPathsAgree mutates the same texts with a Mutator that
+// returns, nor must decision maps a finished session gave back
+// (DoneMutating). FuzzFastPathsAgree mutates the same texts with a Mutator that
 // has them and one that has none, in one session each, and wants the
 // same replacements and pairs.
 
@@ -18,7 +20,7 @@ func plainMutator(tb testing.TB, p Policy) *Mutator {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	m.synths, m.plain = nil, true
+	m.synths, m.phis, m.plain = nil, nil, true
 	return m
 }
 
@@ -55,6 +57,41 @@ func FuzzFastPathsAgree(f *testing.F) {
 			if !maps.Equal(fs.Pairs(), ps.Pairs()) {
 				t.Fatalf("pairs\n got %v\nwant %v", fs.Pairs(), ps.Pairs())
 			}
+			// The next round's session takes these decision maps.
+			fs.DoneMutating()
 		}
 	})
+}
+
+// TestDoneMutating: a session done mutating still reverses and counts;
+// mutating again is refused, loudly; a later session that takes its maps
+// mutates as a new one would.
+func TestDoneMutating(t *testing.T) {
+	m, err := New(testKey, PolicyPHI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat("const patientRecord = getMrn(dob); // the patient chart\n", 100)
+	s := m.NewSession()
+	out := s.Mutate(text, LangTS)
+	n := s.Count()
+	s.DoneMutating()
+	s.DoneMutating() // twice is fine
+	if back, _ := s.Reverse(out); back != text || s.Count() != n {
+		t.Fatalf("after DoneMutating: reverse ok %t, count %d want %d", back == text, s.Count(), n)
+	}
+	if err := s.AddPairs(map[string]string{}); err == nil {
+		t.Fatal("AddPairs after DoneMutating: no error")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("Mutate after DoneMutating did not panic")
+			}
+		}()
+		s.Mutate(text, LangTS)
+	}()
+	if again := m.NewSession().Mutate(text, LangTS); again != out {
+		t.Fatal("a session on pooled maps mutates differently")
+	}
 }

@@ -3,6 +3,7 @@ package mutate
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash"
 	"maps"
@@ -45,13 +46,25 @@ type Mutator struct {
 	// entropy limits the hash symbols of every synthetic (tests only: it
 	// makes collisions common). 0 means all hashChars.
 	entropy int
-	// synths caches each name's kind and first canonical synthetic
-	// (synthcache.go); nil derives them every time (tests compare both).
-	synths *synthCache
+	// synths caches each name's kind and first canonical synthetic, phis
+	// whether it is PHI (synthcache.go); nil derives them every time
+	// (tests compare both).
+	synths *nameCache[synthEntry]
+	phis   *nameCache[phiEntry]
 	// plain turns off the per-pass caches of selectAll (tests: the same
 	// output with and without them).
 	plain bool
+	// sels pools the decision maps of sessions done mutating
+	// (*selTables, cleared): a session's first large text takes them
+	// instead of allocating a thousand-entry map or two.
+	sels *sync.Pool
 }
+
+// selTables are a session's own decision maps (codeSel.own, textSel.own).
+type selTables struct{ code, text map[string]bool }
+
+// selPoolMax: larger decision maps are left to the collector, not kept.
+const selPoolMax = 1 << 14
 
 // New returns a Mutator for key (at least 16 bytes) and policy.
 func New(key []byte, policy Policy) (*Mutator, error) {
@@ -67,7 +80,9 @@ func New(key []byte, policy Policy) (*Mutator, error) {
 		policy: p,
 		sets:   newSets(),
 		bufs:   &sync.Pool{New: func() any { return new(buffers) }},
-		synths: newSynthCache(),
+		synths: newNameCache[synthEntry](),
+		phis:   newNameCache[phiEntry](),
+		sels:   &sync.Pool{},
 	}, nil
 }
 
@@ -100,6 +115,9 @@ type Session struct {
 	sc         scratch
 	spans      []span
 	collisions int
+	// done: DoneMutating gave the decision maps back; the session only
+	// reverses from now on.
+	done bool
 }
 
 type pair struct {
@@ -180,14 +198,26 @@ func Apply(text string, reps []Replacement) string {
 // mutated text out from text and the replacements instead of keeping a
 // second copy of it.
 func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Replacement {
+	if s.done {
+		// A programming error; mutating with the decisions gone could
+		// leave names a live session would replace.
+		panic("mutate: Replacements on a session after DoneMutating")
+	}
 	if s.m == nil || text == "" {
 		return dst
 	}
 	if s.codeSel.len() == 0 && len(s.pairs) == 0 {
 		// First text of the session: size the tables for it once instead
-		// of growing them a dozen times.
-		s.codeSel = selMap{own: make(map[string]bool, len(text)/64)}
-		s.textSel = selMap{own: make(map[string]bool, len(text)/128)}
+		// of growing them a dozen times, or take a finished session's.
+		if t, ok := s.m.sels.Get().(*selTables); ok && len(text) >= 4096 {
+			s.codeSel, s.textSel = selMap{own: t.code}, selMap{own: t.text}
+		} else {
+			if ok {
+				s.m.sels.Put(t)
+			}
+			s.codeSel = selMap{own: make(map[string]bool, len(text)/64)}
+			s.textSel = selMap{own: make(map[string]bool, len(text)/128)}
+		}
 		s.o2s = make(map[string]string, len(text)/256)
 		s.s2o = make(map[string]int, len(text)/256)
 		s.pairs = make([]pair, 0, len(text)/256)
@@ -253,6 +283,25 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 		last = r.end
 	}
 	return dst
+}
+
+// DoneMutating tells the session it mutates no more text: its decision
+// maps, which only mutating reads, go back to the Mutator for a later
+// session. The session reverses and counts as before; Replacements (and
+// Mutate) panic, AddPairs and AddPairSet return an error.
+func (s *Session) DoneMutating() {
+	if s.m == nil || s.done {
+		return
+	}
+	s.done = true
+	code, text := s.codeSel.own, s.textSel.own
+	s.codeSel, s.textSel, s.fresh = selMap{}, selMap{}, nil
+	if code == nil || text == nil || len(code) > selPoolMax || len(text) > selPoolMax {
+		return
+	}
+	clear(code)
+	clear(text)
+	s.m.sels.Put(&selTables{code: code, text: text})
 }
 
 // selectAll collects the replacements for text: reps for code identifiers,
@@ -409,9 +458,10 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	}
 	sets := s.m.sets
 	var sel bool
+	owned := ""
 	switch {
 	case isSynthetic(name):
-	case sets.isPHI(name, &s.sc):
+	case s.phiOwned(name, &owned):
 		_, kw := sets.excluded[name]
 		sel = !kw
 	case s.m.policy == PolicyAll:
@@ -419,7 +469,10 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	}
 	// Keys are copies: a slice of text would keep the whole text alive
 	// for as long as the session (a proxy holds it for the response).
-	name = strings.Clone(name)
+	if owned == "" {
+		owned = strings.Clone(name)
+	}
+	name = owned
 	s.codeSel.set(name, sel)
 	if sel {
 		s.selected(name)
@@ -433,9 +486,10 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 		return v, false
 	}
 	sets := s.m.sets
+	owned := ""
 	switch {
 	case isSynthetic(w) || isDigit(w[0]):
-	case sets.isPHI(w, &s.sc):
+	case s.phiOwned(w, &owned):
 		sel = true
 	case s.m.policy == PolicyAll:
 		// A name the code already showed to be someone else's
@@ -445,12 +499,23 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 		}
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
-	w = strings.Clone(w) // see selectCode
+	if owned == "" {
+		owned = strings.Clone(w) // see selectCode
+	}
+	w = owned
 	s.textSel.set(w, sel)
 	if sel {
 		flipped = s.selected(w)
 	}
 	return sel, flipped
+}
+
+// phiOwned is isPHI for a switch case; it leaves the owned copy of name
+// in *owned when there is one.
+func (s *Session) phiOwned(name string, owned *string) bool {
+	phi, o := s.isPHI(name)
+	*owned = o
+	return phi
 }
 
 func (s *Session) phrase(a, b string) bool {
@@ -525,6 +590,9 @@ func (s *Session) assign(names []string) {
 // has a different synthetic (a collision was resolved differently) keeps
 // it for mutating, and the added synthetic is reversed to it as well.
 func (s *Session) AddPairs(pairs map[string]string) error {
+	if s.done {
+		return errDone
+	}
 	syns := make([]string, 0, len(pairs))
 	for syn, orig := range pairs {
 		n, _ := synthAt(syn, 0)
@@ -569,6 +637,9 @@ func (s *Session) AddPairs(pairs map[string]string) error {
 	}
 	return nil
 }
+
+// errDone: the session was told it mutates no more (DoneMutating).
+var errDone = errors.New("add pairs: the session is done mutating")
 
 // canonOf is the lookup form of a well-formed synthetic.
 func canonOf(syn string) string {

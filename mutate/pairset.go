@@ -140,6 +140,9 @@ func (ps *PairSet) Size() int {
 // without validating and copying the pairs again. A synthetic that stands
 // for another original in s is an error, and then s is unchanged.
 func (s *Session) AddPairSet(ps *PairSet) error {
+	if s.done {
+		return errDone
+	}
 	if len(s.pairs) == 0 && len(ps.pairs) > 0 && (ps.m != nil || s.m == nil) {
 		s.adopt(ps)
 		return nil

@@ -2,66 +2,91 @@ package mutate
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync"
 )
 
-// synthCache remembers, per name, what assign derives from the name alone:
-// its kind and the canonical synthetic of the first attempt. Both are pure
-// functions of the key and the name, so a hit gives exactly what deriving
-// them again would; deriving costs an HMAC-SHA256 (about a microsecond)
-// per name, and a proxy's never-seen request still names mostly what
-// earlier requests named. Collisions are resolved per session as before:
-// only attempt 0 is cached. Safe for concurrent use.
-type synthCache struct {
+// nameCache remembers, per name, facts a Mutator derives from the name
+// alone (with its key): pure functions, so a hit gives exactly what
+// deriving them again would. A proxy's never-seen request still names
+// mostly what earlier requests named. Keys are owned copies, never slices
+// of a text. Safe for concurrent use.
+type nameCache[V any] struct {
 	seed   maphash.Seed
-	shards [synthShards]synthShard
+	shards [nameShards]nameShard[V]
 }
 
 const (
-	synthShards = 16
-	// synthShardMax bounds a shard; a full shard starts over. 16 × 2,048
-	// names of at most synthMaxName bytes: a few MB at worst.
-	synthShardMax = 2048
-	synthMaxName  = 64
+	nameShards = 16
+	// nameShardMax bounds a shard; a full shard starts over. 16 × 2,048
+	// names of at most nameMaxLen bytes: a few MB at worst.
+	nameShardMax = 2048
+	nameMaxLen   = 64
 )
 
-type synthShard struct {
+type nameShard[V any] struct {
 	mu sync.Mutex
-	m  map[string]synthEntry
+	m  map[string]V
 }
 
+func newNameCache[V any]() *nameCache[V] { return &nameCache[V]{seed: maphash.MakeSeed()} }
+
+func (c *nameCache[V]) shard(name string) *nameShard[V] {
+	return &c.shards[maphash.String(c.seed, name)%nameShards]
+}
+
+func (c *nameCache[V]) get(name string) (v V, ok bool) {
+	if c == nil || len(name) > nameMaxLen {
+		return v, false
+	}
+	sh := c.shard(name)
+	sh.mu.Lock()
+	v, ok = sh.m[name]
+	sh.mu.Unlock()
+	return v, ok
+}
+
+// put records v for name, which the caller owns.
+func (c *nameCache[V]) put(name string, v V) {
+	if c == nil || len(name) > nameMaxLen {
+		return
+	}
+	sh := c.shard(name)
+	sh.mu.Lock()
+	if sh.m == nil || len(sh.m) >= nameShardMax {
+		sh.m = make(map[string]V, 64)
+	}
+	sh.m[name] = v
+	sh.mu.Unlock()
+}
+
+// synthEntry is what assign derives from a name: its kind and the
+// canonical synthetic of the first attempt (an HMAC-SHA256, about a
+// microsecond). Collisions are resolved per session: only attempt 0 is
+// cached.
 type synthEntry struct {
 	canon string
 	k     kind
 }
 
-func newSynthCache() *synthCache { return &synthCache{seed: maphash.MakeSeed()} }
-
-func (c *synthCache) shard(name string) *synthShard {
-	return &c.shards[maphash.String(c.seed, name)%synthShards]
+// phiEntry is whether a name is PHI (sets.isPHI: split into words, each
+// looked up, infixes searched) and an owned copy of the name, which a
+// session keys its decision with instead of copying the name again.
+type phiEntry struct {
+	name string
+	phi  bool
 }
 
-func (c *synthCache) get(name string) (synthEntry, bool) {
-	if c == nil || len(name) > synthMaxName {
-		return synthEntry{}, false
+// isPHI is sets.isPHI through the Mutator's cache. owned is name, owned
+// (never a slice of the text), when the cache had or took it; "" when not.
+func (s *Session) isPHI(name string) (phi bool, owned string) {
+	if e, ok := s.m.phis.get(name); ok {
+		return e.phi, e.name
 	}
-	sh := c.shard(name)
-	sh.mu.Lock()
-	e, ok := sh.m[name]
-	sh.mu.Unlock()
-	return e, ok
-}
-
-// put records e for name, which the caller owns (never a slice of a text).
-func (c *synthCache) put(name string, e synthEntry) {
-	if c == nil || len(name) > synthMaxName {
-		return
+	phi = s.m.sets.isPHI(name, &s.sc)
+	if s.m.phis != nil && len(name) <= nameMaxLen {
+		owned = strings.Clone(name)
+		s.m.phis.put(owned, phiEntry{name: owned, phi: phi})
 	}
-	sh := c.shard(name)
-	sh.mu.Lock()
-	if sh.m == nil || len(sh.m) >= synthShardMax {
-		sh.m = make(map[string]synthEntry, 64)
-	}
-	sh.m[name] = e
-	sh.mu.Unlock()
+	return phi, owned
 }

@@ -95,6 +95,10 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
 func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string) ([]mtext, error) {
+	// The request's texts are all mutated here, once: the session's
+	// decision maps go back to the Mutator for the next request (the
+	// session still reverses the answer).
+	defer func() { m.s.DoneMutating() }()
 	out := make([]mtext, len(texts))
 	unread := func(i int) bool { return texts[i] == "" && read != nil && fps[i] != (fingerprint{}) }
 	owned := false
