@@ -181,3 +181,13 @@ func TestWindowReachesWholeToken(t *testing.T) {
 		}
 	}
 }
+
+// TestIsDelim: the token boundaries of window edges, exactly.
+func TestIsDelim(t *testing.T) {
+	const want = " \t\r\n\"'`,;()[]{}<>"
+	for c := 0; c < 256; c++ {
+		if got := isDelim(byte(c)); got != strings.Contains(want, string(rune(c))) || c >= 0x80 && got {
+			t.Errorf("isDelim(%#x) = %v", c, got)
+		}
+	}
+}

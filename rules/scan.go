@@ -291,13 +291,17 @@ func expandEnd(data []byte, e int) int {
 // longer than any credential (a long JWT is 1-2 KB).
 const tokenReach = 8192
 
-func isDelim(b byte) bool {
-	switch b {
-	case ' ', '\t', '\r', '\n', '"', '\'', '`', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>':
-		return true
+// isDelim reports a token boundary byte. It is a table: the window edges
+// of a long line walk up to tokenReach bytes with it, and the switch it
+// was compiled to a chain of compares per byte.
+func isDelim(b byte) bool { return delimTable[b] }
+
+var delimTable = func() (t [256]bool) {
+	for _, b := range []byte(" \t\r\n\"'`,;()[]{}<>") {
+		t[b] = true
 	}
-	return false
-}
+	return t
+}()
 
 func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, out []Match) []Match {
 	g := cr.def.SecretGroup
