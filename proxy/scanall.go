@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -80,10 +81,87 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 		out = append(out, scanText{text: s, where: where})
 		out = appendNestedJSON(out, s, where, nestedJSONDepth, pc)
 	}
+	out = appendLabelled(out, d)
 	if pc != nil && pc.err != nil {
 		return nil, fmt.Errorf("%w: %w", errPayload, pc.err)
 	}
 	return out, nil
+}
+
+// labelledMax bounds the values scanned again under their key: what a
+// label turns into PHI or a credential (an SSN, MRN, NPI, member id, date
+// of birth; an assigned password) is short, and a longer value is scanned
+// on its own like every string.
+const labelledMax = 256
+
+// appendLabelled adds every short string and number of d that sits under
+// a key (an array's elements under the array's key) as the text
+// `"key": value`. Nine digits are an SSN only under patient_ssn, eight an
+// MRN only under mrn, a generic password only under its name: a value
+// scanned apart from its key passed where a repository scan of the same
+// JSON reports it. Prompt fields are included (a tool_use input is an
+// object whose members are text fields); numbers too, which are not
+// otherwise scanned.
+func appendLabelled(out []scanText, d *jdoc) []scanText {
+	if len(d.nodes) == 0 {
+		return out
+	}
+	// All pairs are written into one buffer, each text a slice of it: one
+	// allocation for the texts of a request, not one per pair.
+	var buf []byte
+	type pair struct{ node, start, end int }
+	var pairs []pair
+	var walk func(i int, label []byte)
+	walk = func(i int, label []byte) {
+		n := &d.nodes[i]
+		switch n.kind {
+		case jObj:
+			for c := n.first; c >= 0; c = d.nodes[c].next {
+				walk(c, d.keyBytes(c))
+			}
+		case jArr:
+			for c := n.first; c >= 0; c = d.nodes[c].next {
+				walk(c, label)
+			}
+		case jStr, jNum:
+			if len(label) == 0 || n.end-n.start > labelledMax+2 {
+				return
+			}
+			start := len(buf)
+			buf = append(buf, '"')
+			buf = append(buf, label...)
+			buf = append(buf, `": `...)
+			if n.kind == jStr {
+				buf = append(buf, '"')
+				buf = append(buf, d.str(i)...)
+				buf = append(buf, '"')
+			} else {
+				buf = append(buf, d.raw(i)...)
+			}
+			pairs = append(pairs, pair{i, start, len(buf)})
+		}
+	}
+	walk(0, nil)
+	all := stringOf(buf) // buf is not written again
+	for _, p := range pairs {
+		out = append(out, scanText{text: all[p.start:p.end], where: labelledWhere(d, p.node)})
+	}
+	return out
+}
+
+func labelledWhere(d *jdoc, node int) func() string {
+	return func() string { return pathOf(d, node) + " (with its key)" }
+}
+
+// keyBytes returns member c's decoded key, aliasing the source when the
+// key has no escapes.
+func (d *jdoc) keyBytes(c int) []byte {
+	n := &d.nodes[c]
+	raw := d.src[n.keyStart+1 : n.keyEnd-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return raw
+	}
+	return []byte(d.key(c))
 }
 
 // appendNestedJSON adds the decoded strings and keys of JSON text held in a
@@ -309,7 +387,10 @@ func metaTexts(r *http.Request) ([]scanText, error) {
 			continue
 		}
 		for _, v := range r.Header[k] {
-			out = append(out, scanText{text: v, where: fixed("request header " + k)})
+			// The value alone, and under its name (X-Patient-Ssn: nine
+			// digits is an SSN only with the name).
+			out = append(out, scanText{text: v, where: fixed("request header " + k)},
+				scanText{text: k + ": " + v, where: fixed("request header " + k)})
 		}
 	}
 	return out, nil
