@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "2dea90460f8211225ce66184aef0476a35e43ea608842461b593ce680017c118"
+const builtinTableSHA256 = "b1f1b7230cb492b4532378fef8a468cac8fdd030feeaf085d91aee0a9b8349de"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -8938,6 +8938,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"sl.u.",
 			"sl.b",
+			"dropbox",
 		},
 		Pattern:     "(sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,})(?:[^A-Za-z0-9_-]|$)",
 		SecretGroup: 1,
@@ -8952,9 +8953,11 @@ var builtinTable = []Rule{
 			TP: []string{
 				"DROPBOX_TOKEN=sl.u.{b64url:140}",
 				"DROPBOX_TOKEN=sl.B{b64url:135}",
+				"dropbox_secret: \"sl.4{b64url:134}\"",
 			},
 			FP: []string{
 				"DROPBOX_TOKEN=sl.<token>",
+				"css: sl.4{b64url:134}",
 			},
 		},
 	},
@@ -16363,6 +16366,41 @@ var builtinTable = []Rule{
 			FP: []string{
 				"MIXPANEL_SECRET = os.environ[\"MIXPANEL_SECRET\"]",
 				"MIXPANEL_SECRET = \"{hex:39}\"",
+			},
+		},
+	},
+	{
+		ID:          "mixpanel-service-account-secret",
+		Description: "Mixpanel key or token shortly after the Mixpanel name",
+		Severity:    "high",
+		Entity:      "Mixpanel key",
+		Keywords: []string{
+			"mixpanel",
+		},
+		Pattern:     "(?i:mixpanel)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+			"three-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"mixpanel",
+			"analytics",
+			"keyed",
+		},
+		Remediation: "https://developer.mixpanel.com/reference/service-accounts",
+		Samples: Samples{
+			TP: []string{
+				"MIXPANEL_API_KEY = \"{alnum:32}\"",
+				"[DEBUG] calling the mixpanel API with key={alnum:32}",
+			},
+			FP: []string{
+				"MIXPANEL_API_KEY = \"{lower:32}\"",
+				"[DEBUG] calling the mixpanel API with key={lower:32}",
+				"MIXPANEL_API_KEY = os.environ[\"MIXPANEL_API_KEY\"]",
+				"request id {alnum:32} served by \\n\\n\\n\\n and later mixpanel",
 			},
 		},
 	},
@@ -31746,6 +31784,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:mistral)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:mite_api|mite-api|miteapi|mite_key|mite\\.yo\\.lk)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{16})(?:[^\\w-]|$)", 1},
 	{"(?i:mixmax)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{36})(?:[^\\w-]|$)", 1},
+	{"(?i:mixpanel)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:mixpanel)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:mockaroo)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{8})(?:[^\\w-]|$)", 1},
 	{"(?i:moderation_api|moderationapi|moderation[ _-]?api|moderation)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{36}\\.[A-Za-z0-9]{115}\\.[A-Za-z0-9_]{43})(?:[^\\w-]|$)", 1},

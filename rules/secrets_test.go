@@ -82,8 +82,10 @@ func TestSecretSamplesAsCorpus(t *testing.T) {
 // its line; a decoy yields none.
 func TestSecretSamplesInCorpusFiles(t *testing.T) {
 	rs := secretSet(t)
-	rng := rand.New(rand.NewPCG(21, 22))
 	for _, r := range secretRules(rs) {
+		// A stream per rule: adding a rule or a sample does not redraw
+		// every other rule's samples.
+		rng := rand.New(rand.NewPCG(21, ruleStream(r.ID)))
 		for _, w := range testgen.SecretWrappers {
 			line := w.Line()
 			for _, tmpl := range r.Samples.TP {
@@ -809,4 +811,14 @@ func TestGluedChecksummedTokens(t *testing.T) {
 			t.Errorf("%s: a standalone token with a wrong checksum (a test token) is no longer reported", tc.rule)
 		}
 	}
+}
+
+// ruleStream derives a random stream number from a rule id (FNV-1a).
+func ruleStream(id string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	return h
 }

@@ -447,3 +447,11 @@ MORE_TAIL6 = """
 maxmind-license-key-legacy|MaxMind|maxmind,^geoip,^geolite|an16|medium|data|https://support.maxmind.com/hc/en-us/articles/4407111582235-Generate-a-License-Key|n
 """
 MORE = MORE + MORE_TAIL6
+# --- batch 7: Mixpanel service account secrets are 32 random letters and
+# digits (project tokens and API secrets, 32 hex digits, keep their rule):
+# next to a Mixpanel name, upper case, lower case and a digit.
+EXTRA_CHECKS['mixpanel-service-account-secret'] = ['three-classes']
+MORE_TAIL7 = """
+mixpanel-service-account-secret|Mixpanel|mixpanel|an32|high|analytics|https://developer.mixpanel.com/reference/service-accounts|n
+"""
+MORE = MORE + MORE_TAIL7
