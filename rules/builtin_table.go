@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "b1f1b7230cb492b4532378fef8a468cac8fdd030feeaf085d91aee0a9b8349de"
+const builtinTableSHA256 = "b2bca7cea4d0d06b491efc183cab0c68bc51d31d1af6dd11e8c057e2e3c0031f"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -1066,6 +1066,65 @@ var builtinTable = []Rule{
 			FP: []string{
 				"ALIBABA_SECRET = os.environ[\"ALIBABA_SECRET\"]",
 				"ALIBABA_SECRET = \"{alnum:37}\"",
+			},
+		},
+	},
+	{
+		ID:          "alibaba-secret-key-after-id",
+		Description: "Alibaba Cloud AccessKey secret shortly after its AccessKey ID",
+		Severity:    "critical",
+		Entity:      "Alibaba Cloud secret",
+		Keywords: []string{
+			"ltai",
+		},
+		Pattern:     "LTAI[A-Za-z0-9]{12,21}\\b[\\s\\S]{0,60}?(?:[^\\w+/-])([A-Za-z0-9]{30})(?:[^A-Za-z0-9_+/=-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"three-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"alibaba",
+			"cloud",
+		},
+		Remediation: "https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
+		Samples: Samples{
+			TP: []string{
+				"access_key_id: LTAI{alnum:20}, access_key_secret: {lower:4}7{upper:5}{alnum:20}",
+			},
+			FP: []string{
+				"access_key_id: LTAI{alnum:12}, region: {lower:30}",
+				"access_key_id: LTAI{alnum:12}, build: {hex:30}",
+			},
+		},
+	},
+	{
+		ID:          "alibaba-secret-key-before-id",
+		Description: "Alibaba Cloud AccessKey secret shortly before its AccessKey ID",
+		Severity:    "critical",
+		Entity:      "Alibaba Cloud secret",
+		Keywords: []string{
+			"ltai",
+		},
+		Pattern:     "(?:^|[^\\w+/-])([A-Za-z0-9]{30})(?:[^A-Za-z0-9_+/=-])[^\\n]{0,40}\\n?[^\\n]{0,40}?LTAI[A-Za-z0-9]{12,21}\\b",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"three-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"alibaba",
+			"cloud",
+		},
+		Remediation: "https://www.alibabacloud.com/help/en/ram/user-guide/create-an-accesskey-pair",
+		Samples: Samples{
+			TP: []string{
+				"key={lower:4}7{upper:5}{alnum:20} id=LTAI{alnum:20}",
+			},
+			FP: []string{
+				"key={lower:30} id=LTAI{alnum:12}",
 			},
 		},
 	},
@@ -10851,7 +10910,7 @@ var builtinTable = []Rule{
 			"client_secret",
 			"credential",
 		},
-		Pattern:     "(?i)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,20}(?:[\"'\\x60\\]]{0,2}[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|=|:)\\s{0,3}(?:[rbfu]?[\"'\\x60]|\\{|\\b)|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?(?:\\{|\\b)|[\"'\\x60]\\s{0,3},\\s{0,3}[rbf]?[\"'\\x60])([A-Za-z0-9+/=_.~!@#$%^-]{12,})(?:[^A-Za-z0-9+/=_.~!@#$%^-]|$)",
+		Pattern:     "(?i)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,20}(?:[\"'\\x60\\]]{0,2}[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|=|:)\\s{0,3}(?:[rbfu]?[\"'\\x60]|\\{|\\b)(?:(?:bearer|token)[ \\t]{1,3})?|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?(?:\\{|\\b)|[\"'\\x60]\\s{0,3},\\s{0,3}[rbf]?[\"'\\x60])([A-Za-z0-9+/=_.~!@#$%^-]{12,})(?:[^A-Za-z0-9+/=_.~!@#$%^-]|$)",
 		SecretGroup: 1,
 		Entropy:     3.5,
 		Window:      64,
@@ -10906,6 +10965,7 @@ var builtinTable = []Rule{
 				"REFRESH_TOKEN=\"{b64url:20}9Q{b64url:200}\"",
 				"sonar_token = '{lowalnum:12}@{lowalnum:28}'",
 				"db_password = \"@{alnum:10}9!{alnum:10}\"",
+				"service_auth_token: \"Bearer {b64url:12}_9{b64url:18}\"",
 				"window.__CONFIG__={{\"cdn\":\"https://cdn.test/{lower:300}.js\",\"apiKey\":\"{alnum:20}7Kq{alnum:10}\",\"theme\":\"{lower:300}\"}};",
 			},
 			FP: []string{
@@ -31363,6 +31423,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?:\\s(?:-u|--user)[ =]{1,3}[\"']?[^\\s:\"'$]{1,64}:[\"']?|\\s--(?:http-)?password[ =]{1,3}[\"']?)([^\\s\"']{4,128})", 1},
 	{"(?:^|[\\\\'\"\\x60\\s>=:(,])([a-zA-Z0-9_~.]{3}[0-9]Q~[a-zA-Z0-9_~.-]{31,34})(?:$|[\\\\'\"\\x60\\s<),;])", 1},
 	{"(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
+	{"(?:^|[^\\w+/-])([A-Za-z0-9]{30})(?:[^A-Za-z0-9_+/=-])[^\\n]{0,40}\\n?[^\\n]{0,40}?LTAI[A-Za-z0-9]{12,21}\\b", 1},
 	{"(?:^|[^\\w-])((?:AA[0-9a-f]{40}|eu01xx[0-9a-f]{36})-NRMA)(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)", 1},
 	{"(?:^|[^\\w-])((?:pub|sub)-c-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
@@ -31405,7 +31466,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i)(?:https?://)?([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", 1},
 	{"(?i)(?:hubspot[\\w.-]{0,20}(?:key|token|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:intercom[\\w.-]{0,20}(?:token|key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(dG9rO[A-Za-z0-9_=-]{50,70}|[A-Za-z0-9_=-]{60})(?:[^A-Za-z0-9_-]|$)", 1},
-	{"(?i)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,20}(?:[\"'\\x60\\]]{0,2}[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|=|:)\\s{0,3}(?:[rbfu]?[\"'\\x60]|\\{|\\b)|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?(?:\\{|\\b)|[\"'\\x60]\\s{0,3},\\s{0,3}[rbf]?[\"'\\x60])([A-Za-z0-9+/=_.~!@#$%^-]{12,})(?:[^A-Za-z0-9+/=_.~!@#$%^-]|$)", 1},
+	{"(?i)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,20}(?:[\"'\\x60\\]]{0,2}[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|=|:)\\s{0,3}(?:[rbfu]?[\"'\\x60]|\\{|\\b)(?:(?:bearer|token)[ \\t]{1,3})?|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?(?:\\{|\\b)|[\"'\\x60]\\s{0,3},\\s{0,3}[rbf]?[\"'\\x60])([A-Za-z0-9+/=_.~!@#$%^-]{12,})(?:[^A-Za-z0-9+/=_.~!@#$%^-]|$)", 1},
 	{"(?i)(?:secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?access)?(?:[_-]?key)?|secret[_-]?key)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", 1},
 	{"(?i)(?:secret|key)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{32}|[A-Za-z0-9_=-]{64})(?:[^A-Za-z0-9_=-]|$)", 1},
 	{"(?i)(?:snyk[_.-]?(?:(?:api|oauth|auth)[_.-]?)?(?:key|token))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)", 1},
@@ -32172,6 +32233,7 @@ var builtinRegexps = []verifiedRegex{
 	{"://([^:@/\\s'\"\\x60<>{}\\[\\]]{1,64}):([^@/\\s'\"\\x60<>{}\\[\\]]{3,128})@[A-Za-z0-9._-]", 2},
 	{";\\s{0,3}(?i:password|pwd)\\s{0,3}=\\s{0,3}([^;\"'\\s]{3,128})", 1},
 	{"<(password|passphrase)>[ \\t\\r\\n]*([^<\\s]{4,256})[ \\t\\r\\n]*</(?:password|passphrase)>", 2},
+	{"LTAI[A-Za-z0-9]{12,21}\\b[\\s\\S]{0,60}?(?:[^\\w+/-])([A-Za-z0-9]{30})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"[?&](?:sv|ss|srt|sp|se|st|spr|sr|sip|si|skoid|sktid|skt|ske|sks|skv|sdd)=[^&\\s\"'<>]+(?:&[a-z]{2,6}=[^&\\s\"'<>]*){0,15}&sig=([A-Za-z0-9%+/]{40,120}={0,2})", 1},
 	{"\\\\{0,3}\"auth\\\\{0,3}\"\\s{0,3}:\\s{0,3}\\\\{0,3}\"([A-Za-z0-9+/]{8,}={0,2})\\\\{0,3}\"", 1},
 	{"\\b((?:9\\d|1[01]\\d) ?(?:y/o|yo|yrs? old|years? old|-year-old|year-old))", 1},
