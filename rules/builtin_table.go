@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "b2bca7cea4d0d06b491efc183cab0c68bc51d31d1af6dd11e8c057e2e3c0031f"
+const builtinTableSHA256 = "ef25b7344da29bd01fbb26c511f1ad737f12d868317971e791bd05e8e1dd4e67"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -490,8 +490,9 @@ var builtinTable = []Rule{
 			"aha-api",
 			"ahaapi",
 			"aha_token",
+			"aha",
 		},
-		Pattern:     "(?i:aha_api|aha\\.io|aha-api|ahaapi|aha_token)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
+		Pattern:     "(?i:aha_api|aha\\.io|aha-api|ahaapi|aha_token|(?:^|[^A-Za-z0-9])aha)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -2932,7 +2933,7 @@ var builtinTable = []Rule{
 			"scm.azure-api.net",
 			"azure-api.net",
 		},
-		Pattern:     "(?i:azure_apim|azure[ _-]?apim|azureapim|scm\\.azure-api\\.net|azure-api\\.net)[\\s\\S]{0,40}?(?:[^\\w-])(git&[0-9]{12}&[A-Za-z0-9/+]{85}[A-Za-z0-9]==)(?:[^\\w-]|$)",
+		Pattern:     "(?i:azure_apim|azure[ _-]?apim|azureapim|scm\\.azure-api\\.net|azure-api\\.net)[\\s\\S]{0,64}?(?:[^\\w-])(git&[0-9]{12}&[A-Za-z0-9/+]{85}[A-Za-z0-9]==)(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -3063,17 +3064,17 @@ var builtinTable = []Rule{
 	},
 	{
 		ID:          "azure-cosmosdb-key",
-		Description: "Azure Cosmos DB account key assigned to a Cosmos DB name",
+		Description: "Azure Cosmos DB account key shortly after a Cosmos DB name",
 		Severity:    "critical",
 		Entity:      "Azure Cosmos DB key",
 		Keywords: []string{
 			"cosmos",
 		},
-		Pattern:     "(?i:cosmos){{ASSIGN}}([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)",
+		Pattern:     "(?i:cosmos)[\\s\\S]{0,60}?(?:[^\\w+/-])([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
-			"name-part",
+			"keyed-literal",
 		},
 		Tags: []string{
 			"azure",
@@ -3089,9 +3090,11 @@ var builtinTable = []Rule{
 				"COSMOS_SECRET = \"{b64:86}==\"",
 				"var cosmosToken string = \"{b64:86}==\"",
 				"<cosmosToken>{b64:86}==</cosmosToken>",
+				"<id>{{acct.table.cosmos.azure.com}}</id> <secret>{{{b64:86}==}}</secret>",
 			},
 			FP: []string{
 				"COSMOS_SECRET = os.environ[\"COSMOS_SECRET\"]",
+				"COSMOS_SECRET = \"{b64:80}==\"",
 			},
 		},
 	},
@@ -9124,6 +9127,39 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "duply-api-secret",
+		Description: "Duply key or token shortly after the Duply name",
+		Severity:    "medium",
+		Entity:      "Duply key",
+		Keywords: []string{
+			"duply",
+		},
+		Pattern:     "(?i:duply)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     2.5,
+		Checks: []string{
+			"mixed-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"duply",
+			"media",
+			"keyed",
+		},
+		Remediation: "https://duply.co/",
+		Samples: Samples{
+			TP: []string{
+				"DUPLY_API_KEY = \"{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}\"",
+				"[DEBUG] calling the duply API with key={hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}",
+			},
+			FP: []string{
+				"see the duply docs: a key looks like {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:11} in the examples",
+				"DUPLY_API_KEY = os.environ[\"DUPLY_API_KEY\"]",
+				"request id {hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12} served by \\n\\n\\n\\n and later duply",
+			},
+		},
+	},
+	{
 		ID:          "dynalist-api-key",
 		Description: "Dynalist key or token shortly after the Dynalist name",
 		Severity:    "medium",
@@ -9870,6 +9906,39 @@ var builtinTable = []Rule{
 				"[DEBUG] calling the exportsdk API with key={lower:36}",
 				"EXPORTSDK_API_KEY = os.environ[\"EXPORTSDK_API_KEY\"]",
 				"request id {lowalnum:36} served by \\n\\n\\n\\n and later exportsdk",
+			},
+		},
+	},
+	{
+		ID:          "exportsdk-secret-key",
+		Description: "Exportsdk key or token shortly after the Exportsdk name",
+		Severity:    "medium",
+		Entity:      "Exportsdk key",
+		Keywords: []string{
+			"exportsdk",
+		},
+		Pattern:     "(?i:exportsdk)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{5,15}_[0-9a-z-]{36})(?:[^\\w-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+			"keyed-literal",
+		},
+		Tags: []string{
+			"exportsdk",
+			"saas",
+			"keyed",
+		},
+		Remediation: "https://exportsdk.com/",
+		Samples: Samples{
+			TP: []string{
+				"EXPORTSDK_API_KEY = \"{lowalnum:6}_{lowalnum:36}\"",
+				"[DEBUG] calling the exportsdk API with key={lowalnum:6}_{lowalnum:36}",
+			},
+			FP: []string{
+				"see the exportsdk docs: a key looks like {lowalnum:6}_{lowalnum:20} in the examples",
+				"EXPORTSDK_API_KEY = os.environ[\"EXPORTSDK_API_KEY\"]",
+				"request id {lowalnum:6}_{lowalnum:36} served by \\n\\n\\n\\n and later exportsdk",
 			},
 		},
 	},
@@ -11378,6 +11447,35 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "github-oauth-client-secret-pair",
+		Description: "GitHub OAuth App client secret written with its client id after a GitHub name",
+		Severity:    "high",
+		Entity:      "GitHub OAuth secret",
+		Keywords: []string{
+			"github",
+		},
+		Pattern:     "(?i:github)[\\s\\S]{0,40}?[\"']([A-Za-z0-9.]{20})[\"']\\s{0,3},\\s{0,3}[\"']([0-9a-f]{40})[\"']",
+		SecretGroup: 2,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"github",
+		},
+		Remediation: "https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/creating-an-oauth-app",
+		Samples: Samples{
+			TP: []string{
+				"GITHUB_OAUTH = ('Iv1.{hex:16}', '{hex:40}')",
+				"github = '{alnum:18}7q', '{hex:40}'",
+			},
+			FP: []string{
+				"github_release = ('v1.2.3', '{hex:40}')",
+				"GITHUB_OAUTH = ('Iv1.{hex:16}', '{hex:39}')",
+			},
+		},
+	},
+	{
 		ID:          "github-oauth-token",
 		Description: "GitHub OAuth access token",
 		Severity:    "critical",
@@ -12704,7 +12802,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"hubspot",
 		},
-		Pattern:     "(?i)(?:hubspot[\\w.-]{0,20}(?:key|token|secret))[\\w.-]{0,30}{{ASSIGN}}([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)",
+		Pattern:     "(?i)(?:hubspot(?:[\\w.-]{0,20}|[\"'\\x60]?[ \\t]*(?:=>|:|=)?[ \\t]*[\\[{(]?[ \\t]*\\r?\\n[^\\n]{0,30}?)(?:key|token|secret))[\\w.-]{0,30}{{ASSIGN}}([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Window:      512,
@@ -31464,7 +31562,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i)(?:confluent[\\w.-]{0,20}(?:secret|api[_.-]?key))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9+/]{64})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,)|\\bpassword|Bearer)\\s{0,3}[\"'\\x60]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", 1},
 	{"(?i)(?:https?://)?([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", 1},
-	{"(?i)(?:hubspot[\\w.-]{0,20}(?:key|token|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)", 1},
+	{"(?i)(?:hubspot(?:[\\w.-]{0,20}|[\"'\\x60]?[ \\t]*(?:=>|:|=)?[ \\t]*[\\[{(]?[ \\t]*\\r?\\n[^\\n]{0,30}?)(?:key|token|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:intercom[\\w.-]{0,20}(?:token|key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(dG9rO[A-Za-z0-9_=-]{50,70}|[A-Za-z0-9_=-]{60})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|auth[_-]?key|private[_-]?key|client[_-]?secret|credentials?)[A-Za-z0-9_-]{0,20}(?:[\"'\\x60\\]]{0,2}[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|=|:)\\s{0,3}(?:[rbfu]?[\"'\\x60]|\\{|\\b)(?:(?:bearer|token)[ \\t]{1,3})?|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?(?:\\{|\\b)|[\"'\\x60]\\s{0,3},\\s{0,3}[rbf]?[\"'\\x60])([A-Za-z0-9+/=_.~!@#$%^-]{12,})(?:[^A-Za-z0-9+/=_.~!@#$%^-]|$)", 1},
 	{"(?i)(?:secret[_-]?access[_-]?key|aws[_-]?secret(?:[_-]?access)?(?:[_-]?key)?|secret[_-]?key)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)", 1},
@@ -31528,7 +31626,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:adyen)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(AQE[A-Za-z0-9+/=.-]{80,200})(?:[^A-Za-z0-9+/=.-]|$)", 1},
 	{"(?i:adzuna)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:agora)[\\s\\S]{0,40}?(?:[^\\w-])([a-fA-F0-9]{32})(?:[^\\w-]|$)", 1},
-	{"(?i:aha_api|aha\\.io|aha-api|ahaapi|aha_token)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)", 1},
+	{"(?i:aha_api|aha\\.io|aha-api|ahaapi|aha_token|(?:^|[^A-Za-z0-9])aha)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:airbrake)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:airbrake)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:airship)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{91})(?:[^\\w-]|$)", 1},
@@ -31579,7 +31677,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:ayrshare)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8})(?:[^\\w-]|$)", 1},
 	{"(?i:azure[ _-]?devops|azure_devops|azuredevops|dev\\.azure\\.com|azure)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{52})(?:[^\\w-]|$)", 1},
 	{"(?i:azure_apim_management|apim_management|management\\.azure-api\\.net)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9+/]{83,85}[A-Za-z0-9]==)(?:[^\\w-]|$)", 1},
-	{"(?i:azure_apim|azure[ _-]?apim|azureapim|scm\\.azure-api\\.net|azure-api\\.net)[\\s\\S]{0,40}?(?:[^\\w-])(git&[0-9]{12}&[A-Za-z0-9/+]{85}[A-Za-z0-9]==)(?:[^\\w-]|$)", 1},
+	{"(?i:azure_apim|azure[ _-]?apim|azureapim|scm\\.azure-api\\.net|azure-api\\.net)[\\s\\S]{0,64}?(?:[^\\w-])(git&[0-9]{12}&[A-Za-z0-9/+]{85}[A-Za-z0-9]==)(?:[^\\w-]|$)", 1},
 	{"(?i:azure_batch|azure[ _-]?batch|azurebatch|batch\\.azure\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9+/]{86}==)(?:[^\\w-]|$)", 1},
 	{"(?i:azure_function|azurefunction|azure[ _-]?function|azurewebsites\\.net|x-functions-key|function_key|functions-key)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{54}==)(?:[^\\w-]|$)", 1},
 	{"(?i:azure_openai|azure-openai|azureopenai|openai\\.azure\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{32})(?:[^\\w-]|$)", 1},
@@ -31670,7 +31768,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:convertapi)[\\s\\S]{0,40}?(?:[^\\w-])(secret_[0-9A-Za-z]{16})(?:[^\\w-]|$)", 1},
 	{"(?i:convertkit)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{22})(?:[^\\w-]|$)", 1},
 	{"(?i:convier)[\\s\\S]{0,40}?(?:[^\\w-])([0-9]{2}\\|[A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
-	{"(?i:cosmos)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)", 1},
+	{"(?i:cosmos)[\\s\\S]{0,60}?(?:[^\\w+/-])([A-Za-z0-9+/]{86}==)(?:[^A-Za-z0-9+/=]|$)", 1},
 	{"(?i:countrylayer)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:courier)[\\s\\S]{0,40}?(?:[^\\w-])(pk_[A-Za-z0-9]{1,}_[A-Za-z0-9]{28})(?:[^\\w-]|$)", 1},
 	{"(?i:coveralls)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{37})(?:[^\\w-]|$)", 1},
@@ -31705,6 +31803,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:dropbox)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-z0-9]{15})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:duosecurity|duo_secret|duo_skey|duo[ _-]?secret)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:duply)[\\s\\S]{0,40}?(?:[^\\w-])([0-9A-Z]{7}-[0-9A-Z]{7}-[0-9A-Z]{7}-[0-9A-Z]{7})(?:[^\\w-]|$)", 1},
+	{"(?i:duply)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:dynalist)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{128})(?:[^\\w-]|$)", 1},
 	{"(?i:dyspatch)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{52})(?:[^\\w-]|$)", 1},
 	{"(?i:eagleeyenetworks)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{15})(?:[^\\w-]|$)", 1},
@@ -31718,6 +31817,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:eventbrite)[\\s\\S]{0,40}?(?:[^\\w-])([A-Z0-9]{20})(?:[^\\w-]|$)", 1},
 	{"(?i:exchangerates)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:exchangerate|exchange-rate)[\\s\\S]{0,40}?(?:[^\\w-])([a-f0-9]{24})(?:[^\\w-]|$)", 1},
+	{"(?i:exportsdk)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{5,15}_[0-9a-z-]{36})(?:[^\\w-]|$)", 1},
 	{"(?i:exportsdk)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)", 1},
 	{"(?i:extractorapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:facebook|fb_app|fb\\-app)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
@@ -31743,6 +31843,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:getgeoapi)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?i:getguru|guru_api|guru-api|guruapi|guru_token)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:getresponse)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
+	{"(?i:github)[\\s\\S]{0,40}?[\"']([A-Za-z0-9.]{20})[\"']\\s{0,3},\\s{0,3}[\"']([0-9a-f]{40})[\"']", 2},
 	{"(?i:gitter)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9_-]{40})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:glassnode)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{27})(?:[^\\w-]|$)", 1},
 	{"(?i:gocardless)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{40})(?:[^\\w-]|$)", 1},

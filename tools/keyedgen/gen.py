@@ -59,7 +59,7 @@ accuweather-api-key|AccuWeather|accuweather|an32|low|data|https://developer.accu
 adobe-io-client-secret|Adobe I/O|adobe|lan32|high|cloud|https://developer.adobe.com/developer-console/docs/guides/credentials/|n
 adzuna-api-key|Adzuna|adzuna|lan32|medium|data|https://developer.adzuna.com/|y
 agora-app-certificate|Agora|agora|ahex32|high|comms|https://docs.agora.io/en/video-calling/get-started/manage-agora-account|y
-aha-api-key|Aha!|aha_api,aha.io,aha-api,ahaapi,aha_token|hex64|high|project|https://www.aha.io/api|n
+aha-api-key|Aha!|aha_api,aha.io,aha-api,ahaapi,aha_token,^aha|hex64|high|project|https://www.aha.io/api|n
 airbrake-project-key|Airbrake|airbrake|an32|high|observability|https://docs.airbrake.io/docs/devops-tools/api/|n
 airbrake-user-key|Airbrake|airbrake|an40|high|observability|https://docs.airbrake.io/docs/devops-tools/api/|n
 airship-api-key|Airship|airship|an91|high|comms|https://docs.airship.com/api/ua/|y
@@ -255,6 +255,9 @@ PREFIXED = {}
 # Further named checks for a row, by rule id (three-classes: the value
 # holds an upper-case letter, a lower-case letter and a digit).
 EXTRA_CHECKS = {}
+# A wider window after the keyword for a row whose shape alone is
+# distinctive enough that the name may stand further away.
+NEAR_BY = {}
 import os as _os
 exec(open(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'rows.py')).read())
 exec(open(_os.path.join(_os.path.dirname(_os.path.abspath(__file__)), 'rows_tail.py')).read())
@@ -285,7 +288,8 @@ for line in [l for l in (KEYED + MORE).strip().splitlines() if l.strip()]:
     alts = '|'.join(('(?:^|[^A-Za-z0-9])' if k in word_start else '') + k.replace('.', r'\.').replace(' ', r'[ _-]?') for k in kws)
     # A short or common-looking name must start a word; a longer one may be
     # glued into an identifier (getSmartsheet, azureKey).
-    pat = '(?i:' + alts + ')' + NEAR + r'(?:[^\w-])(' + rx + r')(?:[^\w-]|$)'
+    near = NEAR_BY.get(rid, NEAR)
+    pat = '(?i:' + alts + ')' + near + r'(?:[^\w-])(' + rx + r')(?:[^\w-]|$)'
     if pfx:
         pat = r'(?:^|[^\w-])(' + rx + r')(?:[^\w-]|$)'
     kw0 = kws[0]

@@ -455,3 +455,21 @@ MORE_TAIL7 = """
 mixpanel-service-account-secret|Mixpanel|mixpanel|an32|high|analytics|https://developer.mixpanel.com/reference/service-accounts|n
 """
 MORE = MORE + MORE_TAIL7
+# --- batch 8: Azure API Management repository (git) credentials are
+# git&<12-digit expiry>&<base64 of 64 bytes>, a shape distinctive enough
+# to be read within 64 bytes of an APIM host (a credentials entry below
+# its URL). Duply and ExportSDK: the value trufflehog's detectors (and the
+# providers' consoles) pair with the id is a UUID (Duply) or
+# <prefix>_<36 characters> (ExportSDK), read next to the provider name
+# like the id rows above.
+NEAR_BY['azure-apim-repository-key'] = r"[\s\S]{0,64}?"
+EXTRA_SHAPES_B8 = {
+ 'exportsdkkey': (r'[0-9a-z]{5,15}_[0-9a-z-]{36}', '{lowalnum:6}_{lowalnum:36}', '{lowalnum:6}_{lowalnum:20}'),
+}
+EXTRA_SHAPES.update(EXTRA_SHAPES_B8)
+CUSTOM |= set(EXTRA_SHAPES_B8)
+MORE_TAIL8 = """
+duply-api-secret|Duply|duply|uuidl|medium|media|https://duply.co/|n
+exportsdk-secret-key|Exportsdk|exportsdk|exportsdkkey|medium|saas|https://exportsdk.com/|n
+"""
+MORE = MORE + MORE_TAIL8

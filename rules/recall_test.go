@@ -1,0 +1,27 @@
+package rules
+
+import "testing"
+
+// TestProximityForms: provider keys read near the provider's name in the
+// layouts the keyword-proximity rules accept, and the look-alikes they
+// must leave alone. Values marked «» are the ones to report.
+func TestProximityForms(t *testing.T) {
+	uuid := "{hex:8}-{hex:4}-4{hex:3}-a{hex:3}-{hex:12}"
+	tests := []struct {
+		name string
+		file string
+		want []string
+	}{
+		{"hubspot block, api_key on the next line", "'hubspot' => [\n    'api_key' => '«" + uuid + "»',\n];\n", []string{"hubspot-api-key"}},
+		{"hubspot block, a form guid on the next line", "hubspot:\n  form_guid: '" + uuid + "'\n", nil},
+		{"jira token after the name", "jira «{lower:5}7{upper:6}{alnum:12}»\n", []string{"atlassian-api-token-legacy"}},
+		{"jira account id is hex", "jira account {hex:24}\n", nil},
+		{"alibaba secret on the line before its id", "Key=«{lower:4}7{upper:5}{alnum:20}»\nID=LTAI{alnum:12}\n", []string{"alibaba-secret-key-before-id"}},
+		{"cosmos key in a credentials entry under the account host", "<id>{acct.table.cosmos.azure.com}</id>\n  <secret>{«{b64:86}==»}</secret>\n", []string{"azure-cosmosdb-key"}},
+		{"meraki inside another word", "ReactNativeCameraKit: {hex:40}\n", nil},
+	}
+	rs := secretSet(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { scanMarked(t, rs, tc.file, tc.want, 31) })
+	}
+}
