@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -151,6 +152,21 @@ func TestDirBadInputs(t *testing.T) {
 		res := scanDir(t, dir, Options{MaxFileSize: 1000})
 		if len(res.Findings) != 0 || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "max-file-size") {
 			t.Fatalf("%+v", res)
+		}
+	})
+	// An over-size file is a reported skip with its size, an empty one
+	// is neither scanned, counted nor listed, and a file at the limit is
+	// scanned.
+	t.Run("sizes from the open file", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, "empty.txt", "")
+		write(t, dir, "at-limit.txt", strings.Repeat("a", 1000))
+		write(t, dir, "over.txt", strings.Repeat("a", 1001))
+		write(t, dir, "small.txt", "x")
+		res := scanDir(t, dir, Options{MaxFileSize: 1000})
+		want := []Skipped{{Path: "over.txt", Reason: "larger than --max-file-size (1001 bytes)"}}
+		if !reflect.DeepEqual(res.Skipped, want) || res.FilesScanned != 2 || res.BytesScanned != 1001 {
+			t.Fatalf("skipped %+v files %d bytes %d, want %+v, 2 files, 1001 bytes", res.Skipped, res.FilesScanned, res.BytesScanned, want)
 		}
 	})
 	t.Run("invalid UTF-8 and CRLF", func(t *testing.T) {
