@@ -29,6 +29,11 @@ type anchor struct {
 	// real neighbour) and then matches the pattern. Nil if they failed
 	// to compile, which leaves the rule to its window regex.
 	atStart, afterOne *regexp.Regexp
+	// anyText says every match begins with a keyword's bytes in any
+	// input (keywordFoldsASCII), so the anchored attempts hold on
+	// windows with non-ASCII bytes too; otherwise such windows take the
+	// window regex.
+	anyText bool
 	// maxLen is the longest match of the pattern in bytes, -1 when
 	// unbounded. An anchored attempt reads no further than that (and one
 	// character more, for the assertions after the match), so its cost
@@ -124,12 +129,44 @@ func anchoredForm(pat string, keywords []string) *anchor {
 	if len(prefixes) == 0 {
 		return nil
 	}
+	anyText := true
 	for _, p := range prefixes {
 		if !startsWithKeyword(p, keywords) {
 			return nil
 		}
+		anyText = anyText && keywordFoldsASCII(p, keywords)
 	}
-	return &anchor{pat: pat}
+	return &anchor{pat: pat, anyText: anyText}
+}
+
+// keywordFoldsASCII reports whether p is ASCII and begins with a keyword
+// whose letters case-fold only to ASCII letters (not k, which folds to
+// the Kelvin sign, nor s, which folds to ſ). A match beginning with such
+// a p begins with the keyword's bytes in any text, so the automaton saw
+// it even where the input holds non-ASCII bytes.
+func keywordFoldsASCII(p string, keywords []string) bool {
+	if !isASCII(p) {
+		return false
+	}
+	for _, kw := range keywords {
+		if len(kw) <= len(p) && isASCII(kw) && equalFoldASCII(p[:len(kw)], kw) && foldsASCII(p[:len(kw)]) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldsASCII reports whether every rune of s case-folds only to ASCII
+// runes.
+func foldsASCII(s string) bool {
+	for _, r := range s {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f >= utf8.RuneSelf {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // startsWithKeyword reports whether a match beginning with p begins with
@@ -283,12 +320,13 @@ func literalPrefixes(re *syntax.Regexp) ([]string, bool) {
 // ascending) inside the window, as FindAllSubmatchIndex over the window
 // would report them: leftmost first, none overlapping the previous one.
 // The locations are relative to w.start. ok is false when the window
-// holds non-ASCII bytes, where case folding reaches past what the
-// keyword automaton sees; the caller then runs the plain regex.
+// holds non-ASCII bytes and the rule's keywords hold k or s, whose case
+// folding (K, ſ) reaches past what the keyword automaton sees; the caller
+// then runs the plain regex.
 //
 // ascii says all of data is ASCII, which spares the window's own check.
 func (cr *compiledRule) runAnchored(data []byte, w span, hits []int, ascii bool) (locs [][]int, ok bool) {
-	if !ascii && !allASCII(data[w.start:w.end]) {
+	if !cr.anchored().anyText && !ascii && !allASCII(data[w.start:w.end]) {
 		return nil, false
 	}
 	if len(hits) == 0 || hits[0] >= w.end {

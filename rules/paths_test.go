@@ -51,6 +51,8 @@ func describe(ms []Match) string {
 	return b.String()
 }
 
+var foldKS = strings.NewReplacer("k", "\u212a", "s", "\u017f", "K", "\u212a", "S", "\u017f")
+
 // pathCorpus is every rule's expanded samples, one by one and joined, and
 // real files from the Go distribution.
 func pathCorpus(t testing.TB) map[string][]byte {
@@ -75,6 +77,14 @@ func pathCorpus(t testing.TB) map[string][]byte {
 		out[fmt.Sprintf("samples %d+, lines", c)] = []byte(strings.Join(part, "\n"))
 		out[fmt.Sprintf("samples %d+, one line", c)] = []byte(strings.Join(part, " "))
 		out[fmt.Sprintf("samples %d+, JSON string", c)] = []byte(`{"text":"` + strings.ReplaceAll(strings.Join(part, `\n`), `"`, `\"`) + `"}`)
+		// Non-ASCII text around and between them: the anchored attempts
+		// of rules whose keywords fold only to ASCII run there too.
+		out[fmt.Sprintf("samples %d+, non-ASCII", c)] = []byte("é " + strings.Join(part, " ü\n€") + " \u212a\u017f")
+		out[fmt.Sprintf("samples %d+, invalid UTF-8", c)] = []byte(strings.Join(part, "\xff\xc3"))
+		// k and s as the Kelvin sign and long s, which (?i) matches and
+		// the keyword automaton does not see: those rules keep the
+		// window regex on non-ASCII text.
+		out[fmt.Sprintf("samples %d+, folded k and s", c)] = []byte(foldKS.Replace(strings.Join(part, "\n")))
 	}
 	for _, p := range []string{"src/net/http/server.go", "src/internal/trace/traceviewer/static/webcomponents.min.js", "src/crypto/x509/x509_test.go", "src/unicode/tables.go"} {
 		if data, err := os.ReadFile(filepath.Join(build.Default.GOROOT, p)); err == nil {
@@ -114,6 +124,7 @@ func FuzzScanPaths(f *testing.F) {
 		}
 	}
 	f.Add([]byte("x\u212a\u017f password = 'abc\xffdef' \xc5\x80key=AKIA"))
+	f.Add([]byte("\xc3lob = live_" + strings.Repeat("a1", 17) + "f é"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for i := range fast {
 			samePaths(t, fast[i], plain[i], "fuzz input", data)
