@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "ef25b7344da29bd01fbb26c511f1ad737f12d868317971e791bd05e8e1dd4e67"
+const builtinTableSHA256 = "6e9c08afacce9a991e6e0018226f8f5e0b8d571c5d51f168d9619088af315c68"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -14949,10 +14949,11 @@ var builtinTable = []Rule{
 			"live_",
 			"test_",
 		},
-		Pattern:     "(?:^|[^\\w-])((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)",
+		Pattern:     "((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
+			"word-start",
 			"has-digit",
 		},
 		Tags: []string{
@@ -31513,6 +31514,7 @@ var builtinRegexps = []verifiedRegex{
 	{"((?:gl(?:dt|rt|cbt|imt|oas|soat|ffct|ft|agent|ptt|wt)-|GR1348941)[A-Za-z0-9_-]{20,300}(?:\\.[0-9a-z]{2}[0-9a-z]{7})?)(?:[^A-Za-z0-9_-]|$)", 1},
 	{"((?:hf|api_org)_[A-Za-z0-9]{34})\\b", 1},
 	{"((?:https?://)?hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{40,120})", 1},
+	{"((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)", 1},
 	{"((?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"((?:sc|ext|scauth|authress)_[a-z0-9]{5,30}\\.[a-z0-9]{4,6}\\.acc[_-][a-z0-9-]{10,32}\\.[a-z0-9+/_=-]{30,120})(?:[^a-z0-9+/_=-]|$)", 1},
 	{"(-----BEGIN[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----[A-Za-z0-9+/=\\s\\\\:,.()_-]{64,}?-----END[ A-Z0-9_-]{0,40}PRIVATE KEY(?: BLOCK)?-----)", 1},
@@ -31523,7 +31525,6 @@ var builtinRegexps = []verifiedRegex{
 	{"(?:^|[^A-Za-z0-9+/])([A-Za-z0-9+/]{22}==:[A-Za-z0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?:^|[^\\w+/-])([A-Za-z0-9]{30})(?:[^A-Za-z0-9_+/=-])[^\\n]{0,40}\\n?[^\\n]{0,40}?LTAI[A-Za-z0-9]{12,21}\\b", 1},
 	{"(?:^|[^\\w-])((?:AA[0-9a-f]{40}|eu01xx[0-9a-f]{36})-NRMA)(?:[^\\w-]|$)", 1},
-	{"(?:^|[^\\w-])((?:live|test)_[a-f0-9]{35})(?:[^A-Za-z0-9_+/=(-]|$)", 1},
 	{"(?:^|[^\\w-])((?:pub|sub)-c-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])((?:sandbox_)?sk_pr_[A-Za-z0-9]{1,64}_[a-fA-F0-9]{40})(?:[^\\w-]|$)", 1},
 	{"(?:^|[^\\w-])(00[A-Za-z0-9]{13}![A-Za-z0-9_.]{96})(?:[^\\w-]|$)", 1},
