@@ -392,7 +392,11 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 	}
 	h.bytes.Add(int64(len(data)))
 	if isBinary(data) {
-		return blobSkipped, &blobInfo{skip: "binary"}, nil
+		text, ok := utf16Text(data)
+		if !ok {
+			return blobSkipped, &blobInfo{skip: "binary"}, nil
+		}
+		data = text
 	}
 	h.scanned.Add(1)
 	ms := h.rs.Scan(data)

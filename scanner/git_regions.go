@@ -37,7 +37,14 @@ const contextAfter = 0
 func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta bool, baseVals []string) ([]string, bool) {
 	s := w.pp.s
 	if isBinary(content) {
-		s.setInfo(id, blobSkipped, &blobInfo{skip: "binary"})
+		// UTF-16 text is scanned whole, decoded; its values (UTF-8) are
+		// not its delta children's bytes, so they are not handed on.
+		text, ok := utf16Text(content)
+		if !ok {
+			s.setInfo(id, blobSkipped, &blobInfo{skip: "binary"})
+			return nil, false
+		}
+		w.blobUTF16(id, text)
 		return nil, false
 	}
 	var ms []rules.Match
@@ -100,6 +107,20 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 	bi := &blobInfo{findings: fs}
 	s.setInfo(id, blobFound, bi)
 	return bi.values(), true
+}
+
+// blobUTF16 scans the decoded text of a UTF-16 blob whole and records
+// its matches.
+func (w *packWorker) blobUTF16(id uint32, text []byte) {
+	s := w.pp.s
+	ms := w.pp.rs.Scan(text)
+	w.pp.bytes.Add(int64(len(text)))
+	w.pp.scanned.Add(1)
+	if len(ms) == 0 {
+		s.setInfo(id, blobClean, nil)
+		return
+	}
+	s.setInfo(id, blobFound, &blobInfo{findings: rules.Findings(text, ms, "", w.pp.fp)})
 }
 
 // scanRegions scans the regions of content and appends the matches with

@@ -336,7 +336,11 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 	}
 	n.Add(int64(len(cur)))
 	if isBinary(cur) {
-		return nil, "binary", nil
+		text, ok := utf16Text(cur)
+		if !ok {
+			return nil, "binary", nil
+		}
+		cur = text
 	}
 	fs := rules.Findings(cur, rs.Scan(cur), name, opts.Fingerprinter)
 	if len(fs) == 0 || old.IsZero() {
@@ -346,6 +350,11 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 	if err != nil {
 		// HEAD's version is unreadable: every match counts as added.
 		return fs, "", err
+	}
+	if isBinary(prev) {
+		if text, ok := utf16Text(prev); ok {
+			prev = text
+		}
 	}
 	added := addedLines(prev, cur)
 	keep := fs[:0]

@@ -156,6 +156,12 @@ func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerpr
 // a copy and a read call per step. r's reads must return all they can
 // (as a file's do) when size is not 0: a short read at size is the end.
 func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
+	return scanChunks(rs, r, size, path, fp, count, false)
+}
+
+// scanChunks is scanReaderSized; decoded says r is UTF-16 text decoded
+// already (utf16.go), which is not decoded again.
+func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64, decoded bool) ([]finding.Finding, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := (*bp)[:0]
@@ -205,6 +211,14 @@ func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp
 			}
 		}
 		if first && isBinary(buf) {
+			if !decoded {
+				if dec, ok := utf16Reader(bytes.Clone(buf), r); ok {
+					if count != nil {
+						count.Add(-int64(len(buf))) // counted again, decoded
+					}
+					return scanChunks(rs, dec, 0, path, fp, count, true)
+				}
+			}
 			return nil, ErrBinary
 		}
 		first = false
