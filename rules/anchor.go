@@ -34,6 +34,9 @@ type anchor struct {
 	// windows with non-ASCII bytes too; otherwise such windows take the
 	// window regex.
 	anyText bool
+	// leadIn is how many characters before a keyword a match may begin
+	// (0: at the keyword; see leadIn).
+	leadIn int
 	// maxLen is the longest match of the pattern in bytes, -1 when
 	// unbounded. An anchored attempt reads no further than that (and one
 	// character more, for the assertions after the match), so its cost
@@ -125,18 +128,133 @@ func anchoredForm(pat string, keywords []string) *anchor {
 	if err != nil {
 		return nil
 	}
+	if anyText, ok := keywordPrefixed(re, keywords); ok {
+		return &anchor{pat: pat, anyText: anyText}
+	}
+	// `(?:^|[^\w-])(live_…)`, `[\s'"]([a-z0-9]{3}[0-9]Q~…)`: a lead-in of
+	// a few characters at most before the keyword. A match then begins
+	// at a keyword or at one of the characters before it.
+	if n, rest := leadIn(re); rest != nil {
+		if anyText, ok := keywordPrefixed(rest, keywords); ok {
+			return &anchor{pat: pat, anyText: anyText, leadIn: n}
+		}
+	}
+	return nil
+}
+
+// keywordPrefixed reports whether every match of re begins with one of
+// keywords (ok), and whether it does so in any text (anyText,
+// keywordFoldsASCII) or in ASCII text only.
+func keywordPrefixed(re *syntax.Regexp, keywords []string) (anyText, ok bool) {
 	prefixes, _ := literalPrefixes(re)
 	if len(prefixes) == 0 {
-		return nil
+		return false, false
 	}
-	anyText := true
+	anyText = true
+	folds := hasFoldCase(re)
 	for _, p := range prefixes {
 		if !startsWithKeyword(p, keywords) {
-			return nil
+			return false, false
 		}
-		anyText = anyText && keywordFoldsASCII(p, keywords)
+		// Without case folding a prefix is matched byte for byte.
+		anyText = anyText && (isASCII(p) && !folds || keywordFoldsASCII(p, keywords))
 	}
-	return &anchor{pat: pat, anyText: anyText}
+	return anyText, true
+}
+
+// hasFoldCase reports whether re holds a case-folded literal.
+func hasFoldCase(re *syntax.Regexp) bool {
+	if re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase != 0 {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasFoldCase(sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxLeadIn bounds the characters a lead-in may span: each keyword hit
+// costs an anchored attempt per character.
+const maxLeadIn = 8
+
+// leadIn splits re, a concatenation (its groups opened), into a first
+// part that matches n characters at most, n ≤ maxLeadIn, and the rest,
+// whose matches begin with one of the keywords; the shortest such first
+// part that is not empty. rest is nil when there is none.
+func leadIn(re *syntax.Regexp) (n int, rest *syntax.Regexp) {
+	parts := concatParts(re, nil)
+	for i := 0; i < len(parts)-1; i++ {
+		w := maxChars(parts[i])
+		if w < 0 || n+w > maxLeadIn {
+			return 0, nil
+		}
+		n += w
+		if p, _ := literalPrefixes(parts[i+1]); len(p) > 0 && p[0] != "" {
+			return n, &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: parts[i+1:]}
+		}
+	}
+	return 0, nil
+}
+
+// concatParts appends the elements of re's concatenation, with its
+// groups opened (the parts are only read for their prefixes and widths,
+// never matched), to parts.
+func concatParts(re *syntax.Regexp, parts []*syntax.Regexp) []*syntax.Regexp {
+	switch re.Op {
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			parts = concatParts(sub, parts)
+		}
+		return parts
+	case syntax.OpCapture:
+		return concatParts(re.Sub[0], parts)
+	}
+	return append(parts, re)
+}
+
+// maxChars returns the most characters a match of re spans, or -1 when
+// that is unbounded or more than maxLeadIn.
+func maxChars(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText,
+		syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxChars(re.Sub[0])
+	case syntax.OpRepeat:
+		w := maxChars(re.Sub[0])
+		if w < 0 || re.Max < 0 || re.Max > maxLeadIn || w*re.Max > maxLeadIn {
+			return -1
+		}
+		return w * re.Max
+	case syntax.OpAlternate:
+		n := 0
+		for _, sub := range re.Sub {
+			w := maxChars(sub)
+			if w < 0 {
+				return -1
+			}
+			n = max(n, w)
+		}
+		return n
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			w := maxChars(sub)
+			if w < 0 || n+w > maxLeadIn {
+				return -1
+			}
+			n += w
+		}
+		return n
+	}
+	return -1
 }
 
 // keywordFoldsASCII reports whether p is ASCII and begins with a keyword
@@ -319,24 +437,62 @@ func literalPrefixes(re *syntax.Regexp) ([]string, bool) {
 // by trying an anchored match at each of its keyword offsets (hits,
 // ascending) inside the window, as FindAllSubmatchIndex over the window
 // would report them: leftmost first, none overlapping the previous one.
-// The locations are relative to w.start. ok is false when the window
-// holds non-ASCII bytes and the rule's keywords hold k or s, whose case
-// folding (K, ſ) reaches past what the keyword automaton sees; the caller
-// then runs the plain regex.
+// A rule with a lead-in (anchor.leadIn) is tried at the characters before
+// each keyword too. The locations are relative to w.start. ok is false
+// when the window holds non-ASCII bytes and the rule's keyword prefixes
+// are case-folded and hold k or s, whose folding (K, ſ) reaches past what
+// the keyword automaton sees; the caller then runs the plain regex.
 //
 // ascii says all of data is ASCII, which spares the window's own check.
-func (cr *compiledRule) runAnchored(data []byte, w span, hits []int, ascii bool) (locs [][]int, ok bool) {
+//
+// buf is scratch for the candidate offsets of a rule with a lead-in.
+func (cr *compiledRule) runAnchored(data []byte, w span, hits []int, ascii bool, buf *[]int) (locs [][]int, ok bool) {
 	if !cr.anchored().anyText && !ascii && !allASCII(data[w.start:w.end]) {
 		return nil, false
 	}
 	if len(hits) == 0 || hits[0] >= w.end {
 		return nil, true
 	}
-	atStart, afterOne := cr.anchored().forms()
+	a := cr.anchored()
+	atStart, afterOne := a.forms()
 	if atStart == nil {
 		return nil, false
 	}
-	return anchoredMatches(data, w, hits, atStart, afterOne, cr.anchored().maxLen), true
+	if a.leadIn > 0 {
+		hits = withLeadIns(data, w, hits, a.leadIn, buf)
+	}
+	return anchoredMatches(data, w, hits, atStart, afterOne, a.maxLen), true
+}
+
+// withLeadIns returns, ascending and once each, the hits and the starts
+// of the n characters before each (within w): where a match with a lead-
+// in of n characters at most may begin. Those are the characters the
+// regexp package decodes before the hit: a keyword begins with an ASCII
+// byte, which no multi-byte sequence holds, so decoding from w.start
+// reaches the hit at a character boundary, and stepping back from a
+// boundary with DecodeLastRune finds the characters before it (a byte
+// that ends no valid sequence is one character of its own either way).
+// buf is reused.
+func withLeadIns(data []byte, w span, hits []int, n int, buf *[]int) []int {
+	out := (*buf)[:0]
+	for _, h := range hits {
+		if h >= w.end {
+			break
+		}
+		first := len(out)
+		out = append(out, h)
+		for p, k := h, 0; k < n && p > w.start; k++ {
+			_, size := utf8.DecodeLastRune(data[w.start:p])
+			p -= size
+			out = append(out, p)
+		}
+		slices.Reverse(out[first:])
+	}
+	// The ranges of hits closer than n characters overlap.
+	slices.Sort(out)
+	out = slices.Compact(out)
+	*buf = out
+	return out
 }
 
 // anchoredMatches tries the anchored forms of a pattern at each candidate

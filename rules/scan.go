@@ -319,7 +319,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 		ok := false
 		if !rs.plainRegex {
 			if cr.anchored() != nil {
-				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.allASCII(data))
+				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.allASCII(data), &sc.cands)
 			}
 			// Not anchored, or a window the keywords cannot vouch for
 			// (non-ASCII): lead bytes, when the rule has them.
