@@ -82,3 +82,27 @@ func TestLabelledValuesOrdinaryRequestsPass(t *testing.T) {
 		t.Fatalf("status %d, want 200: %s", resp.StatusCode, out)
 	}
 }
+
+// A body of millions of tiny members would make millions of labelled
+// texts: past maxLabelled it is refused (400), not scanned in part.
+func TestLabelledValuesBounded(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(`{"model":"m","max_tokens":8,"x":{"n":[`)
+	for i := range maxLabelled + 1 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('1')
+	}
+	b.WriteString(`]},"messages":[{"role":"user","content":"hi"}]}`)
+	up := newFakeUpstream(t, okAnthropic)
+	p := startProxy(t, up.srv.URL)
+	resp, out := sendRaw(t, p, http.MethodPost, "/v1/messages", []byte(b.String()), anthropicHeaders, false)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(out), "values under keys") {
+		t.Fatalf("status %d, want 400 naming the limit: %.300s", resp.StatusCode, out)
+	}
+	if n := len(up.requests()); n != 0 {
+		t.Errorf("upstream received %d requests", n)
+	}
+}

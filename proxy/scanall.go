@@ -81,7 +81,10 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 		out = append(out, scanText{text: s, where: where})
 		out = appendNestedJSON(out, s, where, nestedJSONDepth, pc)
 	}
-	out = appendLabelled(out, d)
+	out, err := appendLabelled(out, d)
+	if err != nil {
+		return nil, err
+	}
 	if pc != nil && pc.err != nil {
 		return nil, fmt.Errorf("%w: %w", errPayload, pc.err)
 	}
@@ -94,6 +97,13 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 // on its own like every string.
 const labelledMax = 256
 
+// maxLabelled bounds how many values one request may hold under keys
+// (each is scanned again with its key, at about 80 bytes of memory): far
+// above any real request (a long agent session holds thousands), far below
+// what a 64 MB body of tiny members would make (millions), which is
+// refused rather than half scanned.
+const maxLabelled = 1 << 18
+
 // appendLabelled adds every short string and number of d that sits under
 // a key (an array's elements under the array's key) as the text
 // `"key": value`. Nine digits are an SSN only under patient_ssn, eight an
@@ -102,9 +112,9 @@ const labelledMax = 256
 // JSON reports it. Prompt fields are included (a tool_use input is an
 // object whose members are text fields); numbers too, which are not
 // otherwise scanned.
-func appendLabelled(out []scanText, d *jdoc) []scanText {
+func appendLabelled(out []scanText, d *jdoc) ([]scanText, error) {
 	if len(d.nodes) == 0 {
-		return out
+		return out, nil
 	}
 	// All pairs are written into one buffer, each text a slice of it: one
 	// allocation for the texts of a request, not one per pair.
@@ -113,6 +123,9 @@ func appendLabelled(out []scanText, d *jdoc) []scanText {
 	var pairs []pair
 	var walk func(i int, label []byte)
 	walk = func(i int, label []byte) {
+		if len(pairs) > maxLabelled {
+			return // refused below, before more is written
+		}
 		n := &d.nodes[i]
 		switch n.kind {
 		case jObj:
@@ -142,11 +155,14 @@ func appendLabelled(out []scanText, d *jdoc) []scanText {
 		}
 	}
 	walk(0, nil)
+	if len(pairs) > maxLabelled {
+		return nil, fmt.Errorf("%w: %d values under keys (the limit is %d)", errSchema, len(pairs), maxLabelled)
+	}
 	all := stringOf(buf) // buf is not written again
 	for _, p := range pairs {
 		out = append(out, scanText{text: all[p.start:p.end], where: labelledWhere(d, p.node)})
 	}
-	return out
+	return out, nil
 }
 
 func labelledWhere(d *jdoc, node int) func() string {
