@@ -263,6 +263,7 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 	sort.Strings(s.fresh)
 	s.assign(s.fresh)
 
+	dst = slices.Grow(dst, len(reps)+len(treps))
 	last := 0
 	i, j := 0, 0
 	for i < len(reps) || j < len(treps) {
@@ -391,17 +392,20 @@ func recentIndex(name string) int {
 }
 
 func (r *recent) get(name string) (sel, ok bool) {
-	if r.off {
+	if r.off || name == "" {
 		return false, false
 	}
 	e := &r.slot[recentIndex(name)]
-	if e.name == name && name != "" {
+	if e.name == name {
 		return e.sel, true
 	}
 	return false, false
 }
 
 func (r *recent) put(name string, sel bool) {
+	if name == "" {
+		return
+	}
 	e := &r.slot[recentIndex(name)]
 	e.name, e.sel = name, sel
 }

@@ -43,7 +43,13 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 	ps := &PairSet{pairs: make([]pair, 0, len(syns))}
 	seen := make([]uint64, len(s.pairs)/64+1) // by index in s.pairs
 	size := 0
+	// syns repeat (one per replacement): a synthetic just taken is
+	// skipped before it is validated and looked up again.
+	var taken recent
 	for _, syn := range syns {
+		if _, ok := taken.get(syn); ok {
+			continue
+		}
 		n, _ := synthAt(syn, 0)
 		if syn == "" || n != len(syn) {
 			return nil, fmt.Errorf("pair set: %q is not a synthetic", syn)
@@ -58,6 +64,7 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 			continue
 		}
 		seen[idx/64] |= 1 << (idx % 64)
+		taken.put(syn, true)
 		p := s.pairs[idx]
 		ps.pairs = append(ps.pairs, p)
 		size += 2*len(p.syn) + len(p.orig)
