@@ -1,6 +1,10 @@
 package rules
 
-import "testing"
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+)
 
 // TestProximityForms: provider keys read near the provider's name in the
 // layouts the keyword-proximity rules accept, and the look-alikes they
@@ -24,4 +28,21 @@ func TestProximityForms(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { scanMarked(t, rs, tc.file, tc.want, 31) })
 	}
+}
+
+// FuzzDockerAuth: any registry auth decodes without panicking, and a
+// _json_key login is kept only with a key-file-shaped password.
+func FuzzDockerAuth(f *testing.F) {
+	f.Add("_json_key", `{"type": "service_account", "private_key": "`+strings.Repeat("QUJD", 30)+`"}`)
+	f.Add("_json_key_base64", base64.StdEncoding.EncodeToString([]byte(`{"type":"x","private_key":"`+strings.Repeat("k", 90)+`"}`)))
+	f.Add("ci", "Vq7xT2mK9pLw4")
+	f.Add("_json_key", strings.Repeat("a", 120))
+	f.Fuzz(func(t *testing.T, user, pass string) {
+		c := &CheckContext{Value: base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))}
+		kept := checkDockerAuth(c)
+		if kept && (user == "_json_key" || user == "_json_key_base64") && !serviceAccountKeyJSON(user, pass) {
+			t.Fatalf("_json_key login kept without a key file: %q", pass)
+		}
+		_ = checkDockerAuth(&CheckContext{Value: user + pass})
+	})
 }

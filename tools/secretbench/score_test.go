@@ -63,3 +63,14 @@ func TestNoRealPassword(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlaceholderTests: the harness's placeholder tests take any text.
+func FuzzPlaceholderTests(f *testing.F) {
+	f.Add("fake-value@x", "jdbc:mysql://u:p@h/db")
+	f.Add("ab12fake", `{"registry":"q","auth":"MTIzOjEyMw=="}`)
+	f.Add("Fake", "postgres://a:b@c")
+	f.Fuzz(func(t *testing.T, s, w string) {
+		_ = fakeWord(s)
+		_ = noRealPassword([]string{w, s})
+	})
+}
