@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -8,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/go-git/go-git/v5/config"
+	formatcfg "github.com/go-git/go-git/v5/plumbing/format/config"
 
 	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/suppress"
@@ -97,16 +98,14 @@ func openGitView(root string) (*gitView, error) {
 // excludesFile is core.excludesFile from the repository, global or system
 // configuration, else git's default $XDG_CONFIG_HOME/git/ignore.
 func excludesFile(repo *gitobj.Repo) string {
+	home, _ := os.UserHomeDir()
 	p := repo.Config.Section("core").Option("excludesfile")
-	for _, scope := range []config.Scope{config.GlobalScope, config.SystemScope} {
+	for _, f := range userGitConfigs(home) {
 		if p != "" {
 			break
 		}
-		if cfg, err := config.LoadConfig(scope); err == nil {
-			p = cfg.Raw.Section("core").Option("excludesfile")
-		}
+		p = configOption(f, "core", "excludesfile")
 	}
-	home, _ := os.UserHomeDir()
 	if p == "" {
 		xdg := os.Getenv("XDG_CONFIG_HOME")
 		if xdg == "" && home != "" {
@@ -121,6 +120,39 @@ func excludesFile(repo *gitobj.Repo) string {
 		p = filepath.Join(home, rest)
 	}
 	return p
+}
+
+// userGitConfigs are the global and system configuration files, in the
+// order git lets them override each other (first wins): ~/.gitconfig,
+// $XDG_CONFIG_HOME/git/config (~/.config/git/config), /etc/gitconfig.
+// Read with the configuration parser alone: go-git's config package, used
+// before, linked URL regexes compiled at every start (of any command) and
+// read only the first of these files that existed.
+func userGitConfigs(home string) []string {
+	var files []string
+	if home != "" {
+		files = append(files, filepath.Join(home, ".gitconfig"))
+	}
+	if xdg := os.Getenv("XDG_CONFIG_HOME"); xdg != "" {
+		files = append(files, filepath.Join(xdg, "git", "config"))
+	} else if home != "" {
+		files = append(files, filepath.Join(home, ".config", "git", "config"))
+	}
+	return append(files, "/etc/gitconfig")
+}
+
+// configOption is section.key of the git configuration file f, "" when f
+// is missing, unreadable or does not set it.
+func configOption(f, section, key string) string {
+	raw, err := os.ReadFile(f)
+	if err != nil {
+		return ""
+	}
+	cfg := formatcfg.New()
+	if err := formatcfg.NewDecoder(bytes.NewReader(raw)).Decode(cfg); err != nil {
+		return ""
+	}
+	return cfg.Section(section).Option(key)
 }
 
 // load adds directory abs's .gitignore, scoped to repo-relative dir.
