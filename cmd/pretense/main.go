@@ -11,7 +11,10 @@ import (
 	"github.com/pretense/pretense/internal/cli"
 )
 
-func main() { os.Exit(run()) }
+func main() {
+	cli.PauseGC() // until the command has set up
+	os.Exit(run())
+}
 
 // run is main without the exit, so the end-to-end scripts run the same
 // wiring (signals included) as the binary.

@@ -168,6 +168,9 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return ExitUsage
 	}
+	if !strings.HasPrefix(kctx.Command(), "scan") {
+		resumeGC() // only a scan holds it off longer: see PauseGC
+	}
 	return exitCode(kctx.Run(&cli.Globals), stderr)
 }
 

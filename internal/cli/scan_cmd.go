@@ -126,6 +126,7 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		return err
 	}
 	rs, err := compileRules(set, gl)
+	resumeGC() // set up: see PauseGC
 	if err != nil {
 		return err
 	}
