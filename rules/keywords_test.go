@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"fmt"
 	"go/build"
 	"io/fs"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -204,6 +206,39 @@ func TestKWSparseBudget(t *testing.T) {
 	}
 	if !m.dfaReady.Load() {
 		t.Error("an input past the budget was walked over the trie")
+	}
+}
+
+// Goroutines sharing a matcher (a Ruleset's workers) see the same hits
+// while one of them spends the budget and builds the DFA; run under -race
+// it checks the switch publishes the table safely.
+func TestKWSparseBudgetConcurrent(t *testing.T) {
+	src := benchSource(t)
+	kws := append(builtinKeywords(t), sqlInsert)
+	chunk := src[:min(len(src), 48<<10)]
+	ref := withDFA(newKWMatcher(kws)).hits(chunk)
+	m := newKWMatcher(kws)
+	var wg sync.WaitGroup
+	errs := make(chan string, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 2 * kwSparseBudget / len(chunk) / 4 {
+				if got := m.hits(chunk); !slices.Equal(got, ref) {
+					errs <- fmt.Sprintf("%d hits, want %d", len(got), len(ref))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if !m.dfaReady.Load() {
+		t.Error("twice the budget walked and no DFA")
 	}
 }
 
