@@ -10,7 +10,7 @@ import (
 
 // Many identifiers are PHI only under their label: nine digits are an SSN
 // under patient_ssn, eight are an MRN under mrn, a date is a date of birth
-// under dob. A repository scan of {"patient_ssn":"435015510"} reports it;
+// under dob. A repository scan of {"patient_ssn":"435015510"} reports it; // pretense:allow: synthetic
 // the proxy scanned each JSON string (and header value) on its own, apart
 // from its key, and never scanned numbers, so the same member in a
 // request's metadata, an unknown field, a tool_use input or a header went
