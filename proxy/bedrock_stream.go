@@ -220,6 +220,8 @@ func (x *exchange) eventStream(ctx context.Context, resp *http.Response) {
 	switch {
 	case err == nil:
 		x.streamDone(st)
+	case st.ended:
+		x.streamDoneAfterEnd(st, err) // see stream
 	case writeErr != nil || x.r.Context().Err() != nil:
 		x.audit(audit.OutcomeFailed, st.r.fid)
 		x.logLine(audit.OutcomeFailed, "client went away mid-stream")

@@ -541,6 +541,83 @@ func TestClientDisconnectCancelsUpstream(t *testing.T) {
 	}
 }
 
+// TestStreamEndThenClientLeaves: an SDK may close the connection as soon
+// as the stream's terminator arrives (the OpenAI SDKs stop at [DONE]),
+// before the upstream's end of stream reaches the proxy; the client's
+// context then cancels the upstream read. The client has the whole answer,
+// so the exchange is "forwarded"; a client that leaves before the
+// terminator is "failed".
+func TestStreamEndThenClientLeaves(t *testing.T) {
+	tests := []struct {
+		name, path, body string
+		events           [][2]string // name, data
+		leaveAt          string      // the client stops reading once it has seen this
+		want             string
+	}{
+		{"chat [DONE]", "/v1/chat/completions", `{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`,
+			[][2]string{{"", `{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hello"},"finish_reason":null}]}`},
+				{"", `{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`},
+				{"", "[DONE]"}},
+			"[DONE]", "forwarded"},
+		{"chat cut before [DONE]", "/v1/chat/completions", `{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}`,
+			[][2]string{{"", `{"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"hello"},"finish_reason":null}]}`}},
+			"hello", "failed"},
+		{"anthropic message_stop", "/v1/messages", `{"model":"m","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"hi"}]}`,
+			[][2]string{{"message_start", `{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"m"}}`},
+				{"content_block_start", `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`},
+				{"content_block_delta", `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hello"}}`},
+				{"content_block_stop", `{"type":"content_block_stop","index":0}`},
+				{"message_stop", `{"type":"message_stop"}`}},
+			"message_stop", "forwarded"},
+		{"responses completed", "/v1/responses", `{"model":"m","stream":true,"input":"hi"}`,
+			[][2]string{{"response.output_text.delta", `{"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"hello"}`},
+				{"response.completed", `{"type":"response.completed","response":{"id":"resp_1","status":"completed"}}`}},
+			"response.completed", "forwarded"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			upstreamGone := make(chan struct{})
+			up := newFakeUpstream(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+				w.Header().Set("Content-Type", "text/event-stream")
+				for _, ev := range tc.events {
+					sseWrite(w, ev[0], ev[1])
+				}
+				// Hold the stream open: the proxy sees its end only when
+				// the client's departure cancels this request.
+				<-r.Context().Done()
+				close(upstreamGone)
+			})
+			p := startProxy(t, up.srv.URL)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, p.http.URL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := p.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []byte
+			buf := make([]byte, 4096)
+			for !bytes.Contains(got, []byte(tc.leaveAt)) {
+				n, err := resp.Body.Read(buf)
+				got = append(got, buf[:n]...)
+				if err != nil {
+					t.Fatalf("read after %q: %v", got, err)
+				}
+			}
+			resp.Body.Close()
+			select {
+			case <-upstreamGone:
+			case <-time.After(5 * time.Second):
+				t.Fatal("upstream request was not cancelled after the client left")
+			}
+			if e := p.sink.waitEntries(t, 1)[0]; e.Outcome != tc.want {
+				t.Errorf("audit outcome %q, want %q (%+v)", e.Outcome, tc.want, e)
+			}
+		})
+	}
+}
+
 func TestAuditFailureWithholdsResponse(t *testing.T) {
 	up := newFakeUpstream(t, okAnthropic)
 	p := startProxy(t, up.srv.URL)

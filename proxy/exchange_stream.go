@@ -53,7 +53,7 @@ func (x *exchange) stream(ctx context.Context, resp *http.Response) {
 			writeErr = err
 			return err
 		}
-		if !rd.buffered() {
+		if !rd.buffered() || st.ending {
 			if err := rc.Flush(); err != nil {
 				writeErr = err
 				return err
@@ -66,6 +66,12 @@ func (x *exchange) stream(ctx context.Context, resp *http.Response) {
 	case err == nil:
 		_ = rc.Flush()
 		x.streamDone(st)
+	case st.ended:
+		// The terminator reached the client, which may leave at once (the
+		// OpenAI SDKs stop reading at [DONE]); what failed after it (the
+		// client's context cancelling the upstream read, an idle or drain
+		// cut, trailing bytes) cost the client nothing.
+		x.streamDoneAfterEnd(st, err)
 	case errors.Is(context.Cause(ctx), errDraining):
 		x.streamFailed(st, "the proxy is shutting down and its drain timeout ran out; retry the request")
 	case writeErr != nil || x.r.Context().Err() != nil:
@@ -108,6 +114,13 @@ func (x *exchange) newStreamer() *streamer {
 func (x *exchange) streamDone(st *streamer) {
 	x.audit(audit.OutcomeForwarded, st.r.fid)
 	x.logLine(audit.OutcomeForwarded, "stream")
+}
+
+// streamDoneAfterEnd records a stream whose terminator was delivered
+// before err: forwarded, with err in the log line.
+func (x *exchange) streamDoneAfterEnd(st *streamer, err error) {
+	x.audit(audit.OutcomeForwarded, st.r.fid)
+	x.logLine(audit.OutcomeForwarded, fmt.Sprintf("stream; after its end: %v", err))
 }
 
 // streamFailed flushes what the slots hold, tells the client in its API's

@@ -21,6 +21,13 @@ type streamer struct {
 	emit  func([]byte) error
 	slots map[string]*slot
 	order []string // slot keys in creation order, for deterministic flushes
+
+	// ending is set while the stream's terminator event is emitted ([DONE],
+	// message_stop, response.completed/incomplete/failed), so the emitter
+	// flushes it at once; ended once that emit succeeded: the client then
+	// holds the whole answer, and an SDK may close the connection before
+	// the upstream's end of stream reaches the proxy.
+	ending, ended bool
 }
 
 type slot struct {
@@ -79,6 +86,18 @@ func (s *streamer) flushAll() error {
 	return s.flushWhere(func(string, *slot) bool { return true })
 }
 
+// end emits the stream's terminator event with send and records whether
+// it went out.
+func (s *streamer) end(send func() error) error {
+	s.ending = true
+	err := send()
+	s.ending = false
+	if err == nil {
+		s.ended = true
+	}
+	return err
+}
+
 // handle processes one upstream event.
 func (s *streamer) handle(ev *sseEvent) error {
 	if !ev.hasData {
@@ -88,7 +107,7 @@ func (s *streamer) handle(ev *sseEvent) error {
 		if err := s.flushAll(); err != nil {
 			return err
 		}
-		return s.emit(ev.raw)
+		return s.end(func() error { return s.emit(ev.raw) })
 	}
 	if len(bytes.TrimSpace(ev.data)) == 0 {
 		return s.emit(ev.raw)
@@ -185,7 +204,12 @@ func (s *streamer) anthropic(ev *sseEvent, d *jdoc) error {
 			return err
 		}
 		return s.emit(ev.raw)
-	case "message_stop", "error":
+	case "message_stop":
+		if err := s.flushAll(); err != nil {
+			return err
+		}
+		return s.end(func() error { return s.generic(ev, d) })
+	case "error":
 		if err := s.flushAll(); err != nil {
 			return err
 		}
@@ -351,7 +375,12 @@ func (s *streamer) responses(ev *sseEvent, d *jdoc) error {
 		return s.flushThen(key("f"), ev, d)
 	case "response.custom_tool_call_input.done":
 		return s.flushThen(key("c"), ev, d)
-	case "response.completed", "response.failed", "response.incomplete", "error":
+	case "response.completed", "response.failed", "response.incomplete":
+		if err := s.flushAll(); err != nil {
+			return err
+		}
+		return s.end(func() error { return s.generic(ev, d) })
+	case "error":
 		if err := s.flushAll(); err != nil {
 			return err
 		}
