@@ -9,6 +9,8 @@ import (
 	"syscall"
 
 	"github.com/pretense/pretense/internal/cli"
+	// For its init: huge pages for the heap a short command fills (Linux).
+	_ "github.com/pretense/pretense/internal/hugeheap"
 )
 
 func main() {

@@ -1,0 +1,101 @@
+package hugeheap
+
+import (
+	"bytes"
+	"runtime"
+	"syscall"
+	"unsafe"
+)
+
+const madvHugepage = 14 // MADV_HUGEPAGE; syscall has no name for it
+
+// first is allocated before init runs, in the runtime's first heap mapping.
+var first = new([64]byte)
+
+// block is where the block was, for the tests.
+var block uintptr
+
+func init() {
+	if !wanted() {
+		return
+	}
+	b := make([]byte, Size)
+	// The block, and the rest of the 4 MB-aligned heap mappings around it
+	// down to the start of the runtime's first one (the heap is mapped in
+	// aligned 4 MB steps): what has been allocated there before this init
+	// is in 4 KB pages already, the rest gets huge pages. If the block is
+	// not in the same 64 MB arena, the two are advised apart.
+	const step = 4 << 20
+	lo := uintptr(unsafe.Pointer(first)) &^ (step - 1)
+	p := uintptr(unsafe.Pointer(&b[0]))
+	block = p
+	hi := (p + Size + step - 1) &^ (step - 1)
+	if p > lo && p-lo < 64<<20 {
+		madvise(lo, hi-lo)
+	} else {
+		madvise(lo, step)
+		madvise(p&^(step-1), hi-p&^(step-1))
+	}
+	// b is dead from here. Allocating it started a collection (the first goal is 4 MB),
+	// in which it may still be reachable; this one waits for that and runs
+	// another, so the block's pages are free, and still untouched, when
+	// init returns. runtime/debug.SetGCPercent would save the first
+	// collection, but importing it puts this init after most others.
+	runtime.GC()
+}
+
+// madvise advises [addr, addr+n) MADV_HUGEPAGE. An error (a kernel
+// without THP) leaves the heap as it was, so it is ignored.
+func madvise(addr, n uintptr) {
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, addr, n, madvHugepage)
+}
+
+// wanted reports whether the kernel gives huge pages only when asked and
+// GODEBUG does not turn them off.
+func wanted() bool {
+	if v, ok := syscall.Getenv("GODEBUG"); ok && godebugDisablesTHP(v) {
+		return false
+	}
+	return thpMode() == "madvise"
+}
+
+// thpMode is the selected word of the kernel's THP setting ("always",
+// "madvise", "never"), or "" if it cannot be read.
+func thpMode() string {
+	fd, err := syscall.Open("/sys/kernel/mm/transparent_hugepage/enabled", syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	if err != nil {
+		return ""
+	}
+	defer syscall.Close(fd)
+	var buf [128]byte
+	n, err := syscall.Read(fd, buf[:])
+	if err != nil || n <= 0 {
+		return ""
+	}
+	return selectedMode(buf[:n])
+}
+
+// selectedMode picks the bracketed word of "always [madvise] never".
+func selectedMode(s []byte) string {
+	i := bytes.IndexByte(s, '[')
+	if i < 0 {
+		return ""
+	}
+	j := bytes.IndexByte(s[i:], ']')
+	if j < 0 {
+		return ""
+	}
+	return string(s[i+1 : i+j])
+}
+
+// godebugDisablesTHP reports whether a GODEBUG value sets disablethp=1
+// (the last setting of a key wins, as in the runtime).
+func godebugDisablesTHP(v string) bool {
+	off := false
+	for _, kv := range bytes.Split([]byte(v), []byte(",")) {
+		if k, val, ok := bytes.Cut(bytes.TrimSpace(kv), []byte("=")); ok && string(k) == "disablethp" {
+			off = string(val) == "1"
+		}
+	}
+	return off
+}
