@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"runtime"
 	"runtime/debug"
 	"sync"
 )
@@ -9,16 +10,44 @@ import (
 // otherwise, and after its first call.
 var resumeGC = func() {}
 
+// firstGCScale multiplies the GOGC setting until the first collection after
+// set-up has run. The runtime's smallest heap goal is 4 MB x GOGC/100 and
+// its first goal is that minimum, while a command's set-up leaves ~6 MB of
+// live heap: at the plain setting a collection started the moment a scan
+// resumed, a tenth of a one-file scan's CPU time, marking a heap the
+// process was about to drop by exiting. At 4x the first goal is 16 MB
+// (GOGC=100): a short scan (a pre-commit hook's) ends first, a long one
+// collects once at 16 MB and then at the setting found in GOGC.
+const firstGCScale = 4
+
 // PauseGC turns garbage collection off until the command being run has set
 // up: a scan until its rules are compiled, any other command until its
 // arguments are parsed. A start allocates ~5 MB (package init, the CLI
 // model, the rule set) and used to cross the collector's first 4 MB goal
 // in the middle of it: a collection of a heap that is nearly all still
 // live, ~10 ms of CPU of a one-file scan on the VM the figures in
-// docs/git-scanning.md come from. The setting found in GOGC comes back
-// afterwards, so long scans and the proxy collect as before. main calls
-// it; tests that call Run do not.
+// docs/git-scanning.md come from. Resuming sets GOGC x firstGCScale until
+// the first collection has run, then the setting found in GOGC, so long
+// scans and the proxy collect as before. main calls it; tests that call
+// Run do not.
 func PauseGC() {
 	prev := debug.SetGCPercent(-1)
-	resumeGC = sync.OnceFunc(func() { debug.SetGCPercent(prev) })
+	resumeGC = sync.OnceFunc(func() { resumeAfterSetup(prev) })
 }
+
+// resumeAfterSetup sets GOGC to prev x firstGCScale, and back to prev once
+// a collection has run (a finalizer runs after the cycle that finds its
+// object unreachable). GOGC=off (prev < 0) stays off.
+func resumeAfterSetup(prev int) {
+	if prev <= 0 {
+		debug.SetGCPercent(prev)
+		return
+	}
+	// Pointerful and 16 bytes or more, so not in a tiny-allocator block
+	// whose other objects could keep it alive.
+	sentinel := &gcSentinel{}
+	runtime.SetFinalizer(sentinel, func(*gcSentinel) { debug.SetGCPercent(prev) })
+	debug.SetGCPercent(prev * firstGCScale)
+}
+
+type gcSentinel struct{ _, _ *byte }
