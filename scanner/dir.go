@@ -242,12 +242,13 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 		g.Go(func() error {
 			var local []finding.Finding
 			var skips []Skipped
+			var buf []byte // this worker's read buffer, reused for every file
 			for batch := range items {
 				for _, it := range batch {
 					if ctx.Err() != nil {
 						return ctx.Err()
 					}
-					fs, err := scanFile(rs, it, opts.Fingerprinter, &bytes)
+					fs, err := scanFile(rs, it, opts.Fingerprinter, &bytes, &buf)
 					switch {
 					case errors.Is(err, ErrBinary):
 						skips = append(skips, Skipped{Path: it.rel, Reason: "binary"})
@@ -294,11 +295,13 @@ func countBinary(s []Skipped) int {
 	return n
 }
 
-func scanFile(rs *rules.Ruleset, it walkItem, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
+// scanFile reads and scans one file of the walk into *buf, which the
+// caller keeps for the next file.
+func scanFile(rs *rules.Ruleset, it walkItem, fp finding.Fingerprinter, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
 	f, err := openFile(it.abs)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return scanReaderSized(rs, f, it.size, it.rel, fp, count)
+	return scanChunks(rs, f, it.size, it.rel, fp, count, false, buf)
 }

@@ -331,3 +331,23 @@ func BenchmarkDir(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDirTree scans the tree named by PRETENSE_BENCH_DIR (skipped when
+// unset) with one worker, as `scan -j 1` does: with -cpuprofile it gives
+// the directory scan's profile on a real tree ($GOROOT/src, a checkout).
+func BenchmarkDirTree(b *testing.B) {
+	dir := os.Getenv("PRETENSE_BENCH_DIR")
+	if dir == "" {
+		b.Skip("PRETENSE_BENCH_DIR not set")
+	}
+	rs := ruleset(b)
+	var bytes int64
+	for b.Loop() {
+		res, err := Dir(context.Background(), dir, rs, Options{Workers: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bytes = res.BytesScanned
+	}
+	b.SetBytes(bytes)
+}

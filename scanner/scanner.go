@@ -156,19 +156,25 @@ func scanReader(rs *rules.Ruleset, r io.Reader, path string, fp finding.Fingerpr
 // a copy and a read call per step. r's reads must return all they can
 // (as a file's do) when size is not 0: a short read at size is the end.
 func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64) ([]finding.Finding, error) {
-	return scanChunks(rs, r, size, path, fp, count, false)
+	return scanChunks(rs, r, size, path, fp, count, false, nil)
 }
 
 // scanChunks is scanReaderSized; decoded says r is UTF-16 text decoded
-// already (utf16.go), which is not decoded again.
-func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64, decoded bool) ([]finding.Finding, error) {
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
+// already (utf16.go), which is not decoded again. bp, when not nil, is the
+// caller's read buffer, kept (grown) across calls: a directory scan's
+// worker owns one. A sync.Pool is emptied by every garbage collection, and
+// the buffers it dropped (up to a chunk each, for the larger files) were
+// made again in fresh memory, a page fault per 4 KB.
+func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64, decoded bool, bp *[]byte) ([]finding.Finding, error) {
+	if bp == nil {
+		bp = bufPool.Get().(*[]byte)
+		defer bufPool.Put(bp)
+	}
 	buf := (*bp)[:0]
 	// One byte more than the size, so that reading the whole file takes
 	// one short read (which tells its end, below) and no growth.
 	if want := min(size+1, chunkSize); want > int64(cap(buf)) {
-		buf = make([]byte, 0, want)
+		buf = make([]byte, 0, max(want, 64<<10))
 		*bp = buf
 	}
 
@@ -188,6 +194,7 @@ func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp find
 				nb := make([]byte, len(buf), min(max(2*cap(buf), 64<<10), chunkSize))
 				copy(nb, buf)
 				buf = nb
+				*bp = buf[:0]
 			}
 			want := cap(buf) - len(buf)
 			n, err := r.Read(buf[len(buf):cap(buf)])
@@ -212,11 +219,13 @@ func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp find
 		}
 		if first && isBinary(buf) {
 			if !decoded {
-				if dec, ok := utf16Reader(bytes.Clone(buf), r); ok {
+				// utf16Reader copies buf only when it is UTF-16: a
+				// binary file's content is dropped here, not copied.
+				if dec, ok := utf16Reader(buf, r); ok {
 					if count != nil {
 						count.Add(-int64(len(buf))) // counted again, decoded
 					}
-					return scanChunks(rs, dec, 0, path, fp, count, true)
+					return scanChunks(rs, dec, 0, path, fp, count, true, nil)
 				}
 			}
 			return nil, ErrBinary
@@ -239,7 +248,6 @@ func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp find
 			out = append(out, f)
 		}
 		if eof {
-			*bp = buf[:0]
 			return out, nil
 		}
 		// Slide: keep the overlap tail as the start of the next chunk.

@@ -71,11 +71,13 @@ func utf16Text(content []byte) (text []byte, ok bool) {
 }
 
 // utf16Reader returns r (whose first bytes are head, already read) decoded
-// from UTF-16, when head starts like UTF-16 text.
+// from UTF-16, when head starts like UTF-16 text. The reader holds a copy
+// of head (the caller's buffer is reused); nothing is copied when head is
+// not UTF-16, the common case of a binary file.
 func utf16Reader(head []byte, r io.Reader) (io.Reader, bool) {
 	enc := utf16Encoding(head)
 	if enc == nil {
 		return nil, false
 	}
-	return enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(head), r)), true
+	return enc.NewDecoder().Reader(io.MultiReader(bytes.NewReader(bytes.Clone(head)), r)), true
 }
