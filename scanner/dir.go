@@ -24,10 +24,31 @@ const IgnoreFile = suppress.IgnoreFile
 // ErrNotFound is returned when the path to scan does not exist.
 var ErrNotFound = errors.New("no such file or directory")
 
+// walkItem is a file the walk sends to the workers: at abs, or (on
+// Linux) name in the open directory dir, which the worker releases once
+// it has opened the file.
 type walkItem struct {
 	rel  string
 	abs  string
+	dir  *dirHandle
+	name string
 	size int64
+}
+
+// release drops the item's hold on its directory, if it has one.
+func (it *walkItem) release() {
+	if it.dir != nil {
+		it.dir.release()
+		it.dir = nil
+	}
+}
+
+// path is the file's path, for errors.
+func (it *walkItem) path() string {
+	if it.dir != nil {
+		return it.dir.abs + "/" + it.name
+	}
+	return it.abs
 }
 
 // Dir scans the tree at root. In a git work tree it scans what git would
@@ -69,80 +90,71 @@ func Dir(ctx context.Context, root string, rs *rules.Ruleset, opts Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, err)
 	}
-	var own suppress.Paths // .pretenseignore files and opts.Ignore
-	own.Add("", opts.Ignore)
-	own.Push("")
+	v := &treeVisitor{root: root, opts: opts, gv: gv, addSkip: addSkip}
+	v.own.Add("", opts.Ignore) // with the .pretenseignore files
+	v.own.Push("")
 	err = scanFiles(ctx, rs, opts, res, func(send func(walkItem) error) error {
-		return filepath.WalkDir(root, func(abs string, d fs.DirEntry, err error) error {
-			rel, _ := filepath.Rel(root, abs)
-			rel = filepath.ToSlash(rel)
-			if err != nil {
-				// Unreadable directories and files are reported, not fatal:
-				// one locked folder must not hide the rest of the tree. The
-				// scan still fails (exit 3) once everything else is done.
-				if rel == "." {
-					return fmt.Errorf("scan %s: %w", root, err)
-				}
-				addSkip(rel, "unreadable: "+errReason(err))
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if rel == "." {
-					if err := loadOwnIgnore(&own, abs, ""); err != nil {
-						addSkip(IgnoreFile, "unreadable: "+errReason(err))
-					}
-					if err := gv.enter(abs, ""); err != nil {
-						addSkip(".gitignore", "unreadable: "+errReason(err))
-					}
-					return nil
-				}
-				if d.Name() == ".git" {
-					return fs.SkipDir
-				}
-				own.PopTo(rel)
-				if own.Match(rel, true) || gv.ignored(rel, true) {
-					return fs.SkipDir
-				}
-				own.Push(rel)
-				if err := loadOwnIgnore(&own, abs, rel); err != nil {
-					addSkip(rel+"/"+IgnoreFile, "unreadable: "+errReason(err))
-				}
-				if err := gv.enter(abs, rel); err != nil {
-					addSkip(rel+"/.gitignore", "unreadable: "+errReason(err))
-				}
-				return nil
-			}
-			own.PopTo(rel)
-			if own.Match(rel, false) || gv.ignored(rel, false) {
-				return nil
-			}
-			if d.Type()&fs.ModeSymlink != 0 {
-				// Never followed: a link inside the tree is scanned at its
-				// target's own path; one outside is not ours to read.
-				return nil
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			fi, err := d.Info()
-			if err != nil {
-				addSkip(rel, "unreadable: "+errReason(err))
-				return nil
-			}
-			if fi.Size() > opts.maxSize() {
-				addSkip(rel, fmt.Sprintf("larger than --max-file-size (%d bytes)", fi.Size()))
-				return nil
-			}
-			if fi.Size() == 0 {
-				return nil
-			}
-			return send(walkItem{rel: rel, abs: abs, size: fi.Size()})
-		})
+		return walkTree(root, v, send)
 	})
 	return res, err
+}
+
+// treeVisitor makes the walk's decisions, the same whichever walker
+// (walk_linux.go, walk_other.go) reads the tree; the walkers call it in
+// the walk's order: a directory's entries sorted by name, depth first.
+type treeVisitor struct {
+	root    string
+	opts    Options
+	own     suppress.Paths // .pretenseignore files and opts.Ignore
+	gv      *gitView
+	addSkip func(rel, reason string)
+}
+
+// skipDir reports whether the walk leaves out directory rel (below the
+// root) and, if not, opens its scope of ignore patterns.
+func (v *treeVisitor) skipDir(rel string) bool {
+	v.own.PopTo(rel)
+	if v.own.Match(rel, true) || v.gv.ignored(rel, true) {
+		return true
+	}
+	v.own.Push(rel)
+	return false
+}
+
+// enterDir loads the ignore files of directory abs (rel below the root,
+// "" for the root itself); listed says whether its listing holds a
+// .pretenseignore and a .gitignore, so absent ones are not looked up
+// (two failing opens per directory). A walker that did not list the
+// directory passes true for both.
+func (v *treeVisitor) enterDir(abs, rel string, ownListed, gitListed bool) {
+	prefix := rel
+	if prefix != "" {
+		prefix += "/"
+	}
+	if ownListed {
+		if err := loadOwnIgnore(&v.own, abs, rel); err != nil {
+			v.addSkip(prefix+IgnoreFile, "unreadable: "+errReason(err))
+		}
+	}
+	if err := v.gv.enter(abs, rel, gitListed); err != nil {
+		v.addSkip(prefix+".gitignore", "unreadable: "+errReason(err))
+	}
+}
+
+// wantFile reports whether file rel passes the ignore patterns.
+func (v *treeVisitor) wantFile(rel string) bool {
+	v.own.PopTo(rel)
+	return !v.own.Match(rel, false) && !v.gv.ignored(rel, false)
+}
+
+// wantSize reports whether a regular file of size bytes is scanned: an
+// empty one is not, and one over the size limit is reported as skipped.
+func (v *treeVisitor) wantSize(rel string, size int64) bool {
+	if size > v.opts.maxSize() {
+		v.addSkip(rel, fmt.Sprintf("larger than --max-file-size (%d bytes)", size))
+		return false
+	}
+	return size != 0
 }
 
 func errReason(err error) string {
@@ -220,6 +232,8 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 				return ctx.Err()
 			}
 		}
+		// Items never handed over let go of their directories.
+		defer func() { releaseItems(batch) }()
 		err := produce(func(it walkItem) error {
 			batch = append(batch, it)
 			batchBytes += it.size
@@ -244,11 +258,17 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 			var skips []Skipped
 			var buf []byte // this worker's read buffer, reused for every file
 			for batch := range items {
-				for _, it := range batch {
+				for i, it := range batch {
 					if ctx.Err() != nil {
+						// Let go of the directories of the files left,
+						// these and those still coming.
+						releaseItems(batch[i:])
+						for b := range items {
+							releaseItems(b)
+						}
 						return ctx.Err()
 					}
-					fs, err := scanFile(rs, it, opts.Fingerprinter, &bytes, &buf)
+					fs, err := scanFile(rs, &it, opts.Fingerprinter, &bytes, &buf)
 					switch {
 					case errors.Is(err, ErrBinary):
 						skips = append(skips, Skipped{Path: it.rel, Reason: "binary"})
@@ -295,10 +315,17 @@ func countBinary(s []Skipped) int {
 	return n
 }
 
+func releaseItems(items []walkItem) {
+	for i := range items {
+		items[i].release()
+	}
+}
+
 // scanFile reads and scans one file of the walk into *buf, which the
-// caller keeps for the next file.
-func scanFile(rs *rules.Ruleset, it walkItem, fp finding.Fingerprinter, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
-	f, err := openFile(it.abs)
+// caller keeps for the next file. It releases the item.
+func scanFile(rs *rules.Ruleset, it *walkItem, fp finding.Fingerprinter, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
+	f, err := openItem(it)
+	it.release()
 	if err != nil {
 		return nil, err
 	}

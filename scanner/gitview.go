@@ -169,12 +169,17 @@ func (g *gitView) load(abs, dir string) error {
 }
 
 // enter is called for each directory the walk descends into (rel relative
-// to the scan root, "" for the root). An unreadable .gitignore is an error:
-// without it the scan cannot know what git would leave out.
-func (g *gitView) enter(abs, rel string) error {
+// to the scan root, "" for the root); listed says the directory's listing
+// holds a .gitignore (false: it is not looked up). An unreadable
+// .gitignore is an error: without it the scan cannot know what git would
+// leave out.
+func (g *gitView) enter(abs, rel string, listed bool) error {
 	dir := strings.TrimSuffix(g.prefix+rel, "/")
 	g.ign.PopTo(dir + "/")
 	g.ign.Push(dir)
+	if !listed {
+		return nil
+	}
 	if err := g.load(abs, dir); err != nil && dirReadable(abs) {
 		return err // else the directory itself is unreadable: the walk reports it
 	}

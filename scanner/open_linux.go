@@ -7,6 +7,8 @@ import (
 	"io"
 	"io/fs"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // openFile opens path for reading with a bare open(2). os.Open also makes
@@ -16,22 +18,46 @@ import (
 // mostly small files, and those five calls cost it more than reading them.
 // Errors are *fs.PathError, as os.Open's are.
 func openFile(path string) (io.ReadCloser, error) {
+	return openAt(unix.AT_FDCWD, "", path)
+}
+
+// openItem opens a file of the walk: relative to its directory's
+// descriptor when it has one (walk_linux.go), else at its path.
+func openItem(it *walkItem) (io.ReadCloser, error) {
+	if it.dir != nil {
+		return openAt(it.dir.fd, it.dir.abs, it.name)
+	}
+	return openAt(unix.AT_FDCWD, "", it.abs)
+}
+
+// openAt opens name relative to directory descriptor dirfd, whose path
+// is dir ("" when name is a path of its own).
+func openAt(dirfd int, dir, name string) (io.ReadCloser, error) {
 	for {
-		fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err := syscall.Openat(dirfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if errors.Is(err, syscall.EINTR) {
 			continue
 		}
+		f := &rawFile{fd: fd, dir: dir, name: name}
 		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+			return nil, &fs.PathError{Op: "open", Path: f.path(), Err: err}
 		}
-		return &rawFile{fd: fd, path: path}, nil
+		return f, nil
 	}
 }
 
-// rawFile reads a descriptor with plain read(2) calls.
+// rawFile reads a descriptor with plain read(2) calls. Its path (for
+// errors) is dir/name, or name when dir is "".
 type rawFile struct {
-	fd   int
-	path string
+	fd        int
+	dir, name string
+}
+
+func (f *rawFile) path() string {
+	if f.dir == "" {
+		return f.name
+	}
+	return f.dir + "/" + f.name
 }
 
 func (f *rawFile) Read(b []byte) (int, error) {
@@ -44,7 +70,7 @@ func (f *rawFile) Read(b []byte) (int, error) {
 		case errors.Is(err, syscall.EINTR):
 			continue
 		case err != nil:
-			return 0, &fs.PathError{Op: "read", Path: f.path, Err: err}
+			return 0, &fs.PathError{Op: "read", Path: f.path(), Err: err}
 		case n == 0:
 			return 0, io.EOF
 		}
@@ -54,7 +80,7 @@ func (f *rawFile) Read(b []byte) (int, error) {
 
 func (f *rawFile) Close() error {
 	if err := syscall.Close(f.fd); err != nil {
-		return &fs.PathError{Op: "close", Path: f.path, Err: err}
+		return &fs.PathError{Op: "close", Path: f.path(), Err: err}
 	}
 	return nil
 }
