@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "6e9c08afacce9a991e6e0018226f8f5e0b8d571c5d51f168d9619088af315c68"
+const builtinTableSHA256 = "12257f150b5f99d1da1863647620a4f547a953ba997902e5fbfb7592633c6e65"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -3033,6 +3033,43 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "azure-cache-redis-key",
+		Description: "Azure Cache for Redis access key in a connection string",
+		Severity:    "critical",
+		Entity:      "Azure Cache for Redis key",
+		Keywords: []string{
+			"redis.cache.windows.net",
+			"redis.azure.net",
+			"redisenterprise.cache.azure.net",
+		},
+		Pattern:     "(?i:redis\\.cache\\.windows|redis\\.azure|redisenterprise\\.cache\\.azure)\\.net(?::[0-9]{1,5})?,[ \\t]{0,3}(?i:password)[ \\t]{0,3}=[ \\t]{0,3}([A-Za-z0-9+/]{43}=)(?:[,;'\"\\x60\\s]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Tags: []string{
+			"azure",
+			"cloud",
+			"database",
+		},
+		Remediation: "https://learn.microsoft.com/azure/azure-cache-for-redis/cache-configure#access-keys",
+		Owns: []string{
+			".redis.cache.windows.net",
+			".redis.azure.net",
+			".redisenterprise.cache.azure.net",
+		},
+		Samples: Samples{
+			TP: []string{
+				"REDIS=\"{lowalnum:12}.redis.cache.windows.net:6380,password={b64:43}=,ssl=True,abortConnect=False\"",
+				"\"Redis\": \"{lowalnum:8}.redis.cache.windows.net:6380,password={b64:43}=,ssl=True\"",
+				"cache: {lowalnum:8}.westeurope.redis.azure.net:10000,password={b64:43}=,ssl=True",
+			},
+			FP: []string{
+				"redis token - '{lowalnum:12}.redis.cache.windows.net:6381,password={b64:44},ssl=False,abortConnect=True'",
+				"REDIS=\"{lowalnum:12}.redis.cache.windows.net:6380,password=<access-key>,ssl=True\"",
+				"REDIS=\"{lowalnum:12}.redis.cache.windows.net:6380,password=${{REDIS_KEY}},ssl=True\"",
+			},
+		},
+	},
+	{
 		ID:          "azure-container-registry-password",
 		Description: "Azure Container Registry access key or token password",
 		Severity:    "high",
@@ -3232,11 +3269,13 @@ var builtinTable = []Rule{
 			TP: []string{
 				"https://acct{lowalnum:6}.blob.core.windows.net/backups/db.bak?sp=r&st=2024-01-01T00:00:00Z&se=2030-12-31T00:00:00Z&spr=https&sv=2022-11-02&sr=b&sig={b64:43}%3D",
 				"SAS_TOKEN=\"?sv=2022-11-02&ss=bfqt&srt=sco&sp=rwdlacupiytfx&se=2030-01-01T00:00:00Z&st=2024-01-01T00:00:00Z&spr=https&sig={b64:43}=\"",
+				"AZURE_BLOB_SAS_TOKEN=sp=racwl&st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c&sig={b64:43}%3D",
 			},
 			FP: []string{
 				"https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sr=b&sig=<signature>",
 				"https://api.test/v1/x?sv=1&sig={hex:64}",
 				"https://cdn.test/a.js?sig={b64:43}=",
+				"AZURE_BLOB_SAS_TOKEN=sp=rqx&st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c&sig={b64:43}%3D",
 			},
 		},
 	},
@@ -11036,6 +11075,7 @@ var builtinTable = []Rule{
 				"db_password = \"@{alnum:10}9!{alnum:10}\"",
 				"service_auth_token: \"Bearer {b64url:12}_9{b64url:18}\"",
 				"window.__CONFIG__={{\"cdn\":\"https://cdn.test/{lower:300}.js\",\"apiKey\":\"{alnum:20}7Kq{alnum:10}\",\"theme\":\"{lower:300}\"}};",
+				"DB_PASSWORD={alnum:12}%nvv{alnum:14}Q7",
 			},
 			FP: []string{
 				"password = os.environ[\"DB_PASSWORD\"]",
@@ -11054,6 +11094,7 @@ var builtinTable = []Rule{
 				"password_hash = \"$2b$12${b64:53}\"",
 				"\"api_token\": \"{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}\"",
 				"max_tokens = 4096",
+				"[DEBUG] Used API_KEY={alnum:13}%Hn{alnum:12}%i6{alnum:6}",
 				"--token-color-primary: #{hex:12};",
 				"password = settings.DATABASE_PASSWORD_FOR_REPLICA_1",
 				"secret = \"test_{alnum:20}\"",
@@ -29305,6 +29346,7 @@ var builtinTable = []Rule{
 			"placeholder-password",
 			"percent-decoded",
 			"readable-value",
+			"uri-scheme",
 		},
 		Tags: []string{
 			"url",
@@ -29316,6 +29358,7 @@ var builtinTable = []Rule{
 				"git clone https://deploy:{alnum:20}@git.internal.test/org/repo.git",
 				"HTTPS_PROXY=http://svc-proxy:{alnum:14}@proxy.corp.test:3128",
 				"ftp://backup:{alnum:12}@files.corp.test/nightly/",
+				"mirror - 'ftp://{lower:5}:{alnum:6}K9@files.internal.test:21'",
 			},
 			FP: []string{
 				"https://user:pass@example.com/path",
@@ -29329,6 +29372,7 @@ var builtinTable = []Rule{
 				"in: \"http://user:p%40ssw0rd@dummy.test/\"",
 				"url := \"http://My%20User:My%20Pass@dummy.test/\"",
 				"\"postgresql://user:pass+word+%2B+other%3Awords@host/db\"",
+				"postgres token - '?ostgres://{lower:5}:{alnum:6}K9@db.internal.test:5432'",
 			},
 		},
 	},
@@ -32039,6 +32083,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:razorpay)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{24})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:reachmail)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{64})(?:[^\\w-]|$)", 1},
 	{"(?i:rebrandly)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_]{32})(?:[^\\w-]|$)", 1},
+	{"(?i:redis\\.cache\\.windows|redis\\.azure|redisenterprise\\.cache\\.azure)\\.net(?::[0-9]{1,5})?,[ \\t]{0,3}(?i:password)[ \\t]{0,3}=[ \\t]{0,3}([A-Za-z0-9+/]{43}=)(?:[,;'\"\\x60\\s]|$)", 1},
 	{"(?i:refiner)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:render)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(rnd_[A-Za-z0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:repairshopr)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{51})(?:[^\\w-]|$)", 1},

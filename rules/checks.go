@@ -137,6 +137,9 @@ var secretChecks = map[string]CheckFunc{
 	// percent-decoded judges entropy and readability after decoding
 	// valid %XX escapes.
 	"percent-decoded": checkPercentDecoded,
+	// uri-scheme requires a well-formed URI scheme where a URI can start
+	// (not ?ostgres://u:p@host).
+	"uri-scheme": checkURIScheme,
 	// kube-data-value requires a Secret's data value to decode to a real
 	// password (printable, not a placeholder) or to key material.
 	"kube-data-value": checkKubeDataValue,

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 )
@@ -132,6 +133,24 @@ func (on *ownedNames) startsWordIn(b []byte, minLen int) bool {
 	for i := range b {
 		if (i == 0 || !isLowerASCII(b[i-1]) || isUpperASCII(b[i])) && on.at(b, i, minLen) {
 			return true
+		}
+	}
+	return false
+}
+
+// hostIn reports whether an owned name that is a host suffix (it starts
+// with a dot: .redis.cache.windows.net) occurs in b.
+func (on *ownedNames) hostIn(b []byte) bool {
+	if on == nil {
+		return false
+	}
+	for i := range b {
+		if b[i] == '.' {
+			for _, n := range on.byFirst['.'] {
+				if len(n) <= len(b)-i && bytes.EqualFold(b[i:i+len(n)], n) {
+					return true
+				}
+			}
 		}
 	}
 	return false

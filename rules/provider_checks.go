@@ -225,7 +225,15 @@ func checkPercentDecoded(c *CheckContext) bool {
 	}
 	d, err := url.PathUnescape(v)
 	if err != nil {
-		d = v // not URL-encoded: the raw value is what a client would send
+		// Not URL-encoded: the raw value is what a client would send. A
+		// password may hold a bare %; a key or token a service issued
+		// may not: it travels in URLs and headers, so issuers draw it
+		// from URL-safe alphabets (hex, base64, base62), and an API key
+		// with a bare % is mistyped or a decoy.
+		if issuedKeyName(splitWords(assignedName(c.Data, c.Start))) {
+			return false
+		}
+		d = v
 	}
 	floor := 3.0
 	if c.Rule != nil && c.Rule.Entropy > floor {
@@ -360,7 +368,13 @@ func checkProviderContext(c *CheckContext) bool {
 	// Names shorter than 4 bytes are too short to stand for a provider in
 	// free text.
 	on := c.ownedSet()
-	return !on.startsWordIn(above, 4) && !on.startsWordIn(free, 4)
+	if on.startsWordIn(above, 4) || on.startsWordIn(free, 4) {
+		return false
+	}
+	// A host a provider rule owns, glued before the name in a connection
+	// string (<cache>.redis.cache.windows.net:6380,password=…), names the
+	// service the password is for as surely as free text does.
+	return !on.hostIn(c.Data[nameStart(c.Data, c.Start, own):c.Start])
 }
 
 // nameStart returns where the name a value at start is assigned to
@@ -422,4 +436,26 @@ func checkWholeLiteral(c *CheckContext) bool {
 		return true
 	}
 	return false
+}
+
+// issuedKeyName reports an assigned name (split into lower-case words)
+// that holds a key or token a service issues (API_KEY, accessToken,
+// auth_token, x-api-key), not a password or a secret a person or a
+// framework chose (db_password, SECRET_KEY, encryption_key, passphrase),
+// whose alphabet is anyone's.
+func issuedKeyName(words []string) bool {
+	issued := false
+	for i, w := range words {
+		switch {
+		case strings.HasPrefix(w, "pass"), strings.HasPrefix(w, "pwd"), strings.HasPrefix(w, "secret"),
+			strings.HasPrefix(w, "credential"), strings.HasPrefix(w, "phrase"), w == "encryption",
+			w == "signing", w == "master", w == "private", w == "cookie", w == "session":
+			return false
+		case w == "token", w == "apikey", w == "accesstoken", w == "authtoken", w == "accesskey":
+			issued = true
+		case w == "key" && i > 0 && (words[i-1] == "api" || words[i-1] == "access" || words[i-1] == "auth"):
+			issued = true
+		}
+	}
+	return issued
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"hash/crc32"
+	"net/netip"
 	"net/url"
 	"strings"
 )
@@ -165,8 +166,105 @@ func checkAzureSASSignature(c *CheckContext) bool {
 	if err != nil || len(raw) != 32 {
 		return false
 	}
+	if !sasFieldsValid(c.Data, c.Start) {
+		return false
+	}
 	c.Reasons = append(c.Reasons, "signature decodes to an HMAC-SHA256")
 	return true
+}
+
+// sasFieldsValid checks the other fields of the SAS query that holds the
+// signature at data[sig:] against the values Azure documents for them
+// (service and account SAS): a token whose permissions hold a letter no
+// service grants (sp=rqx), whose resource is not one Azure names (sr=z),
+// whose version is not a date, or whose IP range is not an address was
+// not issued by Azure, whatever its signature looks like. Fields that are
+// absent or that Azure may add later are not judged.
+func sasFieldsValid(data []byte, sig int) bool {
+	lo := sig
+	for lo > 0 && sig-lo < 2048 && strings.IndexByte(" \t\r\n\"'`<>", data[lo-1]) < 0 {
+		lo--
+	}
+	q := string(data[lo:sig])
+	if i := strings.LastIndexByte(q, '?'); i >= 0 {
+		q = q[i+1:]
+	}
+	for part := range strings.SplitSeq(q, "&") {
+		name, value, ok := sasField(part)
+		if ok && !sasValueValid(name, value) {
+			return false
+		}
+	}
+	return true
+}
+
+// sasField finds the SAS field in one &-separated part of a query: the
+// last name=value whose name is a run of lower-case letters standing
+// alone (AZURE_SAS_TOKEN=sp=r gives sp, r).
+func sasField(part string) (name, value string, ok bool) {
+	for i := len(part) - 1; i > 0; i-- {
+		if part[i] != '=' {
+			continue
+		}
+		j := i
+		for j > 0 && isLowerASCII(part[j-1]) {
+			j--
+		}
+		if j < i && (j == 0 || !isWordByte(part[j-1])) {
+			return part[j:i], part[i+1:], true
+		}
+	}
+	return "", "", false
+}
+
+// sasValueValid judges one SAS field by Azure's documented values.
+func sasValueValid(name, v string) bool {
+	v = strings.ReplaceAll(strings.ReplaceAll(v, "%3A", ":"), "%3a", ":")
+	v = strings.ReplaceAll(strings.ReplaceAll(v, "%2C", ","), "%2c", ",")
+	switch name {
+	case "sp": // signedPermissions, every service and account SAS
+		return v != "" && allBytes(v, func(b byte) bool { return strings.IndexByte("racwdxyltfmeopiu", b) >= 0 })
+	case "srt": // signedResourceTypes: service, container, object
+		return v != "" && allBytes(v, func(b byte) bool { return strings.IndexByte("sco", b) >= 0 })
+	case "ss": // signedServices: blob, file, queue, table
+		return v != "" && allBytes(v, func(b byte) bool { return strings.IndexByte("bfqt", b) >= 0 })
+	case "sr": // signedResource
+		switch v {
+		case "b", "c", "d", "bv", "bs", "f", "s":
+			return true
+		}
+		return false
+	case "spr": // signedProtocol
+		return v == "https" || v == "https,http" || v == "http,https"
+	case "sv": // signedVersion: a date
+		return sasDate(v) == len(v)
+	case "st", "se": // start and expiry: ISO 8601 UTC, date or date and time
+		n := sasDate(v)
+		return n == len(v) || n > 0 && v[n] == 'T' && strings.HasSuffix(v, "Z")
+	case "sip": // signedIp: an address or a range
+		from, to, isRange := strings.Cut(v, "-")
+		return ipv4(from) && (!isRange || ipv4(to))
+	}
+	return true
+}
+
+// sasDate returns the length of the YYYY-MM-DD date v starts with, or 0.
+func sasDate(v string) int {
+	if len(v) < 10 || v[4] != '-' || v[7] != '-' {
+		return 0
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9} {
+		if v[i] < '0' || v[i] > '9' {
+			return 0
+		}
+	}
+	return 10
+}
+
+// ipv4 reports a dotted-quad IPv4 address.
+func ipv4(s string) bool {
+	a, err := netip.ParseAddr(s)
+	return err == nil && a.Is4()
 }
 
 // checkGenericKeyName looks at the name the value is assigned to and drops
@@ -500,6 +598,33 @@ func printable(s string) bool {
 		if s[i] < 0x20 || s[i] > 0x7e {
 			return false
 		}
+	}
+	return true
+}
+
+// checkURIScheme requires the URL a credential was read from to start
+// where a URI can: its scheme is a letter followed by letters, digits,
+// + - or . (RFC 3986), and it is not glued to a character that only
+// occurs inside a URL or a query (?ostgres://u:p@host, &dbx://…,
+// %70ostgres://…: a mangled or embedded fragment, not a URL a client would
+// open). Anything before the scheme that can delimit one (a space, a
+// quote, =, :, a bracket, a comment's # or //) passes.
+func checkURIScheme(c *CheckContext) bool {
+	lo := max(0, c.Start-256)
+	i := bytes.LastIndex(c.Data[lo:c.Start], []byte("://"))
+	if i < 0 {
+		return true // not read from a URL
+	}
+	i += lo
+	j := i
+	for j > 0 && (isWordByte(c.Data[j-1]) && c.Data[j-1] != '_' || c.Data[j-1] == '+' || c.Data[j-1] == '-' || c.Data[j-1] == '.') {
+		j--
+	}
+	if j == i || !isUpperASCII(c.Data[j]) && !isLowerASCII(c.Data[j]) {
+		return false // no scheme, or one that starts with a digit or a sign
+	}
+	if j > 0 && strings.IndexByte("?&%~^", c.Data[j-1]) >= 0 {
+		return false
 	}
 	return true
 }

@@ -361,6 +361,14 @@ var (
 			raw, err := base64.StdEncoding.DecodeString(sig)
 			return err == nil && len(raw) == 32
 		},
+		// Azure Cache for Redis access keys are 32 random bytes in base64
+		// (43 characters and '='); a wanted rediss:// URI on an Azure
+		// cache host must hold one as its password. Other Redis URIs are
+		// not judged here.
+		"redis": func(w string) bool {
+			m := azureRedisWant.FindStringSubmatch(w)
+			return m == nil || azureRedisKey.MatchString(m[1])
+		},
 		// Discord bot tokens are three dot-joined segments, the first the
 		// base64 of the bot's numeric user id (the rules' discord-snowflake
 		// check; want: token and id).
@@ -381,7 +389,9 @@ var (
 			return true
 		},
 	}
-	mailjetPair = regexp.MustCompile(`^[0-9a-fA-F]{32}:[0-9a-fA-F]{32}$`)
+	azureRedisWant = regexp.MustCompile(`^rediss?://[^:@]*:([^@]*)@[^/]*\.redis\.cache\.windows\.net`)
+	azureRedisKey  = regexp.MustCompile(`^[A-Za-z0-9+/]{43}=$`)
+	mailjetPair    = regexp.MustCompile(`^[0-9a-fA-F]{32}:[0-9a-fA-F]{32}$`)
 	// sasSig: the signature of an Azure SAS token is the base64 of an
 	// HMAC-SHA256 digest (32 bytes), percent-encoded in the URL.
 	sasSig = regexp.MustCompile(`[?&]?sig=([^&\s]+)`)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/base64"
+	"strings"
 	"testing"
 )
 
@@ -73,4 +74,24 @@ func FuzzPlaceholderTests(f *testing.F) {
 		_ = fakeWord(s)
 		_ = noRealPassword([]string{w, s})
 	})
+}
+
+func TestAzureRedisShape(t *testing.T) {
+	ok := detectorDecoded["redis"]
+	key43 := strings.Repeat("Ab3+", 10) + "Xy9="
+	tests := []struct {
+		want string
+		ok   bool
+	}{
+		{"rediss://:" + key43 + "@cache1.redis.cache.windows.net:6380", true},
+		// 44 characters without '=': not the base64 of a 32-byte key.
+		{"rediss://:" + strings.Repeat("Ab3+", 11) + "@cache1.redis.cache.windows.net:6380", false},
+		// Other Redis URIs are not judged by this shape.
+		{"redis://user:Zq81xKLm2@cache.internal:6379", true},
+	}
+	for _, tt := range tests {
+		if got := ok(tt.want); got != tt.ok {
+			t.Errorf("%q: got %v, want %v", tt.want, got, tt.ok)
+		}
+	}
 }
