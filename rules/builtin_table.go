@@ -4,7 +4,7 @@ package rules
 
 // builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
 // was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "12257f150b5f99d1da1863647620a4f547a953ba997902e5fbfb7592633c6e65"
+const builtinTableSHA256 = "54302a276f2100dd103048bf417b426f4c0cb80b848ddb9b4ce7b0a9911d7855"
 
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
@@ -10047,6 +10047,37 @@ var builtinTable = []Rule{
 		},
 	},
 	{
+		ID:          "facebook-app-access-token",
+		Description: "Facebook / Meta app access token (<app id>|<token>) near a Facebook name",
+		Severity:    "high",
+		Entity:      "Facebook token",
+		Keywords: []string{
+			"facebook",
+		},
+		Pattern:     "(?i:facebook)[\\s\\S]{0,40}?(?:[^\\w|%-])([0-9]{15,16}(?:\\||%7[Cc])[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_-]|$)",
+		SecretGroup: 1,
+		Entropy:     3,
+		Checks: []string{
+			"mixed-classes",
+		},
+		Tags: []string{
+			"facebook",
+			"social",
+		},
+		Remediation: "https://developers.facebook.com/docs/facebook-login/guides/access-tokens#apptokens",
+		Samples: Samples{
+			TP: []string{
+				"{{\"facebook access_token\":\"{digits:15}|{b64url:26}Q\",\"token_type\":\"bearer\"}}",
+				"facebook {digits:16}|{b64url:26}Q",
+				"FACEBOOK_APP_TOKEN={digits:15}%7C{hex:32}",
+			},
+			FP: []string{
+				"facebook {digits:16}|<app-secret>",
+				"order {digits:16}|{b64url:26}Q",
+			},
+		},
+	},
+	{
 		ID:          "facebook-app-secret",
 		Description: "Facebook / Meta app secret assigned to a Facebook name",
 		Severity:    "high",
@@ -12519,7 +12550,7 @@ var builtinTable = []Rule{
 		Keywords: []string{
 			"heroku",
 		},
-		Pattern:     "(?i)(?:heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,)|\\bpassword|Bearer)\\s{0,3}[\"'\\x60]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b",
+		Pattern:     "(?i)(?:heroku[\\w.-]{0,20}(?:key|token|secret|password|auth){{ASSIGN}}|(?:\\bpassword|Bearer)\\s{0,3}[\"'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b",
 		SecretGroup: 1,
 		Entropy:     3,
 		Window:      512,
@@ -12532,6 +12563,9 @@ var builtinTable = []Rule{
 			TP: []string{
 				"HEROKU_API_KEY={hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}",
 				"machine api.heroku.com login ops@corp.test password {hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}",
+				"var herokuToken string = \"{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}\"",
+				"heroku_TOKEN ?= \"{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}\"",
+				"$herokuToken .= \"{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}\"",
 			},
 			FP: []string{
 				"heroku_app_id = \"{hex:8}-{hex:4}-{hex:4}-{hex:4}-{hex:12}\"",
@@ -27167,8 +27201,15 @@ var builtinTable = []Rule{
 			"swell_key",
 			"swellkey",
 			"swell.store",
+			"swell_token",
+			"swell-token",
+			"swell token",
+			"swelltoken",
+			"swell_api",
+			"swell-api",
+			"swell api",
 		},
-		Pattern:     "(?i:swell_secret|swell-secret|swell_key|swellkey|swell\\.store)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
+		Pattern:     "(?i:swell_secret|swell-secret|swell_key|swellkey|swell\\.store|(?:^|[^A-Za-z0-9])swell_token|(?:^|[^A-Za-z0-9])swell-token|(?:^|[^A-Za-z0-9])swell[ _-]?token|(?:^|[^A-Za-z0-9])swelltoken|(?:^|[^A-Za-z0-9])swell_api|(?:^|[^A-Za-z0-9])swell-api|(?:^|[^A-Za-z0-9])swell[ _-]?api)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)",
 		SecretGroup: 1,
 		Entropy:     3,
 		Checks: []string{
@@ -27186,6 +27227,11 @@ var builtinTable = []Rule{
 			"swell-secret",
 			"swell_key",
 			"swellkey",
+			"swell_token",
+			"swell-token",
+			"swelltoken",
+			"swell_api",
+			"swell-api",
 		},
 		Samples: Samples{
 			TP: []string{
@@ -29596,11 +29642,9 @@ var builtinTable = []Rule{
 		Severity:    "critical",
 		Entity:      "Vault token",
 		Keywords: []string{
-			"vault_token",
-			"vault-token",
-			"vaulttoken",
+			"vault",
 		},
-		Pattern:     "(?i)vault[_-]?token{{ASSIGN}}(s\\.[A-Za-z0-9]{24})\\b",
+		Pattern:     "(?i)vault(?:[_-]?[a-z]{1,12}){0,2}?[_-]?token{{ASSIGN}}(s\\.[A-Za-z0-9]{24})\\b",
 		SecretGroup: 1,
 		Entropy:     3.5,
 		Window:      160,
@@ -29615,10 +29659,12 @@ var builtinTable = []Rule{
 			TP: []string{
 				"VAULT_TOKEN=s.{alnum:22}7q",
 				"curl -H \"X-Vault-Token: s.{alnum:20}4Zk9\" https://vault.internal.test/v1/secret/data/app",
+				"vault_api_token = \"s.{alnum:20}4Zk9\"",
 			},
 			FP: []string{
 				"VAULT_TOKEN=s.{lower:24}",
 				"vault_token = s.{alnum:8}",
+				"vault_token_accessor_id = \"{alnum:20}4Zk9\"",
 			},
 		},
 	},
@@ -31605,7 +31651,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i)(?:auth[_-]?token|api[_-]?secret|twilio[ _-]?(?:auth[ _-]?)?(?:token|secret))[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9a-f]{32})\\b", 1},
 	{"(?i)(?:cohere[\\w.-]{0,20}(?:key|token)|co_api_key)[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9]{40})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:confluent[\\w.-]{0,20}(?:secret|api[_.-]?key))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9+/]{64})(?:[^A-Za-z0-9_-]|$)", 1},
-	{"(?i)(?:heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\"'\\x60]?\\s{0,3}(?::=|=>|=|:|,)|\\bpassword|Bearer)\\s{0,3}[\"'\\x60]?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", 1},
+	{"(?i)(?:heroku[\\w.-]{0,20}(?:key|token|secret|password|auth)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?|(?:\\bpassword|Bearer)\\s{0,3}[\"'\\x60]?)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b", 1},
 	{"(?i)(?:https?://)?([a-f0-9]{8}:[a-f0-9]{8})@(?:gems|enterprise)\\.contribsys\\.com", 1},
 	{"(?i)(?:hubspot(?:[\\w.-]{0,20}|[\"'\\x60]?[ \\t]*(?:=>|:|=)?[ \\t]*[\\[{(]?[ \\t]*\\r?\\n[^\\n]{0,30}?)(?:key|token|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i)(?:intercom[\\w.-]{0,20}(?:token|key|secret))[\\w.-]{0,30}[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(dG9rO[A-Za-z0-9_=-]{50,70}|[A-Za-z0-9_=-]{60})(?:[^A-Za-z0-9_-]|$)", 1},
@@ -31623,7 +31669,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i)^(?:pass|passwd|pwd|secret|root|admin|test|user|username|pw|mypassword|mypass|yourpassword|guest|default|anonymous|foobar|foo|bar|baz|qwerty|123456|12345678|password1|pass123|passw0rd|p@ssw0rd|token|apikey|api_key|access_token|x-oauth-basic|oauth2|bearer|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|rabbitmq|dbpass|dbpassword|db_password)$", 0},
 	{"(?i)authorization[\"'\\x60]?\\s{0,3}[:=,]\\s{0,3}[\"'\\x60]?(?:basic|bearer|token)\\s{1,3}([A-Za-z0-9+/=._~-]{16,})", 1},
 	{"(?i)sonar[_.-]?(?:login|token)[\"'\\x60]?\\s{0,3}(?::{1,3}=|\\?=|=>|=|:)\\s{0,3}[\"'\\x60]?([A-Za-z0-9]{40})\\b", 1},
-	{"(?i)vault[_-]?token[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(s\\.[A-Za-z0-9]{24})\\b", 1},
+	{"(?i)vault(?:[_-]?[a-z]{1,12}){0,2}?[_-]?token[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?(s\\.[A-Za-z0-9]{24})\\b", 1},
 	{"(?i:(?:^|[^A-Za-z0-9])box_api|(?:^|[^A-Za-z0-9])box-api|(?:^|[^A-Za-z0-9])box[ _-]?api|(?:^|[^A-Za-z0-9])boxapi|(?:^|[^A-Za-z0-9])box_key|(?:^|[^A-Za-z0-9])box-key|(?:^|[^A-Za-z0-9])box[ _-]?key|(?:^|[^A-Za-z0-9])boxkey|(?:^|[^A-Za-z0-9])box_token|(?:^|[^A-Za-z0-9])box-token|(?:^|[^A-Za-z0-9])box[ _-]?token|(?:^|[^A-Za-z0-9])boxtoken|(?:^|[^A-Za-z0-9])box_secret|(?:^|[^A-Za-z0-9])box-secret|(?:^|[^A-Za-z0-9])box[ _-]?secret|(?:^|[^A-Za-z0-9])boxsecret|box\\.com)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:(?:^|[^A-Za-z0-9])canny_api|(?:^|[^A-Za-z0-9])canny_key|(?:^|[^A-Za-z0-9])canny[ _-]?api|(?:^|[^A-Za-z0-9])canny[ _-]?key|(?:^|[^A-Za-z0-9])canny[ _-]?token|(?:^|[^A-Za-z0-9])canny_token|canny\\.io|cannyio)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^\\w-]|$)", 1},
 	{"(?i:(?:^|[^A-Za-z0-9])coda_api|(?:^|[^A-Za-z0-9])coda_token|(?:^|[^A-Za-z0-9])coda[ _-]?token|(?:^|[^A-Za-z0-9])coda[ _-]?api|(?:^|[^A-Za-z0-9])coda_key|(?:^|[^A-Za-z0-9])coda[ _-]?key|(?:^|[^A-Za-z0-9])codatoken|coda\\.io)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12})(?:[^\\w-]|$)", 1},
@@ -31865,6 +31911,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:exportsdk)[\\s\\S]{0,40}?(?:[^\\w-])([0-9a-z]{5,15}_[0-9a-z-]{36})(?:[^\\w-]|$)", 1},
 	{"(?i:exportsdk)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)", 1},
 	{"(?i:extractorapi)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{40})(?:[^\\w-]|$)", 1},
+	{"(?i:facebook)[\\s\\S]{0,40}?(?:[^\\w|%-])([0-9]{15,16}(?:\\||%7[Cc])[A-Za-z0-9_-]{27,40})(?:[^A-Za-z0-9_-]|$)", 1},
 	{"(?i:facebook|fb_app|fb\\-app)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([a-f0-9]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(?i:fastforex)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{28})(?:[^\\w-]|$)", 1},
 	{"(?i:fastly)[\\w.-]{0,30}?(?:[ \\t](?i:api[ _-]?|access[ _-]?|auth[ _-]?)?(?i:token|key|secret|password|credentials?)s?)?(?:[\"'\\x60\\]]{1,2})?(?:[ \\t]{0,3}(?:(?::[ \\t]{0,2})?&?(?:string|String|str|Str)[ \\t]{1,3})?(?::{1,3}=|\\?=|\\.=|\\+=|=>|->|=|:|,)[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?|[ \\t]{1,3}-[ \\t]{1,3}[\"'\\x60]|>[ \\t]{0,3}(?:\\r?\\n[ \\t]{0,16})?)(?:[rbfuRBFU]?[\"'\\x60]|\\{)?([A-Za-z0-9_-]{32})(?:[^A-Za-z0-9_+/=-]|$)", 1},
@@ -32179,7 +32226,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?i:surveybot)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{80})(?:[^\\w-]|$)", 1},
 	{"(?i:surveysparrow)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9_-]{88})(?:[^\\w-]|$)", 1},
 	{"(?i:survicate)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},
-	{"(?i:swell_secret|swell-secret|swell_key|swellkey|swell\\.store)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
+	{"(?i:swell_secret|swell-secret|swell_key|swellkey|swell\\.store|(?:^|[^A-Za-z0-9])swell_token|(?:^|[^A-Za-z0-9])swell-token|(?:^|[^A-Za-z0-9])swell[ _-]?token|(?:^|[^A-Za-z0-9])swelltoken|(?:^|[^A-Za-z0-9])swell_api|(?:^|[^A-Za-z0-9])swell-api|(?:^|[^A-Za-z0-9])swell[ _-]?api)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9]{32})(?:[^\\w-]|$)", 1},
 	{"(?i:swiftype)[\\s\\S]{0,40}?(?:[^\\w-])([A-Za-z0-9-]{6}_[A-Za-z0-9-]{6}-[A-Za-z0-9-]{6})(?:[^\\w-]|$)", 1},
 	{"(?i:tatum)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9-]{36})(?:[^\\w-]|$)", 1},
 	{"(?i:taxjar)[\\s\\S]{0,40}?(?:[^\\w-])([a-z0-9]{32})(?:[^\\w-]|$)", 1},

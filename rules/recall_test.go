@@ -23,6 +23,10 @@ func TestProximityForms(t *testing.T) {
 		{"alibaba secret on the line before its id", "Key=«{lower:4}7{upper:5}{alnum:20}»\nID=LTAI{alnum:12}\n", []string{"alibaba-secret-key-before-id"}},
 		{"cosmos key in a credentials entry under the account host", "<id>{acct.table.cosmos.azure.com}</id>\n  <secret>{«{b64:86}==»}</secret>\n", []string{"azure-cosmosdb-key"}},
 		{"meraki inside another word", "ReactNativeCameraKit: {hex:40}\n", nil},
+		{"heroku token in an XML element, value on the next line", "<herokuToken>\n    «" + uuid + "»\n</herokuToken>\n", []string{"heroku-api-key"}},
+		{"heroku app id in an XML element is not a credential", "<herokuAppId>\n    " + uuid + "\n</herokuAppId>\n", nil},
+		{"azure redis key of the documented shape", "REDIS=c1.redis.cache.windows.net:6380,password=«{b64:43}=»,ssl=True\n", []string{"azure-cache-redis-key"}},
+		{"azure redis password of another shape", "REDIS=c1.redis.cache.windows.net:6381,password={b64:42}Q7,ssl=False\n", nil},
 	}
 	rs := secretSet(t)
 	for _, tc := range tests {

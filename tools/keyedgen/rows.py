@@ -138,7 +138,7 @@ spotify-client-secret|Spotify|spotify|an32|medium|media|https://developer.spotif
 stytch-secret|Stytch|stytch|land49|high|identity|https://stytch.com/docs/api|y
 sugester-api-key|Sugester|sugester|an32|medium|crm|https://sugester.com/|y
 surveyanyplace-api-key|Survey Anyplace|surveyanyplace|an32|medium|marketing|https://www.surveyanyplace.com/|y
-swell-secret-key|Swell|swell_secret,swell-secret,swell_key,swellkey,swell.store|an32|high|ecommerce|https://developers.swell.is/backend-api/authentication|y
+swell-secret-key|Swell|swell_secret,swell-secret,swell_key,swellkey,swell.store,^swell_token,^swell-token,^swell token,^swelltoken,^swell_api,^swell-api,^swell api|an32|high|ecommerce|https://developers.swell.is/backend-api/authentication|y
 uploadcare-secret-key|Uploadcare|uploadcare|lan20|high|media|https://uploadcare.com/docs/security/secure-api/|y
 vouchery-api-key|Vouchery|vouchery|land36|medium|marketing|https://docs.vouchery.io/|y
 photoroom-api-key|Photoroom|sk_pr_|photoroom|high|ai|https://docs.photoroom.com/|n

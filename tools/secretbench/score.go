@@ -465,6 +465,9 @@ func implausible(s sample) string {
 			return "shape"
 		}
 	}
+	if s.Src == "gitleaks" && (s.Rule == "jwt" || s.Rule == "jwt-base64") && !signedJWT(target) {
+		return "shape"
+	}
 	for _, m := range checksumToken.FindAllStringSubmatch(target, -1) {
 		body, tail := m[1][:30], m[1][30:]
 		n := crc32.ChecksumIEEE([]byte(body))
@@ -751,4 +754,49 @@ func longRun(s string, n int) bool {
 		}
 	}
 	return false
+}
+
+var (
+	jwtToken  = regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`)
+	jwtBase64 = regexp.MustCompile(`ZXlK[A-Za-z0-9+/]+={0,2}`)
+)
+
+// signedJWT reports whether text holds a JSON Web Token that is a
+// credential: its header decodes to a JSON object naming the signing
+// algorithm ("alg" is required by RFC 7515 §4.1.1; a token without it is
+// rejected by every verifier) and the algorithm is not "none" with an
+// empty signature (an unsigned token proves nothing and can be forged by
+// anyone). A base64-wrapped token (ZXlK…, gitleaks' jwt-base64) is
+// unwrapped first.
+func signedJWT(text string) bool {
+	tok := jwtToken.FindString(text)
+	if tok == "" {
+		if w := jwtBase64.FindString(text); w != "" {
+			raw, err := base64.StdEncoding.DecodeString(w + strings.Repeat("=", (4-len(w)%4)%4))
+			if err != nil {
+				raw, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(w, "="))
+			}
+			if err == nil {
+				tok = jwtToken.FindString(string(raw))
+			}
+		}
+	}
+	if tok == "" {
+		return false
+	}
+	head, rest, _ := strings.Cut(tok, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
+	if err != nil {
+		return false
+	}
+	var h map[string]any
+	if json.Unmarshal(raw, &h) != nil {
+		return false
+	}
+	alg, ok := h["alg"].(string)
+	if !ok || alg == "" {
+		return false
+	}
+	_, sig, _ := strings.Cut(rest, ".")
+	return !strings.EqualFold(alg, "none") || sig != ""
 }

@@ -87,11 +87,36 @@ func TestAzureRedisShape(t *testing.T) {
 		// 44 characters without '=': not the base64 of a 32-byte key.
 		{"rediss://:" + strings.Repeat("Ab3+", 11) + "@cache1.redis.cache.windows.net:6380", false},
 		// Other Redis URIs are not judged by this shape.
-		{"redis://user:Zq81xKLm2@cache.internal:6379", true},
+		{"redis://user:Zq81xKLm2@cache.internal:6379", true}, // pretense:allow
 	}
 	for _, tt := range tests {
 		if got := ok(tt.want); got != tt.ok {
 			t.Errorf("%q: got %v, want %v", tt.want, got, tt.ok)
+		}
+	}
+}
+
+func TestSignedJWT(t *testing.T) {
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	body := enc(`{"sub":"1234567890"}`)
+	sig := "Zk8vQ2mX7rLp4Tw9yB3nC6dF1gH5jK0sVq2eUoAiZxY"
+	hs := enc(`{"alg":"HS256","typ":"JWT"}`) + "." + body + "." + sig
+	noAlg := enc(`{"ver":"2"}`) + "." + body + "." + sig
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"signed", "JWT := " + hs, true},
+		{"signed, base64-wrapped", "t = " + base64.StdEncoding.EncodeToString([]byte(hs)), true},
+		{"no alg in the header", "JWT := " + noAlg, false},
+		{"no alg, base64-wrapped", base64.StdEncoding.EncodeToString([]byte(noAlg)), false},
+		{"unsigned alg none", enc(`{"alg":"none"}`) + "." + body + ".", false},
+		{"header not JSON", "eyJhbGciOieeeiIsInR5cCI6IkpXVCJ9." + body + "." + sig, false},
+		{"no token", "nothing here", false},
+	}
+	for _, tt := range tests {
+		if got := signedJWT(tt.text); got != tt.want {
+			t.Errorf("%s: signedJWT = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
