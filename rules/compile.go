@@ -161,6 +161,11 @@ func Compile(defs []Rule, opts Options) (*Ruleset, error) {
 		}
 	}
 	if rs.vocab != nil {
+		for _, cr := range rs.rules {
+			if cr.ctx != nil {
+				cr.ctx.withVocab(rs.vocab)
+			}
+		}
 		rs.formats = newFormatRules(rs, opts.Disable)
 		// The context checks look for the INSERT statement around a
 		// value and the format detection for its markers; the automaton

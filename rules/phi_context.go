@@ -79,6 +79,35 @@ type compiledContext struct {
 	require    Mode // the highest mode that still drops a value without context
 	without    float64
 	gap        int
+	// phrases is words, weak and the Ruleset's vocabulary (subjects and
+	// labels) in one table, a bit each (phraseWord…): walkLabel looks a
+	// phrase up once instead of in four maps (withVocab).
+	phrases map[string]phraseClass
+}
+
+// phraseClass says which of a context's phrase sets hold a phrase.
+type phraseClass uint8
+
+const (
+	phraseWord phraseClass = 1 << iota
+	phraseWeak
+	phraseSubject
+	phraseLabel
+)
+
+// withVocab fills cc.phrases from its words and the Ruleset's vocabulary.
+func (cc *compiledContext) withVocab(v *phiVocab) {
+	cc.phrases = make(map[string]phraseClass, len(cc.words)+len(cc.weak)+len(v.subjects)+len(v.labels))
+	for _, set := range []struct {
+		m map[string]bool
+		c phraseClass
+	}{{cc.words, phraseWord}, {cc.weak, phraseWeak}, {v.subjects, phraseSubject}, {v.labels, phraseLabel}} {
+		for p, ok := range set.m {
+			if ok {
+				cc.phrases[p] |= set.c
+			}
+		}
+	}
 }
 
 // phiVocab is every label any compiled PHI rule knows, plus labels known

@@ -131,19 +131,27 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 				spacedB = append(spacedB, part(x)...)
 				joinedB = append(joinedB, part(x)...)
 			}
-			// Lookups through string(b) do not allocate.
-			word := cc.words[string(spacedB)] || cc.words[string(joinedB)]
-			weak := cc.weak[string(spacedB)] || cc.weak[string(joinedB)]
+			// One table holds what the rule's words, its weak words and
+			// the vocabulary's subjects and labels say of a phrase; a
+			// single part is its own joined form. Lookups through
+			// string(b) do not allocate.
+			f := cc.phrases[string(spacedB)]
+			if k > 1 {
+				f |= cc.phrases[string(joinedB)]
+			}
+			if f == 0 {
+				continue
+			}
 			switch {
-			case (word || weak) && modified(i):
+			case f&(phraseWord|phraseWeak) != 0 && modified(i):
 				return written(i-k+1, i), labelBlocked
-			case word:
+			case f&phraseWord != 0:
 				return written(i-k+1, i), labelStrong
-			case weak:
+			case f&phraseWeak != 0:
 				return written(i-k+1, i), labelWeak
-			case rs.vocab.subjects[string(spacedB)] || rs.vocab.subjects[string(joinedB)]:
+			case f&phraseSubject != 0:
 				matched = k
-			case rs.vocab.labels[string(spacedB)] || rs.vocab.labels[string(joinedB)]:
+			case f&phraseLabel != 0:
 				return written(i-k+1, i), labelBlocked
 			}
 			if matched > 0 {
