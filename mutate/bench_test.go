@@ -137,3 +137,56 @@ func BenchmarkStreamReverse20KB(b *testing.B) {
 		r.Flush()
 	}
 }
+
+// requestText is the text of the proxy's 64 KB benchmark request
+// (proxy/bench_test.go benchBody): a prompt around a fenced TypeScript
+// file, 200 PHI-named functions and ~600 lines each naming a new local.
+func requestText() string {
+	var code strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&code, "export function getPatientRecord%d(input: Input%d): Output { return transform(input, %d); }\n", i, i, i)
+	}
+	for i := 0; code.Len() < 63<<10; i++ {
+		fmt.Fprintf(&code, "const total%d = items.reduce((acc, item) => acc + item.amount * %d, 0); // running sum\n", i, i)
+	}
+	return "Review this file (nonce 0000000000):\n```ts\n" + code.String() + "```"
+}
+
+// BenchmarkRequest64KB: what a never-seen 64 KB request costs mutate, the
+// lexer alone and Replacements in a new session on a warm Mutator, in
+// process CPU per text (cpu-us/op; the collector included).
+//
+//	go test ./mutate -run '^$' -bench Request64KB -benchtime 2000x
+func BenchmarkRequest64KB(b *testing.B) {
+	text := requestText()
+	cpuPerOp := func(b *testing.B, run func()) {
+		b.SetBytes(int64(len(text)))
+		b.ReportAllocs()
+		run()
+		runtime.GC()
+		cpu0 := testtool.ProcessCPU()
+		for b.Loop() {
+			run()
+		}
+		b.ReportMetric(float64(testtool.ProcessCPU()-cpu0)/1e3/float64(b.N), "cpu-us/op")
+	}
+	b.Run("lex", func(b *testing.B) {
+		var spans []span
+		cpuPerOp(b, func() { spans = lex(text, LangText, spans[:0]) })
+	})
+	b.Run("replacements", func(b *testing.B) {
+		m, err := New(testKey, PolicyPHI)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var reps []Replacement
+		cpuPerOp(b, func() {
+			s := m.NewSession()
+			reps = s.Replacements(text, LangText, reps[:0])
+			if len(reps) < 200 {
+				b.Fatalf("%d replacements", len(reps))
+			}
+			s.DoneMutating()
+		})
+	})
+}
