@@ -415,17 +415,28 @@ func (r *recent) put(name string, sel bool) {
 // (keywords excepted in code). It reports whether code occurrences of name
 // had been passed over before.
 func (s *Session) selected(name string) (flipped bool) {
-	name = strings.Clone(name) // see selectCode
-	if _, ok := s.o2s[name]; !ok {
-		s.fresh = append(s.fresh, name)
-	}
-	s.textSel.set(name, true)
+	return s.selectedOwned(strings.Clone(name)) // see selectCode
+}
+
+// selectedOwned is selected for a name the session may keep: an owned
+// copy, never a slice of the text.
+func (s *Session) selectedOwned(name string) (flipped bool) {
+	s.queue(name)
 	if _, kw := s.m.sets.excluded[name]; kw {
 		return false
 	}
 	v, ok := s.codeSel.get(name)
 	s.codeSel.set(name, true)
 	return ok && !v
+}
+
+// queue is the text side of selected, for an owned name: a synthetic is
+// issued for it (unless it has one) and its words in text are replaced.
+func (s *Session) queue(name string) {
+	if _, ok := s.o2s[name]; !ok {
+		s.fresh = append(s.fresh, name)
+	}
+	s.textSel.set(name, true)
 }
 
 // skipStdMembers marks names used as members of a standard package or
@@ -479,7 +490,10 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	name = owned
 	s.codeSel.set(name, sel)
 	if sel {
-		s.selected(name)
+		// What selected adds for code is done: a selected name is no
+		// keyword (excluded), and its code decision is the one just
+		// set, so nothing flips.
+		s.queue(name)
 	}
 	return sel
 }
@@ -509,7 +523,7 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 	w = owned
 	s.textSel.set(w, sel)
 	if sel {
-		flipped = s.selected(w)
+		flipped = s.selectedOwned(w)
 	}
 	return sel, flipped
 }
