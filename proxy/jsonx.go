@@ -644,6 +644,19 @@ func load64(s string, i int) uint64 {
 func quotedBodyLen(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
+		// Plain ASCII, eight bytes at a time, as appendQuoteBody: each
+		// such byte is written as it is.
+		for i+8 <= len(s) {
+			if m := quoteMask(load64(s, i)); m != 0 {
+				k := bits.TrailingZeros64(m) / 8
+				i, n = i+k, n+k
+				break
+			}
+			i, n = i+8, n+8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
