@@ -272,7 +272,11 @@ func (l *lexer) code(nested bool) {
 			for i < len(src) && byteClass[src[i]]&classWord != 0 {
 				i++
 			}
-			l.pos = l.identEnd(i)
+			if i < len(src) && (src[i] >= utf8.RuneSelf || src[i] == '$') {
+				// Only a '$' or a non-ASCII letter can continue it.
+				i = l.identEnd(i)
+			}
+			l.pos = i
 			// Only Python and Rust have string prefixes (stringPrefix).
 			if prefixes && l.stringPrefix(start) {
 				continue
