@@ -180,3 +180,57 @@ func TestWalkersAgreeUnreadable(t *testing.T) {
 		t.Fatalf("skipped %q, want the two directories and two ignore files", wantSkipped)
 	}
 }
+
+// FuzzWalkersAgree builds a small tree from the input (directories, files,
+// ignore files with patterns drawn from a list, links, empty files) and
+// checks that walkTree and filepath.WalkDir's walk send and skip the same
+// files in the same order.
+func FuzzWalkersAgree(f *testing.F) {
+	f.Add([]byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09"))
+	f.Add([]byte("\x10\x21\x32\x43\x54\x65\x76\x87\x98\xa9\xba\xcb\xdc\xed\xfe"))
+	f.Add([]byte("gitignore pretenseignore .git a/b/c"))
+	names := []string{"a", "b", "A", "a-b", "a.b", "a0", "ü", ".git", ".gitignore", IgnoreFile, "x.txt", "y.log", "z"}
+	patterns := []string{"*.txt", "b/", "!x.txt", "a*", "/a", "**/z", "*.log", "!*.log", "a/b", "ü", "[ab]", "#c", "", "\\!x", "z/"}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) > 64 {
+			in = in[:64]
+		}
+		root := t.TempDir()
+		for i := 0; i+1 < len(in); i += 2 {
+			op, arg := in[i], in[i+1]
+			// A path of up to three names.
+			var parts []string
+			for k, v := 0, int(arg); k <= int(op>>6); k++ {
+				parts = append(parts, names[v%len(names)])
+				v = v/len(names) + int(op)
+			}
+			rel := filepath.Join(parts...)
+			p := filepath.Join(root, rel)
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				continue // a file is in the way
+			}
+			switch name := parts[len(parts)-1]; {
+			case op&7 == 0:
+				os.Mkdir(p, 0o755)
+			case op&7 == 1:
+				os.Symlink(names[int(arg)%len(names)], p)
+			case name == ".gitignore" || name == IgnoreFile || op&7 == 2:
+				var lines []string
+				for k := 0; k < 1+int(arg&3); k++ {
+					lines = append(lines, patterns[(int(op)+k*int(arg))%len(patterns)])
+				}
+				os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644)
+			case op&7 == 3:
+				os.WriteFile(p, nil, 0o644)
+			default:
+				os.WriteFile(p, []byte("content "+rel), 0o644)
+			}
+		}
+		opts := Options{MaxFileSize: 16}
+		wantSent, wantSkipped := walkTrace(t, root, opts, walkTreeStd)
+		gotSent, gotSkipped := walkTrace(t, root, opts, walkTree)
+		if !reflect.DeepEqual(gotSent, wantSent) || !reflect.DeepEqual(gotSkipped, wantSkipped) {
+			t.Fatalf("walkTree sent %q skipped %q\nfilepath.WalkDir's walk sent %q skipped %q", gotSent, gotSkipped, wantSent, wantSkipped)
+		}
+	})
+}
