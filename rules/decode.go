@@ -5,7 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"math/bits"
-	"strings"
+	"slices"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -70,20 +71,45 @@ var decodeClass = func() (t [256]uint8) {
 // marks are those of the keyword pass over data (marks.go): whether data
 // holds an allow marker is known without searching it again.
 func (rs *Ruleset) appendDecoded(data []byte, marks uint8, out []Match) []Match {
-	budget := maxDecodedBytes
-	return rs.decodeMarked(data, !rs.noMarkers && marks&markAllow != 0, out, 1, "", &budget)
+	st := decodePool.Get().(*decodeState)
+	st.left = maxDecodedBytes
+	out = rs.decodeMarked(data, !rs.noMarkers && marks&markAllow != 0, out, 1, "", st)
+	decodePool.Put(st)
+	return out
 }
 
-func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string, budget *int) []Match {
+// decodeState is one appendDecoded call's: left is its budget of decoded
+// bytes, buf the buffer candidates are decoded into. Most candidates of
+// source code (a long identifier, a path, a hash) decode to binary and
+// are dropped; only text is copied out of buf and scanned. Decoding into
+// fresh memory (base64's DecodeString and the string conversions around
+// it, two allocations per %XX escape) was ~70,000 allocations per scan of
+// $GOROOT/src.
+type decodeState struct {
+	left int
+	buf  []byte
+}
+
+var decodePool = sync.Pool{New: func() any { return new(decodeState) }}
+
+// scratch returns st.buf with room for n bytes, empty.
+func (st *decodeState) scratch(n int) []byte {
+	if cap(st.buf) < n {
+		st.buf = make([]byte, 0, max(n, 256))
+	}
+	return st.buf[:0]
+}
+
+func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string, st *decodeState) []Match {
 	// Most inputs hold no allow marker: one search here spares every
 	// candidate run a look along its line (8 KB on a minified file).
 	marked := !rs.noMarkers && bytes.Contains(data, []byte(AllowMarker))
-	return rs.decodeMarked(data, marked, out, depth, chain, budget)
+	return rs.decodeMarked(data, marked, out, depth, chain, st)
 }
 
 // decodeMarked is decodeLevel; marked says data holds an allow marker
 // somewhere (and markers count).
-func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int, chain string, budget *int) []Match {
+func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int, chain string, st *decodeState) []Match {
 	eachLongRun(data, func(s, j int) {
 		var seen uint8
 		pct := 0
@@ -93,7 +119,7 @@ func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int
 				pct++
 			}
 		}
-		out = rs.decodeRun(data, s, j, seen, pct, marked, out, depth, chain, budget)
+		out = rs.decodeRun(data, s, j, seen, pct, marked, out, depth, chain, st)
 	})
 	return out
 }
@@ -181,16 +207,16 @@ const _ = uint(minEncodedRun-24) + uint(24-minEncodedRun)
 
 // decodeRun tries the encodings a run could be in. marked says data holds
 // an allow marker somewhere (and markers count).
-func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, marked bool, out []Match, depth int, chain string, budget *int) []Match {
-	if *budget <= 0 || j-i > maxEncodedRun {
+func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, marked bool, out []Match, depth int, chain string, st *decodeState) []Match {
+	if st.left <= 0 || j-i > maxEncodedRun {
 		return out
 	}
 	if pct >= 2 {
 		if marked && lineHasMarker(data, i, j) {
 			return out
 		}
-		if dec, ok := percentDecode(data[i:j]); ok {
-			out = rs.scanDecoded(dec, i, j, out, depth, chain, "percent", budget)
+		if dec, ok := percentDecode(st.scratch(j-i), data[i:j]); ok {
+			out = rs.scanDecoded(dec, i, j, out, depth, chain, "percent", st)
 		}
 		return out
 	}
@@ -216,12 +242,13 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, marked 
 			case marked && lineHasMarker(data, s, e):
 				// pretense:allow on the line covers what is encoded in it.
 			case isHexRun(piece) && len(piece)%2 == 0 && cls&clDigit != 0 && cls&(clUpper|clLower) != 0:
-				if dec, err := hex.DecodeString(string(piece)); err == nil {
-					out = rs.scanDecoded(dec, s, e, out, depth, chain, "hex", budget)
+				dec := st.scratch(len(piece) / 2)[:len(piece)/2]
+				if n, err := hex.Decode(dec, piece); err == nil {
+					out = rs.scanDecoded(dec[:n], s, e, out, depth, chain, "hex", st)
 				}
 			case cls&clUpper != 0 && cls&clLower != 0 && cls&clDigit != 0:
-				if dec, ok := base64Decode(piece); ok {
-					out = rs.scanDecoded(dec, s, e, out, depth, chain, "base64", budget)
+				if dec, ok := base64Decode(st.scratch(len(piece)), piece); ok {
+					out = rs.scanDecoded(dec, s, e, out, depth, chain, "base64", st)
 				}
 			}
 		}
@@ -246,19 +273,21 @@ func isHexRun(b []byte) bool {
 }
 
 // scanDecoded scans decoded bytes when they are text, recursing into
-// encodings inside them, and maps the matches onto the encoded run.
-func (rs *Ruleset) scanDecoded(dec []byte, start, end int, out []Match, depth int, chain, enc string, budget *int) []Match {
+// encodings inside them, and maps the matches onto the encoded run. dec
+// may be st's buffer: it is copied before it is scanned.
+func (rs *Ruleset) scanDecoded(dec []byte, start, end int, out []Match, depth int, chain, enc string, st *decodeState) []Match {
 	if len(dec) == 0 || !isText(dec) {
 		return out
 	}
-	*budget -= len(dec)
+	dec = bytes.Clone(dec) // the levels below decode into st.buf again
+	st.left -= len(dec)
 	name := enc
 	if chain != "" {
 		name = chain + ">" + enc
 	}
 	ms := rs.scanPlain(dec)
 	if depth < maxDecodeDepth {
-		ms = rs.decodeLevel(dec, ms, depth+1, name, budget)
+		ms = rs.decodeLevel(dec, ms, depth+1, name, st)
 	}
 	for _, m := range ms {
 		if m.Decoded == "" {
@@ -274,12 +303,13 @@ func (rs *Ruleset) scanDecoded(dec []byte, start, end int, out []Match, depth in
 // overlap filters.
 func (rs *Ruleset) scanPlain(data []byte) []Match { return rs.settle(rs.match(data)) }
 
-// base64Decode decodes standard or URL-safe base64, padded or not.
-func base64Decode(b []byte) ([]byte, bool) {
-	s := strings.TrimRight(string(b), "=")
+// base64Decode decodes standard or URL-safe base64, padded or not, into
+// dst's spare capacity when it is large enough.
+func base64Decode(dst, b []byte) ([]byte, bool) {
+	s := bytes.TrimRight(b, "=")
 	enc := base64.RawStdEncoding
-	if strings.ContainsAny(s, "-_") {
-		if strings.ContainsAny(s, "+/") {
+	if bytes.ContainsAny(s, "-_") {
+		if bytes.ContainsAny(s, "+/") {
 			return nil, false
 		}
 		enc = base64.RawURLEncoding
@@ -287,14 +317,15 @@ func base64Decode(b []byte) ([]byte, bool) {
 	if len(s)%4 == 1 {
 		return nil, false
 	}
-	dec, err := enc.DecodeString(s)
-	return dec, err == nil
+	dec := slices.Grow(dst[:0], enc.DecodedLen(len(s)))[:enc.DecodedLen(len(s))]
+	n, err := enc.Decode(dec, s)
+	return dec[:n], err == nil
 }
 
 // percentDecode decodes %XX escapes (and '+' as space, as forms do); ok is
 // false when nothing was escaped or an escape is malformed.
-func percentDecode(b []byte) ([]byte, bool) {
-	out := make([]byte, 0, len(b))
+func percentDecode(dst, b []byte) ([]byte, bool) {
+	out := dst[:0]
 	n := 0
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -302,8 +333,8 @@ func percentDecode(b []byte) ([]byte, bool) {
 			if i+2 >= len(b) {
 				return nil, false
 			}
-			v, err := hex.DecodeString(string(b[i+1 : i+3]))
-			if err != nil {
+			var v [1]byte
+			if _, err := hex.Decode(v[:], b[i+1:i+3]); err != nil {
 				return nil, false
 			}
 			out = append(out, v[0])

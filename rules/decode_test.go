@@ -228,3 +228,95 @@ func FuzzPctMask(f *testing.F) {
 		}
 	})
 }
+
+// base64DecodeRef and percentDecodeRef are the decoders as they were
+// before they decoded into a reused buffer, the reference FuzzDecoders
+// compares them with.
+func base64DecodeRef(b []byte) ([]byte, bool) {
+	s := strings.TrimRight(string(b), "=")
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(s, "-_") {
+		if strings.ContainsAny(s, "+/") {
+			return nil, false
+		}
+		enc = base64.RawURLEncoding
+	}
+	if len(s)%4 == 1 {
+		return nil, false
+	}
+	dec, err := enc.DecodeString(s)
+	return dec, err == nil
+}
+
+func percentDecodeRef(b []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(b))
+	n := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '%' {
+			if i+2 >= len(b) {
+				return nil, false
+			}
+			v, err := hex.DecodeString(string(b[i+1 : i+3]))
+			if err != nil {
+				return nil, false
+			}
+			out = append(out, v[0])
+			i += 2
+			n++
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, n > 0
+}
+
+// FuzzDecoders: the decoders that write into a reused buffer (of any
+// capacity, holding anything) agree with the allocating reference ones.
+func FuzzDecoders(f *testing.F) {
+	f.Add([]byte("c2VjcmV0LXZhbHVlLXRoYXQtaXMtbG9uZw=="), 0)
+	f.Add([]byte("a-b_c+d/e"), 3)
+	f.Add([]byte("p%41ss%2Fw%zz"), 64)
+	f.Add([]byte("%4"), 1)
+	f.Add([]byte("0123456789abcdefABCDEF0"), 5)
+	f.Fuzz(func(t *testing.T, in []byte, capacity int) {
+		capacity = min(max(capacity, 0), 256)
+		dst := slices.Repeat([]byte{0xAA}, capacity)[:0]
+		got, ok := base64Decode(dst, in)
+		want, wantOK := base64DecodeRef(in)
+		if ok != wantOK || ok && string(got) != string(want) {
+			t.Fatalf("base64Decode(%q) = %q, %v; want %q, %v", in, got, ok, want, wantOK)
+		}
+		got, ok = percentDecode(slices.Grow(dst, len(in)), in)
+		want, wantOK = percentDecodeRef(in)
+		if ok != wantOK || ok && string(got) != string(want) {
+			t.Fatalf("percentDecode(%q) = %q, %v; want %q, %v", in, got, ok, want, wantOK)
+		}
+		st := &decodeState{buf: dst}
+		hx := st.scratch(len(in) / 2)[:len(in)/2]
+		n, err := hex.Decode(hx, in)
+		wantHex, wantErr := hex.DecodeString(string(in))
+		if (err == nil) != (wantErr == nil) || err == nil && string(hx[:n]) != string(wantHex) {
+			t.Fatalf("hex into scratch (%q) = %q, %v; want %q, %v", in, hx[:n], err, wantHex, wantErr)
+		}
+	})
+}
+
+// Candidate runs that decode to binary (long identifiers, hashes, paths:
+// most of those in source code) are dropped without an allocation each.
+func TestDecodeCandidatesDoNotAllocate(t *testing.T) {
+	rs := decodeRules(t)
+	var sb strings.Builder
+	for i := range 200 {
+		// Base64-alphabet runs with upper, lower and digits that decode
+		// to bytes that are not text; and even-length hex runs.
+		sb.WriteString("x := lookupTable" + strings.Repeat("Zq9", 8+i%5) + "Wx7Yk2\n")
+		sb.WriteString("h := \"" + strings.Repeat("9f86D081884c7d65", 2) + "\"\n")
+	}
+	data := []byte(sb.String())
+	rs.Scan(data)
+	allocs := testing.AllocsPerRun(20, func() { rs.appendDecoded(data, 0, nil) })
+	if allocs > 10 {
+		t.Fatalf("decoding 400 binary candidates allocated %.0f times per scan", allocs)
+	}
+}
