@@ -43,7 +43,7 @@ var helpers = []string{"internal/testtool", "internal/testfs", "internal/testgen
 
 // outside are programs and suites beside the product: they may import any
 // product package, and nothing imports them.
-var outside = []string{"integration", "tools/", "bench", "deploy", "internal/archtest"}
+var outside = []string{"integration", "tools/", "bench", "bench/", "deploy", "internal/archtest"}
 
 type pkg struct {
 	ImportPath string
