@@ -80,7 +80,7 @@ func (p *pattern) match(rel string, isDir bool) bool {
 	}
 	if p.domain != "" {
 		var ok bool
-		if rel, ok = strings.CutPrefix(rel, p.domain+"/"); !ok {
+		if rel, ok = cutDir(rel, p.domain); !ok {
 			return false
 		}
 	}
@@ -88,6 +88,17 @@ func (p *pattern) match(rel string, isDir bool) bool {
 		return wildmatch(p.pat, path.Base(rel))
 	}
 	return wildmatch(p.pat, rel)
+}
+
+// cutDir returns rel without the leading "dir/", and whether it was
+// there: strings.CutPrefix(rel, dir+"/") without building dir+"/" (an
+// allocation per call once it is longer than 32 bytes, and a directory
+// walk calls PopTo and match for every file).
+func cutDir(rel, dir string) (string, bool) {
+	if len(rel) > len(dir) && rel[len(dir)] == '/' && rel[:len(dir)] == dir {
+		return rel[len(dir)+1:], true
+	}
+	return rel, false
 }
 
 type mark struct {
@@ -112,7 +123,7 @@ func (p *Paths) Push(dir string) { p.marks = append(p.marks, mark{dir, len(p.ps)
 func (p *Paths) PopTo(rel string) {
 	for len(p.marks) > 0 {
 		m := p.marks[len(p.marks)-1]
-		if m.dir == "" || strings.HasPrefix(rel, m.dir+"/") {
+		if _, in := cutDir(rel, m.dir); m.dir == "" || in {
 			return
 		}
 		p.ps = p.ps[:m.n]
