@@ -61,6 +61,14 @@ func providerContextRef(c *CheckContext) bool {
 			off = i + 1
 		}
 	}
+	// A host suffix an owned name stands for (.redis.cache.windows.net),
+	// glued before the name in a connection string.
+	glued := bytes.ToLower(c.Data[nameStart(c.Data, c.Start, own):c.Start])
+	for _, n := range c.ownedNames() {
+		if n[0] == '.' && bytes.Contains(glued, n) {
+			return false
+		}
+	}
 	return true
 }
 
@@ -145,6 +153,7 @@ func FuzzProviderChecks(f *testing.F) {
 		f.Add(tc.data, strings.Join(tc.keywords, ","), len(tc.data)/2)
 	}
 	f.Add("ÄPI_KEY = x\nİstanbul kraken\n", "kRaKen,Äpi", 3)
+	f.Add("redis token - 'c1.REDIS.cache.windows.net:6381,password=Xcc3S9d7',ssl=False\n", "redis", 60)
 	f.Fuzz(func(t *testing.T, data, kws string, start int) {
 		if len(data) == 0 || len(data) > 4096 {
 			return

@@ -848,3 +848,32 @@ func ruleStream(id string) uint64 {
 	}
 	return h
 }
+
+// FuzzSASAndScheme: the SAS field parser and the URI scheme check read
+// any text around any offset without panicking, and judge it the same way
+// twice.
+func FuzzSASAndScheme(f *testing.F) {
+	f.Add("SAS=sp=rqx&st=2025-03-04T07:24:52Z&sv=2022-11-02&sr=c&sig=abc", 58)
+	f.Add("?sv=2022-11-02&sip=168.1.6.50-168.1.6&spr=https,http&sig=x", 55)
+	f.Add("postgres token - '?ostgres://sN19x:d7N8bs@1.2.3.4:5432'", 37)
+	f.Add("://:x@h", 4)
+	f.Fuzz(func(t *testing.T, data string, start int) {
+		if len(data) == 0 || len(data) > 4096 {
+			return
+		}
+		start = ((start % len(data)) + len(data)) % len(data)
+		b := []byte(data)
+		if sasFieldsValid(b, start) != sasFieldsValid(b, start) {
+			t.Fatal("sasFieldsValid is not deterministic")
+		}
+		c := &CheckContext{Data: b, Start: start, End: len(b), Value: data[start:]}
+		if checkURIScheme(c) != checkURIScheme(&CheckContext{Data: b, Start: start, End: len(b), Value: data[start:]}) {
+			t.Fatal("checkURIScheme is not deterministic")
+		}
+		for part := range strings.SplitSeq(data, "&") {
+			if name, value, ok := sasField(part); ok {
+				sasValueValid(name, value)
+			}
+		}
+	})
+}
