@@ -863,11 +863,12 @@ func FuzzSASAndScheme(f *testing.F) {
 		}
 		start = ((start % len(data)) + len(data)) % len(data)
 		b := []byte(data)
-		if sasFieldsValid(b, start) != sasFieldsValid(b, start) {
+		first := sasFieldsValid(b, start)
+		if again := sasFieldsValid(b, start); again != first {
 			t.Fatal("sasFieldsValid is not deterministic")
 		}
-		c := &CheckContext{Data: b, Start: start, End: len(b), Value: data[start:]}
-		if checkURIScheme(c) != checkURIScheme(&CheckContext{Data: b, Start: start, End: len(b), Value: data[start:]}) {
+		scheme := checkURIScheme(&CheckContext{Data: b, Start: start, End: len(b), Value: data[start:]})
+		if again := checkURIScheme(&CheckContext{Data: b, Start: start, End: len(b), Value: data[start:]}); again != scheme {
 			t.Fatal("checkURIScheme is not deterministic")
 		}
 		for part := range strings.SplitSeq(data, "&") {
