@@ -171,6 +171,7 @@ var anthropicEvasions = []evasion{
 	{name: "data URL in an unknown field", body: `{"model":"m","max_tokens":8,"x_attach":"%D","messages":[{"role":"user","content":"hi"}]}`, want: 403},
 	{name: "undecodable base64 document", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"text/plain","data":"%T!!"}}]}]}`, want: 400},
 	{name: "binary document of unknown type", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/octet-stream","data":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}]}]}`, want: 400},
+	{name: "escaped JSON text in a prompt", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"%J"}]}`, want: 403},
 	{name: "escaped JSON text in a tool result", body: `{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"%J"}]}]}`, want: 403},
 }
 

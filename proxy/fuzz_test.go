@@ -24,6 +24,21 @@ func FuzzParseJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := parseJSON(data)
 		valid := json.Valid(data)
+		// A node limit (maxRequestValues) changes nothing but where a
+		// parse with too many values stops.
+		if limit := len(data)%9 - 1; limit != 0 {
+			ld, lerr := parseJSONLimit(bytes.Clone(data), limit)
+			switch {
+			case errors.Is(lerr, errTooManyValues):
+				if err == nil && len(d.nodes) <= max(limit, 0) {
+					t.Fatalf("limit %d refused %d nodes: %q", limit, len(d.nodes), data)
+				}
+			case (lerr == nil) != (err == nil):
+				t.Fatalf("limit %d: err %v, without it %v: %q", limit, lerr, err, data)
+			case lerr == nil && len(ld.nodes) != len(d.nodes):
+				t.Fatalf("limit %d: %d nodes, without it %d", limit, len(ld.nodes), len(d.nodes))
+			}
+		}
 		if err != nil && strings.Contains(err.Error(), "nesting deeper") {
 			return
 		}

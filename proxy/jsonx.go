@@ -63,7 +63,28 @@ type jparser struct {
 	pos   int
 	nodes []jnode
 	lone  int // jdoc.lone
+	max   int // most nodes the document may have; 0: no limit, < 0: none
 }
+
+// maxRequestValues bounds the JSON values (strings, numbers, literals,
+// objects, arrays) of one request, its top-level body and the JSON text
+// inside its strings together. Each costs a 64-byte node and, when
+// scanned, a text entry: a 64 MB body of tiny values ("[0,0,…]", 32
+// million of them) took ~1.5 GB to parse and scan, and is refused (413)
+// before that instead. A long agent session's request holds tens of
+// thousands; 2^20 allow 64 MB of nodes at most.
+const maxRequestValues = 1 << 20
+
+// valuesLeft is the parseJSONLimit limit for a budget of n values.
+func valuesLeft(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
+}
+
+// errTooManyValues is wrapped by a parse that met its node limit.
+var errTooManyValues = fmt.Errorf("%w: too many JSON values", errTooLarge)
 
 // parseJSON parses a copy of src: the caller may reuse src as soon as it
 // returns (a frame decoder's payload, a pooled buffer). Use it unless the
@@ -75,8 +96,13 @@ func parseJSON(src []byte) (*jdoc, error) { return parseJSONOwned(bytes.Clone(sr
 // (str, strAt, raw; unescaped strings are not copied, stringOf) alias src,
 // so src must never change again. A large request body is parsed this way
 // so it is not held twice.
-func parseJSONOwned(src []byte) (*jdoc, error) {
-	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/1024)}
+func parseJSONOwned(src []byte) (*jdoc, error) { return parseJSONLimit(src, 0) }
+
+// parseJSONLimit is parseJSONOwned with at most max nodes (none when max
+// < 0, any number when 0): past them it stops with errTooManyValues,
+// before allocating more.
+func parseJSONLimit(src []byte, max int) (*jdoc, error) {
+	p := &jparser{src: src, nodes: make([]jnode, 0, 16+len(src)/1024), max: max}
 	p.ws()
 	if _, err := p.value(0); err != nil {
 		return nil, err
@@ -111,6 +137,9 @@ func (p *jparser) add(n jnode) int {
 func (p *jparser) value(depth int) (int, error) {
 	if depth > maxJSONDepth {
 		return -1, p.errf("nesting deeper than %d", maxJSONDepth)
+	}
+	if p.max != 0 && len(p.nodes) >= max(p.max, 0) {
+		return -1, fmt.Errorf("%w (more than %d, at byte %d)", errTooManyValues, p.max, p.pos)
 	}
 	if p.pos >= len(p.src) {
 		return -1, p.errf("unexpected end of input")

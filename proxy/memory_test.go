@@ -111,11 +111,30 @@ func TestLargeRequestPeakRSS(t *testing.T) {
 			// 200 MB peak (321 MB when both were built whole).
 			200 << 20, "lookupPatientRecord"},
 	} {
-		t.Run(c.name, func(t *testing.T) { peakRSS(t, c.body, c.chunked, c.limit, c.gone) })
+		t.Run(c.name, func(t *testing.T) { peakRSS(t, c.body, c.chunked, c.limit, c.gone, 200) })
 	}
+	// 63 MB of tiny values (33 million nulls) are refused after 2^20 of
+	// them (maxRequestValues): 322 MB peak, where the same body was
+	// parsed whole and forwarded at 2,618 MB before the limit (both in
+	// one run at load 17).
+	t.Run("dense values refused", func(t *testing.T) {
+		peakRSS(t, denseRequest(63<<20), false, 400<<20, "", http.StatusRequestEntityTooLarge)
+	})
 }
 
-func peakRSS(t *testing.T, body []byte, chunked bool, limit int64, gone string) {
+// denseRequest is an Anthropic request of about n bytes, nearly all of
+// them nulls in one array: two bytes per JSON value.
+func denseRequest(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"model":"claude-test","max_tokens":64,"messages":[{"role":"user","content":"hi"}],"metadata":{"x":[null`)
+	for b.Len() < n-8 {
+		b.WriteString(",null,null,null,null,null,null,null,null")
+	}
+	b.WriteString(`]}}`)
+	return b.Bytes()
+}
+
+func peakRSS(t *testing.T, body []byte, chunked bool, limit int64, gone string, status int) {
 	got := make(chan int64, 1)
 	leaked := make(chan bool, 1)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -187,13 +206,19 @@ func peakRSS(t *testing.T, body []byte, chunked bool, limit int64, gone string) 
 	}
 	out, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatalf("status %d: %.300s", resp.StatusCode, out)
+	if resp.StatusCode != status {
+		t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, status, out)
 	}
-	if n := <-got; n < int64(len(body))*9/10 {
+	if status != 200 {
+		select {
+		case n := <-got:
+			t.Fatalf("refused, yet the upstream got %d bytes", n)
+		default:
+		}
+	} else if n := <-got; n < int64(len(body))*9/10 {
 		t.Fatalf("upstream got %d bytes of %d", n, len(body))
 	}
-	if <-leaked {
+	if status == 200 && <-leaked {
 		t.Fatalf("upstream got %q: the body was not rewritten", gone)
 	}
 	peak, err := vmHWM(cmd.Process.Pid)

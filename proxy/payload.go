@@ -71,6 +71,7 @@ type payloadCounter struct {
 	block       bool  // refuse images and audio
 	attachments int   // images and audio passed
 	budget      int64 // decoded bytes left for this request
+	values      int   // JSON values left for JSON text in strings (maxRequestValues)
 	err         error // first refusal found where no error can be returned
 }
 
@@ -78,7 +79,7 @@ func newPayloadCounter(block bool, budget int64) *payloadCounter {
 	if budget <= 0 {
 		budget = defaultPayloadBudget
 	}
-	return &payloadCounter{block: block, budget: budget}
+	return &payloadCounter{block: block, budget: budget, values: maxRequestValues}
 }
 
 // inspect looks at string node i (value s). isPayload reports a declared

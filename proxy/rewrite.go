@@ -57,10 +57,11 @@ type unit struct {
 // the rewritten string values is kept.
 func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
 	// The body is read for this request and never changed: taken, not copied.
-	d, err := parseJSONOwned(body)
+	d, err := parseJSONLimit(body, maxRequestValues)
 	if err != nil {
 		return rewritten{}, err
 	}
+	values := maxRequestValues - len(d.nodes) // left for JSON text in strings
 	if d.nodes[0].kind != jObj {
 		return rewritten{}, errNotObject
 	}
@@ -96,7 +97,12 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		// Tool-call arguments are JSON inside a string; mutate its string
 		// leaves so the arguments stay valid JSON. Arguments that do not
 		// parse (a model's broken JSON in history) are treated as text.
-		if id, err := parseJSONOwned([]byte(text)); err == nil {
+		id, err := parseJSONLimit([]byte(text), valuesLeft(values))
+		if errors.Is(err, errTooManyValues) {
+			return rewritten{}, err
+		}
+		if err == nil {
+			values -= len(id.nodes)
 			inner[fi] = id
 			for n := range id.nodes {
 				if id.nodes[n].kind == jStr {
@@ -127,6 +133,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	if ck != nil {
 		// Everything else in the body is scanned too (scanall.go).
 		pc := newPayloadCounter(ck.blockAttachments, ck.payloadBudget)
+		pc.values = values
 		extra, err := collectScanOnly(d, w.fields, pc)
 		if err != nil {
 			return rewritten{}, err

@@ -191,9 +191,24 @@ func appendNestedJSON(out []scanText, s string, where func() string, depth int, 
 	if t == "" || (t[0] != '{' && t[0] != '[') || !strings.Contains(t, `\`) {
 		return out
 	}
-	id, err := parseJSONOwned([]byte(t))
+	limit := maxRequestValues
+	if pc != nil {
+		limit = valuesLeft(pc.values)
+	}
+	id, err := parseJSONLimit([]byte(t), limit)
+	if errors.Is(err, errTooManyValues) && pc != nil {
+		// Not scanned as JSON, its escapes could hide a value: refused
+		// (collectScanOnly), never passed on half read.
+		if pc.err == nil {
+			pc.err = err
+		}
+		return out
+	}
 	if err != nil {
 		return out
+	}
+	if pc != nil {
+		pc.values -= len(id.nodes)
 	}
 	w := suffixWhere(where, " (inside the JSON text)")
 	for i := range id.nodes {
