@@ -100,8 +100,19 @@ func TestHookInstallGuardsCommits(t *testing.T) {
 			wantCommit: true,
 		},
 		{
-			name:       "pretense:allow on the line lets it through",
-			setup:      inRoot(),
+			// A commit does not configure its own check: the marker it
+			// adds is reported, with what it hides, until accepted.
+			name:    "pretense:allow added with the secret is itself reported",
+			setup:   inRoot(),
+			files:   map[string]string{"app/settings.py": allowed},
+			wantOut: []string{"config-change", "github-pat-classic", "PRETENSE_TRUST_CONFIG=1", "commit refused"},
+		},
+		{
+			name: "PRETENSE_TRUST_CONFIG=1 accepts the pretense:allow the commit adds",
+			setup: func(t *testing.T, r *repo) string {
+				r.env = append(r.env, "PRETENSE_TRUST_CONFIG=1")
+				return inRoot()(t, r)
+			},
 			files:      map[string]string{"app/settings.py": allowed},
 			wantCommit: true,
 		},

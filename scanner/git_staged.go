@@ -101,6 +101,7 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 			if h == old || slices.Contains(hs[:i], h) {
 				continue
 			}
+			res.Staged = append(res.Staged, StagedFile{Path: name, From: old, To: h})
 			fs, skip, err := scanStagedBlob(rd, rs, opts, name, h, old, &n)
 			if err != nil {
 				if err := bad(err, name); err != nil {

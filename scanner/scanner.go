@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 )
 
@@ -94,6 +95,17 @@ type Result struct {
 	// missing git object, named): the findings are those of everything
 	// else, and the scan is incomplete.
 	Unreadable []error
+	// Staged lists, for a staged scan, each scanned path whose staged
+	// blob differs from HEAD's (each side of a conflict), with both blob
+	// ids (From zero for a new file): the change a commit would make,
+	// which internal/cli checks for suppressions it adds.
+	Staged []StagedFile
+}
+
+// StagedFile is one staged blob and HEAD's blob at its path.
+type StagedFile struct {
+	Path     string
+	From, To gitobj.Hash
 }
 
 // Incomplete lists what the scan could not read: the git objects in

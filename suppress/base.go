@@ -356,12 +356,68 @@ func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("diff range %s..%s: %w", r.fork.id, r.head.id, err)
 	}
+	return r.changesOf(changes, extra, r.head.id.String()), nil
+}
+
+// Blobs reads the blobs of a repository: the staged change's files, for
+// StagedChanges and MarkedBlob. Close releases it.
+type Blobs struct{ r *Range }
+
+// OpenBlobs opens the repository at or above dir for reading blobs.
+func OpenBlobs(dir string) (*Blobs, error) {
+	repo, err := gitobj.OpenRepo(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
+	objs, err := repo.Objects(gitobj.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+	}
+	return &Blobs{r: &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}}, nil
+}
+
+// Close releases the repository's files.
+func (b *Blobs) Close() error { return b.r.Close() }
+
+// StagedFile is one staged blob (To) and HEAD's blob at its path (From,
+// zero for a new file).
+type StagedFile struct {
+	Path     string
+	From, To gitobj.Hash
+}
+
+// StagedChanges is ConfigChanges for what committing the index would
+// change: files are the staged paths with HEAD's blob and the staged one.
+// Its changes name no commit.
+func (b *Blobs) StagedChanges(files []StagedFile, extra []string) []Change {
+	changes := make([]fileChange, 0, len(files))
+	for _, f := range files {
+		ch := fileChange{path: f.Path, to: treeEntry{name: path.Base(f.Path), mode: filemode.Regular, id: f.To}}
+		if !f.From.IsZero() {
+			ch.from = treeEntry{name: ch.to.name, mode: filemode.Regular, id: f.From}
+		}
+		changes = append(changes, ch)
+	}
+	return b.r.changesOf(changes, extra, "")
+}
+
+// MarkedBlob is MarkedFile for blob id.
+func (b *Blobs) MarkedBlob(id gitobj.Hash, lines []int) ([]byte, error) {
+	data, err := b.r.object(id, gitobj.Blob)
+	if err != nil {
+		return nil, err
+	}
+	return blankMarkers(data, lines), nil
+}
+
+// changesOf lists the changes among changes that touch suppression
+// configuration (see ConfigChanges), naming tip as their commit.
+func (r *Range) changesOf(changes []fileChange, extra []string, head string) []Change {
 	watched := map[string]bool{}
 	for _, e := range extra {
 		watched[path.Clean(e)] = true
 	}
 	var out []Change
-	head := r.head.id.String()
 	for _, ch := range changes {
 		added, deleted := ch.from.mode == 0, ch.to.mode == 0
 		if path.Base(ch.path) == IgnoreFile || watched[ch.path] {
@@ -381,7 +437,7 @@ func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
 			out = append(out, Change{Path: ch.path, Line: n, What: "adds a " + AllowMarker + " marker", Commit: head})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // addedMarkerLines returns the 1-based lines of the change's new side that
@@ -429,6 +485,12 @@ func (r *Range) MarkedFile(p string, lines []int) ([]byte, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
+	return blankMarkers(data, lines), nil
+}
+
+// blankMarkers returns data with every allow marker on the given lines
+// replaced by spaces (same length, so positions stay).
+func blankMarkers(data []byte, lines []int) []byte {
 	ls := strings.SplitAfter(string(data), "\n")
 	blank := strings.Repeat(" ", len(AllowMarker))
 	for _, n := range lines {
@@ -436,7 +498,7 @@ func (r *Range) MarkedFile(p string, lines []int) ([]byte, error) {
 			ls[n-1] = strings.ReplaceAll(ls[n-1], AllowMarker, blank)
 		}
 	}
-	return []byte(strings.Join(ls, "")), nil
+	return []byte(strings.Join(ls, ""))
 }
 
 // binarySniff is how much of a file decides whether it is binary: a NUL

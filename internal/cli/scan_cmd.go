@@ -44,7 +44,7 @@ type scanCmd struct {
 	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
 	ExitCode *int   `name:"exit-code" help:"Exit status when findings are reported (default 1; 0 reports without failing)." placeholder:"N" group:"Output"`
 
-	TrustRangeConfig bool `name:"trust-range-config" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings)." group:"Detection"`
+	TrustRangeConfig bool `name:"trust-range-config" aliases:"trust-config" env:"PRETENSE_TRUST_CONFIG" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings). For --staged, accept the suppressions the staged change adds (default: each is a finding, and what its markers hide is reported)." group:"Detection"`
 }
 
 func (c *scanCmd) Help() string {
@@ -163,6 +163,12 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	}
 	if set.rng != nil {
 		if err := c.addConfigChanges(&in, set, rs, opts.Fingerprinter); err != nil {
+			return err
+		}
+		scanner.SortFindings(in.Findings)
+	}
+	if c.Staged && !c.TrustRangeConfig {
+		if err := c.addStagedChanges(&in, set, root, g.Config, res.Staged, rs, opts.Fingerprinter); err != nil {
 			return err
 		}
 		scanner.SortFindings(in.Findings)

@@ -140,19 +140,67 @@ func (set *scanSettings) baseProject(in *config.Inputs, configFlag string) (stri
 // configuration, and rescans the files where it added pretense:allow
 // markers with those markers blanked, so what they would hide is reported.
 func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+	changes, err := set.rng.ConfigChanges(c.watchedConfig(set, set.projectPath))
+	if err != nil {
+		return runtimeError(err)
+	}
+	marked := func(p string, lines []int) ([]byte, error) { return set.rng.MarkedFile(p, lines) }
+	return reportConfigChanges(in, changes, marked, set.rng.Head(), "within the range; the scan used the base's configuration (--trust-range-config to use it)", set.pathFilter, rs, fp)
+}
+
+// watchedConfig lists the repository paths of the configuration files a
+// change must not touch unnoticed (besides every .pretenseignore): the
+// project file, gitleaks files, the baseline.
+func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
 	watched := append([]string{suppress.ConfigFile}, set.gitleaksWatched()...)
-	if set.projectPath != "" {
-		watched = append(watched, set.projectPath)
+	if project != "" {
+		watched = append(watched, project)
 	}
 	if c.Baseline != "" {
 		if p, ok := repoPath(set.repoTop, c.Baseline); ok {
 			watched = append(watched, p)
 		}
 	}
-	changes, err := set.rng.ConfigChanges(watched)
+	return watched
+}
+
+// addStagedChanges is addConfigChanges for a staged scan: each
+// suppression the staged change adds (a pretense:allow marker on a staged
+// line, a staged .pretenseignore, project file or baseline) is a
+// config-change finding, and what the markers hide is reported, unless
+// --trust-range-config (PRETENSE_TRUST_CONFIG) accepts them. The scan
+// itself read the configuration from the work tree.
+func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, configFlag string, staged []scanner.StagedFile, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+	if len(staged) == 0 {
+		return nil
+	}
+	b, err := suppress.OpenBlobs(root)
 	if err != nil {
 		return runtimeError(err)
 	}
+	defer b.Close()
+	if repo, err := gitobj.OpenRepo(root); err == nil {
+		set.repoTop = repo.WorkTree
+	}
+	project := ""
+	if configFlag != "" && !isGitleaksConfig(configFlag) {
+		project, _ = repoPath(set.repoTop, configFlag)
+	}
+	files := make([]suppress.StagedFile, len(staged))
+	blob := map[string]gitobj.Hash{}
+	for i, f := range staged {
+		files[i] = suppress.StagedFile{Path: f.Path, From: f.From, To: f.To}
+		blob[f.Path] = f.To
+	}
+	changes := b.StagedChanges(files, c.watchedConfig(set, project))
+	marked := func(p string, lines []int) ([]byte, error) { return b.MarkedBlob(blob[p], lines) }
+	return reportConfigChanges(in, changes, marked, "", "in the staged change: a change does not configure its own check (to accept it: --trust-range-config, or PRETENSE_TRUST_CONFIG=1 git commit)", set.pathFilter, rs, fp)
+}
+
+// reportConfigChanges adds a config-change finding for each of changes,
+// and rescans the files where they add pretense:allow markers with those
+// markers blanked (marked), so what the markers would hide is reported.
+func reportConfigChanges(in *report.Input, changes []suppress.Change, marked func(p string, lines []int) ([]byte, error), commit, how string, pathFilter func(string) bool, rs *rules.Ruleset, fp finding.Fingerprinter) error {
 	seen := map[string]bool{}
 	for _, f := range in.Findings {
 		seen[f.Path+"\x00"+f.Fingerprint] = true
@@ -161,7 +209,7 @@ func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules
 	for _, ch := range changes {
 		in.Findings = append(in.Findings, finding.Finding{
 			RuleID: configChangeRule.ID, Kind: configChangeRule.Kind, Severity: configChangeRule.Severity,
-			Description: fmt.Sprintf("%s: %s within the range; the scan used the base's configuration (--trust-range-config to use it)", ch.Path, ch.What),
+			Description: fmt.Sprintf("%s: %s %s", ch.Path, ch.What, how),
 			Confidence:  1, Path: ch.Path, Line: ch.Line, Column: 1, EndLine: ch.Line, EndColumn: 1,
 			Commit: ch.Commit, Redacted: ch.What, Fingerprint: fp.Of(configChangeRule.ID, ch.Commit+":"+ch.Path+":"+ch.What+fmt.Sprint(ch.Line)),
 		})
@@ -170,10 +218,10 @@ func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules
 		}
 	}
 	for p, lines := range markers {
-		if set.pathFilter != nil && set.pathFilter(p) {
+		if pathFilter != nil && pathFilter(p) {
 			continue
 		}
-		data, err := set.rng.MarkedFile(p, lines)
+		data, err := marked(p, lines)
 		if err != nil {
 			return runtimeError(err)
 		}
@@ -187,7 +235,7 @@ func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules
 				continue
 			}
 			seen[f.Path+"\x00"+f.Fingerprint] = true
-			f.Commit = set.rng.Head()
+			f.Commit = commit
 			in.Findings = append(in.Findings, f)
 		}
 	}

@@ -427,6 +427,8 @@ pretense hook: remove it (read it from the environment or a secret store), 'git 
 pretense hook: a false positive? put 'pretense:allow' in a comment on that line, or add
 pretense hook:   fingerprint:<fp> to .pretenseignore ('pretense scan --staged --format json' prints it),
 %s
+pretense hook: a suppression added in the commit it would hide is itself reported (config-change):
+pretense hook:   accept it with PRETENSE_TRUST_CONFIG=1 git commit ...
 EOF
 	;;
 *)
