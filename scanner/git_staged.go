@@ -101,8 +101,9 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 			if h == old || slices.Contains(hs[:i], h) {
 				continue
 			}
-			res.Staged = append(res.Staged, StagedFile{Path: name, From: old, To: h})
-			fs, skip, err := scanStagedBlob(rd, rs, opts, name, h, old, &n)
+			marked := false
+			fs, skip, err := scanStagedBlob(rd, rs, opts, name, h, old, &n, &marked)
+			res.Staged = append(res.Staged, StagedFile{Path: name, From: old, To: h, Marked: marked})
 			if err != nil {
 				if err := bad(err, name); err != nil {
 					return err
@@ -318,7 +319,8 @@ func sameLineOnce(fs []finding.Finding) []finding.Finding {
 // scanStagedBlob scans staged blob h of path name, keeping matches on lines
 // not in old (the zero hash for a new file). It returns a skip reason for
 // binary or oversized blobs.
-func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name string, h, old gitobj.Hash, n *atomic.Int64) ([]finding.Finding, string, error) {
+// marked is set when the blob holds an allow marker.
+func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name string, h, old gitobj.Hash, n *atomic.Int64, marked *bool) ([]finding.Finding, string, error) {
 	size, err := rd.Size(h)
 	if err != nil {
 		return nil, "", objectError(h, "blob", err)
@@ -336,6 +338,7 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 		return nil, "", err
 	}
 	n.Add(int64(len(cur)))
+	*marked = bytes.Contains(cur, []byte(rules.AllowMarker))
 	if isBinary(cur) {
 		text, ok := utf16Text(cur)
 		if !ok {

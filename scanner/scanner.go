@@ -102,10 +102,12 @@ type Result struct {
 	Staged []StagedFile
 }
 
-// StagedFile is one staged blob and HEAD's blob at its path.
+// StagedFile is one staged blob and HEAD's blob at its path; Marked
+// when the staged blob holds a pretense:allow marker.
 type StagedFile struct {
 	Path     string
 	From, To gitobj.Hash
+	Marked   bool
 }
 
 // Incomplete lists what the scan could not read: the git objects in

@@ -276,6 +276,7 @@ type Change struct {
 type fileChange struct {
 	path     string
 	from, to treeEntry
+	noMarker bool // to is known to hold no allow marker
 }
 
 // diffTrees lists the non-tree entries that differ (id or mode) between
@@ -384,6 +385,7 @@ func (b *Blobs) Close() error { return b.r.Close() }
 type StagedFile struct {
 	Path     string
 	From, To gitobj.Hash
+	Marked   bool // To holds an allow marker (else its lines are not read)
 }
 
 // StagedChanges is ConfigChanges for what committing the index would
@@ -396,6 +398,7 @@ func (b *Blobs) StagedChanges(files []StagedFile, extra []string) []Change {
 		if !f.From.IsZero() {
 			ch.from = treeEntry{name: ch.to.name, mode: filemode.Regular, id: f.From}
 		}
+		ch.noMarker = !f.Marked
 		changes = append(changes, ch)
 	}
 	return b.r.changesOf(changes, extra, "")
@@ -430,7 +433,7 @@ func (r *Range) changesOf(changes []fileChange, extra []string, head string) []C
 			}
 			out = append(out, Change{Path: ch.path, Line: 1, What: what, Commit: head})
 		}
-		if deleted {
+		if deleted || ch.noMarker {
 			continue
 		}
 		for _, n := range r.addedMarkerLines(ch) {

@@ -189,7 +189,7 @@ func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, con
 	files := make([]suppress.StagedFile, len(staged))
 	blob := map[string]gitobj.Hash{}
 	for i, f := range staged {
-		files[i] = suppress.StagedFile{Path: f.Path, From: f.From, To: f.To}
+		files[i] = suppress.StagedFile{Path: f.Path, From: f.From, To: f.To, Marked: f.Marked}
 		blob[f.Path] = f.To
 	}
 	changes := b.StagedChanges(files, c.watchedConfig(set, project))
