@@ -145,7 +145,7 @@ func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules
 		return runtimeError(err)
 	}
 	marked := func(p string, lines []int) ([]byte, error) { return set.rng.MarkedFile(p, lines) }
-	return reportConfigChanges(in, changes, marked, set.rng.Head(), "within the range; the scan used the base's configuration (--trust-range-config to use it)", set.pathFilter, rs, fp)
+	return reportConfigChanges(in, changes, marked, set.rng.Head(), "within the range; the scan used the base's configuration (--trust-range-config to use it)", false, set.pathFilter, rs, fp)
 }
 
 // watchedConfig lists the repository paths of the configuration files a
@@ -166,8 +166,9 @@ func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
 
 // addStagedChanges is addConfigChanges for a staged scan: each
 // suppression the staged change adds (a pretense:allow marker on a staged
-// line, a staged .pretenseignore, project file or baseline) is a
-// config-change finding, and what the markers hide is reported, unless
+// line that hides a finding, a staged .pretenseignore, project file or
+// baseline) is a config-change finding, and what the markers hide is
+// reported, unless
 // --trust-range-config (PRETENSE_TRUST_CONFIG) accepts them. The scan
 // itself read the configuration from the work tree.
 func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, configFlag string, staged []scanner.StagedFile, rs *rules.Ruleset, fp finding.Fingerprinter) error {
@@ -194,29 +195,26 @@ func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, con
 	}
 	changes := b.StagedChanges(files, c.watchedConfig(set, project))
 	marked := func(p string, lines []int) ([]byte, error) { return b.MarkedBlob(blob[p], lines) }
-	return reportConfigChanges(in, changes, marked, "", "in the staged change: a change does not configure its own check (to accept it: --trust-range-config, or PRETENSE_TRUST_CONFIG=1 git commit)", set.pathFilter, rs, fp)
+	return reportConfigChanges(in, changes, marked, "", "in the staged change: a change does not configure its own check (to accept it: --trust-range-config, or PRETENSE_TRUST_CONFIG=1 git commit)", true, set.pathFilter, rs, fp)
 }
 
 // reportConfigChanges adds a config-change finding for each of changes,
 // and rescans the files where they add pretense:allow markers with those
 // markers blanked (marked), so what the markers would hide is reported.
-func reportConfigChanges(in *report.Input, changes []suppress.Change, marked func(p string, lines []int) ([]byte, error), commit, how string, pathFilter func(string) bool, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+// With onlyHiding, an added marker is a finding only where it hides one
+// (a staged scan: a marker on a clean line costs a commit nothing).
+func reportConfigChanges(in *report.Input, changes []suppress.Change, marked func(p string, lines []int) ([]byte, error), commit, how string, onlyHiding bool, pathFilter func(string) bool, rs *rules.Ruleset, fp finding.Fingerprinter) error {
 	seen := map[string]bool{}
 	for _, f := range in.Findings {
 		seen[f.Path+"\x00"+f.Fingerprint] = true
 	}
 	markers := map[string][]int{}
 	for _, ch := range changes {
-		in.Findings = append(in.Findings, finding.Finding{
-			RuleID: configChangeRule.ID, Kind: configChangeRule.Kind, Severity: configChangeRule.Severity,
-			Description: fmt.Sprintf("%s: %s %s", ch.Path, ch.What, how),
-			Confidence:  1, Path: ch.Path, Line: ch.Line, Column: 1, EndLine: ch.Line, EndColumn: 1,
-			Commit: ch.Commit, Redacted: ch.What, Fingerprint: fp.Of(configChangeRule.ID, ch.Commit+":"+ch.Path+":"+ch.What+fmt.Sprint(ch.Line)),
-		})
 		if strings.Contains(ch.What, suppress.AllowMarker) {
 			markers[ch.Path] = append(markers[ch.Path], ch.Line)
 		}
 	}
+	hiding := map[string]bool{} // path \x00 line of a marker that hides a finding
 	for p, lines := range markers {
 		if pathFilter != nil && pathFilter(p) {
 			continue
@@ -231,7 +229,11 @@ func reportConfigChanges(in *report.Input, changes []suppress.Change, marked fun
 		}
 		ms := rs.Scan(data)
 		for _, f := range rules.Findings(data, ms, p, fp) {
-			if !on[f.Line] || seen[f.Path+"\x00"+f.Fingerprint] {
+			if !on[f.Line] {
+				continue
+			}
+			hiding[fmt.Sprint(p, "\x00", f.Line)] = true
+			if seen[f.Path+"\x00"+f.Fingerprint] {
 				continue
 			}
 			seen[f.Path+"\x00"+f.Fingerprint] = true
@@ -239,7 +241,20 @@ func reportConfigChanges(in *report.Input, changes []suppress.Change, marked fun
 			in.Findings = append(in.Findings, f)
 		}
 	}
-	if len(changes) > 0 {
+	added := false
+	for _, ch := range changes {
+		if onlyHiding && strings.Contains(ch.What, suppress.AllowMarker) && !hiding[fmt.Sprint(ch.Path, "\x00", ch.Line)] {
+			continue
+		}
+		added = true
+		in.Findings = append(in.Findings, finding.Finding{
+			RuleID: configChangeRule.ID, Kind: configChangeRule.Kind, Severity: configChangeRule.Severity,
+			Description: fmt.Sprintf("%s: %s %s", ch.Path, ch.What, how),
+			Confidence:  1, Path: ch.Path, Line: ch.Line, Column: 1, EndLine: ch.Line, EndColumn: 1,
+			Commit: ch.Commit, Redacted: ch.What, Fingerprint: fp.Of(configChangeRule.ID, ch.Commit+":"+ch.Path+":"+ch.What+fmt.Sprint(ch.Line)),
+		})
+	}
+	if added {
 		in.Rules = append(in.Rules, configChangeRule)
 	}
 	return nil

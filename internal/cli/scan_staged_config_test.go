@@ -36,6 +36,10 @@ func TestStagedSuppressionsAreFindings(t *testing.T) {
 				f.write(t, ".pretense.yaml", "allowlist:\n  values: [\".*\"]\n")
 				return "import os\n" + s + "\n"
 			}},
+		{name: "marker on a clean line", want: ExitClean,
+			stage: func(t *testing.T, f *gitRepoFixture, s string) string {
+				return "import os\nplaceholder = 1  # pretense" + ":allow\n"
+			}},
 		{name: "marker already committed", want: ExitClean,
 			committed: func(t *testing.T, f *gitRepoFixture) {
 				f.write(t, "app/main.py", "import os\nplaceholder = 1  # pretense"+":allow\n")
