@@ -361,7 +361,8 @@ func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
 }
 
 // Blobs reads the blobs of a repository: the staged change's files, for
-// StagedChanges and MarkedBlob. Close releases it.
+// StagedChanges and MarkedBlob. Close releases it. The zero Blobs reads
+// none: StagedChanges of files none of which is Marked needs none.
 type Blobs struct{ r *Range }
 
 // OpenBlobs opens the repository at or above dir for reading blobs.
@@ -392,6 +393,10 @@ type StagedFile struct {
 // change: files are the staged paths with HEAD's blob and the staged one.
 // Its changes name no commit.
 func (b *Blobs) StagedChanges(files []StagedFile, extra []string) []Change {
+	r := b.r
+	if r == nil {
+		r = &Range{}
+	}
 	changes := make([]fileChange, 0, len(files))
 	for _, f := range files {
 		ch := fileChange{path: f.Path, to: treeEntry{name: path.Base(f.Path), mode: filemode.Regular, id: f.To}}
@@ -401,7 +406,7 @@ func (b *Blobs) StagedChanges(files []StagedFile, extra []string) []Change {
 		ch.noMarker = !f.Marked
 		changes = append(changes, ch)
 	}
-	return b.r.changesOf(changes, extra, "")
+	return r.changesOf(changes, extra, "")
 }
 
 // MarkedBlob is MarkedFile for blob id.

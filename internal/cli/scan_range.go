@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/pretense/pretense/config"
@@ -175,13 +176,21 @@ func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, con
 	if len(staged) == 0 {
 		return nil
 	}
-	b, err := suppress.OpenBlobs(root)
-	if err != nil {
-		return runtimeError(err)
+	// The repository is opened again only to read blobs with markers, and
+	// found only to place --config and --baseline: a pre-commit scan of
+	// a change without either costs nothing more.
+	b := &suppress.Blobs{}
+	if slices.ContainsFunc(staged, func(f scanner.StagedFile) bool { return f.Marked }) {
+		var err error
+		if b, err = suppress.OpenBlobs(root); err != nil {
+			return runtimeError(err)
+		}
+		defer b.Close()
 	}
-	defer b.Close()
-	if repo, err := gitobj.OpenRepo(root); err == nil {
-		set.repoTop = repo.WorkTree
+	if configFlag != "" || c.Baseline != "" {
+		if repo, err := gitobj.OpenRepo(root); err == nil {
+			set.repoTop = repo.WorkTree
+		}
 	}
 	project := ""
 	if configFlag != "" && !isGitleaksConfig(configFlag) {
