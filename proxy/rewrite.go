@@ -57,11 +57,15 @@ type unit struct {
 // the rewritten string values is kept.
 func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
 	// The body is read for this request and never changed: taken, not copied.
-	d, err := parseJSONLimit(body, maxRequestValues)
+	limit := maxRequestValues
+	if ck != nil && ck.maxValues > 0 {
+		limit = ck.maxValues
+	}
+	d, err := parseJSONLimit(body, limit)
 	if err != nil {
 		return rewritten{}, err
 	}
-	values := maxRequestValues - len(d.nodes) // left for JSON text in strings
+	values := limit - len(d.nodes) // left for JSON text in strings
 	if d.nodes[0].kind != jObj {
 		return rewritten{}, errNotObject
 	}
@@ -224,6 +228,8 @@ type checker struct {
 	// payloadBudget caps the bytes decoded from payloads per request
 	// (0: defaultPayloadBudget).
 	payloadBudget int64
+	// maxValues caps a request's JSON values (0: maxRequestValues).
+	maxValues int
 }
 
 // newChecker builds the request checker for rs with the request limits of
@@ -234,6 +240,7 @@ func newChecker(rs *rules.Ruleset, opts Options) *checker {
 	return &checker{
 		rs: rs, cache: newCleanCache(scanCacheEntries),
 		blockAttachments: opts.Attachments == AttachmentsBlock, payloadBudget: opts.MaxBodyBytes,
+		maxValues: opts.MaxRequestValues,
 	}
 }
 

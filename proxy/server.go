@@ -91,6 +91,9 @@ type Options struct {
 	IdleTimeout time.Duration
 	// MaxBodyBytes caps a request body, compressed and decoded.
 	MaxBodyBytes int64
+	// MaxRequestValues caps the JSON values of a request (0: 2^20,
+	// maxRequestValues); past it the request is refused with 413.
+	MaxRequestValues int
 	// Transport carries upstream requests (default: a tuned clone of
 	// http.DefaultTransport).
 	Transport http.RoundTripper

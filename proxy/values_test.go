@@ -15,10 +15,13 @@ func repeated(v string, n int) string {
 // itself, in JSON text inside a prompt string or in tool-call arguments,
 // is refused with 413 in the API's error format past maxRequestValues,
 // before its nodes exhaust memory; nothing goes upstream and the refusal
-// is audited. Just under the limit passes.
+// is audited. Just under the limit passes. The limit is lowered to 4096
+// (Options.MaxRequestValues) so the race detector's runs stay short; the
+// default limit is TestLargeRequestPeakRSS/dense's.
 func TestRequestValuesBounded(t *testing.T) {
 	t.Parallel()
-	over := maxRequestValues + 1
+	const limit = 4096
+	over := limit + 1
 	tests := []struct {
 		name, path, body string
 		hdr              map[string]string
@@ -27,7 +30,7 @@ func TestRequestValuesBounded(t *testing.T) {
 	}{
 		{"top level", "/v1/messages", `{"model":"m","max_tokens":8,"metadata":{"x":[` + repeated("null", over) + `]},"messages":[{"role":"user","content":"hi"}]}`,
 			anthropicHeaders, apiAnthropic, http.StatusRequestEntityTooLarge},
-		{"top level, under the limit", "/v1/messages", `{"model":"m","max_tokens":8,"metadata":{"x":[` + repeated("null", maxRequestValues-64) + `]},"messages":[{"role":"user","content":"hi"}]}`,
+		{"top level, under the limit", "/v1/messages", `{"model":"m","max_tokens":8,"metadata":{"x":[` + repeated("null", limit-64) + `]},"messages":[{"role":"user","content":"hi"}]}`,
 			anthropicHeaders, apiAnthropic, http.StatusOK},
 		// JSON text in a string outside the prompt: unwrapped because of
 		// its escape.
@@ -45,7 +48,7 @@ func TestRequestValuesBounded(t *testing.T) {
 				}
 				okAnthropic(w, r, body)
 			})
-			p := startProxy(t, up.srv.URL)
+			p := startProxy(t, up.srv.URL, func(o *Options) { o.MaxRequestValues = limit })
 			resp, out := sendRaw(t, p, http.MethodPost, tc.path, []byte(tc.body), tc.hdr, false)
 			if resp.StatusCode != tc.want {
 				t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tc.want, out)
