@@ -135,6 +135,11 @@ func commonEvasions(route string) []evasion {
 		{name: "zero-width space", tok: zeroWidth, want: 403},
 		{name: "soft hyphens", tok: softHyphen, want: 403},
 		{name: "full-width letters", tok: fullWidth, want: 403},
+		// Bidi controls and other invisibles a reader does not see
+		// (rules/normalize.go drops them before matching).
+		{name: "right-to-left override inside", tok: func(s string) string { return s[:5] + "\u202e" + s[5:] + "\u202c" }, want: 403},
+		{name: "word joiner and variation selector", tok: func(s string) string { return s[:4] + "\u2060" + s[4:12] + "\ufe0f" + s[12:] }, want: 403},
+		{name: "Hangul filler inside", tok: func(s string) string { return s[:9] + "\u3164" + s[9:] }, want: 403},
 		{name: "NUL inside", tok: nulInside, want: 403},
 		{name: "JSON escape", tok: escaped, want: 403},
 	}
