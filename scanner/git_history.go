@@ -391,6 +391,9 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 		return 0, nil, err
 	}
 	h.bytes.Add(int64(len(data)))
+	if why := lfsPointer(data); why != "" {
+		return blobSkipped, &blobInfo{skip: why}, nil
+	}
 	if isBinary(data) {
 		text, ok := utf16Text(data)
 		if !ok {

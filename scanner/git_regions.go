@@ -36,6 +36,10 @@ const contextAfter = 0
 // complete (false for binary blobs, which are not scanned).
 func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta bool, baseVals []string) ([]string, bool) {
 	s := w.pp.s
+	if why := lfsPointer(content); why != "" {
+		s.setInfo(id, blobSkipped, &blobInfo{skip: why})
+		return nil, false
+	}
 	if isBinary(content) {
 		// UTF-16 text is scanned whole, decoded; its values (UTF-8) are
 		// not its delta children's bytes, so they are not handed on.

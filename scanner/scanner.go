@@ -149,6 +149,26 @@ func SortFindings(fs []finding.Finding) {
 // ErrBinary marks content that looks binary (a NUL byte early on).
 var ErrBinary = errors.New("binary content")
 
+// lfsPointer returns the skip reason for a git LFS pointer (the spec's
+// first line, under 1024 bytes in all), or "" for any other blob: what is
+// committed is the pointer; the file's content lives in LFS storage,
+// outside git, and a git scan cannot read it. Scanning the pointer
+// silently would call the file clean.
+func lfsPointer(data []byte) string {
+	if len(data) >= 1024 || !(bytes.HasPrefix(data, []byte("version https://git-lfs.github.com/spec/v1\n")) || bytes.HasPrefix(data, []byte("version https://hawser.github.com/spec/v1\n"))) {
+		return ""
+	}
+	oid, size := "", ""
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "oid "); ok {
+			oid = v
+		} else if v, ok := strings.CutPrefix(l, "size "); ok {
+			size = v
+		}
+	}
+	return fmt.Sprintf("git LFS pointer (%s, %s bytes): the content is stored outside git and was not scanned; scan a checkout with the LFS files pulled", oid, size)
+}
+
 // isBinary sniffs the first bytes for NUL, as git does.
 func isBinary(head []byte) bool {
 	return bytes.IndexByte(head[:min(len(head), sniffLen)], 0) >= 0
