@@ -272,6 +272,8 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 					switch {
 					case errors.Is(err, ErrBinary):
 						skips = append(skips, Skipped{Path: it.rel, Reason: "binary"})
+					case err != nil && lfsReason(err) != "":
+						skips = append(skips, Skipped{Path: it.rel, Reason: lfsReason(err)})
 					case err != nil:
 						skips = append(skips, Skipped{Path: it.rel, Reason: "unreadable: " + errReason(err)})
 					default:
@@ -308,7 +310,7 @@ const (
 func countBinary(s []Skipped) int {
 	n := 0
 	for _, k := range s {
-		if k.Reason == "binary" {
+		if k.Reason == "binary" || strings.HasPrefix(k.Reason, "git LFS pointer") {
 			n++
 		}
 	}

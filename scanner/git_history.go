@@ -392,7 +392,7 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 	}
 	h.bytes.Add(int64(len(data)))
 	if why := lfsPointer(data); why != "" {
-		return blobSkipped, &blobInfo{skip: why}, nil
+		return blobSkipped, &blobInfo{skip: why + lfsInGit}, nil
 	}
 	if isBinary(data) {
 		text, ok := utf16Text(data)

@@ -37,7 +37,7 @@ const contextAfter = 0
 func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta bool, baseVals []string) ([]string, bool) {
 	s := w.pp.s
 	if why := lfsPointer(content); why != "" {
-		s.setInfo(id, blobSkipped, &blobInfo{skip: why})
+		s.setInfo(id, blobSkipped, &blobInfo{skip: why + lfsInGit})
 		return nil, false
 	}
 	if isBinary(content) {

@@ -340,7 +340,7 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 	n.Add(int64(len(cur)))
 	*marked = bytes.Contains(cur, []byte(rules.AllowMarker))
 	if why := lfsPointer(cur); why != "" {
-		return nil, why, nil
+		return nil, why + lfsInGit, nil
 	}
 	if isBinary(cur) {
 		text, ok := utf16Text(cur)

@@ -59,3 +59,26 @@ func TestGitLFSPointerSaid(t *testing.T) {
 		check(t, res, false)
 	})
 }
+
+// A checkout without the LFS files pulled holds their pointers: a
+// directory scan, and a scan of standard input, says so too.
+func TestLFSPointerOnDiskSaid(t *testing.T) {
+	pointer := "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"
+	dir := t.TempDir()
+	write(t, dir, "model.bin", pointer)
+	write(t, dir, "notes.txt", "see:\n"+pointer)
+	res, err := Dir(context.Background(), dir, testRules(t), testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Skipped) != 1 || res.Skipped[0].Path != "model.bin" || !strings.Contains(res.Skipped[0].Reason, "git lfs pull") || !strings.Contains(res.Skipped[0].Reason, "12345 bytes") {
+		t.Errorf("skipped %+v, want model.bin said to be an LFS pointer", res.Skipped)
+	}
+	if res.FilesScanned != 1 || len(res.Incomplete()) != 0 {
+		t.Errorf("files scanned %d (want notes.txt only), incomplete %v", res.FilesScanned, res.Incomplete())
+	}
+	res, err = Reader(strings.NewReader(pointer), "stdin", testRules(t), testOpts())
+	if err != nil || len(res.Skipped) != 1 || !strings.HasPrefix(res.Skipped[0].Reason, "git LFS pointer") {
+		t.Errorf("stdin: %+v, %v", res, err)
+	}
+}

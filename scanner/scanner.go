@@ -166,7 +166,29 @@ func lfsPointer(data []byte) string {
 			size = v
 		}
 	}
-	return fmt.Sprintf("git LFS pointer (%s, %s bytes): the content is stored outside git and was not scanned; scan a checkout with the LFS files pulled", oid, size)
+	return fmt.Sprintf("git LFS pointer (%s, %s bytes)", oid, size)
+}
+
+// lfsInGit and lfsOnDisk end an LFS pointer's skip reason in git scans
+// and in directory (or stdin) scans.
+const (
+	lfsInGit  = ": the content is stored outside git and was not scanned; scan a checkout with the LFS files pulled"
+	lfsOnDisk = ": the file's content is not here (git lfs pull) and was not scanned"
+)
+
+// lfsError is scanChunks's answer for input that is a git LFS pointer.
+type lfsError struct{ why string }
+
+func (e *lfsError) Error() string { return e.why }
+
+// lfsReason returns the skip reason of err when it says the input was an
+// LFS pointer, else "".
+func lfsReason(err error) string {
+	var le *lfsError
+	if errors.As(err, &le) {
+		return le.why
+	}
+	return ""
 }
 
 // isBinary sniffs the first bytes for NUL, as git does.
@@ -263,6 +285,11 @@ func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp find
 				}
 			}
 			return nil, ErrBinary
+		}
+		if first && eof && len(buf) < 1024 && bytes.HasPrefix(buf, []byte("version https://")) {
+			if why := lfsPointer(buf); why != "" {
+				return nil, &lfsError{why + lfsOnDisk}
+			}
 		}
 		first = false
 		// Matches starting in the overlap tail belong to the next chunk.

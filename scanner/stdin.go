@@ -17,6 +17,9 @@ func Reader(r io.Reader, name string, rs *rules.Ruleset, opts Options) (*Result,
 	if errors.Is(err, ErrBinary) {
 		return &Result{Skipped: []Skipped{{Path: name, Reason: "binary"}}, BytesScanned: n.Load()}, nil
 	}
+	if why := lfsReason(err); why != "" {
+		return &Result{Skipped: []Skipped{{Path: name, Reason: why}}, BytesScanned: n.Load()}, nil
+	}
 	res := &Result{Findings: fs, FilesScanned: 1, BytesScanned: n.Load()}
 	res.Sort()
 	return res, err
