@@ -338,7 +338,7 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 		return nil, "", err
 	}
 	n.Add(int64(len(cur)))
-	*marked = bytes.Contains(cur, []byte(rules.AllowMarker))
+	*marked = bytes.Contains(cur, []byte(rules.AllowMarker)) || bytes.Contains(cur, []byte("gitleaks:allow"))
 	if why := lfsPointer(cur); why != "" {
 		return nil, why + lfsInGit, nil
 	}

@@ -268,6 +268,7 @@ type Change struct {
 	Path   string
 	Line   int    // 1 for a whole-file change
 	What   string // "added", "modified", "deleted", "adds a pretense:allow marker"
+	Marker string // the marker a line gains (What says so), "" for a file
 	Commit string // the range tip
 }
 
@@ -441,22 +442,42 @@ func (r *Range) changesOf(changes []fileChange, extra []string, head string) []C
 		if deleted || ch.noMarker {
 			continue
 		}
-		for _, n := range r.addedMarkerLines(ch) {
-			out = append(out, Change{Path: ch.path, Line: n, What: "adds a " + AllowMarker + " marker", Commit: head})
+		for _, m := range r.addedMarkerLines(ch) {
+			out = append(out, Change{Path: ch.path, Line: m.line, What: "adds a " + m.marker + " marker", Marker: m.marker, Commit: head})
 		}
 	}
 	return out
 }
 
+// Markers are the inline markers that suppress findings on their line:
+// pretense's own, and gitleaks' for the rules of a gitleaks configuration
+// (rules/gitleaksconf).
+var Markers = []string{AllowMarker, "gitleaks:allow"}
+
+// markerIn returns the first of Markers that l holds, or "".
+func markerIn(l string) string {
+	for _, m := range Markers {
+		if strings.Contains(l, m) {
+			return m
+		}
+	}
+	return ""
+}
+
+type markedLine struct {
+	line   int
+	marker string
+}
+
 // addedMarkerLines returns the 1-based lines of the change's new side that
-// hold the allow marker, beyond as many identical marked lines as the old
+// hold an allow marker, beyond as many identical marked lines as the old
 // side had (so moving code around is not a new marker).
-func (r *Range) addedMarkerLines(ch fileChange) []int {
+func (r *Range) addedMarkerLines(ch fileChange) []markedLine {
 	// A blob that cannot be read (corrupt, missing) is not judged here:
 	// the scan of the range meets the same object and fails naming it
 	// (exit 3), which is the report the user needs.
 	newText, ok := r.textOf(ch.to)
-	if !ok || !strings.Contains(newText, AllowMarker) {
+	if !ok || markerIn(newText) == "" {
 		return nil
 	}
 	had := map[string]int{}
@@ -466,21 +487,22 @@ func (r *Range) addedMarkerLines(ch fileChange) []int {
 			return nil
 		}
 		for _, l := range strings.Split(oldText, "\n") {
-			if strings.Contains(l, AllowMarker) {
+			if markerIn(l) != "" {
 				had[l]++
 			}
 		}
 	}
-	var out []int
+	var out []markedLine
 	for i, l := range strings.Split(newText, "\n") {
-		if !strings.Contains(l, AllowMarker) {
+		m := markerIn(l)
+		if m == "" {
 			continue
 		}
 		if had[l] > 0 {
 			had[l]--
 			continue
 		}
-		out = append(out, i+1)
+		out = append(out, markedLine{i + 1, m})
 	}
 	return out
 }
@@ -500,10 +522,11 @@ func (r *Range) MarkedFile(p string, lines []int) ([]byte, error) {
 // replaced by spaces (same length, so positions stay).
 func blankMarkers(data []byte, lines []int) []byte {
 	ls := strings.SplitAfter(string(data), "\n")
-	blank := strings.Repeat(" ", len(AllowMarker))
 	for _, n := range lines {
 		if n >= 1 && n <= len(ls) {
-			ls[n-1] = strings.ReplaceAll(ls[n-1], AllowMarker, blank)
+			for _, m := range Markers {
+				ls[n-1] = strings.ReplaceAll(ls[n-1], m, strings.Repeat(" ", len(m)))
+			}
 		}
 	}
 	return []byte(strings.Join(ls, ""))

@@ -219,7 +219,7 @@ func reportConfigChanges(in *report.Input, changes []suppress.Change, marked fun
 	}
 	markers := map[string][]int{}
 	for _, ch := range changes {
-		if strings.Contains(ch.What, suppress.AllowMarker) {
+		if ch.Marker != "" {
 			markers[ch.Path] = append(markers[ch.Path], ch.Line)
 		}
 	}
@@ -241,10 +241,10 @@ func reportConfigChanges(in *report.Input, changes []suppress.Change, marked fun
 			if !on[f.Line] {
 				continue
 			}
-			hiding[fmt.Sprint(p, "\x00", f.Line)] = true
 			if seen[f.Path+"\x00"+f.Fingerprint] {
-				continue
+				continue // reported with the marker in place: it hides nothing
 			}
+			hiding[fmt.Sprint(p, "\x00", f.Line)] = true
 			seen[f.Path+"\x00"+f.Fingerprint] = true
 			f.Commit = commit
 			in.Findings = append(in.Findings, f)
@@ -252,7 +252,7 @@ func reportConfigChanges(in *report.Input, changes []suppress.Change, marked fun
 	}
 	added := false
 	for _, ch := range changes {
-		if onlyHiding && strings.Contains(ch.What, suppress.AllowMarker) && !hiding[fmt.Sprint(ch.Path, "\x00", ch.Line)] {
+		if onlyHiding && ch.Marker != "" && !hiding[fmt.Sprint(ch.Path, "\x00", ch.Line)] {
 			continue
 		}
 		added = true

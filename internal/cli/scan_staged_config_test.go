@@ -100,3 +100,44 @@ func TestStagedSuppressionsAreFindings(t *testing.T) {
 		})
 	}
 }
+
+// gitleaks' own marker hides the findings of a gitleaks configuration's
+// rules: one the staged change adds is reported like pretense:allow, and
+// so is a staged .gitleaksignore.
+func TestStagedGitleaksSuppressions(t *testing.T) {
+	const conf = "[[rules]]\nid = \"acme-key\"\ndescription = \"Acme key\"\nregex = '''acme_[a-z0-9]{24}'''\n"
+	value := "acme_" + strings.Repeat("k3x9", 6)
+	for _, tc := range []struct {
+		name, path, content, cfgPath string
+	}{
+		{"gitleaks:allow", "app/keys.py", "KEY = '" + value + "'  # gitleaks" + ":allow\n", "app/keys.py"},
+		{".gitleaksignore", ".gitleaksignore", "app/keys.py:acme-key:1\n", ".gitleaksignore"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newGitRepoFixture(t)
+			f.write(t, ".gitleaks.toml", conf)
+			f.commit(t, "gitleaks config")
+			if tc.path != "app/keys.py" {
+				f.write(t, "app/keys.py", "KEY = '"+value+"'\n")
+			}
+			f.write(t, tc.path, tc.content)
+			t.Chdir(f.dir)
+			args := []string{"--staged", "--path", f.dir, "--config", ".gitleaks.toml", "--format", "json"}
+			code, out, errOut := runScan(t, args...)
+			if code != ExitFindings {
+				t.Fatalf("exit %d, want 1\n%s\n%s", code, out, errOut)
+			}
+			var cfg, secret bool
+			for _, fd := range decodeReport(t, out).Findings {
+				cfg = cfg || (fd.RuleID == "config-change" && fd.Path == tc.cfgPath)
+				secret = secret || (fd.RuleID != "config-change" && fd.Path == "app/keys.py")
+			}
+			if !cfg || (tc.name == "gitleaks:allow" && !secret) {
+				t.Errorf("config-change at %s %v, hidden value reported %v:\n%s", tc.cfgPath, cfg, secret, out)
+			}
+			if code, out, _ := runScan(t, append(args, "--trust-config")...); code != ExitClean {
+				t.Errorf("--trust-config: exit %d\n%s", code, out)
+			}
+		})
+	}
+}
