@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"os"
+	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync/atomic"
 
@@ -170,8 +173,35 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		}
 	}
 	res.BytesScanned = n.Load()
+	res.Unstaged = unstagedConfig(r.WorkTree, r.Format, idx, opts.WatchPaths)
 	res.Sort()
 	return res, nil
+}
+
+// unstagedConfig returns the paths among watch whose work-tree file exists
+// and differs from its merged index entry, or has none.
+func unstagedConfig(wt string, f gitobj.Format, idx []gitobj.IndexEntry, watch []string) []string {
+	if wt == "" {
+		return nil
+	}
+	var out []string
+	for _, p := range watch {
+		data, err := os.ReadFile(filepath.Join(wt, filepath.FromSlash(p)))
+		if err != nil {
+			continue // absent (or unreadable: the configuration load says so)
+		}
+		i := sort.Search(len(idx), func(i int) bool { return idx[i].Name >= p })
+		staged := false
+		for ; i < len(idx) && idx[i].Name == p; i++ {
+			if idx[i].Stage == 0 && !idx[i].IntentToAdd && idx[i].Hash == f.BlobID(data) {
+				staged = true
+			}
+		}
+		if !staged && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 type stagedEntry struct {

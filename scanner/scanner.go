@@ -60,6 +60,10 @@ type Options struct {
 	// for `git commit -a` or `git commit <paths>`, whose temporary index
 	// holds what is being committed.
 	IndexFile string
+	// WatchPaths are configuration files (repository paths) a staged scan
+	// reads from the work tree: each whose work-tree content is not what
+	// the index holds is listed in Result.Unstaged.
+	WatchPaths []string
 	// Progress, when set, is called with running totals; it must be cheap
 	// and safe for concurrent use.
 	Progress func(files int64, bytes int64)
@@ -100,6 +104,10 @@ type Result struct {
 	// ids (From zero for a new file): the change a commit would make,
 	// which internal/cli checks for suppressions it adds.
 	Staged []StagedFile
+	// Unstaged lists the WatchPaths whose work-tree file differs from the
+	// staged one (or is not staged): the scan used a configuration the
+	// commit will not hold.
+	Unstaged []string
 }
 
 // StagedFile is one staged blob and HEAD's blob at its path; Marked

@@ -137,6 +137,9 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		Ignore:        set.allowPaths,
 		PathFilter:    set.pathFilter,
 	}
+	if c.Staged && !c.TrustRangeConfig {
+		opts.WatchPaths = c.stagedWatch(&set, root, g.Config)
+	}
 	stopProgress := startProgress(st.Err, &opts)
 	res, target, err := c.runSource(ctx, root, rs, opts, st)
 	stopProgress()
@@ -168,7 +171,7 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		scanner.SortFindings(in.Findings)
 	}
 	if c.Staged && !c.TrustRangeConfig {
-		if err := c.addStagedChanges(&in, set, root, g.Config, res.Staged, rs, opts.Fingerprinter); err != nil {
+		if err := c.addStagedChanges(&in, set, root, g.Config, res, rs, opts.Fingerprinter); err != nil {
 			return err
 		}
 		scanner.SortFindings(in.Findings)

@@ -172,8 +172,29 @@ func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
 // reported, unless
 // --trust-range-config (PRETENSE_TRUST_CONFIG) accepts them. The scan
 // itself read the configuration from the work tree.
-func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, configFlag string, staged []scanner.StagedFile, rs *rules.Ruleset, fp finding.Fingerprinter) error {
-	if len(staged) == 0 {
+// stagedWatch lists the configuration files a staged scan reads from the
+// work tree (the root .pretenseignore, the project file, --config and
+// --baseline inside the repository, gitleaks files): the scan reports
+// each whose work-tree version is not the staged one. It finds the work
+// tree for set.
+func (c *scanCmd) stagedWatch(set *scanSettings, root, configFlag string) []string {
+	if repo, err := gitobj.OpenRepo(root); err == nil {
+		set.repoTop = repo.WorkTree
+	}
+	project := ""
+	if configFlag != "" && !isGitleaksConfig(configFlag) {
+		project, _ = repoPath(set.repoTop, configFlag)
+	}
+	return append(c.watchedConfig(*set, project), suppress.IgnoreFile)
+}
+
+func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, configFlag string, res *scanner.Result, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+	staged := res.Staged
+	var unstaged []suppress.Change
+	for _, p := range res.Unstaged {
+		unstaged = append(unstaged, suppress.Change{Path: p, Line: 1, What: "differs from its staged version (or is not staged), and the scan read the work tree's; stage it or drop the edit"})
+	}
+	if len(staged) == 0 && len(unstaged) == 0 {
 		return nil
 	}
 	// The repository is opened again only to read blobs with markers, and
@@ -187,11 +208,6 @@ func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, con
 		}
 		defer b.Close()
 	}
-	if configFlag != "" || c.Baseline != "" {
-		if repo, err := gitobj.OpenRepo(root); err == nil {
-			set.repoTop = repo.WorkTree
-		}
-	}
 	project := ""
 	if configFlag != "" && !isGitleaksConfig(configFlag) {
 		project, _ = repoPath(set.repoTop, configFlag)
@@ -202,7 +218,7 @@ func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, con
 		files[i] = suppress.StagedFile{Path: f.Path, From: f.From, To: f.To, Marked: f.Marked}
 		blob[f.Path] = f.To
 	}
-	changes := b.StagedChanges(files, c.watchedConfig(set, project))
+	changes := append(b.StagedChanges(files, c.watchedConfig(set, project)), unstaged...)
 	marked := func(p string, lines []int) ([]byte, error) { return b.MarkedBlob(blob[p], lines) }
 	return reportConfigChanges(in, changes, marked, "", "in the staged change: a change does not configure its own check (to accept it: --trust-range-config, or PRETENSE_TRUST_CONFIG=1 git commit)", true, set.pathFilter, rs, fp)
 }

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -34,6 +36,15 @@ func TestStagedSuppressionsAreFindings(t *testing.T) {
 		{name: "config allowlist", cfgPath: ".pretense.yaml", want: ExitFindings,
 			stage: func(t *testing.T, f *gitRepoFixture, s string) string {
 				f.write(t, ".pretense.yaml", "allowlist:\n  values: [\".*\"]\n")
+				return "import os\n" + s + "\n"
+			}},
+		// The staged scan reads .pretenseignore from the work tree: an
+		// edit there that is not staged hides what is staged.
+		{name: "pretenseignore edited but not staged", cfgPath: ".pretenseignore", want: ExitFindings,
+			stage: func(t *testing.T, f *gitRepoFixture, s string) string {
+				if err := os.WriteFile(filepath.Join(f.dir, ".pretenseignore"), []byte("*.py\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
 				return "import os\n" + s + "\n"
 			}},
 		{name: "marker on a clean line", want: ExitClean,

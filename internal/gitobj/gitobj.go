@@ -257,6 +257,10 @@ type hasher struct {
 
 func newHasher(f Format) *hasher { return &hasher{h: f.newHash()} }
 
+// BlobID returns the object id content would have as a blob (what git
+// hash-object computes).
+func (f Format) BlobID(content []byte) Hash { return newHasher(f).id(Blob, content) }
+
 // id returns the object id of content of type t.
 func (h *hasher) id(t Type, content []byte) Hash {
 	h.h.Reset()
