@@ -173,8 +173,8 @@ func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
 // --trust-range-config (PRETENSE_TRUST_CONFIG) accepts them. The scan
 // itself read the configuration from the work tree.
 // stagedWatch lists the configuration files a staged scan reads from the
-// work tree (the root .pretenseignore, the project file, --config and
-// --baseline inside the repository, gitleaks files): the scan reports
+// work tree (the root .pretenseignore, the project file, --config inside
+// the repository, gitleaks files): the scan reports
 // each whose work-tree version is not the staged one. It finds the work
 // tree for set.
 func (c *scanCmd) stagedWatch(set *scanSettings, root, configFlag string) []string {
@@ -185,7 +185,15 @@ func (c *scanCmd) stagedWatch(set *scanSettings, root, configFlag string) []stri
 	if configFlag != "" && !isGitleaksConfig(configFlag) {
 		project, _ = repoPath(set.repoTop, configFlag)
 	}
-	return append(c.watchedConfig(*set, project), suppress.IgnoreFile)
+	// Not the --baseline file: the hook is installed with it, and it may be
+	// a local, untracked file by design.
+	watch := []string{suppress.IgnoreFile}
+	for _, p := range c.watchedConfig(*set, project) {
+		if b, ok := repoPath(set.repoTop, c.Baseline); !ok || c.Baseline == "" || p != b {
+			watch = append(watch, p)
+		}
+	}
+	return watch
 }
 
 func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, configFlag string, res *scanner.Result, rs *rules.Ruleset, fp finding.Fingerprinter) error {

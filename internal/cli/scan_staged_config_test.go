@@ -152,3 +152,17 @@ func TestStagedGitleaksSuppressions(t *testing.T) {
 		})
 	}
 }
+
+// The hook's --baseline may be a local, untracked file: it configures the
+// scan by the user's choice and is not reported as unstaged.
+func TestStagedUntrackedBaselineAccepted(t *testing.T) {
+	f := newGitRepoFixture(t)
+	f.write(t, "app/main.py", "import os\n")
+	t.Chdir(f.dir)
+	if err := os.WriteFile(filepath.Join(f.dir, "local-baseline.json"), []byte(`{"findings":[]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runScan(t, "--staged", "--path", f.dir, "--baseline", "local-baseline.json"); code != ExitClean {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
