@@ -50,15 +50,11 @@ func OpenRange(dir, spec string) (*Range, error) {
 	if b == "" {
 		b = "HEAD"
 	}
-	repo, err := gitobj.OpenRepo(dir)
+	repo, r, err := openRange(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+		return nil, err
 	}
-	objs, err := repo.Objects(gitobj.Options{})
-	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
-	}
-	r := &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}
+	objs := r.objs
 	resolve := func(rev string) (commitAt, error) {
 		// ^{commit}: a tag names the commit it points at, as for git.
 		h, err := repo.Resolve(r.rd, rev+"^{commit}")
@@ -368,15 +364,25 @@ type Blobs struct{ r *Range }
 
 // OpenBlobs opens the repository at or above dir for reading blobs.
 func OpenBlobs(dir string) (*Blobs, error) {
+	_, r, err := openRange(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Blobs{r: r}, nil
+}
+
+// openRange opens the repository at or above dir and a Range reading its
+// objects; both OpenRange and OpenBlobs start here.
+func openRange(dir string) (*gitobj.Repo, *Range, error) {
 	repo, err := gitobj.OpenRepo(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
 	objs, err := repo.Objects(gitobj.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("open repository %s: %w", dir, err)
+		return nil, nil, fmt.Errorf("open repository %s: %w", dir, err)
 	}
-	return &Blobs{r: &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}}, nil
+	return repo, &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}, nil
 }
 
 // Close releases the repository's files.
