@@ -54,24 +54,9 @@ printf 'package main\n\nimport "os"\n\nfunc main() { os.Stdout.WriteString("hell
 printf 'module hello\n' >"$hello.src/go.mod"
 (cd "$hello.src" && CGO_ENABLED=0 go build -trimpath -o "$hello" .) || die "cannot build hello"
 
+"$here/inputs.sh" "$out" "$repo" || die "cannot build the inputs from $repo"
 tiny=$out/tiny
-mkdir -p "$tiny"
-printf 'greeting = "hello"\n' >"$tiny/a.txt"
-
-# The same ten staged edits as bench/startup.sh.
 staged=$out/staged
-rm -rf "$staged"
-git clone -q --no-hardlinks "$repo" "$staged"
-(
-	cd "$staged"
-	i=0
-	for f in $(git ls-files | grep -E '\.(py|rst|txt)$' | head -10); do
-		i=$((i + 1))
-		tok=$(head -c 512 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)
-		printf 'staged_token_%d = "ghp_%s"\n' "$i" "$tok" >>"$f"
-		git add "$f"
-	done
-)
 
 specs=("hello world (Go)|$out|$hello" "git diff --cached --name-only|$staged|git diff --cached --name-only")
 if [ -n "${GITLEAKS:-}" ]; then

@@ -41,26 +41,9 @@ if [ -z "${OLD:-}" ]; then
 	git -C "$here/.." worktree remove --force "$wt"
 fi
 
-# A tiny directory: start-up dominates its scan.
+"$here/inputs.sh" "$out" "$repo" || die "cannot build the inputs from $repo"
 tiny=$out/tiny
-mkdir -p "$tiny"
-printf 'greeting = "hello"\n' >"$tiny/a.txt"
-
-# A copy of REPO with ten staged edits, each adding a line with a
-# token-shaped value (built here, never committed anywhere).
 staged=$out/staged
-rm -rf "$staged"
-git clone -q --no-hardlinks "$repo" "$staged"
-(
-	cd "$staged"
-	i=0
-	for f in $(git ls-files | grep -E '\.(py|rst|txt)$' | head -10); do
-		i=$((i + 1))
-		tok=$(head -c 512 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)
-		printf 'staged_token_%d = "ghp_%s"\n' "$i" "$tok" >>"$f"
-		git add "$f"
-	done
-)
 
 # one NAME CMD...: runs CMD once; appends "cpu_s wall_s" to $out/NAME.times.
 # Exit codes 0 and 1 (findings) are both a completed run.
