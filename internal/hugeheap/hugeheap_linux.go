@@ -20,21 +20,9 @@ func init() {
 		return
 	}
 	b := make([]byte, Size)
-	// The block, and the rest of the 4 MB-aligned heap mappings around it
-	// down to the start of the runtime's first one (the heap is mapped in
-	// aligned 4 MB steps): what has been allocated there before this init
-	// is in 4 KB pages already, the rest gets huge pages. If the block is
-	// not in the same 64 MB arena, the two are advised apart.
-	const step = 4 << 20
-	lo := uintptr(unsafe.Pointer(first)) &^ (step - 1)
-	p := uintptr(unsafe.Pointer(&b[0]))
-	block = p
-	hi := (p + Size + step - 1) &^ (step - 1)
-	if p > lo && p-lo < 64<<20 {
-		madvise(lo, hi-lo)
-	} else {
-		madvise(lo, step)
-		madvise(p&^(step-1), hi-p&^(step-1))
+	block = uintptr(unsafe.Pointer(&b[0]))
+	for _, sp := range spans(uintptr(unsafe.Pointer(first)), block) {
+		_ = madvise(sp.addr, sp.n) // an error (a kernel without THP) leaves the heap as it was
 	}
 	// b is dead from here. Allocating it started a collection (the first goal is 4 MB),
 	// in which it may still be reachable; this one waits for that and runs
@@ -44,10 +32,32 @@ func init() {
 	runtime.GC()
 }
 
-// madvise advises [addr, addr+n) MADV_HUGEPAGE. An error (a kernel
-// without THP) leaves the heap as it was, so it is ignored.
-func madvise(addr, n uintptr) {
-	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, addr, n, madvHugepage)
+// span is a range of addresses [addr, addr+n).
+type span struct{ addr, n uintptr }
+
+// spans is what init advises for a block at p when the runtime's first
+// heap mapping holds first: the block, and the rest of the 4 MB-aligned
+// heap mappings around it down to the start of the runtime's first one
+// (the heap is mapped in aligned 4 MB steps). What has been allocated
+// there before init is in 4 KB pages already, the rest gets huge pages.
+// If the block is not above first in the same 64 MB arena, the two are
+// advised apart.
+func spans(first, p uintptr) []span {
+	const step = 4 << 20
+	lo := first &^ (step - 1)
+	hi := (p + Size + step - 1) &^ (step - 1)
+	if p > lo && p-lo < 64<<20 {
+		return []span{{lo, hi - lo}}
+	}
+	return []span{{lo, step}, {p &^ (step - 1), hi - p&^(step-1)}}
+}
+
+// madvise advises [addr, addr+n) MADV_HUGEPAGE.
+func madvise(addr, n uintptr) error {
+	if _, _, e := syscall.Syscall(syscall.SYS_MADVISE, addr, n, madvHugepage); e != 0 {
+		return e
+	}
+	return nil
 }
 
 // wanted reports whether the kernel gives huge pages only when asked and

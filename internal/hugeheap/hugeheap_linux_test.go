@@ -4,48 +4,139 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"os/exec"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
 )
 
-// With THP in madvise mode, the heap the runtime had mapped
-// when init ran, and the 16 MB it mapped for the block, lie in mappings the
-// kernel may back with huge pages (smaps: THPeligible 1). Without the
-// advice the heap's mappings are not eligible in madvise mode.
-func TestHeapIsTHPEligible(t *testing.T) {
-	if m := thpMode(); m != "madvise" {
-		t.Skipf("transparent huge pages are %q here, not madvise", m)
+// childEnv marks the run of this test binary that TestInitAdvises starts
+// with GODEBUG=disablethp=1.
+const childEnv = "HUGEHEAP_TEST_CHILD"
+
+// init advises the heap exactly when the kernel's THP mode, read here
+// apart from init's own reading, is madvise and GODEBUG does not disable
+// THP; the advice shows in /proc/self/smaps as the mapping's "hg" flag in
+// every mode. Where init advised, the mappings are also eligible for huge
+// pages (THPeligible 1). The test reruns itself with GODEBUG=disablethp=1,
+// so the branch that leaves the heap alone runs on every machine too.
+func TestInitAdvises(t *testing.T) {
+	raw, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	mode := ""
+	if err == nil {
+		mode = selectedMode(raw)
 	}
-	if v, ok := os.LookupEnv("GODEBUG"); ok && godebugDisablesTHP(v) {
-		t.Skip("GODEBUG disables THP")
+	v, _ := os.LookupEnv("GODEBUG")
+	want := mode == "madvise" && !strings.Contains(","+strings.ReplaceAll(v, " ", "")+",", ",disablethp=1,")
+	if got := block != 0; got != want {
+		t.Fatalf("THP mode %q, GODEBUG %q: init advised the heap = %v, want %v", mode, v, got, want)
 	}
-	for _, a := range []struct {
+	addrs := []struct {
 		name string
 		addr uintptr
-	}{
-		{"first heap mapping", uintptr(unsafe.Pointer(first))},
-		{"block start", block},
-		{"block end", block + Size - 1},
-	} {
-		eligible, err := thpEligible(a.addr)
+	}{{"first heap mapping", uintptr(unsafe.Pointer(first))}}
+	if want {
+		addrs = append(addrs, struct {
+			name string
+			addr uintptr
+		}{"block start", block}, struct {
+			name string
+			addr uintptr
+		}{"block end", block + Size - 1})
+	}
+	for _, a := range addrs {
+		m, err := mappingOf(a.addr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !eligible {
+		if m.advised != want {
+			t.Errorf("%s %#x: MADV_HUGEPAGE advice (smaps VmFlags hg) = %v, want %v", a.name, a.addr, m.advised, want)
+		}
+		if want && !m.eligible {
 			t.Errorf("%s %#x is in a mapping not eligible for huge pages", a.name, a.addr)
+		}
+	}
+	if os.Getenv(childEnv) != "" {
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestInitAdvises$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"=1", "GODEBUG="+strings.TrimPrefix(v+",disablethp=1", ","))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("with GODEBUG=disablethp=1: %v\n%s", err, out)
+	}
+}
+
+// The spans init would advise for a fresh block are advised (smaps
+// VmFlags hg) whatever the THP mode: the kernel records the advice even
+// where it does not act on it ("always", "never").
+func TestSpansAdvised(t *testing.T) {
+	b := make([]byte, Size)
+	p := uintptr(unsafe.Pointer(&b[0]))
+	for _, sp := range spans(uintptr(unsafe.Pointer(first)), p) {
+		if err := madvise(sp.addr, sp.n); err != nil {
+			if _, serr := os.Stat("/sys/kernel/mm/transparent_hugepage"); serr != nil {
+				t.Skipf("kernel without transparent huge pages: madvise: %v", err)
+			}
+			t.Fatalf("madvise %#x+%#x: %v", sp.addr, sp.n, err)
+		}
+	}
+	for _, addr := range []uintptr{uintptr(unsafe.Pointer(first)), p, p + Size - 1} {
+		m, err := mappingOf(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !m.advised {
+			t.Errorf("%#x: not advised (smaps VmFlags lacks hg)", addr)
+		}
+	}
+	runtime.KeepAlive(b)
+}
+
+func TestSpans(t *testing.T) {
+	const mb = 1 << 20
+	for _, tc := range []struct {
+		name     string
+		first, p uintptr
+		want     []span
+	}{
+		{"block right after first", 0xc000000000 + 8*1024, 0xc000400000, []span{{0xc000000000, 20 * mb}}},
+		{"unaligned block", 0xc000100000, 0xc000410000, []span{{0xc000000000, 24 * mb}}},
+		{"block 64 MB away", 0xc000000000, 0xc004000000, []span{{0xc000000000, 4 * mb}, {0xc004000000, 16 * mb}}},
+		{"block below first", 0xc008000000, 0xc000200000, []span{{0xc008000000, 4 * mb}, {0xc000000000, 20 * mb}}},
+		{"block in first's mapping", 0xc000000000, 0xc000000000, []span{{0xc000000000, 4 * mb}, {0xc000000000, 16 * mb}}},
+	} {
+		got := spans(tc.first, tc.p)
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: spans(%#x, %#x) = %#v, want %#v", tc.name, tc.first, tc.p, got, tc.want)
+		}
+		for _, sp := range got {
+			if sp.addr%(4*mb) != 0 || sp.n%(4*mb) != 0 {
+				t.Errorf("%s: span %#v is not 4 MB aligned", tc.name, sp)
+			}
+		}
+		if end := got[len(got)-1]; end.addr+end.n < tc.p+Size {
+			t.Errorf("%s: spans %#v end before the block does", tc.name, got)
 		}
 	}
 }
 
-// thpEligible reads /proc/self/smaps for the mapping holding addr.
-func thpEligible(addr uintptr) (bool, error) {
+// mapping is what /proc/self/smaps says of one mapping.
+type mapping struct {
+	eligible bool // THPeligible: 1
+	advised  bool // VmFlags hg: MADV_HUGEPAGE
+}
+
+// mappingOf reads /proc/self/smaps for the mapping holding addr.
+func mappingOf(addr uintptr) (mapping, error) {
 	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
-		return false, err
+		return mapping{}, err
 	}
 	defer f.Close()
-	in := false
+	var m mapping
+	in, found := false, false
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -54,17 +145,27 @@ func thpEligible(addr uintptr) (bool, error) {
 			var lo, hi uintptr
 			if n, _ := fmt.Sscanf(f[0], "%x-%x", &lo, &hi); n == 2 {
 				in = lo <= addr && addr < hi
+				found = found || in
 				continue
 			}
 		}
-		if in && strings.HasPrefix(line, "THPeligible:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "THPeligible:")) == "1", nil
+		if !in {
+			continue
+		}
+		if v, ok := strings.CutPrefix(line, "THPeligible:"); ok {
+			m.eligible = strings.TrimSpace(v) == "1"
+		}
+		if v, ok := strings.CutPrefix(line, "VmFlags:"); ok {
+			m.advised = slices.Contains(strings.Fields(v), "hg")
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return false, err
+		return mapping{}, err
 	}
-	return false, fmt.Errorf("no mapping in /proc/self/smaps holds %#x", addr)
+	if !found {
+		return mapping{}, fmt.Errorf("no mapping in /proc/self/smaps holds %#x", addr)
+	}
+	return m, nil
 }
 
 func TestSelectedMode(t *testing.T) {
