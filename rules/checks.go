@@ -106,6 +106,9 @@ var secretChecks = map[string]CheckFunc{
 	// generic-key-name drops assignments to names that describe a secret
 	// instead of holding one (token_url, secret_name, nextPageToken).
 	"generic-key-name": checkGenericKeyName,
+	// pair-key-name is generic-key-name for a name/value pair: the name is
+	// the field before "value" (- name: API_TOKEN / value: v).
+	"pair-key-name": checkPairKeyName,
 	// code-expression drops unquoted values that are expressions over
 	// identifiers (queueDepth+maxConcurrency), not literals.
 	"code-expression": checkCodeExpression,

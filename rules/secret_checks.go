@@ -274,6 +274,16 @@ func ipv4(s string) bool {
 // (invalidToken, wrong_password, nonMatchingToken).
 func checkGenericKeyName(c *CheckContext) bool {
 	raw := assignedName(c.Data, c.Start)
+	call := callArgument(c.Data, c.Start)
+	if call >= 0 {
+		// The first argument of a call is named by the callee
+		// (setApiKey("v")), without its receiver.
+		n := call
+		for n > 0 && isWordByte(c.Data[n-1]) {
+			n--
+		}
+		raw = c.Data[n:call]
+	}
 	if bytes.HasPrefix(raw, []byte("_auth")) || bytes.HasPrefix(raw, []byte("_password")) {
 		return false // an .npmrc credential: npmrc-auth-token reports it
 	}
@@ -289,13 +299,92 @@ func checkGenericKeyName(c *CheckContext) bool {
 	if nonSecretFirstWords[words[0]] || nonSecretLastWords[words[len(words)-1]] {
 		return false
 	}
+	if call >= 0 && !setterName(words) {
+		// hashPassword("…"), verifyToken("…"), getSecret("…"): the call
+		// reads or checks a value, it does not store a credential.
+		return false
+	}
 	return true
 }
+
+// checkPairKeyName judges the name of a name/value pair the way
+// generic-key-name judges an assigned name: the match starts at the
+// pair's name field (name:, key=), whose value is the setting's name.
+func checkPairKeyName(c *CheckContext) bool {
+	if c.MatchStart < 0 || c.MatchStart > c.Start || c.Start > len(c.Data) {
+		return false
+	}
+	words := splitWords(pairName(c.Data[c.MatchStart:c.Start]))
+	if len(words) == 0 || randomName(words) {
+		return false
+	}
+	return !nonSecretFirstWords[words[0]] && !nonSecretLastWords[words[len(words)-1]]
+}
+
+// pairName returns the setting name in a name/value pair's text before
+// the value: the identifier after the first ':' or '=' (and a quote).
+func pairName(m []byte) []byte {
+	i := bytes.IndexAny(m, ":=")
+	if i < 0 {
+		return nil
+	}
+	i++
+	for i < len(m) && strings.IndexByte(" \t\"'", m[i]) >= 0 {
+		i++
+	}
+	j := i
+	for j < len(m) && isNameByte(m[j]) {
+		j++
+	}
+	return m[i:j]
+}
+
+// callArgument returns where the "(" of a call whose first argument is
+// the literal at start stands, or -1 when the literal follows no "(".
+func callArgument(data []byte, start int) int {
+	i := start
+	if i > 0 && strings.IndexByte("\"'`", data[i-1]) >= 0 {
+		i--
+	}
+	if i > 0 && strings.IndexByte("rbfuRBFU", data[i-1]) >= 0 {
+		i--
+	}
+	for i > 0 && (data[i-1] == ' ' || data[i-1] == '\t') {
+		i--
+	}
+	if i > 0 && data[i-1] == '(' {
+		return i - 1
+	}
+	return -1
+}
+
+// setterName reports a callee that stores a credential: a setter or a
+// builder method (setApiKey, withToken, put_password) or a name made only
+// of credential words (.apiKey("…"), .password("…")).
+func setterName(words []string) bool {
+	rest := words
+	switch words[0] {
+	case "set", "with", "put":
+		rest = words[1:]
+	}
+	if len(rest) == 0 {
+		return false
+	}
+	for _, w := range rest {
+		if !credentialWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+var credentialWords = wordSet("api key apikey token secret password passwd pwd access auth client " +
+	"bearer credential credentials private accesstoken authtoken accesskey secretkey")
 
 // Words of an assigned name (split at _ - . and camelCase humps, lower
 // case) that mark it as metadata rather than a credential.
 var (
-	nonSecretFirstWords = wordSet("public publishable csrf xsrf next page continuation cursor resume " +
+	nonSecretFirstWords = wordSet("public publishable csrf xsrf authenticity next page continuation cursor resume " +
 		"sync is has use show hide toggle max min num total enable disable require allow " +
 		// A name that says its value is not a working credential holds a
 		// test decoy: invalidToken, wrong_password, nonMatchingToken.
@@ -346,6 +435,12 @@ func assignedName(data []byte, start int) []byte {
 	for i > lo && (data[i-1] == ' ' || data[i-1] == '\t') {
 		i--
 	}
+	// A value on the line after its name (YAML "api_key:", a block
+	// scalar "secret: |-", an XML start tag): step back over the line
+	// break and the block indicator to the operator ending the line above.
+	if j := valueLineBreak(data, i, lo); j < i {
+		i = j
+	}
 	for i > lo && strings.IndexByte(":=>,", data[i-1]) >= 0 {
 		i--
 	}
@@ -376,6 +471,42 @@ func assignedName(data []byte, start int) []byte {
 }
 
 var typeNames = wordSet("string String str Str")
+
+// valueLineBreak returns where the operator line of a value that starts a
+// line (at i, after its indentation) ends: before the line break, the
+// spaces and a YAML block indicator (| > |- >+) that follow an operator
+// (: = >). It returns i when the line above ends otherwise: the value
+// then has no name of its own.
+func valueLineBreak(data []byte, i, lo int) int {
+	if i <= lo || data[i-1] != '\n' {
+		return i
+	}
+	j := i - 1
+	if j > lo && data[j-1] == '\r' {
+		j--
+	}
+	k := j
+	for k > lo && (data[k-1] == ' ' || data[k-1] == '\t') {
+		k--
+	}
+	if k > lo && (data[k-1] == '+' || data[k-1] == '-') && k-1 > lo && (data[k-2] == '|' || data[k-2] == '>') {
+		k--
+	}
+	if k > lo && (data[k-1] == '|' || data[k-1] == '>') && k-1 > lo {
+		// A block indicator follows the operator and a space; a '>' alone
+		// ends an XML start tag (the operator itself).
+		if b := bytes.TrimRight(data[lo:k-1], " \t"); len(b) > 0 && b[len(b)-1] == ':' {
+			k = lo + len(b)
+		}
+	}
+	for k > lo && (data[k-1] == ' ' || data[k-1] == '\t') {
+		k--
+	}
+	if k > lo && strings.IndexByte(":=>", data[k-1]) >= 0 {
+		return k
+	}
+	return i
+}
 
 // splitWords splits an identifier at separators and lower-to-upper case
 // changes, and lower-cases the words.

@@ -1,0 +1,39 @@
+package rules
+
+import "testing"
+
+// TestAssignmentLayouts: a credential's name and its value on different
+// lines or in different fields of one record — a YAML or JSON value on
+// the next line (also after a block indicator), a name/value pair — and
+// the layouts of the same shapes that hold no credential.
+func TestAssignmentLayouts(t *testing.T) {
+	const v = "{alnum:14}7Kq{alnum:15}"
+	tests := []struct {
+		name string
+		file string
+		want []string
+	}{
+		{"yaml value on the next line, deeply indented", "service:\n  credentials:\n    api_key:\n      «" + v + "»\n", []string{"generic-secret-assignment"}},
+		{"yaml folded block scalar", "auth:\n  client_secret: >-\n    «" + v + "»\n", []string{"generic-secret-assignment"}},
+		{"yaml literal block scalar", "auth:\n  client_secret: |\n    «" + v + "»\n", []string{"generic-secret-assignment"}},
+		{"json value on the next line", "{\n  \"password\":\n      \"«{alnum:10}!7{alnum:8}»\"\n}\n", []string{"generic-secret-assignment"}},
+		{"js object value on the next line", "const cfg = {\n  apiKey:\n    '«" + v + "»',\n};\n", []string{"generic-secret-assignment"}},
+		{"a name on the line above that is not a credential's", "token_url:\n      \"https://{lower:8}.internal.test/oauth/{alnum:12}\"\n", nil},
+		{"yaml key with a sibling key below", "password:\n  host_name_for_service: {lower:6}\n", nil},
+		{"a block scalar under a url name", "secret_url: >-\n    https://{lower:8}.internal.test/{alnum:14}7Q\n", nil},
+		{"kubernetes env pair", "env:\n  - name: API_TOKEN\n    value: \"«" + v + "»\"\n", []string{"generic-secret-name-value"}},
+		{"kubernetes env pair, unquoted password", "env:\n  - name: DB_PASSWORD\n    value: «{alnum:10}!7{alnum:8}»\n", []string{"generic-secret-name-value"}},
+		{"ecs json pair on two lines", "[\n  {\n    \"name\": \"SESSION_SECRET\",\n    \"value\": \"«" + v + "»\"\n  }\n]\n", []string{"generic-secret-name-value"}},
+		{"helm set block", "set {\n  name  = \"auth.token\"\n  value = \"«{b64url:20}9Q{b64url:18}»\"\n}\n", []string{"generic-secret-name-value"}},
+		{"env pair whose value comes from a secret ref", "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: api-token-{lower:6}\n        key: token\n", nil},
+		{"env pair of a non-secret setting", "env:\n  - name: TOKEN_TTL_SECONDS\n    value: \"{digits:5}\"\n  - name: SECRET_STORE_URL\n    value: \"https://{lower:8}.internal.test/{alnum:12}7Q\"\n", nil},
+		{"setter call", "client.setApiKey(\"«" + v + "»\");\n", []string{"generic-secret-assignment"}},
+		{"builder method", "Config.builder().password(\"«{alnum:10}!7{alnum:8}»\").build()\n", []string{"generic-secret-assignment"}},
+		{"a call that checks a token", "claims, err := verifyToken(\"" + v + "\")\n", nil},
+		{"a call that hashes a password", "h := bcrypt.hashPassword(\"{alnum:10}!7{alnum:8}\")\n", nil},
+	}
+	rs := secretSet(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { scanMarked(t, rs, tc.file, tc.want, 37) })
+	}
+}
