@@ -19,16 +19,23 @@ import (
 // follows the keywords rather than the window size.
 
 // anchor holds the anchored variants of a keyword-anchored rule's
-// pattern, compiled on first use: a scan meets few rules' keywords, and
-// compiling all of them up front would add to every start and reload.
+// pattern, each compiled on its first use: a scan meets few rules'
+// keywords, and compiling all of them up front would add to every start
+// and reload.
 type anchor struct {
-	pat  string
-	once sync.Once
+	pat string
 	// atStart matches at the start of its input; afterOne first consumes
 	// one byte (the byte before the keyword, so \b and (?m)^ see the
-	// real neighbour) and then matches the pattern. Nil if they failed
-	// to compile, which leaves the rule to its window regex.
-	atStart, afterOne *regexp.Regexp
+	// real neighbour) and then matches the pattern. Either is nil if it
+	// failed to compile, which leaves the rule to its window regex.
+	startOnce, afterOnce sync.Once
+	atStart, afterOne    *regexp.Regexp
+	// contextFree says no assertion of the pattern (\b, ^, \A, …) is
+	// tested at a match's first position, before a character is
+	// consumed: the byte before a match cannot change it, so every
+	// attempt runs atStart at the candidate itself and afterOne is never
+	// compiled.
+	contextFree bool
 	// anyText says every match begins with a keyword's bytes in any
 	// input (keywordFoldsASCII), so the anchored attempts hold on
 	// windows with non-ASCII bytes too; otherwise such windows take the
@@ -45,20 +52,73 @@ type anchor struct {
 	maxLen int
 }
 
-func (a *anchor) forms() (atStart, afterOne *regexp.Regexp) {
-	a.once.Do(func() {
-		// Non-capturing wrappers keep the rule's group numbers.
-		x, err1 := regexp.Compile(`\A(?:` + a.pat + `)`)
-		y, err2 := regexp.Compile(`\A(?s:.)(?:` + a.pat + `)`)
-		if err1 == nil && err2 == nil {
-			a.atStart, a.afterOne = x, y
-		}
-		a.maxLen = -1
-		if re, err := syntax.Parse(a.pat, syntax.Perl); err == nil {
-			a.maxLen = maxMatchLen(re)
-		}
+// newAnchor returns the anchor of pattern pat, parsed as re.
+func newAnchor(pat string, re *syntax.Regexp) *anchor {
+	_, asserts := startAssertions(re)
+	return &anchor{pat: pat, maxLen: maxMatchLen(re), contextFree: !asserts}
+}
+
+// startForm returns the pattern anchored at the start of its input, or
+// nil when that does not compile.
+func (a *anchor) startForm() *regexp.Regexp {
+	a.startOnce.Do(func() {
+		// A non-capturing wrapper keeps the rule's group numbers.
+		a.atStart, _ = regexp.Compile(`\A(?:` + a.pat + `)`)
 	})
-	return a.atStart, a.afterOne
+	return a.atStart
+}
+
+// afterForm returns the pattern anchored after its input's first
+// character, or nil when that does not compile.
+func (a *anchor) afterForm() *regexp.Regexp {
+	a.afterOnce.Do(func() {
+		a.afterOne, _ = regexp.Compile(`\A(?s:.)(?:` + a.pat + `)`)
+	})
+	return a.afterOne
+}
+
+// startAssertions reports whether re matches the empty string (nullable)
+// and whether it may test an assertion before it consumes a character
+// (asserts); asserts errs towards true.
+func startAssertions(re *syntax.Regexp) (nullable, asserts bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return true, false
+	case syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return true, true
+	case syntax.OpNoMatch, syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return false, false
+	case syntax.OpLiteral:
+		return len(re.Rune) == 0, false
+	case syntax.OpCapture, syntax.OpPlus:
+		return startAssertions(re.Sub[0])
+	case syntax.OpStar, syntax.OpQuest:
+		_, a := startAssertions(re.Sub[0])
+		return true, a
+	case syntax.OpRepeat:
+		n, a := startAssertions(re.Sub[0])
+		return n || re.Min == 0, a
+	case syntax.OpConcat:
+		for _, sub := range re.Sub {
+			n, a := startAssertions(sub)
+			if a {
+				return n, true
+			}
+			if !n {
+				return false, false
+			}
+		}
+		return true, false
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			n, a := startAssertions(sub)
+			nullable = nullable || n
+			asserts = asserts || a
+		}
+		return nullable, asserts
+	}
+	return true, true
 }
 
 // maxMatchLen returns the most bytes a match of re spans, or -1 when
@@ -121,22 +181,23 @@ func maxMatchLen(re *syntax.Regexp) int {
 	return -1
 }
 
-// anchoredForm returns the anchor of a rule whose every match begins
-// with one of keywords (ASCII case-insensitively), or nil.
-func anchoredForm(pat string, keywords []string) *anchor {
-	re, err := syntax.Parse(pat, syntax.Perl)
-	if err != nil {
-		return nil
-	}
+// anchoredForm returns the anchor of a rule (pattern pat, parsed as re)
+// whose every match begins with one of keywords (ASCII
+// case-insensitively), or nil.
+func anchoredForm(pat string, re *syntax.Regexp, keywords []string) *anchor {
 	if anyText, ok := keywordPrefixed(re, keywords); ok {
-		return &anchor{pat: pat, anyText: anyText}
+		a := newAnchor(pat, re)
+		a.anyText = anyText
+		return a
 	}
 	// `(?:^|[^\w-])(live_…)`, `[\s'"]([a-z0-9]{3}[0-9]Q~…)`: a lead-in of
 	// a few characters at most before the keyword. A match then begins
 	// at a keyword or at one of the characters before it.
 	if n, rest := leadIn(re); rest != nil {
 		if anyText, ok := keywordPrefixed(rest, keywords); ok {
-			return &anchor{pat: pat, anyText: anyText, leadIn: n}
+			a := newAnchor(pat, re)
+			a.anyText, a.leadIn = anyText, n
+			return a
 		}
 	}
 	return nil
@@ -454,14 +515,10 @@ func (cr *compiledRule) runAnchored(data []byte, w span, hits []int, ascii bool,
 		return nil, true
 	}
 	a := cr.anchored()
-	atStart, afterOne := a.forms()
-	if atStart == nil {
-		return nil, false
-	}
 	if a.leadIn > 0 {
 		hits = withLeadIns(data, w, hits, a.leadIn, buf)
 	}
-	return anchoredMatches(data, w, hits, atStart, afterOne, a.maxLen), true
+	return anchoredMatches(data, w, hits, a)
 }
 
 // withLeadIns returns, ascending and once each, the hits and the starts
@@ -495,28 +552,35 @@ func withLeadIns(data []byte, w span, hits []int, n int, buf *[]int) []int {
 	return out
 }
 
-// anchoredMatches tries the anchored forms of a pattern at each candidate
-// offset (ascending; those outside w or inside the previous match are
-// skipped) and returns the matches FindAllSubmatchIndex over
+// anchoredMatches tries the anchored forms of a's pattern at each
+// candidate offset (ascending; those outside w or inside the previous
+// match are skipped) and returns the matches FindAllSubmatchIndex over
 // data[w.start:w.end] reports, provided every match of the pattern there
-// begins at a candidate. Locations are relative to w.start. maxLen is the
-// pattern's longest match (-1: unbounded): an attempt at p reads at most
-// maxLen bytes and one character past it, all that a match there and the
-// assertions at its end can depend on.
-func anchoredMatches(data []byte, w span, cands []int, atStart, afterOne *regexp.Regexp, maxLen int) [][]int {
-	var locs [][]int
+// begins at a candidate. Locations are relative to w.start. An attempt at
+// p reads at most a.maxLen bytes (when bounded) and one character past
+// them, all that a match there and the assertions at its end can depend
+// on. ok is false when a form it needs does not compile; the caller then
+// runs the plain regex.
+func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int, ok bool) {
 	next := w.start // FindAll's next search offset: the end of the last match
 	for _, p := range cands {
 		if p < next || p >= w.end {
 			continue
 		}
 		end := w.end
-		if maxLen >= 0 {
-			end = min(end, p+maxLen+utf8.UTFMax)
+		if a.maxLen >= 0 {
+			end = min(end, p+a.maxLen+utf8.UTFMax)
 		}
 		var loc []int
-		if p == w.start {
-			loc = atStart.FindSubmatchIndex(data[p:end])
+		if p == w.start || a.contextFree {
+			// At the window start the regex sees the start of text;
+			// elsewhere a context-free pattern cannot tell data[p-1]
+			// from it.
+			re := a.startForm()
+			if re == nil {
+				return nil, false
+			}
+			loc = re.FindSubmatchIndex(data[p:end])
 		} else {
 			// One character of left context, so \b and (?m)^ see the
 			// real neighbour. A candidate begins a character (ASCII or a
@@ -524,7 +588,11 @@ func anchoredMatches(data []byte, w span, cands []int, atStart, afterOne *regexp
 			// ASCII, or invalid on its own (U+FFFD, width 1), which
 			// every assertion treats as the non-ASCII character it
 			// belongs to would be treated.
-			loc = afterOne.FindSubmatchIndex(data[p-1 : end])
+			re := a.afterForm()
+			if re == nil {
+				return nil, false
+			}
+			loc = re.FindSubmatchIndex(data[p-1 : end])
 			if loc != nil {
 				loc[0] = 1 // the match proper starts after the context
 				consume(loc, -1)
@@ -537,7 +605,7 @@ func anchoredMatches(data []byte, w span, cands []int, atStart, afterOne *regexp
 		locs = append(locs, loc)
 		next = w.start + loc[1]
 	}
-	return locs
+	return locs, true
 }
 
 // consume moves the offsets of a submatch location by d (unset groups,

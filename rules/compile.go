@@ -55,9 +55,9 @@ type Ruleset struct {
 
 type compiledRule struct {
 	def *Rule
-	// rx holds the pattern, allow regexes and anchor, compiled on first
-	// use for verified built-in regexes (lazy.go); use cr.pattern(),
-	// cr.allowRegexps() and cr.anchored().
+	// rx holds the pattern, allow regexes, required literals and anchor,
+	// each made on first use (lazy.go); use cr.pattern(),
+	// cr.allowRegexps(), cr.needles() and cr.anchored().
 	rx     ruleRegexps
 	stop   []string
 	checks []CheckFunc
@@ -237,9 +237,7 @@ func compileRule(d *Rule) (*compiledRule, error) {
 	if !cr.verifiedLater() {
 		// Not known to compile: compile now, so an error is reported
 		// while the rules load.
-		var err error
-		cr.rx.once.Do(func() { err = cr.compileRegexps() })
-		if err != nil {
+		if err := cr.compileRegexps(); err != nil {
 			return nil, err
 		}
 	}

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"sync"
 )
@@ -11,18 +12,32 @@ import (
 // regexes, yet a pre-commit scan of a few files meets the keywords of a
 // handful. So a rule whose pattern and allow regexes are known to compile
 // (they appear in builtinRegexps, generated with the rule table and checked
-// by TestBuiltinRegexps) compiles them, and decides whether it is
-// keyword-anchored, the first time a scan needs them. Every other rule (a
-// user's, a gitleaks config's, an edited built-in) is compiled by Compile,
-// so a bad regex is still a usage error when the rules load.
+// by TestBuiltinRegexps) compiles each of them the first time a scan needs
+// it. Every other rule (a user's, a gitleaks config's, an edited built-in)
+// is compiled by Compile, so a bad regex is still a usage error when the
+// rules load.
+//
+// A rule's analysis (its required literals and whether it is keyword-
+// anchored) needs the parsed pattern only, and comes first; the regexes
+// themselves are compiled later still, each on its own first use. A
+// directory scan meets the keywords of a few hundred rules, yet most of
+// their windows hold none of the rule's required literals, and an
+// anchored rule over ASCII text runs only its anchored form (anchor.go):
+// compiling every touched rule's pattern, allow regexes and anchored
+// forms at once cost ~50-80 ms of a scan whose rules ran in a fraction of
+// them.
 
-// ruleRegexps holds what a rule compiles, filled once.
+// ruleRegexps holds what a rule compiles, each part filled once.
 type ruleRegexps struct {
+	// once guards the analysis: need and anchor.
 	once sync.Once
 	// pat is the pattern as compiled (macros expanded).
-	pat   string
-	re    *regexp.Regexp
-	allow []*regexp.Regexp
+	pat string
+	// reOnce and allowOnce guard re and allow (compiled on first use for
+	// a verified rule, by Compile for any other).
+	reOnce, allowOnce sync.Once
+	re                *regexp.Regexp
+	allow             []*regexp.Regexp
 	// anchor is set for a keyword-anchored rule: see anchor.go.
 	anchor *anchor
 	// need lists the pattern's required literals, nil if none (needle.go).
@@ -31,43 +46,66 @@ type ruleRegexps struct {
 
 // pattern returns the rule's compiled pattern.
 func (cr *compiledRule) pattern() *regexp.Regexp {
-	cr.compileOnce()
+	cr.rx.reOnce.Do(func() { cr.rx.re = mustCompile(cr, cr.rx.pat) })
 	return cr.rx.re
 }
 
 // allowRegexps returns the rule's compiled allow regexes.
 func (cr *compiledRule) allowRegexps() []*regexp.Regexp {
-	cr.compileOnce()
+	cr.rx.allowOnce.Do(func() {
+		for _, a := range cr.def.Allow {
+			cr.rx.allow = append(cr.rx.allow, mustCompile(cr, a))
+		}
+	})
 	return cr.rx.allow
+}
+
+// mustCompile compiles a regex of rule cr that is known to compile.
+func mustCompile(cr *compiledRule, re string) *regexp.Regexp {
+	x, err := regexp.Compile(re)
+	if err != nil {
+		// Only regexes listed in builtinRegexps get here, and
+		// TestBuiltinRegexps compiles every one of them.
+		panic(fmt.Sprintf("rule %q: a verified regex does not compile: %v", cr.def.ID, err))
+	}
+	return x
 }
 
 // anchored returns the rule's anchor, or nil if it is not
 // keyword-anchored.
 func (cr *compiledRule) anchored() *anchor {
-	cr.compileOnce()
+	cr.analyse()
 	return cr.rx.anchor
 }
 
 // needles returns the literals every match of the rule's pattern
 // contains one of, or nil (needle.go).
 func (cr *compiledRule) needles() needles {
-	cr.compileOnce()
+	cr.analyse()
 	return cr.rx.need
 }
 
-func (cr *compiledRule) compileOnce() {
+// analyse finds the pattern's required literals and anchor, once: from
+// its parsed form, without compiling it.
+func (cr *compiledRule) analyse() {
 	cr.rx.once.Do(func() {
-		if err := cr.compileRegexps(); err != nil {
-			// Only regexes listed in builtinRegexps get here, and
-			// TestBuiltinRegexps compiles every one of them.
-			panic(fmt.Sprintf("rule %q: a verified regex does not compile: %v", cr.def.ID, err))
+		d := cr.def
+		re, err := syntax.Parse(cr.rx.pat, syntax.Perl)
+		if err != nil {
+			return // the regexes do not compile either: Compile said so
+		}
+		cr.rx.need = requiredNeedles(re)
+		// Only plain keyword-window rules: digit-prefiltered and
+		// as-written rules get their windows otherwise, and PHI rules'
+		// keywords count only at identifier-part boundaries.
+		if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
+			cr.rx.anchor = anchoredForm(cr.rx.pat, re, d.Keywords)
 		}
 	})
 }
 
-// compileRegexps compiles the pattern and allow regexes and finds the
-// anchor; Compile calls it directly (through the Once) for rules not
-// known to compile, to report their errors.
+// compileRegexps compiles the pattern and allow regexes now; Compile
+// calls it for rules not known to compile, to report their errors.
 func (cr *compiledRule) compileRegexps() error {
 	d := cr.def
 	re, err := regexp.Compile(cr.rx.pat)
@@ -85,14 +123,8 @@ func (cr *compiledRule) compileRegexps() error {
 		}
 		allow = append(allow, are)
 	}
-	cr.rx.re, cr.rx.allow = re, allow
-	cr.rx.need = patternNeedles(cr.rx.pat)
-	// Only plain keyword-window rules: digit-prefiltered and as-written
-	// rules get their windows otherwise, and PHI rules' keywords count
-	// only at identifier-part boundaries.
-	if d.Prefilter == "" && !d.AsWritten && d.Context == nil {
-		cr.rx.anchor = anchoredForm(cr.rx.pat, d.Keywords)
-	}
+	cr.rx.reOnce.Do(func() { cr.rx.re = re })
+	cr.rx.allowOnce.Do(func() { cr.rx.allow = allow })
 	return nil
 }
 

@@ -19,6 +19,13 @@ func ghpToken() string {
 	return v
 }
 
+// compiledAny reports whether any regex of cr has been compiled.
+func compiledAny(cr *compiledRule) bool {
+	a := cr.rx.anchor
+	return cr.rx.re != nil || cr.rx.allow != nil || a != nil && (a.atStart != nil || a.afterOne != nil) ||
+		cr.lead.forms != nil && (cr.lead.forms.atStart != nil || cr.lead.forms.afterOne != nil)
+}
+
 // Built-in rules compile nothing at Compile; a scan compiles only the
 // rules whose keywords it met.
 func TestLazyCompile(t *testing.T) {
@@ -27,7 +34,7 @@ func TestLazyCompile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cr := range rs.rules {
-		if cr.rx.re != nil {
+		if compiledAny(cr) {
 			t.Fatalf("rule %q compiled at Compile", cr.def.ID)
 		}
 	}
@@ -37,7 +44,7 @@ func TestLazyCompile(t *testing.T) {
 	}
 	compiled := 0
 	for _, cr := range rs.rules {
-		if cr.rx.re != nil {
+		if compiledAny(cr) {
 			compiled++
 		}
 	}
@@ -96,5 +103,54 @@ func TestLazyCompileConcurrent(t *testing.T) {
 		if !reflect.DeepEqual(got[i], want) {
 			t.Fatalf("goroutine %d: %v, want %v", i, got[i], want)
 		}
+	}
+}
+
+// A scan compiles only what it runs: an anchored rule over ASCII text
+// compiles its anchored form, not its window regex, and a context-free
+// one (no assertion before its keyword) not its second form either; a
+// rule whose windows hold none of its required literals compiles
+// nothing; allow regexes wait for a candidate.
+func TestLazyCompileParts(t *testing.T) {
+	rs, err := Compile(Builtin(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := func(id string) *compiledRule {
+		for _, cr := range rs.rules {
+			if cr.def.ID == id {
+				return cr
+			}
+		}
+		t.Fatalf("no rule %q", id)
+		return nil
+	}
+	// The keyword of the Square rule, without its required literal.
+	rs.Scan([]byte("x = 1 // square of the distance\n"))
+	if sq := rule("square-access-token-eaaa"); sq.needles() == nil || compiledAny(sq) {
+		t.Errorf("square-access-token-eaaa: needles %q, compiled %v; want needles and nothing compiled", sq.needles(), compiledAny(sq))
+	}
+	// With the literal in the window the rule runs (the control).
+	rs.Scan([]byte("square token: EAAAxyz\n"))
+	if !compiledAny(rule("square-access-token-eaaa")) {
+		t.Error("square-access-token-eaaa: a window with its literal compiled nothing")
+	}
+	rs.Scan([]byte("x = 1\ntoken = \"" + ghpToken() + "\"\n"))
+	var anchoredCompiled int
+	for _, cr := range rs.rules {
+		a := cr.rx.anchor
+		if a == nil || a.atStart == nil && a.afterOne == nil {
+			continue
+		}
+		anchoredCompiled++
+		if cr.rx.re != nil {
+			t.Errorf("%s: window regex compiled for ASCII text", cr.def.ID)
+		}
+		if a.contextFree && a.afterOne != nil {
+			t.Errorf("%s: context-free, yet its after-one form was compiled", cr.def.ID)
+		}
+	}
+	if anchoredCompiled == 0 {
+		t.Fatal("no anchored rule ran: the test proves nothing")
 	}
 }

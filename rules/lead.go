@@ -41,15 +41,19 @@ type leadBytes struct {
 	// character: a candidate must follow a non-word byte (or start the
 	// window), which skips the inside of words and digit runs.
 	wordStart bool
-	// forms are the pattern's anchored forms (anchor.go).
-	forms anchor
+	// forms are the pattern's anchored forms (anchor.go), set with set.
+	forms *anchor
 }
 
 func (l *leadBytes) get(pat string) *[256]bool {
 	l.once.Do(func() {
+		re, err := syntax.Parse(pat, syntax.Perl)
+		if err != nil {
+			return
+		}
 		l.set = firstBytes(pat)
-		l.forms.pat = pat
 		if l.set != nil {
+			l.forms = newAnchor(pat, re)
 			l.prefixes = prefixIndex(pat)
 			l.wordStart = wordStart(pat, l.set)
 		}
@@ -154,11 +158,7 @@ func (cr *compiledRule) runLead(data []byte, w span, sc *scanState) (locs [][]in
 	if len(cands) == 0 {
 		return nil, true
 	}
-	atStart, afterOne := cr.lead.forms.forms()
-	if atStart == nil {
-		return nil, false
-	}
-	return anchoredMatches(data, w, cands, atStart, afterOne, cr.lead.forms.maxLen), true
+	return anchoredMatches(data, w, cands, cr.lead.forms)
 }
 
 // firstBytes returns the bytes a non-empty match of pat can begin with,

@@ -50,6 +50,12 @@ func patternNeedles(pat string) needles {
 	if err != nil {
 		return nil
 	}
+	return requiredNeedles(re)
+}
+
+// requiredNeedles is patternNeedles of the parsed pattern re (which it
+// does not modify).
+func requiredNeedles(re *syntax.Regexp) needles {
 	set, ok := required(re.Simplify())
 	if !ok || len(set) == 0 || shortest(set) < minNeedleLen {
 		return nil
