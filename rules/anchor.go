@@ -200,7 +200,46 @@ func anchoredForm(pat string, re *syntax.Regexp, keywords []string) *anchor {
 			return a
 		}
 	}
+	// `(?i:aha_api|aha\.io|…|(?:^|[^A-Za-z0-9])aha)…`: an alternation
+	// whose branches each begin with a keyword or with a lead-in before
+	// one. A match then begins at a keyword or at one of the characters
+	// before it, up to the longest branch's lead-in.
+	if n, anyText, ok := branchLeadIn(re, keywords); ok {
+		a := newAnchor(pat, re)
+		a.anyText, a.leadIn = anyText, n
+		return a
+	}
 	return nil
+}
+
+// branchLeadIn reports whether re begins with an alternation each of
+// whose branches, followed by the rest of re, begins with one of keywords
+// (keywordPrefixed) or with a lead-in before one (leadIn), and returns
+// the longest lead-in and whether every branch's keyword holds in any
+// text.
+func branchLeadIn(re *syntax.Regexp, keywords []string) (n int, anyText, ok bool) {
+	parts := concatParts(re, nil)
+	if len(parts) == 0 || parts[0].Op != syntax.OpAlternate {
+		return 0, false, false
+	}
+	anyText = true
+	for _, b := range parts[0].Sub {
+		branch := &syntax.Regexp{Op: syntax.OpConcat, Flags: re.Flags, Sub: append([]*syntax.Regexp{b}, parts[1:]...)}
+		if t, ok := keywordPrefixed(branch, keywords); ok {
+			anyText = anyText && t
+			continue
+		}
+		k, rest := leadIn(branch)
+		if rest == nil {
+			return 0, false, false
+		}
+		t, ok := keywordPrefixed(rest, keywords)
+		if !ok {
+			return 0, false, false
+		}
+		n, anyText = max(n, k), anyText && t
+	}
+	return n, anyText, n > 0
 }
 
 // keywordPrefixed reports whether every match of re begins with one of

@@ -43,6 +43,11 @@ func TestAnchoredForm(t *testing.T) {
 		{`\b([a-f0-9]{32}-us[0-9]{1,2})\b`, []string{"-us"}, false},
 		{`x*ghp_`, []string{"ghp_"}, false},
 		{`(?:ghp_)?[a-z]{4}`, []string{"ghp_"}, false},
+		// Branches with and without a lead-in before their keyword.
+		{`(?i:aha_api|aha\.io|(?:^|[^A-Za-z0-9])aha)[\s\S]{0,40}?([a-f0-9]{64})`, []string{"aha_api", "aha.io", "aha"}, true},
+		{`(?i:(?:^|[^A-Za-z0-9])host_api|(?:^|[^A-Za-z0-9])hostkey|host\.io)=(\w+)`, []string{"host_api", "hostkey", "host.io"}, true},
+		{`(?:x|\w+)ghp_`, []string{"ghp_"}, false},        // an unbounded lead-in
+		{`(?:ghp_|token)=(\w+)`, []string{"ghp_"}, false}, // a branch without a keyword
 	}
 	for _, tt := range tests {
 		re, err := syntax.Parse(tt.pat, syntax.Perl)
