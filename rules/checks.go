@@ -109,6 +109,9 @@ var secretChecks = map[string]CheckFunc{
 	// pair-key-name is generic-key-name for a name/value pair: the name is
 	// the field before "value" (- name: API_TOKEN / value: v).
 	"pair-key-name": checkPairKeyName,
+	// plaintext-flag keeps a ConvertTo-SecureString argument only when the
+	// line says it is plain text (-AsPlainText).
+	"plaintext-flag": checkPlaintextFlag,
 	// code-expression drops unquoted values that are expressions over
 	// identifiers (queueDepth+maxConcurrency), not literals.
 	"code-expression": checkCodeExpression,

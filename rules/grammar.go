@@ -20,7 +20,9 @@ const assignMacro = "{{ASSIGN}}"
 //   - a closing quote or bracket of a quoted key ("key", ENV['key']);
 //   - an optional type: Go `var x string =`, Kotlin/Swift `x: String =`,
 //     Rust `x: &str =`, TypeScript `x: string =`;
-//   - the operator: = := ::= :::= ?= .= += => -> : , (between quotes), a
+//   - the operator: = := ::= :::= ?= .= += => -> : , (between quotes),
+//     the value on the same or the next line (also after a YAML block
+//     indicator: "key: >-"), a
 //     spaced dash before a quote (notes and logs: "twitch token - 'v'"),
 //     or the end of an XML start tag (<twitterSecret>value, value on the
 //     same or the next line);
@@ -31,7 +33,7 @@ const assignGrammar = `[\w.-]{0,30}?` +
 	`(?:["'\x60\]]{1,2})?` +
 	`(?:` +
 	`[ \t]{0,3}(?:(?::[ \t]{0,2})?&?(?:string|String|str|Str)[ \t]{1,3})?` +
-	`(?::{1,3}=|\?=|\.=|\+=|=>|->|=|:|,)[ \t]{0,3}(?:\r?\n[ \t]{0,16})?` +
+	`(?::{1,3}=|\?=|\.=|\+=|=>|->|=|:|,)[ \t]{0,3}(?:(?:[|>][+-]?[ \t]{0,3})?\r?\n[ \t]{0,16})?` +
 	`|[ \t]{1,3}-[ \t]{1,3}["'\x60]` +
 	`|>[ \t]{0,3}(?:\r?\n[ \t]{0,16})?` +
 	`)` +

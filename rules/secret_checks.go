@@ -701,6 +701,17 @@ func checkConnectionString(c *CheckContext) bool {
 
 const connStringLookback = 512
 
+// checkPlaintextFlag keeps a value only when its line holds the
+// -AsPlainText switch: PowerShell reads the string as the password itself
+// only then (otherwise it is an encrypted standard string).
+func checkPlaintextFlag(c *CheckContext) bool {
+	lo, hi := lineStart(c.Data, c.Start, max(0, c.Start-connStringLookback)), c.End
+	for hi < len(c.Data) && hi-c.End < connStringLookback && c.Data[hi] != '\n' {
+		hi++
+	}
+	return bytes.Contains(bytes.ToLower(c.Data[lo:hi]), []byte("-asplaintext"))
+}
+
 // checkBasicAuth looks inside a Basic credential: when the value is the
 // base64 of user:password, a placeholder password (user:password,
 // admin:admin) is not reported. Other values pass unchanged.
