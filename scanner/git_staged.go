@@ -104,9 +104,9 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 			if h == old || slices.Contains(hs[:i], h) {
 				continue
 			}
-			marked := false
-			fs, skip, err := scanStagedBlob(rd, rs, opts, name, h, old, &n, &marked)
-			res.Staged = append(res.Staged, StagedFile{Path: name, From: old, To: h, Marked: marked})
+			sf := StagedFile{Path: name, From: old, To: h}
+			fs, skip, err := scanStagedBlob(rd, rs, opts, &sf, &n)
+			res.Staged = append(res.Staged, sf)
 			if err != nil {
 				if err := bad(err, name); err != nil {
 					return err
@@ -346,11 +346,12 @@ func sameLineOnce(fs []finding.Finding) []finding.Finding {
 	return out
 }
 
-// scanStagedBlob scans staged blob h of path name, keeping matches on lines
-// not in old (the zero hash for a new file). It returns a skip reason for
-// binary or oversized blobs.
-// marked is set when the blob holds an allow marker.
-func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name string, h, old gitobj.Hash, n *atomic.Int64, marked *bool) ([]finding.Finding, string, error) {
+// scanStagedBlob scans staged blob sf.To of path sf.Path, keeping matches
+// on lines not in sf.From (the zero hash for a new file). It returns a
+// skip reason for binary or oversized blobs. When the blob holds an allow
+// marker it sets sf.Marked and keeps both versions' content in sf.
+func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *StagedFile, n *atomic.Int64) ([]finding.Finding, string, error) {
+	name, h, old := sf.Path, sf.To, sf.From
 	size, err := rd.Size(h)
 	if err != nil {
 		return nil, "", objectError(h, "blob", err)
@@ -368,7 +369,29 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 		return nil, "", err
 	}
 	n.Add(int64(len(cur)))
-	*marked = bytes.Contains(cur, []byte(rules.AllowMarker)) || bytes.Contains(cur, []byte("gitleaks:allow"))
+	var prev []byte
+	var prevErr error
+	prevRead := false
+	if bytes.Contains(cur, []byte(rules.AllowMarker)) || bytes.Contains(cur, []byte("gitleaks:allow")) {
+		// The marker check (internal/cli, suppress.StagedChanges) compares
+		// the marked lines with HEAD's version; both are read here, with
+		// this reader, so it opens the repository no second time.
+		sf.Marked, sf.New = true, cur
+		if !old.IsZero() {
+			prev, prevErr = readObject(rd, old, gitobj.Blob, "blob")
+			prevRead = true
+			switch {
+			case prevErr == nil:
+				sf.Old = prev
+			case errors.Is(prevErr, gitobj.ErrTooLarge):
+				// Larger than this reader reads: its markers count
+				// as none, so every marker the staged version holds
+				// is judged (a report too many, never one too few).
+			default:
+				sf.OldUnreadable = true
+			}
+		}
+	}
 	if why := lfsPointer(cur); why != "" {
 		return nil, why + lfsInGit, nil
 	}
@@ -383,10 +406,12 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, name str
 	if len(fs) == 0 || old.IsZero() {
 		return fs, "", nil
 	}
-	prev, err := readObject(rd, old, gitobj.Blob, "blob")
-	if err != nil {
+	if !prevRead {
+		prev, prevErr = readObject(rd, old, gitobj.Blob, "blob")
+	}
+	if prevErr != nil {
 		// HEAD's version is unreadable: every match counts as added.
-		return fs, "", err
+		return fs, "", prevErr
 	}
 	if isBinary(prev) {
 		if text, ok := utf16Text(prev); ok {

@@ -599,3 +599,55 @@ func mustRead(t *testing.T, f *gitFixture, c plumbing.Hash, path string) string 
 	}
 	return strings.TrimPrefix(s, "c = ")
 }
+
+// A staged blob with an allow marker keeps its content and HEAD's in the
+// result, for the check of the markers the change adds (internal/cli),
+// which then reads no repository; an unmarked blob keeps neither.
+func TestGitStagedKeepsMarkedContent(t *testing.T) {
+	t.Parallel()
+	marker := "# pretense" + ":allow"
+	f := newGitFixture(t)
+	f.write("kept.py", lines("a = 1  "+marker))
+	f.write("plain.py", lines("p = 1"))
+	f.write("gone.py", lines("g = 1"))
+	f.commit("one")
+	f.write("kept.py", lines("a = 1  "+marker, "b = 2  "+marker))
+	f.write("new.py", lines("n = 1  # gitleaks"+":allow"))
+	f.write("plain.py", lines("p = 2"))
+	f.write("gone.py", lines("g = 2  "+marker))
+	// HEAD's gone.py cannot be read.
+	h := plumbing.ComputeHash(plumbing.BlobObject, []byte(lines("g = 1"))).String()
+	if err := os.Remove(filepath.Join(f.dir, ".git", "objects", h[:2], h[2:])); err != nil {
+		t.Fatal(err)
+	}
+	res, err := GitStaged(context.Background(), f.dir, testRules(t), testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type kept struct {
+		marked        bool
+		newText, old  string
+		oldUnreadable bool
+	}
+	want := map[string]kept{
+		"kept.py":  {true, lines("a = 1  "+marker, "b = 2  "+marker), lines("a = 1  " + marker), false},
+		"new.py":   {true, lines("n = 1  # gitleaks" + ":allow"), "", false},
+		"plain.py": {},
+		"gone.py":  {true, lines("g = 2  " + marker), "", true},
+	}
+	got := map[string]kept{}
+	for _, sf := range res.Staged {
+		got[sf.Path] = kept{sf.Marked, string(sf.New), string(sf.Old), sf.OldUnreadable}
+		if sf.Path == "new.py" && sf.Old != nil {
+			t.Errorf("new.py: Old = %q, want nil (no HEAD version)", sf.Old)
+		}
+	}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s: got %+v, want %+v", p, got[p], w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("staged files %v, want those of %v", got, want)
+	}
+}

@@ -111,11 +111,17 @@ type Result struct {
 }
 
 // StagedFile is one staged blob and HEAD's blob at its path; Marked
-// when the staged blob holds a pretense:allow marker.
+// when the staged blob holds an allow marker (pretense's or gitleaks').
 type StagedFile struct {
 	Path     string
 	From, To gitobj.Hash
 	Marked   bool
+	// When Marked, New is the staged blob's content and Old HEAD's (nil
+	// for a new file): the check of the markers the change adds reads
+	// them from here, not from the repository a second time.
+	// OldUnreadable: HEAD's blob could not be read.
+	New, Old      []byte
+	OldUnreadable bool
 }
 
 // Incomplete lists what the scan could not read: the git objects in

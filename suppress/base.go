@@ -274,6 +274,12 @@ type fileChange struct {
 	path     string
 	from, to treeEntry
 	noMarker bool // to is known to hold no allow marker
+	// given: the content of to and from is newData and oldData (nil for
+	// an absent side), read by the caller, not from the repository;
+	// oldBad: from's could not be read.
+	given            bool
+	newData, oldData []byte
+	oldBad           bool
 }
 
 // diffTrees lists the non-tree entries that differ (id or mode) between
@@ -357,22 +363,8 @@ func (r *Range) ConfigChanges(extra []string) ([]Change, error) {
 	return r.changesOf(changes, extra, r.head.id.String()), nil
 }
 
-// Blobs reads the blobs of a repository: the staged change's files, for
-// StagedChanges and MarkedBlob. Close releases it. The zero Blobs reads
-// none: StagedChanges of files none of which is Marked needs none.
-type Blobs struct{ r *Range }
-
-// OpenBlobs opens the repository at or above dir for reading blobs.
-func OpenBlobs(dir string) (*Blobs, error) {
-	_, r, err := openRange(dir)
-	if err != nil {
-		return nil, err
-	}
-	return &Blobs{r: r}, nil
-}
-
 // openRange opens the repository at or above dir and a Range reading its
-// objects; both OpenRange and OpenBlobs start here.
+// objects, for OpenRange.
 func openRange(dir string) (*gitobj.Repo, *Range, error) {
 	repo, err := gitobj.OpenRepo(dir)
 	if err != nil {
@@ -385,44 +377,35 @@ func openRange(dir string) (*gitobj.Repo, *Range, error) {
 	return repo, &Range{objs: objs, rd: objs.NewReader(), f: objs.Format()}, nil
 }
 
-// Close releases the repository's files.
-func (b *Blobs) Close() error { return b.r.Close() }
-
 // StagedFile is one staged blob (To) and HEAD's blob at its path (From,
-// zero for a new file).
+// zero for a new file). The staged scan has read both already, so a
+// marked file brings their content: the check opens no repository.
 type StagedFile struct {
 	Path     string
 	From, To gitobj.Hash
-	Marked   bool // To holds an allow marker (else its lines are not read)
+	// Marked: To holds an allow marker. Then New is To's content and Old
+	// From's (nil for a new file); else neither is read.
+	Marked   bool
+	New, Old []byte
+	// OldUnreadable: From could not be read; the file's markers are then
+	// not judged, as for a range (the scan names what it cannot read).
+	OldUnreadable bool
 }
 
 // StagedChanges is ConfigChanges for what committing the index would
 // change: files are the staged paths with HEAD's blob and the staged one.
 // Its changes name no commit.
-func (b *Blobs) StagedChanges(files []StagedFile, extra []string) []Change {
-	r := b.r
-	if r == nil {
-		r = &Range{}
-	}
+func StagedChanges(files []StagedFile, extra []string) []Change {
 	changes := make([]fileChange, 0, len(files))
 	for _, f := range files {
-		ch := fileChange{path: f.Path, to: treeEntry{name: path.Base(f.Path), mode: filemode.Regular, id: f.To}}
+		ch := fileChange{path: f.Path, to: treeEntry{name: path.Base(f.Path), mode: filemode.Regular, id: f.To},
+			noMarker: !f.Marked, given: true, newData: f.New, oldData: f.Old, oldBad: f.OldUnreadable}
 		if !f.From.IsZero() {
 			ch.from = treeEntry{name: ch.to.name, mode: filemode.Regular, id: f.From}
 		}
-		ch.noMarker = !f.Marked
 		changes = append(changes, ch)
 	}
-	return r.changesOf(changes, extra, "")
-}
-
-// MarkedBlob is MarkedFile for blob id.
-func (b *Blobs) MarkedBlob(id gitobj.Hash, lines []int) ([]byte, error) {
-	data, err := b.r.object(id, gitobj.Blob)
-	if err != nil {
-		return nil, err
-	}
-	return blankMarkers(data, lines), nil
+	return (&Range{}).changesOf(changes, extra, "")
 }
 
 // changesOf lists the changes among changes that touch suppression
@@ -482,13 +465,13 @@ func (r *Range) addedMarkerLines(ch fileChange) []markedLine {
 	// A blob that cannot be read (corrupt, missing) is not judged here:
 	// the scan of the range meets the same object and fails naming it
 	// (exit 3), which is the report the user needs.
-	newText, ok := r.textOf(ch.to)
+	newText, ok := r.sideText(ch, true)
 	if !ok || markerIn(newText) == "" {
 		return nil
 	}
 	had := map[string]int{}
 	if ch.from.mode != 0 {
-		oldText, ok := r.textOf(ch.from)
+		oldText, ok := r.sideText(ch, false)
 		if !ok {
 			return nil
 		}
@@ -521,12 +504,12 @@ func (r *Range) MarkedFile(p string, lines []int) ([]byte, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	return blankMarkers(data, lines), nil
+	return BlankMarkers(data, lines), nil
 }
 
-// blankMarkers returns data with every allow marker on the given lines
+// BlankMarkers returns data with every allow marker on the given lines
 // replaced by spaces (same length, so positions stay).
-func blankMarkers(data []byte, lines []int) []byte {
+func BlankMarkers(data []byte, lines []int) []byte {
 	ls := strings.SplitAfter(string(data), "\n")
 	for _, n := range lines {
 		if n >= 1 && n <= len(ls) {
@@ -542,6 +525,30 @@ func blankMarkers(data []byte, lines []int) []byte {
 // byte in its first 8000 bytes, as git (and go-git) decide.
 const binarySniff = 8000
 
+// sideText is the text of ch's new (to) or old side: the content given
+// with ch, else read by textOf.
+func (r *Range) sideText(ch fileChange, to bool) (string, bool) {
+	switch {
+	case !ch.given && to:
+		return r.textOf(ch.to)
+	case !ch.given:
+		return r.textOf(ch.from)
+	case to:
+		return text(ch.newData), true
+	case ch.oldBad:
+		return "", false
+	}
+	return text(ch.oldData), true
+}
+
+// text is data as text: "" for binary content.
+func text(data []byte) string {
+	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
+		return ""
+	}
+	return string(data)
+}
+
 // textOf returns a file entry's content as text: "" for a binary file or
 // an entry without content (a submodule); ok false when it cannot be read.
 func (r *Range) textOf(e treeEntry) (string, bool) {
@@ -552,8 +559,5 @@ func (r *Range) textOf(e treeEntry) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	if bytes.IndexByte(data[:min(len(data), binarySniff)], 0) >= 0 {
-		return "", true
-	}
-	return string(data), true
+	return text(data), true
 }

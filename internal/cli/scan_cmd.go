@@ -171,7 +171,7 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		scanner.SortFindings(in.Findings)
 	}
 	if c.Staged && !c.TrustRangeConfig {
-		if err := c.addStagedChanges(&in, set, root, g.Config, res, rs, opts.Fingerprinter); err != nil {
+		if err := c.addStagedChanges(&in, set, g.Config, res, rs, opts.Fingerprinter); err != nil {
 			return err
 		}
 		scanner.SortFindings(in.Findings)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/pretense/pretense/config"
@@ -165,13 +164,6 @@ func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
 	return watched
 }
 
-// addStagedChanges is addConfigChanges for a staged scan: each
-// suppression the staged change adds (a pretense:allow marker on a staged
-// line that hides a finding, a staged .pretenseignore, project file or
-// baseline) is a config-change finding, and what the markers hide is
-// reported, unless
-// --trust-range-config (PRETENSE_TRUST_CONFIG) accepts them. The scan
-// itself read the configuration from the work tree.
 // stagedWatch lists the configuration files a staged scan reads from the
 // work tree (the root .pretenseignore, the project file, --config inside
 // the repository, gitleaks files): the scan reports
@@ -196,7 +188,13 @@ func (c *scanCmd) stagedWatch(set *scanSettings, root, configFlag string) []stri
 	return watch
 }
 
-func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, configFlag string, res *scanner.Result, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+// addStagedChanges is addConfigChanges for a staged scan: each
+// suppression the staged change adds (a pretense:allow marker on a staged
+// line that hides a finding, a staged .pretenseignore, project file or
+// baseline) is a config-change finding, and what the markers hide is
+// reported, unless --trust-range-config (PRETENSE_TRUST_CONFIG) accepts
+// them. The scan itself read the configuration from the work tree.
+func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, configFlag string, res *scanner.Result, rs *rules.Ruleset, fp finding.Fingerprinter) error {
 	staged := res.Staged
 	var unstaged []suppress.Change
 	for _, p := range res.Unstaged {
@@ -205,29 +203,23 @@ func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, root, con
 	if len(staged) == 0 && len(unstaged) == 0 {
 		return nil
 	}
-	// The repository is opened again only to read blobs with markers, and
-	// found only to place --config and --baseline: a pre-commit scan of
-	// a change without either costs nothing more.
-	b := &suppress.Blobs{}
-	if slices.ContainsFunc(staged, func(f scanner.StagedFile) bool { return f.Marked }) {
-		var err error
-		if b, err = suppress.OpenBlobs(root); err != nil {
-			return runtimeError(err)
-		}
-		defer b.Close()
-	}
 	project := ""
 	if configFlag != "" && !isGitleaksConfig(configFlag) {
 		project, _ = repoPath(set.repoTop, configFlag)
 	}
+	// The scan kept the content of each staged file with a marker (and of
+	// HEAD's version): the check reads no repository. A path staged in
+	// several sides (a conflict) is rescanned in its last marked side.
 	files := make([]suppress.StagedFile, len(staged))
-	blob := map[string]gitobj.Hash{}
+	content := map[string][]byte{}
 	for i, f := range staged {
-		files[i] = suppress.StagedFile{Path: f.Path, From: f.From, To: f.To, Marked: f.Marked}
-		blob[f.Path] = f.To
+		files[i] = suppress.StagedFile{Path: f.Path, From: f.From, To: f.To, Marked: f.Marked, New: f.New, Old: f.Old, OldUnreadable: f.OldUnreadable}
+		if f.Marked {
+			content[f.Path] = f.New
+		}
 	}
-	changes := append(b.StagedChanges(files, c.watchedConfig(set, project)), unstaged...)
-	marked := func(p string, lines []int) ([]byte, error) { return b.MarkedBlob(blob[p], lines) }
+	changes := append(suppress.StagedChanges(files, c.watchedConfig(set, project)), unstaged...)
+	marked := func(p string, lines []int) ([]byte, error) { return suppress.BlankMarkers(content[p], lines), nil }
 	return reportConfigChanges(in, changes, marked, "", "in the staged change: a change does not configure its own check (to accept it: --trust-range-config, or PRETENSE_TRUST_CONFIG=1 git commit)", true, set.pathFilter, rs, fp)
 }
 
