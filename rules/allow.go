@@ -47,15 +47,23 @@ func globallyAllowed(value string, whole []byte) bool {
 			return true
 		}
 	}
-	if repeatedChar(value) || sequentialRun(value) || steppedFiller(value) || formatVerb().MatchString(value) ||
-		exampleValue().MatchString(value) || placeholderValue().MatchString(value) ||
-		envReference().MatchString(value) || lockfileHash().MatchString(value) {
+	if repeatedChar(value) || sequentialRun(value) || steppedFiller(value) {
+		return true
+	}
+	// Only the regexes whose hints the value holds can match it
+	// (allowhints.go).
+	h := allowHintsOf(value)
+	if h&hintFormat != 0 && formatVerb().MatchString(value) ||
+		h&hintExample != 0 && exampleValue().MatchString(value) ||
+		h&hintPlaceholder != 0 && placeholderValue().MatchString(value) ||
+		h&hintEnv != 0 && envReference().MatchString(value) ||
+		h&hintLockfile != 0 && lockfileHash().MatchString(value) {
 		return true
 	}
 	// An assignment whose right-hand side reads the environment
 	// (password = os.environ["DB_PASSWORD"]) holds no secret, even when the
 	// regex captured the variable name as the value.
-	if len(whole) > len(value) && envReference().Match(whole) {
+	if len(whole) > len(value) && allowHintsOf(whole)&hintEnv != 0 && envReference().Match(whole) {
 		return true
 	}
 	return false
