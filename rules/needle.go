@@ -23,7 +23,20 @@ import (
 type needles [][]byte
 
 // in reports whether b holds one of the needles.
+//
+// With several needles it first looks for each in the head of b: a
+// window opens at a keyword near its start, and where that keyword is
+// written as a needle (`test_` of the Lob rule's `live_`/`test_`) it is
+// found there, while a search for the other needle first would have read
+// the whole window (the windows of a test suite's `test_` run to MBs).
 func (ns needles) in(b []byte) bool {
+	if len(ns) > 1 && len(b) > needleHead {
+		for _, n := range ns {
+			if bytes.Contains(b[:needleHead], n) {
+				return true
+			}
+		}
+	}
 	for _, n := range ns {
 		if bytes.Contains(b, n) {
 			return true
@@ -31,6 +44,11 @@ func (ns needles) in(b []byte) bool {
 	}
 	return false
 }
+
+// needleHead is the head of a window needles.in looks at first: past a
+// rule's window (64-256 bytes) and the line expansion before it (up to
+// 256), where the window's first keyword lies.
+const needleHead = 1024
 
 // Bounds of the literal sets needleSet works with: sets are cross
 // products of alternatives, kept small so the window test stays a few

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -120,4 +121,32 @@ func FuzzPatternNeedles(f *testing.F) {
 		// And on an input that holds a needle next to the fuzzed bytes.
 		checkNeedles(t, re, ns, bytes.Join([][]byte{data, ns[0], data}, nil))
 	})
+}
+
+// needles.in answers what a search for each needle through the whole
+// input answers, wherever the needle lies (head, tail, across the head's
+// end) and whichever needle comes first.
+func TestNeedlesIn(t *testing.T) {
+	pad := strings.Repeat("x", needleHead)
+	ns := needles{[]byte("live_"), []byte("test_")}
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{"", false},
+		{"test_", true},
+		{pad + pad, false},
+		{"test_" + pad, true},
+		{pad + "live_", true},
+		{pad[:needleHead-2] + "test_" + pad, true}, // across the head's end
+		{pad + "Test_ LIVE_" + pad, false},
+		{"live" + pad + "_test", false},
+	} {
+		if got := ns.in([]byte(tt.in)); got != tt.want {
+			t.Errorf("in(%d bytes) = %v, want %v", len(tt.in), got, tt.want)
+		}
+		if one := (needles{[]byte("test_")}).in([]byte(tt.in)) || (needles{[]byte("live_")}).in([]byte(tt.in)); one != tt.want {
+			t.Errorf("one needle at a time: %v, want %v", one, tt.want)
+		}
+	}
 }
