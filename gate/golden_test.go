@@ -10,7 +10,7 @@ import (
 
 	"github.com/pretense/pretense/gate"
 	"github.com/pretense/pretense/internal/testfs"
-	"github.com/pretense/pretense/report"
+	"github.com/pretense/pretense/report/gatesarif"
 )
 
 // TestGolden renders one offline report with a violation of most kinds in
@@ -37,10 +37,10 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	norm := strings.NewReplacer(w.work, "$WORK", w.home, "$HOME", w.key, "$KEY")
-	for _, format := range report.GateFormats() {
+	for _, format := range gatesarif.Formats() {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := report.WriteGate(&b, format, rep, "test"); err != nil {
+			if err := gatesarif.Write(&b, format, rep, "test"); err != nil {
 				t.Fatal(err)
 			}
 			got := []byte(norm.Replace(b.String()))
@@ -67,7 +67,7 @@ func TestSARIFShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := report.WriteGate(&b, "sarif", rep, "test"); err != nil {
+	if err := gatesarif.Write(&b, "sarif", rep, "test"); err != nil {
 		t.Fatal(err)
 	}
 	var log struct {

@@ -10,7 +10,8 @@ import (
 )
 
 // Formats returns the formats the gate writes itself. SARIF is written by
-// package report (report.WriteGate), which owns the one SARIF writer.
+// report/gatesarif (gatesarif.Write), through the same go-sarif writer as
+// scan results.
 func Formats() []string { return []string{"text", "json"} }
 
 // Write renders the report in format ("text" or "json").

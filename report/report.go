@@ -1,6 +1,6 @@
 // Package report writes scan results as text, a grouped human report, JSON,
-// SARIF, CSV or JUnit XML on an io.Writer, and the gate's report as SARIF
-// (WriteGate): it holds the one SARIF writer.
+// SARIF, CSV or JUnit XML on an io.Writer. Its subpackage gatesarif writes
+// the gate's report as SARIF with the same go-sarif writer and tool URI.
 //
 // House rules for every writer: values are redacted unless Input.Redact is
 // false (--no-redact); output order is the order of Input.Findings, which

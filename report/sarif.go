@@ -12,7 +12,8 @@ import (
 	"github.com/pretense/pretense/rules"
 )
 
-const infoURI = "https://github.com/pretense/pretense"
+// InfoURI is the tool information URI in pretense's SARIF runs (scan and gate).
+const InfoURI = "https://github.com/pretense/pretense"
 
 // writeSARIF writes SARIF 2.1.0 as GitHub code scanning reads it: every
 // rule that ran, with descriptions, help, default level and
@@ -25,7 +26,7 @@ func writeSARIF(w io.Writer, in Input) error {
 	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
-	run := sarif.NewRunWithInformationURI("pretense", infoURI)
+	run := sarif.NewRunWithInformationURI("pretense", InfoURI)
 	run.Tool.Driver.WithVersion(in.Version)
 	run.WithColumnKind("unicodeCodePoints")
 

@@ -1,5 +1,7 @@
 // Command pretense keeps PHI, secrets and proprietary identifiers out of
-// what developers commit and send to LLM APIs. See internal/cli.
+// what developers commit and send to LLM APIs: all four jobs (scan, proxy,
+// gate, audit). See internal/cli/full; cmd/pretense-scan is the commit
+// hook's lean binary for `pretense scan` alone.
 package main
 
 import (
@@ -9,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/pretense/pretense/internal/cli"
+	"github.com/pretense/pretense/internal/cli/full"
 	// For its init: huge pages for the heap a short command fills (Linux).
 	_ "github.com/pretense/pretense/internal/hugeheap"
 )
@@ -23,5 +26,5 @@ func main() {
 func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return cli.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	return full.Run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 }

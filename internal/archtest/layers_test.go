@@ -30,10 +30,15 @@ var floors = [][]string{
 	{"suppress", "rules/gitleaksconf"},
 	// 4: the jobs: read inputs, run the rules, decide, write results.
 	{"scanner", "report", "proxy", "internal/hook"},
-	// 5: composition: the CLI's commands.
-	{"internal/cli"},
-	// 6: binaries, which only wire.
-	{"cmd/pretense"},
+	// 5: the scan side's commands, and the gate's report writer (gate +
+	// report's SARIF), kept out of report so a scan does not link net/http.
+	{"internal/cli", "report/gatesarif"},
+	// 6: the whole command line: cli's commands plus proxy, gate, audit.
+	{"internal/cli/full"},
+	// 7: binaries, which only wire: pretense (everything) and
+	// pretense-scan (the commit hook's `pretense scan`, without the proxy's
+	// dependencies).
+	{"cmd/pretense", "cmd/pretense-scan"},
 }
 
 // helpers are imported only by tests (and by tools), never by a package

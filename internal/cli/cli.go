@@ -61,18 +61,36 @@ func (g *Globals) colorOn(w io.Writer, getenv func(string) string) bool {
 	return true
 }
 
-type root struct {
+// Root is the grammar of the commands this package holds: scanning and
+// what sets it up (hook, init, config), mutate and version. The full
+// command line (internal/cli/full) adds proxy, gate and audit in a grammar
+// of its own that takes these commands' help from Help, so both read the
+// same. Their dependencies (net/http, the AWS and Google SDKs, Prometheus)
+// cost every process ~10 ms of package initialisation: the commit hook's
+// binary, cmd/pretense-scan, runs `scan` from this grammar alone.
+type Root struct {
 	Globals
 
-	Scan    scanCmd    `cmd:"" help:"Scan a directory, git history, a commit range, staged changes or stdin for secrets and PHI."`
-	Proxy   proxyGroup `cmd:"" aliases:"start" help:"Run the local LLM proxy that mutates identifiers and blocks secrets and PHI."`
-	Mutate  mutateCmd  `cmd:"" help:"Print a file (or stdin) with sensitive identifiers replaced by keyed synthetics, or reverse it."`
-	Gate    gateCmd    `cmd:"" help:"Check that every LLM endpoint of this environment routes through the proxy."`
-	Audit   auditCmd   `cmd:"" help:"Show, export, verify and report on the tamper-evident audit log."`
-	Config  configCmd  `cmd:"" help:"Read and change configuration."`
-	Init    initCmd    `cmd:"" help:"Write a commented .pretense.yaml and a .pretenseignore."`
-	Hook    hookCmd    `cmd:"" help:"Install or remove the git pre-commit hook."`
-	Version versionCmd `cmd:"" help:"Print the version."`
+	Scan    ScanCmd    `cmd:"" help:"${help_scan}"`
+	Mutate  MutateCmd  `cmd:"" help:"${help_mutate}"`
+	Config  ConfigCmd  `cmd:"" help:"${help_config}"`
+	Init    InitCmd    `cmd:"" help:"${help_init}"`
+	Hook    HookCmd    `cmd:"" help:"${help_hook}"`
+	Version VersionCmd `cmd:"" help:"${help_version}"`
+}
+
+// Help is the one-line help of each command, by kong variable name; both
+// grammars interpolate it.
+var Help = kong.Vars{
+	"help_scan":    "Scan a directory, git history, a commit range, staged changes or stdin for secrets and PHI.",
+	"help_proxy":   "Run the local LLM proxy that mutates identifiers and blocks secrets and PHI.",
+	"help_mutate":  "Print a file (or stdin) with sensitive identifiers replaced by keyed synthetics, or reverse it.",
+	"help_gate":    "Check that every LLM endpoint of this environment routes through the proxy.",
+	"help_audit":   "Show, export, verify and report on the tamper-evident audit log.",
+	"help_config":  "Read and change configuration.",
+	"help_init":    "Write a commented .pretense.yaml and a .pretenseignore.",
+	"help_hook":    "Install or remove the git pre-commit hook.",
+	"help_version": "Print the version.",
 }
 
 // rawArgs are the arguments as given. kong replaces an invalid UTF-8 byte
@@ -90,17 +108,17 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
-// usageError marks err as the user's mistake (exit 2).
-func usageError(err error) error { return &exitError{code: ExitUsage, err: err} }
+// UsageError marks err as the user's mistake (exit 2).
+func UsageError(err error) error { return &exitError{code: ExitUsage, err: err} }
 
-// usageErrorf formats a usage error.
-func usageErrorf(format string, a ...any) error { return usageError(fmt.Errorf(format, a...)) }
+// UsageErrorf formats a usage error.
+func UsageErrorf(format string, a ...any) error { return UsageError(fmt.Errorf(format, a...)) }
 
-// runtimeError marks err as a failure while doing the work (exit 3).
-func runtimeError(err error) error { return &exitError{code: ExitRuntime, err: err} }
+// RuntimeError marks err as a failure while doing the work (exit 3).
+func RuntimeError(err error) error { return &exitError{code: ExitRuntime, err: err} }
 
-// withHint attaches a one-line fix to an error.
-func withHint(err error, hint string) error {
+// WithHint attaches a one-line fix to an error.
+func WithHint(err error, hint string) error {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return &exitError{code: ee.code, err: ee.err, hint: hint}
@@ -108,34 +126,59 @@ func withHint(err error, hint string) error {
 	return &exitError{code: ExitRuntime, err: err, hint: hint}
 }
 
-// errFindings is returned by commands that completed but found something:
+// ErrFindings is returned by commands that completed but found something:
 // exit 1, with nothing more to print.
-var errFindings = errors.New("findings")
+var ErrFindings = errors.New("findings")
 
-// exitWith is errFindings with the status --exit-code chose (gitleaks'
+// exitWith is ErrFindings with the status --exit-code chose (gitleaks'
 // flag): 0 reports findings without failing the job.
 func exitWith(code int) error {
 	if code == ExitFindings {
-		return errFindings
+		return ErrFindings
 	}
-	return &exitError{code: code, err: errFindings}
+	return &exitError{code: code, err: ErrFindings}
 }
 
 // kongExit stops kong from calling os.Exit: help and parse errors become
 // panics caught in Run.
 type kongExit struct{ code int }
 
-// Run parses args, runs the command and returns the process exit code.
-func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	var cli root
+// Run parses args against Root, runs the command and returns the process
+// exit code.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var g Root
+	return Exec(ctx, &g, &g.Globals, args, stdin, stdout, stderr)
+}
+
+// scanOnly is pretense-scan's grammar: kong builds its model of every
+// command in the grammar at each start (~1 ms for Root's), so the hook's
+// binary has the one it runs.
+type scanOnly struct {
+	Globals
+
+	Scan ScanCmd `cmd:"" help:"${help_scan}"`
+}
+
+// RunScan runs `pretense scan` with args, the arguments after "scan".
+func RunScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var g scanOnly
+	return Exec(ctx, &g, &g.Globals, append([]string{"scan"}, args...), stdin, stdout, stderr)
+}
+
+// Exec parses args against grammar, a kong grammar struct that embeds
+// *globals, runs the command and returns the process exit code. Parsing,
+// help, panics and the mapping of errors to exit codes are the same for
+// every grammar.
+func Exec(ctx context.Context, grammar any, globals *Globals, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	streams := &IO{In: stdin, Out: stdout, Err: stderr}
-	parser, err := kong.New(&cli,
+	parser, err := kong.New(grammar,
 		kong.Name("pretense"),
 		kong.Description("Keeps PHI, secrets and proprietary identifiers out of commits and LLM requests."),
 		kong.UsageOnError(),
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(kongExit{c}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		Help,
 		kong.Vars{"version": "pretense " + version.Long()},
 		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.Bind(streams, rawArgs(args)),
@@ -171,7 +214,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if !strings.HasPrefix(kctx.Command(), "scan") {
 		resumeGC() // only a scan holds it off longer: see PauseGC
 	}
-	return exitCode(kctx.Run(&cli.Globals), stderr)
+	return exitCode(kctx.Run(globals), stderr)
 }
 
 // exitCode maps an error to its exit code and prints it once.
@@ -184,7 +227,7 @@ func exitCode(err error, stderr io.Writer) int {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	if errors.Is(err, errFindings) {
+	if errors.Is(err, ErrFindings) {
 		if ee != nil {
 			return code // --exit-code
 		}

@@ -15,7 +15,7 @@ import (
 )
 
 // configCmd reads and changes configuration.
-type configCmd struct {
+type ConfigCmd struct {
 	Set  configSetCmd  `cmd:"" help:"Set KEY=VALUE in the project .pretense.yaml (or the user file with --global), keeping comments and order."`
 	Get  configGetCmd  `cmd:"" help:"Print the effective value of KEY."`
 	List configListCmd `cmd:"" help:"List every key with its effective value and where it came from."`
@@ -44,13 +44,13 @@ func (c *configSetCmd) Run(ctx context.Context, st *IO, g *Globals, raw rawArgs)
 			if err := config.Set(path, strings.TrimSpace(key), value); err != nil {
 				return configError(err)
 			}
-			return usageErrorf("argument %q is not valid UTF-8", a) // not reached: Set refuses it
+			return UsageErrorf("argument %q is not valid UTF-8", a) // not reached: Set refuses it
 		}
 	}
 	for _, a := range c.Assignments {
 		key, value, ok := strings.Cut(a, "=")
 		if !ok {
-			return withHint(usageErrorf("%q is not KEY=VALUE", a), "e.g. pretense config set phi-mode=strict")
+			return WithHint(UsageErrorf("%q is not KEY=VALUE", a), "e.g. pretense config set phi-mode=strict")
 		}
 		key = strings.TrimSpace(key)
 		if err := config.Set(path, key, value); err != nil {
@@ -69,7 +69,7 @@ func (c *configSetCmd) target(g *Globals) (string, error) {
 	if c.Global {
 		home, err := config.Home(os.Getenv)
 		if err != nil {
-			return "", runtimeError(err)
+			return "", RuntimeError(err)
 		}
 		return filepath.Join(home, config.UserFileName), nil
 	}
@@ -87,7 +87,7 @@ type configGetCmd struct {
 }
 
 func (c *configGetCmd) Run(ctx context.Context, st *IO, g *Globals) error {
-	s, _, err := loadSettings(g, ".")
+	s, _, err := LoadSettings(g, ".")
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ type configListCmd struct {
 }
 
 func (c *configListCmd) Run(ctx context.Context, st *IO, g *Globals) error {
-	s, _, err := loadSettings(g, ".")
+	s, _, err := LoadSettings(g, ".")
 	if err != nil {
 		return err
 	}
@@ -166,14 +166,14 @@ func keyTable() string {
 // config.Flag{Key: "phi-mode", Value: "strict", Name: "--phi-mode"}. It also
 // returns PRETENSE_HOME. Configuration mistakes come back as exit-2 errors
 // naming the file, line, key and valid choices.
-func loadSettings(g *Globals, dir string, flags ...config.Flag) (*config.Settings, string, error) {
+func LoadSettings(g *Globals, dir string, flags ...config.Flag) (*config.Settings, string, error) {
 	home, err := config.Home(os.Getenv)
 	if err != nil {
-		return nil, "", runtimeError(err)
+		return nil, "", RuntimeError(err)
 	}
 	in, err := config.Standard(dir, g.Config, os.LookupEnv, flags)
 	if err != nil {
-		return nil, "", runtimeError(err)
+		return nil, "", RuntimeError(err)
 	}
 	s, err := config.Resolve(in)
 	if err != nil {
@@ -187,11 +187,11 @@ func loadSettings(g *Globals, dir string, flags ...config.Flag) (*config.Setting
 func configError(err error) error {
 	var ce *config.Error
 	if !errors.As(err, &ce) {
-		return runtimeError(err)
+		return RuntimeError(err)
 	}
 	hint := "run 'pretense config list' to see every key, its value and where it came from"
 	if errors.Is(err, config.ErrMalformed) && ce.File != "" {
 		hint = "fix the YAML in " + ce.File + ", or recreate it with 'pretense init --force'"
 	}
-	return withHint(usageError(err), hint)
+	return WithHint(UsageError(err), hint)
 }

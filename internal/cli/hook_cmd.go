@@ -12,7 +12,7 @@ import (
 )
 
 // hookCmd manages the git pre-commit hook that runs `pretense scan --staged`.
-type hookCmd struct {
+type HookCmd struct {
 	Install   hookInstallCmd   `cmd:"" help:"Write a pre-commit hook that refuses commits adding secrets (and PHI with --phi-mode)."`
 	Uninstall hookUninstallCmd `cmd:"" help:"Remove the pretense pre-commit hook and restore the hook it replaced, if any."`
 }
@@ -20,7 +20,7 @@ type hookCmd struct {
 type hookInstallCmd struct {
 	Dir      string      `help:"A directory inside the repository (default .)." default:"." placeholder:"DIR"`
 	Force    bool        `help:"Replace a pre-commit hook pretense did not write (it is kept and restored by uninstall)."`
-	PHIMode  phiModeFlag `name:"phi-mode" help:"Bake --phi-mode into the hook: bare means standard; also =strict or =off. Without it the scan follows PRETENSE_PHI_MODE and the project config at commit time." placeholder:"MODE"`
+	PHIMode  PHIModeFlag `name:"phi-mode" help:"Bake --phi-mode into the hook: bare means standard; also =strict or =off. Without it the scan follows PRETENSE_PHI_MODE and the project config at commit time." placeholder:"MODE"`
 	Baseline string      `help:"Bake --baseline FILE into the hook: findings listed in this report are not reported again." placeholder:"FILE"`
 	Binary   string      `help:"The pretense executable the hook runs (default: this one; the hook falls back to pretense on PATH)." placeholder:"PATH"`
 }
@@ -45,12 +45,12 @@ func (c *hookInstallCmd) Run(ctx context.Context, st *IO) error {
 	if c.Baseline != "" {
 		opts.Baseline, err = relativeToTop(c.Baseline, loc.WorkTree)
 		if err != nil {
-			return usageErrorf("--baseline %s: %v", c.Baseline, err)
+			return UsageErrorf("--baseline %s: %v", c.Baseline, err)
 		}
 	}
 	opts.Binary, err = c.binary(st)
 	if err != nil {
-		return usageError(err)
+		return UsageError(err)
 	}
 	res, err := hook.Install(ctx, git, c.Dir, opts)
 	if err != nil {
@@ -167,15 +167,15 @@ func hookError(err error) error {
 		errors.As(err, &fe)
 		switch {
 		case fe != nil && fe.Manager == "pre-commit":
-			return withHint(usageError(err), "add the pretense hook to .pre-commit-config.yaml instead (repo: https://github.com/pretense/pretense, hook id pretense or pretense-phi), or replace pre-commit's hook with 'pretense hook install --force'")
+			return WithHint(UsageError(err), "add the pretense hook to .pre-commit-config.yaml instead (repo: https://github.com/pretense/pretense, hook id pretense or pretense-phi), or replace pre-commit's hook with 'pretense hook install --force'")
 		case fe != nil && fe.Manager == "husky":
-			return withHint(usageError(err), "add 'pretense scan --staged' to .husky/pre-commit instead, or replace the hook with 'pretense hook install --force'")
+			return WithHint(UsageError(err), "add 'pretense scan --staged' to .husky/pre-commit instead, or replace the hook with 'pretense hook install --force'")
 		case fe != nil && fe.Manager == "lefthook":
-			return withHint(usageError(err), "add a pre-commit command 'pretense scan --staged' to lefthook.yml instead, or replace the hook with 'pretense hook install --force'")
+			return WithHint(UsageError(err), "add a pre-commit command 'pretense scan --staged' to lefthook.yml instead, or replace the hook with 'pretense hook install --force'")
 		}
-		return withHint(usageError(err), "run 'pretense hook install --force' to replace it (it is kept and restored by 'pretense hook uninstall'), or call 'pretense scan --staged' from your existing hook")
+		return WithHint(UsageError(err), "run 'pretense hook install --force' to replace it (it is kept and restored by 'pretense hook uninstall'), or call 'pretense scan --staged' from your existing hook")
 	case errors.Is(err, hook.ErrNotRepository), errors.Is(err, hook.ErrBackupExists):
-		return usageError(err)
+		return UsageError(err)
 	}
-	return runtimeError(err)
+	return RuntimeError(err)
 }

@@ -18,7 +18,7 @@ import (
 // whole text in memory.
 const mutateMaxInput = 256 << 20
 
-type mutateCmd struct {
+type MutateCmd struct {
 	File    string `arg:"" optional:"" help:"File to read (default: standard input)." placeholder:"FILE"`
 	Lang    string `help:"Language of the input: ts, js, py, go, java, cs, rb, rs, sql, text, md (default: from the file extension, text for stdin)." placeholder:"L"`
 	Policy  string `help:"Which identifiers to mutate: phi (PHI-adjacent names) or all (every proprietary name). Default: $PRETENSE_MUTATION_POLICY, then mutation-policy in .pretense.yaml or $PRETENSE_HOME/config.yaml, then phi." placeholder:"phi|all"`
@@ -27,7 +27,7 @@ type mutateCmd struct {
 	Map     string `help:"Map file written by --map-out; required with --reverse." placeholder:"FILE"`
 }
 
-func (c *mutateCmd) Help() string {
+func (c *MutateCmd) Help() string {
 	return `Mutation replaces identifiers that name PHI (patientRecord, mrn, dateOfBirth,
 ...) with keyed synthetics such as _cls..., _fn..., _v..., in code, comments,
 strings and prose, and prints the result. The key is $PRETENSE_KEY, or
@@ -39,7 +39,7 @@ none of them (the wrong map). Text with no synthetics is printed unchanged
 }
 
 // Validate rejects flag combinations before any work starts (exit 2).
-func (c *mutateCmd) Validate() error {
+func (c *MutateCmd) Validate() error {
 	if c.Reverse {
 		if c.Map == "" {
 			return errors.New("--reverse needs --map FILE (the map written by --map-out)")
@@ -63,7 +63,7 @@ func (c *mutateCmd) Validate() error {
 	return nil
 }
 
-func (c *mutateCmd) Run(ctx context.Context, io *IO, g *Globals) error {
+func (c *MutateCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	input, err := c.readInput(io.In)
 	if err != nil {
 		return err
@@ -80,13 +80,13 @@ func (c *mutateCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	if c.File != "" && c.File != "-" {
 		dir = filepath.Dir(c.File)
 	}
-	settings, home, err := loadSettings(g, dir, flags...)
+	settings, home, err := LoadSettings(g, dir, flags...)
 	if err != nil {
 		return err
 	}
 	policy, err := mutate.ParsePolicy(settings.Config().MutationPolicy)
 	if err != nil {
-		return usageError(err)
+		return UsageError(err)
 	}
 	lang := mutate.LangText
 	if c.Lang != "" {
@@ -96,11 +96,11 @@ func (c *mutateCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	}
 	key, err := mutate.LoadKey(home, os.Getenv("PRETENSE_KEY"))
 	if err != nil {
-		return withHint(usageError(err), "set PRETENSE_KEY, or fix the key file: it must be a regular file with mode 0600 (chmod 600 "+filepath.Join(home, mutate.KeyFile)+")")
+		return WithHint(UsageError(err), "set PRETENSE_KEY, or fix the key file: it must be a regular file with mode 0600 (chmod 600 "+filepath.Join(home, mutate.KeyFile)+")")
 	}
 	m, err := mutate.New(key, policy)
 	if err != nil {
-		return usageError(err)
+		return UsageError(err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -110,14 +110,14 @@ func (c *mutateCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	if c.MapOut != "" {
 		var buf bytes.Buffer
 		if err := mutate.WriteMap(&buf, s); err != nil {
-			return runtimeError(err)
+			return RuntimeError(err)
 		}
 		if err := mutateWriteFile(c.MapOut, buf.Bytes()); err != nil {
-			return runtimeError(fmt.Errorf("write map: %w", err))
+			return RuntimeError(fmt.Errorf("write map: %w", err))
 		}
 	}
 	if _, err := io.Out.Write([]byte(out)); err != nil {
-		return runtimeError(fmt.Errorf("write output: %w", err))
+		return RuntimeError(fmt.Errorf("write output: %w", err))
 	}
 	if !g.Quiet {
 		fmt.Fprintf(io.Err, "pretense: mutated %d identifiers (%s, policy %s)\n", s.Count(), lang, policy)
@@ -125,15 +125,15 @@ func (c *mutateCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	return nil
 }
 
-func (c *mutateCmd) reverse(io *IO, g *Globals, input string) error {
+func (c *MutateCmd) reverse(io *IO, g *Globals, input string) error {
 	f, err := os.Open(c.Map)
 	if err != nil {
-		return usageError(fmt.Errorf("open map: %w", err))
+		return UsageError(fmt.Errorf("open map: %w", err))
 	}
 	defer f.Close()
 	s, err := mutate.ReadMap(f)
 	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", c.Map, err))
+		return UsageError(fmt.Errorf("%s: %w", c.Map, err))
 	}
 	out, fid := s.Reverse(input)
 	if fid.Found > 0 && fid.Restored == 0 {
@@ -141,10 +141,10 @@ func (c *mutateCmd) reverse(io *IO, g *Globals, input string) error {
 		// wrong map (another session or key). Writing the text back would
 		// look like a restore that did nothing, so nothing is written.
 		fmt.Fprintf(io.Err, "pretense: error: none of the %d synthetics in the input is in %s: it is not the map this text was mutated with (nothing written)\n", fid.Found, c.Map)
-		return errFindings
+		return ErrFindings
 	}
 	if _, err := io.Out.Write([]byte(out)); err != nil {
-		return runtimeError(fmt.Errorf("write output: %w", err))
+		return RuntimeError(fmt.Errorf("write output: %w", err))
 	}
 	switch {
 	case fid.Restored < fid.Found:
@@ -160,17 +160,17 @@ func (c *mutateCmd) reverse(io *IO, g *Globals, input string) error {
 	return nil
 }
 
-func (c *mutateCmd) readInput(stdin io.Reader) (string, error) {
+func (c *MutateCmd) readInput(stdin io.Reader) (string, error) {
 	r := stdin
 	name := "standard input"
 	if c.File != "" && c.File != "-" {
 		f, err := os.Open(c.File)
 		if err != nil {
-			return "", usageError(fmt.Errorf("open input: %w", err))
+			return "", UsageError(fmt.Errorf("open input: %w", err))
 		}
 		defer f.Close()
 		if fi, err := f.Stat(); err == nil && fi.IsDir() {
-			return "", usageErrorf("open input: %s is a directory; mutate reads one file (or stdin)", c.File)
+			return "", UsageErrorf("open input: %s is a directory; mutate reads one file (or stdin)", c.File)
 		}
 		r, name = f, c.File
 	}
@@ -179,10 +179,10 @@ func (c *mutateCmd) readInput(stdin io.Reader) (string, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, mutateMaxInput+1))
 	if err != nil {
-		return "", runtimeError(fmt.Errorf("read %s: %w", name, err))
+		return "", RuntimeError(fmt.Errorf("read %s: %w", name, err))
 	}
 	if len(b) > mutateMaxInput {
-		return "", runtimeError(fmt.Errorf("read %s: larger than %d MiB", name, mutateMaxInput>>20))
+		return "", RuntimeError(fmt.Errorf("read %s: larger than %d MiB", name, mutateMaxInput>>20))
 	}
 	return string(b), nil
 }

@@ -19,11 +19,11 @@ import (
 // turns /dev/null into a regular file. A regular file is replaced
 // atomically (temp file in the same directory, then rename), so a reader
 // never sees half a report and a failed run leaves the old one intact.
-func writeOutput(path string, stdout io.Writer, render func(io.Writer) error) error {
+func WriteOutput(path string, stdout io.Writer, render func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		bw := bufio.NewWriterSize(stdout, 64<<10)
 		if err := render(bw); err != nil {
-			return runtimeError(err)
+			return RuntimeError(err)
 		}
 		return flushErr(bw)
 	}
@@ -31,11 +31,11 @@ func writeOutput(path string, stdout io.Writer, render func(io.Writer) error) er
 	switch {
 	case err == nil && !info.Mode().IsRegular():
 		if info.IsDir() {
-			return usageErrorf("-o %s: is a directory", path)
+			return UsageErrorf("-o %s: is a directory", path)
 		}
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			return runtimeError(fmt.Errorf("open %s: %w", path, err))
+			return RuntimeError(fmt.Errorf("open %s: %w", path, err))
 		}
 		bw := bufio.NewWriterSize(f, 64<<10)
 		rerr := render(bw)
@@ -43,14 +43,14 @@ func writeOutput(path string, stdout io.Writer, render func(io.Writer) error) er
 			rerr = flushErr(bw)
 		}
 		if cerr := f.Close(); rerr == nil && cerr != nil {
-			rerr = runtimeError(cerr)
+			rerr = RuntimeError(cerr)
 		}
 		if rerr != nil {
-			return runtimeError(rerr)
+			return RuntimeError(rerr)
 		}
 		return nil
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
-		return runtimeError(fmt.Errorf("output %s: %w", path, err))
+		return RuntimeError(fmt.Errorf("output %s: %w", path, err))
 	}
 	mode := fs.FileMode(0o644)
 	if err == nil {
@@ -58,13 +58,13 @@ func writeOutput(path string, stdout io.Writer, render func(io.Writer) error) er
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return runtimeError(fmt.Errorf("write %s: %w", path, err))
+		return RuntimeError(fmt.Errorf("write %s: %w", path, err))
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
 	bw := bufio.NewWriterSize(tmp, 64<<10)
 	if err := render(bw); err != nil {
 		tmp.Close()
-		return runtimeError(err)
+		return RuntimeError(err)
 	}
 	if err := flushErr(bw); err != nil {
 		tmp.Close()
@@ -72,20 +72,20 @@ func writeOutput(path string, stdout io.Writer, render func(io.Writer) error) er
 	}
 	if err := tmp.Chmod(mode); err != nil {
 		tmp.Close()
-		return runtimeError(err)
+		return RuntimeError(err)
 	}
 	if err := tmp.Close(); err != nil {
-		return runtimeError(fmt.Errorf("write %s: %w", path, err))
+		return RuntimeError(fmt.Errorf("write %s: %w", path, err))
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return runtimeError(fmt.Errorf("write %s: %w", path, err))
+		return RuntimeError(fmt.Errorf("write %s: %w", path, err))
 	}
 	return nil
 }
 
 func flushErr(bw *bufio.Writer) error {
 	if err := bw.Flush(); err != nil {
-		return runtimeError(fmt.Errorf("write report: %w", err))
+		return RuntimeError(fmt.Errorf("write report: %w", err))
 	}
 	return nil
 }

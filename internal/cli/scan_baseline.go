@@ -18,7 +18,7 @@ import (
 // entry that matched nothing in this scan, so dead entries can be pruned.
 // The decision and its reason come from package suppress; with --verbose
 // each suppressed finding is named on stderr with why.
-func (c *scanCmd) applySuppressions(in *report.Input, set scanSettings, stderr io.Writer, verbose bool) error {
+func (c *ScanCmd) applySuppressions(in *report.Input, set scanSettings, stderr io.Writer, verbose bool) error {
 	var s suppress.Set
 	if c.Baseline != "" {
 		raw, err := c.readBaseline(set)
@@ -28,7 +28,7 @@ func (c *scanCmd) applySuppressions(in *report.Input, set scanSettings, stderr i
 		if raw != nil {
 			b, err := suppress.ParseBaseline(raw)
 			if err != nil {
-				return withHint(usageErrorf("baseline %s: %w", c.Baseline, err), "write a baseline with: pretense scan --format json -o baseline.json")
+				return WithHint(UsageErrorf("baseline %s: %w", c.Baseline, err), "write a baseline with: pretense scan --format json -o baseline.json")
 			}
 			for _, fp := range b.Fingerprints {
 				s.Add(fp, suppress.KindBaseline, "baseline "+c.Baseline)
@@ -45,7 +45,7 @@ func (c *scanCmd) applySuppressions(in *report.Input, set scanSettings, stderr i
 	} else {
 		fps, err := ignoreFileFingerprints(ignoreDir(c.root()))
 		if err != nil {
-			return usageError(err)
+			return UsageError(err)
 		}
 		for _, fp := range fps {
 			s.Add(fp, suppress.KindFingerprint, suppress.IgnoreFile)
@@ -69,12 +69,12 @@ func (c *scanCmd) applySuppressions(in *report.Input, set scanSettings, stderr i
 // readBaseline reads --baseline: from the range base when the scan is a
 // range scan under the base's configuration (nil when the base has none),
 // else from disk.
-func (c *scanCmd) readBaseline(set scanSettings) ([]byte, error) {
+func (c *ScanCmd) readBaseline(set scanSettings) ([]byte, error) {
 	if set.rng != nil {
 		if p, ok := repoPath(set.repoTop, c.Baseline); ok {
 			raw, found, err := set.rng.ReadBase(p)
 			if err != nil {
-				return nil, runtimeError(err)
+				return nil, RuntimeError(err)
 			}
 			if !found {
 				return nil, nil
@@ -84,7 +84,7 @@ func (c *scanCmd) readBaseline(set scanSettings) ([]byte, error) {
 	}
 	raw, err := os.ReadFile(c.Baseline)
 	if err != nil {
-		return nil, usageErrorf("read baseline: %w", err)
+		return nil, UsageErrorf("read baseline: %w", err)
 	}
 	return raw, nil
 }

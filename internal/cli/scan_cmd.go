@@ -21,7 +21,7 @@ import (
 	"github.com/pretense/pretense/suppress"
 )
 
-type scanCmd struct {
+type ScanCmd struct {
 	Target string `arg:"" optional:"" help:"Directory or file to scan (default .)." placeholder:"PATH"`
 	Path   string `help:"Same as the positional PATH." placeholder:"PATH"`
 
@@ -31,9 +31,9 @@ type scanCmd struct {
 	Staged      bool   `help:"Scan what 'git commit' would add right now (pre-commit)." group:"Source" xor:"source"`
 	Stdin       bool   `help:"Scan standard input." group:"Source" xor:"source"`
 
-	PHIMode     phiModeFlag `name:"phi-mode" help:"Add the PHI rules: bare means standard; also =strict or =off (default from config phi-mode)." group:"Detection"`
+	PHIMode     PHIModeFlag `name:"phi-mode" help:"Add the PHI rules: bare means standard; also =strict or =off (default from config phi-mode)." group:"Detection"`
 	Baseline    string      `help:"Previous JSON or SARIF report: its findings are not reported again." type:"path" placeholder:"FILE" group:"Detection"`
-	MaxFileSize sizeFlag    `name:"max-file-size" help:"Skip (and report) files larger than this (default 10MB)." placeholder:"SIZE" group:"Detection"`
+	MaxFileSize SizeFlag    `name:"max-file-size" help:"Skip (and report) files larger than this (default 10MB)." placeholder:"SIZE" group:"Detection"`
 	Jobs        int         `short:"j" help:"Parallel workers (default: number of CPUs)." placeholder:"N" group:"Detection"`
 
 	EnableRule  []string `name:"enable-rule" help:"Run only these rules (ids or tags; repeatable or comma-separated)." placeholder:"ID|TAG" group:"Detection"`
@@ -47,13 +47,13 @@ type scanCmd struct {
 	TrustRangeConfig bool `name:"trust-range-config" aliases:"trust-config" env:"PRETENSE_TRUST_CONFIG" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings). For --staged, accept the suppressions the staged change adds (default: each is a finding, and what its markers hide is reported)." group:"Detection"`
 }
 
-func (c *scanCmd) Help() string {
+func (c *ScanCmd) Help() string {
 	return `Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error,
 3 runtime error. Findings are redacted in every format unless --no-redact.
 A line containing pretense:allow is never reported.`
 }
 
-func (c *scanCmd) Validate() error {
+func (c *ScanCmd) Validate() error {
 	if c.Target != "" && c.Path != "" && filepath.Clean(c.Target) != filepath.Clean(c.Path) {
 		return fmt.Errorf("give the path once: positional %q and --path %q differ", c.Target, c.Path)
 	}
@@ -68,7 +68,7 @@ func (c *scanCmd) Validate() error {
 
 // format is the output format: --format when given, else what -o's file
 // extension names, else text.
-func (c *scanCmd) format() string {
+func (c *ScanCmd) format() string {
 	if c.Format != "" {
 		return c.Format
 	}
@@ -76,7 +76,7 @@ func (c *scanCmd) format() string {
 }
 
 // root returns the path to scan as the user gave it.
-func (c *scanCmd) root() string {
+func (c *ScanCmd) root() string {
 	switch {
 	case c.Path != "":
 		return c.Path
@@ -114,7 +114,7 @@ type scanSettings struct {
 	pathFilter  func(string) bool // the base's path ignores
 }
 
-func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+func (c *ScanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	root := c.root()
 	set, cleanup, err := c.settings(g, root)
 	defer cleanup()
@@ -147,7 +147,7 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		return err
 	}
 	if set.rangeErr != nil {
-		return withHint(usageError(set.rangeErr), "check the revision names (git rev-parse A B)")
+		return WithHint(UsageError(set.rangeErr), "check the revision names (git rev-parse A B)")
 	}
 	in := report.Input{
 		Findings:     res.Findings,
@@ -179,7 +179,7 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	format := c.format()
 	color := (c.Output == "" || c.Output == "-") && g.colorOn(st.Out, os.Getenv)
 	in.Color = color && (format == "text" || format == "report")
-	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error { return report.Write(w, format, in) }); err != nil {
+	if err := WriteOutput(c.Output, st.Out, func(w io.Writer) error { return report.Write(w, format, in) }); err != nil {
 		return err
 	}
 	if !g.Quiet {
@@ -192,18 +192,18 @@ func (c *scanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		if c.ExitCode != nil {
 			return exitWith(*c.ExitCode)
 		}
-		return errFindings
+		return ErrFindings
 	}
 	return nil
 }
 
 // runSource scans what the flags select and names it for the report.
-func (c *scanCmd) runSource(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options, st *IO) (*scanner.Result, string, error) {
+func (c *ScanCmd) runSource(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options, st *IO) (*scanner.Result, string, error) {
 	switch {
 	case c.Stdin:
 		res, err := scanner.Reader(st.In, "stdin", rs, opts)
 		if err != nil {
-			return nil, "", runtimeError(err)
+			return nil, "", RuntimeError(err)
 		}
 		return res, "standard input", nil
 	case c.Git || c.Range != "" || c.SinceCommit != "" || c.Staged:
@@ -212,9 +212,9 @@ func (c *scanCmd) runSource(ctx context.Context, root string, rs *rules.Ruleset,
 	res, err := scanner.Dir(ctx, root, rs, opts)
 	if err != nil {
 		if errors.Is(err, scanner.ErrNotFound) {
-			return nil, "", usageErrorf("scan %s: path does not exist", root)
+			return nil, "", UsageErrorf("scan %s: path does not exist", root)
 		}
-		return nil, "", runtimeError(err)
+		return nil, "", RuntimeError(err)
 	}
 	prefixPaths(res, root)
 	return res, root, nil

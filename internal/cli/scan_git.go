@@ -16,7 +16,7 @@ import (
 // scanner's errors to exit codes: not a repository or a bad revision is
 // the user's to fix (2); a shallow clone missing the range base, or a
 // missing or corrupt object, is a runtime error (3) with a hint.
-func (c *scanCmd) runGit(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options) (*scanner.Result, string, error) {
+func (c *ScanCmd) runGit(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options) (*scanner.Result, string, error) {
 	var (
 		res    *scanner.Result
 		err    error
@@ -60,17 +60,17 @@ func gitError(err error) error {
 	case errors.Is(err, context.Canceled):
 		return err
 	case errors.Is(err, scanner.ErrNotFound):
-		return usageError(err)
+		return UsageError(err)
 	case errors.Is(err, scanner.ErrNotGitRepo):
-		return withHint(usageError(err), "run inside a git repository, give its path with --path, or drop --git/--range/--staged to scan files")
+		return WithHint(UsageError(err), "run inside a git repository, give its path with --path, or drop --git/--range/--staged to scan files")
 	case errors.As(err, &sh):
-		return withHint(runtimeError(err), "this is a shallow clone: fetch more history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout) so the range base is present")
+		return WithHint(RuntimeError(err), "this is a shallow clone: fetch more history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout) so the range base is present")
 	case errors.Is(err, scanner.ErrBadRevision):
-		return withHint(usageError(err), "check the revision names (git rev-parse A B)")
+		return WithHint(UsageError(err), "check the revision names (git rev-parse A B)")
 	case errors.As(err, &oe):
-		return withHint(runtimeError(err), "the repository is damaged: run git fsck, or re-clone")
+		return WithHint(RuntimeError(err), "the repository is damaged: run git fsck, or re-clone")
 	}
-	return runtimeError(err)
+	return RuntimeError(err)
 }
 
 // incompleteError names, on stderr, everything a scan could not read and
@@ -85,5 +85,5 @@ func incompleteError(w io.Writer, unreadable []error) error {
 			hint = "the repository is damaged: run git fsck, or re-clone"
 		}
 	}
-	return withHint(runtimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable))), hint)
+	return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable))), hint)
 }

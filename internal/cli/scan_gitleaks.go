@@ -48,7 +48,7 @@ func loadGitleaks(set scanSettings, root string) (*gitleaksSet, error) {
 	for i, p := range paths {
 		c, err := gitleaksconf.Load(p)
 		if err != nil {
-			return nil, withHint(usageError(err), "docs/gitleaks-migration.md lists what maps and what is refused")
+			return nil, WithHint(UsageError(err), "docs/gitleaks-migration.md lists what maps and what is refused")
 		}
 		if i == 0 && set.gitleaksMain != "" {
 			gs.replace = !c.UseDefault
@@ -65,7 +65,7 @@ func loadGitleaks(set scanSettings, root string) (*gitleaksSet, error) {
 	for _, c := range gs.confs {
 		for _, ig := range ignores {
 			if err := c.LoadIgnore(ig); err != nil {
-				return nil, usageError(err)
+				return nil, UsageError(err)
 			}
 		}
 	}
@@ -92,7 +92,7 @@ func (gs *gitleaksSet) rules(defs []rules.Rule) ([]rules.Rule, error) {
 	}
 	for _, id := range gs.disable {
 		if !known[id] {
-			return nil, withHint(usageErrorf("gitleaks [extend] disabledRules: %q is not a pretense built-in rule id", id),
+			return nil, WithHint(UsageErrorf("gitleaks [extend] disabledRules: %q is not a pretense built-in rule id", id),
 				"useDefault runs pretense's built-in rules, whose ids differ from gitleaks'; list them with pretense scan --format sarif")
 		}
 	}

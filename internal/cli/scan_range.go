@@ -29,7 +29,7 @@ var configChangeRule = &rules.Rule{
 // baseRangeSpec is the A..B whose base configures this scan, or "" when
 // the scan reads its configuration from the work tree (not a range scan,
 // or --trust-range-config).
-func (c *scanCmd) baseRangeSpec() string {
+func (c *ScanCmd) baseRangeSpec() string {
 	if c.TrustRangeConfig {
 		return ""
 	}
@@ -54,14 +54,14 @@ func openBase(root, spec string) (*suppress.Range, string, error) {
 		if errors.Is(err, gitobj.ErrNoRepo) {
 			return nil, "", gitError(fmt.Errorf("%s: %w", root, scanner.ErrNotGitRepo))
 		}
-		return nil, "", runtimeError(fmt.Errorf("open repository %s: %w", root, err))
+		return nil, "", RuntimeError(fmt.Errorf("open repository %s: %w", root, err))
 	}
 	rng, err := suppress.OpenRange(root, spec)
 	if err != nil {
 		if errors.Is(err, suppress.ErrRange) {
 			return nil, "", err
 		}
-		return nil, "", runtimeError(err)
+		return nil, "", RuntimeError(err)
 	}
 	return rng, repo.WorkTree, nil
 }
@@ -104,7 +104,7 @@ func (set *scanSettings) baseProject(in *config.Inputs, configFlag string) (stri
 	}
 	raw, found, err := set.rng.ReadBase(name)
 	if err != nil {
-		return "", func() {}, runtimeError(err)
+		return "", func() {}, RuntimeError(err)
 	}
 	if !found && configFlag != "" {
 		// A config file that the range's tip does not hold either came
@@ -116,20 +116,20 @@ func (set *scanSettings) baseProject(in *config.Inputs, configFlag string) (stri
 	}
 	if !found {
 		if configFlag != "" {
-			return "", func() {}, usageErrorf("--config %s: not in the range base; it cannot configure a scan of the range that adds it (use --trust-range-config to accept it)", configFlag)
+			return "", func() {}, UsageErrorf("--config %s: not in the range base; it cannot configure a scan of the range that adds it (use --trust-range-config to accept it)", configFlag)
 		}
 		in.ProjectFile = ""
 		return name, func() {}, nil
 	}
 	f, err := os.CreateTemp("", "pretense-base-*.yaml")
 	if err != nil {
-		return "", func() {}, runtimeError(err)
+		return "", func() {}, RuntimeError(err)
 	}
 	cleanup := func() { os.Remove(f.Name()) }
 	if _, err := f.Write(raw); err != nil {
 		f.Close()
 		cleanup()
-		return "", func() {}, runtimeError(err)
+		return "", func() {}, RuntimeError(err)
 	}
 	f.Close()
 	in.ProjectFile, in.ProjectExplicit = f.Name(), true
@@ -139,10 +139,10 @@ func (set *scanSettings) baseProject(in *config.Inputs, configFlag string) (stri
 // addConfigChanges reports each change the range makes to suppression
 // configuration, and rescans the files where it added pretense:allow
 // markers with those markers blanked, so what they would hide is reported.
-func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+func (c *ScanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules.Ruleset, fp finding.Fingerprinter) error {
 	changes, err := set.rng.ConfigChanges(c.watchedConfig(set, set.projectPath))
 	if err != nil {
-		return runtimeError(err)
+		return RuntimeError(err)
 	}
 	marked := func(p string, lines []int) ([]byte, error) { return set.rng.MarkedFile(p, lines) }
 	return reportConfigChanges(in, changes, marked, set.rng.Head(), "within the range; the scan used the base's configuration (--trust-range-config to use it)", false, set.pathFilter, rs, fp)
@@ -151,7 +151,7 @@ func (c *scanCmd) addConfigChanges(in *report.Input, set scanSettings, rs *rules
 // watchedConfig lists the repository paths of the configuration files a
 // change must not touch unnoticed (besides every .pretenseignore): the
 // project file, gitleaks files, the baseline.
-func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
+func (c *ScanCmd) watchedConfig(set scanSettings, project string) []string {
 	watched := append([]string{suppress.ConfigFile}, set.gitleaksWatched()...)
 	if project != "" {
 		watched = append(watched, project)
@@ -169,7 +169,7 @@ func (c *scanCmd) watchedConfig(set scanSettings, project string) []string {
 // the repository, gitleaks files): the scan reports
 // each whose work-tree version is not the staged one. It finds the work
 // tree for set.
-func (c *scanCmd) stagedWatch(set *scanSettings, root, configFlag string) []string {
+func (c *ScanCmd) stagedWatch(set *scanSettings, root, configFlag string) []string {
 	if repo, err := gitobj.OpenRepo(root); err == nil {
 		set.repoTop = repo.WorkTree
 	}
@@ -194,7 +194,7 @@ func (c *scanCmd) stagedWatch(set *scanSettings, root, configFlag string) []stri
 // baseline) is a config-change finding, and what the markers hide is
 // reported, unless --trust-range-config (PRETENSE_TRUST_CONFIG) accepts
 // them. The scan itself read the configuration from the work tree.
-func (c *scanCmd) addStagedChanges(in *report.Input, set scanSettings, configFlag string, res *scanner.Result, rs *rules.Ruleset, fp finding.Fingerprinter) error {
+func (c *ScanCmd) addStagedChanges(in *report.Input, set scanSettings, configFlag string, res *scanner.Result, rs *rules.Ruleset, fp finding.Fingerprinter) error {
 	staged := res.Staged
 	var unstaged []suppress.Change
 	for _, p := range res.Unstaged {
@@ -246,7 +246,7 @@ func reportConfigChanges(in *report.Input, changes []suppress.Change, marked fun
 		}
 		data, err := marked(p, lines)
 		if err != nil {
-			return runtimeError(err)
+			return RuntimeError(err)
 		}
 		on := map[int]bool{}
 		for _, n := range lines {

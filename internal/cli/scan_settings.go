@@ -24,7 +24,7 @@ import (
 // .pretenseignore files from the range's base commit instead; the cleanup
 // removes the temporary copy of the base's project file and closes the
 // repository.
-func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup func(), err error) {
+func (c *ScanCmd) settings(g *Globals, root string) (set scanSettings, cleanup func(), err error) {
 	cleanup = func() {}
 	var flags []config.Flag
 	if c.PHIMode != "" {
@@ -47,7 +47,7 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	}
 	in, err := config.Standard(dir, projectFlag, os.LookupEnv, flags)
 	if err != nil {
-		return set, cleanup, usageError(err)
+		return set, cleanup, UsageError(err)
 	}
 	if spec := c.baseRangeSpec(); spec != "" {
 		set.rng, set.repoTop, err = openBase(root, spec)
@@ -73,7 +73,7 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	}
 	s, err := config.Resolve(in)
 	if err != nil {
-		return set, cleanup, usageError(err)
+		return set, cleanup, UsageError(err)
 	}
 	if set.rng != nil && s.Project != nil && set.projectPath != "" {
 		// Relative paths in the base's file resolve as they would in the
@@ -83,7 +83,7 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	cfg := s.Config()
 	mode, ok := rules.ParseMode(cfg.PHIMode)
 	if !ok {
-		return set, cleanup, usageErrorf("phi-mode %q: want off, standard or strict", cfg.PHIMode)
+		return set, cleanup, UsageErrorf("phi-mode %q: want off, standard or strict", cfg.PHIMode)
 	}
 	set.phiMode = mode
 	set.maxFileSize = cfg.Scan.MaxFileSize
@@ -105,7 +105,7 @@ func (c *scanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	}
 	if set.rng != nil {
 		if set.pathFilter, set.baseFPs, err = set.rng.BasePaths(set.allowPaths); err != nil {
-			return set, cleanup, usageError(err)
+			return set, cleanup, UsageError(err)
 		}
 	}
 	return set, cleanup, nil
@@ -124,11 +124,11 @@ func compileRules(set scanSettings, gl *gitleaksSet) (*rules.Ruleset, error) {
 	for _, f := range set.ruleFiles {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			return nil, usageErrorf("rules.files: %v", err)
+			return nil, UsageErrorf("rules.files: %v", err)
 		}
 		custom, err := rules.ParseRules(raw)
 		if err != nil {
-			return nil, usageErrorf("rules file %s: %v", f, err)
+			return nil, UsageErrorf("rules file %s: %v", f, err)
 		}
 		defs = append(defs, custom...)
 	}
@@ -142,7 +142,7 @@ func compileRules(set scanSettings, gl *gitleaksSet) (*rules.Ruleset, error) {
 	}{{"rules.disable", set.disable}, {"rules.enable", set.enable}} {
 		for _, id := range lists.ids {
 			if !known[id] {
-				return nil, usageErrorf("%s: unknown rule id %q (pretense scan --format sarif lists every rule)", lists.key, id)
+				return nil, UsageErrorf("%s: unknown rule id %q (pretense scan --format sarif lists every rule)", lists.key, id)
 			}
 		}
 	}
@@ -180,7 +180,7 @@ func compileRules(set scanSettings, gl *gitleaksSet) (*rules.Ruleset, error) {
 	}
 	rs, err := rules.Compile(defs, rules.Options{PHIMode: mode, Disable: disable, AllowValues: set.allowValues})
 	if err != nil {
-		return nil, usageError(fmt.Errorf("rules: %w", err))
+		return nil, UsageError(fmt.Errorf("rules: %w", err))
 	}
 	return rs, nil
 }
@@ -212,7 +212,7 @@ func selectRules(defs []rules.Rule, only, drop []string) ([]string, error) {
 	}{{"--enable-rule", only}, {"--disable-rule", drop}} {
 		for _, n := range list.names {
 			if !slices.ContainsFunc(defs, func(d rules.Rule) bool { return matches(&d, n) }) {
-				return nil, usageErrorf("%s %s: no rule has that id or tag (pretense scan --format sarif lists every rule)", list.flag, n)
+				return nil, UsageErrorf("%s %s: no rule has that id or tag (pretense scan --format sarif lists every rule)", list.flag, n)
 			}
 		}
 	}

@@ -6,9 +6,9 @@ import (
 	"github.com/pretense/pretense/internal/version"
 )
 
-type versionCmd struct{}
+type VersionCmd struct{}
 
-func (versionCmd) Run(io *IO) error {
+func (VersionCmd) Run(io *IO) error {
 	_, err := fmt.Fprintf(io.Out, "pretense %s\n", version.Long())
 	return err
 }

@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/pretense/pretense/config"
+	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/internal/tokens"
 	"github.com/pretense/pretense/proxy"
 	"github.com/pretense/pretense/rules"
@@ -54,7 +55,7 @@ func (c *teamFlags) team(home string) (proxy.TeamOptions, error) {
 	if _, err := os.Stat(path); err == nil || c.TokenFile != "" || c.RequireAuth {
 		w, err := tokens.NewWatcher(path)
 		if err != nil {
-			return t, withHint(usageError(err), "fix or remove the token file; 'pretense proxy token create' rewrites it")
+			return t, cli.WithHint(cli.UsageError(err), "fix or remove the token file; 'pretense proxy token create' rewrites it")
 		}
 		t.Tokens = w
 	}
@@ -65,7 +66,7 @@ func (c *teamFlags) team(home string) (proxy.TeamOptions, error) {
 		}
 		key, err := readKeyFile(file)
 		if err != nil {
-			return t, usageError(fmt.Errorf("--upstream-key-file: %w", err))
+			return t, cli.UsageError(fmt.Errorf("--upstream-key-file: %w", err))
 		}
 		switch api {
 		case "anthropic":
@@ -75,29 +76,29 @@ func (c *teamFlags) team(home string) (proxy.TeamOptions, error) {
 		case "":
 			t.AnthropicKey, t.OpenAIKey = key, key
 		default:
-			return t, usageErrorf("--upstream-key-file %q: API must be anthropic or openai", api)
+			return t, cli.UsageErrorf("--upstream-key-file %q: API must be anthropic or openai", api)
 		}
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
-		return t, usageErrorf("--tls-cert and --tls-key go together")
+		return t, cli.UsageErrorf("--tls-cert and --tls-key go together")
 	}
 	if c.ClientCA != "" && c.TLSCert == "" {
-		return t, usageErrorf("--client-ca needs --tls-cert and --tls-key")
+		return t, cli.UsageErrorf("--client-ca needs --tls-cert and --tls-key")
 	}
 	if c.TLSCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
 		if err != nil {
-			return t, usageError(fmt.Errorf("load --tls-cert/--tls-key: %w", err))
+			return t, cli.UsageError(fmt.Errorf("load --tls-cert/--tls-key: %w", err))
 		}
 		t.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		if c.ClientCA != "" {
 			pem, err := os.ReadFile(c.ClientCA)
 			if err != nil {
-				return t, usageError(fmt.Errorf("--client-ca: %w", err))
+				return t, cli.UsageError(fmt.Errorf("--client-ca: %w", err))
 			}
 			pool := x509.NewCertPool()
 			if !pool.AppendCertsFromPEM(pem) {
-				return t, usageErrorf("--client-ca %s: no PEM certificate in it", c.ClientCA)
+				return t, cli.UsageErrorf("--client-ca %s: no PEM certificate in it", c.ClientCA)
 			}
 			t.TLS.ClientCAs = pool
 			// Verified if given: a client without a certificate may
@@ -155,7 +156,7 @@ func baseURL(listen string, tlsOn bool) (url string, wildcard bool) {
 
 // reloadOnHUP reloads rules, allowlists and tokens on SIGHUP until ctx
 // ends; connections stay open and running requests keep their rules.
-func (c *proxyCmd) reloadOnHUP(ctx context.Context, srv *proxy.Server, g *Globals, flags []config.Flag, log *slog.Logger) func() {
+func (c *proxyCmd) reloadOnHUP(ctx context.Context, srv *proxy.Server, g *cli.Globals, flags []config.Flag, log *slog.Logger) func() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGHUP)
 	done := make(chan struct{})
@@ -180,8 +181,8 @@ func (c *proxyCmd) reloadOnHUP(ctx context.Context, srv *proxy.Server, g *Global
 	}
 }
 
-func reloadProxy(srv *proxy.Server, g *Globals, flags []config.Flag) error {
-	settings, _, err := loadSettings(g, ".", flags...)
+func reloadProxy(srv *proxy.Server, g *cli.Globals, flags []config.Flag) error {
+	settings, _, err := cli.LoadSettings(g, ".", flags...)
 	if err != nil {
 		return err
 	}

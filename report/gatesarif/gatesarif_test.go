@@ -1,4 +1,4 @@
-package report_test
+package gatesarif_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/pretense/pretense/gate"
 	"github.com/pretense/pretense/report"
+	"github.com/pretense/pretense/report/gatesarif"
 )
 
 // TestGateSARIFSameDialect: the gate's SARIF and scan's come from one
@@ -24,7 +25,7 @@ func TestGateSARIFSameDialect(t *testing.T) {
 		t.Fatal(err)
 	}
 	var g, s bytes.Buffer
-	if err := report.WriteGate(&g, "sarif", rep, "test"); err != nil {
+	if err := gatesarif.Write(&g, "sarif", rep, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if err := report.Write(&s, "sarif", report.Input{Version: "test"}); err != nil {
@@ -50,7 +51,7 @@ func TestGateSARIFSameDialect(t *testing.T) {
 	if len(gh.Runs) != 1 || len(gh.Runs[0].Results) != rep.Violations || rep.Violations == 0 {
 		t.Errorf("want one run with %d results (>0):\n%s", rep.Violations, g.String())
 	}
-	if err := report.WriteGate(&g, "xml", rep, "test"); !errors.Is(err, gate.ErrUsage) {
+	if err := gatesarif.Write(&g, "xml", rep, "test"); !errors.Is(err, gate.ErrUsage) {
 		t.Errorf("unknown format: %v, want gate.ErrUsage", err)
 	}
 }

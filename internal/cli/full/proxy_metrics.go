@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/proxy"
 )
 
@@ -25,10 +26,10 @@ func (c *teamFlags) checkMetricsListen(allowRemote bool) error {
 	}
 	host, _, err := net.SplitHostPort(c.MetricsListen)
 	if err != nil {
-		return usageError(fmt.Errorf("--metrics-listen %q: %w", c.MetricsListen, err))
+		return cli.UsageError(fmt.Errorf("--metrics-listen %q: %w", c.MetricsListen, err))
 	}
 	if ip, perr := netip.ParseAddr(host); !allowRemote && host != "localhost" && (perr != nil || !ip.Unmap().IsLoopback()) {
-		return withHint(usageErrorf("--metrics-listen %q would serve metrics to other machines without credentials", c.MetricsListen),
+		return cli.WithHint(cli.UsageErrorf("--metrics-listen %q would serve metrics to other machines without credentials", c.MetricsListen),
 			"add --allow-remote if the scraper runs elsewhere (and restrict the port to it), or use 127.0.0.1:PORT")
 	}
 	return nil
@@ -42,7 +43,7 @@ func (c *teamFlags) listenMetrics(ctx context.Context) (net.Listener, error) {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", c.MetricsListen)
 	if err != nil {
-		return nil, runtimeError(fmt.Errorf("--metrics-listen: listen on %s: %w", c.MetricsListen, err))
+		return nil, cli.RuntimeError(fmt.Errorf("--metrics-listen: listen on %s: %w", c.MetricsListen, err))
 	}
 	return ln, nil
 }

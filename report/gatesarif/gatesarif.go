@@ -1,4 +1,8 @@
-package report
+// Package gatesarif writes `pretense gate` reports: the gate's own text and
+// JSON, and SARIF through go-sarif like scan results. It lives apart from
+// report so that scanning does not link the gate, whose probes pull in
+// net/http: the lean scan binary (cmd/pretense-scan) imports report only.
+package gatesarif
 
 import (
 	"fmt"
@@ -8,23 +12,24 @@ import (
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
 	"github.com/pretense/pretense/gate"
+	"github.com/pretense/pretense/report"
 )
 
-// GateFormats lists the formats `pretense gate` writes: the gate's own
+// Formats lists the formats `pretense gate` writes: the gate's own
 // text and JSON, and SARIF from here.
-func GateFormats() []string { return append(gate.Formats(), "sarif") }
+func Formats() []string { return append(gate.Formats(), "sarif") }
 
-// WriteGate renders a gate report in format. SARIF goes through the same
+// Write renders a gate report in format. SARIF goes through the same
 // go-sarif writer as scan results, so code scanning sees one dialect from
 // both commands; text and JSON are the gate's own.
-func WriteGate(w io.Writer, format string, r *gate.Report, version string) error {
+func Write(w io.Writer, format string, r *gate.Report, version string) error {
 	switch format {
 	case "sarif":
 		return writeGateSARIF(w, r, version)
 	case "", "text", "json":
 		return r.Write(w, format)
 	}
-	return fmt.Errorf("%w: unknown format %q: want one of %s", gate.ErrUsage, format, strings.Join(GateFormats(), ", "))
+	return fmt.Errorf("%w: unknown format %q: want one of %s", gate.ErrUsage, format, strings.Join(Formats(), ", "))
 }
 
 // gateTags and gateSeverity are the same for every gate rule: each one is
@@ -42,7 +47,7 @@ func writeGateSARIF(w io.Writer, r *gate.Report, version string) error {
 	if err != nil {
 		return fmt.Errorf("sarif: %w", err)
 	}
-	run := sarif.NewRunWithInformationURI("pretense-gate", infoURI)
+	run := sarif.NewRunWithInformationURI("pretense-gate", report.InfoURI)
 	run.Tool.Driver.WithVersion(version)
 	index := map[string]int{}
 	for i, doc := range gate.RuleDocs() {

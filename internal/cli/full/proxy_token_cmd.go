@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/pretense/pretense/config"
+	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/internal/tokens"
 )
 
@@ -40,7 +41,7 @@ func (f tokenFileFlag) path() (string, error) {
 	}
 	home, err := config.Home(os.Getenv)
 	if err != nil {
-		return "", runtimeError(err)
+		return "", cli.RuntimeError(err)
 	}
 	return filepath.Join(home, tokens.FileName), nil
 }
@@ -50,9 +51,9 @@ type tokenCreateCmd struct {
 	User string `required:"" help:"Who the token is for, e.g. alice@example.org (no spaces)." placeholder:"USER"`
 }
 
-func (c *tokenCreateCmd) Run(ctx context.Context, io *IO) error {
+func (c *tokenCreateCmd) Run(ctx context.Context, io *cli.IO) error {
 	if err := tokens.ValidUser(c.User); err != nil {
-		return usageError(fmt.Errorf("--user: %w", err))
+		return cli.UsageError(fmt.Errorf("--user: %w", err))
 	}
 	path, err := c.path()
 	if err != nil {
@@ -60,7 +61,7 @@ func (c *tokenCreateCmd) Run(ctx context.Context, io *IO) error {
 	}
 	tok, t, err := tokens.Create(path, c.User)
 	if err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	fmt.Fprintf(io.Err, "created %s for %s in %s\n", t.ID, t.User, path)
 	fmt.Fprintln(io.Err, "The token is shown once; the proxy keeps only its hash. Clients send it as")
@@ -74,14 +75,14 @@ type tokenListCmd struct {
 	tokenFileFlag
 }
 
-func (c *tokenListCmd) Run(ctx context.Context, io *IO) error {
+func (c *tokenListCmd) Run(ctx context.Context, io *cli.IO) error {
 	path, err := c.path()
 	if err != nil {
 		return err
 	}
 	s, err := tokens.Load(path)
 	if err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	if s.Len() == 0 {
 		fmt.Fprintf(io.Err, "no tokens in %s\n", path)
@@ -100,17 +101,17 @@ type tokenRevokeCmd struct {
 	User string `required:"" help:"Whose tokens to revoke." placeholder:"USER"`
 }
 
-func (c *tokenRevokeCmd) Run(ctx context.Context, io *IO) error {
+func (c *tokenRevokeCmd) Run(ctx context.Context, io *cli.IO) error {
 	path, err := c.path()
 	if err != nil {
 		return err
 	}
 	n, err := tokens.Revoke(path, c.User)
 	if err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	if n == 0 {
-		return usageError(fmt.Errorf("no tokens for user %q in %s", c.User, path))
+		return cli.UsageError(fmt.Errorf("no tokens for user %q in %s", c.User, path))
 	}
 	fmt.Fprintf(io.Err, "revoked %d token(s) of %s; a running proxy refuses them from its next request\n", n, c.User)
 	return nil

@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"bytes"
@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pretense/pretense/internal/cli"
 )
 
 // lockedBuffer is a bytes.Buffer safe to read while the command writes.
@@ -141,7 +143,7 @@ func TestProxyCommandServesAndAudits(t *testing.T) {
 	cancel()
 	select {
 	case code := <-done:
-		if code != ExitClean {
+		if code != cli.ExitClean {
 			t.Errorf("exit %d after shutdown:\n%s", code, stderr.String())
 		}
 	case <-time.After(10 * time.Second):
@@ -186,8 +188,8 @@ func TestProxyCommandUsageErrors(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			code := Run(ctx, tc.args, strings.NewReader(""), &stdout, &stderr)
-			if code != ExitUsage {
-				t.Fatalf("exit %d, want %d\n%s", code, ExitUsage, stderr.String())
+			if code != cli.ExitUsage {
+				t.Fatalf("exit %d, want %d\n%s", code, cli.ExitUsage, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), tc.want) {
 				t.Errorf("stderr does not mention %q:\n%s", tc.want, stderr.String())
@@ -200,7 +202,7 @@ func TestProxyCommandAliasStart(t *testing.T) {
 	proxyEnv(t)
 	var stdout, stderr bytes.Buffer
 	code := Run(context.Background(), []string{"start", "--help"}, strings.NewReader(""), &stdout, &stderr)
-	if code != ExitClean || !strings.Contains(stdout.String(), "ANTHROPIC_BASE_URL") {
+	if code != cli.ExitClean || !strings.Contains(stdout.String(), "ANTHROPIC_BASE_URL") {
 		t.Errorf("start --help: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 }

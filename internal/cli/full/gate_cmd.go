@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -14,8 +14,9 @@ import (
 
 	"github.com/pretense/pretense/config"
 	"github.com/pretense/pretense/gate"
+	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/internal/version"
-	"github.com/pretense/pretense/report"
+	"github.com/pretense/pretense/report/gatesarif"
 )
 
 // gateCmd proves that every LLM endpoint of this environment goes through
@@ -68,13 +69,13 @@ func environ() map[string]string {
 	return env
 }
 
-func (c *gateCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+func (c *gateCmd) Run(ctx context.Context, st *cli.IO, g *cli.Globals) error {
 	dir, err := filepath.Abs(c.Dir)
 	if err != nil {
-		return usageErrorf("--dir %s: %w", c.Dir, err)
+		return cli.UsageErrorf("--dir %s: %w", c.Dir, err)
 	}
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		return usageErrorf("--dir %s: not a directory", c.Dir)
+		return cli.UsageErrorf("--dir %s: not a directory", c.Dir)
 	}
 	proxyURL, err := c.proxyAddress(g, dir)
 	if err != nil {
@@ -100,12 +101,12 @@ func (c *gateCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	rep, err := gate.Run(ctx, opts)
 	switch {
 	case errors.Is(err, gate.ErrUsage):
-		return usageError(err)
+		return cli.UsageError(err)
 	case err != nil:
-		return withHint(runtimeError(err), "the gate could not finish its live probe; rerun, or use --offline to check settings only")
+		return cli.WithHint(cli.RuntimeError(err), "the gate could not finish its live probe; rerun, or use --offline to check settings only")
 	}
-	if err := writeOutput(c.Output, st.Out, func(w io.Writer) error {
-		return report.WriteGate(w, c.Format, rep, version.String())
+	if err := cli.WriteOutput(c.Output, st.Out, func(w io.Writer) error {
+		return gatesarif.Write(w, c.Format, rep, version.String())
 	}); err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (c *gateCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		fmt.Fprintf(st.Err, "pretense gate: %d violation(s); report written to %s\n", rep.Violations, c.Output)
 	}
 	if !rep.Passed() {
-		return errFindings
+		return cli.ErrFindings
 	}
 	return nil
 }
@@ -122,17 +123,17 @@ func (c *gateCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 // PRETENSE_PROXY_URL), else where `pretense proxy` run with the same
 // configuration listens (proxy.listen: PRETENSE_LISTEN > project > user >
 // default 127.0.0.1:9339).
-func (c *gateCmd) proxyAddress(g *Globals, dir string) (string, error) {
+func (c *gateCmd) proxyAddress(g *cli.Globals, dir string) (string, error) {
 	if c.Proxy != "" {
 		return c.Proxy, nil
 	}
 	in, err := config.Standard(dir, g.Config, os.LookupEnv, nil)
 	if err != nil {
-		return "", usageError(err)
+		return "", cli.UsageError(err)
 	}
 	s, err := config.Resolve(in)
 	if err != nil {
-		return "", usageError(err)
+		return "", cli.UsageError(err)
 	}
 	return listenURL(s.Config().Proxy.Listen), nil
 }

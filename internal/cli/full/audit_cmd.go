@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/pretense/pretense/audit"
 	"github.com/pretense/pretense/config"
+	"github.com/pretense/pretense/internal/cli"
 )
 
 // auditCmd shows, exports, verifies and reports on the audit log.
@@ -53,7 +54,7 @@ func (r rangeFlags) filter(now time.Time) (audit.Filter, error) {
 	var f audit.Filter
 	var err error
 	if r.Since != "" && r.Range != "" {
-		return f, usageErrorf("--range and --since both set the start: use one")
+		return f, cli.UsageErrorf("--range and --since both set the start: use one")
 	}
 	if r.Until != "" {
 		if f.Until, err = parseTimeFlag("--until", r.Until); err != nil {
@@ -75,7 +76,7 @@ func (r rangeFlags) filter(now time.Time) (audit.Filter, error) {
 		}
 	}
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
-		return f, usageErrorf("--until %s is before the start %s", f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))
+		return f, cli.UsageErrorf("--until %s is before the start %s", f.Until.Format(time.RFC3339), f.Since.Format(time.RFC3339))
 	}
 	return f, nil
 }
@@ -87,7 +88,7 @@ func parseTimeFlag(name, v string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02", v); err == nil {
 		return t, nil
 	}
-	return time.Time{}, withHint(usageErrorf("%s %q is not a time", name, v), "use RFC 3339 (2026-03-01T00:00:00Z) or a date (2026-03-01, UTC midnight)")
+	return time.Time{}, cli.WithHint(cli.UsageErrorf("%s %q is not a time", name, v), "use RFC 3339 (2026-03-01T00:00:00Z) or a date (2026-03-01, UTC midnight)")
 }
 
 // subtractSpan goes back a span from end: Nh, Nd, Nw in exact hours, Nmo
@@ -113,7 +114,7 @@ func subtractSpan(end time.Time, span string) (time.Time, error) {
 			break
 		}
 	}
-	return time.Time{}, withHint(usageErrorf("--range %q is not a span", span), "use a count and a unit: 24h, 90d, 12w, 13mo or 1y")
+	return time.Time{}, cli.WithHint(cli.UsageErrorf("--range %q is not a span", span), "use a count and a unit: 24h, 90d, 12w, 13mo or 1y")
 }
 
 type auditShowCmd struct {
@@ -125,8 +126,8 @@ type auditShowCmd struct {
 	Limit  int    `help:"Table only: show the last N entries (0 = all)." default:"20"`
 }
 
-func (c *auditShowCmd) Run(ctx context.Context, st *IO, g *Globals) error {
-	s, home, err := loadSettings(g, ".")
+func (c *auditShowCmd) Run(ctx context.Context, st *cli.IO, g *cli.Globals) error {
+	s, home, err := cli.LoadSettings(g, ".")
 	if err != nil {
 		return err
 	}
@@ -138,19 +139,19 @@ func (c *auditShowCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	dir := c.dir(s, home)
 	entries, stats, err := audit.Read(dir, f)
 	if err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	warnSkipped(st.Err, stats, dir)
 	switch c.Export {
 	case "json":
-		return writeOutput(c.Output, st.Out, func(w io.Writer) error { return audit.WriteJSON(w, entries) })
+		return cli.WriteOutput(c.Output, st.Out, func(w io.Writer) error { return audit.WriteJSON(w, entries) })
 	case "csv":
-		return writeOutput(c.Output, st.Out, func(w io.Writer) error { return audit.WriteCSV(w, entries) })
+		return cli.WriteOutput(c.Output, st.Out, func(w io.Writer) error { return audit.WriteCSV(w, entries) })
 	}
 	if c.Limit > 0 && len(entries) > c.Limit {
 		entries = entries[len(entries)-c.Limit:]
 	}
-	return writeOutput(c.Output, st.Out, func(w io.Writer) error {
+	return cli.WriteOutput(c.Output, st.Out, func(w io.Writer) error {
 		if len(entries) == 0 {
 			_, err := fmt.Fprintf(w, "no audit entries in %s\n", dir)
 			return err
@@ -248,12 +249,12 @@ func headPin(res *audit.VerifyResult) string {
 	return strconv.FormatUint(res.LastSeq, 10) + ":" + res.Head
 }
 
-func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
+func (c *auditVerifyCmd) Run(ctx context.Context, st *cli.IO, g *cli.Globals) error {
 	var opts audit.VerifyOptions
 	if c.Head != "" {
 		pin, err := audit.ParsePin(c.Head)
 		if err != nil {
-			return withHint(usageErrorf("--head: %v", err), "pass the SEQ:HASH that 'pretense audit head' printed")
+			return cli.WithHint(cli.UsageErrorf("--head: %v", err), "pass the SEQ:HASH that 'pretense audit head' printed")
 		}
 		opts.Pin = &pin
 	}
@@ -279,10 +280,10 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		enc := json.NewEncoder(st.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
-			return runtimeError(err)
+			return cli.RuntimeError(err)
 		}
 		if failed {
-			return errFindings
+			return cli.ErrFindings
 		}
 		return nil
 	}
@@ -313,7 +314,7 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		fmt.Fprintf(st.Out, "FAIL %s\n", loc)
 		fmt.Fprintf(st.Out, "  %s\n", res.Problem)
 		fmt.Fprintf(st.Out, "  checked %d records (%d entries)\n", res.Records, res.Entries)
-		return errFindings
+		return cli.ErrFindings
 	}
 	if empty {
 		if c.AllowEmpty {
@@ -321,7 +322,7 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 			return nil
 		}
 		fmt.Fprintf(st.Out, "FAIL %s\n  no audit records: the log is missing or empty (pass --allow-empty if none is expected)\n", where)
-		return errFindings
+		return cli.ErrFindings
 	}
 	fmt.Fprintf(st.Out, "ok: %d entries, %d records in %d segment(s), seq %d..%d\n", res.Entries, res.Records, res.Segments, res.FirstSeq, res.LastSeq)
 	if pr := res.Pin; pr != nil {
@@ -333,10 +334,10 @@ func (c *auditVerifyCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 
 // verify runs the check on the directory, a file or standard input, and
 // says which.
-func (c *auditVerifyCmd) verify(st *IO, g *Globals, opts audit.VerifyOptions) (*audit.VerifyResult, string, error) {
+func (c *auditVerifyCmd) verify(st *cli.IO, g *cli.Globals, opts audit.VerifyOptions) (*audit.VerifyResult, string, error) {
 	switch {
 	case c.Source != "" && c.Dir != "":
-		return nil, "", usageErrorf("give either a FILE (or -) to verify or --audit-dir, not both")
+		return nil, "", cli.UsageErrorf("give either a FILE (or -) to verify or --audit-dir, not both")
 	case c.Source == "-":
 		in := st.In
 		if in == nil {
@@ -344,40 +345,40 @@ func (c *auditVerifyCmd) verify(st *IO, g *Globals, opts audit.VerifyOptions) (*
 		}
 		res, err := audit.VerifyStream(in, "stdin", opts)
 		if err != nil {
-			return nil, "", runtimeError(err)
+			return nil, "", cli.RuntimeError(err)
 		}
 		return res, "stdin", nil
 	case c.Source != "":
 		fi, err := os.Stat(c.Source)
 		if err != nil {
-			return nil, "", usageError(fmt.Errorf("audit verify: %w", err))
+			return nil, "", cli.UsageError(fmt.Errorf("audit verify: %w", err))
 		}
 		if fi.IsDir() {
 			res, err := audit.VerifyDir(c.Source, opts)
 			if err != nil {
-				return nil, "", runtimeError(err)
+				return nil, "", cli.RuntimeError(err)
 			}
 			return res, c.Source, nil
 		}
 		f, err := os.Open(c.Source)
 		if err != nil {
-			return nil, "", runtimeError(fmt.Errorf("audit verify: %w", err))
+			return nil, "", cli.RuntimeError(fmt.Errorf("audit verify: %w", err))
 		}
 		defer f.Close()
 		res, err := audit.VerifyStream(f, filepath.Base(c.Source), opts)
 		if err != nil {
-			return nil, "", runtimeError(err)
+			return nil, "", cli.RuntimeError(err)
 		}
 		return res, c.Source, nil
 	}
-	s, home, err := loadSettings(g, ".")
+	s, home, err := cli.LoadSettings(g, ".")
 	if err != nil {
 		return nil, "", err
 	}
 	dir := c.dir(s, home)
 	res, err := audit.VerifyDir(dir, opts)
 	if err != nil {
-		return nil, "", runtimeError(err)
+		return nil, "", cli.RuntimeError(err)
 	}
 	return res, dir, nil
 }
@@ -387,8 +388,8 @@ type auditHeadCmd struct {
 	Format string `short:"f" help:"Output format: text (SEQ:HASH) or json." enum:"text,json" default:"text"`
 }
 
-func (c *auditHeadCmd) Run(ctx context.Context, st *IO, g *Globals) error {
-	s, home, err := loadSettings(g, ".")
+func (c *auditHeadCmd) Run(ctx context.Context, st *cli.IO, g *cli.Globals) error {
+	s, home, err := cli.LoadSettings(g, ".")
 	if err != nil {
 		return err
 	}
@@ -396,10 +397,10 @@ func (c *auditHeadCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	pin, err := audit.Head(dir)
 	if errors.Is(err, audit.ErrEmpty) {
 		fmt.Fprintf(st.Err, "pretense: no audit records in %s: nothing to pin\n", dir)
-		return errFindings
+		return cli.ErrFindings
 	}
 	if err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	if c.Format == "json" {
 		enc := json.NewEncoder(st.Out)
@@ -421,8 +422,8 @@ type auditReportCmd struct {
 	AllowEmpty bool `help:"Exit 0 for a missing or empty log instead of 1 (the report is written either way)."`
 }
 
-func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
-	s, home, err := loadSettings(g, ".")
+func (c *auditReportCmd) Run(ctx context.Context, st *cli.IO, g *cli.Globals) error {
+	s, home, err := cli.LoadSettings(g, ".")
 	if err != nil {
 		return err
 	}
@@ -450,10 +451,10 @@ func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	dir := c.dir(s, home)
 	sum, err := audit.Report(dir, f, policy, now)
 	if err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	warnSkipped(st.Err, sum.Skipped, dir)
-	err = writeOutput(c.Output, st.Out, func(w io.Writer) error {
+	err = cli.WriteOutput(c.Output, st.Out, func(w io.Writer) error {
 		if format == "md" {
 			return sum.WriteMarkdown(w)
 		}
@@ -464,7 +465,7 @@ func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	}
 	if !sum.Verification.OK() {
 		fmt.Fprintf(st.Err, "pretense: the audit chain does not verify: %s\n", sum.Verification.Problem)
-		return errFindings
+		return cli.ErrFindings
 	}
 	if sum.Verification.Records == 0 {
 		if c.AllowEmpty {
@@ -472,7 +473,7 @@ func (c *auditReportCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 			return nil
 		}
 		fmt.Fprintf(st.Err, "pretense: no audit records in %s: the log is missing or empty (pass --allow-empty if none is expected)\n", dir)
-		return errFindings
+		return cli.ErrFindings
 	}
 	return nil
 }
@@ -492,7 +493,7 @@ func openAuditSink(s *config.Settings, home string, out io.Writer) (audit.Sink, 
 	c := s.Config()
 	ret, err := audit.ParseRetention(c.Audit.Retention)
 	if err != nil {
-		return nil, nil, usageError(err) // validated by config already
+		return nil, nil, cli.UsageError(err) // validated by config already
 	}
 	noop := func() error { return nil }
 	if c.Audit.Sink == "stdout" {
@@ -500,7 +501,7 @@ func openAuditSink(s *config.Settings, home string, out io.Writer) (audit.Sink, 
 	}
 	l, err := audit.Open(s.AuditDir(home), audit.Options{Retention: ret})
 	if err != nil {
-		return nil, nil, runtimeError(fmt.Errorf("open audit log: %w", err))
+		return nil, nil, cli.RuntimeError(fmt.Errorf("open audit log: %w", err))
 	}
 	if c.Audit.Sink == "both" {
 		return audit.Tee(l, audit.NewStdoutSink(out)), l.Close, nil

@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pretense/pretense/config"
+	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/internal/version"
 	"github.com/pretense/pretense/mutate"
 	"github.com/pretense/pretense/proxy"
@@ -19,16 +20,16 @@ import (
 )
 
 type proxyCmd struct {
-	Listen            string        `help:"Address to listen on (default 127.0.0.1:9339; config proxy.listen, env PRETENSE_LISTEN)." placeholder:"HOST:PORT"`
-	AllowRemote       bool          `name:"allow-remote" help:"Allow a listen address that is not loopback (a shared team proxy)."`
-	AnthropicUpstream string        `name:"anthropic-upstream" help:"Anthropic API base URL (default https://api.anthropic.com; env PRETENSE_ANTHROPIC_UPSTREAM)." placeholder:"URL"`
-	OpenAIUpstream    string        `name:"openai-upstream" help:"OpenAI API base URL (default https://api.openai.com; env PRETENSE_OPENAI_UPSTREAM)." placeholder:"URL"`
-	PHIMode           phiModeFlag   `name:"phi-mode" help:"Block requests carrying PHI values: off, standard or strict (bare --phi-mode means standard). The proxy uses standard unless configured." placeholder:"MODE"`
-	Policy            string        `help:"Which identifiers to mutate: phi (PHI-adjacent names) or all. Default phi." placeholder:"phi|all"`
-	AuditSink         string        `name:"audit-sink" help:"Where audit entries go: file ($PRETENSE_HOME/audit or audit.dir), stdout, or both." enum:"file,stdout,both," default:"" placeholder:"SINK"`
-	IdleTimeout       time.Duration `name:"idle-timeout" help:"Give up on an upstream that sends nothing for this long, before its headers or between stream events. A stream that keeps talking is never cut." default:"10m" env:"PRETENSE_IDLE_TIMEOUT"`
-	MaxBodySize       sizeFlag      `name:"max-body-size" help:"Largest request body accepted, compressed or decoded (default 64MB)." default:"64MB" placeholder:"SIZE"`
-	Attachments       string        `help:"Images and audio in requests cannot be scanned: pass them (counted in the audit entry) or block the request." enum:"pass,block" default:"pass" env:"PRETENSE_ATTACHMENTS"`
+	Listen            string          `help:"Address to listen on (default 127.0.0.1:9339; config proxy.listen, env PRETENSE_LISTEN)." placeholder:"HOST:PORT"`
+	AllowRemote       bool            `name:"allow-remote" help:"Allow a listen address that is not loopback (a shared team proxy)."`
+	AnthropicUpstream string          `name:"anthropic-upstream" help:"Anthropic API base URL (default https://api.anthropic.com; env PRETENSE_ANTHROPIC_UPSTREAM)." placeholder:"URL"`
+	OpenAIUpstream    string          `name:"openai-upstream" help:"OpenAI API base URL (default https://api.openai.com; env PRETENSE_OPENAI_UPSTREAM)." placeholder:"URL"`
+	PHIMode           cli.PHIModeFlag `name:"phi-mode" help:"Block requests carrying PHI values: off, standard or strict (bare --phi-mode means standard). The proxy uses standard unless configured." placeholder:"MODE"`
+	Policy            string          `help:"Which identifiers to mutate: phi (PHI-adjacent names) or all. Default phi." placeholder:"phi|all"`
+	AuditSink         string          `name:"audit-sink" help:"Where audit entries go: file ($PRETENSE_HOME/audit or audit.dir), stdout, or both." enum:"file,stdout,both," default:"" placeholder:"SINK"`
+	IdleTimeout       time.Duration   `name:"idle-timeout" help:"Give up on an upstream that sends nothing for this long, before its headers or between stream events. A stream that keeps talking is never cut." default:"10m" env:"PRETENSE_IDLE_TIMEOUT"`
+	MaxBodySize       cli.SizeFlag    `name:"max-body-size" help:"Largest request body accepted, compressed or decoded (default 64MB)." default:"64MB" placeholder:"SIZE"`
+	Attachments       string          `help:"Images and audio in requests cannot be scanned: pass them (counted in the audit entry) or block the request." enum:"pass,block" default:"pass" env:"PRETENSE_ATTACHMENTS"`
 	// Cloud routes (docs/proxy.md): Bedrock, Vertex AI, Azure OpenAI, Gemini API.
 	BedrockUpstream     string `name:"bedrock-upstream" help:"Bedrock runtime base URL (default https://bedrock-runtime.REGION.amazonaws.com)." env:"PRETENSE_BEDROCK_UPSTREAM" placeholder:"URL"`
 	VertexUpstream      string `name:"vertex-upstream" help:"Vertex AI base URL (default https://LOCATION-aiplatform.googleapis.com)." env:"PRETENSE_VERTEX_UPSTREAM" placeholder:"URL"`
@@ -58,7 +59,7 @@ listener other machines reach needs client authentication: tokens
 docs/team.md.`
 }
 
-func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
+func (c *proxyCmd) Run(ctx context.Context, io *cli.IO, g *cli.Globals) error {
 	var flags []config.Flag
 	add := func(key, value, name string) {
 		if value != "" {
@@ -71,7 +72,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	add("phi-mode", string(c.PHIMode), "--phi-mode")
 	add("mutation-policy", c.Policy, "--policy")
 	add("audit.sink", c.AuditSink, "--audit-sink")
-	settings, home, err := loadSettings(g, ".", flags...)
+	settings, home, err := cli.LoadSettings(g, ".", flags...)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 
 	key, err := mutate.LoadKey(home, os.Getenv("PRETENSE_KEY"))
 	if err != nil {
-		return withHint(usageError(err), "set PRETENSE_KEY, or fix the key file: it must be a regular file with mode 0600 (chmod 600 "+filepath.Join(home, mutate.KeyFile)+")")
+		return cli.WithHint(cli.UsageError(err), "set PRETENSE_KEY, or fix the key file: it must be a regular file with mode 0600 (chmod 600 "+filepath.Join(home, mutate.KeyFile)+")")
 	}
 
 	level := slog.LevelInfo
@@ -129,12 +130,12 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	pre, err := proxy.New(opts)
 	if err != nil {
 		if errors.Is(err, proxy.ErrRemoteListen) {
-			return withHint(usageError(err), "a proxy on a shared address mutates and forwards anyone's requests; add --allow-remote if that is the plan")
+			return cli.WithHint(cli.UsageError(err), "a proxy on a shared address mutates and forwards anyone's requests; add --allow-remote if that is the plan")
 		}
 		if errors.Is(err, proxy.ErrNoAuth) {
-			return withHint(usageError(err), "see docs/team.md: pretense proxy token create --user NAME, or --tls-cert/--tls-key/--client-ca")
+			return cli.WithHint(cli.UsageError(err), "see docs/team.md: pretense proxy token create --user NAME, or --tls-cert/--tls-key/--client-ca")
 		}
-		return usageError(err)
+		return cli.UsageError(err)
 	}
 	_ = pre.Close()
 
@@ -148,7 +149,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", opts.Listen)
 	if err != nil {
-		return runtimeError(fmt.Errorf("listen on %s: %w", opts.Listen, err))
+		return cli.RuntimeError(fmt.Errorf("listen on %s: %w", opts.Listen, err))
 	}
 	// With port 0 the kernel picks one; name the real address everywhere.
 	opts.Listen = ln.Addr().String()
@@ -163,7 +164,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 		if mln != nil {
 			mln.Close()
 		}
-		return usageError(err)
+		return cli.UsageError(err)
 	}
 	defer srv.Close()
 	if mln != nil {
@@ -189,7 +190,7 @@ func (c *proxyCmd) Run(ctx context.Context, io *IO, g *Globals) error {
 	stopHUP := c.reloadOnHUP(ctx, srv, g, flags, logger)
 	defer stopHUP()
 	if err := srv.Serve(ctx, ln); err != nil {
-		return runtimeError(err)
+		return cli.RuntimeError(err)
 	}
 	return nil
 }

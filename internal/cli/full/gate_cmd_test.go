@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/pretense/pretense/gate/gatetest"
+	"github.com/pretense/pretense/internal/cli"
 )
 
 // gateEnv gives the test its own HOME and project directory and clears
@@ -68,39 +69,39 @@ func TestGateCommandExitCodes(t *testing.T) {
 			name:    "routed through a running proxy",
 			env:     func(fake, _ string) map[string]string { return map[string]string{"ANTHROPIC_BASE_URL": fake} },
 			args:    func(fake, _ string) []string { return []string{"--proxy", fake} },
-			want:    ExitClean,
+			want:    cli.ExitClean,
 			wantOut: "gate: pass",
 		},
 		{
 			name:    "nothing configured",
-			want:    ExitClean,
+			want:    cli.ExitClean,
 			wantOut: "gate: pass",
 		},
 		{
 			name:    "OpenAI key without a base URL",
 			env:     func(string, string) map[string]string { return map[string]string{"OPENAI_API_KEY": "test-key-0000"} },
-			want:    ExitFindings,
+			want:    cli.ExitFindings,
 			wantOut: "gate/key-without-routing",
 		},
 		{
 			name:     "json output",
 			env:      func(string, string) map[string]string { return map[string]string{"OPENAI_API_KEY": "test-key-0000"} },
 			args:     func(string, string) []string { return []string{"-f", "json"} },
-			want:     ExitFindings,
+			want:     cli.ExitFindings,
 			jsonPass: new(bool),
 		},
 		{
 			name:    "proxy not running",
 			env:     func(_, down string) map[string]string { return map[string]string{"OPENAI_BASE_URL": down + "/v1"} },
 			args:    func(_, down string) []string { return []string{"--proxy", down} },
-			want:    ExitFindings,
+			want:    cli.ExitFindings,
 			wantOut: "proxy is not running",
 		},
 		{
 			name:    "offline says so",
 			env:     func(_, down string) map[string]string { return map[string]string{"OPENAI_BASE_URL": down + "/v1"} },
 			args:    func(_, down string) []string { return []string{"--proxy", down, "--offline"} },
-			want:    ExitClean,
+			want:    cli.ExitClean,
 			wantOut: "skipped (--offline)",
 		},
 		{
@@ -108,38 +109,38 @@ func TestGateCommandExitCodes(t *testing.T) {
 			env: func(fake, _ string) map[string]string {
 				return map[string]string{"ANTHROPIC_BASE_URL": fake, "PRETENSE_PROXY_URL": fake}
 			},
-			want:    ExitClean,
+			want:    cli.ExitClean,
 			wantOut: "gate: pass",
 		},
 		{
 			name:    "required phi mode not met",
 			env:     func(fake, _ string) map[string]string { return map[string]string{"ANTHROPIC_BASE_URL": fake} },
 			args:    func(fake, _ string) []string { return []string{"--proxy", fake, "--require-phi-mode", "strict"} },
-			want:    ExitFindings,
+			want:    cli.ExitFindings,
 			wantOut: "gate requires at least strict",
 		},
 		{
 			name:    "unknown format",
 			args:    func(string, string) []string { return []string{"--format", "xml"} },
-			want:    ExitUsage,
+			want:    cli.ExitUsage,
 			wantErr: "--format",
 		},
 		{
 			name:    "unknown phi mode",
 			args:    func(string, string) []string { return []string{"--require-phi-mode", "paranoid"} },
-			want:    ExitUsage,
+			want:    cli.ExitUsage,
 			wantErr: "require-phi-mode",
 		},
 		{
 			name:    "non-loopback proxy address",
 			args:    func(string, string) []string { return []string{"--proxy", "http://10.1.2.3:9339"} },
-			want:    ExitUsage,
+			want:    cli.ExitUsage,
 			wantErr: "loopback",
 		},
 		{
 			name:    "missing directory",
 			args:    func(string, string) []string { return []string{"--dir", "/nonexistent/pretense-gate-test"} },
-			want:    ExitUsage,
+			want:    cli.ExitUsage,
 			wantErr: "not a directory",
 		},
 		{
@@ -147,7 +148,7 @@ func TestGateCommandExitCodes(t *testing.T) {
 			env:    func(fake, _ string) map[string]string { return map[string]string{"ANTHROPIC_BASE_URL": fake} },
 			args:   func(fake, _ string) []string { return []string{"--proxy", fake} },
 			cancel: true,
-			want:   ExitRuntime,
+			want:   cli.ExitRuntime,
 		},
 	}
 	for _, tc := range tests {
@@ -204,7 +205,7 @@ func TestGateProxyFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runGate(t, context.Background(), work)
-	if code != ExitClean || !strings.Contains(out, "proxy "+fake) {
+	if code != cli.ExitClean || !strings.Contains(out, "proxy "+fake) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	// A config mistake is a usage error naming the file.
@@ -212,7 +213,7 @@ func TestGateProxyFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errOut = runGate(t, context.Background(), work)
-	if code != ExitUsage || !strings.Contains(errOut, ".pretense.yaml") {
+	if code != cli.ExitUsage || !strings.Contains(errOut, ".pretense.yaml") {
 		t.Fatalf("bad config: exit %d, stderr %s", code, errOut)
 	}
 }
@@ -235,7 +236,7 @@ func TestGateCommandSARIFToFile(t *testing.T) {
 	work := gateEnv(t, map[string]string{"OPENAI_API_KEY": "test-key-0000"})
 	path := filepath.Join(t.TempDir(), "gate.sarif")
 	code, out, errOut := runGate(t, context.Background(), work, "-f", "sarif", "-o", path, "--offline")
-	if code != ExitFindings {
+	if code != cli.ExitFindings {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 	if out != "" || !strings.Contains(errOut, path) {
@@ -264,7 +265,7 @@ func TestGateCommandMalformedSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runGate(t, context.Background(), work, "--offline")
-	if code != ExitFindings || !strings.Contains(out, ".claude/settings.json") || !strings.Contains(out, "gate/unreadable-config") {
+	if code != cli.ExitFindings || !strings.Contains(out, ".claude/settings.json") || !strings.Contains(out, "gate/unreadable-config") {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 }

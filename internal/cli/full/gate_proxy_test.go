@@ -1,4 +1,4 @@
-package cli
+package full
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/pretense/pretense/internal/cli"
 	"github.com/pretense/pretense/proxy"
 )
 
@@ -64,7 +65,7 @@ func TestGateAgainstRealProxy(t *testing.T) {
 		"COPILOT_PROVIDER_BASE_URL": base + "/v1",
 	})
 	code, out, errOut := runGate(t, context.Background(), work, "--proxy", base, "-f", "text")
-	if code != ExitClean {
+	if code != cli.ExitClean {
 		t.Fatalf("exit %d against the real proxy\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
 	}
 	if !strings.Contains(out, "pretense-proxy") || !strings.Contains(out, "gate: pass") {
@@ -72,7 +73,7 @@ func TestGateAgainstRealProxy(t *testing.T) {
 	}
 	// The proxy runs phi mode standard by default: requiring strict fails,
 	// which shows the verdict comes from what /health said.
-	if code, out, _ := runGate(t, context.Background(), work, "--proxy", base, "--require-phi-mode", "strict"); code != ExitFindings || !strings.Contains(out, "gate/proxy-health") {
+	if code, out, _ := runGate(t, context.Background(), work, "--proxy", base, "--require-phi-mode", "strict"); code != cli.ExitFindings || !strings.Contains(out, "gate/proxy-health") {
 		t.Errorf("--require-phi-mode strict: exit %d\n%s", code, out)
 	}
 	if n := upstreamHits.Load(); n != 0 {
