@@ -3,7 +3,8 @@
 # Go binary, `gitleaks version` (when GITLEAKS names a binary), git listing
 # the staged files, and for each pretense binary `version`, a scan of a
 # one-file directory (start-up with the full rule set) and `scan --staged`
-# in a copy of a real repository with ten staged edits. Each command runs
+# in a copy of a real repository with ten staged edits; the same with
+# pretense-scan (the commit hook's lean binary) where the checkout has it. Each command runs
 # RUNS times, all in turn, so all see the same load; bench/runtimes prints
 # the median wall time, CPU time (rusage, microseconds) and minor faults.
 #
@@ -28,12 +29,16 @@ export GOFLAGS=-buildvcs=false
 die() { echo "floor: $*" >&2; exit 2; }
 [ -d "$repo/.git" ] || die "$repo is not a git clone with a work tree"
 
-build() { # DIR OUT
-	if [ "${BUILD_CGO:-0}" = 1 ]; then
-		(cd "$1" && go build -o "$2" ./cmd/pretense)
-	else
-		(cd "$1" && CGO_ENABLED=0 go build -trimpath -ldflags=-s\ -w -o "$2" ./cmd/pretense)
-	fi
+build() { # DIR OUT: pretense, and pretense-scan as OUT-scan where DIR has it
+	local cmd
+	for cmd in pretense pretense-scan; do
+		[ -d "$1/cmd/$cmd" ] || continue
+		if [ "${BUILD_CGO:-0}" = 1 ]; then
+			(cd "$1" && go build -o "$2${cmd#pretense}" "./cmd/$cmd") || return 1
+		else
+			(cd "$1" && CGO_ENABLED=0 go build -trimpath -ldflags=-s\ -w -o "$2${cmd#pretense}" "./cmd/$cmd") || return 1
+		fi
+	done
 }
 if [ -z "${NEW:-}" ]; then
 	NEW=$out/pretense-new
@@ -69,5 +74,10 @@ for b in "${bins[@]}"; do
 	specs+=("$l: version|$out|$bin version"
 		"$l: scan --path <one file>|$out|$bin scan --path $tiny -q"
 		"$l: scan --staged (10 files)|$staged|$bin scan --staged --path $staged -q")
+	if [ -x "$bin-scan" ]; then # the commit hook's binary, where built
+		specs+=("$l: pretense-scan --version|$out|$bin-scan --version"
+			"$l: pretense-scan --path <one file>|$out|$bin-scan --path $tiny -q"
+			"$l: pretense-scan --staged (10 files)|$staged|$bin-scan --staged --path $staged -q")
+	fi
 done
 "$out/runtimes" "$runs" "${specs[@]}"

@@ -176,8 +176,8 @@ func TestPreCommitManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{
-		"pretense":     "pretense scan --staged",
-		"pretense-phi": "pretense scan --staged --phi-mode",
+		"pretense":     "pretense-scan --staged",
+		"pretense-phi": "pretense-scan --staged --phi-mode",
 	}
 	for _, h := range hooks {
 		entry, ok := want[h.ID]

@@ -19,11 +19,12 @@ import (
 
 // suite is what TestMain prepares once for every test.
 type suite struct {
-	root   string            // module root of this checkout
-	bin    string            // pretense built from it
-	goEnv  map[string]string // the caller's Go caches, kept when HOME moves
-	seed   uint64
-	tmpDir string
+	root    string            // module root of this checkout
+	bin     string            // pretense built from it
+	scanBin string            // pretense-scan built from it, beside bin
+	goEnv   map[string]string // the caller's Go caches, kept when HOME moves
+	seed    uint64
+	tmpDir  string
 }
 
 var env suite // set once by TestMain, read-only afterwards
@@ -69,12 +70,17 @@ func setup() error {
 	if out, err := dl.CombinedOutput(); err != nil {
 		return fmt.Errorf("go mod download: %w\n%s", err, out)
 	}
+	// Both binaries, side by side as go install and the release archives
+	// put them: the hook the tests install runs pretense-scan from there.
 	env.bin = filepath.Join(env.tmpDir, "bin", "pretense")
-	build := exec.Command("go", "build", "-o", env.bin, "./cmd/pretense")
-	build.Dir = env.root
-	build.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
-	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("build pretense: %w\n%s", err, out)
+	env.scanBin = env.bin + "-scan"
+	for bin, pkg := range map[string]string{env.bin: "./cmd/pretense", env.scanBin: "./cmd/pretense-scan"} {
+		build := exec.Command("go", "build", "-o", bin, pkg)
+		build.Dir = env.root
+		build.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOPROXY=off")
+		if out, err := build.CombinedOutput(); err != nil {
+			return fmt.Errorf("build %s: %w\n%s", pkg, err, out)
+		}
 	}
 	env.seed = uint64(time.Now().UnixNano())
 	if s := os.Getenv("PRETENSE_TEST_SEED"); s != "" {

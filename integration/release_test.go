@@ -48,6 +48,17 @@ func TestReleaseSnapshot(t *testing.T) {
 	if r := run(t, dist, os.Environ(), "sha256sum", "-c", "SHA256SUMS"); r.code != 0 {
 		t.Errorf("sha256sum -c: %s", r.out)
 	}
+	// The archive holds both commands; pretense-scan is stamped like pretense.
+	unpacked := t.TempDir()
+	if r := run(t, dist, os.Environ(), "tar", "-xzf", name+".tar.gz", "-C", unpacked); r.code != 0 {
+		t.Fatalf("tar: %s", r.out)
+	}
+	for _, cmd := range []string{"pretense", "pretense-scan"} {
+		r := run(t, dist, os.Environ(), filepath.Join(unpacked, name, cmd), "--version")
+		if r.code != 0 || !strings.Contains(r.out, "pretense v9.9.9 (commit ") {
+			t.Errorf("%s from the archive --version: exit %d: %s", cmd, r.code, r.out)
+		}
+	}
 	if runtime.GOOS == "linux" {
 		img := filepath.Join(dist, "image", "linux", runtime.GOARCH, "pretense")
 		r := run(t, dist, os.Environ(), img, "--version")

@@ -39,6 +39,11 @@ mkdir -p "$dist"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# The rule table the binaries carry is generated from rules/builtin/*.yaml
+# and read as is at run time: refuse to release a stale one.
+go test -count=1 -run '^TestBuiltinTable$' ./rules >"$work/table.log" 2>&1 ||
+	{ cat "$work/table.log" >&2; echo "release: rules/builtin_table.go is stale: run go generate ./rules" >&2; exit 1; }
+
 # Host tools, built before GOOS/GOARCH change per target.
 go build -o "$work/archive" ./tools/archive
 go build -o "$work/cyclonedx-gomod" github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod
@@ -49,14 +54,21 @@ for t in $targets; do
 	name="pretense_${version#v}_${os}_${arch}"
 	dir="$work/$name"
 	mkdir -p "$dir"
-	bin=pretense
-	[ "$os" = windows ] && bin=pretense.exe
+	exe=
+	[ "$os" = windows ] && exe=.exe
 	echo "release: $name"
-	CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$dir/$bin" ./cmd/pretense
+	# pretense (all four jobs) and pretense-scan (the commit hook's
+	# `pretense scan`, without the proxy's dependencies) in one archive:
+	# the hook pretense installs runs pretense-scan when it lies beside it.
+	for cmd in pretense pretense-scan; do
+		CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -buildvcs=false -ldflags "$ldflags" -o "$dir/$cmd$exe" "./cmd/$cmd"
+	done
 	cp README.md "$dir/"
 	ext=tar.gz
 	[ "$os" = windows ] && ext=zip
 	"$work/archive" -o "$dist/$name.$ext" -C "$work" "$name"
+	# The SBOM of cmd/pretense covers pretense-scan, whose modules are a
+	# subset of it.
 	GOOS=$os GOARCH=$arch "$work/cyclonedx-gomod" app -json -licenses=false \
 		-main cmd/pretense -output "$dist/$name.sbom.cdx.json" . 2>"$work/sbom.log" ||
 		{ cat "$work/sbom.log" >&2; exit 1; }

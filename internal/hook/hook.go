@@ -212,7 +212,8 @@ func resolve(base, p string) string {
 type Options struct {
 	// Binary is the pretense executable the hook runs first; when it is
 	// gone (a `go run` build, an upgrade that moved it) the hook falls back
-	// to pretense on PATH.
+	// to pretense on PATH. Where pretense-scan lies beside the binary found
+	// (same directory, name plus "-scan"), the hook runs it instead.
 	Binary string
 	// PHIMode, when not empty, is baked into the hook as --phi-mode=MODE
 	// (off, standard or strict). Empty lets the scan decide from
@@ -390,7 +391,7 @@ func Script(opts Options) []byte {
 		// Git for Windows runs hooks with its own sh, which reads C:/x.
 		binary = filepath.ToSlash(binary)
 	}
-	args := "scan --staged"
+	args := "--staged"
 	if opts.PHIMode != "" {
 		args += " --phi-mode=" + opts.PHIMode
 	}
@@ -416,7 +417,17 @@ if [ -z "$pretense" ] || [ ! -x "$pretense" ]; then
 		exit 1
 	}
 fi
-"$pretense" %s
+# pretense-scan, installed beside pretense, is the same scan without the
+# proxy's start-up cost (cmd/pretense-scan); an older install has none.
+case $pretense in
+*.exe) lean=${pretense%%.exe}-scan.exe ;;
+*) lean=$pretense-scan ;;
+esac
+if [ -x "$lean" ]; then
+	"$lean" %s
+else
+	"$pretense" scan %s
+fi
 status=$?
 case $status in
 0) exit 0 ;;
@@ -436,7 +447,7 @@ EOF
 	;;
 esac
 exit "$status"
-`, Marker, phiNote(opts.PHIMode), shellQuote(binary), args, allow)
+`, Marker, phiNote(opts.PHIMode), shellQuote(binary), args, args, allow)
 	return []byte(b.String())
 }
 

@@ -447,6 +447,12 @@ func fakePretense(t *testing.T, dir string, code int) string {
 	return p
 }
 
+// fakeLean writes a stand-in for pretense-scan beside fakePretense's.
+func fakeLean(t *testing.T, dir string, code int) {
+	t.Helper()
+	write(t, filepath.Join(dir, "pretense-scan"), "#!/bin/sh\necho \"fake pretense-scan $*\"\nexit "+string(rune('0'+code))+"\n", 0o755)
+}
+
 // TestHookScriptInGitCommit runs git commit with the installed hook and a
 // stand-in for pretense, so what git does with each exit code is checked
 // without depending on the scanner.
@@ -466,6 +472,9 @@ func TestHookScriptInGitCommit(t *testing.T) {
 		{name: "phi mode is passed", code: 0, binary: "fake", phi: "strict", wantCommit: true, wantOut: []string{"scan --staged --phi-mode=strict"}},
 		{name: "missing binary falls back to PATH", code: 0, binary: "missing", wantCommit: true, wantOut: []string{"fake pretense scan --staged"}},
 		{name: "no binary anywhere refuses the commit", binary: "nowhere", wantOut: []string{"cannot find the pretense binary"}},
+		{name: "pretense-scan beside the binary runs instead", code: 0, binary: "fake+lean", phi: "standard", wantCommit: true, wantOut: []string{"fake pretense-scan --staged --phi-mode=standard"}},
+		{name: "pretense-scan findings refuse the commit", code: 1, binary: "fake+lean", wantOut: []string{"fake pretense-scan --staged", "commit refused"}},
+		{name: "pretense-scan beside the PATH fallback", code: 0, binary: "missing+lean", wantCommit: true, wantOut: []string{"fake pretense-scan --staged"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -481,6 +490,13 @@ func TestHookScriptInGitCommit(t *testing.T) {
 				fakePretense(t, onPath, tt.code)
 			case "nowhere":
 				opts.Binary = filepath.Join(bin, "gone", "pretense")
+			case "fake+lean":
+				opts.Binary = fakePretense(t, bin, tt.code)
+				fakeLean(t, bin, tt.code)
+			case "missing+lean":
+				opts.Binary = filepath.Join(bin, "gone", "pretense")
+				fakePretense(t, onPath, tt.code)
+				fakeLean(t, onPath, tt.code)
 			}
 			// PATH keeps git and sh reachable but holds no real pretense.
 			r.env = append(withoutPath(r.env), "PATH="+onPath+string(os.PathListSeparator)+systemPath(t))
