@@ -2,10 +2,6 @@
 
 package rules
 
-// builtinTableSHA256 is the builtinSum of the builtin/*.yaml this table
-// was generated from; Builtin uses the table only while they match.
-const builtinTableSHA256 = "997246795daaaaaeaf36bea725d89e7b53ca5dd3774a4f6e02a4aab5e76242fc"
-
 // builtinTable holds the rules of builtin/*.yaml, ordered by id: what
 // loadBuiltin parses from them (TestBuiltinTable).
 var builtinTable = []Rule{
