@@ -4,8 +4,9 @@ import "testing"
 
 // TestAssignmentLayouts: a credential's name and its value on different
 // lines or in different fields of one record — a YAML or JSON value on
-// the next line (also after a block indicator), a name/value pair — and
-// the layouts of the same shapes that hold no credential.
+// the next line (also after a block indicator), a name/value pair, a
+// constructor's id and secret arguments — and the layouts of the same
+// shapes that hold no credential.
 func TestAssignmentLayouts(t *testing.T) {
 	const v = "{alnum:14}7Kq{alnum:15}"
 	tests := []struct {
@@ -30,6 +31,11 @@ func TestAssignmentLayouts(t *testing.T) {
 		{"helm set block", "set {\n  name  = \"auth.token\"\n  value = \"«{b64url:20}9Q{b64url:18}»\"\n}\n", []string{"generic-secret-name-value"}},
 		{"env pair whose value comes from a secret ref", "env:\n  - name: API_TOKEN\n    valueFrom:\n      secretKeyRef:\n        name: api-token-{lower:6}\n        key: token\n", nil},
 		{"env pair of a non-secret setting", "env:\n  - name: TOKEN_TTL_SECONDS\n    value: \"{digits:5}\"\n  - name: SECRET_STORE_URL\n    value: \"https://{lower:8}.internal.test/{alnum:12}7Q\"\n", nil},
+		{"aws secret after its key id in a constructor", "c := credentials.NewStaticCredentials(\"«AKIA{upper:4}2{upper:11}»\", \"«{b64:40}»\", \"\")\n", []string{"aws-access-key-id", "aws-secret-access-key"}},
+		{"aws key id and a hex digest", "pair(\"«AKIA{upper:4}2{upper:11}»\", \"{hex:40}\")\n", []string{"aws-access-key-id"}},
+		{"two aws key ids", "ids := []string{\"«AKIA{upper:4}2{upper:11}»\", \"«AKIA{upper:5}3{upper:10}»\"}\n", []string{"aws-access-key-id", "aws-access-key-id"}},
+		{"twilio auth token after the account sid", "client = twilio.rest.Client(\"AC{hex:32}\", \"«{hex:32}»\")\n", []string{"twilio-auth-token"}},
+		{"twilio api key sid after the account sid", "client = twilio.rest.Client(\"AC{hex:32}\", \"«SK{hex:32}»\")\n", []string{"twilio-api-key"}},
 		{"setter call", "client.setApiKey(\"«" + v + "»\");\n", []string{"generic-secret-assignment"}},
 		{"builder method", "Config.builder().password(\"«{alnum:10}!7{alnum:8}»\").build()\n", []string{"generic-secret-assignment"}},
 		{"a call that checks a token", "claims, err := verifyToken(\"" + v + "\")\n", nil},

@@ -106,6 +106,9 @@ func checkAWSContext(c *CheckContext) bool {
 		bytes.Contains(key, []byte("secret_access_key")) || bytes.Contains(key, []byte("secret-access-key")) {
 		return true
 	}
+	if awsKeyIDIn(c.Data[max(0, c.MatchStart):c.Start]) {
+		return true // the secret follows its access key id (a constructor's arguments)
+	}
 	if nearAny(c.Data, c.Start, c.End, awsContextRadius, "aws", "amazon") {
 		c.Reasons = append(c.Reasons, "AWS named nearby")
 		return true
@@ -114,6 +117,27 @@ func checkAWSContext(c *CheckContext) bool {
 }
 
 const awsContextRadius = 512
+
+// awsKeyIDIn reports whether b holds an access key id: AKIA or ASIA and
+// 16 base32 characters.
+func awsKeyIDIn(b []byte) bool {
+	for i := 0; i+20 <= len(b); i++ {
+		if b[i] != 'A' || b[i+2] != 'I' || b[i+3] != 'A' || (b[i+1] != 'K' && b[i+1] != 'S') {
+			continue
+		}
+		ok := true
+		for _, x := range b[i+4 : i+20] {
+			if !(x >= 'A' && x <= 'Z' || x >= '2' && x <= '7') {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
 
 // nearAny reports whether one of words (lowercase ASCII) occurs within
 // radius bytes of data[start:end], case-insensitively.
