@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"math"
 	"strings"
 )
@@ -28,32 +26,21 @@ func shannon(s string) float64 {
 	return h
 }
 
+// checkJWT keeps a token whose header is a JOSE header: it decodes to a
+// JSON object with a non-empty "alg". RFC 7515 §4.1.1 and RFC 7516 §4.1.1
+// make alg required in every JWS and JWE header, and every verifier
+// rejects a token without it, so a JWT-shaped string with no alg is not a
+// credential (random base64 or JSON that happens to start with eyJ).
+// "none" is kept: the rule's pattern requires a signature of 10 or more
+// characters, so what it matches names none only in a malformed unsecured
+// token, which tools/secretbench's signedJWT counts as plausible too.
 func checkJWT(c *CheckContext) bool {
-	head, _, ok := strings.Cut(c.Value, ".")
-	if !ok {
+	if !strings.Contains(c.Value, ".") {
 		return false
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
-	if err != nil {
-		return false
-	}
-	var h map[string]any
-	if json.Unmarshal(raw, &h) != nil {
-		return false
-	}
-	for k := range h {
-		if joseHeaderParams[k] {
-			return true
-		}
-	}
-	return false
+	h, ok := DecodeJOSEHeader(c.Value)
+	return ok && h.Alg() != ""
 }
-
-// joseHeaderParams are the registered JOSE header parameter names (RFC
-// 7515, 7516, 7518, 7797 and the JWK members some issuers inline): a
-// header naming one of them is a JWS/JWE header, not random JSON.
-var joseHeaderParams = wordSet("alg typ kid cty crit enc zip jku jwk x5u x5c x5t x5t#S256 " +
-	"epk apu apv iv tag p2s p2c b64 kty key_ops use")
 
 func checkMixedClasses(c *CheckContext) bool {
 	var lower, upper, digit bool

@@ -767,7 +767,9 @@ var (
 // rejected by every verifier) and the algorithm is not "none" with an
 // empty signature (an unsigned token proves nothing and can be forged by
 // anyone). A base64-wrapped token (ZXlK…, gitleaks' jwt-base64) is
-// unwrapped first.
+// unwrapped first. The header is read by rules.DecodeJOSEHeader, as the
+// jwt rule reads it; the cut adds the unsigned-none case, which the rule's
+// pattern (a signature of 10 or more characters) never matches.
 func signedJWT(text string) bool {
 	tok := jwtToken.FindString(text)
 	if tok == "" {
@@ -784,19 +786,12 @@ func signedJWT(text string) bool {
 	if tok == "" {
 		return false
 	}
-	head, rest, _ := strings.Cut(tok, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(head, "="))
-	if err != nil {
-		return false
-	}
-	var h map[string]any
-	if json.Unmarshal(raw, &h) != nil {
-		return false
-	}
-	alg, ok := h["alg"].(string)
+	h, ok := rules.DecodeJOSEHeader(tok)
+	alg := h.Alg()
 	if !ok || alg == "" {
 		return false
 	}
+	_, rest, _ := strings.Cut(tok, ".")
 	_, sig, _ := strings.Cut(rest, ".")
 	return !strings.EqualFold(alg, "none") || sig != ""
 }
