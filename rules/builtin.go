@@ -28,25 +28,50 @@ func Builtin() []Rule {
 
 // cloneRules copies defs deeply enough that changing any field, slice
 // element or context of the copy leaves defs as it was
-// (TestCloneRulesDeep checks every field).
+// (TestCloneRulesDeep checks every field). The copies' string slices are
+// cut from one array, each capped at its length so an append moves it out,
+// and their contexts from another: Builtin runs at every start, and a
+// slice allocated per field of ~700 rules was ~7,000 allocations, 4% of a
+// one-file scan.
 func cloneRules(defs []Rule) []Rule {
 	out := slices.Clone(defs)
+	n, nctx := 0, 0
+	for i := range defs {
+		r := &defs[i]
+		n += len(r.Keywords) + len(r.Allow) + len(r.Stopwords) + len(r.Checks) + len(r.Tags) + len(r.Owns) + len(r.Samples.TP) + len(r.Samples.FP)
+		if c := r.Context; c != nil {
+			nctx++
+			n += len(c.Words) + len(c.Weak) + len(c.Near)
+		}
+	}
+	pool := make([]string, 0, n)
+	take := func(s []string) []string {
+		if s == nil {
+			return nil
+		}
+		start := len(pool)
+		pool = append(pool, s...)
+		return pool[start:len(pool):len(pool)]
+	}
+	ctxs := make([]Context, nctx)
 	for i := range out {
 		r := &out[i]
-		r.Keywords = slices.Clone(r.Keywords)
-		r.Allow = slices.Clone(r.Allow)
-		r.Stopwords = slices.Clone(r.Stopwords)
-		r.Checks = slices.Clone(r.Checks)
-		r.Tags = slices.Clone(r.Tags)
-		r.Owns = slices.Clone(r.Owns)
-		r.Samples.TP = slices.Clone(r.Samples.TP)
-		r.Samples.FP = slices.Clone(r.Samples.FP)
+		r.Keywords = take(r.Keywords)
+		r.Allow = take(r.Allow)
+		r.Stopwords = take(r.Stopwords)
+		r.Checks = take(r.Checks)
+		r.Tags = take(r.Tags)
+		r.Owns = take(r.Owns)
+		r.Samples.TP = take(r.Samples.TP)
+		r.Samples.FP = take(r.Samples.FP)
 		if r.Context != nil {
-			c := *r.Context
-			c.Words = slices.Clone(c.Words)
-			c.Weak = slices.Clone(c.Weak)
-			c.Near = slices.Clone(c.Near)
-			r.Context = &c
+			c := &ctxs[0]
+			ctxs = ctxs[1:]
+			*c = *r.Context
+			c.Words = take(c.Words)
+			c.Weak = take(c.Weak)
+			c.Near = take(c.Near)
+			r.Context = c
 		}
 	}
 	return out

@@ -304,3 +304,38 @@ func genValue(b *strings.Builder, v reflect.Value, typed bool) error {
 	}
 	return nil
 }
+
+// TestCloneRulesApart: the copies share one backing array, so an append to
+// one rule's slice must not write into the next rule's, and nil and empty
+// slices stay what they were.
+func TestCloneRulesApart(t *testing.T) {
+	defs := []Rule{
+		{ID: "a", Keywords: []string{"k1"}, Tags: []string{}, Context: &Context{Words: []string{"w"}}},
+		{ID: "b", Keywords: []string{"k2", "k3"}, Context: &Context{Near: []string{"n"}}},
+		{ID: "c"},
+	}
+	cp := cloneRules(defs)
+	if !reflect.DeepEqual(cp, defs) {
+		t.Fatalf("copy differs:\n%+v\n%+v", cp, defs)
+	}
+	if cp[0].Tags == nil || cp[2].Keywords != nil {
+		t.Error("nil and empty slices not kept apart")
+	}
+	cp[0].Keywords = append(cp[0].Keywords, "x")
+	cp[0].Context.Words = append(cp[0].Context.Words, "y")
+	cp[1].Keywords = append(cp[1].Keywords, "z")
+	want := []Rule{
+		{ID: "a", Keywords: []string{"k1", "x"}, Tags: []string{}, Context: &Context{Words: []string{"w", "y"}}},
+		{ID: "b", Keywords: []string{"k2", "k3", "z"}, Context: &Context{Near: []string{"n"}}},
+		{ID: "c"},
+	}
+	if !reflect.DeepEqual(cp, want) {
+		t.Fatalf("appends to the copies wrote into each other:\n%+v\n%+v", cp, want)
+	}
+	if cp[0].Context == cp[1].Context || cp[0].Context == defs[0].Context {
+		t.Error("contexts shared")
+	}
+	if got := cloneRules(builtinTable); !reflect.DeepEqual(got, builtinTable) {
+		t.Error("the copy of the built-in table differs from it")
+	}
+}
