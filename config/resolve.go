@@ -220,6 +220,9 @@ type Config struct {
 	}
 	Scan struct {
 		MaxFileSize int64 // bytes
+		// FailOnUnscanned: content left unscanned (LFS pointers, files
+		// over MaxFileSize) makes the scan incomplete (exit 3).
+		FailOnUnscanned bool
 	}
 	Rules struct {
 		Enable, Disable []string
@@ -246,6 +249,7 @@ func (s *Settings) Config() Config {
 	c.Audit.Dir = s.str("audit.dir")
 	c.Audit.Sink = s.str("audit.sink")
 	c.Scan.MaxFileSize, _ = ParseSize(s.str("scan.max-file-size")) // validated on the way in
+	c.Scan.FailOnUnscanned = s.str("scan.fail-on-unscanned") == "true"
 	c.Rules.Enable = s.list("rules.enable")
 	c.Rules.Disable = s.list("rules.disable")
 	c.Rules.Files = s.paths("rules.files")

@@ -151,7 +151,7 @@ func (v *treeVisitor) wantFile(rel string) bool {
 // empty one is not, and one over the size limit is reported as skipped.
 func (v *treeVisitor) wantSize(rel string, size int64) bool {
 	if size > v.opts.maxSize() {
-		v.addSkip(rel, fmt.Sprintf("larger than --max-file-size (%d bytes)", size))
+		v.addSkip(rel, fmt.Sprintf(tooLarge+" (%d bytes)", size))
 		return false
 	}
 	return size != 0

@@ -384,7 +384,7 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 		if err := rd.CheckIndexes(); err != nil {
 			return 0, nil, err
 		}
-		return blobSkipped, &blobInfo{skip: fmt.Sprintf("larger than --max-file-size (%d bytes)", size)}, nil
+		return blobSkipped, &blobInfo{skip: fmt.Sprintf(tooLarge+" (%d bytes)", size)}, nil
 	}
 	data, err := readObject(rd, hash, gitobj.Blob, "blob")
 	if err != nil {

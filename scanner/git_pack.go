@@ -237,7 +237,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 	typ := root
 	if e.Base == -1 {
 		if typ == gitobj.Blob && e.Size > w.pp.maxSize {
-			w.deferTree(i, blobSkipped, fmt.Sprintf("larger than --max-file-size (%d bytes)", e.Size))
+			w.deferTree(i, blobSkipped, fmt.Sprintf(tooLarge+" (%d bytes)", e.Size))
 			return nil
 		}
 		c, err := w.z.Entry(w.p.Pack, i, w.getBuf())
@@ -260,7 +260,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 		if typ == gitobj.Blob {
 			if _, ts, ok := gitobj.DeltaSizes(d); ok && ts > w.pp.maxSize {
 				release()
-				w.deferTree(i, blobSkipped, fmt.Sprintf("larger than --max-file-size (%d bytes)", ts))
+				w.deferTree(i, blobSkipped, fmt.Sprintf(tooLarge+" (%d bytes)", ts))
 				return nil
 			}
 		}

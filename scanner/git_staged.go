@@ -362,7 +362,7 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 		if err := rd.CheckIndexes(); err != nil {
 			return nil, "", objectError(h, "blob", err)
 		}
-		return nil, fmt.Sprintf("larger than --max-file-size (%d bytes)", size), nil
+		return nil, fmt.Sprintf(tooLarge+" (%d bytes)", size), nil
 	}
 	cur, err := readObject(rd, h, gitobj.Blob, "blob")
 	if err != nil {

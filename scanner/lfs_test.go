@@ -82,3 +82,30 @@ func TestLFSPointerOnDiskSaid(t *testing.T) {
 		t.Errorf("stdin: %+v, %v", res, err)
 	}
 }
+
+// Unscanned picks, among the skips of every kind of scan, those whose text
+// was not scanned: LFS pointers (git or disk) and over-size files; not
+// binary files, submodules or unreadable files (Incomplete has those).
+func TestUnscanned(t *testing.T) {
+	pointer := "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n"
+	why := lfsPointer([]byte(pointer))
+	if why == "" {
+		t.Fatal("the pointer is not one")
+	}
+	for _, tc := range []struct {
+		reason string
+		want   bool
+	}{
+		{why + lfsInGit, true},
+		{why + lfsOnDisk, true},
+		{tooLarge + " (11000000 bytes)", true},
+		{"binary", false},
+		{"submodule: a pointer to another repository, not followed", false},
+		{"unreadable: permission denied", false},
+	} {
+		res := &Result{Skipped: []Skipped{{Path: "a", Reason: tc.reason}}}
+		if got := len(res.Unscanned()) == 1; got != tc.want {
+			t.Errorf("%q: unscanned = %v, want %v", tc.reason, got, tc.want)
+		}
+	}
+}

@@ -190,6 +190,25 @@ const (
 	lfsOnDisk = ": the file's content is not here (git lfs pull) and was not scanned"
 )
 
+// tooLarge starts the skip reason of a file over --max-file-size.
+const tooLarge = "larger than --max-file-size"
+
+// Unscanned lists the skipped files whose text was not scanned although
+// they may hold some: git LFS pointers (the content is outside git, or
+// not pulled into the checkout) and files over --max-file-size. Binary
+// files (no text to scan; UTF-16 text is decoded and scanned) and
+// submodules (another repository, scanned on its own) are not among them.
+// --fail-on-unscanned makes a scan with any incomplete.
+func (r *Result) Unscanned() []Skipped {
+	var out []Skipped
+	for _, s := range r.Skipped {
+		if strings.HasSuffix(s.Reason, lfsInGit) || strings.HasSuffix(s.Reason, lfsOnDisk) || strings.HasPrefix(s.Reason, tooLarge) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // lfsError is scanChunks's answer for input that is a git LFS pointer.
 type lfsError struct{ why string }
 

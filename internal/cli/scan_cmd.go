@@ -44,6 +44,8 @@ type ScanCmd struct {
 	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
 	ExitCode *int   `name:"exit-code" help:"Exit status when findings are reported (default 1; 0 reports without failing)." placeholder:"N" group:"Output"`
 
+	FailOnUnscanned *bool `name:"fail-on-unscanned" negatable:"" help:"Exit 3 when text was left unscanned: git LFS pointers (content outside git or not pulled) and files over --max-file-size (default: listed as skipped; config scan.fail-on-unscanned)." group:"Detection"`
+
 	TrustRangeConfig bool `name:"trust-range-config" aliases:"trust-config" env:"PRETENSE_TRUST_CONFIG" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings). For --staged, accept the suppressions the staged change adds (default: each is a finding, and what its markers hide is reported)." group:"Detection"`
 }
 
@@ -91,12 +93,15 @@ func (c *ScanCmd) root() string {
 type scanSettings struct {
 	phiMode     rules.Mode
 	maxFileSize int64
-	disable     []string
-	enable      []string
-	allowValues []string
-	allowPaths  []string
-	ruleFiles   []string
-	ignoreFPs   []string
+	// failOnUnscanned: LFS pointers and over-size files make the scan
+	// incomplete (exit 3), as unreadable ones do.
+	failOnUnscanned bool
+	disable         []string
+	enable          []string
+	allowValues     []string
+	allowPaths      []string
+	ruleFiles       []string
+	ignoreFPs       []string
 	// gitleaksMain is a gitleaks TOML given as --config; gitleaksFiles
 	// are those among rules.files (scan_gitleaks.go).
 	gitleaksMain  string
@@ -185,8 +190,13 @@ func (c *ScanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	if !g.Quiet {
 		printSummary(st.Err, in, format, g.Verbose)
 	}
-	if bad := res.Incomplete(); len(bad) > 0 {
-		return incompleteError(st.Err, bad)
+	bad := res.Incomplete()
+	var unscanned []scanner.Skipped
+	if set.failOnUnscanned {
+		unscanned = res.Unscanned()
+	}
+	if len(bad) > 0 || len(unscanned) > 0 {
+		return incompleteError(st.Err, bad, unscanned)
 	}
 	if len(in.Findings) > 0 {
 		if c.ExitCode != nil {

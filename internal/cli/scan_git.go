@@ -76,7 +76,7 @@ func gitError(err error) error {
 // incompleteError names, on stderr, everything a scan could not read and
 // fails it (exit 3): the report above holds every finding the rest gave,
 // but a pass over what could not be read is not a pass.
-func incompleteError(w io.Writer, unreadable []error) error {
+func incompleteError(w io.Writer, unreadable []error, unscanned []scanner.Skipped) error {
 	hint := "check the permissions of what is named above, or leave it out with .pretenseignore"
 	for _, err := range unreadable {
 		fmt.Fprintf(w, "pretense: could not read %v\n", err)
@@ -85,5 +85,12 @@ func incompleteError(w io.Writer, unreadable []error) error {
 			hint = "the repository is damaged: run git fsck, or re-clone"
 		}
 	}
-	return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable))), hint)
+	for _, s := range unscanned {
+		fmt.Fprintf(w, "pretense: not scanned (--fail-on-unscanned): %s: %s\n", s.Path, s.Reason)
+	}
+	if len(unreadable) == 0 {
+		return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d file(s) not scanned (--fail-on-unscanned); findings were reported for everything else", len(unscanned))),
+			"pull the LFS content (git lfs pull) and scan the checkout, raise --max-file-size, or leave the file out with .pretenseignore")
+	}
+	return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable)+len(unscanned))), hint)
 }

@@ -33,6 +33,9 @@ func (c *ScanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	if c.MaxFileSize > 0 {
 		flags = append(flags, config.Flag{Key: "scan.max-file-size", Value: strconv.FormatInt(int64(c.MaxFileSize), 10), Name: "--max-file-size"})
 	}
+	if c.FailOnUnscanned != nil {
+		flags = append(flags, config.Flag{Key: "scan.fail-on-unscanned", Value: strconv.FormatBool(*c.FailOnUnscanned), Name: "--fail-on-unscanned"})
+	}
 	dir := root
 	if c.Stdin {
 		dir = "."
@@ -87,6 +90,7 @@ func (c *ScanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 	}
 	set.phiMode = mode
 	set.maxFileSize = cfg.Scan.MaxFileSize
+	set.failOnUnscanned = cfg.Scan.FailOnUnscanned
 	set.disable = cfg.Rules.Disable
 	set.enable = cfg.Rules.Enable
 	set.allowValues = cfg.Allowlist.Values
