@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -219,4 +221,40 @@ func FuzzSelectedMode(f *testing.F) {
 			t.Fatalf("selectedMode(%q) = %q", s, got)
 		}
 	})
+}
+
+// gogcEnv marks the runs of this test binary that TestInitRestoresGOGC
+// starts with a GOGC of its own.
+const gogcEnv = "HUGEHEAP_TEST_GOGC"
+
+// init turns collection off around the block and back to what the runtime
+// read from GOGC: unset (100), a number, or off, checked in runs of this
+// binary with each.
+func TestInitRestoresGOGC(t *testing.T) {
+	want := 100
+	switch v := os.Getenv("GOGC"); v {
+	case "":
+	case "off":
+		want = -1
+	default:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			t.Fatalf("GOGC=%q", v)
+		}
+		want = n
+	}
+	got := debug.SetGCPercent(want)
+	if got != want {
+		t.Errorf("GOGC=%q: the GC percent after init is %d, want %d", os.Getenv("GOGC"), got, want)
+	}
+	if os.Getenv(gogcEnv) != "" {
+		return
+	}
+	for _, gogc := range []string{"37", "off", "250"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestInitRestoresGOGC$", "-test.count=1")
+		cmd.Env = append(os.Environ(), gogcEnv+"=1", "GOGC="+gogc)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("with GOGC=%s: %v\n%s", gogc, err, out)
+		}
+	}
 }
