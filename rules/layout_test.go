@@ -46,3 +46,36 @@ func TestAssignmentLayouts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { scanMarked(t, rs, tc.file, tc.want, 37) })
 	}
 }
+
+// FuzzAssignedName: the readers of a value's name (assignedName with its
+// next-line step, a call's callee, a name/value pair's name) stay inside
+// the data for any input and value offset, and a name never runs past the
+// value.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzAssignedName$' -fuzztime 2m -parallel 1
+func FuzzAssignedName(f *testing.F) {
+	f.Add([]byte("service:\n  api_key: >-\n    abc"), 28)
+	f.Add([]byte("client.setApiKey(\"abc\")"), 18)
+	f.Add([]byte("- name: API_TOKEN\n  value: abc"), 27)
+	f.Add([]byte("<x>\r\n  v"), 7)
+	f.Add([]byte(":|\n"), 3)
+	f.Fuzz(func(t *testing.T, data []byte, start int) {
+		if start < 0 || start > len(data) {
+			return
+		}
+		name := assignedName(data, start)
+		if len(name) > start {
+			t.Fatalf("name %q longer than the text before the value", name)
+		}
+		if j := valueLineBreak(data, start, 0); j < 0 || j > start {
+			t.Fatalf("valueLineBreak = %d outside [0,%d]", j, start)
+		}
+		if p := callArgument(data, start); p >= start || p < -1 || p >= 0 && data[p] != '(' {
+			t.Fatalf("callArgument = %d", p)
+		}
+		_ = pairName(data[:start])
+		c := &CheckContext{Data: data, Start: start, End: start, MatchStart: 0}
+		_ = checkPairKeyName(c)
+		_ = checkGenericKeyName(c)
+	})
+}
