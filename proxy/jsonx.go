@@ -786,3 +786,102 @@ func appendMQuote(dst []byte, m mtext) []byte {
 	dst = appendQuoteBody(dst, m.base[last:])
 	return append(dst, '"')
 }
+
+// appendSpliced appends m's text as a JSON string made from raw, the JSON
+// string as sent (quotes included) that m.base was decoded from: the bytes
+// between replacements are copied as the client wrote them, escapes
+// included, instead of quoting the decoded text again byte by byte (on a
+// never-seen 64 KB prompt, quoting it was the proxy's own largest cost).
+// The decoded value is the same: mutate.Apply(m.base, m.reps). ok is
+// false, and dst returned as it was, when raw is not a quoted string, a
+// replacement does not begin and end between two characters of raw (never
+// expected: replacements are whole words), or raw does not decode to as
+// many bytes as m.base; then the caller quotes m.base (appendMQuote).
+func appendSpliced(dst, raw []byte, m mtext) (_ []byte, ok bool) {
+	if m.quoted != "" || len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return dst, false
+	}
+	body := raw[1 : len(raw)-1]
+	n0 := len(dst)
+	dst = append(dst, '"')
+	c := rawCursor{s: body, next: -1}
+	last := 0 // body is copied up to here
+	for _, r := range m.reps {
+		a, okA := c.seek(r.Start)
+		b, okB := c.seek(r.End)
+		if !okA || !okB {
+			return dst[:n0], false
+		}
+		dst = append(dst, body[last:a]...)
+		dst = appendQuoteBody(dst, r.Synthetic)
+		last = b
+	}
+	if end, ok := c.seek(len(m.base)); !ok || end != len(body) {
+		return dst[:n0], false
+	}
+	dst = append(dst, body[last:]...)
+	return append(dst, '"'), true
+}
+
+// rawCursor walks the inside of a JSON string as sent (s, validated by the
+// parser) and its decoded text (unquoteBody's) side by side.
+type rawCursor struct {
+	s        []byte
+	raw, dec int // the same place in s and in the decoded text
+	next     int // the first backslash of s at or after raw; -1 not known yet
+}
+
+// seek moves to decoded offset t, at or after the cursor, and returns the
+// offset in s there. ok is false when t is behind the cursor, beyond the
+// text, or inside the decoded form of one escape.
+func (c *rawCursor) seek(t int) (int, bool) {
+	for c.dec < t {
+		if c.next < c.raw {
+			c.next = len(c.s)
+			if j := bytes.IndexByte(c.s[c.raw:], '\\'); j >= 0 {
+				c.next = c.raw + j
+			}
+		}
+		if plain := c.next - c.raw; plain > 0 {
+			// Plain bytes decode to themselves.
+			if c.dec+plain >= t {
+				c.raw += t - c.dec
+				c.dec = t
+				break
+			}
+			c.raw, c.dec = c.next, c.dec+plain
+			continue
+		}
+		if c.raw >= len(c.s) {
+			return 0, false
+		}
+		rawN, decN, ok := escapeLen(c.s[c.raw:])
+		if !ok || c.dec+decN > t {
+			return 0, false
+		}
+		c.raw, c.dec = c.raw+rawN, c.dec+decN
+	}
+	return c.raw, c.dec == t
+}
+
+// escapeLen is the length of the escape at the start of s as sent and as
+// unquoteBody decodes it.
+func escapeLen(s []byte) (rawN, decN int, ok bool) {
+	if len(s) < 2 {
+		return 0, 0, false
+	}
+	switch s[1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 2, 1, true
+	case 'u':
+		r, n, err := decodeU(s)
+		if err != nil {
+			return 0, 0, false
+		}
+		if l := utf8.RuneLen(r); l > 0 {
+			return n, l, true
+		}
+		return n, len(string(utf8.RuneError)), true
+	}
+	return 0, 0, false
+}

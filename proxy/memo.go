@@ -94,7 +94,7 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 }
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
-func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string) ([]mtext, error) {
+func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string, raw func(i int) []byte) ([]mtext, error) {
 	// The request's texts are all mutated here, once: the session's
 	// decision maps go back to the Mutator for the next request (the
 	// session still reverses the answer).
@@ -149,7 +149,11 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read
 	}
 	for _, i := range fresh {
 		if keys[i] != (memoKey{}) {
-			if e := m.newMemoEntry(out[i]); e != nil {
+			var r []byte
+			if raw != nil {
+				r = raw(i)
+			}
+			if e := m.newMemoEntry(out[i], r); e != nil {
 				// The request sends the quoted form the memo keeps: the
 				// text is quoted once, here, not again as it is sent.
 				out[i].quoted = e.quoted
@@ -183,9 +187,13 @@ func (m *mutateSession) mutateFresh(texts, langs []string) ([]mtext, error) {
 
 // newMemoEntry remembers mt, just mutated in this session: its quoted form
 // and the pairs its replacements use. Neither aliases the request body,
-// which the memo must not keep alive. Nil if the pairs cannot be taken
-// (never expected: the synthetics were issued by this session).
-func (m *mutateSession) newMemoEntry(mt mtext) *memoEntry {
+// which the memo must not keep alive. raw, when not nil, is the JSON
+// string mt.base was decoded from; the quoted form is then made from it
+// (appendSpliced), keeping the client's escapes, so that every send of
+// these bytes, first or resent, goes upstream the same. Nil if the pairs
+// cannot be taken (never expected: the synthetics were issued by this
+// session).
+func (m *mutateSession) newMemoEntry(mt mtext, raw []byte) *memoEntry {
 	if len(mt.reps) == 0 {
 		return &memoEntry{size: 64}
 	}
@@ -197,6 +205,9 @@ func (m *mutateSession) newMemoEntry(mt mtext) *memoEntry {
 	if err != nil {
 		return nil
 	}
-	q := appendMQuote(make([]byte, 0, len(mt.base)+len(mt.reps)*8+64), mt)
+	q, ok := appendSpliced(make([]byte, 0, len(raw)+len(mt.reps)*8+64), raw, mt)
+	if !ok {
+		q = appendMQuote(make([]byte, 0, len(mt.base)+len(mt.reps)*8+64), mt)
+	}
 	return &memoEntry{quoted: stringOf(q), set: set, size: len(q) + set.Size() + 64}
 }

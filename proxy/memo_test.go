@@ -87,7 +87,7 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	me := eng.(mutateEngine)
 	text := longCode("lookupPatientRecord")
 	s1 := eng.newSession().(*mutateSession)
-	out1, err := s1.mutateAll([]string{text}, []string{"ts"}, nil, nil)
+	out1, err := s1.mutateAll([]string{text}, []string{"ts"}, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	s2 := eng.newSession().(*mutateSession)
 	// A fresh text in the same request issues the real pair, so the union
 	// conflicts.
-	out2, err := s2.mutateAll([]string{text, "x lookupPatientRecord"}, []string{"ts", "ts"}, nil, nil)
+	out2, err := s2.mutateAll([]string{text, "x lookupPatientRecord"}, []string{"ts", "ts"}, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,13 @@
 package proxy
 
 import (
+	"bytes"
+	"encoding/json"
+	"strconv"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pretense/pretense/mutate"
 )
 
 // refQuoteBody is appendQuoteBody as it was before the eight-byte skip:
@@ -65,5 +70,70 @@ func FuzzQuoteBody(f *testing.F) {
 		if got := quotedBodyLen(s); got != len(refQuoteBody(nil, s)) {
 			t.Fatalf("quotedBodyLen(%q) = %d, want %d", s, got, len(refQuoteBody(nil, s)))
 		}
+	})
+}
+
+// FuzzSpliced: a mutated text quoted from the JSON string it was decoded
+// from (appendSpliced, the client's escapes kept) decodes to the mutated
+// text itself and is valid JSON.
+// For the replacements a Session makes (whole words) it always applies;
+// for arbitrary ones it applies or declines, never gets it wrong.
+func FuzzSpliced(f *testing.F) {
+	for _, s := range []string{
+		`const patientRecord = getMrn(dob); // \"quoted\" \u003ctag\u003e\n`,
+		`plain prose about the dateOfBirth\n\t\ud83d\ude00 and mrn\/id`,
+		`\u0000\\\/ lookupPatientRecord \ud800 insuranceMemberId\u00e9x`,
+		"caf\u00e9 patientName \xff\xfe raw bytes \u2028 mrn",
+	} {
+		f.Add([]byte(s), []byte{3, 9, 20, 31})
+	}
+	m, err := mutate.New(testKey, mutate.PolicyAll)
+	if err != nil {
+		f.Fatal(err)
+	}
+	check := func(t *testing.T, raw []byte, mt mtext, mustApply bool) {
+		t.Helper()
+		out, ok := appendSpliced([]byte("x"), raw, mt)
+		if !ok {
+			if mustApply {
+				t.Fatalf("declined whole-word replacements %+v of %q", mt.reps, raw)
+			}
+			if string(out) != "x" {
+				t.Fatalf("declined but wrote %q", out)
+			}
+			return
+		}
+		got, err := unquote(out[1:])
+		if want := mutate.Apply(mt.base, mt.reps); out[0] != 'x' || err != nil || got != want {
+			t.Fatalf("spliced %q decodes to %q (%v), want %q", out, got, err, want)
+		}
+		if !json.Valid(out[1:]) {
+			t.Fatalf("spliced %q is not valid JSON", out[1:])
+		}
+	}
+	f.Fuzz(func(t *testing.T, inside, cuts []byte) {
+		raw := append(append([]byte{'"'}, inside...), '"')
+		d, err := parseJSONLimit(bytes.Clone(raw), 0)
+		if err != nil || d.nodes[0].kind != jStr {
+			return
+		}
+		base := d.str(0)
+		for _, lang := range []mutate.Lang{mutate.LangText, mutate.LangTS} {
+			reps := m.NewSession().Replacements(base, lang, nil)
+			check(t, raw, mtext{base: base, reps: reps}, true)
+		}
+		// Arbitrary cuts, sorted and apart.
+		var reps []mutate.Replacement
+		last := 0
+		for i := 0; i+1 < len(cuts) && len(base) > 0; i += 2 {
+			a := last + int(cuts[i])%(len(base)+1-last)
+			b := a + int(cuts[i+1])%(len(base)+1-a)
+			reps = append(reps, mutate.Replacement{Start: a, End: b, Synthetic: "_vabc" + strconv.Itoa(i)})
+			last = b
+			if last >= len(base) {
+				break
+			}
+		}
+		check(t, raw, mtext{base: base, reps: reps}, false)
 	})
 }

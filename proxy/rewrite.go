@@ -175,7 +175,13 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	// A field the memo knows is not decoded even now: read is how
 	// mutateAll gets the text of one it does not.
 	read := func(i int) string { return d.str(w.fields[units[i].field].node) }
-	mutated, err := sess.mutateAll(texts, langs, fps, read)
+	raw := func(i int) []byte {
+		if units[i].inner >= 0 {
+			return nil
+		}
+		return d.raw(w.fields[units[i].field].node)
+	}
+	mutated, err := sess.mutateAll(texts, langs, fps, read, raw)
 	if err != nil {
 		return rewritten{}, err
 	}
