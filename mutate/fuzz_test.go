@@ -5,6 +5,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -191,6 +193,9 @@ func FuzzAddPairSet(f *testing.F) {
 		src := m.NewSession()
 		reps := src.Replacements(a, lang, nil)
 		ps := pairSetOfReps(t, src, reps)
+		if !slices.IsSortedFunc(ps.pairs, func(x, y pair) int { return strings.Compare(x.syn, y.syn) }) {
+			t.Fatalf("set not sorted by synthetic: %v", ps.pairs)
+		}
 		outA := Apply(a, reps)
 		before := ps.Pairs()
 		viaSet, viaMap := m.NewSession(), m.NewSession()

@@ -1,6 +1,7 @@
 package mutate
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -40,25 +41,20 @@ type pairTables struct {
 // Replacements returns them; duplicates are fine). A synthetic s did not
 // issue is an error.
 func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
-	ps := &PairSet{pairs: make([]pair, 0, len(syns))}
+	ps := &PairSet{}
 	seen := make([]uint64, len(s.pairs)/64+1) // by index in s.pairs
 	size := 0
 	// syns repeat (one per replacement): a synthetic just taken is
 	// skipped before it is validated and looked up again.
 	var taken recent
+	keyed := make([]keyedPair, 0, len(syns))
 	for _, syn := range syns {
 		if _, ok := taken.get(syn); ok {
 			continue
 		}
-		n, _ := synthAt(syn, 0)
-		if syn == "" || n != len(syn) {
-			return nil, fmt.Errorf("pair set: %q is not a synthetic", syn)
-		}
-		var canon [maxSynthLen]byte
-		lowerInto(canon[:], syn)
-		idx, ok := s.s2o[string(canon[:len(syn)])]
-		if !ok {
-			return nil, fmt.Errorf("pair set: %s was not issued by this session", syn)
+		idx, err := s.issuedIndex(syn)
+		if err != nil {
+			return nil, err
 		}
 		if seen[idx/64]&(1<<(idx%64)) != 0 {
 			continue
@@ -66,12 +62,23 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 		seen[idx/64] |= 1 << (idx % 64)
 		taken.put(syn, true)
 		p := s.pairs[idx]
-		ps.pairs = append(ps.pairs, p)
+		keyed = append(keyed, keyedPair{key: prefixKey(p.syn), p: p})
 		size += 2*len(p.syn) + len(p.orig)
 	}
 	// Sorted so that a session loading the set holds its pairs in an order
-	// that does not depend on the order of syns (as AddPairs).
-	slices.SortFunc(ps.pairs, func(a, b pair) int { return strings.Compare(a.syn, b.syn) })
+	// that does not depend on the order of syns (as AddPairs): by syn,
+	// compared eight bytes at a time first (a synthetic's first eight
+	// bytes nearly always tell it apart).
+	slices.SortFunc(keyed, func(a, b keyedPair) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return strings.Compare(a.p.syn, b.p.syn)
+	})
+	ps.pairs = make([]pair, len(keyed))
+	for i, kp := range keyed {
+		ps.pairs[i] = kp.p
+	}
 	// Copies, all in one string: a pair may alias the text it was mutated
 	// from, which a set kept for later must not hold alive.
 	var b strings.Builder
@@ -95,6 +102,49 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 	ps.m = s.m
 	ps.tables = sync.OnceValue(ps.buildTables)
 	return ps, nil
+}
+
+// keyedPair is a pair with its synthetic's prefixKey, for sorting.
+type keyedPair struct {
+	key uint64
+	p   pair
+}
+
+// prefixKey is s's first eight bytes as a big-endian number (zero bytes
+// past its end): keys in order are strings in order, equal keys are
+// compared as strings.
+func prefixKey(s string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(s) {
+			k |= uint64(s[i])
+		}
+	}
+	return k
+}
+
+// issuedIndex is the index in s.pairs of the pair whose synthetic is syn
+// (any letter case). A synthetic issued exactly so is known well formed
+// without reading it again.
+func (s *Session) issuedIndex(syn string) (int, error) {
+	var canon [maxSynthLen]byte
+	if len(syn) <= maxSynthLen {
+		lowerInto(canon[:], syn)
+		if idx, ok := s.s2o[string(canon[:len(syn)])]; ok && s.pairs[idx].syn == syn {
+			return idx, nil
+		}
+	}
+	n, _ := synthAt(syn, 0)
+	if syn == "" || n != len(syn) {
+		return 0, fmt.Errorf("pair set: %q is not a synthetic", syn)
+	}
+	lowerInto(canon[:], syn)
+	idx, ok := s.s2o[string(canon[:len(syn)])]
+	if !ok {
+		return 0, fmt.Errorf("pair set: %s was not issued by this session", syn)
+	}
+	return idx, nil
 }
 
 // buildTables loads ps into empty maps, as AddPairSet does pair by pair.
