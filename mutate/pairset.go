@@ -41,13 +41,12 @@ type pairTables struct {
 // Replacements returns them; duplicates are fine). A synthetic s did not
 // issue is an error.
 func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
-	ps := &PairSet{}
+	ps := &PairSet{pairs: make([]pair, 0, len(syns))}
 	seen := make([]uint64, len(s.pairs)/64+1) // by index in s.pairs
 	size := 0
 	// syns repeat (one per replacement): a synthetic just taken is
 	// skipped before it is validated and looked up again.
 	var taken recent
-	keyed := make([]keyedPair, 0, len(syns))
 	for _, syn := range syns {
 		if _, ok := taken.get(syn); ok {
 			continue
@@ -62,23 +61,19 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 		seen[idx/64] |= 1 << (idx % 64)
 		taken.put(syn, true)
 		p := s.pairs[idx]
-		keyed = append(keyed, keyedPair{key: prefixKey(p.syn), p: p})
+		ps.pairs = append(ps.pairs, p)
 		size += 2*len(p.syn) + len(p.orig)
 	}
 	// Sorted so that a session loading the set holds its pairs in an order
 	// that does not depend on the order of syns (as AddPairs): by syn,
 	// compared eight bytes at a time first (a synthetic's first eight
 	// bytes nearly always tell it apart).
-	slices.SortFunc(keyed, func(a, b keyedPair) int {
-		if a.key != b.key {
-			return cmp.Compare(a.key, b.key)
+	slices.SortFunc(ps.pairs, func(a, b pair) int {
+		if ka, kb := prefixKey(a.syn), prefixKey(b.syn); ka != kb {
+			return cmp.Compare(ka, kb)
 		}
-		return strings.Compare(a.p.syn, b.p.syn)
+		return strings.Compare(a.syn, b.syn)
 	})
-	ps.pairs = make([]pair, len(keyed))
-	for i, kp := range keyed {
-		ps.pairs[i] = kp.p
-	}
 	// Copies, all in one string: a pair may alias the text it was mutated
 	// from, which a set kept for later must not hold alive.
 	var b strings.Builder
@@ -104,16 +99,14 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 	return ps, nil
 }
 
-// keyedPair is a pair with its synthetic's prefixKey, for sorting.
-type keyedPair struct {
-	key uint64
-	p   pair
-}
-
 // prefixKey is s's first eight bytes as a big-endian number (zero bytes
 // past its end): keys in order are strings in order, equal keys are
 // compared as strings.
 func prefixKey(s string) uint64 {
+	if len(s) >= 8 {
+		return uint64(s[0])<<56 | uint64(s[1])<<48 | uint64(s[2])<<40 | uint64(s[3])<<32 |
+			uint64(s[4])<<24 | uint64(s[5])<<16 | uint64(s[6])<<8 | uint64(s[7])
+	}
 	var k uint64
 	for i := range 8 {
 		k <<= 8
