@@ -22,7 +22,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/pretense/pretense/internal/cli"
+	"github.com/pretense/pretense/internal/cli/full"
 )
 
 type manifests struct {
@@ -229,7 +229,7 @@ func (l labelSet) Lookup(k string) (string, bool) { v, ok := l[k]; return v, ok 
 func checkFlagsExist(t *testing.T, args []string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Run(context.Background(), []string{"proxy", "run", "--help"}, strings.NewReader(""), &out, &errb)
+	code := full.Run(context.Background(), []string{"proxy", "run", "--help"}, strings.NewReader(""), &out, &errb)
 	if code != 0 {
 		t.Fatalf("proxy --help: exit %d: %s", code, errb.String())
 	}
