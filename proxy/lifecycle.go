@@ -87,7 +87,7 @@ func (s *Server) reload(ro ReloadOptions) error {
 	}
 	defs := ro.Rules
 	if defs == nil {
-		defs = rules.Builtin()
+		defs = rules.BuiltinForScan()
 	}
 	rs, err := rules.Compile(defs, rules.Options{PHIMode: mode, Disable: ro.DisableRules, AllowValues: ro.AllowValues})
 	if err != nil {

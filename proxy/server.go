@@ -174,7 +174,7 @@ func New(opts Options) (*Server, error) {
 	}
 	defs := opts.Rules
 	if defs == nil {
-		defs = rules.Builtin()
+		defs = rules.BuiltinForScan()
 	}
 	rs, err := rules.Compile(defs, rules.Options{PHIMode: opts.PHIMode, Disable: opts.DisableRules, AllowValues: opts.AllowValues})
 	if err != nil {

@@ -50,6 +50,12 @@ func TestBuiltinTable(t *testing.T) {
 	if got := Builtin(); !reflect.DeepEqual(got, defs) {
 		t.Fatal("Builtin() differs from the parsed YAML")
 	}
+	for i := range defs {
+		defs[i].Samples = Samples{}
+	}
+	if got := BuiltinForScan(); !reflect.DeepEqual(got, defs) {
+		t.Fatal("BuiltinForScan() differs from the parsed YAML without samples")
+	}
 }
 
 // loadBuiltin parses the rule files of fsys (builtin/*.yaml), ordered by
@@ -90,7 +96,7 @@ func TestCloneRulesDeep(t *testing.T) {
 	orig, ref := []Rule{{}}, []Rule{{}}
 	fillAll(reflect.ValueOf(&orig[0]).Elem())
 	fillAll(reflect.ValueOf(&ref[0]).Elem())
-	cp := cloneRules(orig)
+	cp := cloneRules(orig, true)
 	if !reflect.DeepEqual(cp, orig) {
 		t.Fatal("the copy differs from the original")
 	}
@@ -314,7 +320,7 @@ func TestCloneRulesApart(t *testing.T) {
 		{ID: "b", Keywords: []string{"k2", "k3"}, Context: &Context{Near: []string{"n"}}},
 		{ID: "c"},
 	}
-	cp := cloneRules(defs)
+	cp := cloneRules(defs, true)
 	if !reflect.DeepEqual(cp, defs) {
 		t.Fatalf("copy differs:\n%+v\n%+v", cp, defs)
 	}
@@ -335,7 +341,7 @@ func TestCloneRulesApart(t *testing.T) {
 	if cp[0].Context == cp[1].Context || cp[0].Context == defs[0].Context {
 		t.Error("contexts shared")
 	}
-	if got := cloneRules(builtinTable); !reflect.DeepEqual(got, builtinTable) {
+	if got := cloneRules(builtinTable, true); !reflect.DeepEqual(got, builtinTable) {
 		t.Error("the copy of the built-in table differs from it")
 	}
 }

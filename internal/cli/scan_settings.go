@@ -121,7 +121,7 @@ func (c *ScanCmd) settings(g *Globals, root string) (set scanSettings, cleanup f
 // gitleaks configuration (gl, nil without one). An unknown id is a
 // configuration error, not a silent no-op.
 func compileRules(set scanSettings, gl *gitleaksSet) (*rules.Ruleset, error) {
-	defs, err := gl.rules(rules.Builtin())
+	defs, err := gl.rules(rules.BuiltinForScan())
 	if err != nil {
 		return nil, err
 	}
