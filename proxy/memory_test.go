@@ -108,8 +108,11 @@ func TestLargeRequestPeakRSS(t *testing.T) {
 			// Held twice, like the plain request: the body and its decoded
 			// text. The mutated text is the decoded text plus replacements
 			// and the new body is written as it is sent (reqBody). Measured
-			// 200 MB peak (321 MB when both were built whole).
-			200 << 20, "lookupPatientRecord"},
+			// 200 MB peak (321 MB when both were built whole), and once
+			// 201 MB (168 MB over the idle proxy) when the collector ran
+			// late: the limit keeps 40 MB of headroom for the collector's
+			// timing and still fails a third copy of the text.
+			240 << 20, "lookupPatientRecord"},
 	} {
 		t.Run(c.name, func(t *testing.T) { peakRSS(t, c.body, c.chunked, c.limit, c.gone, 200) })
 	}
