@@ -99,22 +99,12 @@ bench_staged() {
 	local repo=$1 runs=${2:-5} copy
 	tools
 	copy=$(mktemp -d "$out/staged.XXXXXX")
-	git clone -q --no-hardlinks "$repo" "$copy/repo"
-	(
-		cd "$copy/repo"
-		i=0
-		# Ten staged edits, each adding a line that holds a token-shaped value.
-		for f in $(git ls-files | grep -E '\.(py|md|rst|txt|go|js|ts)$' | head -10); do
-			i=$((i + 1))
-			tok=$(head -c 256 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)
-			printf 'staged_token_%d = "ghp_%s"\n' "$i" "$tok" >>"$f"
-			git add "$f"
-		done
-	)
+	# The same ten staged edits as bench/floor.sh and bench/startup.sh time.
+	"$here/inputs.sh" "$copy" "$repo" >/dev/null || die "cannot build the staged copy of $repo"
 	reset_times staged-pretense staged-gitleaks
 	for _ in $(seq "$runs"); do
-		measure staged-pretense "$PRETENSE" scan --staged --path "$copy/repo" -q
-		measure staged-gitleaks "$GITLEAKS" git "$copy/repo" --staged --no-banner --log-level error
+		measure staged-pretense "$PRETENSE" scan --staged --path "$copy/staged" -q
+		measure staged-gitleaks "$GITLEAKS" git "$copy/staged" --staged --no-banner --log-level error
 	done
 	report staged staged-pretense staged-gitleaks
 	rm -rf "$copy"
@@ -159,13 +149,13 @@ main() {
 	tools
 	echo "bench: $(nproc) CPU(s), load $(cut -d' ' -f1-3 /proc/loadavg), repo $repo"
 	case $what in
-	git) bench_git "$repo" $runs ;;
-	staged) bench_staged "$repo" $runs ;;
-	dir) bench_dir "$repo" $runs ;;
+	git) bench_git "$repo" "$runs" ;;
+	staged) bench_staged "$repo" "$runs" ;;
+	dir) bench_dir "$repo" "$runs" ;;
 	all)
-		bench_staged "$repo" $runs
-		bench_git "$repo" $runs
-		bench_dir "$repo" $runs
+		bench_staged "$repo" "$runs"
+		bench_git "$repo" "$runs"
+		bench_dir "$repo" "$runs"
 		;;
 	*) die "unknown benchmark $what" ;;
 	esac

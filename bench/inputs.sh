@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The pre-commit benchmarks' inputs, shared by bench/startup.sh and
-# bench/floor.sh so both time the same work:
+# The pre-commit benchmarks' inputs, shared by bench/startup.sh,
+# bench/floor.sh and bench/bench.sh's staged run so all time the same work:
 #
 #   bench/inputs.sh OUT REPO
 #
