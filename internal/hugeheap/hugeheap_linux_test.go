@@ -258,3 +258,25 @@ func TestInitRestoresGOGC(t *testing.T) {
 		}
 	}
 }
+
+// gcAfterInit is the collector's count right after this package's init
+// (this file's init runs after hugeheap_linux.go's, in file order).
+var gcAfterInit struct{ all, forced uint32 }
+
+func init() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	gcAfterInit.all, gcAfterInit.forced = ms.NumGC, ms.NumForcedGC
+}
+
+// Where init advised the heap, it cost one collection, the forced one
+// that frees the block: with collection on, allocating the block (over
+// the first goal) started a second.
+func TestInitOneCollection(t *testing.T) {
+	if block == 0 {
+		t.Skip("init did not advise the heap here (THP mode or GODEBUG); TestInitAdvises checks that decision")
+	}
+	if gcAfterInit.all != 1 || gcAfterInit.forced != 1 {
+		t.Errorf("after init: %d collections, %d forced; want 1 and 1", gcAfterInit.all, gcAfterInit.forced)
+	}
+}
