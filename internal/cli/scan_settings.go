@@ -136,9 +136,14 @@ func compileRules(set scanSettings, gl *gitleaksSet) (*rules.Ruleset, error) {
 		}
 		defs = append(defs, custom...)
 	}
-	known := map[string]bool{}
-	for _, d := range defs {
-		known[d.ID] = true
+	// The ids are looked up only when a list names some: a hook's scan
+	// starts with ~800 rules and usually no list.
+	var known map[string]bool
+	if len(set.disable)+len(set.enable) > 0 {
+		known = make(map[string]bool, len(defs))
+		for _, d := range defs {
+			known[d.ID] = true
+		}
 	}
 	for _, lists := range []struct {
 		key string
