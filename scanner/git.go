@@ -155,6 +155,7 @@ func GitHistory(ctx context.Context, path string, scope GitScope, rs *rules.Rule
 	if err != nil {
 		return nil, err
 	}
+	opts.lfsStore = lfsStoreDir(repo.repo)
 	if scope.Range == "" && scope.Since == "" {
 		return fullHistory(ctx, repo, rs, opts, false)
 	}

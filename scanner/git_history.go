@@ -391,8 +391,13 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 		return 0, nil, err
 	}
 	h.bytes.Add(int64(len(data)))
-	if why := lfsPointer(data); why != "" {
-		return blobSkipped, &blobInfo{skip: why + lfsInGit}, nil
+	if lfsPointer(data) != "" {
+		content, why, err := lfsContent(h.opts.lfsStore, data, h.opts.maxSize())
+		if err != nil || why != "" {
+			return blobSkipped, &blobInfo{skip: why}, err
+		}
+		h.bytes.Add(int64(len(content)))
+		data = content
 	}
 	if isBinary(data) {
 		text, ok := utf16Text(data)

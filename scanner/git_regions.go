@@ -36,8 +36,8 @@ const contextAfter = 0
 // complete (false for binary blobs, which are not scanned).
 func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta bool, baseVals []string) ([]string, bool) {
 	s := w.pp.s
-	if why := lfsPointer(content); why != "" {
-		s.setInfo(id, blobSkipped, &blobInfo{skip: why + lfsInGit})
+	if lfsPointer(content) != "" {
+		w.blobLFS(id, content)
 		return nil, false
 	}
 	if isBinary(content) {
@@ -48,7 +48,7 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 			s.setInfo(id, blobSkipped, &blobInfo{skip: "binary"})
 			return nil, false
 		}
-		w.blobUTF16(id, text)
+		w.blobText(id, text)
 		return nil, false
 	}
 	var ms []rules.Match
@@ -113,9 +113,36 @@ func (w *packWorker) blob(id uint32, content []byte, changed []region, isDelta b
 	return bi.values(), true
 }
 
-// blobUTF16 scans the decoded text of a UTF-16 blob whole and records
-// its matches.
-func (w *packWorker) blobUTF16(id uint32, text []byte) {
+// blobLFS scans the content the local LFS store holds for the pointer
+// content, or records why it could not (lfs.go). The content is scanned
+// whole: it is no delta of anything the pack holds.
+func (w *packWorker) blobLFS(id uint32, pointer []byte) {
+	s := w.pp.s
+	content, why, err := lfsContent(w.pp.opts.lfsStore, pointer, w.pp.maxSize)
+	switch {
+	case err != nil:
+		// Unreadable as an object is (readPacked): the scan is incomplete.
+		s.failPass(id, "blob", err)
+		s.status[id] = blobUnreadable
+		return
+	case why != "":
+		s.setInfo(id, blobSkipped, &blobInfo{skip: why})
+		return
+	}
+	if isBinary(content) {
+		text, ok := utf16Text(content)
+		if !ok {
+			s.setInfo(id, blobSkipped, &blobInfo{skip: "binary"})
+			return
+		}
+		content = text
+	}
+	w.blobText(id, content)
+}
+
+// blobText scans text whole (a UTF-16 blob's decoded text, an LFS file's
+// content) and records its matches.
+func (w *packWorker) blobText(id uint32, text []byte) {
 	s := w.pp.s
 	ms := w.pp.rs.Scan(text)
 	w.pp.bytes.Add(int64(len(text)))

@@ -38,6 +38,7 @@ func GitStaged(ctx context.Context, path string, rs *rules.Ruleset, opts Options
 		return nil, err
 	}
 	r := g.repo
+	opts.lfsStore = lfsStoreDir(r)
 	// GIT_INDEX_FILE when git set it (commit -a uses index.lock, commit
 	// <paths> a next-index-*.lock), else the repository's (a linked
 	// worktree's own).
@@ -369,6 +370,32 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 		return nil, "", err
 	}
 	n.Add(int64(len(cur)))
+	if lfsPointer(cur) != "" {
+		// `git add` stored the content in the local LFS store: that is
+		// what the commit uploads, and what is scanned (lfs.go).
+		content, why, err := lfsContent(opts.lfsStore, cur, opts.maxSize())
+		if err != nil {
+			return nil, "", objectError(h, "blob", err)
+		}
+		if why != "" {
+			return nil, why, nil
+		}
+		n.Add(int64(len(content)))
+		cur = content
+	}
+	readPrev := func() ([]byte, error) {
+		b, err := readObject(rd, old, gitobj.Blob, "blob")
+		if err != nil || lfsPointer(b) == "" {
+			return b, err
+		}
+		// HEAD's LFS content when it is here; else the pointer, whose
+		// lines match none of cur's: every finding counts as added (a
+		// report too many, never one too few).
+		if content, why, err := lfsContent(opts.lfsStore, b, opts.maxSize()); err == nil && why == "" {
+			return content, nil
+		}
+		return b, nil
+	}
 	var prev []byte
 	var prevErr error
 	prevRead := false
@@ -378,7 +405,7 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 		// this reader, so it opens the repository no second time.
 		sf.Marked, sf.New = true, cur
 		if !old.IsZero() {
-			prev, prevErr = readObject(rd, old, gitobj.Blob, "blob")
+			prev, prevErr = readPrev()
 			prevRead = true
 			switch {
 			case prevErr == nil:
@@ -392,9 +419,6 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 			}
 		}
 	}
-	if why := lfsPointer(cur); why != "" {
-		return nil, why + lfsInGit, nil
-	}
 	if isBinary(cur) {
 		text, ok := utf16Text(cur)
 		if !ok {
@@ -407,7 +431,7 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 		return fs, "", nil
 	}
 	if !prevRead {
-		prev, prevErr = readObject(rd, old, gitobj.Blob, "blob")
+		prev, prevErr = readPrev()
 	}
 	if prevErr != nil {
 		// HEAD's version is unreadable: every match counts as added.

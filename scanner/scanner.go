@@ -67,6 +67,10 @@ type Options struct {
 	// Progress, when set, is called with running totals; it must be cheap
 	// and safe for concurrent use.
 	Progress func(files int64, bytes int64)
+
+	// lfsStore is the repository's local LFS object store (lfs.go); set
+	// by the git scans, "" for the others.
+	lfsStore string
 }
 
 func (o Options) workers() int {
@@ -202,7 +206,7 @@ const tooLarge = "larger than --max-file-size"
 func (r *Result) Unscanned() []Skipped {
 	var out []Skipped
 	for _, s := range r.Skipped {
-		if strings.HasSuffix(s.Reason, lfsInGit) || strings.HasSuffix(s.Reason, lfsOnDisk) || strings.HasPrefix(s.Reason, tooLarge) {
+		if strings.HasSuffix(s.Reason, lfsInGit) || strings.HasSuffix(s.Reason, lfsOnDisk) || strings.HasSuffix(s.Reason, lfsMismatch) || strings.HasPrefix(s.Reason, tooLarge) {
 			out = append(out, s)
 		}
 	}

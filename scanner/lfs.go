@@ -1,0 +1,130 @@
+package scanner
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/pretense/pretense/internal/gitobj"
+)
+
+// A git LFS pointer names its file's content by SHA-256 and size; git-lfs
+// keeps the content it has (what `git add` cleaned, what `git lfs fetch`
+// or a smudging checkout downloaded) in the repository's local store,
+// <git common dir>/lfs/objects/<oid[0:2]>/<oid[2:4]>/<oid>. A git scan
+// reads a pointer's content from there, so an LFS file whose content is
+// on this machine is scanned like any other file instead of being listed
+// as unscanned. That is most of them: `git add` stores the content it
+// cleans, so every staged LFS file has it, and a clone that pulled its
+// LFS files has them for the commits it checked out. Healthcare
+// repositories keep data extracts in LFS, which is where PHI sits.
+//
+// The content is trusted only when its SHA-256 is the pointer's oid and
+// its length the pointer's size: the store is a directory anyone with
+// write access to the clone can change, and a pointer is what the commit
+// says the file is.
+
+// lfsPtr is a parsed LFS pointer: the content's SHA-256 (lowercase hex)
+// and size.
+type lfsPtr struct {
+	oid  string
+	size int64
+}
+
+// parseLFSPointer reads the oid and size of a pointer lfsPointer
+// recognised. ok is false when either is missing or malformed (the spec:
+// `oid sha256:<64 hex>`, `size <decimal>`); such a pointer stays unscanned.
+func parseLFSPointer(data []byte) (p lfsPtr, ok bool) {
+	var haveOID, haveSize bool
+	for line := range bytes.SplitSeq(data, []byte("\n")) {
+		switch {
+		case bytes.HasPrefix(line, []byte("oid sha256:")):
+			h := line[len("oid sha256:"):]
+			if haveOID || len(h) != 64 || !isLowerHex(h) {
+				return lfsPtr{}, false
+			}
+			p.oid, haveOID = string(h), true
+		case bytes.HasPrefix(line, []byte("size ")):
+			n, err := strconv.ParseInt(string(line[len("size "):]), 10, 64)
+			if haveSize || err != nil || n < 0 {
+				return lfsPtr{}, false
+			}
+			p.size, haveSize = n, true
+		}
+	}
+	return p, haveOID && haveSize
+}
+
+func isLowerHex(b []byte) bool {
+	for _, c := range b {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// lfsStoreDir returns the directory of a repository's local LFS objects:
+// lfs.storage from its config (relative to the common dir, as git-lfs
+// reads it), else <common dir>/lfs; objects/ below it.
+func lfsStoreDir(r *gitobj.Repo) string {
+	dir := filepath.Join(r.CommonDir, "lfs")
+	if s := r.Config.Section("lfs").Option("storage"); s != "" {
+		dir = s
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(r.CommonDir, dir)
+		}
+	}
+	return filepath.Join(dir, "objects")
+}
+
+// lfsContent resolves data, when it is an LFS pointer, to the content the
+// local store holds for it. It returns data itself and "" for any other
+// blob; the content and "" for a pointer whose verified content is here;
+// nil and the skip reason (the pointer's oid and size first, as before
+// this lookup existed) for one whose content is absent, too large to
+// read, or does not match the pointer. An error is one reading the store
+// (not a missing object): the scan cannot say the file is clean.
+func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error) {
+	why := lfsPointer(data)
+	if why == "" {
+		return data, "", nil
+	}
+	p, ok := parseLFSPointer(data)
+	if !ok || store == "" {
+		return nil, why + lfsInGit, nil
+	}
+	if p.size > maxSize {
+		return nil, fmt.Sprintf(tooLarge+" (git LFS object %s, %d bytes)", p.oid[:12], p.size), nil
+	}
+	path := filepath.Join(store, p.oid[0:2], p.oid[2:4], p.oid)
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, why + lfsInGit, nil
+		}
+		return nil, "", fmt.Errorf("git LFS object %s: %w", p.oid, err)
+	}
+	defer f.Close()
+	// One byte past the size tells a longer file from the right one.
+	content, err := io.ReadAll(io.LimitReader(f, p.size+1))
+	if err != nil {
+		return nil, "", fmt.Errorf("git LFS object %s: %w", p.oid, err)
+	}
+	sum := sha256.Sum256(content)
+	if int64(len(content)) != p.size || hex.EncodeToString(sum[:]) != p.oid {
+		return nil, why + lfsMismatch, nil
+	}
+	return content, "", nil
+}
+
+// lfsMismatch ends the skip reason of a pointer whose local object is not
+// the content the pointer names (changed or truncated in the store).
+const lfsMismatch = ": the local LFS object does not match the pointer's oid and size, and was not scanned"
