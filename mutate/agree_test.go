@@ -1,9 +1,11 @@
 package mutate
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -30,6 +32,8 @@ func FuzzFastPathsAgree(f *testing.F) {
 		f.Add("const mrn = patientId; // Social Security", s, uint8(17), true)
 	}
 	f.Add("Medical notes: the medical Record; record medical record", "record Medical", uint8(9), false)
+	f.Add("const Record = load(Medical);\n// the Medical Record of Record\nRecord.x = Medical", "```go\nRecord := 1\n```", uint8(0), false)
+	f.Add("strings.TrimSpace(x); TrimSpace patientTotal", "TrimSpace healthPlan", uint8(3), true)
 	f.Add("const total = items.reduce((acc, item) => acc + item.amount, 0); // running sum of patientTotal", "patientTotal total", uint8(0), true)
 	fastPHI, fastAll := fuzzMutators(f)
 	plainPHI, plainAll := plainMutator(f, PolicyPHI), plainMutator(f, PolicyAll)
@@ -60,7 +64,73 @@ func FuzzFastPathsAgree(f *testing.F) {
 			// The next round's session takes these decision maps.
 			fs.DoneMutating()
 		}
+		agreeAfterPairSet(t, fast, plain, a, b, la, lb)
+		// Sessions of one Mutator run at once in a proxy: two at a time
+		// share (and fill) its caches and gate while mutating.
+		var wg sync.WaitGroup
+		errs := make([]string, 2)
+		for g := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				x, y := a, b
+				if g == 1 {
+					x, y = b, a
+				}
+				fs, ps := fast.NewSession(), plain.NewSession()
+				for _, text := range []string{x, y, x + y} {
+					got, want := fs.Replacements(text, la, nil), ps.Replacements(text, la, nil)
+					if !slices.Equal(got, want) {
+						errs[g] = fmt.Sprintf("concurrent %s %q: got %v, want %v", la, text, got, want)
+						return
+					}
+				}
+				fs.DoneMutating()
+			}()
+		}
+		wg.Wait()
+		for _, e := range errs {
+			if e != "" {
+				t.Fatal(e)
+			}
+		}
 	})
+}
+
+// agreeAfterPairSet: sessions that load the pairs of a's mutation (the
+// set's tables adopted, or added over a short text's decisions) mutate b
+// and then a again alike with and without the fast paths.
+func agreeAfterPairSet(t *testing.T, fast, plain *Mutator, a, b string, la, lb Lang) {
+	t.Helper()
+	fs, ps := fast.NewSession(), plain.NewSession()
+	fset := pairSetOfReps(t, fs, fs.Replacements(a, la, nil))
+	pset := pairSetOfReps(t, ps, ps.Replacements(a, la, nil))
+	for _, first := range []string{"", "the medical chart of total sum", b} {
+		fl, pl := fast.NewSession(), plain.NewSession()
+		if first != "" {
+			if got, want := fl.Replacements(first, lb, nil), pl.Replacements(first, lb, nil); !slices.Equal(got, want) {
+				t.Fatalf("before the set, %q: got %v, want %v", first, got, want)
+			}
+		}
+		errF, errP := fl.AddPairSet(fset), pl.AddPairSet(pset)
+		if (errF == nil) != (errP == nil) {
+			t.Fatalf("AddPairSet: fast %v, plain %v", errF, errP)
+		}
+		if errF != nil {
+			continue
+		}
+		for _, c := range []struct {
+			text string
+			lang Lang
+		}{{b, lb}, {a, la}, {b + " " + a, lb}} {
+			if got, want := fl.Replacements(c.text, c.lang, nil), pl.Replacements(c.text, c.lang, nil); !slices.Equal(got, want) {
+				t.Fatalf("after the set (first %q), %s %q:\n got %v\nwant %v", first, c.lang, c.text, got, want)
+			}
+		}
+		if !maps.Equal(fl.Pairs(), pl.Pairs()) {
+			t.Fatalf("after the set: pairs\n got %v\nwant %v", fl.Pairs(), pl.Pairs())
+		}
+	}
 }
 
 // TestDoneMutating: a session done mutating still reverses and counts;

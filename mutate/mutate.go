@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Policy selects which identifiers are mutated.
@@ -51,8 +52,8 @@ type Mutator struct {
 	// (tests compare both).
 	synths *nameCache[synthEntry]
 	phis   *nameCache[phiEntry]
-	// plain turns off the per-pass caches of selectAll (tests: the same
-	// output with and without them).
+	// plain turns off the per-pass caches of selectAll, the PHI gate and
+	// unrecorded decisions (tests: the same output with and without them).
 	plain bool
 	// sels pools the decision maps of sessions done mutating
 	// (*selTables, cleared): a session's first large text takes them
@@ -115,6 +116,8 @@ type Session struct {
 	sc         scratch
 	spans      []span
 	collisions int
+	// sized: the first text sized the tables (Replacements).
+	sized bool
 	// done: DoneMutating gave the decision maps back; the session only
 	// reverses from now on.
 	done bool
@@ -206,17 +209,24 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 	if s.m == nil || text == "" {
 		return dst
 	}
-	if s.codeSel.len() == 0 && len(s.pairs) == 0 {
+	if !s.sized && s.codeSel.len() == 0 && len(s.pairs) == 0 {
 		// First text of the session: size the tables for it once instead
 		// of growing them a dozen times, or take a finished session's.
+		s.sized = true
 		if t, ok := s.m.sels.Get().(*selTables); ok && len(text) >= 4096 {
 			s.codeSel, s.textSel = selMap{own: t.code}, selMap{own: t.text}
 		} else {
 			if ok {
 				s.m.sels.Put(t)
 			}
-			s.codeSel = selMap{own: make(map[string]bool, len(text)/64)}
-			s.textSel = selMap{own: make(map[string]bool, len(text)/128)}
+			code, words := len(text)/64, len(text)/128
+			if s.unrecorded() {
+				// Only selected names are recorded: about one per
+				// replacement.
+				code, words = len(text)/256, len(text)/256
+			}
+			s.codeSel = selMap{own: make(map[string]bool, code)}
+			s.textSel = selMap{own: make(map[string]bool, words)}
 		}
 		s.o2s = make(map[string]string, len(text)/256)
 		s.s2o = make(map[string]int, len(text)/256)
@@ -337,8 +347,8 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 		}
 		prevA, prevB, prevSel := -1, -1, false
 		for i := sp.start; i < sp.end; {
-			if wordLen(text, i) == 0 {
-				i++
+			if c := text[i]; byteClass[c]&classWord == 0 && (c < utf8.RuneSelf || wordLen(text, i) == 0) {
+				i++ // not a word's first byte (wordLen is 0)
 				continue
 			}
 			j := wordEnd(text, i, sp.end)
@@ -482,6 +492,9 @@ func (s *Session) selectCode(name string, lang Lang) bool {
 	case s.m.policy == PolicyAll:
 		sel = !sets.excludedName(name, lang, &s.sc)
 	}
+	if !sel && s.unrecorded() {
+		return false
+	}
 	// Keys are copies: a slice of text would keep the whole text alive
 	// for as long as the session (a proxy holds it for the response).
 	if owned == "" {
@@ -517,6 +530,9 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 		}
 		sel = sets.identifierShaped(w, &s.sc) && !sets.excludedName(w, LangText, &s.sc)
 	}
+	if !sel && s.unrecorded() {
+		return false, false
+	}
 	if owned == "" {
 		owned = strings.Clone(w) // see selectCode
 	}
@@ -528,6 +544,17 @@ func (s *Session) selectWord(w string) (sel, flipped bool) {
 	return sel, flipped
 }
 
+// unrecorded reports whether a name passed over is left out of the
+// session's decision maps. Under PolicyPHI a decision the session did not
+// override (selected, AddPairs, a PairSet: all of them select) is a
+// function of the name alone, so deciding it again on the next miss gives
+// the same answer; recording it cost a copy of the name and two map
+// inserts per distinct name, most of which are never selected. Under
+// PolicyAll a code decision also depends on the language it was made in
+// and on skipStdMembers, and a word in prose on whether the code passed it
+// over, so every decision is kept.
+func (s *Session) unrecorded() bool { return s.m.policy == PolicyPHI && !s.m.plain }
+
 // phiOwned is isPHI for a switch case; it leaves the owned copy of name
 // in *owned when there is one.
 func (s *Session) phiOwned(name string, owned *string) bool {
@@ -537,7 +564,7 @@ func (s *Session) phiOwned(name string, owned *string) bool {
 }
 
 func (s *Session) phrase(a, b string) bool {
-	if len(a) > 32 || len(b) > 32 {
+	if len(a) > 32 || len(b) > 32 || phraseLens>>len(a)&1 == 0 || phraseLens>>len(b)&1 == 0 {
 		return false
 	}
 	var la, lb [32]byte
@@ -545,6 +572,16 @@ func (s *Session) phrase(a, b string) bool {
 	lowerInto(lb[:], b)
 	return s.m.sets.isPair(la[:len(a)], lb[:len(b)])
 }
+
+// phraseLens has bit n set when a word of n bytes can be either word of a
+// phiPairs phrase (the second with a plural s), so that most pairs of
+// words are turned away before they are lowercased and compared.
+var phraseLens = func() (m uint64) {
+	for _, p := range phiPairs {
+		m |= 1<<len(p[0]) | 1<<len(p[1]) | 1<<(len(p[1])+1)
+	}
+	return m
+}()
 
 // isSynthetic reports whether name is, or starts with, something that is
 // synthetic-shaped; such names are never mutated again.

@@ -80,6 +80,11 @@ type phiEntry struct {
 // isPHI is sets.isPHI through the Mutator's cache. owned is name, owned
 // (never a slice of the text), when the cache had or took it; "" when not.
 func (s *Session) isPHI(name string) (phi bool, owned string) {
+	if s.unrecorded() && !s.m.sets.gate.mayBePHI(name) {
+		// Most names: no owned copy is needed, as a name passed over is
+		// not recorded (PolicyAll records it, and takes the cache's copy).
+		return false, ""
+	}
 	if e, ok := s.m.phis.get(name); ok {
 		return e.phi, e.name
 	}

@@ -182,6 +182,7 @@ type sets struct {
 	excluded map[string]struct{}
 	common   map[string]struct{}
 	stdPkgs  map[string]struct{}
+	gate     *phiGate // built from phi, stems, infixes and phiPairs
 }
 
 func newSets() *sets {
@@ -196,7 +197,7 @@ func newSets() *sets {
 		}
 		return m
 	}
-	return &sets{
+	s := &sets{
 		phi:      toSet(phiWords, false),
 		stems:    fieldsBytes(phiStems),
 		infixes:  fieldsBytes(phiInfixes),
@@ -205,6 +206,8 @@ func newSets() *sets {
 		common:   toSet(commonWords, false),
 		stdPkgs:  toSet(stdPackages, false),
 	}
+	s.gate = newPHIGate(s)
+	return s
 }
 
 func fieldsBytes(s string) [][]byte {
