@@ -169,6 +169,48 @@ var byteClass = func() (t [256]uint8) {
 	return t
 }()
 
+// Per language, byteClass with classSpecial only on the bytes that
+// language's special acts on, so plain punctuation ('=' in TypeScript,
+// '-' in Go) is not handed to it to be turned down. Ruby and SQL keep
+// byteClass. FuzzLexAgree holds these to the reference lexer, which
+// calls special for every punctuation byte.
+var (
+	classJSGo  = classesWithSpecials("/\"'`") // TS, JS, Go
+	classJava  = classesWithSpecials("/\"'")
+	classCS    = classesWithSpecials("/\"'$@")
+	classRust  = classesWithSpecials("/\"'")
+	classPy    = classesWithSpecials("#\"'")
+	classOther = &byteClass
+)
+
+func classesWithSpecials(specials string) *[256]uint8 {
+	t := byteClass
+	for c := range t {
+		t[c] &^= classSpecial
+	}
+	for _, b := range []byte(specials) {
+		t[b] |= classSpecial
+	}
+	return &t
+}
+
+// classesOf returns the byte classes of lang's code.
+func classesOf(lang Lang) *[256]uint8 {
+	switch lang {
+	case LangTS, LangJS, LangGo:
+		return classJSGo
+	case LangJava:
+		return classJava
+	case LangCSharp:
+		return classCS
+	case LangRust:
+		return classRust
+	case LangPython:
+		return classPy
+	}
+	return classOther
+}
+
 // isWordByte reports whether an ASCII byte belongs to a word: letters,
 // digits and underscore. Non-ASCII text is judged by wordLen.
 func isWordByte(c byte) bool {
@@ -244,27 +286,31 @@ func (l *lexer) identEnd(i int) int {
 func (l *lexer) at(s string) bool { return strings.HasPrefix(l.src[l.pos:], s) }
 
 // code lexes code until EOF or, when nested, an unmatched '}' (left
-// unconsumed for the caller).
+// unconsumed for the caller). The position lives in a local between the
+// calls that read l.pos (literals, comments, numbers' neighbours), which
+// keeps it in a register for the plain bytes that make up most code.
 func (l *lexer) code(nested bool) {
 	depth, parens := 0, 0
 	src := l.src
 	dollar := l.lang == LangTS || l.lang == LangJS
 	prefixes := l.lang == LangPython || l.lang == LangRust
-	for l.pos < len(src) {
-		c := src[l.pos]
-		cl := byteClass[c]
+	classes := classesOf(l.lang)
+	pos := l.pos
+	for pos < len(src) {
+		c := src[pos]
+		cl := classes[c]
 		switch {
 		case cl&classSpace != 0:
-			l.pos++
+			pos++
 			continue
-		case cl&classDigit != 0 || c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]):
-			l.number()
+		case cl&classDigit != 0 || c == '.' && pos+1 < len(src) && isDigit(src[pos+1]):
+			pos = l.numberEnd(pos)
 			l.regexOK = false
 			continue
-		case cl&classWord != 0 || c == '$' && dollar || c >= utf8.RuneSelf && wordLen(src, l.pos) > 0:
+		case cl&classWord != 0 || c == '$' && dollar || c >= utf8.RuneSelf && wordLen(src, pos) > 0:
 			// An identifier (identLen > 0): ASCII runs by the table,
 			// anything else as identEnd reads it.
-			start := l.pos
+			start := pos
 			i := start + 1
 			if c >= utf8.RuneSelf {
 				i = start
@@ -276,27 +322,38 @@ func (l *lexer) code(nested bool) {
 				// Only a '$' or a non-ASCII letter can continue it.
 				i = l.identEnd(i)
 			}
-			l.pos = i
+			pos = i
 			// Only Python and Rust have string prefixes (stringPrefix).
-			if prefixes && l.stringPrefix(start) {
-				continue
+			if prefixes {
+				l.pos = pos
+				p := l.stringPrefix(start)
+				pos = l.pos
+				if p {
+					continue
+				}
 			}
-			l.emit(spanIdent, start, l.pos)
-			l.regexOK = regexAfterWord(src[start:l.pos])
+			l.emit(spanIdent, start, pos)
+			l.regexOK = regexAfterWord(src[start:pos])
 			continue
 		}
 		// No language's literal or comment starts with any other byte.
-		if cl&classSpecial != 0 && l.special(c) {
-			continue
+		if cl&classSpecial != 0 {
+			l.pos = pos
+			sp := l.special(c)
+			pos = l.pos
+			if sp {
+				continue
+			}
 		}
 		if nested && depth == 0 && parens == 0 && (l.lang == LangPython || l.lang == LangCSharp) {
 			// Inside an f-string or C# interpolation: !r conversions and
 			// :format specs are not code.
-			if c == '!' && l.lang == LangPython && l.pos+2 < len(src) && strings.IndexByte("rsa", src[l.pos+1]) >= 0 && (src[l.pos+2] == '}' || src[l.pos+2] == ':') {
-				l.pos += 2
+			if c == '!' && l.lang == LangPython && pos+2 < len(src) && strings.IndexByte("rsa", src[pos+1]) >= 0 && (src[pos+2] == '}' || src[pos+2] == ':') {
+				pos += 2
 				continue
 			}
 			if c == ':' {
+				l.pos = pos
 				l.formatSpec()
 				return
 			}
@@ -306,6 +363,7 @@ func (l *lexer) code(nested bool) {
 			depth++
 		case '}':
 			if nested && depth == 0 {
+				l.pos = pos
 				return
 			}
 			depth--
@@ -315,8 +373,9 @@ func (l *lexer) code(nested bool) {
 			parens--
 		}
 		l.regexOK = c != ')' && c != ']' && c != '}'
-		l.pos++
+		pos++
 	}
+	l.pos = pos
 }
 
 // formatSpec lexes an interpolation's format spec (after the ':') up to
@@ -345,25 +404,46 @@ func (l *lexer) formatSpec() {
 	l.emit(spanText, seg, l.pos)
 }
 
-// number consumes a numeric literal with any identifier bytes glued to it
-// (0x1F, 10n, 1_000, 3.5e10f), so no identifier starts inside a number.
-func (l *lexer) number() {
+// numberEnd returns the end of the numeric literal at pos with any
+// identifier bytes glued to it (0x1F, 10n, 1_000, 3.5e10f), so no
+// identifier starts inside a number.
+func (l *lexer) numberEnd(pos int) int {
 	src := l.src
-	for l.pos < len(src) {
-		c := src[l.pos]
-		if n := l.identLen(l.pos); n > 0 {
-			l.pos += n
+	for pos < len(src) {
+		c := src[pos]
+		if byteClass[c]&classWord != 0 {
+			pos++ // identLen of an ASCII word byte
 			continue
 		}
-		if c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]) {
-			l.pos++
+		if c == '.' && pos+1 < len(src) && isDigit(src[pos+1]) {
+			pos++
 			continue
+		}
+		if c == '$' || c >= utf8.RuneSelf {
+			if n := l.identLen(pos); n > 0 {
+				pos += n
+				continue
+			}
 		}
 		break
 	}
+	return pos
 }
 
+// regexWordStarts has, per length, a bit per first letter of the words
+// after which a '/' starts a regular expression: most identifiers are
+// told apart by their length and first byte.
+var regexWordStarts = func() (t [11]uint32) {
+	for _, w := range []string{"return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await"} {
+		t[len(w)] |= 1 << (w[0] - 'a')
+	}
+	return t
+}()
+
 func regexAfterWord(w string) bool {
+	if len(w) >= len(regexWordStarts) || w[0] < 'a' || w[0] > 'z' || regexWordStarts[len(w)]>>(w[0]-'a')&1 == 0 {
+		return false
+	}
 	switch w {
 	case "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await":
 		return true

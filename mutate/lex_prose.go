@@ -127,6 +127,15 @@ func fenceOpen(line string) (byte, int, string) {
 }
 
 func fenceClose(line string, c byte, n int) bool {
+	// Nearly every line of a block starts with something else: tell
+	// without trimming it.
+	k := 0
+	for k < 3 && k < len(line) && line[k] == ' ' {
+		k++
+	}
+	if k == len(line) || line[k] != c {
+		return false
+	}
 	t := strings.TrimRight(line, "\r\n \t")
 	for k := 0; k < 3 && strings.HasPrefix(t, " "); k++ {
 		t = t[1:]

@@ -158,3 +158,19 @@ func TestVocabularyDisjoint(t *testing.T) {
 		}
 	}
 }
+
+// TestRegexAfterWord: the length-and-first-letter filter in front of the
+// word list turns away no word of the list.
+func TestRegexAfterWord(t *testing.T) {
+	words := map[string]bool{
+		"return": true, "typeof": true, "case": true, "do": true, "else": true, "in": true, "of": true,
+		"new": true, "delete": true, "void": true, "throw": true, "instanceof": true, "yield": true, "await": true,
+		"returns": false, "Return": false, "x": false, "_": false, "$": false, "d": false, "news": false,
+		"instanceOf": false, "items": false, "reduce": false, "é": false, "awaitable": false,
+	}
+	for w, want := range words {
+		if got := regexAfterWord(w); got != want {
+			t.Errorf("regexAfterWord(%q) = %t, want %t", w, got, want)
+		}
+	}
+}

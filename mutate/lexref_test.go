@@ -20,7 +20,7 @@ func refCode(l *lexer, nested bool) {
 			l.pos++
 			continue
 		case isDigit(c) || c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]):
-			l.number()
+			refNumber(l)
 			l.regexOK = false
 			continue
 		case l.identLen(l.pos) > 0:
@@ -30,7 +30,7 @@ func refCode(l *lexer, nested bool) {
 				continue
 			}
 			l.emit(spanIdent, start, l.pos)
-			l.regexOK = regexAfterWord(src[start:l.pos])
+			l.regexOK = refRegexAfterWord(src[start:l.pos])
 			continue
 		}
 		if l.special(c) {
@@ -61,6 +61,33 @@ func refCode(l *lexer, nested bool) {
 		}
 		l.regexOK = c != ')' && c != ']' && c != '}'
 		l.pos++
+	}
+}
+
+// refRegexAfterWord is regexAfterWord without its filter.
+func refRegexAfterWord(w string) bool {
+	switch w {
+	case "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await":
+		return true
+	}
+	return false
+}
+
+// refNumber is lexer.number as it was before numberEnd: every byte
+// through identLen.
+func refNumber(l *lexer) {
+	src := l.src
+	for l.pos < len(src) {
+		c := src[l.pos]
+		if n := l.identLen(l.pos); n > 0 {
+			l.pos += n
+			continue
+		}
+		if c == '.' && l.pos+1 < len(src) && isDigit(src[l.pos+1]) {
+			l.pos++
+			continue
+		}
+		break
 	}
 }
 
