@@ -60,6 +60,12 @@ type mtext struct {
 	// quoted, when not empty, is the whole mutated text already quoted as
 	// a JSON string (the memo's form), and then stands for base and reps.
 	quoted string
+	// splices, when not nil, are the memo's form of a text it knows by its
+	// JSON string as sent, raw (quotes included; this request's bytes):
+	// the mutated text is raw with them applied, and stands for base and
+	// reps.
+	splices []rawSplice
+	raw     []byte
 	// keep: the memo knows the text mutates to itself; the client's bytes
 	// are sent. base may then be empty, the text never read (a resent
 	// field, rewriteRequest).
@@ -75,17 +81,29 @@ func (m mtext) String() string {
 		}
 		return s
 	}
+	if m.splices != nil {
+		s, err := unquote(applySplices(nil, m.raw, m.splices))
+		if err != nil {
+			panic("proxy: a spliced JSON string is malformed: " + err.Error())
+		}
+		return s
+	}
 	return mutate.Apply(m.base, m.reps)
 }
 
 // unchanged reports whether mutating left the text as it was (base is
 // always the text mutated, when it was read).
-func (m mtext) unchanged() bool { return m.keep || m.quoted == "" && len(m.reps) == 0 }
+func (m mtext) unchanged() bool {
+	return m.keep || m.quoted == "" && m.splices == nil && len(m.reps) == 0
+}
 
 // quotedLen is len(appendQuote(nil, m.String())).
 func (m mtext) quotedLen() int {
 	if m.quoted != "" {
 		return len(m.quoted)
+	}
+	if m.splices != nil {
+		return len(m.raw) + splicedDelta(m.splices)
 	}
 	n, last := 2, 0
 	for _, r := range m.reps {
@@ -232,19 +250,30 @@ type reqBodyReader struct {
 	// replacement and at the position in its base.
 	in      bool
 	rep, at int
+	// sp is the next splice of a spliced edit being written (edit.splices).
+	sp int
 }
 
 // quotePiece is how much of a mutated text is quoted at a time.
 const quotePiece = 64 << 10
 
 func (r *reqBodyReader) Read(p []byte) (int, error) {
-	for len(r.buf) == 0 {
-		if !r.fill() {
-			return 0, io.EOF
+	// p is filled from as many pieces as it takes: a spliced text is a
+	// few hundred short ones.
+	n := 0
+	for n < len(p) {
+		for len(r.buf) == 0 {
+			if !r.fill() {
+				if n == 0 {
+					return 0, io.EOF
+				}
+				return n, nil
+			}
 		}
+		k := copy(p[n:], r.buf)
+		r.buf = r.buf[k:]
+		n += k
 	}
-	n := copy(p, r.buf)
-	r.buf = r.buf[n:]
 	return n, nil
 }
 
@@ -275,6 +304,28 @@ func (r *reqBodyReader) fill() bool {
 	if r.prev < e.start {
 		r.buf = src[r.prev:e.start]
 		r.prev = e.start
+		return true
+	}
+	if e.splices != nil && len(e.splices) == 0 {
+		// Nothing spliced: the string as sent follows with the next run.
+		r.ei++
+		return true
+	}
+	if e.splices != nil {
+		// The client's bytes up to the next splice, then its synthetic;
+		// past the last one the rest of the string is the client's too.
+		s := e.splices[r.sp]
+		if at := e.start + s.start; r.prev < at {
+			r.buf = src[r.prev:at]
+			r.prev = at
+			return true
+		}
+		r.buf = bytesOf(s.syn)
+		r.prev = e.start + s.end
+		if r.sp++; r.sp == len(e.splices) {
+			r.sp = 0
+			r.ei++
+		}
 		return true
 	}
 	if !e.quoted {

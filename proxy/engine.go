@@ -35,9 +35,10 @@ type session interface {
 	// yet is empty with a fingerprint: read(i) returns it, called only if
 	// the memo does not know fps[i] (read may be nil when every text is
 	// there). raw(i), when raw is not nil, is the JSON string as sent
-	// (quotes included) that texts[i] is decoded from, nil when there is
-	// none (a string inside tool-call arguments); a text the memo keeps is
-	// quoted from it. Call it at most once, before reversing.
+	// (quotes included) that texts[i] is decoded from when fps[i] is its
+	// raw fingerprint (rawFingerprintOf), nil otherwise (a string inside
+	// tool-call arguments, a short field); a text the memo keeps is kept
+	// as splices of it. Call it at most once, before reversing.
 	mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string, raw func(i int) []byte) ([]mtext, error)
 	// count is the number of distinct identifiers mutated so far.
 	count() int

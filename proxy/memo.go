@@ -40,11 +40,20 @@ type memoKey struct {
 type memoEntry struct {
 	// quoted is the mutated text as the JSON string sent upstream, quotes
 	// included, so a resent text is neither lexed nor quoted again; empty
-	// when mutating changed nothing (the client's bytes are sent).
+	// when mutating changed nothing (the client's bytes are sent) or when
+	// splices stand for it.
 	quoted string
-	set    *mutate.PairSet // the pairs quoted uses; nil when none
-	size   int
+	// splices is the mutated text of a text known by its JSON string as
+	// sent (a raw fingerprint, rawLen bytes): those bytes with splices
+	// applied (rawSplices), written from the resent request's own bytes.
+	splices []rawSplice
+	rawLen  int
+	set     *mutate.PairSet // the pairs the text uses; nil when none
+	size    int
 }
+
+// keep reports whether the text mutates to itself.
+func (e *memoEntry) keep() bool { return e.quoted == "" && e.splices == nil }
 
 type mutMemo struct {
 	mu    sync.Mutex
@@ -130,8 +139,11 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read
 				f = fps[i]
 			}
 			keys[i] = m.memo.key(t, langs[i], f)
-			if e := m.memo.get(keys[i]); e != nil {
-				out[i] = mtext{base: t, quoted: e.quoted, keep: e.quoted == ""}
+			if e := m.memo.get(keys[i]); e != nil && m.fits(e, i, raw) {
+				out[i] = mtext{base: t, quoted: e.quoted, keep: e.keep()}
+				if e.splices != nil {
+					out[i].splices, out[i].raw = e.splices, raw(i)
+				}
 				if e.set != nil {
 					hits = append(hits, e)
 				}
@@ -154,9 +166,14 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read
 				r = raw(i)
 			}
 			if e := m.newMemoEntry(out[i], r); e != nil {
-				// The request sends the quoted form the memo keeps: the
-				// text is quoted once, here, not again as it is sent.
+				// The request sends the form the memo keeps, so that
+				// every send of these bytes goes upstream the same; a
+				// quoted text is quoted once, here, not again as it is
+				// sent.
 				out[i].quoted = e.quoted
+				if e.splices != nil {
+					out[i].splices, out[i].raw = e.splices, r
+				}
 				m.memo.put(keys[i], e)
 			}
 		}
@@ -185,14 +202,25 @@ func (m *mutateSession) mutateFresh(texts, langs []string) ([]mtext, error) {
 	return out, nil
 }
 
-// newMemoEntry remembers mt, just mutated in this session: its quoted form
-// and the pairs its replacements use. Neither aliases the request body,
-// which the memo must not keep alive. raw, when not nil, is the JSON
-// string mt.base was decoded from; the quoted form is then made from it
-// (appendSpliced), keeping the client's escapes, so that every send of
-// these bytes, first or resent, goes upstream the same. Nil if the pairs
-// cannot be taken (never expected: the synthetics were issued by this
-// session).
+// fits reports whether memo entry e applies to text i: an entry of
+// splices only to the very bytes it was made from (raw(i), which its raw
+// fingerprint key names; the length is checked as well).
+func (m *mutateSession) fits(e *memoEntry, i int, raw func(i int) []byte) bool {
+	if e.splices == nil {
+		return true
+	}
+	return raw != nil && len(raw(i)) == e.rawLen
+}
+
+// newMemoEntry remembers mt, just mutated in this session: its mutated
+// form and the pairs its replacements use. Neither aliases the request
+// body, which the memo must not keep alive. raw, when not nil, is the JSON
+// string mt.base was decoded from, and the text's memo key is its raw
+// fingerprint: the mutated form is then kept as splices of it
+// (rawSplices), keeping the client's escapes, so that every send of these
+// bytes, first or resent, goes upstream the same. Otherwise it is kept
+// quoted. Nil if the pairs cannot be taken (never expected: the synthetics
+// were issued by this session).
 func (m *mutateSession) newMemoEntry(mt mtext, raw []byte) *memoEntry {
 	if len(mt.reps) == 0 {
 		return &memoEntry{size: 64}
@@ -205,9 +233,13 @@ func (m *mutateSession) newMemoEntry(mt mtext, raw []byte) *memoEntry {
 	if err != nil {
 		return nil
 	}
-	q, ok := appendSpliced(make([]byte, 0, len(raw)+len(mt.reps)*8+64), raw, mt)
-	if !ok {
-		q = appendMQuote(make([]byte, 0, len(mt.base)+len(mt.reps)*8+64), mt)
+	if sp, ok := rawSplices(raw, mt); ok && len(sp) > 0 {
+		size := 64 + set.Size()
+		for _, s := range sp {
+			size += 40 + len(s.syn)
+		}
+		return &memoEntry{splices: sp, rawLen: len(raw), set: set, size: size}
 	}
+	q := appendMQuote(make([]byte, 0, len(mt.base)+len(mt.reps)*8+64), mt)
 	return &memoEntry{quoted: stringOf(q), set: set, size: len(q) + set.Size() + 64}
 }

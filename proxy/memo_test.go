@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -127,4 +128,88 @@ func TestMemoConflictFallsBack(t *testing.T) {
 	if back != text || f.found == 0 || f.restored != f.found {
 		t.Errorf("fallback session does not reverse: fidelity %+v", f)
 	}
+}
+
+// TestMemoSplices: a text known by its JSON string as sent is remembered
+// as splices of those bytes, not as a copy, and a resent request writes
+// them from its own bytes; an entry of splices is used only on a string of
+// the length it was made from (anything else is mutated afresh).
+func TestMemoSplices(t *testing.T) {
+	text := longCode("lookupPatientRecord", "loadDateOfBirth") + "tab\there \"quoted\" caf\u00e9\n"
+	raw := appendQuote(nil, text)
+	raw = bytes.Replace(raw, []byte("é"), []byte(`\u00e9`), 1) // the client's own escape, kept
+	fp := rawFingerprintOf(raw)
+	for _, tc := range []struct {
+		name   string
+		second []byte // the JSON string of the resent text, under fp
+		fresh  bool   // the second request must not use the memo's splices
+	}{
+		{"same bytes", raw, false},
+		{"longer string under the same key", append(raw[:len(raw)-1:len(raw)-1], ` tail"`...), true},
+		{"no string", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			eng, err := newMutateEngine(testKey, "phi")
+			if err != nil {
+				t.Fatal(err)
+			}
+			me := eng.(mutateEngine)
+			own := bytes.Clone(raw)
+			s1 := eng.newSession().(*mutateSession)
+			out1, err := s1.mutateAll([]string{text}, []string{"ts"}, []fingerprint{fp}, nil, func(int) []byte { return own })
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := me.memo.get(me.memo.key(text, "ts", fp))
+			if e == nil || e.splices == nil || e.quoted != "" || e.rawLen != len(raw) {
+				t.Fatalf("memo entry %+v: want splices of %d bytes, no copy", e, len(raw))
+			}
+			first := appendMQuote(nil, out1[0])
+			if got, err := unquote(first); err != nil || got != out1[0].String() || !bytes.Contains(first, []byte(`\u00e9`)) {
+				t.Fatalf("first send %q (%v) does not decode to the mutated text with the client's escape", first, err)
+			}
+			for i := range own {
+				own[i] = 'x' // the request's buffer is reused: the memo must not see it
+			}
+			var rawOf func(int) []byte
+			if tc.second != nil {
+				rawOf = func(int) []byte { return tc.second }
+			}
+			t2, _ := unquote(tc.second)
+			if tc.second == nil {
+				t2 = text
+			}
+			s2 := eng.newSession().(*mutateSession)
+			out2, err := s2.mutateAll([]string{t2}, []string{"ts"}, []fingerprint{fp}, nil, rawOf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if used := out2[0].splices != nil && len(out2[0].reps) == 0; used == tc.fresh {
+				t.Fatalf("memo splices used: %v, want %v", used, !tc.fresh)
+			}
+			want := string(first)
+			if tc.fresh {
+				fresh, err := newMutateEngine(testKey, "phi")
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = string(appendQuote(nil, fresh.newSession().mutate(t2, "ts")))
+			}
+			if got := out2[0].String(); string(appendQuote(nil, got)) != string(appendQuote(nil, mustUnquote(t, want))) {
+				t.Fatalf("second send decodes to\n%q\nwant\n%q", got, mustUnquote(t, want))
+			}
+			if !tc.fresh && string(appendMQuote(nil, out2[0])) != string(first) {
+				t.Fatal("a resent string is not sent as the first one was")
+			}
+		})
+	}
+}
+
+func mustUnquote(t *testing.T, q string) string {
+	t.Helper()
+	s, err := unquote([]byte(q))
+	if err != nil {
+		t.Fatalf("unquote %q: %v", q, err)
+	}
+	return s
 }

@@ -73,9 +73,10 @@ func FuzzQuoteBody(f *testing.F) {
 	})
 }
 
-// FuzzSpliced: a mutated text quoted from the JSON string it was decoded
-// from (appendSpliced, the client's escapes kept) decodes to the mutated
-// text itself and is valid JSON.
+// FuzzSpliced: a mutated text made from the JSON string it was decoded
+// from (rawSplices applied to it, the client's escapes kept) decodes to the
+// mutated text itself and is valid JSON, and is written the same by the
+// body reader, its length and applyEdits.
 // For the replacements a Session makes (whole words) it always applies;
 // for arbitrary ones it applies or declines, never gets it wrong.
 func FuzzSpliced(f *testing.F) {
@@ -93,15 +94,30 @@ func FuzzSpliced(f *testing.F) {
 	}
 	check := func(t *testing.T, raw []byte, mt mtext, mustApply bool) {
 		t.Helper()
-		out, ok := appendSpliced([]byte("x"), raw, mt)
+		sp, ok := rawSplices(raw, mt)
 		if !ok {
 			if mustApply {
 				t.Fatalf("declined whole-word replacements %+v of %q", mt.reps, raw)
 			}
-			if string(out) != "x" {
-				t.Fatalf("declined but wrote %q", out)
+			if sp != nil {
+				t.Fatalf("declined but returned %+v", sp)
 			}
 			return
+		}
+		out := applySplices([]byte("x"), raw, sp)
+		if len(sp) > 0 {
+			// As the body is sent: the string between two other fields.
+			src := append(append([]byte(`{"a":1,"t":`), raw...), `,"b":"\u0041"}`...)
+			start := len(`{"a":1,"t":`)
+			e := edit{start: start, end: start + len(raw), splices: sp}
+			want := append(append([]byte(`{"a":1,"t":`), out[1:]...), `,"b":"\u0041"}`...)
+			if got := sentBody(t, newReqBody(src, []edit{e})); !bytes.Equal(got, want) {
+				t.Fatalf("sent body %q, want %q", got, want)
+			}
+			m2 := mtext{splices: sp, raw: raw}
+			if m2.quotedLen() != len(out)-1 || string(appendMQuote(nil, m2)) != string(out[1:]) {
+				t.Fatalf("quotedLen %d / appendMQuote %q, want %d / %q", m2.quotedLen(), appendMQuote(nil, m2), len(out)-1, out[1:])
+			}
 		}
 		got, err := unquote(out[1:])
 		if want := mutate.Apply(mt.base, mt.reps); out[0] != 'x' || err != nil || got != want {

@@ -176,7 +176,9 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	// mutateAll gets the text of one it does not.
 	read := func(i int) string { return d.str(w.fields[units[i].field].node) }
 	raw := func(i int) []byte {
-		if units[i].inner >= 0 {
+		if units[i].inner >= 0 || !units[i].raw {
+			// Only a text known by its bytes as sent (fps[i] a raw
+			// fingerprint) is remembered as splices of them.
 			return nil
 		}
 		return d.raw(w.fields[units[i].field].node)
@@ -191,6 +193,13 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 		f := w.fields[u.field]
 		m := mutated[i]
 		if m.unchanged() {
+			continue
+		}
+		if u.inner < 0 && len(m.splices) > 0 {
+			// The memo's splices of the string as sent: written from the
+			// client's bytes.
+			n := d.nodes[f.node]
+			edits = append(edits, edit{start: n.start, end: n.end, splices: m.splices})
 			continue
 		}
 		if u.inner < 0 && m.quoted != "" {
