@@ -3,10 +3,8 @@
 package scanner
 
 import (
-	"errors"
 	"io"
 	"io/fs"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -33,20 +31,16 @@ func openItem(it *walkItem) (io.ReadCloser, error) {
 // openAt opens name relative to directory descriptor dirfd, whose path
 // is dir ("" when name is a path of its own).
 func openAt(dirfd int, dir, name string) (io.ReadCloser, error) {
-	for {
-		fd, err := syscall.Openat(dirfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
-		if errors.Is(err, syscall.EINTR) {
-			continue
-		}
-		f := &rawFile{fd: fd, dir: dir, name: name}
-		if err != nil {
-			return nil, &fs.PathError{Op: "open", Path: f.path(), Err: err}
-		}
-		return f, nil
+	fd, err := rawOpenat(dirfd, name, unix.O_RDONLY|unix.O_CLOEXEC)
+	f := &rawFile{fd: fd, dir: dir, name: name}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: f.path(), Err: err}
 	}
+	return f, nil
 }
 
-// rawFile reads a descriptor with plain read(2) calls. Its path (for
+// rawFile reads a descriptor with plain read(2) calls, made raw
+// (rawsys_linux.go). Its path (for
 // errors) is dir/name, or name when dir is "".
 type rawFile struct {
 	fd        int
@@ -64,22 +58,18 @@ func (f *rawFile) Read(b []byte) (int, error) {
 	if len(b) == 0 {
 		return 0, nil
 	}
-	for {
-		n, err := syscall.Read(f.fd, b)
-		switch {
-		case errors.Is(err, syscall.EINTR):
-			continue
-		case err != nil:
-			return 0, &fs.PathError{Op: "read", Path: f.path(), Err: err}
-		case n == 0:
-			return 0, io.EOF
-		}
-		return n, nil
+	n, err := rawRead(f.fd, b)
+	switch {
+	case err != nil:
+		return 0, &fs.PathError{Op: "read", Path: f.path(), Err: err}
+	case n == 0:
+		return 0, io.EOF
 	}
+	return n, nil
 }
 
 func (f *rawFile) Close() error {
-	if err := syscall.Close(f.fd); err != nil {
+	if err := rawClose(f.fd); err != nil {
 		return &fs.PathError{Op: "close", Path: f.path(), Err: err}
 	}
 	return nil

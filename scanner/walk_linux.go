@@ -3,7 +3,6 @@
 package scanner
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -50,7 +49,7 @@ func (h *dirHandle) acquire() { h.refs.Add(1) }
 
 func (h *dirHandle) release() {
 	if h.refs.Add(-1) == 0 {
-		unix.Close(h.fd)
+		rawClose(h.fd)
 		h.open.Add(-1)
 	}
 }
@@ -171,10 +170,7 @@ func (w *fdWalker) walk(h *dirHandle, abs, rel string, depth int) error {
 func (w *fdWalker) readDir(fd int) ([]dirEnt, error) {
 	ents := w.ents[:0]
 	for {
-		n, err := unix.Getdents(fd, w.buf)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
+		n, err := rawGetdents(fd, w.buf)
 		if err != nil {
 			return nil, err
 		}
@@ -242,22 +238,10 @@ func openDirAt(dirfd int, name string) (int, error) {
 }
 
 func openDir(dirfd int, name string, flags int) (int, error) {
-	for {
-		fd, err := unix.Openat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|flags, 0)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		return fd, err
-	}
+	return rawOpenat(dirfd, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC|flags)
 }
 
 // fstatat is lstat of name relative to dirfd.
 func fstatat(dirfd int, name string, st *unix.Stat_t) error {
-	for {
-		err := unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW)
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		return err
-	}
+	return rawFstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW)
 }
