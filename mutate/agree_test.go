@@ -165,3 +165,38 @@ func TestDoneMutating(t *testing.T) {
 		t.Fatal("a session on pooled maps mutates differently")
 	}
 }
+
+// TestAssignUnsortedAgrees: with synthetics of a few hash symbols, first
+// synthetics collide all the time; assigning in appearance order must
+// then fall back to the sorted assignment and give what it gives.
+func TestAssignUnsortedAgrees(t *testing.T) {
+	var texts []string
+	for k := range 4 {
+		var b strings.Builder
+		for i := range 300 {
+			fmt.Fprintf(&b, "patient%dField getMrn%d(record) // medical record %d\n", (i*7+k*31)%500, i%50, i)
+		}
+		texts = append(texts, b.String())
+	}
+	for _, entropy := range []int{3, 4, 0} {
+		fast, err := New(testKey, PolicyPHI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := plainMutator(t, PolicyPHI)
+		fast.entropy, plain.entropy = entropy, entropy
+		fs, ps := fast.NewSession(), plain.NewSession()
+		for i, text := range texts {
+			got, want := fs.Replacements(text, LangTS, nil), ps.Replacements(text, LangTS, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("entropy %d, text %d: replacements differ", entropy, i)
+			}
+		}
+		if !maps.Equal(fs.Pairs(), ps.Pairs()) || fs.collisions != ps.collisions {
+			t.Fatalf("entropy %d: pairs differ (collisions %d, want %d)", entropy, fs.collisions, ps.collisions)
+		}
+		if entropy == 3 && fs.collisions == 0 {
+			t.Fatalf("entropy %d: no collision; the test does not exercise the fallback", entropy)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash"
 	"maps"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -269,9 +270,15 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 	sort.Slice(treps, func(a, b int) bool { return treps[a].start < treps[b].start })
 
 	// Assign synthetics to new names in sorted order, so collision
-	// resolution does not depend on the order names appear in.
-	sort.Strings(s.fresh)
-	s.assign(s.fresh)
+	// resolution does not depend on the order names appear in. Without a
+	// collision the order changes only that of s.pairs, which nothing
+	// reads in order (WriteMap and PairSetOf sort, the rest look pairs up
+	// by name or synthetic): appearance order is tried first, and the
+	// names are sorted only if one's first synthetic is taken.
+	if !s.assignUnsorted(s.fresh) {
+		sort.Strings(s.fresh)
+		s.assign(s.fresh)
+	}
 
 	dst = slices.Grow(dst, len(reps)+len(treps))
 	last := 0
@@ -325,22 +332,21 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 	// holds to the end of the pass (deciding a name changes only that
 	// name's decisions); in the text pass a phrase can flip a word to
 	// selected, and the cache is told.
-	front := recent{off: s.m.plain}
+	front := spanCache{text: text, off: s.m.plain || uint64(len(text)) > math.MaxUint32}
 	for _, sp := range s.spans {
 		if sp.kind != spanIdent {
 			continue
 		}
-		name := text[sp.start:sp.end]
-		sel, ok := front.get(name)
+		sel, ok := front.get(sp.start, sp.end)
 		if !ok {
-			sel = s.selectCode(name, lang)
-			front.put(name, sel)
+			sel = s.selectCode(text[sp.start:sp.end], lang)
+			front.put(sp.start, sp.end, sel)
 		}
 		if sel {
 			reps = append(reps, rep{sp.start, sp.end})
 		}
 	}
-	front = recent{off: s.m.plain}
+	front.reset()
 	for _, sp := range s.spans {
 		if sp.kind != spanText {
 			continue
@@ -353,22 +359,22 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 			}
 			j := wordEnd(text, i, sp.end)
 			w := text[i:j]
-			sel, ok := front.get(w)
+			sel, ok := front.get(i, j)
 			if !ok {
 				var g bool
 				sel, g = s.selectWord(w)
 				grew = grew || g
-				front.put(w, sel)
+				front.put(i, j, sel)
 			}
 			if !sel && prevA >= 0 && s.phrase(text[prevA:prevB], w) {
 				// Two-word phrases: "Medical Record", "Social Security".
 				// Earlier occurrences of either word were passed over.
 				sel, grew = true, true
 				s.selected(w)
-				front.put(w, true)
+				front.put(i, j, true)
 				if !prevSel {
 					s.selected(text[prevA:prevB])
-					front.put(text[prevA:prevB], true)
+					front.put(prevA, prevB, true)
 					treps = append(treps, rep{prevA, prevB})
 				}
 			}
@@ -382,15 +388,69 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 	return reps, treps, grew
 }
 
-// recent is a direct-mapped cache of decisions for one pass of
-// selectAll: keys are slices of the text being mutated and die with the
-// pass.
+// spanCache is a direct-mapped cache of decisions for one pass of
+// selectAll, keyed by the words of the text being mutated. A slot holds
+// the bounds of the word's last occurrence, not a string: no pointer is
+// written per put (a string is, with a write barrier while the collector
+// runs) and a slot is 12 bytes, not 24.
+type spanCache struct {
+	text string
+	slot [spanCacheSlots]struct {
+		start, end uint32 // text[start:end]; empty: no word
+		sel        bool
+	}
+	off bool // every get misses (Mutator.plain, or a text over 4 GB)
+}
+
+// spanCacheSlots: a 64 KB request's ~930 distinct names missed 1,387
+// times in 256 slots hashed on three bytes, 939 times in 512 with the
+// last but one byte hashed too (total123, total133).
+const spanCacheSlots = 512
+
+// wordIndex hashes a word cheaply from its length and four bytes.
+func wordIndex(w string) int {
+	n := len(w)
+	pen := w[0]
+	if n > 1 {
+		pen = w[n-2]
+	}
+	return int(uint(n)*131+uint(w[0])*31+uint(w[n-1])*7+uint(pen)*53+uint(w[n/2])) % spanCacheSlots
+}
+
+func (c *spanCache) reset() {
+	clear(c.slot[:])
+}
+
+// get looks up the word text[a:b].
+func (c *spanCache) get(a, b int) (sel, ok bool) {
+	if c.off || a >= b {
+		return false, false
+	}
+	w := c.text[a:b]
+	e := &c.slot[wordIndex(w)]
+	if int(e.end-e.start) == len(w) && c.text[e.start:e.end] == w {
+		return e.sel, true
+	}
+	return false, false
+}
+
+// put records the decision on the word text[a:b].
+func (c *spanCache) put(a, b int, sel bool) {
+	if c.off || a >= b {
+		return
+	}
+	e := &c.slot[wordIndex(c.text[a:b])]
+	e.start, e.end, e.sel = uint32(a), uint32(b), sel
+}
+
+// recent is a direct-mapped cache of strings seen (PairSetOf): keys are
+// the caller's and die with it.
 type recent struct {
 	slot [recentSlots]struct {
 		name string
 		sel  bool
 	}
-	off bool // every get misses (Mutator.plain)
+	off bool // every get misses
 }
 
 const recentSlots = 256
@@ -603,18 +663,7 @@ func (s *Session) assign(names []string) {
 		if _, done := s.o2s[name]; done {
 			continue // queued twice
 		}
-		var e synthEntry
-		cached := false
-		if s.m.entropy == 0 {
-			e, cached = s.m.synths.get(name)
-		}
-		if !cached {
-			e.k = s.m.sets.kindOf(name, &s.sc)
-			e.canon = canonical(s.mac, &s.msg, e.k, name, 0, s.m.entropy)
-			if s.m.entropy == 0 {
-				s.m.synths.put(name, e)
-			}
-		}
+		e := s.firstSynth(name)
 		k := e.k
 		sh := shapeOf(name)
 		for attempt := uint32(0); ; attempt++ {
@@ -633,6 +682,59 @@ func (s *Session) assign(names []string) {
 			break
 		}
 	}
+}
+
+// firstSynth returns name's kind and first canonical synthetic.
+func (s *Session) firstSynth(name string) synthEntry {
+	var e synthEntry
+	cached := false
+	if s.m.entropy == 0 {
+		e, cached = s.m.synths.get(name)
+	}
+	if !cached {
+		e.k = s.m.sets.kindOf(name, &s.sc)
+		e.canon = canonical(s.mac, &s.msg, e.k, name, 0, s.m.entropy)
+		if s.m.entropy == 0 {
+			s.m.synths.put(name, e)
+		}
+	}
+	return e
+}
+
+// assignUnsorted is assign in the order of names, when no name's first
+// synthetic is taken (by a pair the session holds or another of names):
+// then each name gets its first synthetic, whatever the order. It
+// reports false, with the session as it was, when one is taken; the
+// caller then sorts names and assigns.
+func (s *Session) assignUnsorted(names []string) bool {
+	if s.m.plain {
+		return false // tests: the sorted assignment, always
+	}
+	if len(names) == 0 {
+		return true
+	}
+	s.ownPairs()
+	n0 := len(s.pairs)
+	for _, name := range names {
+		if _, done := s.o2s[name]; done {
+			continue // queued twice
+		}
+		e := s.firstSynth(name)
+		if _, taken := s.s2o[e.canon]; taken {
+			for _, p := range s.pairs[n0:] {
+				delete(s.o2s, p.orig)
+				delete(s.s2o, canonOf(p.syn))
+			}
+			clear(s.pairs[n0:])
+			s.pairs = s.pairs[:n0]
+			return false
+		}
+		issued := applyShape(e.canon, e.k, shapeOf(name))
+		s.s2o[e.canon] = len(s.pairs)
+		s.pairs = append(s.pairs, pair{syn: issued, orig: name, k: e.k})
+		s.o2s[name] = issued
+	}
+	return true
 }
 
 // AddPairs teaches the session pairs issued earlier (synthetic → original),
