@@ -6996,6 +6996,7 @@ var builtinTable = []Rule{
 				"Server=db;Database=app;User Id=app;Password={{0}};",
 				"Server=localhost;Database=test;Trusted_Connection=True;",
 				"Server=db;Database=app;User Id=sa;Password=******;",
+				"\"DefaultConnection\": \"Server=localhost,1433;Database=app;User Id=sa;Password=yourSecurePass#42;TrustServerCertificate=true\"",
 			},
 		},
 	},
@@ -11101,6 +11102,7 @@ var builtinTable = []Rule{
 			"^pk(?:_live_|_test_|\\.eyJ)",
 			"^/",
 			"^@[A-Za-z0-9_.-]+$",
+			"^[Yy]our[A-Z_-]",
 		},
 		Stopwords: []string{
 			"test",
@@ -11160,6 +11162,7 @@ var builtinTable = []Rule{
 				"token = process.env.GITHUB_TOKEN",
 				"password: changeme",
 				"api_key = \"<your-token>\"",
+				"DB_PASSWORD=your_Db_Pwd!{digits:4}",
 				"password = ${{DB_PASSWORD}}",
 				"secret_key = getSecretKeyFromVault(configuration)",
 				"\"integrity\": \"sha512-{b64:86}==\"",
@@ -11221,6 +11224,7 @@ var builtinTable = []Rule{
 			"^[a-z]+(?:[._-][a-z]+)+$",
 			"^/",
 			"^@[A-Za-z0-9_.-]+$",
+			"^[Yy]our[A-Z_-]",
 		},
 		Stopwords: []string{
 			"test",
@@ -11307,6 +11311,7 @@ var builtinTable = []Rule{
 			"^pk(?:_live_|_test_|\\.eyJ)",
 			"^/",
 			"^@[A-Za-z0-9_.-]+$",
+			"^[Yy]our[A-Z_-]",
 		},
 		Stopwords: []string{
 			"test",
@@ -14583,7 +14588,7 @@ var builtinTable = []Rule{
 			"kind: \"secret\"",
 			"kind: 'secret'",
 		},
-		Pattern:     "(?m)^[ \\t]+[\"']?[A-Za-z0-9_.-]{1,64}[\"']?:[ \\t]+[\"']?([A-Za-z0-9+/]{8,}={0,2})[\"']?[ \\t]*,?[ \\t]*$",
+		Pattern:     "(?m)^[ \\t]+[\"']?[A-Za-z0-9_.-]{1,64}[\"']?:[ \\t]+[\"']?([A-Za-z0-9+/]{8,}={0,2})[\"']?[ \\t]*,?(?:[ \\t]+#[^\\n]*)?[ \\t]*$",
 		SecretGroup: 1,
 		Window:      4096,
 		Checks: []string{
@@ -14598,8 +14603,10 @@ var builtinTable = []Rule{
 		Samples: Samples{
 			TP: []string{
 				"  password: UyFC{b64:16}\\n  username: YWRtaW4=\\nkind: Secret\\nmetadata:\\n  name: db-user-pass",
+				"  key: QVFC{b64:36}PQ==  # the base64 key ceph auth get-key prints\\nkind: Secret\\nmetadata:\\n  name: ceph-secret",
 			},
 			FP: []string{
+				"kind: Secret\\ndata:\\n  apiAddress: dGNwOi8vMTI3LjAuMC4xOjU3MDU=\\n  azurestorageaccountname: {b64:16}\\n  db-username: {b64:16}",
 				"apiVersion: v1\\nkind: Secret\\nmetadata:\\n  name: db-user-pass\\ndata:\\n  password: cGFzc3dvcmQ=\\n",
 				"apiVersion: v1\\nkind: Secret\\nmetadata:\\n  name: mysecret\\n  namespace: production\\ntype: Opaque\\n",
 			},
@@ -32579,7 +32586,7 @@ var builtinRegexps = []verifiedRegex{
 	{"(?im)^[ \\t]*(?:systemProp\\.|ORG_GRADLE_PROJECT_)?(?:signing\\.password|ossrhPassword|sonatypePassword|mavenCentralPassword|signingInMemoryKeyPassword|nexusPassword|artifactory_?password|gradle\\.publish\\.(?:secret|key))[ \\t]*[=:][ \\t]*(\\S{4,256})[ \\t]*\\r?$", 1},
 	{"(?m)^(?:pass|password2?|key_file_pass) = ([A-Za-z0-9_-]{22,512})[ \\t]*\\r?$", 1},
 	{"(?m)^[ \\t]*password[ \\t]*[:=][ \\t]*(\\S{4,256})[ \\t]*\\r?$", 1},
-	{"(?m)^[ \\t]+[\"']?[A-Za-z0-9_.-]{1,64}[\"']?:[ \\t]+[\"']?([A-Za-z0-9+/]{8,}={0,2})[\"']?[ \\t]*,?[ \\t]*$", 1},
+	{"(?m)^[ \\t]+[\"']?[A-Za-z0-9_.-]{1,64}[\"']?:[ \\t]+[\"']?([A-Za-z0-9+/]{8,}={0,2})[\"']?[ \\t]*,?(?:[ \\t]+#[^\\n]*)?[ \\t]*$", 1},
 	{"(?m)^secret_key = ([A-Za-z0-9+/=_-]{20,128})[ \\t]*\\r?$", 1},
 	{"(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})(?:[^A-Za-z0-9_+/=-]|$)", 1},
 	{"(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{134})(?:[^A-Za-z0-9_-]|$)", 1},
@@ -32738,6 +32745,7 @@ var builtinRegexps = []verifiedRegex{
 	{"^@[A-Za-z0-9_.-]+$", 0},
 	{"^@\\w+$", 0},
 	{"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", 0},
+	{"^[Yy]our[A-Z_-]", 0},
 	{"^[a-z]+(?:[._-][a-z]+)+$", 0},
 	{"^\\$(?:2[abxy]?|argon2(?:id|i|d)?|pbkdf2[^$]*|scrypt|[156])\\$", 0},
 	{"^\\$\\{?\\w+\\}?;?$", 0},

@@ -40,6 +40,15 @@ func TestAssignmentLayouts(t *testing.T) {
 		{"builder method", "Config.builder().password(\"«{alnum:10}!7{alnum:8}»\").build()\n", []string{"generic-secret-assignment"}},
 		{"a call that checks a token", "claims, err := verifyToken(\"" + v + "\")\n", nil},
 		{"a call that hashes a password", "h := bcrypt.hashPassword(\"{alnum:10}!7{alnum:8}\")\n", nil},
+		// Layouts of third-party configuration (bench/cfg_corpus.py).
+		{"helm --set after a provider-named release", "helm install --name artifactory --set postgresql.postgresPassword=«{alnum:10}!7{alnum:8}» stable/artifactory\n", []string{"generic-secret-assignment"}},
+		{"helm --set below other arguments naming a provider", "helm install stable/artifactory \\\n  --set artifactory.replicas=2 \\\n  --set postgresql.postgresPassword=«{alnum:10}!7{alnum:8}»\n", []string{"generic-secret-assignment"}},
+		{"helm --set= after a provider-named chart", "helm upgrade rel stable/artifactory --set=database.password=«{alnum:10}!7{alnum:8}»\n", []string{"generic-secret-assignment"}},
+		{"a provider named before a plain assignment owns it", "artifactory password={alnum:10}!7{alnum:8}\n", nil},
+		{"kubernetes secret entry with a trailing comment", "apiVersion: v1\nkind: Secret\nstringData:\n  key: «QVFC{b64:36}PQ==»  # the base64 key ceph auth get-key prints\n", []string{"kubernetes-secret-data"}},
+		{"kubernetes secret entries that hold an address or a name", "apiVersion: v1\nkind: Secret\ndata:\n  apiAddress: dGNwOi8vMTI3LjAuMC4xOjU3MDU=\n  azurestorageaccountname: {b64:16}\n  db-username: {b64:16}\n  ca.crt: {b64:40}\n", nil},
+		{"a tokenizer flag", "genai-perf profile -m x --tokenizer=\"google/gemma-3-1b-pt\" --streaming\n", nil},
+		{"a documented sql server placeholder password", "\"Default\": \"Server=localhost,1433;User Id=sa;Password=your_Db_Pwd!2024;Encrypt=false\"\n", nil},
 	}
 	rs := secretSet(t)
 	for _, tc := range tests {

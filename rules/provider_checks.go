@@ -270,6 +270,9 @@ func readableWords(s string) bool {
 // binary must be at least 12 bytes (key material). Values that do not
 // decode (metadata names, types) are dropped.
 func checkKubeDataValue(c *CheckContext) bool {
+	if kubeEntryNotSecret(kubeEntryName(c.Data, c.Start)) {
+		return false
+	}
 	raw, err := base64.StdEncoding.DecodeString(c.Value)
 	if err != nil {
 		return false
@@ -287,6 +290,38 @@ func checkKubeDataValue(c *CheckContext) bool {
 	}
 	c.Reasons = append(c.Reasons, "decodes to key material")
 	return true
+}
+
+// kubeEntryName returns the key of the Secret entry whose value starts at
+// start (apiAddress in "  apiAddress: dGNw…").
+func kubeEntryName(data []byte, start int) string {
+	line := data[lineStart(data, start, max(0, start-200)):start]
+	if i := bytes.LastIndexByte(line, ':'); i >= 0 {
+		line = line[:i]
+	}
+	return strings.Trim(string(line), " \t\"'")
+}
+
+// kubeEntryNotSecret reports a Secret entry whose name says it holds an
+// address or a name, not secret material: the storage account's name
+// (azurestorageaccountname), the API's address (apiAddress: tcp://…), a
+// user name, a host, a CA certificate (ca.crt; a .pem may hold a key).
+// Written glued or split, the name ends with one of these words.
+func kubeEntryNotSecret(name string) bool {
+	n := strings.ToLower(name)
+	if i := strings.LastIndexAny(n, "._-"); i >= 0 && i+1 < len(n) {
+		switch n[i+1:] {
+		case "crt", "cert", "ca", "id": // not pem: key.pem, tls.pem hold keys
+			return true
+		}
+	}
+	for _, w := range []string{"name", "user", "username", "login", "address", "addr", "host", "hostname", "url", "uri",
+		"endpoint", "port", "namespace", "region", "email"} {
+		if strings.HasSuffix(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func init() {
@@ -357,7 +392,15 @@ func checkProviderContext(c *CheckContext) bool {
 	// On the value's own line only the free text before the assigned name
 	// counts ("kraken key = '…' secret = '…'"): the name itself
 	// ($adafruitToken .= "…") is the assigned-name rule's to judge.
-	free := c.Data[own:nameStart(c.Data, c.Start, own)]
+	ns := nameStart(c.Data, c.Start, own)
+	free := c.Data[own:ns]
+	if setFlagBefore(free) || bytes.HasPrefix(c.Data[ns:], []byte("--set")) {
+		// helm install artifactory --set postgresql.password=…: the
+		// release and chart named before the flag, and the other
+		// arguments on the lines above, are not the value's context; the
+		// --set path is its whole name (a provider it names owns it).
+		return true
+	}
 	above := c.Data[lo:own]
 	if prev := bytes.TrimRight(c.Data[lineStart(c.Data, max(own-1, lo), lo):own], " \t\r\n"); len(prev) > 0 && (prev[len(prev)-1] == '>' || prev[len(prev)-1] == ':') {
 		// Skip the naming line, keep the lines above it.
@@ -374,7 +417,20 @@ func checkProviderContext(c *CheckContext) bool {
 	// A host a provider rule owns, glued before the name in a connection
 	// string (<cache>.redis.cache.windows.net:6380,password=…), names the
 	// service the password is for as surely as free text does.
-	return !on.hostIn(c.Data[nameStart(c.Data, c.Start, own):c.Start])
+	return !on.hostIn(c.Data[ns:c.Start])
+}
+
+// setFlagBefore reports free text ending in a flag whose argument is a
+// key=value setting (--set, --set-string, --set-file, their = forms):
+// what precedes the flag on a command line is other arguments.
+func setFlagBefore(free []byte) bool {
+	t := bytes.TrimRight(free, " \t=")
+	for _, f := range []string{"--set", "--set-string", "--set-file", "--set-json"} {
+		if bytes.HasSuffix(t, []byte(f)) && (len(t) == len(f) || t[len(t)-len(f)-1] == ' ' || t[len(t)-len(f)-1] == '\t') {
+			return true
+		}
+	}
+	return false
 }
 
 // nameStart returns where the name a value at start is assigned to

@@ -38,7 +38,11 @@ func providerContextRef(c *CheckContext) bool {
 		}
 	}
 	own := lineStart(c.Data, c.Start, lo)
-	free := c.Data[own:nameStart(c.Data, c.Start, own)]
+	ns := nameStart(c.Data, c.Start, own)
+	free := c.Data[own:ns]
+	if setFlagBefore(free) || bytes.HasPrefix(c.Data[ns:], []byte("--set")) {
+		return true // a --set path names its value alone
+	}
 	ctx := append(c.Data[lo:own:own], free...)
 	if prev := bytes.TrimRight(c.Data[lineStart(c.Data, max(own-1, lo), lo):own], " \t\r\n"); len(prev) > 0 && (prev[len(prev)-1] == '>' || prev[len(prev)-1] == ':') {
 		above := lineStart(c.Data, max(own-1, lo), lo)
@@ -103,6 +107,7 @@ func providerCheckCases() []struct {
 		{"<codecovToken>\n" + v + "\n</codecovToken>\n", []string{"codecov"}},
 		{"$adafruitIOKey .= \"" + v + "\";\n", []string{"adafruit", "adafruit-io"}},
 		{"X_TWITCH_API_TOKEN=" + v + "\n", []string{"twitch"}},
+		{"helm install kraken stable/kraken \\\n  --set db.password=" + v + "\n", []string{"kraken"}},
 	}
 }
 

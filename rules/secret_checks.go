@@ -419,7 +419,10 @@ var (
 		"placeholder description desc message msg text title error param params env var ref arn store " +
 		"manager provider class location bucket table column index scope scopes audience issuer " +
 		"algorithm alg method encoding kind source status enabled required valid validator strength " +
-		"rotation date time at selector input button icon color style")
+		"rotation date time at selector input button icon color style " +
+		// A tokenizer (--tokenizer=google/gemma-3-1b-pt) splits text into
+		// tokens; it holds no credential.
+		"tokenizer tokenizers")
 )
 
 func wordSet(s string) map[string]bool {
@@ -644,6 +647,11 @@ func checkPlaceholderPassword(c *CheckContext) bool {
 		if strings.Contains(n, w) {
 			return false
 		}
+	}
+	// Documentation addresses the reader: yourStrong(!)Password (the SQL
+	// Server container docs), your_db_password, yourSecretHere.
+	if strings.HasPrefix(n, "your") {
+		return false
 	}
 	for _, w := range []string{"password", "passwd", "yourpass", "mypass", "changeme", "secret"} {
 		if strings.Contains(n, w) && len(n) <= len(w)+6 {
