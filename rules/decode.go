@@ -111,15 +111,12 @@ func (rs *Ruleset) decodeLevel(data []byte, out []Match, depth int, chain string
 // somewhere (and markers count).
 func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int, chain string, st *decodeState) []Match {
 	eachLongRun(data, func(s, j int) {
-		var seen uint8
-		pct := 0
-		for _, b := range data[s:j] {
-			seen |= decodeClass[b]
-			if b == '%' {
-				pct++
-			}
-		}
-		out = rs.decodeRun(data, s, j, seen, pct, marked, out, depth, chain, st)
+		// Two '%' make a run a percent-encoding candidate; most runs
+		// (identifiers, paths) hold none, which IndexByte finds without
+		// a loop over the run here.
+		k := bytes.IndexByte(data[s:j], '%')
+		escaped := k >= 0 && bytes.IndexByte(data[s+k+1:j], '%') >= 0
+		out = rs.decodeRun(data, s, j, escaped, marked, out, depth, chain, st)
 	})
 	return out
 }
@@ -129,6 +126,11 @@ func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int
 // base64 and hex runs are sub-runs of it), in order: the candidates.
 func eachLongRun(data []byte, f func(s, j int)) {
 	n := len(data)
+	// masks[k] is the alphabet mask of data[base+64k:][:64], k < nb,
+	// computed longRunBlocks blocks at a time (pctMasks); the 64 bytes
+	// from any i covered take two of them and a shift.
+	var masks [longRunBlocks]uint64
+	base, nb := 0, 0
 	// Invariant: i is 0 or data[i-1] is outside the alphabet, so a run
 	// found from i starts where it is found.
 	for i := 0; i+minEncodedRun <= n; {
@@ -137,7 +139,17 @@ func eachLongRun(data []byte, f func(s, j int)) {
 		// (the probing below mispredicts a branch at most ends of the
 		// runs of ordinary text, which are a few bytes long).
 		if i+64 <= n {
-			if m := pctMask(data[i : i+64]); !hasLongRun(m) {
+			if i+64 > base+64*nb {
+				base, nb = i, min(longRunBlocks, (n-i)/64)
+				pctMasks(masks[:nb], data[i:])
+			}
+			// i+64 <= base+64*nb, so with a shift the next mask exists.
+			off := i - base
+			m := masks[off/64] >> (off % 64)
+			if off%64 != 0 {
+				m |= masks[off/64+1] << (64 - off%64)
+			}
+			if !hasLongRun(m) {
 				i += 64 - bits.LeadingZeros64(^m) // fewer than minEncodedRun ones at the end
 				continue
 			}
@@ -167,8 +179,20 @@ func eachLongRun(data []byte, f func(s, j int)) {
 	}
 }
 
-// pctMaskGeneric is pctMask with a table load per byte: the version for
-// processors without AVX2 (pctmask_amd64.go), and the tests' reference.
+// longRunBlocks is how many 64-byte blocks eachLongRun classifies at a
+// time (2 KB, masks on the stack).
+const longRunBlocks = 32
+
+// pctMasksGeneric is pctMasks with a table load per byte: the version for
+// processors without AVX2 (pctmask_amd64.go).
+func pctMasksGeneric(dst []uint64, b []byte) {
+	for k := range dst {
+		dst[k] = pctMaskGeneric(b[64*k:])
+	}
+}
+
+// pctMaskGeneric is the mask of b[:64] with a table load per byte, the
+// tests' reference.
 func pctMaskGeneric(b []byte) uint64 {
 	b = b[:64]
 	var m uint64
@@ -205,13 +229,14 @@ func hasLongRun(m uint64) bool {
 // hasLongRun counts 24 ones.
 const _ = uint(minEncodedRun-24) + uint(24-minEncodedRun)
 
-// decodeRun tries the encodings a run could be in. marked says data holds
-// an allow marker somewhere (and markers count).
-func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, marked bool, out []Match, depth int, chain string, st *decodeState) []Match {
+// decodeRun tries the encodings a run could be in; escaped says it holds
+// two or more '%'. marked says data holds an allow marker somewhere (and
+// markers count).
+func (rs *Ruleset) decodeRun(data []byte, i, j int, escaped, marked bool, out []Match, depth int, chain string, st *decodeState) []Match {
 	if st.left <= 0 || j-i > maxEncodedRun {
 		return out
 	}
-	if pct >= 2 {
+	if escaped {
 		if marked && lineHasMarker(data, i, j) {
 			return out
 		}
@@ -241,7 +266,9 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, seen uint8, pct int, marked 
 			switch {
 			case marked && lineHasMarker(data, s, e):
 				// pretense:allow on the line covers what is encoded in it.
-			case isHexRun(piece) && len(piece)%2 == 0 && cls&clDigit != 0 && cls&(clUpper|clLower) != 0:
+			case cls&clDigit != 0 && cls&(clUpper|clLower) != 0 && len(piece)%2 == 0 && isHexRun(piece):
+				// The class tests first: most pieces (identifiers) hold
+				// no digit, and isHexRun reads the whole piece.
 				dec := st.scratch(len(piece) / 2)[:len(piece)/2]
 				if n, err := hex.Decode(dec, piece); err == nil {
 					out = rs.scanDecoded(dec[:n], s, e, out, depth, chain, "hex", st)

@@ -7,10 +7,11 @@ import "golang.org/x/sys/cpu"
 // The AVX2 classifier of pctmask_amd64.s: 64 bytes in a few instructions
 // instead of a table load, a shift and an OR per byte. The decoding pass
 // runs it over every input, and the table version was ~8% of a scan's
-// CPU.
+// CPU. It classifies many blocks per call: one call per block cost more
+// than the classifying (a call, the tables loaded again, VZEROUPPER).
 
 //go:noescape
-func pctMaskAVX2(p *byte, t *pctNibTables) uint64
+func pctMasksAVX2(p *byte, n int, t *pctNibTables, out *uint64)
 
 var hasAVX2 = cpu.X86.HasAVX2
 
@@ -42,12 +43,17 @@ func pctNibbles() *pctNibTables {
 	return t
 }
 
-// pctMask has bit j set when b[j] (of 64) is in the widest candidate
-// alphabet, clPct's.
-func pctMask(b []byte) uint64 {
-	b = b[:64]
-	if hasAVX2 {
-		return pctMaskAVX2(&b[0], pctNibs)
+// pctMasks sets dst[k] to the mask of the block b[64k:64k+64]: bit j is
+// set when its byte j is in the widest candidate alphabet, clPct's. b
+// holds at least 64*len(dst) bytes.
+func pctMasks(dst []uint64, b []byte) {
+	if len(dst) == 0 {
+		return
 	}
-	return pctMaskGeneric(b)
+	b = b[:64*len(dst)]
+	if hasAVX2 {
+		pctMasksAVX2(&b[0], len(dst), pctNibs, &dst[0])
+		return
+	}
+	pctMasksGeneric(dst, b)
 }

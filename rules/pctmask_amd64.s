@@ -2,20 +2,27 @@
 
 #include "textflag.h"
 
-// func pctMaskAVX2(p *byte, t *pctNibTables) uint64
+// func pctMasksAVX2(p *byte, n int, t *pctNibTables, out *uint64)
 //
-// Bit j of the result is set when p[j] (of 64) is in clPct's alphabet.
-// Each byte is classified by two 16-entry tables, one indexed by its low
-// nibble and one by its high nibble (VPSHUFB): the byte is in the set when
-// the two entries share a bit (pctmask_amd64.go builds the tables).
-TEXT ·pctMaskAVX2(SB), NOSPLIT, $0-24
+// For each of the n 64-byte blocks at p, out[k] gets a mask whose bit j
+// is set when p[64k+j] is in clPct's alphabet. Each byte is classified by
+// two 16-entry tables, one indexed by its low nibble and one by its high
+// nibble (VPSHUFB): the byte is in the set when the two entries share a
+// bit (pctmask_amd64.go builds the tables). The tables stay in registers
+// across the blocks.
+TEXT ·pctMasksAVX2(SB), NOSPLIT, $0-32
 	MOVQ    p+0(FP), SI
-	MOVQ    t+8(FP), DI
+	MOVQ    n+8(FP), CX
+	MOVQ    t+16(FP), DI
+	MOVQ    out+24(FP), DX
+	TESTQ   CX, CX
+	JZ      done
 	VMOVDQU (DI), Y4
 	VMOVDQU 32(DI), Y5
 	VMOVDQU 64(DI), Y6
 	VPXOR   Y7, Y7, Y7
 
+loop:
 	VMOVDQU (SI), Y0
 	VPAND   Y6, Y0, Y2
 	VPSHUFB Y2, Y4, Y2
@@ -36,9 +43,15 @@ TEXT ·pctMaskAVX2(SB), NOSPLIT, $0-24
 	VPCMPEQB Y7, Y2, Y2
 	VPMOVMSKB Y2, BX
 
-	VZEROUPPER
 	SHLQ    $32, BX
 	ORQ     BX, AX
 	NOTQ    AX
-	MOVQ    AX, ret+16(FP)
+	MOVQ    AX, (DX)
+	ADDQ    $64, SI
+	ADDQ    $8, DX
+	DECQ    CX
+	JNZ     loop
+	VZEROUPPER
+
+done:
 	RET

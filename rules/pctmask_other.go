@@ -2,6 +2,7 @@
 
 package rules
 
-// pctMask has bit j set when b[j] (of 64) is in the widest candidate
-// alphabet, clPct's.
-func pctMask(b []byte) uint64 { return pctMaskGeneric(b) }
+// pctMasks sets dst[k] to the mask of the block b[64k:64k+64]: bit j is
+// set when its byte j is in the widest candidate alphabet, clPct's. b
+// holds at least 64*len(dst) bytes.
+func pctMasks(dst []uint64, b []byte) { pctMasksGeneric(dst, b) }
