@@ -3,6 +3,7 @@ package rules
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"math/bits"
 	"slices"
@@ -245,6 +246,13 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, escaped, marked bool, out []
 		}
 		return out
 	}
+	// Both decodings below want a digit in the piece (hex digits and
+	// letters, base64 upper, lower and digit): a run without one, as most
+	// runs of source code are (identifiers, paths), has none to decode,
+	// and hasDigit reads it 8 bytes at a time, not a class per byte.
+	if !hasDigit(data[i:j]) {
+		return out
+	}
 	// Split the run at characters outside base64, then try each piece.
 	for s := i; s < j; {
 		e := s
@@ -288,6 +296,32 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, escaped, marked bool, out []
 		s = e
 	}
 	return out
+}
+
+// hasDigit reports whether b holds an ASCII digit. Eight bytes at a
+// time: a byte is a digit when it XOR '0' is below 10, and
+// (y - 0x0a..0a) &^ y has a byte's high bit set for some byte of y below
+// 10 whenever there is one (the borrows that can set other bits come from
+// such a byte).
+func hasDigit(b []byte) bool {
+	const (
+		zeros = 0x3030303030303030
+		tens  = 0x0a0a0a0a0a0a0a0a
+		highs = 0x8080808080808080
+	)
+	for len(b) >= 8 {
+		y := binary.LittleEndian.Uint64(b) ^ zeros
+		if (y-tens)&^y&highs != 0 {
+			return true
+		}
+		b = b[8:]
+	}
+	for _, c := range b {
+		if c-'0' < 10 {
+			return true
+		}
+	}
+	return false
 }
 
 func isHexRun(b []byte) bool {

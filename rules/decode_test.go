@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"math/rand/v2"
@@ -349,5 +350,40 @@ func TestDecodeCandidatesDoNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(20, func() { rs.appendDecoded(data, 0, nil) })
 	if allocs > 10 {
 		t.Fatalf("decoding 400 binary candidates allocated %.0f times per scan", allocs)
+	}
+}
+
+// FuzzHasDigit checks the eight-bytes-at-a-time digit test against a loop.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzHasDigit$' -fuzztime 1m -parallel 1
+func FuzzHasDigit(f *testing.F) {
+	f.Add([]byte("abcdefgh/ijk.lmn_opq"))
+	f.Add([]byte("abcdefgh9"))
+	f.Add([]byte("\x00\xff/:0123456789"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want := slices.ContainsFunc(data, func(c byte) bool { return '0' <= c && c <= '9' })
+		if got := hasDigit(data); got != want {
+			t.Fatalf("hasDigit(%q) = %v, want %v", data, got, want)
+		}
+	})
+}
+
+func TestHasDigit(t *testing.T) {
+	// Every byte value at every position of a word and its tail, among
+	// bytes that are no digits: the borrow of one must not fake another.
+	for c := 0; c < 256; c++ {
+		for n := 1; n <= 17; n++ {
+			for at := 0; at < n; at++ {
+				b := bytes.Repeat([]byte{'/'}, n)
+				if at > 0 {
+					b[at-1] = 0x3a // ':' just above '9', 0x0a after the XOR
+				}
+				b[at] = byte(c)
+				want := '0' <= c && c <= '9'
+				if got := hasDigit(b); got != want {
+					t.Fatalf("hasDigit(%q) = %v, want %v", b, got, want)
+				}
+			}
+		}
 	}
 }
