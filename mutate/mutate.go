@@ -229,9 +229,8 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 			s.codeSel = selMap{own: make(map[string]bool, code)}
 			s.textSel = selMap{own: make(map[string]bool, words)}
 		}
-		s.o2s = make(map[string]string, len(text)/256)
-		s.s2o = make(map[string]int, len(text)/256)
-		s.pairs = make([]pair, 0, len(text)/256)
+		// The pair tables are sized once this text's new names are known
+		// (reserve).
 	}
 	// Scratch slices come from the Mutator's pool: a proxy mutates many
 	// texts per second and they are only needed during this call.
@@ -275,6 +274,7 @@ func (s *Session) Replacements(text string, lang Lang, dst []Replacement) []Repl
 	// reads in order (WriteMap and PairSetOf sort, the rest look pairs up
 	// by name or synthetic): appearance order is tried first, and the
 	// names are sorted only if one's first synthetic is taken.
+	s.reserve(len(s.fresh))
 	if !s.assignUnsorted(s.fresh) {
 		sort.Strings(s.fresh)
 		s.assign(s.fresh)
@@ -681,6 +681,19 @@ func (s *Session) assign(names []string) {
 			s.o2s[name] = issued
 			break
 		}
+	}
+}
+
+// reserve sizes the pair tables for n new pairs when the session holds
+// none yet (its first text, as a rule): one allocation each, of the size
+// needed. Sized from the text's length instead (256 pairs for 64 KB), a
+// text with 200 new names had tables twice the size needed, each slot
+// initialised.
+func (s *Session) reserve(n int) {
+	if len(s.pairs) == 0 && !s.shared && n > 8 {
+		s.o2s = make(map[string]string, n)
+		s.s2o = make(map[string]int, n)
+		s.pairs = make([]pair, 0, n)
 	}
 }
 
