@@ -1,7 +1,7 @@
 package proxy
 
 import (
-	"bytes"
+	"errors"
 	"io"
 	"runtime/debug"
 	"strings"
@@ -217,6 +217,24 @@ type reqBody struct {
 	src   []byte
 	edits []edit // sorted by start, non-overlapping
 	size  int64
+
+	// released: src and the texts of the edits may be lent buffers given
+	// back (bufpool.go); a reader still held (the upstream transport may
+	// read after its exchange is over) must not read them.
+	mu       sync.Mutex
+	released bool
+}
+
+// errBodyReleased is what a read of a request body gets once the request
+// is over: its buffers may hold another request's bytes by then.
+var errBodyReleased = errors.New("proxy: request body read after its request ended")
+
+// release ends every read of b: once it returns, no reader touches b's
+// bytes again.
+func (b *reqBody) release() {
+	b.mu.Lock()
+	b.released = true
+	b.mu.Unlock()
 }
 
 func newReqBody(src []byte, edits []edit) *reqBody {
@@ -230,12 +248,7 @@ func (b *reqBody) Len() int64 { return b.size }
 func (b *reqBody) Bytes() []byte { return applyEdits(b.src, b.edits) }
 
 // Reader returns a new reader of the body from its start.
-func (b *reqBody) Reader() io.Reader {
-	if len(b.edits) == 0 {
-		return bytes.NewReader(b.src)
-	}
-	return &reqBodyReader{b: b}
-}
+func (b *reqBody) Reader() io.Reader { return &reqBodyReader{b: b} }
 
 // reqBodyReader writes the body piece by piece: a run of the client's
 // bytes (handed out as they are, no copy), an edit's bytes, or up to about
@@ -258,6 +271,11 @@ type reqBodyReader struct {
 const quotePiece = 64 << 10
 
 func (r *reqBodyReader) Read(p []byte) (int, error) {
+	r.b.mu.Lock()
+	defer r.b.mu.Unlock()
+	if r.b.released {
+		return 0, errBodyReleased
+	}
 	// p is filled from as many pieces as it takes: a spliced text is a
 	// few hundred short ones.
 	n := 0

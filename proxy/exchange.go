@@ -46,8 +46,19 @@ func (x *exchange) serve() {
 	}
 	var body *reqBody
 	if x.rt.rewrite {
+		// The body and its large decoded texts are read into lent buffers,
+		// given back when the exchange is over; a read of the body after
+		// that (the transport may still hold it) fails instead of seeing
+		// the buffers' next request (bufpool.go).
+		var l lease
+		defer func() {
+			if body != nil {
+				body.release()
+			}
+			l.release()
+		}()
 		var ok bool
-		body, ok = x.prepare()
+		body, ok = x.prepare(&l)
 		if !ok {
 			return
 		}
@@ -57,7 +68,7 @@ func (x *exchange) serve() {
 
 // prepare reads, decodes, scans and mutates the request body. It answers
 // the client itself and returns false when the request must not go on.
-func (x *exchange) prepare() (*reqBody, bool) {
+func (x *exchange) prepare(l *lease) (*reqBody, bool) {
 	s := x.s
 	// A large body lowers the GC target while it is held (bigtext.go).
 	var leave func()
@@ -74,7 +85,7 @@ func (x *exchange) prepare() (*reqBody, bool) {
 	if x.r.ContentLength >= bigRequestBytes {
 		big()
 	}
-	raw, err := readBody(http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes, big)
+	raw, err := readBody(l, http.MaxBytesReader(x.w, x.r.Body, s.opts.MaxBodyBytes), x.r.ContentLength, s.opts.MaxBodyBytes, big)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -100,7 +111,7 @@ func (x *exchange) prepare() (*reqBody, bool) {
 		big()
 	}
 	x.sess = s.eng.newSession()
-	res, err := rewriteRequest(body, x.rt.api, x.sess, s.check, s.eng.langFromPath)
+	res, err := rewriteLeased(l, body, x.rt.api, x.sess, s.check, s.eng.langFromPath)
 	if errors.Is(err, errMutate) {
 		x.fail(errKindInternal, fmt.Sprintf("could not mutate the request, so it was not sent: %v", err))
 		return nil, false
@@ -124,17 +135,30 @@ func (x *exchange) prepare() (*reqBody, bool) {
 	return res.body, true
 }
 
-// readBody reads r whole, sized by the declared length so a large body is
-// not copied again and again as it grows.
-func readBody(r io.Reader, declared, limit int64, onBig func()) ([]byte, error) {
+// readBody reads r whole into a buffer of l, sized by the declared length
+// so a large body is not copied again and again as it grows.
+func readBody(l *lease, r io.Reader, declared, limit int64, onBig func()) ([]byte, error) {
 	if declared <= 0 || declared > limit {
 		// No length (chunked): see readChunked.
 		return readChunked(r, onBig)
 	}
-	var buf bytes.Buffer
-	buf.Grow(int(declared) + bytes.MinRead)
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	// Room for the read that finds the end.
+	buf := l.get(int(declared) + bytes.MinRead)
+	for {
+		if len(buf) == cap(buf) {
+			// A body longer than declared: net/http stops it at the
+			// declared length, so never expected; grown as io.ReadAll.
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // block refuses a request that carries secrets or PHI values. The message

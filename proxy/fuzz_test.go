@@ -195,25 +195,31 @@ func FuzzRewriteResent(f *testing.F) {
 	rig := newRawFPRig(f)
 	warmEng, warm := rig.eng, rig.ck
 	f.Fuzz(func(t *testing.T, inside []byte, pad uint16) {
-		text := append(bytes.Repeat([]byte("let insuranceMemberId = x; "), int(pad)%80), inside...)
+		// Up to ~21 KB: past bigString, so the warm proxy decodes the
+		// text into a lent buffer that the next send reuses.
+		text := append(bytes.Repeat([]byte("let insuranceMemberId = x; "), int(pad)%800), inside...)
 		body := []byte(`{"model":"m","max_tokens":1,"system":"You review.","messages":[{"role":"user","content":[{"type":"text","text":"` + string(text) + `"},{"type":"text","text":"` + string(text) + ` again"}]}]}`)
-		send := func(eng engine, ck *checker) (string, error) {
-			res, err := rewriteRequest(bytes.Clone(body), apiAnthropic, eng.newSession(), ck, eng.langFromPath)
+		send := func(eng engine, ck *checker, l *lease) (string, error) {
+			// As the exchange does: the lease is given back once the body
+			// is sent (bufpool.go).
+			defer l.release()
+			res, err := rewriteLeased(l, bytes.Clone(body), apiAnthropic, eng.newSession(), ck, eng.langFromPath)
 			if err != nil {
 				return "", err
 			}
 			if len(res.hits) > 0 {
 				return "refused", nil
 			}
+			defer res.body.release()
 			return string(sentBody(t, res.body)), nil
 		}
 		freshEng, err := newMutateEngine(testKey, "phi")
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, wantErr := send(freshEng, newChecker(rig.rs, Options{}))
+		want, wantErr := send(freshEng, newChecker(rig.rs, Options{}), nil)
 		for i := range 2 {
-			got, err := send(warmEng, warm)
+			got, err := send(warmEng, warm, &lease{})
 			if (err == nil) != (wantErr == nil) || got != want {
 				t.Fatalf("send %d to a warm proxy: %q (err %v)\nwant %q (err %v)", i, got, err, want, wantErr)
 			}

@@ -45,6 +45,10 @@ type jdoc struct {
 	src   []byte
 	nodes []jnode
 	big   map[int]string // decoded large strings with escapes
+	// lease, when not nil, lends the buffers large strings are decoded
+	// into (bufpool.go): every string read from the document is then the
+	// request's until its lease is released, as src is.
+	lease *lease
 	// lone is 1 + the offset of the first \uXXXX escape that is half of a
 	// UTF-16 surrogate pair without the other half (in a value or a key);
 	// 0 when there is none. JSON allows it; the strict request check
@@ -475,7 +479,15 @@ func (d *jdoc) str(i int) string {
 			return s
 		}
 	}
-	s, err := unquote(d.src[n.start:n.end])
+	q := d.src[n.start:n.end]
+	var s string
+	var err error
+	if n.end-n.start >= bigString && d.lease != nil {
+		// Decoded text is never longer than its escaped form.
+		s, err = unquoteBodyTo(d.lease.get(len(q)-2), q[1:len(q)-1])
+	} else {
+		s, err = unquote(q)
+	}
 	if err != nil {
 		return ""
 	}
@@ -488,8 +500,9 @@ func (d *jdoc) str(i int) string {
 	return s
 }
 
-// bigString is the size from which a decoded string is kept (jdoc.big).
-const bigString = 64 << 10
+// bigString is the size from which a decoded string is kept (jdoc.big)
+// and decoded into a lent buffer (jdoc.lease).
+const bigString = minPooledBuf
 
 // strAt is get followed by str.
 func (d *jdoc) strAt(i int, key string) string { return d.str(d.get(i, key)) }
@@ -517,8 +530,12 @@ func unquote(q []byte) (string, error) {
 
 // unquoteBody decodes the inside of a quoted JSON string (or a piece of it
 // that starts and ends on escape boundaries).
-func unquoteBody(s []byte) (string, error) {
-	out := make([]byte, 0, len(s))
+func unquoteBody(s []byte) (string, error) { return unquoteBodyTo(make([]byte, 0, len(s)), s) }
+
+// unquoteBodyTo is unquoteBody appending to out, which must be empty and
+// hold len(s) bytes (what s decodes to at most): the string returned is
+// out's bytes.
+func unquoteBodyTo(out, s []byte) (string, error) {
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
 			// Copy the run up to the next escape in one go.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pretense/pretense/rules"
 )
@@ -56,6 +57,13 @@ type unit struct {
 // when nothing is found, mutates those fields with sess. Every byte outside
 // the rewritten string values is kept.
 func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
+	return rewriteLeased(nil, body, a, sess, ck, langOf)
+}
+
+// rewriteLeased is rewriteRequest decoding large strings into buffers of
+// l (nil: allocated): the result (its body's edits) then holds them until
+// the exchange releases l.
+func rewriteLeased(l *lease, body []byte, a api, sess session, ck *checker, langOf func(string) string) (rewritten, error) {
 	// The body is read for this request and never changed: taken, not copied.
 	limit := maxRequestValues
 	if ck != nil && ck.maxValues > 0 {
@@ -65,6 +73,7 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	if err != nil {
 		return rewritten{}, err
 	}
+	d.lease = l
 	values := limit - len(d.nodes) // left for JSON text in strings
 	if d.nodes[0].kind != jObj {
 		return rewritten{}, errNotObject
@@ -72,7 +81,9 @@ func rewriteRequest(body []byte, a api, sess session, ck *checker, langOf func(s
 	if err := checkStrict(d, a); err != nil {
 		return rewritten{}, err
 	}
-	out := rewritten{model: d.strAt(0, "model")}
+	// The model outlives the request (the audit entry): owned, not a view
+	// of a buffer the request may give back.
+	out := rewritten{model: strings.Clone(d.strAt(0, "model"))}
 	if s := d.get(0, "stream"); s >= 0 && d.kind(s) == jBool && string(d.raw(s)) == "true" {
 		out.stream = true
 	}
