@@ -834,17 +834,46 @@ func kindOfCanon(c string) kind {
 // PairSet it adopted (base, read only, shared with other sessions). Own
 // decisions win; adopt drops the own ones the set decides, so the result
 // is what loading the set pair by pair would have left.
-type selMap struct{ own, base map[string]bool }
+type selMap struct {
+	own, base map[string]bool
+	// seen has the bit (selBit) of every word set in own: a word whose
+	// bit is clear is not there, without hashing it for the map. Under
+	// PolicyPHI own holds only the selected names, and most lookups
+	// (each distinct name, on its first miss in the per-pass cache) are
+	// of names it does not hold. Bits stay set when adopt deletes words.
+	seen [selBits / 64]uint64
+}
+
+const selBits = 2048
+
+// selBit hashes a word cheaply from its length and four bytes.
+func selBit(w string) uint {
+	n := len(w)
+	if n == 0 {
+		return 0
+	}
+	x := uint64(n) | uint64(w[0])<<8 | uint64(w[n-1])<<16 | uint64(w[n/2])<<24 | uint64(w[max(n-2, 0)])<<32
+	return uint(x * 0x9E3779B97F4A7C15 >> (64 - 11))
+}
 
 func (m *selMap) get(w string) (v, ok bool) {
-	if v, ok = m.own[w]; ok || m.base == nil {
-		return v, ok
+	if b := selBit(w); m.seen[b/64]&(1<<(b%64)) != 0 {
+		if v, ok = m.own[w]; ok {
+			return v, ok
+		}
+	}
+	if m.base == nil {
+		return false, false
 	}
 	v, ok = m.base[w]
 	return v, ok
 }
 
-func (m *selMap) set(w string, v bool) { m.own[w] = v }
+func (m *selMap) set(w string, v bool) {
+	b := selBit(w)
+	m.seen[b/64] |= 1 << (b % 64)
+	m.own[w] = v
+}
 
 // len is the number of decisions, counting a word decided in both maps
 // twice (callers only ask whether there are any).
