@@ -69,6 +69,13 @@ SOURCES = {
     "gke-samples": ("GoogleCloudPlatform/kubernetes-engine-samples", "Apache-2.0"),
     "prometheus-charts": ("prometheus-community/helm-charts", "Apache-2.0"),
     "spring-cloud-config": ("spring-cloud/spring-cloud-config", "Apache-2.0"),
+    "argo-cd": ("argoproj/argo-cd", "Apache-2.0"),
+    "kustomize": ("kubernetes-sigs/kustomize", "Apache-2.0"),
+    "postgres-operator": ("zalando/postgres-operator", "MIT"),
+    # A secret scanner's own fixtures: only its ECS task definitions in
+    # Terraform (heredoc JSON and jsonencode), the one ECS source with
+    # credentials in it.
+    "checkov": ("bridgecrewio/checkov", "Apache-2.0", "HEAD", r"\.tf$"),
 }
 
 MAXSIZE = 200000
@@ -135,7 +142,7 @@ def classify_path(path, data):
         return "spring"
     if re.match(r"appsettings[^/]*\.json$", base) or re.match(r"(web|app)(\.[a-z]+)?\.config$", base):
         return "dotnet"
-    if base.endswith(".json") and b'"containerDefinitions"' in data:
+    if (base.endswith(".json") and b'"containerDefinitions"' in data) or (base.endswith(".tf") and b"container_definitions" in data):
         return "ecs"
     if re.match(r"values[^/]*\.ya?ml$", base) and (b"\napiVersion:" not in data or b"\nkind:" not in data):
         return "helm-values"
@@ -172,12 +179,13 @@ def build(args):
     for key in SOURCES:
         d = repo_dir(args.mirror, key)
         ref = SOURCES[key][2] if len(SOURCES[key]) > 2 else "HEAD"
+        only = re.compile(SOURCES[key][3]) if len(SOURCES[key]) > 3 else None
         blobs = Blobs(d, ref)
         for path, size in git_ls(d, ref):
-            if size > MAXSIZE or "/node_modules/" in path:
+            if size > MAXSIZE or "/node_modules/" in path or (only and not only.search(path)):
                 continue
             base = os.path.basename(path).lower()
-            if not re.search(r"\.(ya?ml|json|properties|config|env|md|tpl)$|(^|/)\.env", base):
+            if not re.search(r"\.(ya?ml|json|properties|config|env|md|tpl|tf)$|(^|/)\.env", base):
                 continue
             data = blobs.get(path)
             if data is None:
@@ -253,9 +261,9 @@ def cred_name(name):
     return True
 
 
-REF_RE = re.compile(r"\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|#\{|^%[A-Za-z_]+%$|^@Value|^(?:file|env|vault|ssm|secretsmanager|arn|cmd|exec):|"
+REF_RE = re.compile(r"^%[-+ #0]?[sdvqx]$|\.(?:ya?ml|json|pem|key|crt|txt|jks|p12)$|\$\{|\$\(|^\$[A-Za-z_]|\{\{|\}\}|#\{|^%[A-Za-z_]+%$|^@Value|^(?:file|env|vault|ssm|secretsmanager|arn|cmd|exec):|"
                     r"^/|^\./|^~/|valueFrom|secretKeyRef|/run/secrets/|^\[[A-Za-z_]+\]$|^\{[A-Za-z_]+\}$|^\$")
-PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "changeit", "your", "placeholder", "example", "sample", "dummy",
+PLACEHOLDER_WORDS = ("change", "changeit", "your", "placeholder", "example", "sample", "dummy",
                      "redacted", "replace", "todo", "fixme", "fake", "mock", "test", "xxx", "***", "...", "insert", "enter",
                      "none", "null", "undefined", "<", ">", "must", "here")
 # A value that spells the kind of credential it stands for (my-secret-key,
@@ -524,6 +532,19 @@ def xml_labels(text):
     return labels
 
 
+def hcl_records(text):
+    """The {name, value} records of ECS container definitions in Terraform: heredoc JSON or jsonencode() objects,
+    read per innermost brace block so neither the order of the two fields nor comments between them matter."""
+    labels = []
+    for m in re.finditer(r"\{[^{}]*\}", text):
+        block = m.group(0)
+        n = re.search(r"(?m)^\s*\"?name\"?\s*[=:]\s*\"([^\"]*)\"", block)
+        v = re.search(r"(?m)^\s*\"?value\"?\s*[=:]\s*\"([^\"]*)\"", block)
+        if n and v and cred_name(n.group(1)):
+            add(labels, n.group(1), v.group(1), "record")
+    return labels
+
+
 def set_labels(text):
     labels = []
     for m in re.finditer(r"--set(?:-string)?[ =]+(\"[^\"]*\"|'[^']*'|\S+)", text):
@@ -551,6 +572,8 @@ def format_labels(fmt, name, text):
         return set_labels(text)
     if fmt == "spring":
         return properties_labels(text) if name.endswith(".properties") else yaml_labels(text)
+    if fmt == "ecs" and name.endswith(".tf"):
+        return hcl_records(text)
     if fmt in ("dotnet", "ecs"):
         if name.endswith(".config"):
             return xml_labels(text)

@@ -11128,6 +11128,7 @@ var builtinTable = []Rule{
 			"percent-decoded",
 			"whole-literal",
 			"provider-context",
+			"not-kube-data",
 		},
 		Confidence: 0.7,
 		Tags: []string{
@@ -11163,6 +11164,7 @@ var builtinTable = []Rule{
 				"password: changeme",
 				"api_key = \"<your-token>\"",
 				"DB_PASSWORD=your_Db_Pwd!{digits:4}",
+				"  password: dGVzdC1wYXNzd29yZA==\\nkind: Secret\\nmetadata:\\n  name: test-secret",
 				"password = ${{DB_PASSWORD}}",
 				"secret_key = getSecretKeyFromVault(configuration)",
 				"\"integrity\": \"sha512-{b64:86}==\"",
@@ -11250,6 +11252,7 @@ var builtinTable = []Rule{
 			"percent-decoded",
 			"whole-literal",
 			"provider-context",
+			"not-kube-data",
 		},
 		Confidence: 0.7,
 		Tags: []string{

@@ -47,6 +47,9 @@ func TestAssignmentLayouts(t *testing.T) {
 		{"a provider named before a plain assignment owns it", "artifactory password={alnum:10}!7{alnum:8}\n", nil},
 		{"kubernetes secret entry with a trailing comment", "apiVersion: v1\nkind: Secret\nstringData:\n  key: «QVFC{b64:36}PQ==»  # the base64 key ceph auth get-key prints\n", []string{"kubernetes-secret-data"}},
 		{"kubernetes secret entries that hold an address or a name", "apiVersion: v1\nkind: Secret\ndata:\n  apiAddress: dGNwOi8vMTI3LjAuMC4xOjU3MDU=\n  azurestorageaccountname: {b64:16}\n  db-username: {b64:16}\n  ca.crt: {b64:40}\n", nil},
+		{"kubernetes secret data of a placeholder, under a password key", "apiVersion: v1\nkind: Secret\ndata:\n  password: UGFzc3dvcmQkMTIzNDU2\n", nil}, // pretense:allow (base64 of a placeholder, out of its Secret here)
+		{"a SecretStore's status, then a ConfigMap after a Secret", "kind: SecretStore\nstatus:\n  conditions:\n  - type: Ready\n    reason: ValidationFailed\n---\nkind: Secret\ndata:\n  token: «{b64:32}»\n---\nkind: ConfigMap\ndata:\n  mode: {b64:32}\n", []string{"kubernetes-secret-data"}},
+		{"a random base64 password outside a Secret", "kind: ConfigMap\ndata:\n  password: «{alnum:20}Q7==»\n", []string{"generic-secret-assignment"}},
 		{"a tokenizer flag", "genai-perf profile -m x --tokenizer=\"google/gemma-3-1b-pt\" --streaming\n", nil},
 		{"a documented sql server placeholder password", "\"Default\": \"Server=localhost,1433;User Id=sa;Password=your_Db_Pwd!2024;Encrypt=false\"\n", nil},
 	}

@@ -270,7 +270,7 @@ func readableWords(s string) bool {
 // binary must be at least 12 bytes (key material). Values that do not
 // decode (metadata names, types) are dropped.
 func checkKubeDataValue(c *CheckContext) bool {
-	if kubeEntryNotSecret(kubeEntryName(c.Data, c.Start)) {
+	if !inSecretDoc(c.Data, c.Start) || kubeEntryNotSecret(kubeEntryName(c.Data, c.Start)) {
 		return false
 	}
 	raw, err := base64.StdEncoding.DecodeString(c.Value)
@@ -290,6 +290,64 @@ func checkKubeDataValue(c *CheckContext) bool {
 	}
 	c.Reasons = append(c.Reasons, "decodes to key material")
 	return true
+}
+
+// inSecretDoc reports whether the YAML document holding data[i] (between
+// "---" lines, read up to 64 KiB either way) declares kind: Secret, the
+// whole word: the rule's keyword also matches kind: SecretStore, and its
+// window reaches into the documents around a Secret (a ConfigMap's data).
+func inSecretDoc(data []byte, i int) bool {
+	lo, hi := max(0, i-65536), min(len(data), i+65536)
+	if j := bytes.LastIndex(data[lo:i], []byte("\n---")); j >= 0 {
+		lo += j + 4
+	}
+	if j := bytes.Index(data[i:hi], []byte("\n---")); j >= 0 {
+		hi = i + j
+	}
+	for doc := data[lo:hi]; len(doc) > 0; {
+		line := doc
+		if k := bytes.IndexByte(doc, '\n'); k >= 0 {
+			line, doc = doc[:k], doc[k+1:]
+		} else {
+			doc = nil
+		}
+		line = bytes.TrimLeft(line, " \t-")
+		if v, ok := bytes.CutPrefix(line, []byte("kind:")); ok {
+			v = bytes.Trim(v, " \t\r\"'")
+			if len(v) == 6 && bytes.EqualFold(v, []byte("secret")) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkNotKubeData leaves a base64 value inside a Kubernetes Secret's
+// data to kubernetes-secret-data, which decodes it: a generic rule would
+// judge the encoding (dGVzdC1wYXNzd29yZA== is test-password), not the
+// value.
+func checkNotKubeData(c *CheckContext) bool {
+	if len(c.Value)%4 != 0 || !endsEntry(c.Data, c.End) {
+		return true
+	}
+	if _, err := base64.StdEncoding.DecodeString(c.Value); err != nil {
+		return true
+	}
+	return !inSecretDoc(c.Data, c.Start)
+}
+
+// endsEntry reports a value that ends its YAML line the way
+// kubernetes-secret-data reads an entry: a closing quote, spaces, a
+// comma or a comment may follow it, nothing else (a value followed by
+// code, as in a Go string holding a manifest, is not that rule's).
+func endsEntry(data []byte, i int) bool {
+	if i < len(data) && (data[i] == '"' || data[i] == '\'') {
+		i++
+	}
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == ',') {
+		i++
+	}
+	return i == len(data) || data[i] == '\n' || data[i] == '\r' || data[i] == '#'
 }
 
 // kubeEntryName returns the key of the Secret entry whose value starts at
@@ -332,6 +390,7 @@ func init() {
 	secretChecks["provider-context"] = checkProviderContext
 	secretChecks["telegram-token"] = checkTelegramToken
 	secretChecks["keyed-literal"] = checkKeyedLiteral
+	secretChecks["not-kube-data"] = checkNotKubeData
 }
 
 // checkKeyedLiteral drops a keyed value that opens a quoted literal the
