@@ -2,7 +2,8 @@
 """Third-party configuration corpus: build it, label it, score pretense's secret rules on it.
 
     bench/cfg_corpus.py build [--mirror DIR] [--out DIR]   extract the corpus (default /tmp/cfgcorpus)
-    bench/cfg_corpus.py score [--out DIR] [--pretense BIN] [-v N] [--json FILE]
+    bench/cfg_corpus.py score [--out DIR] [--pretense BIN] [-v N] [--weak] [--json FILE]
+    bench/cfg_corpus.py labels FILE...                      print the labels of corpus files (OUT/<format>/<file>)
 
 The corpus is configuration other people wrote and published: Kubernetes
 manifests, Helm values, templates and `--set` lines, Compose files and
@@ -25,9 +26,11 @@ Each labelled value is put in one class (policy: docs/secret-rules.md,
 "Third-party configuration corpus"):
   reference    ${VAR}, $VAR, {{ .Values.x }}, #{x}, %VAR%, a path, a file
                or secret reference: not a credential (negative);
-  placeholder  <your-key>, changeme, xxxx, ****, ..., words such as
-               example/sample/dummy/test/fake/redacted/placeholder: a
+  placeholder  <your-key>, changeme, xxxx, ****, ..., ascending runs,
+               words such as example/sample/dummy/test/fake/redacted/
+               placeholder, a value naming its kind (my-secret-key): a
                stand-in (negative);
+  hash         bcrypt/apr1/sha1 password hashes (negative);
   weak         any other literal that is short (< 12 characters) or
                readable (made of words and a few digits: `nextcloud`,
                `Pass@word1`, `my-secret-pw`): a real hard-coded value
