@@ -4,7 +4,9 @@ import (
 	"reflect"
 	"regexp"
 	"regexp/syntax"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFirstBytes(t *testing.T) {
@@ -110,6 +112,58 @@ func FuzzLeadBytes(f *testing.F) {
 		want := re.FindAllSubmatchIndex(data[w.start:w.end], -1)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("pattern %q on %q [%d:%d]: lead path %v, regexp %v", pat, data, w.start, w.end, got, want)
+		}
+	})
+}
+
+// hasPrefixRef is hasPrefix without the second-byte test: the loop over
+// the prefixes alone.
+func hasPrefixRef(data []byte, p, end int, ps []string) bool {
+	c := data[p]
+	if c >= utf8.RuneSelf {
+		return true
+	}
+next:
+	for _, pre := range ps {
+		if foldASCII(pre[0]) != foldASCII(c) || p+len(pre) > end {
+			continue
+		}
+		for i := 1; i < len(pre); i++ {
+			d := data[p+i]
+			if d >= utf8.RuneSelf {
+				return true
+			}
+			if foldASCII(d) != foldASCII(pre[i]) {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// FuzzHasPrefix checks hasPrefix (second-byte bits, then the loop)
+// against the loop alone, for any ASCII prefixes (separated by '|'), at
+// every offset of data and any window end.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzHasPrefix$' -fuzztime 2m -parallel 1
+func FuzzHasPrefix(f *testing.F) {
+	f.Add("password|pwd|secret|token|api|a", []byte("Passwd pw\xc5\xbfd SECRET toke api_key tO"), 3)
+	f.Add("sk_live_|pk_", []byte("sk_test sk_live_x PK_\xe2\x84\xaa"), 0)
+	f.Fuzz(func(t *testing.T, list string, data []byte, cut int) {
+		ps := strings.Split(list, "|")
+		idx := newPrefixSet(ps)
+		if idx == nil {
+			return
+		}
+		end := len(data)
+		if cut > 0 && cut < end {
+			end -= cut
+		}
+		for p := 0; p < end; p++ {
+			if got, want := hasPrefix(data, p, end, idx), hasPrefixRef(data, p, end, ps); got != want {
+				t.Fatalf("prefixes %q, data %q [%d:%d]: %v, want %v", ps, data, p, end, got, want)
+			}
 		}
 	})
 }
