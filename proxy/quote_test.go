@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/pretense/pretense/mutate"
@@ -151,5 +152,43 @@ func FuzzSpliced(f *testing.F) {
 			}
 		}
 		check(t, raw, mtext{base: base, reps: reps}, false)
+	})
+}
+
+// refDecodeU is decodeU as it was, on strconv.ParseUint.
+func refDecodeU(s []byte) (rune, int, bool) {
+	if len(s) < 6 {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseUint(string(s[2:6]), 16, 16)
+	if err != nil {
+		return 0, 0, false
+	}
+	r := rune(v)
+	if utf16.IsSurrogate(r) {
+		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if v2, err := strconv.ParseUint(string(s[8:12]), 16, 16); err == nil {
+				if d := utf16.DecodeRune(r, rune(v2)); d != utf8.RuneError {
+					return d, 12, true
+				}
+			}
+		}
+		return utf8.RuneError, 6, true
+	}
+	return r, 6, true
+}
+
+// FuzzDecodeU: decodeU (hand-read hex digits) decodes every \uXXXX
+// escape, surrogate pairs included, as the strconv-based one did.
+func FuzzDecodeU(f *testing.F) {
+	for _, s := range []string{`\u003c`, `\u00E9x`, `\ud83d\ude00`, `\ud83d\u0041`, `\udc00`, `\u12g4`, `\u+123`, `\u0x12`, `\u12`, `\uD83D\uDE00tail`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		r, n, err := decodeU(s)
+		wr, wn, ok := refDecodeU(s)
+		if (err == nil) != ok || r != wr || n != wn {
+			t.Fatalf("decodeU(%q) = %U, %d, %v; want %U, %d, ok %v", s, r, n, err, wr, wn, ok)
+		}
 	})
 }
