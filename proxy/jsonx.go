@@ -229,13 +229,7 @@ func (p *jparser) str() (bool, error) {
 		// control character in the word. A word with one goes straight
 		// to the first such byte (escape-dense text: a line break every
 		// 40 bytes is common in code).
-		for p.pos+8 <= len(src) {
-			if m := specialMask(binary.LittleEndian.Uint64(src[p.pos:])); m != 0 {
-				p.pos += bits.TrailingZeros64(m) / 8
-				break
-			}
-			p.pos += 8
-		}
+		p.pos = plainRun(src, p.pos)
 		if p.pos >= len(src) {
 			break
 		}
@@ -286,6 +280,35 @@ func (p *jparser) str() (bool, error) {
 		}
 	}
 	return false, p.errf("unterminated string")
+}
+
+// plainRun returns the position of the first quote, backslash or control
+// character of src at or after i, or a position within the last eight
+// bytes of src from which the caller reads on byte by byte. Sixteen bytes
+// a loop (two words, each mask's lowest bit exact on its own), the
+// position in a register: a resent 64 KB request is parsed in full (a
+// field is known by its fingerprint only once it is delimited), and this
+// loop was most of the parse.
+func plainRun(src []byte, i int) int {
+	for i+16 <= len(src) {
+		w := src[i : i+16]
+		m0 := specialMask(binary.LittleEndian.Uint64(w))
+		m1 := specialMask(binary.LittleEndian.Uint64(w[8:]))
+		if m0 != 0 {
+			return i + bits.TrailingZeros64(m0)/8
+		}
+		if m1 != 0 {
+			return i + 8 + bits.TrailingZeros64(m1)/8
+		}
+		i += 16
+	}
+	for i+8 <= len(src) {
+		if m := specialMask(binary.LittleEndian.Uint64(src[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		i += 8
+	}
+	return i
 }
 
 // specialMask has the high bit set in the bytes of w (eight string bytes,

@@ -90,3 +90,26 @@ func TestSpecialMask(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlainRun: plainRun stops at the first quote, backslash or control
+// character, as a byte-by-byte scan does, or before it within the last
+// eight bytes.
+func FuzzPlainRun(f *testing.F) {
+	for _, s := range []string{"", "plain text that runs on and on and on", "0123456789abcde\"", "0123456789abcdef0123\\n",
+		"\x01", "0123456\x1f89abcdef", "é is fine but \" is not"} {
+		f.Add([]byte(s), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, src []byte, at uint8) {
+		i := int(at) % (len(src) + 1)
+		got := plainRun(src, i)
+		want := i
+		for want < len(src) && src[want] != '"' && src[want] != '\\' && src[want] >= 0x20 {
+			want++
+		}
+		// Short of the first such byte only where fewer than eight bytes
+		// are left, which the caller reads one at a time.
+		if got < i || got > want || got != want && got+8 <= len(src) {
+			t.Fatalf("plainRun(%q, %d) = %d, want %d", src, i, got, want)
+		}
+	})
+}
