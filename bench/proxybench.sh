@@ -11,7 +11,8 @@
 # request path: cold, never-seen on a warm proxy, resent), Sequential64KB
 # (one client, added latency over httputil.ReverseProxy) and Overhead64KB
 # (32 concurrent clients, the same). ROUNDS defaults to 5; BENCH narrows
-# the set (a -test.bench pattern).
+# the set (a -test.bench pattern); KEEP=FILE keeps every run's value there
+# ("side benchmark metric value" lines).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 old=${1:-51929ca}
@@ -40,6 +41,7 @@ for ((r = 0; r < rounds; r++)); do
   done
 done
 uptime
+[ -z "${KEEP:-}" ] || cp "$work/all" "$KEEP"
 # Medians per side and metric, and new/old.
 printf "%-44s %-14s %10s %10s %8s\n" benchmark metric old new new/old
 sort "$work/all" | awk '
