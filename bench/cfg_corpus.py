@@ -57,6 +57,8 @@ from collections import defaultdict
 
 import yaml
 
+from corpuslib import git_ls, write
+
 SOURCES = {
     "awesome-compose": ("docker/awesome-compose", "CC0-1.0"),
     "k8s-examples": ("kubernetes/examples", "Apache-2.0"),
@@ -91,17 +93,6 @@ def repo_dir(mirror, key):
     return d
 
 
-def git_ls(d, ref="HEAD"):
-    out = subprocess.run(["git", "-C", d, "ls-tree", "-r", "-l", ref], capture_output=True, text=True, check=True).stdout
-    res = []
-    for line in out.splitlines():
-        meta, path = line.split("\t", 1)
-        size = meta.split()[3]
-        if size.isdigit():
-            res.append((path, int(size)))
-    return res
-
-
 class Blobs:
     """Reads blobs through one `git cat-file --batch` process (one `git show` per file took minutes)."""
 
@@ -122,13 +113,6 @@ class Blobs:
     def close(self):
         self.p.stdin.close()
         self.p.wait()
-
-
-def write(out, fmt, name, data):
-    os.makedirs(os.path.join(out, fmt), exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-    with open(os.path.join(out, fmt, name), "wb") as f:
-        f.write(data if isinstance(data, bytes) else data.encode())
 
 
 # ---------------------------------------------------------------- build

@@ -38,6 +38,8 @@ import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
+from corpuslib import git_ls, write
+
 REPOS = {
     "hl7py": "johnpaulett/python-hl7",
     "hl7ex": "HCA-Healthcare/elixir-hl7",
@@ -60,28 +62,9 @@ def repo_dir(mirror, key):
     return d
 
 
-def git_ls(d, prefix=""):
-    out = subprocess.run(["git", "-C", d, "ls-tree", "-r", "-l", "HEAD", "--", prefix] if prefix else
-                         ["git", "-C", d, "ls-tree", "-r", "-l", "HEAD"], capture_output=True, text=True, check=True).stdout
-    res = []
-    for line in out.splitlines():
-        meta, path = line.split("\t", 1)
-        size = meta.split()[3]
-        if size.isdigit():
-            res.append((path, int(size)))
-    return res
-
-
 def git_show(d, path):
     r = subprocess.run(["git", "-C", d, "show", "HEAD:" + path], capture_output=True)
     return r.stdout if r.returncode == 0 else None
-
-
-def write(out, fmt, name, data):
-    os.makedirs(os.path.join(out, fmt), exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
-    with open(os.path.join(out, fmt, name), "wb") as f:
-        f.write(data if isinstance(data, bytes) else data.encode())
 
 
 # ---------------------------------------------------------------- build
@@ -113,7 +96,7 @@ def build_hl7(mirror, out):
         n += 1
     # HAPI: test resource files; messages.txt holds many, blank-line separated.
     d = repo_dir(mirror, "hapi")
-    for path, size in git_ls(d, "hapi-test/src/test/resources"):
+    for path, size in git_ls(d, prefix="hapi-test/src/test/resources"):
         if size > 60000 or not re.search(r"\.(hl7|txt)$", path):
             continue
         data = git_show(d, path).decode("utf-8", "replace")
@@ -130,7 +113,7 @@ def build_hl7(mirror, out):
 def build_fhir(mirror, out, bundles=24):
     n = 0
     d = repo_dir(mirror, "smart")
-    files = sorted(p for p, s in git_ls(d, "R4/SYNTHEA") if p.endswith(".json") and s < 1500000)
+    files = sorted(p for p, s in git_ls(d, prefix="R4/SYNTHEA") if p.endswith(".json") and s < 1500000)
     patients = []
     for p in files[:bundles]:
         data = git_show(d, p)
