@@ -189,4 +189,23 @@ func BenchmarkRequest64KB(b *testing.B) {
 			s.DoneMutating()
 		})
 	})
+	b.Run("pairset", func(b *testing.B) {
+		// What the proxy's memo takes of a never-seen text: the pair set
+		// of its replacements (one synthetic per replacement).
+		m, err := New(testKey, PolicyPHI)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := m.NewSession()
+		reps := s.Replacements(text, LangText, nil)
+		syns := make([]string, len(reps))
+		for i, r := range reps {
+			syns[i] = r.Synthetic
+		}
+		cpuPerOp(b, func() {
+			if _, err := s.PairSetOf(syns); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
 }
