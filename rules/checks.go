@@ -109,6 +109,9 @@ var secretChecks = map[string]CheckFunc{
 	// pair-key-name is generic-key-name for a name/value pair: the name is
 	// the field before "value" (- name: API_TOKEN / value: v).
 	"pair-key-name": checkPairKeyName,
+	// pair-key-name-after is pair-key-name for a record whose value comes
+	// first: the name is the field after the value.
+	"pair-key-name-after": checkPairKeyNameAfter,
 	// plaintext-flag keeps a ConvertTo-SecureString argument only when the
 	// line says it is plain text (-AsPlainText).
 	"plaintext-flag": checkPlaintextFlag,

@@ -345,6 +345,49 @@ func checkPairKeyName(c *CheckContext) bool {
 	return !nonSecretFirstWords[words[0]] && !nonSecretLastWords[words[len(words)-1]]
 }
 
+// checkPairKeyNameAfter is checkPairKeyName for a record whose value comes
+// before its name (generic-secret-value-name): the name is the field after
+// the value, read from the last "name" in the rest of the match (a comment
+// line between the two fields may say anything).
+func checkPairKeyNameAfter(c *CheckContext) bool {
+	if c.End < 0 || c.End > c.MatchEnd || c.MatchEnd > len(c.Data) {
+		return false
+	}
+	rest := c.Data[c.End:c.MatchEnd]
+	i := lastNameField(rest)
+	if i < 0 {
+		return false
+	}
+	words := splitWords(pairName(rest[i:]))
+	if len(words) == 0 || randomName(words) {
+		return false
+	}
+	return !nonSecretFirstWords[words[0]] && !nonSecretLastWords[words[len(words)-1]]
+}
+
+// lastNameField returns where the last `name` field of b begins: the word
+// followed (after a closing quote or bracket and blanks) by ':' or '=',
+// not "name" inside a value such as RENAMED_PASSWORD; -1 if none.
+func lastNameField(b []byte) int {
+	for i := len(b) - len("name"); i >= 0; i-- {
+		i = lastIndexFold(b[:i+len("name")], "name")
+		if i < 0 {
+			return -1
+		}
+		j := i + len("name")
+		for j < len(b) && strings.IndexByte("\"']", b[j]) >= 0 {
+			j++
+		}
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t') {
+			j++
+		}
+		if j < len(b) && (b[j] == ':' || b[j] == '=') {
+			return i
+		}
+	}
+	return -1
+}
+
 // pairName returns the setting name in a name/value pair's text before
 // the value: the identifier after the first ':' or '=' (and a quote).
 func pairName(m []byte) []byte {

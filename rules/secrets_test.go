@@ -797,10 +797,18 @@ func FuzzSecretChecks(f *testing.F) {
 			return
 		}
 		for name, check := range secretChecks {
-			c := &CheckContext{Data: data, Start: start, End: end, Value: string(data[start:end]), Confidence: 0.9}
-			check(c)
-			if c.Confidence < 0 || c.Confidence > 1 {
-				t.Fatalf("%s: confidence %v", name, c.Confidence)
+			// Without a match around the value, and with the whole input
+			// as the match (the pair-key-name checks read the match's
+			// text before or after the value).
+			for _, whole := range []bool{false, true} {
+				c := &CheckContext{Data: data, Start: start, End: end, Value: string(data[start:end]), Confidence: 0.9}
+				if whole {
+					c.MatchStart, c.MatchEnd = 0, len(data)
+				}
+				check(c)
+				if c.Confidence < 0 || c.Confidence > 1 {
+					t.Fatalf("%s: confidence %v", name, c.Confidence)
+				}
 			}
 		}
 	})
@@ -877,4 +885,29 @@ func FuzzSASAndScheme(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkPairKeyNameAfter reads the name after a record's value: a secret's
+// name passes, a name that describes a secret or holds a URL's does not,
+// and a comment line between the fields does not stand in for the name.
+func TestPairKeyNameAfter(t *testing.T) {
+	for _, tc := range []struct {
+		rest string
+		want bool
+	}{
+		{`", "name": "STRIPE_WEBHOOK_SECRET"}`, true},
+		{"\"\n  # the password rotates\n  name = \"DB_PASSWORD\"", true},
+		{"\"\n  # name = DB_PASSWORD\n  name = \"TOKEN_URL\"", false},
+		{`", "name": "VAULT_SECRET_NAME"}`, false},
+		{`", "label": "DB_PASSWORD"}`, false},
+		{`", "name": "RENAMED_PASSWORD"}`, true},
+		{`", "Name" : "SERVICE_TOKEN"}`, true},
+	} {
+		data := []byte(`{"value": "v` + tc.rest)
+		start := len(`{"value": "`)
+		c := &CheckContext{Data: data, Start: start, End: start + 1, MatchStart: 0, MatchEnd: len(data)}
+		if got := checkPairKeyNameAfter(c); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.rest, got, tc.want)
+		}
+	}
 }
