@@ -45,7 +45,9 @@ func (s *Session) PairSetOf(syns []string) (*PairSet, error) {
 	// sort key: sorting these small records moves 16 bytes a swap and
 	// reads no string unless two keys are equal, where sorting the pairs
 	// moved 40 and computed both keys on every comparison.
-	keys := make([]pairKey, 0, min(len(syns), len(s.pairs)))
+	// A text's pairs are a few hundred as a rule: on the stack.
+	var keyBuf [256]pairKey
+	keys := keyBuf[:0]
 	seen := make([]uint64, len(s.pairs)/64+1) // by index in s.pairs
 	size := 0
 	// syns repeat (one per replacement): a synthetic just taken is
