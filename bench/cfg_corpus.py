@@ -57,7 +57,7 @@ from collections import defaultdict
 
 import yaml
 
-from corpuslib import git_ls, write
+from corpuslib import git_ls, scan_findings, write
 
 SOURCES = {
     "awesome-compose": ("docker/awesome-compose", "CC0-1.0"),
@@ -603,14 +603,8 @@ def score(args):
         fdir = os.path.join(out, fmt)
         if not os.path.isdir(fdir):
             continue
-        r = subprocess.run([binp, "scan", "--path", fdir, "--format", "json", "--no-redact", "-q", "-j", "1"],
-                           capture_output=True, text=True)
-        if r.returncode not in (0, 1):
-            sys.exit("pretense failed on %s: %s" % (fdir, r.stderr))
-        rep = json.loads(r.stdout or "{}")
-        findings = rep.get("findings", rep) if isinstance(rep, dict) else rep
         byfile = defaultdict(list)
-        for f in findings or []:
+        for f in scan_findings(binp, fdir):
             if f.get("kind", "secret") == "secret":
                 byfile[os.path.relpath(f["path"], fdir) if os.path.isabs(f["path"]) else os.path.basename(f["path"])].append(f)
         for name in sorted(os.listdir(fdir)):

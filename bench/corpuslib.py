@@ -2,9 +2,11 @@
 cfg_corpus.py): listing a fetched repository's files and writing an
 extracted file into the corpus directory."""
 
+import json
 import os
 import re
 import subprocess
+import sys
 
 
 def git_ls(d, ref="HEAD", prefix=""):
@@ -28,3 +30,16 @@ def write(out, fmt, name, data):
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", name)
     with open(os.path.join(out, fmt, name), "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode())
+
+
+def scan_findings(binp, fdir, *flags):
+    """The findings of `pretense scan` (JSON, unredacted, one worker) over
+    the directory fdir; exits when pretense fails (an exit other than 0,
+    clean, or 1, findings)."""
+    r = subprocess.run([binp, "scan", "--path", fdir, *flags, "--format", "json", "--no-redact", "-q", "-j", "1"],
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        sys.exit("pretense failed on %s: %s" % (fdir, r.stderr))
+    rep = json.loads(r.stdout or "{}")
+    findings = rep.get("findings", rep) if isinstance(rep, dict) else rep
+    return findings or []

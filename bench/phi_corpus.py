@@ -38,7 +38,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from corpuslib import git_ls, write
+from corpuslib import git_ls, scan_findings, write
 
 REPOS = {
     "hl7py": "johnpaulett/python-hl7",
@@ -640,14 +640,8 @@ def score(args):
         fdir = os.path.join(out, fmt)
         if not os.path.isdir(fdir):
             continue
-        r = subprocess.run([binp, "scan", "--path", fdir, "--phi-mode=" + args.mode, "--format", "json", "--no-redact", "-q", "-j", "1"],
-                           capture_output=True, text=True)
-        if r.returncode not in (0, 1):
-            sys.exit("pretense failed on %s: %s" % (fdir, r.stderr))
-        rep = json.loads(r.stdout or "{}")
-        findings = rep.get("findings", rep) if isinstance(rep, dict) else rep
         byfile = defaultdict(list)
-        for f in findings or []:
+        for f in scan_findings(binp, fdir, "--phi-mode=" + args.mode):
             if f.get("kind") == "phi":
                 byfile[os.path.basename(f["path"])].append(f)
         for name in sorted(os.listdir(fdir)):
