@@ -12,8 +12,8 @@ import (
 // git holds only its pointer, and `git add` puts the content in the
 // clone's LFS store. The hook's staged scan and a history scan read the
 // content from there and find the token in it; once the store no longer
-// has it, the history scan says the file was not scanned (exit 3; listed
-// as skipped with --no-fail-on-unscanned) instead of calling it clean.
+// has it, the history scan says the file was not scanned (exit 3 with
+// --fail-on-unscanned) instead of calling it clean.
 func TestGitLFSContentScanned(t *testing.T) {
 	need(t, "git-lfs", "apt-get install git-lfs")
 	r := newRepo(t)
@@ -42,6 +42,6 @@ func TestGitLFSContentScanned(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(r.dir, ".git", "lfs", "objects")); err != nil {
 		t.Fatal(err)
 	}
-	check("scan --git, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git"), 3, "not scanned")
-	check("scan --git --no-fail-on-unscanned, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git", "--no-fail-on-unscanned", "-v"), 0, "git LFS pointer")
+	check("scan --git, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git"), 0, "git LFS pointer")
+	check("scan --git --fail-on-unscanned, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git", "--fail-on-unscanned"), 3, "not scanned")
 }

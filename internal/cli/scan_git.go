@@ -86,11 +86,11 @@ func incompleteError(w io.Writer, unreadable []error, unscanned []scanner.Skippe
 		}
 	}
 	for _, s := range unscanned {
-		fmt.Fprintf(w, "pretense: not scanned: %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(w, "pretense: not scanned (--fail-on-unscanned): %s: %s\n", s.Path, s.Reason)
 	}
 	if len(unreadable) == 0 {
-		return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d file(s) not scanned; findings were reported for everything else", len(unscanned))),
-			"fetch the LFS content (git lfs pull; in CI, actions/checkout with lfs: true), raise --max-file-size, leave the file out with .pretenseignore, or pass --no-fail-on-unscanned to list such files as skipped and exit by the findings")
+		return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d file(s) not scanned (--fail-on-unscanned); findings were reported for everything else", len(unscanned))),
+			"pull the LFS content (git lfs pull) and scan the checkout, raise --max-file-size, or leave the file out with .pretenseignore")
 	}
 	return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable)+len(unscanned))), hint)
 }
