@@ -130,6 +130,9 @@ func (e *ObjectError) Error() string {
 		fmt.Fprintf(&b, " (%.12s:%s)", e.Commit, e.Path)
 	case e.Commit != "" && e.Commit != e.Hash:
 		fmt.Fprintf(&b, " (commit %.12s)", e.Commit)
+	case e.Path != "":
+		// A staged blob: its path in the index.
+		fmt.Fprintf(&b, " (%s)", e.Path)
 	}
 	fmt.Fprintf(&b, ": %v", e.Err)
 	return b.String()

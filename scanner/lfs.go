@@ -89,9 +89,9 @@ func lfsStoreDir(r *gitobj.Repo) string {
 // local store holds for it. It returns data itself and "" for any other
 // blob; the content and "" for a pointer whose verified content is here;
 // nil and the skip reason (the pointer's oid and size first, as before
-// this lookup existed) for one whose content is absent, too large to
-// read, or does not match the pointer. An error is one reading the store
-// (not a missing object): the scan cannot say the file is clean.
+// this lookup existed) for one whose content is absent or too large to
+// read. An error is a store object that cannot be read or does not match
+// the pointer (not a missing one): the scan cannot say the file is clean.
 func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error) {
 	why := lfsPointer(data)
 	if why == "" {
@@ -120,11 +120,14 @@ func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error
 	}
 	sum := sha256.Sum256(content)
 	if int64(len(content)) != p.size || hex.EncodeToString(sum[:]) != p.oid {
-		return nil, why + lfsMismatch, nil
+		// Damage, like a corrupt git object: the clone's copy of the
+		// file is not the file, so the scan is incomplete (exit 3) even
+		// where a missing object would only be listed as skipped.
+		return nil, "", fmt.Errorf("git LFS object %s: %w", p.oid, errLFSMismatch)
 	}
 	return content, "", nil
 }
 
-// lfsMismatch ends the skip reason of a pointer whose local object is not
-// the content the pointer names (changed or truncated in the store).
-const lfsMismatch = ": the local LFS object does not match the pointer's oid and size, and was not scanned"
+// errLFSMismatch: a local LFS object is not the content its pointer names
+// (changed or truncated in the store).
+var errLFSMismatch = errors.New("the local copy does not match the pointer's oid and size (changed or truncated in .git/lfs)")

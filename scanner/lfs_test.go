@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -133,8 +134,8 @@ func (f *gitFixture) lfsObject(content string) string {
 
 // An LFS file whose content is in the local store is scanned like any
 // other file, in history (loose and packed), range and staged scans; one
-// whose content is not there stays unscanned, and so does one whose
-// stored content is not what its pointer names.
+// whose content is not there stays unscanned, and one whose stored
+// content is not what its pointer names makes the scan incomplete.
 func TestLFSContentScanned(t *testing.T) {
 	setup := func(t *testing.T, f *gitFixture) {
 		f.write("data/extract.csv", f.lfsObject("id,note\n1,token="+f.secret()+"\n"))
@@ -166,11 +167,12 @@ func TestLFSContentScanned(t *testing.T) {
 		if r := reasons["data/other.csv"]; !strings.HasSuffix(r, lfsInGit) {
 			t.Errorf("data/other.csv: unscanned reason %q, want the content said to be elsewhere", r)
 		}
-		if r := reasons["data/changed.csv"]; !strings.HasSuffix(r, lfsMismatch) {
-			t.Errorf("data/changed.csv: unscanned reason %q, want a mismatch", r)
+		if len(reasons) != 1 {
+			t.Errorf("unscanned %v, want the absent file only", reasons)
 		}
-		if len(reasons) != 2 {
-			t.Errorf("unscanned %v, want the absent and the changed file only", reasons)
+		// A changed store object is damage: the scan is incomplete.
+		if len(res.Unreadable) != 1 || !errors.Is(res.Unreadable[0], errLFSMismatch) || !strings.Contains(res.Unreadable[0].Error(), "data/changed.csv") {
+			t.Errorf("unreadable %v, want data/changed.csv's LFS object named as not matching its pointer", res.Unreadable)
 		}
 	}
 	for _, mode := range []string{"history loose", "history packed", "range"} {
@@ -291,8 +293,6 @@ func TestLFSContentChecks(t *testing.T) {
 		max    int64
 		suffix string
 	}{
-		{"size differs", ptr(oid, len(content)-1), 1 << 20, lfsMismatch},
-		{"content differs", ptr(longer, len(content)), 1 << 20, lfsMismatch},
 		{"absent", ptr(strings.Repeat("2", 64), 5), 1 << 20, lfsInGit},
 		{"over max size", ptr(oid, len(content)), 4, "bytes)"},
 		{"no store", ptr(oid, len(content)), 1 << 20, lfsInGit},
@@ -307,6 +307,11 @@ func TestLFSContentChecks(t *testing.T) {
 				t.Errorf("got %q, %q, %v; want a skip ending %q", got, why, err, tc.suffix)
 			}
 		})
+	}
+	for name, p := range map[string][]byte{"size differs": ptr(oid, len(content)-1), "content differs": ptr(longer, len(content))} {
+		if got, why, err := lfsContent(store, p, 1<<20); got != nil || why != "" || !errors.Is(err, errLFSMismatch) {
+			t.Errorf("%s: got %q, %q, %v; want the mismatch as an error", name, got, why, err)
+		}
 	}
 	if _, why, _ := lfsContent(store, ptr(oid, len(content)), 4); !strings.HasPrefix(why, tooLarge) {
 		t.Errorf("over max size: %q, want it counted as too large", why)

@@ -206,7 +206,7 @@ const tooLarge = "larger than --max-file-size"
 func (r *Result) Unscanned() []Skipped {
 	var out []Skipped
 	for _, s := range r.Skipped {
-		if strings.HasSuffix(s.Reason, lfsInGit) || strings.HasSuffix(s.Reason, lfsOnDisk) || strings.HasSuffix(s.Reason, lfsMismatch) || strings.HasPrefix(s.Reason, tooLarge) {
+		if strings.HasSuffix(s.Reason, lfsInGit) || strings.HasSuffix(s.Reason, lfsOnDisk) || strings.HasPrefix(s.Reason, tooLarge) {
 			out = append(out, s)
 		}
 	}
