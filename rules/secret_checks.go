@@ -338,7 +338,13 @@ func checkPairKeyName(c *CheckContext) bool {
 	if c.MatchStart < 0 || c.MatchStart > c.Start || c.Start > len(c.Data) {
 		return false
 	}
-	words := splitWords(pairName(c.Data[c.MatchStart:c.Start]))
+	return secretPairName(pairName(c.Data[c.MatchStart:c.Start]))
+}
+
+// secretPairName judges the setting name of a name/value pair as
+// generic-key-name judges an assigned name.
+func secretPairName(name []byte) bool {
+	words := splitWords(name)
 	if len(words) == 0 || randomName(words) {
 		return false
 	}
@@ -358,11 +364,7 @@ func checkPairKeyNameAfter(c *CheckContext) bool {
 	if i < 0 {
 		return false
 	}
-	words := splitWords(pairName(rest[i:]))
-	if len(words) == 0 || randomName(words) {
-		return false
-	}
-	return !nonSecretFirstWords[words[0]] && !nonSecretLastWords[words[len(words)-1]]
+	return secretPairName(pairName(rest[i:]))
 }
 
 // lastNameField returns where the last `name` field of b begins: the word
