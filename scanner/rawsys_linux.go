@@ -47,9 +47,14 @@ func rawOpenat(dirfd int, name string, flags int) (int, error) {
 }
 
 // rawRead is read(2).
-func rawRead(fd int, b []byte) (int, error) {
+func rawRead(fd int, b []byte) (int, error) { return rawBufCall(unix.SYS_READ, fd, b) }
+
+// rawBufCall makes system call trap (read, getdents64) on fd into b,
+// retrying on EINTR. The pointer conversion stays in the call expression,
+// which keeps b alive through the call.
+func rawBufCall(trap uintptr, fd int, b []byte) (int, error) {
 	for {
-		n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
+		n, _, e := unix.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
 		switch e {
 		case 0:
 			return int(n), nil
@@ -71,15 +76,4 @@ func rawClose(fd int) error {
 }
 
 // rawGetdents is getdents64(2).
-func rawGetdents(fd int, b []byte) (int, error) {
-	for {
-		n, _, e := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
-		switch e {
-		case 0:
-			return int(n), nil
-		case unix.EINTR:
-			continue
-		}
-		return 0, e
-	}
-}
+func rawGetdents(fd int, b []byte) (int, error) { return rawBufCall(unix.SYS_GETDENTS64, fd, b) }
