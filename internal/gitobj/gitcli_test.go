@@ -260,6 +260,14 @@ func checkAllObjects(t *testing.T, g *testtool.GitRepo, r *gitobj.Repo, s *gitob
 		if id := r.Format.ID(typ, data); id != h {
 			t.Errorf("content of %s hashes to %s", h, id)
 		}
+		// Head rebuilds any prefix without the whole object (deltas
+		// through their chains, in a repacked history).
+		for _, n := range []int{0, 1, 37, 700, len(data), len(data) + 5} {
+			ht, hsize, head, err := rd.Head(h, n)
+			if err != nil || ht != typ || hsize != int64(len(data)) || !bytes.Equal(head, data[:min(n, len(data))]) {
+				t.Errorf("Head(%s, %d) = %s, %d, %q, %v; want the object's first bytes", h, n, ht, hsize, head, err)
+			}
+		}
 		switch typ {
 		case gitobj.Commit:
 			c, err := r.Format.ParseCommit(data)
