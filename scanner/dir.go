@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -147,13 +148,10 @@ func (v *treeVisitor) wantFile(rel string) bool {
 	return !v.own.Match(rel, false) && !v.gv.ignored(rel, false)
 }
 
-// wantSize reports whether a regular file of size bytes is scanned: an
-// empty one is not, and one over the size limit is reported as skipped.
+// wantSize reports whether a regular file of size bytes goes to the
+// workers: an empty one does not. One over the size limit does, for its
+// head only (scanFile).
 func (v *treeVisitor) wantSize(rel string, size int64) bool {
-	if size > v.opts.maxSize() {
-		v.addSkip(rel, fmt.Sprintf(tooLarge+" (%d bytes)", size))
-		return false
-	}
 	return size != 0
 }
 
@@ -268,10 +266,13 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 						}
 						return ctx.Err()
 					}
-					fs, err := scanFile(rs, &it, opts.Fingerprinter, &bytes, &buf)
+					fs, err := scanFile(rs, &it, opts.maxSize(), opts.Fingerprinter, &bytes, &buf)
+					var big *tooLargeError
 					switch {
 					case errors.Is(err, ErrBinary):
 						skips = append(skips, Skipped{Path: it.rel, Reason: "binary"})
+					case errors.As(err, &big):
+						skips = append(skips, Skipped{Path: it.rel, Reason: big.reason})
 					case err != nil && lfsReason(err) != "":
 						skips = append(skips, Skipped{Path: it.rel, Reason: lfsReason(err)})
 					case err != nil:
@@ -307,10 +308,12 @@ const (
 	walkBatchBytes = 1 << 20
 )
 
+// countBinary counts the files the workers opened and did not scan:
+// binary files, LFS pointers and files over the size limit.
 func countBinary(s []Skipped) int {
 	n := 0
 	for _, k := range s {
-		if k.Reason == "binary" || strings.HasPrefix(k.Reason, "git LFS pointer") {
+		if k.Reason == "binary" || strings.HasPrefix(k.Reason, "git LFS pointer") || strings.HasPrefix(k.Reason, tooLarge) {
 			n++
 		}
 	}
@@ -324,13 +327,31 @@ func releaseItems(items []walkItem) {
 }
 
 // scanFile reads and scans one file of the walk into *buf, which the
-// caller keeps for the next file. It releases the item.
-func scanFile(rs *rules.Ruleset, it *walkItem, fp finding.Fingerprinter, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
+// caller keeps for the next file. It releases the item. A file over
+// maxSize is not scanned: only its first bytes are read, and it is
+// ErrBinary or a *tooLargeError (oversize).
+func scanFile(rs *rules.Ruleset, it *walkItem, maxSize int64, fp finding.Fingerprinter, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
 	f, err := openItem(it)
 	it.release()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if it.size > maxSize {
+		var head [sniffLen]byte
+		n, err := io.ReadFull(f, head[:])
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, err
+		}
+		if why := oversize(head[:n], it.size); why != "binary" {
+			return nil, &tooLargeError{why}
+		}
+		return nil, ErrBinary
+	}
 	return scanChunks(rs, f, it.size, it.rel, fp, count, false, buf)
 }
+
+// tooLargeError is scanFile's answer for text over the size limit.
+type tooLargeError struct{ reason string }
+
+func (e *tooLargeError) Error() string { return e.reason }

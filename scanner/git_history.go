@@ -380,11 +380,16 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 		return 0, nil, err
 	}
 	if size > h.opts.maxSize() {
-		// Skipped on its size alone: the pack index must be sound.
+		// Skipped on its size and head alone: the pack index must be
+		// sound. The head tells binary from text left unscanned.
 		if err := rd.CheckIndexes(); err != nil {
 			return 0, nil, err
 		}
-		return blobSkipped, &blobInfo{skip: fmt.Sprintf(tooLarge+" (%d bytes)", size)}, nil
+		_, _, head, err := rd.Head(hash, sniffLen)
+		if err != nil {
+			return 0, nil, err
+		}
+		return blobSkipped, &blobInfo{skip: oversize(head, size)}, nil
 	}
 	data, err := readObject(rd, hash, gitobj.Blob, "blob")
 	if err != nil {

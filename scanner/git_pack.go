@@ -3,7 +3,6 @@ package scanner
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -237,7 +236,10 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 	typ := root
 	if e.Base == -1 {
 		if typ == gitobj.Blob && e.Size > w.pp.maxSize {
-			w.deferTree(i, blobSkipped, fmt.Sprintf(tooLarge+" (%d bytes)", e.Size))
+			// Not inflated here: a single read of its head says whether
+			// it is binary or text left unscanned (readBlob), if the walk
+			// meets it.
+			w.deferTree(i, blobDeferred, "")
 			return nil
 		}
 		c, err := w.z.Entry(w.p.Pack, i, w.getBuf())
@@ -260,7 +262,7 @@ func (w *packWorker) visit(i int32, base []byte, baseLast bool, root gitobj.Type
 		if typ == gitobj.Blob {
 			if _, ts, ok := gitobj.DeltaSizes(d); ok && ts > w.pp.maxSize {
 				release()
-				w.deferTree(i, blobSkipped, fmt.Sprintf(tooLarge+" (%d bytes)", ts))
+				w.deferTree(i, blobDeferred, "") // as above
 				return nil
 			}
 		}

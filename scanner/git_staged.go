@@ -363,7 +363,11 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 		if err := rd.CheckIndexes(); err != nil {
 			return nil, "", objectError(h, "blob", err)
 		}
-		return nil, fmt.Sprintf(tooLarge+" (%d bytes)", size), nil
+		_, _, head, err := rd.Head(h, sniffLen)
+		if err != nil {
+			return nil, "", objectError(h, "blob", err)
+		}
+		return nil, oversize(head, size), nil
 	}
 	cur, err := readObject(rd, h, gitobj.Blob, "blob")
 	if err != nil {

@@ -88,9 +88,9 @@ func lfsStoreDir(r *gitobj.Repo) string {
 // lfsContent resolves data, when it is an LFS pointer, to the content the
 // local store holds for it. It returns data itself and "" for any other
 // blob; the content and "" for a pointer whose verified content is here;
-// nil and the skip reason (the pointer's oid and size first, as before
-// this lookup existed) for one whose content is absent or too large to
-// read. An error is a store object that cannot be read or does not match
+// nil and the skip reason for one whose content is absent (the pointer's
+// oid and size first, as before this lookup existed) or over maxSize
+// ("binary", or too large: lfsOversize). An error is a store object that cannot be read or does not match
 // the pointer (not a missing one): the scan cannot say the file is clean.
 func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error) {
 	why := lfsPointer(data)
@@ -101,9 +101,6 @@ func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error
 	if !ok || store == "" {
 		return nil, why + lfsInGit, nil
 	}
-	if p.size > maxSize {
-		return nil, fmt.Sprintf(tooLarge+" (git LFS object %s, %d bytes)", p.oid[:12], p.size), nil
-	}
 	path := filepath.Join(store, p.oid[0:2], p.oid[2:4], p.oid)
 	f, err := os.Open(path)
 	if err != nil {
@@ -113,6 +110,10 @@ func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error
 		return nil, "", fmt.Errorf("git LFS object %s: %w", p.oid, err)
 	}
 	defer f.Close()
+	if p.size > maxSize {
+		why, err := lfsOversize(f, p)
+		return nil, why, err
+	}
 	// One byte past the size tells a longer file from the right one.
 	content, err := io.ReadAll(io.LimitReader(f, p.size+1))
 	if err != nil {
@@ -131,3 +132,31 @@ func lfsContent(store string, data []byte, maxSize int64) ([]byte, string, error
 // errLFSMismatch: a local LFS object is not the content its pointer names
 // (changed or truncated in the store).
 var errLFSMismatch = errors.New("the local copy does not match the pointer's oid and size (changed or truncated in .git/lfs)")
+
+// lfsOversize is lfsContent's answer for a stored object over the size
+// limit, f: not scanned, and like any oversize input judged by its head
+// (oversize): "binary" for a model or an image, which is most of what
+// LFS holds, else text left unscanned. The object is read through once
+// to check it against the pointer (its SHA-256 needs every byte; memory
+// stays at one buffer): a store changed to show a binary head in place
+// of a text file's content is damage, as below.
+func lfsOversize(f io.Reader, p lfsPtr) (string, error) {
+	h := sha256.New()
+	var head [sniffLen]byte
+	n, err := io.ReadFull(f, head[:])
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return "", fmt.Errorf("git LFS object %s: %w", p.oid, err)
+	}
+	h.Write(head[:n])
+	rest, err := io.Copy(h, io.LimitReader(f, p.size+1-int64(n)))
+	if err != nil {
+		return "", fmt.Errorf("git LFS object %s: %w", p.oid, err)
+	}
+	if int64(n)+rest != p.size || hex.EncodeToString(h.Sum(nil)) != p.oid {
+		return "", fmt.Errorf("git LFS object %s: %w", p.oid, errLFSMismatch)
+	}
+	if why := oversize(head[:n], p.size); why == "binary" {
+		return why, nil
+	}
+	return fmt.Sprintf(tooLarge+" (git LFS object %s, %d bytes)", p.oid[:12], p.size), nil
+}

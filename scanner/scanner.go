@@ -233,6 +233,31 @@ func isBinary(head []byte) bool {
 	return bytes.IndexByte(head[:min(len(head), sniffLen)], 0) >= 0
 }
 
+// oversize is the skip reason of a file or blob of size bytes, over
+// --max-file-size, whose first bytes (up to sniffLen) are head. It is not
+// scanned either way, but only text counts as unscanned (Unscanned): the
+// head is judged by the test every scanned input gets (a NUL early on is
+// binary, unless it is UTF-16 text), so a large image, archive or model
+// is a binary skip like a small one, and a large log is text left
+// unscanned.
+func oversize(head []byte, size int64) string {
+	if headBinary(head) {
+		return "binary"
+	}
+	return fmt.Sprintf(tooLarge+" (%d bytes)", size)
+}
+
+// headBinary reports whether head, the first bytes of a larger input, is
+// binary as scanChunks would judge the whole input: a NUL in it, and not
+// UTF-16 text (a code unit cut at the end is left out).
+func headBinary(head []byte) bool {
+	if !isBinary(head) {
+		return false
+	}
+	_, ok := utf16Text(head[:len(head)&^1])
+	return !ok
+}
+
 // bufPool recycles read buffers between files to keep allocation (and
 // peak memory) flat on large trees.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
