@@ -220,8 +220,9 @@ type Config struct {
 	}
 	Scan struct {
 		MaxFileSize int64 // bytes
-		// FailOnUnscanned: content left unscanned (LFS pointers, files
-		// over MaxFileSize) makes the scan incomplete (exit 3).
+		// FailOnUnscanned: text left unscanned (LFS content not in the
+		// clone, text over MaxFileSize) makes the scan incomplete (exit
+		// 3); true by default.
 		FailOnUnscanned bool
 	}
 	Rules struct {

@@ -11,9 +11,12 @@ import (
 // TestGitLFSContentScanned tracks a data extract with the real git-lfs:
 // git holds only its pointer, and `git add` puts the content in the
 // clone's LFS store. The hook's staged scan and a history scan read the
-// content from there and find the token in it; once the store no longer
-// has it, the history scan says the file was not scanned (exit 3 with
-// --fail-on-unscanned) instead of calling it clean.
+// content from there and find the token in it. A model tracked beside it
+// (11 MB of random bytes, over --max-file-size) is judged by its head: a
+// binary skip, which does not fail the scan. Once the store no longer has
+// the content, the history scan says the files were not scanned (exit 3,
+// naming both; listed as skipped with --no-fail-on-unscanned) instead of
+// calling them clean.
 func TestGitLFSContentScanned(t *testing.T) {
 	need(t, "git-lfs", "apt-get install git-lfs")
 	r := newRepo(t)
@@ -21,7 +24,17 @@ func TestGitLFSContentScanned(t *testing.T) {
 	r.git("lfs", "track", "*.csv")
 	tok := githubToken(t, rand.New(rand.NewPCG(17, 18)))
 	write(t, filepath.Join(r.dir, "extract.csv"), "id,note\n1,token="+tok+"\n")
-	r.git("add", ".gitattributes", "extract.csv")
+	r.git("lfs", "track", "*.bin")
+	model := make([]byte, 11<<20)
+	rnd := rand.New(rand.NewPCG(19, 20))
+	for i := range model {
+		model[i] = byte(rnd.UintN(256))
+	}
+	model[10] = 0
+	if err := os.WriteFile(filepath.Join(r.dir, "model.bin"), model, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.git("add", ".gitattributes", "extract.csv", "model.bin")
 	if staged := r.git("cat-file", "-p", ":extract.csv"); !strings.HasPrefix(staged, "version https://git-lfs.github.com/spec/v1") {
 		t.Fatalf("git-lfs did not stage a pointer:\n%s", staged)
 	}
@@ -38,10 +51,17 @@ func TestGitLFSContentScanned(t *testing.T) {
 	check("pretense-scan --staged", run(t, r.dir, r.env, env.scanBin, "--staged"), 1, "extract.csv")
 	r.git("commit", "-q", "--no-verify", "-m", "add extract")
 	check("scan --git", run(t, r.dir, r.env, env.bin, "scan", "--git"), 1, "extract.csv")
+	check("scan --git -v", run(t, r.dir, r.env, env.bin, "scan", "--git", "-v"), 1, ":model.bin: binary")
 
 	if err := os.RemoveAll(filepath.Join(r.dir, ".git", "lfs", "objects")); err != nil {
 		t.Fatal(err)
 	}
-	check("scan --git, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git"), 0, "git LFS pointer")
-	check("scan --git --fail-on-unscanned, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git", "--fail-on-unscanned"), 3, "not scanned")
+	gone := run(t, r.dir, r.env, env.bin, "scan", "--git")
+	check("scan --git, content gone", gone, 3, "lfs: true on actions/checkout")
+	for _, p := range []string{":extract.csv: git LFS pointer", ":model.bin: git LFS pointer"} {
+		if !strings.Contains(gone.out, "not scanned: ") || !strings.Contains(gone.out, p) {
+			t.Errorf("content gone: %q not named as not scanned:\n%s", p, gone.out)
+		}
+	}
+	check("scan --git --no-fail-on-unscanned, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git", "--no-fail-on-unscanned", "-v"), 0, "git LFS pointer")
 }

@@ -16,6 +16,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -190,19 +191,36 @@ func lfsPointer(data []byte) string {
 // lfsInGit and lfsOnDisk end an LFS pointer's skip reason in git scans
 // and in directory (or stdin) scans.
 const (
-	lfsInGit  = ": the content is stored outside git and was not scanned; scan a checkout with the LFS files pulled"
+	lfsInGit  = ": the content is not in this clone's LFS store (git lfs fetch) and was not scanned"
 	lfsOnDisk = ": the file's content is not here (git lfs pull) and was not scanned"
 )
 
-// tooLarge starts the skip reason of a file over --max-file-size.
+// tooLarge starts the skip reason of text over --max-file-size; its size
+// ends it: "(N bytes)", or "(git LFS object <oid>, N bytes)".
 const tooLarge = "larger than --max-file-size"
+
+// OversizeBytes returns the size named by the skip reason of text over
+// --max-file-size; ok is false for any other reason.
+func OversizeBytes(reason string) (n int64, ok bool) {
+	rest, ok := strings.CutPrefix(reason, tooLarge+" (")
+	if !ok {
+		return 0, false
+	}
+	rest, ok = strings.CutSuffix(rest, " bytes)")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(rest[strings.LastIndexByte(rest, ' ')+1:], 10, 64)
+	return n, err == nil
+}
 
 // Unscanned lists the skipped files whose text was not scanned although
 // they may hold some: git LFS pointers (the content is outside git, or
 // not pulled into the checkout) and files over --max-file-size. Binary
 // files (no text to scan; UTF-16 text is decoded and scanned) and
-// submodules (another repository, scanned on its own) are not among them.
-// --fail-on-unscanned makes a scan with any incomplete.
+// submodules (another repository, scanned on its own) are not among them,
+// nor is a file over the limit whose head is binary (oversize).
+// They make a scan incomplete (exit 3) unless --no-fail-on-unscanned.
 func (r *Result) Unscanned() []Skipped {
 	var out []Skipped
 	for _, s := range r.Skipped {

@@ -44,7 +44,7 @@ type ScanCmd struct {
 	NoRedact bool   `name:"no-redact" help:"Show the values found (redaction is on by default)." group:"Output"`
 	ExitCode *int   `name:"exit-code" help:"Exit status when findings are reported (default 1; 0 reports without failing)." placeholder:"N" group:"Output"`
 
-	FailOnUnscanned *bool `name:"fail-on-unscanned" negatable:"" help:"Exit 3 when text was left unscanned: git LFS pointers (content outside git or not pulled) and files over --max-file-size (default: listed as skipped; config scan.fail-on-unscanned)." group:"Detection"`
+	FailOnUnscanned *bool `name:"fail-on-unscanned" negatable:"" help:"Exit 3 when text was left unscanned: git LFS files whose content is not in the clone, and text files over --max-file-size (binary ones are only listed). The default; --no-fail-on-unscanned lists them as skipped (config scan.fail-on-unscanned)." group:"Detection"`
 
 	TrustRangeConfig bool `name:"trust-range-config" aliases:"trust-config" env:"PRETENSE_TRUST_CONFIG" help:"For --range/--since-commit, read .pretenseignore, .pretense.yaml and the baseline from the work tree and honour pretense:allow markers the range adds (default: the base commit's configuration, and changes to it are findings). For --staged, accept the suppressions the staged change adds (default: each is a finding, and what its markers hide is reported)." group:"Detection"`
 }

@@ -75,7 +75,9 @@ func gitError(err error) error {
 
 // incompleteError names, on stderr, everything a scan could not read and
 // fails it (exit 3): the report above holds every finding the rest gave,
-// but a pass over what could not be read is not a pass.
+// but a pass over what could not be read is not a pass. Text left
+// unscanned (scanner.Result.Unscanned: over --max-file-size, or git LFS
+// content not in the clone) is named with what would scan it.
 func incompleteError(w io.Writer, unreadable []error, unscanned []scanner.Skipped) error {
 	hint := "check the permissions of what is named above, or leave it out with .pretenseignore"
 	for _, err := range unreadable {
@@ -85,12 +87,29 @@ func incompleteError(w io.Writer, unreadable []error, unscanned []scanner.Skippe
 			hint = "the repository is damaged: run git fsck, or re-clone"
 		}
 	}
+	var largest int64
+	lfs := false
 	for _, s := range unscanned {
-		fmt.Fprintf(w, "pretense: not scanned (--fail-on-unscanned): %s: %s\n", s.Path, s.Reason)
+		fmt.Fprintf(w, "pretense: not scanned: %s: %s\n", s.Path, s.Reason)
+		if n, ok := scanner.OversizeBytes(s.Reason); ok {
+			largest = max(largest, n)
+		} else {
+			lfs = true
+		}
+	}
+	if largest > 0 {
+		limit := fmt.Sprintf("%dMB", (largest+1<<20-1)>>20)
+		if largest < 1<<20 {
+			limit = fmt.Sprintf("%dKB", (largest+1<<10-1)>>10)
+		}
+		fmt.Fprintf(w, "pretense: to scan text over the size limit: --max-file-size %s (or scan.max-file-size in .pretense.yaml); to leave a file out: its path in .pretenseignore\n", limit)
+	}
+	if lfs {
+		fmt.Fprintf(w, "pretense: to scan git LFS files: fetch their content into the clone (git lfs pull; for history or a range, git lfs fetch --all; in GitHub Actions, lfs: true on actions/checkout); to leave a file out: its path in .pretenseignore\n")
 	}
 	if len(unreadable) == 0 {
-		return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d file(s) not scanned (--fail-on-unscanned); findings were reported for everything else", len(unscanned))),
-			"pull the LFS content (git lfs pull) and scan the checkout, raise --max-file-size, or leave the file out with .pretenseignore")
+		return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d file(s) of text not scanned; findings were reported for everything else", len(unscanned))),
+			"a scan passes only when it read every byte of text it was given; --no-fail-on-unscanned (config scan.fail-on-unscanned: false) lists such files as skipped and exits by the findings")
 	}
 	return WithHint(RuntimeError(fmt.Errorf("scan incomplete: %d input(s) could not be read; findings were reported for everything else", len(unreadable)+len(unscanned))), hint)
 }

@@ -12,17 +12,43 @@ import (
 )
 
 // TestScanUnreadableInput: a file or directory the scan cannot open makes
-// it exit 3 after the report, naming it; binary and over-size files stay a
-// policy skip (listed, exit 0).
+// it exit 3 after the report, naming it. A text file over the size limit
+// is text left unscanned: exit 3 too, unless --no-fail-on-unscanned makes
+// it a listed skip (exit 0). A binary file, small or over the limit, has
+// no text and is only listed.
 func TestScanUnreadableInput(t *testing.T) {
-	t.Run("policy skips pass", func(t *testing.T) {
+	t.Run("policy skips", func(t *testing.T) {
 		cliEnv(t)
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "blob.bin"), []byte("\x00\x01\x02binary"), 0o644)
+		os.WriteFile(filepath.Join(dir, "large.bin"), []byte(strings.Repeat("\x00\x01binary", 400)), 0o644)
 		os.WriteFile(filepath.Join(dir, "big.txt"), []byte(strings.Repeat("x", 4096)), 0o644)
-		code, _, errOut := runScan(t, "--path", dir, "--max-file-size", "1KB")
-		if code != ExitClean || !strings.Contains(errOut, "big.txt: larger than") {
-			t.Fatalf("exit %d, want 0 with big.txt listed; stderr:\n%s", code, errOut)
+		for _, c := range []struct {
+			args []string
+			code int
+			want []string
+			not  []string
+		}{
+			{[]string{"--max-file-size", "1KB"}, ExitRuntime,
+				[]string{"not scanned: " + filepath.Join(dir, "big.txt") + ": larger than", "--max-file-size 4KB", "--no-fail-on-unscanned"},
+				[]string{"not scanned: " + filepath.Join(dir, "blob.bin"), "not scanned: " + filepath.Join(dir, "large.bin")}},
+			{[]string{"--max-file-size", "1KB", "--no-fail-on-unscanned"}, ExitClean, []string{"big.txt: larger than"}, []string{"not scanned"}},
+			{[]string{"--max-file-size", "4KB"}, ExitClean, nil, []string{"not scanned"}},
+		} {
+			code, _, errOut := runScan(t, append([]string{"--path", dir, "-v"}, c.args...)...)
+			if code != c.code {
+				t.Errorf("%v: exit %d, want %d; stderr:\n%s", c.args, code, c.code, errOut)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("%v: stderr lacks %q:\n%s", c.args, w, errOut)
+				}
+			}
+			for _, w := range c.not {
+				if strings.Contains(errOut, w) {
+					t.Errorf("%v: stderr has %q:\n%s", c.args, w, errOut)
+				}
+			}
 		}
 	})
 	t.Run("unreadable", func(t *testing.T) {
