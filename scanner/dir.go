@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/internal/gitobj"
 	"github.com/pretense/pretense/rules"
 	"github.com/pretense/pretense/suppress"
 )
@@ -72,6 +74,13 @@ func Dir(ctx context.Context, root string, rs *rules.Ruleset, opts Options) (*Re
 	}
 	res := &Result{}
 	if !info.IsDir() {
+		opts.lfsLookup = sync.OnceValue(func() string {
+			r, err := gitobj.OpenRepo(filepath.Dir(root))
+			if err != nil || r.WorkTree == "" {
+				return ""
+			}
+			return lfsStoreDir(r)
+		})
 		return res, scanFiles(ctx, rs, opts, res, func(send func(walkItem) error) error {
 			return send(walkItem{rel: filepath.ToSlash(filepath.Base(root)), abs: root, size: info.Size()})
 		})
@@ -91,6 +100,7 @@ func Dir(ctx context.Context, root string, rs *rules.Ruleset, opts Options) (*Re
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, err)
 	}
+	opts.lfsStore = gv.lfsStore
 	v := &treeVisitor{root: root, opts: opts, gv: gv, addSkip: addSkip}
 	v.own.Add("", opts.Ignore) // with the .pretenseignore files
 	v.own.Push("")
@@ -267,6 +277,9 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 						return ctx.Err()
 					}
 					fs, err := scanFile(rs, &it, opts.maxSize(), opts.Fingerprinter, &bytes, &buf)
+					if lfsReason(err) != "" {
+						fs, err = scanLFSFile(rs, opts, it.rel, err, &bytes, &buf)
+					}
 					var big *tooLargeError
 					switch {
 					case errors.Is(err, ErrBinary):
@@ -349,6 +362,44 @@ func scanFile(rs *rules.Ruleset, it *walkItem, maxSize int64, fp finding.Fingerp
 		return nil, ErrBinary
 	}
 	return scanChunks(rs, f, it.size, it.rel, fp, count, false, buf)
+}
+
+// scanLFSFile scans the content of a file of the walk that is an LFS
+// pointer (err, scanFile's answer for it) when the work tree's LFS store
+// holds it, checked against the pointer (lfsContent): a checkout made
+// without git-lfs, or with GIT_LFS_SKIP_SMUDGE, whose store has the
+// objects (`git lfs fetch` without a checkout) is scanned as if pulled.
+// Content not in the store leaves err, the pointer's own reason; content
+// over the size limit is ErrBinary or a *tooLargeError as any large file;
+// a stored copy that does not match its pointer is an error (unreadable:
+// the scan is incomplete).
+func scanLFSFile(rs *rules.Ruleset, opts Options, rel string, err error, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
+	var le *lfsError
+	errors.As(err, &le)
+	store := opts.lfsStore
+	if opts.lfsLookup != nil {
+		store = opts.lfsLookup()
+	}
+	if store == "" {
+		return nil, err
+	}
+	content, why, cerr := lfsContent(store, le.ptr, opts.maxSize())
+	switch {
+	case cerr != nil:
+		return nil, cerr
+	case why == "binary":
+		return nil, ErrBinary
+	case strings.HasPrefix(why, tooLarge):
+		return nil, &tooLargeError{why}
+	case why != "":
+		return nil, err // not in the store: the pointer's reason (git lfs pull)
+	}
+	fs, err := scanChunks(rs, bytes.NewReader(content), int64(len(content)), rel, opts.Fingerprinter, count, false, buf)
+	if lfsReason(err) != "" {
+		// The stored content is itself a pointer: not the file either.
+		return nil, err
+	}
+	return fs, err
 }
 
 // tooLargeError is scanFile's answer for text over the size limit.

@@ -23,6 +23,9 @@ type gitView struct {
 	tracked map[string]bool // repo-relative paths of tracked files
 	dirs    map[string]bool // repo-relative directories holding tracked files
 	ign     suppress.Paths
+	// lfsStore is the work tree's local LFS object store (lfs.go), where
+	// the content of a file checked out as an LFS pointer may be.
+	lfsStore string
 }
 
 // openGitView finds the work tree around root (if any), reads its index
@@ -58,6 +61,7 @@ func openGitView(root string) (*gitView, error) {
 	if rel = filepath.ToSlash(rel); rel != "." {
 		gv.prefix = rel + "/"
 	}
+	gv.lfsStore = lfsStoreDir(repo)
 	idx, err := repo.ReadIndex("")
 	if err != nil {
 		return nil, err

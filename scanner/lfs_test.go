@@ -373,3 +373,75 @@ func TestLFSStoreUnreadable(t *testing.T) {
 		})
 	}
 }
+
+// A work tree whose LFS files are checked out as pointers (cloned without
+// git-lfs, or with GIT_LFS_SKIP_SMUDGE) but whose store holds their
+// content is scanned as if pulled: each pointer is read from the store
+// (checked against it), and judged as the file itself would be. Content
+// not in the store stays unscanned with the pointer's own reason; a copy
+// that does not match makes the scan incomplete.
+func TestLFSPointerInWorkTreeResolved(t *testing.T) {
+	f := newGitFixture(t)
+	tok := f.secret()
+	files := oversizeFiles(t)
+	absent := "version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("ab", 32) + "\nsize 40\n"
+	ptr := f.lfsObject("plain,text\n")
+	oid := ptr[strings.Index(ptr, "sha256:")+7 : strings.Index(ptr, "\nsize")]
+	stored := filepath.Join(f.dir, ".git", "lfs", "objects", oid[0:2], oid[2:4], oid)
+	cases := []struct {
+		path, content string
+		finding       bool   // a finding at line 2
+		reason        string // skip reason prefix ("" none)
+		unscanned     bool
+	}{
+		{"data/extract.csv", f.lfsObject("id,note\n1,token=" + tok + "\n"), true, "", false},
+		{"data/small.bin", f.lfsObject("\x00\x01binary"), false, "binary", false},
+		{"data/big.log", f.lfsObject(files[2].content), false, tooLarge + " (git LFS object", true},
+		{"data/big.bin", f.lfsObject(files[0].content), false, "binary", false},
+		{"data/absent.csv", absent, false, "git LFS pointer", true},
+		{"data/changed.csv", ptr, false, "unreadable: ", false},
+	}
+	if err := os.WriteFile(stored, []byte("token="+f.secret()+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		f.write(c.path, c.content)
+	}
+	f.commit("pointers in the work tree")
+	opts := testOpts()
+	opts.MaxFileSize = 5000
+	res := scanDir(t, f.dir, opts)
+	for _, c := range cases {
+		var found, unscanned bool
+		reason := ""
+		for _, fd := range res.Findings {
+			found = found || fd.Path == c.path && fd.Line == 2
+		}
+		for _, s := range res.Skipped {
+			if s.Path == c.path {
+				reason = s.Reason
+			}
+		}
+		for _, s := range res.Unscanned() {
+			unscanned = unscanned || s.Path == c.path
+		}
+		if found != c.finding || !strings.HasPrefix(reason, c.reason) || (c.reason == "") != (reason == "") || unscanned != c.unscanned {
+			t.Errorf("%s: finding %v, skipped %q, unscanned %v; want %v, %q…, %v", c.path, found, reason, unscanned, c.finding, c.reason, c.unscanned)
+		}
+	}
+	if inc := res.Incomplete(); len(inc) != 1 || !strings.Contains(inc[0].Error(), "data/changed.csv") || !strings.Contains(inc[0].Error(), "does not match") {
+		t.Errorf("incomplete %v, want data/changed.csv", inc)
+	}
+	// A scan of the one file finds the store too.
+	one := scanDir(t, filepath.Join(f.dir, "data", "extract.csv"), opts)
+	if len(one.Findings) != 1 || one.Findings[0].Line != 2 {
+		t.Errorf("one file: findings %q, skipped %+v", got(one.Findings), one.Skipped)
+	}
+	// Outside a repository there is no store: the pointer stays one.
+	out := t.TempDir()
+	write(t, out, "extract.csv", cases[0].content)
+	res = scanDir(t, out, opts)
+	if len(res.Findings) != 0 || len(res.Unscanned()) != 1 {
+		t.Errorf("outside a repository: findings %q, unscanned %+v", got(res.Findings), res.Unscanned())
+	}
+}

@@ -70,8 +70,13 @@ type Options struct {
 	Progress func(files int64, bytes int64)
 
 	// lfsStore is the repository's local LFS object store (lfs.go); set
-	// by the git scans, "" for the others.
+	// by the git scans and by a directory scan inside a work tree, ""
+	// for the others.
 	lfsStore string
+	// lfsLookup, when set, finds lfsStore the first time a directory
+	// scan meets an LFS pointer (a scan of one file, which opens no
+	// repository otherwise).
+	lfsLookup func() string
 }
 
 func (o Options) workers() int {
@@ -231,8 +236,12 @@ func (r *Result) Unscanned() []Skipped {
 	return out
 }
 
-// lfsError is scanChunks's answer for input that is a git LFS pointer.
-type lfsError struct{ why string }
+// lfsError is scanChunks's answer for input that is a git LFS pointer
+// (ptr, a copy).
+type lfsError struct {
+	why string
+	ptr []byte
+}
 
 func (e *lfsError) Error() string { return e.why }
 
@@ -368,7 +377,7 @@ func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp find
 		}
 		if first && eof && len(buf) < 1024 && bytes.HasPrefix(buf, []byte("version https://")) {
 			if why := lfsPointer(buf); why != "" {
-				return nil, &lfsError{why + lfsOnDisk}
+				return nil, &lfsError{why + lfsOnDisk, bytes.Clone(buf)}
 			}
 		}
 		first = false
