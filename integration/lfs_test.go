@@ -16,7 +16,8 @@ import (
 // binary skip, which does not fail the scan. Once the store no longer has
 // the content, the history scan says the files were not scanned (exit 3,
 // naming both; listed as skipped with --no-fail-on-unscanned) instead of
-// calling them clean.
+// calling them clean. A directory scan of a checkout that holds the
+// pointers (no smudge) reads the content from the store the same way.
 func TestGitLFSContentScanned(t *testing.T) {
 	need(t, "git-lfs", "apt-get install git-lfs")
 	r := newRepo(t)
@@ -52,6 +53,13 @@ func TestGitLFSContentScanned(t *testing.T) {
 	r.git("commit", "-q", "--no-verify", "-m", "add extract")
 	check("scan --git", run(t, r.dir, r.env, env.bin, "scan", "--git"), 1, "extract.csv")
 	check("scan --git -v", run(t, r.dir, r.env, env.bin, "scan", "--git", "-v"), 1, ":model.bin: binary")
+	// A checkout without the smudge filter (GIT_LFS_SKIP_SMUDGE=1, or no
+	// git-lfs) holds the pointers; a directory scan reads their content
+	// from the store all the same.
+	for _, f := range []string{"extract.csv", "model.bin"} {
+		write(t, filepath.Join(r.dir, f), r.git("cat-file", "-p", "HEAD:"+f)+"\n")
+	}
+	check("scan, pointers checked out", run(t, r.dir, r.env, env.bin, "scan", "-v"), 1, "model.bin: binary")
 
 	if err := os.RemoveAll(filepath.Join(r.dir, ".git", "lfs", "objects")); err != nil {
 		t.Fatal(err)
@@ -63,5 +71,6 @@ func TestGitLFSContentScanned(t *testing.T) {
 			t.Errorf("content gone: %q not named as not scanned:\n%s", p, gone.out)
 		}
 	}
+	check("scan, pointers checked out, content gone", run(t, r.dir, r.env, env.bin, "scan"), 3, "not scanned: extract.csv: git LFS pointer")
 	check("scan --git --no-fail-on-unscanned, content gone", run(t, r.dir, r.env, env.bin, "scan", "--git", "--no-fail-on-unscanned", "-v"), 0, "git LFS pointer")
 }
