@@ -160,8 +160,8 @@ func (v *treeVisitor) wantFile(rel string) bool {
 
 // wantSize reports whether a regular file of size bytes goes to the
 // workers: an empty one does not. One over the size limit does, for its
-// head only (scanFile).
-func (v *treeVisitor) wantSize(rel string, size int64) bool {
+// head only (scanFile), so the size alone never skips a file.
+func wantSize(size int64) bool {
 	return size != 0
 }
 

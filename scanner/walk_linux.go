@@ -147,7 +147,7 @@ func (w *fdWalker) walk(h *dirHandle, abs, rel string, depth int) error {
 			w.v.addSkip(crel, "unreadable: "+err.Error())
 			continue
 		}
-		if !w.v.wantSize(crel, st.Size) {
+		if !wantSize(st.Size) {
 			continue
 		}
 		it := walkItem{rel: crel, size: st.Size}

@@ -51,7 +51,7 @@ func walkTreeStd(root string, v *treeVisitor, send func(walkItem) error) error {
 			v.addSkip(rel, "unreadable: "+errReason(err))
 			return nil
 		}
-		if !v.wantSize(rel, fi.Size()) {
+		if !wantSize(fi.Size()) {
 			return nil
 		}
 		return send(walkItem{rel: rel, abs: abs, size: fi.Size()})
