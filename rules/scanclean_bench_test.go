@@ -29,6 +29,7 @@ func BenchmarkScanClean(b *testing.B) {
 		data []byte
 	}{
 		{"request64KB", requestBody64KB()},
+		{"prompt64KB", requestText64KB()},
 		{"server.go", readGOROOT(b, "src", "net", "http", "server.go")},
 		{"webcomponents.min.js", readGOROOT(b, "src", "internal", "trace", "traceviewer", "static", "webcomponents.min.js")},
 	}
@@ -67,6 +68,22 @@ func readGOROOT(b *testing.B, elem ...string) []byte {
 		return nil
 	}
 	return data
+}
+
+// requestText64KB is the user turn of requestBody64KB decoded: the text
+// the proxy scans (its BenchmarkRewriteRequest64KB), lines and all.
+func requestText64KB() []byte {
+	var req struct {
+		Messages []struct {
+			Content []struct {
+				Text string `json:"text"`
+			} `json:"content"`
+		} `json:"messages"`
+	}
+	if err := json.Unmarshal(requestBody64KB(), &req); err != nil {
+		panic(err)
+	}
+	return []byte(req.Messages[0].Content[0].Text)
 }
 
 // requestBody64KB is a 64 KB Anthropic request whose user turn holds
