@@ -50,12 +50,89 @@ type anchor struct {
 	// follows the match rather than the rest of the window: the regexp
 	// package's backtracker clears a visited set as long as its input.
 	maxLen int
+	// stop holds the bytes no match can hold (matchBytes), nil when any
+	// byte may occur in one. An attempt reads no further than the first
+	// of them after its start (and one character more), which bounds an
+	// unbounded pattern (`[A-Z][A-Za-z'-]*…`) by its match as maxLen
+	// bounds a bounded one.
+	stop *[256]bool
 }
 
 // newAnchor returns the anchor of pattern pat, parsed as re.
 func newAnchor(pat string, re *syntax.Regexp) *anchor {
 	_, asserts := startAssertions(re)
-	return &anchor{pat: pat, maxLen: maxMatchLen(re), contextFree: !asserts}
+	return &anchor{pat: pat, maxLen: maxMatchLen(re), contextFree: !asserts, stop: stopBytes(re)}
+}
+
+// stopBytes returns the bytes that no match of re can hold, or nil when
+// there are none. A match is a run of characters each consumed by one of
+// re's literals or classes, so an ASCII byte that none of them takes
+// never lies inside one; a byte above 0x7f decodes (from a character
+// boundary) to a non-ASCII rune or to U+FFFD, so it may lie inside one
+// only when some literal or class takes a non-ASCII rune.
+func stopBytes(re *syntax.Regexp) *[256]bool {
+	var in [256]bool
+	nonASCII := false
+	take := func(r rune) {
+		if r < utf8.RuneSelf {
+			in[r] = true
+		} else {
+			nonASCII = true
+		}
+	}
+	var walk func(re *syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpLiteral:
+			for _, r := range re.Rune {
+				take(r)
+				if re.Flags&syntax.FoldCase != 0 {
+					for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+						take(f)
+					}
+				}
+			}
+		case syntax.OpCharClass:
+			for i := 0; i+1 < len(re.Rune); i += 2 {
+				for r := re.Rune[i]; r <= re.Rune[i+1] && r < utf8.RuneSelf; r++ {
+					in[r] = true
+				}
+				if re.Rune[i+1] >= utf8.RuneSelf {
+					nonASCII = true
+				}
+			}
+		case syntax.OpAnyChar:
+			for b := range in {
+				in[b] = true
+			}
+		case syntax.OpAnyCharNotNL:
+			for b := range in {
+				in[b] = b != '\n'
+			}
+			nonASCII = true
+		}
+		for _, sub := range re.Sub {
+			walk(sub)
+		}
+	}
+	walk(re)
+	if nonASCII {
+		for b := utf8.RuneSelf; b < len(in); b++ {
+			in[b] = true
+		}
+	}
+	var stop [256]bool
+	n := 0
+	for b, ok := range in {
+		if !ok {
+			stop[b] = true
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return &stop
 }
 
 // startForm returns the pattern anchored at the start of its input, or
@@ -602,6 +679,10 @@ func withLeadIns(data []byte, w span, hits []int, n int, buf *[]int) []int {
 // runs the plain regex.
 func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int, ok bool) {
 	next := w.start // FindAll's next search offset: the end of the last match
+	// stopAt is the first stop byte at or after the last candidate whose
+	// run was read (w.end: none in the window): the candidates ascend, so
+	// a later one before it shares it and the window is read once.
+	stopAt := -1
 	for _, p := range cands {
 		if p < next || p >= w.end {
 			continue
@@ -609,6 +690,17 @@ func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int,
 		end := w.end
 		if a.maxLen >= 0 {
 			end = min(end, p+a.maxLen+utf8.UTFMax)
+		}
+		if a.stop != nil && (a.maxLen < 0 || a.maxLen > stopReadMin) {
+			if stopAt < p {
+				stopAt = p
+				for stopAt < w.end && !a.stop[data[stopAt]] {
+					stopAt++
+				}
+			}
+			// The match ends before the stop byte; the assertions after
+			// it read the character there.
+			end = min(end, stopAt+utf8.UTFMax)
 		}
 		var loc []int
 		if p == w.start || a.contextFree {
@@ -646,6 +738,10 @@ func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int,
 	}
 	return locs, true
 }
+
+// stopReadMin: a pattern whose matches are at most this long is bounded
+// by maxLen alone, as cheaply as by reading for its stop byte.
+const stopReadMin = 64
 
 // consume moves the offsets of a submatch location by d (unset groups,
 // -1, stay unset).

@@ -93,6 +93,9 @@ func FuzzLeadBytes(f *testing.F) {
 	f.Add(`(?i)(?:password|pwd)\s*=\s*(\S{4,})`, []byte("PWD = hunter22 password=abc \xc5\xbfecret"), 1, 3)
 	f.Add(`(?i)sk_(live)_[a-z]{4}`, []byte("SK_LIVE_abcd \xe2\x84\xaa sk_live_wxyz"), 2, 1)
 	f.Add(`AKIA[0-9A-Z]{4}\b|ghp_\w+`, []byte("AKIAABCD AKIAABCDE ghp_x"), 0, 5)
+	// Unbounded: an attempt reads up to the first stop byte (stopBytes).
+	f.Add(`\b([A-Z][A-Za-z'-]*\.?(?: [A-Z][A-Za-z'-]*){0,3})`, []byte("getPatientRecord(input: Input0): Output { Jane O'Neil-Roe. Dr. X\xc3\x89mile Kate\xe2\x84\xaa }"), 0, 3)
+	f.Add(`(?i)k[a-z]+\b`, []byte("Kelvin \xe2\x84\xaaelvin kk1 k\xc5\xbf"), 1, 0)
 	f.Fuzz(func(t *testing.T, pat string, data []byte, lo, hi int) {
 		re, err := regexp.Compile(pat)
 		if err != nil {
@@ -114,6 +117,43 @@ func FuzzLeadBytes(f *testing.F) {
 			t.Fatalf("pattern %q on %q [%d:%d]: lead path %v, regexp %v", pat, data, w.start, w.end, got, want)
 		}
 	})
+}
+
+func TestStopBytes(t *testing.T) {
+	for _, tt := range []struct {
+		pat        string
+		stop, pass string // bytes that must be stop bytes, and must not
+	}{
+		{`\b([A-Z][A-Za-z'-]*\.?(?: [A-Z][A-Za-z'-]*){0,3})`, "0(:\n\x80\xff_", "AZaz'-. "},
+		{`(?i)k[a-z]+`, "0_", "kKaz\x80\xe2"}, // K folds to the Kelvin sign
+		{`[^\n]+x`, "\n", "ab\x80"},
+		{`abc\d+`, "xyz\x80", "abc0189"},
+	} {
+		re, err := syntax.Parse(tt.pat, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := stopBytes(re)
+		if stop == nil {
+			t.Fatalf("%q: no stop bytes", tt.pat)
+		}
+		for _, b := range []byte(tt.stop) {
+			if !stop[b] {
+				t.Errorf("%q: %q is no stop byte", tt.pat, b)
+			}
+		}
+		for _, b := range []byte(tt.pass) {
+			if stop[b] {
+				t.Errorf("%q: %q is a stop byte", tt.pat, b)
+			}
+		}
+	}
+	for _, pat := range []string{`(?s).+`, `(?s).`, `[\x00-\x{10FFFF}]+`} {
+		re, _ := syntax.Parse(pat, syntax.Perl)
+		if stopBytes(re) != nil {
+			t.Errorf("%q: stop bytes", pat)
+		}
+	}
 }
 
 // hasPrefixRef is hasPrefix without the second-byte test: the loop over
