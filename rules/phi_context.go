@@ -83,6 +83,30 @@ type compiledContext struct {
 	// labels) in one table, a bit each (phraseWord…): walkLabel looks a
 	// phrase up once instead of in four maps (withVocab).
 	phrases map[string]phraseClass
+	// mayHoldBits is a one-hash filter of the keys of phrases (mayHold).
+	mayHoldBits [phraseFilterBits / 64]uint64
+}
+
+// phraseFilterBits is the size of a context's phrase filter: the
+// built-in vocabulary fills a few per cent of it.
+const phraseFilterBits = 1 << 13
+
+// phraseHash is the filter bit of phrase p: from its length and its
+// first, second and last bytes.
+func phraseHash(p []byte) uint32 {
+	n := len(p)
+	if n == 0 {
+		return 0
+	}
+	x := uint32(n) | uint32(p[0])<<8 | uint32(p[min(1, n-1)])<<16 | uint32(p[n-1])<<24
+	return (x * 0x9E3779B1) >> (32 - 13)
+}
+
+// mayHold reports whether p may be a key of phrases: false means it is
+// not, without hashing all of it (most phrases a walk tries are none).
+func (cc *compiledContext) mayHold(p []byte) bool {
+	h := phraseHash(p)
+	return cc.mayHoldBits[h/64]&(1<<(h%64)) != 0
 }
 
 // phraseClass says which of a context's phrase sets hold a phrase.
@@ -105,6 +129,8 @@ func (cc *compiledContext) withVocab(v *phiVocab) {
 		for p, ok := range set.m {
 			if ok {
 				cc.phrases[p] |= set.c
+				h := phraseHash([]byte(p))
+				cc.mayHoldBits[h/64] |= 1 << (h % 64)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ package rules
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -65,110 +66,178 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scan
 // label: the rule's own (strong or weak), another's (blocked), or none
 // within gap non-label words. A token starting with a digit is another
 // value and ends the search; so does the end of a sentence.
+//
+// Every candidate value reads its label this way, and the walk rarely
+// gets past the last few words (gap is small), so seg is split into parts
+// lazily, from its end (labelParts); a phrase is looked up as bytes of one
+// lower-cased buffer, without allocating. walkLabelRef (in the tests) is
+// the walk as it was, over the whole segment and four maps.
 func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
 	seg = afterSentence(seg)
-	// Every candidate value reads its label this way, so the parts are
-	// kept as offsets into one lower-cased buffer and the phrases are
-	// looked up as bytes: no allocation per word.
 	var (
-		lowBuf  [256]byte
-		partBuf [32]span
-		atBuf   [32]span
-		tokBuf  [32]int
+		lowBuf         [256]byte
+		partBuf, atBuf [32]span
+		tokBuf         [32]int
+		joinedBuf      [128]byte
 	)
-	low := lowBuf[:0]
-	parts := partBuf[:0] // each part, lower-cased, in low
-	at := atBuf[:0]      // where each part is in seg, to quote the label as written
-	tok := tokBuf[:0]    // which token each part belongs to
-	for i := 0; i < len(seg); {
-		if !labelByte(seg[i]) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(seg) && labelByte(seg[j]) {
-			j++
-		}
-		if seg[i] >= '0' && seg[i] <= '9' {
-			// a value: labels before it belong to it
-			low, parts, at, tok = low[:0], parts[:0], at[:0], tok[:0]
-		} else {
-			word := seg[i:j]
-			eachPart(word, func(lo, hi int) {
-				n := len(low)
-				low = appendLower(low, word[lo:hi])
-				parts = append(parts, span{n, len(low)})
-				at = append(at, span{i + lo, i + hi})
-				tok = append(tok, i)
-			})
-		}
-		i = j
+	lp := labelParts{seg: seg, rest: len(seg), parts: partBuf[:0], at: atBuf[:0], tok: tokBuf[:0]}
+	// Each part takes its letters and a space: at most two bytes per
+	// byte of seg.
+	if lp.low = lowBuf[:]; 2*len(seg) > len(lowBuf) {
+		lp.low = make([]byte, 2*len(seg))
 	}
-	part := func(i int) []byte { return low[parts[i].start:parts[i].end] }
-	written := func(from, to int) string { return string(seg[at[from].start:at[to].end]) }
-	// modified reports a label that is only the first part of a longer
-	// key (mrn_sequence_start, dobFormat, memberCountLimit): that key
-	// names something else. Generic suffixes (mrnNumber, member_id) keep
-	// the label.
-	modified := func(i int) bool {
-		for j := i + 1; j < len(parts) && tok[j] == tok[i]; j++ {
-			if !genericKeys[string(part(j))] {
-				return true
-			}
-		}
-		return false
-	}
-	var spacedBuf, joinedBuf [128]byte
+	lp.lo = len(lp.low)
 	skipped := 0
-	for i := len(parts) - 1; i >= 0; {
+	for r := 0; ; {
+		// The parts r+k-1 … r (k of them, earliest first) form a phrase.
+		lp = lp.upTo(r + maxLabelParts - 1)
+		if r >= lp.n {
+			break
+		}
 		matched := 0
-		for k := min(maxLabelParts, i+1); k >= 1; k-- {
-			spacedB, joinedB := spacedBuf[:0], joinedBuf[:0]
-			for x := i - k + 1; x <= i; x++ {
-				if x > i-k+1 {
-					spacedB = append(spacedB, ' ')
-				}
-				spacedB = append(spacedB, part(x)...)
-				joinedB = append(joinedB, part(x)...)
-			}
+		for k := min(maxLabelParts, lp.n-r); k >= 1; k-- {
+			spaced := lp.low[lp.parts[r+k-1].start:lp.parts[r].end]
 			// One table holds what the rule's words, its weak words and
 			// the vocabulary's subjects and labels say of a phrase; a
 			// single part is its own joined form. Lookups through
 			// string(b) do not allocate.
-			f := cc.phrases[string(spacedB)]
+			var f phraseClass
+			if cc.mayHold(spaced) {
+				f = cc.phrases[string(spaced)]
+			}
 			if k > 1 {
-				f |= cc.phrases[string(joinedB)]
+				joined := joinedBuf[:0]
+				for x := r + k - 1; x >= r; x-- {
+					joined = append(joined, lp.low[lp.parts[x].start:lp.parts[x].end]...)
+				}
+				if cc.mayHold(joined) {
+					f |= cc.phrases[string(joined)]
+				}
 			}
 			if f == 0 {
 				continue
 			}
 			switch {
-			case f&(phraseWord|phraseWeak) != 0 && modified(i):
-				return written(i-k+1, i), labelBlocked
+			case f&(phraseWord|phraseWeak) != 0 && lp.modified(r):
+				return lp.written(r+k-1, r), labelBlocked
 			case f&phraseWord != 0:
-				return written(i-k+1, i), labelStrong
+				return lp.written(r+k-1, r), labelStrong
 			case f&phraseWeak != 0:
-				return written(i-k+1, i), labelWeak
+				return lp.written(r+k-1, r), labelWeak
 			case f&phraseSubject != 0:
 				matched = k
 			case f&phraseLabel != 0:
-				return written(i-k+1, i), labelBlocked
+				return lp.written(r+k-1, r), labelBlocked
 			}
 			if matched > 0 {
 				break
 			}
 		}
 		if matched > 0 { // a subject word ("patient") is no label; read on
-			i -= matched
+			r += matched
 			continue
 		}
 		skipped++
 		if skipped > gap {
 			break
 		}
-		i--
+		r++
 	}
 	return "", labelNone
+}
+
+// labelParts is a label segment split into its parts (nextPart of each
+// token) from the end, as far as a walk asks for: part 0 is the last.
+// The parts, lower-cased, sit in low[lo:] in their order in seg, a space
+// after each, so the spaced form of a phrase is a slice of low. A token
+// starting with a digit is a value: the parts before it belong to it, and
+// the split stops there. Its methods take and return it by value, so the
+// buffers walkLabel gives it stay on the stack.
+type labelParts struct {
+	seg []byte
+	// rest is how much of seg's start is not split yet; done says the
+	// split is over (seg's start or a value reached).
+	rest int
+	done bool
+	low  []byte
+	lo   int
+	// n parts so far: parts[r] is part r in low, at[r] where it is in
+	// seg, tok[r] the start of its token.
+	n     int
+	parts []span
+	at    []span
+	tok   []int
+}
+
+// upTo splits seg until part r exists or seg is over.
+func (lp labelParts) upTo(r int) labelParts {
+	for lp.n <= r && !lp.done {
+		lp = lp.token()
+	}
+	return lp
+}
+
+// token splits the last token of seg[:rest] not split yet.
+func (lp labelParts) token() labelParts {
+	seg := lp.seg
+	j := lp.rest
+	for j > 0 && !labelByte(seg[j-1]) {
+		j--
+	}
+	i := j
+	for i > 0 && labelByte(seg[i-1]) {
+		i--
+	}
+	lp.rest = i
+	if i == j || seg[i] >= '0' && seg[i] <= '9' {
+		lp.done = true
+		return lp
+	}
+	word := seg[i:j]
+	// The token's parts go into low in their order, ending at lo, and
+	// into the lists last first.
+	size := 0
+	for lo, hi := nextPart(word, 0); lo >= 0; lo, hi = nextPart(word, hi) {
+		size += hi - lo + 1
+	}
+	lp.lo -= size
+	w, first := lp.lo, lp.n
+	for lo, hi := nextPart(word, 0); lo >= 0; lo, hi = nextPart(word, hi) {
+		for _, c := range word[lo:hi] {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			lp.low[w] = c
+			w++
+		}
+		lp.low[w] = ' '
+		lp.parts = append(lp.parts, span{w - (hi - lo), w})
+		lp.at = append(lp.at, span{i + lo, i + hi})
+		lp.tok = append(lp.tok, i)
+		lp.n++
+		w++
+	}
+	slices.Reverse(lp.parts[first:])
+	slices.Reverse(lp.at[first:])
+	return lp
+}
+
+// written quotes parts from … to (from the earlier) as seg has them.
+func (lp *labelParts) written(from, to int) string {
+	return string(lp.seg[lp.at[from].start:lp.at[to].end])
+}
+
+// modified reports a label that is only the first part of a longer key
+// (mrn_sequence_start, dobFormat, memberCountLimit): that key names
+// something else. Generic suffixes (mrnNumber, member_id) keep the label.
+// The parts after r are split already.
+func (lp *labelParts) modified(r int) bool {
+	for q := r - 1; q >= 0 && lp.tok[q] == lp.tok[r]; q-- {
+		if !genericKeys[string(lp.low[lp.parts[q].start:lp.parts[q].end])] {
+			return true
+		}
+	}
+	return false
 }
 
 // appendLower appends b to dst with ASCII letters lower-cased.
@@ -240,32 +309,32 @@ func splitParts(s string, dst []string) []string {
 
 // eachPart calls fn with the bounds of every part of s (see splitParts).
 func eachPart[T ~string | ~[]byte](s T, fn func(lo, hi int)) {
-	start := -1
-	flush := func(end int) {
-		if start >= 0 && end > start {
-			fn(start, end)
-		}
-		start = -1
+	for lo, hi := nextPart(s, 0); lo >= 0; lo, hi = nextPart(s, hi) {
+		fn(lo, hi)
 	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !asciiLetter(c) {
-			flush(i)
-			continue
-		}
-		if start < 0 {
-			start = i
-			continue
-		}
-		upper := c >= 'A' && c <= 'Z'
+}
+
+// nextPart returns the bounds of the first part of s at or after i: a run
+// of ASCII letters, cut before an upper-case letter that follows a
+// lower-case one (camelCase) or that is followed by one (the N of
+// MRNNumber). lo is -1 when there is none.
+func nextPart[T ~string | ~[]byte](s T, i int) (lo, hi int) {
+	for i < len(s) && !asciiLetter(s[i]) {
+		i++
+	}
+	if i >= len(s) {
+		return -1, -1
+	}
+	lo = i
+	for i++; i < len(s) && asciiLetter(s[i]); i++ {
+		upper := s[i] >= 'A' && s[i] <= 'Z'
 		prevUpper := s[i-1] >= 'A' && s[i-1] <= 'Z'
 		nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
 		if upper && (!prevUpper || nextLower) {
-			flush(i)
-			start = i
+			break
 		}
 	}
-	flush(len(s))
+	return lo, i
 }
 
 // findWord returns the first word of set found as a whole word or

@@ -1,10 +1,12 @@
 package rules
 
 import (
+	"slices"
 	"testing"
 )
 
-// walkLabel looks each phrase up once in the context's combined table
+// walkLabel splits its segment lazily from the end (labelParts) and looks
+// each phrase up once in the context's combined table
 // (compiledContext.phrases). walkLabelRef is the walk as it was, over the
 // four maps it summarises; FuzzWalkLabelAgree and TestWalkLabelAgree want
 // the same label and class from both for every PHI rule's context.
@@ -66,6 +68,12 @@ func FuzzWalkLabelAgree(f *testing.F) {
 
 func checkWalkLabel(t *testing.T, rs *Ruleset, seg []byte, gap int) {
 	t.Helper()
+	var got, want []span
+	eachPart(seg, func(lo, hi int) { got = append(got, span{lo, hi}) })
+	eachPartRef(seg, func(lo, hi int) { want = append(want, span{lo, hi}) })
+	if !slices.Equal(got, want) {
+		t.Fatalf("eachPart %q: got %v, want %v", seg, got, want)
+	}
 	n := 0
 	for _, cr := range rs.rules {
 		if cr.ctx == nil {
@@ -184,4 +192,35 @@ func (rs *Ruleset) walkLabelRef(cc *compiledContext, seg []byte, gap int) (strin
 		i--
 	}
 	return "", labelNone
+}
+
+// eachPartRef is eachPart as it was, before nextPart: one pass with a
+// flush at each boundary.
+func eachPartRef[T ~string | ~[]byte](s T, fn func(lo, hi int)) {
+	start := -1
+	flush := func(end int) {
+		if start >= 0 && end > start {
+			fn(start, end)
+		}
+		start = -1
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !asciiLetter(c) {
+			flush(i)
+			continue
+		}
+		if start < 0 {
+			start = i
+			continue
+		}
+		upper := c >= 'A' && c <= 'Z'
+		prevUpper := s[i-1] >= 'A' && s[i-1] <= 'Z'
+		nextLower := i+1 < len(s) && s[i+1] >= 'a' && s[i+1] <= 'z'
+		if upper && (!prevUpper || nextLower) {
+			flush(i)
+			start = i
+		}
+	}
+	flush(len(s))
 }
