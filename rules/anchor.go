@@ -502,9 +502,16 @@ func (sc *scanState) allASCII(data []byte) bool {
 	return sc.ascii == 1
 }
 
-// allASCII reports whether b has no byte above 0x7f, eight bytes at a
-// time.
+// allASCII reports whether b has no byte above 0x7f, 32 bytes at a time
+// (four words OR'ed, one branch), then eight.
 func allASCII(b []byte) bool {
+	for len(b) >= 32 {
+		if (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:])|
+			binary.LittleEndian.Uint64(b[16:])|binary.LittleEndian.Uint64(b[24:]))&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[32:]
+	}
 	for len(b) >= 8 {
 		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
 			return false

@@ -134,6 +134,19 @@ func TestAllASCII(t *testing.T) {
 			t.Errorf("allASCII(%q) = %v", tt.in, got)
 		}
 	}
+	// A high byte anywhere: in the 32-byte blocks, the 8-byte words and
+	// the tail.
+	b := []byte(strings.Repeat("a", 75))
+	if !allASCII(b) {
+		t.Error("allASCII of ASCII letters is false")
+	}
+	for i := range b {
+		b[i] = 0x80
+		if allASCII(b) {
+			t.Errorf("allASCII true with 0x80 at %d of %d", i, len(b))
+		}
+		b[i] = 'a'
+	}
 }
 
 func TestStartAssertions(t *testing.T) {
