@@ -139,7 +139,7 @@ func structuralHit(sc *scanState, data []byte, s, e int) bool {
 	for e < le && labelByte(data[e]) {
 		e++ // the rest of the key: memberId, mrn_list
 	}
-	if len(bytes.Trim(data[e:le], "\"'`:=[{( \t\r")) == 0 {
+	if onlyKeyTail(data[e:le]) {
 		return true
 	}
 	line := bytes.TrimLeft(data[ls:s], " \t")
@@ -150,6 +150,28 @@ func structuralHit(sc *scanState, data []byte, s, e int) bool {
 		return lastIndexFold(data[ls:s], sqlInsert) >= 0
 	}
 	return sc.lastInsert(ls, s) >= 0
+}
+
+// keyTail holds the bytes that may follow a key to the end of its line
+// for the key to label values on other lines: quotes, `:`, `=` and the
+// openers of a list or object.
+var keyTail = func() (t [256]bool) {
+	for _, b := range []byte("\"'`:=[{( \t\r") {
+		t[b] = true
+	}
+	return t
+}()
+
+// onlyKeyTail reports whether b holds keyTail bytes alone (what
+// bytes.Trim(b, those bytes) empties, without building their set on
+// every keyword hit).
+func onlyKeyTail(b []byte) bool {
+	for _, c := range b {
+		if !keyTail[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // digitWindows adds a window around each long enough digit run for the

@@ -76,3 +76,21 @@ func FuzzRunsAfter(f *testing.F) {
 		checkRunsAfter(t, data, hits, 1+int(md)%10)
 	})
 }
+
+// onlyKeyTail is len(bytes.Trim(b, keyTail bytes)) == 0, the test it
+// replaced in structuralHit: every single byte, and a few lines' tails.
+func TestOnlyKeyTail(t *testing.T) {
+	const cutset = "\"'`:=[{( \t\r"
+	check := func(b []byte) {
+		if got, want := onlyKeyTail(b), len(bytes.Trim(b, cutset)) == 0; got != want {
+			t.Errorf("onlyKeyTail(%q) = %v, want %v", b, got, want)
+		}
+	}
+	for c := range 256 {
+		check([]byte{byte(c)})
+		check([]byte{':', ' ', byte(c), '{'})
+	}
+	for _, s := range []string{"", `": [`, "= {\r", ": 42", "\t(\t", "'`x"} {
+		check([]byte(s))
+	}
+}
