@@ -4,6 +4,7 @@ import "sync"
 
 // CheckContext is what a named check sees of one regex match. A check may
 // lower or raise Confidence and append Reasons; returning false drops the
+// match. It is valid for the call only: a scan reuses one for the next
 // match.
 type CheckContext struct {
 	// Data is the whole input being scanned; Start and End locate the value.

@@ -106,10 +106,15 @@ func checkPersonName(c *CheckContext) bool {
 	if w := strings.TrimSuffix(v, "."); nameLead[string(lowerKey(buf[:0], w))] {
 		return false
 	}
-	words := strings.Fields(v)
-	for _, w := range words {
+	// The words as strings.Fields has them, without the slice: every
+	// candidate of the name rule comes through here.
+	words := 0
+	for range strings.FieldsSeq(v) {
+		words++
+	}
+	for w := range strings.FieldsSeq(v) {
 		lw := lowerKey(buf[:0], strings.TrimSuffix(w, "."))
-		if notNames[string(lw)] || codeWords()[string(lw)] || len(lw) < 2 && len(words) == 1 {
+		if notNames[string(lw)] || codeWords()[string(lw)] || len(lw) < 2 && words == 1 {
 			return false
 		}
 		if len(w) >= 2 && acronym(w) {
@@ -121,7 +126,7 @@ func checkPersonName(c *CheckContext) bool {
 			return false
 		}
 	}
-	if len(words) == 0 || typeList(c.Data, c.Start, c.Start+len(v)) {
+	if words == 0 || typeList(c.Data, c.Start, c.Start+len(v)) {
 		return false
 	}
 	c.Value = v

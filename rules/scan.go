@@ -309,6 +309,10 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 	if !rs.plainRegex {
 		need = cr.needles()
 	}
+	// One CheckContext for every candidate of this pass: the checks get
+	// a pointer, so it lives on the heap, and one per candidate was most
+	// of a scan's allocations (the built-in checks keep no pointer to it).
+	var c CheckContext
 	for _, w := range ws {
 		// A window without any of the pattern's required literals holds
 		// no match: every match lies within it (needle.go).
@@ -344,7 +348,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 			if cr.ctx == nil && !cr.accept(rs, data, start, end, value, whole) {
 				continue
 			}
-			c := CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
+			c = CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
 				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc, owned: rs.owned}
 			if cr.def.Filter != nil && !cr.def.Filter(&c) {
 				continue
