@@ -295,9 +295,21 @@ func (l *lexer) code(nested bool) {
 	dollar := l.lang == LangTS || l.lang == LangJS
 	prefixes := l.lang == LangPython || l.lang == LangRust
 	classes := classesOf(l.lang)
+	// Top-level code goes by the bulk path (lex_bulk.go) between the
+	// bytes it leaves to this loop; nested code (interpolations, a few
+	// bytes as a rule) tracks braces byte by byte.
+	bs := bulkSpecialsOf(l.lang)
+	useBulk := bs.ok && !nested
 	pos := l.pos
 	for pos < len(src) {
 		c := src[pos]
+		if useBulk && c < utf8.RuneSelf && classes[c]&classSpecial == 0 {
+			pos = l.bulk(&bs, pos)
+			if pos >= len(src) {
+				break
+			}
+			c = src[pos]
+		}
 		cl := classes[c]
 		switch {
 		case cl&classSpace != 0:

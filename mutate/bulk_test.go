@@ -1,0 +1,72 @@
+package mutate
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestBulkClassify holds the bulk path's eight-bytes-at-once classes to
+// the byte-by-byte definitions, for every language that takes it: random
+// blocks of any bytes, classified whole and as the source's last bytes.
+func TestBulkClassify(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, lang := range Langs() {
+		b := bulkSpecialsOf(lang)
+		if !b.ok {
+			continue
+		}
+		want := func(c byte) (word, stop bool) {
+			dollar := lang == LangTS || lang == LangJS
+			word = c < 0x80 && (isWordByte(c) || c == '$' && dollar)
+			stop = c >= 0x80
+			for _, s := range b.stops {
+				stop = stop || uint64(c)*lo7 == s
+			}
+			return word, stop
+		}
+		for iter := 0; iter < 8000; iter++ {
+			var buf [80]byte
+			for i := range buf {
+				buf[i] = byte(r.IntN(256))
+				if r.IntN(4) > 0 {
+					const common = "az_AZ09$ /\"'`#@{}.\x80"
+					buf[i] = common[r.IntN(len(common))]
+				}
+			}
+			src := string(buf[:r.IntN(len(buf)+1)])
+			pos := r.IntN(len(src) + 1)
+			if pos == len(src) {
+				continue
+			}
+			word, stop, n := b.classify(src, pos)
+			// Up to and including the first eight bytes with a stop byte,
+			// at most 64.
+			first := -1
+			for i := pos; i < len(src) && i < pos+64; i++ {
+				if _, s := want(src[i]); s {
+					first = i - pos
+					break
+				}
+			}
+			wantN := min(64, len(src)-pos)
+			if first >= 0 {
+				wantN = min(first/8*8+8, len(src)-pos)
+			}
+			if n != wantN {
+				t.Fatalf("%s %q at %d: n %d, want %d", lang, src, pos, n, wantN)
+			}
+			for i := 0; i < 64; i++ {
+				w, s := false, false
+				if i < n {
+					w, s = want(src[pos+i])
+				}
+				if got := word>>i&1 != 0; got != w {
+					t.Fatalf("%s %q at %d: byte %d word %v, want %v", lang, src, pos, i, got, w)
+				}
+				if got := stop>>i&1 != 0; got != s {
+					t.Fatalf("%s %q at %d: byte %d stop %v, want %v", lang, src, pos, i, got, s)
+				}
+			}
+		}
+	}
+}
