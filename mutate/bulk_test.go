@@ -2,6 +2,7 @@ package mutate
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -67,6 +68,36 @@ func TestBulkClassify(t *testing.T) {
 					t.Fatalf("%s %q at %d: byte %d stop %v, want %v", lang, src, pos, i, got, s)
 				}
 			}
+		}
+	}
+}
+
+// TestWordKeys: two words have the same keys and length exactly when
+// they are the same word (up to 16 bytes), wherever they stand in the
+// text, its first and last bytes included.
+func TestWordKeys(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for iter := 0; iter < 200000; iter++ {
+		n1, n2 := 1+r.IntN(16), 1+r.IntN(16)
+		if r.IntN(2) == 0 {
+			n2 = n1
+		}
+		word := func(n int) string {
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = "ab\x00\xff"[r.IntN(4)]
+			}
+			return string(b)
+		}
+		w1, w2 := word(n1), word(n2)
+		pad1, pad2 := strings.Repeat("-", r.IntN(10)), strings.Repeat("+", r.IntN(10))
+		text := pad1 + w1 + pad2 + w2 + pad1
+		a1, a2 := len(pad1), len(pad1)+n1+len(pad2)
+		k0, k1 := wordKeys(text, a1, a1+n1)
+		j0, j1 := wordKeys(text, a2, a2+n2)
+		same := k0 == j0 && k1 == j1 && n1 == n2
+		if same != (w1 == w2) {
+			t.Fatalf("%q at %d and %q at %d in %q: same keys %v", w1, a1, w2, a2, text, same)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -332,7 +333,7 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 	// holds to the end of the pass (deciding a name changes only that
 	// name's decisions); in the text pass a phrase can flip a word to
 	// selected, and the cache is told.
-	front := spanCache{text: text, off: s.m.plain || uint64(len(text)) > math.MaxUint32}
+	front := spanCache{text: text, off: s.m.plain || len(text) > math.MaxInt32}
 	for _, sp := range s.spans {
 		if sp.kind != spanIdent {
 			continue
@@ -390,16 +391,19 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 
 // spanCache is a direct-mapped cache of decisions for one pass of
 // selectAll, keyed by the words of the text being mutated. A slot holds
-// the bounds of the word's last occurrence, not a string: no pointer is
-// written per put (a string is, with a write barrier while the collector
-// runs) and a slot is 12 bytes, not 24.
+// the word's first and last eight bytes (two loads from the text, no
+// pass over it), its length and the bounds of its last occurrence: a
+// word of up to 16 bytes is told by the two keys and its length alone,
+// with no string comparison, and no pointer is written per put (a string
+// is, with a write barrier while the collector runs).
 type spanCache struct {
 	text string
 	slot [spanCacheSlots]struct {
-		start, end uint32 // text[start:end]; empty: no word
-		sel        bool
+		k0, k1 uint64 // wordKeys
+		start  uint32 // of the last occurrence: text[start:start+n]
+		nsel   uint32 // n<<1 | sel; 0: no word
 	}
-	off bool // every get misses (Mutator.plain, or a text over 4 GB)
+	off bool // every get misses (Mutator.plain, or a text over 2 GB)
 }
 
 // spanCacheSlots: a 64 KB request's ~930 distinct names missed 1,387
@@ -407,14 +411,32 @@ type spanCache struct {
 // last but one byte hashed too (total123, total133).
 const spanCacheSlots = 512
 
-// wordIndex hashes a word cheaply from its length and four bytes.
-func wordIndex(w string) int {
-	n := len(w)
-	pen := w[0]
-	if n > 1 {
-		pen = w[n-2]
+// wordKeys returns text[a:b]'s first eight bytes and its last eight
+// (little-endian; a word shorter than eight bytes is its bytes, zero
+// above them, and 0): together with the length they are the word when it
+// has at most 16 bytes.
+func wordKeys(text string, a, b int) (k0, k1 uint64) {
+	n := b - a
+	if n >= 8 {
+		return load64(text, a), load64(text, b-8)
 	}
-	return int(uint(n)*131+uint(w[0])*31+uint(w[n-1])*7+uint(pen)*53+uint(w[n/2])) % spanCacheSlots
+	switch {
+	case a+8 <= len(text):
+		k0 = load64(text, a) & (1<<(8*n) - 1)
+	case b >= 8:
+		k0 = load64(text, b-8) >> (64 - 8*n)
+	default:
+		for i := b - 1; i >= a; i-- {
+			k0 = k0<<8 | uint64(text[i])
+		}
+	}
+	return k0, 0
+}
+
+// spanSlot hashes a word's keys and length to a slot.
+func spanSlot(k0, k1 uint64, n int) int {
+	h := (k0 ^ bits.RotateLeft64(k1, 29) ^ uint64(n)) * 0x9E3779B97F4A7C15
+	return int(h >> (64 - 9)) // spanCacheSlots = 1<<9
 }
 
 func (c *spanCache) reset() {
@@ -426,12 +448,16 @@ func (c *spanCache) get(a, b int) (sel, ok bool) {
 	if c.off || a >= b {
 		return false, false
 	}
-	w := c.text[a:b]
-	e := &c.slot[wordIndex(w)]
-	if int(e.end-e.start) == len(w) && c.text[e.start:e.end] == w {
-		return e.sel, true
+	n := b - a
+	k0, k1 := wordKeys(c.text, a, b)
+	e := &c.slot[spanSlot(k0, k1, n)]
+	if e.k0 != k0 || e.k1 != k1 || int(e.nsel>>1) != n {
+		return false, false
 	}
-	return false, false
+	if n > 16 && c.text[int(e.start)+8:int(e.start)+n-8] != c.text[a+8:b-8] {
+		return false, false
+	}
+	return e.nsel&1 != 0, true
 }
 
 // put records the decision on the word text[a:b].
@@ -439,8 +465,10 @@ func (c *spanCache) put(a, b int, sel bool) {
 	if c.off || a >= b {
 		return
 	}
-	e := &c.slot[wordIndex(c.text[a:b])]
-	e.start, e.end, e.sel = uint32(a), uint32(b), sel
+	n := b - a
+	k0, k1 := wordKeys(c.text, a, b)
+	e := &c.slot[spanSlot(k0, k1, n)]
+	e.k0, e.k1, e.start, e.nsel = k0, k1, uint32(a), uint32(n)<<1|uint32(b2i(sel))
 }
 
 // recent is a direct-mapped cache of strings seen (PairSetOf): keys are
