@@ -6,23 +6,17 @@ import (
 	"testing"
 )
 
-// TestBulkClassify holds the bulk path's eight-bytes-at-once classes to
-// the byte-by-byte definitions, for every language that takes it: random
-// blocks of any bytes, classified whole and as the source's last bytes.
+// TestBulkClassify holds the bulk path's gathered classes to the
+// byte-by-byte definitions, for every language: random blocks of any
+// bytes, classified whole and as the source's last bytes.
 func TestBulkClassify(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, lang := range Langs() {
-		b := bulkSpecialsOf(lang)
-		if !b.ok {
-			continue
-		}
+		b := bulkTableOf(lang)
 		want := func(c byte) (word, stop bool) {
 			dollar := lang == LangTS || lang == LangJS
 			word = c < 0x80 && (isWordByte(c) || c == '$' && dollar)
-			stop = c >= 0x80
-			for _, s := range b.stops {
-				stop = stop || uint64(c)*lo7 == s
-			}
+			stop = c >= 0x80 || classesOf(lang)[c]&classSpecial != 0 || c == '#' && lang == LangRust
 			return word, stop
 		}
 		for iter := 0; iter < 8000; iter++ {

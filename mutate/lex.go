@@ -298,13 +298,13 @@ func (l *lexer) code(nested bool) {
 	// Top-level code goes by the bulk path (lex_bulk.go) between the
 	// bytes it leaves to this loop; nested code (interpolations, a few
 	// bytes as a rule) tracks braces byte by byte.
-	bs := bulkSpecialsOf(l.lang)
-	useBulk := bs.ok && !nested
+	bt := bulkTableOf(l.lang)
+	useBulk := !nested
 	pos := l.pos
 	for pos < len(src) {
 		c := src[pos]
 		if useBulk && c < utf8.RuneSelf && classes[c]&classSpecial == 0 {
-			pos = l.bulk(&bs, pos)
+			pos = l.bulk(bt, pos)
 			if pos >= len(src) {
 				break
 			}

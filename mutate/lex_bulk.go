@@ -1,19 +1,21 @@
 package mutate
 
 import (
-	"encoding/binary"
+	"bytes"
 	"math/bits"
 	"slices"
+	"unicode/utf8"
 )
 
 // The code lexer's bulk path: plain code (no literal, comment or
-// non-ASCII byte) classified 64 bytes at a time. Eight bytes at once
-// (SWAR) give a bit per byte for "word byte" (ASCII letters, digits, '_',
-// and '$' in JavaScript and TypeScript) and for "stop byte" (a byte the
-// language's special acts on, or any non-ASCII byte); the identifiers
-// are then read off the word bits, one iteration per word run instead of
-// a branch per byte. Up to the first stop byte, code is words,
-// punctuation and space, and the byte loop of code would only:
+// non-ASCII byte) classified 64 bytes at a time. A table gives each byte
+// a bit for "word byte" (ASCII letters, digits, '_', and '$' in
+// JavaScript and TypeScript) and one for "stop byte" (a byte the
+// language's special acts on, or any non-ASCII byte); eight bytes'
+// entries are gathered into a bit each per class, and the identifiers
+// are read off the word bits, one iteration per word run instead of a
+// branch per byte. Up to the first stop byte, code is words, punctuation
+// and space, and the byte loop of code would only:
 //
 //   - skip space;
 //   - skip a number: a word run led by a digit, joined to the next such
@@ -29,57 +31,62 @@ import (
 // or '#' after it makes it a string prefix (stringPrefix).
 // FuzzLexAgree holds code with this path to the reference lexers.
 
-// bulkSpecials lists, per language, the ASCII bytes that stop the bulk
-// path: those its special acts on, and for Rust the '#' of r#"…"# and
-// r#ident after a prefix. Ruby and SQL (special on a dozen bytes) have
-// none: they take the byte loop.
-type bulkSpecials struct {
-	ok bool
-	// dollar has '$' in every byte when '$' is a word byte (JavaScript,
-	// TypeScript), else '_' (the underscore test, twice).
-	dollar uint64
-	// stops has each stop byte in every byte of a word; unused entries
-	// repeat the first.
-	stops [5]uint64
+// Bulk classes: a table entry's bits.
+const (
+	bulkWord = 0x80
+	bulkStop = 0x40
+)
+
+// bulkTable is, per byte, bulkWord and bulkStop for one language.
+type bulkTable [256]uint8
+
+var (
+	bulkJS    = newBulkTable(classJSGo, true) // TS, JS
+	bulkGo    = newBulkTable(classJSGo, false)
+	bulkJava  = newBulkTable(classJava, false)
+	bulkCS    = newBulkTable(classCS, false)
+	bulkRust  = newBulkTable(classRust, false, '#')
+	bulkPy    = newBulkTable(classPy, false)
+	bulkOther = newBulkTable(classOther, false) // Ruby, SQL
+)
+
+// newBulkTable stops at the bytes classes hands to special, at extra
+// bytes (Rust's r#"…"# and r#ident after a string prefix) and at every
+// non-ASCII byte.
+func newBulkTable(classes *[256]uint8, dollar bool, extra ...byte) *bulkTable {
+	var t bulkTable
+	for c := range t {
+		b := byte(c)
+		if b < utf8.RuneSelf && (isWordByte(b) || b == '$' && dollar) {
+			t[c] |= bulkWord
+		}
+		if b >= utf8.RuneSelf || classes[c]&classSpecial != 0 || bytes.IndexByte(extra, b) >= 0 {
+			t[c] |= bulkStop
+		}
+	}
+	return &t
 }
 
-func bulkSpecialsOf(lang Lang) bulkSpecials {
-	var s string
-	dollar := false
+// bulkTableOf returns lang's bulk classes.
+func bulkTableOf(lang Lang) *bulkTable {
 	switch lang {
 	case LangTS, LangJS:
-		s, dollar = "/\"'`", true
+		return bulkJS
 	case LangGo:
-		s = "/\"'`"
+		return bulkGo
 	case LangJava:
-		s = "/\"'"
+		return bulkJava
 	case LangCSharp:
-		s = "/\"'$@"
+		return bulkCS
 	case LangRust:
-		s = "/\"'#"
+		return bulkRust
 	case LangPython:
-		s = "#\"'"
-	default:
-		return bulkSpecials{}
+		return bulkPy
 	}
-	b := bulkSpecials{ok: true, dollar: lo7 * '_'}
-	if dollar {
-		b.dollar = lo7 * '$'
-	}
-	for i := range b.stops {
-		c := s[0]
-		if i < len(s) {
-			c = s[i]
-		}
-		b.stops[i] = lo7 * uint64(c)
-	}
-	return b
+	return bulkOther
 }
 
-const (
-	lo7 = 0x0101010101010101
-	hi8 = 0x8080808080808080
-)
+const hi8 = 0x8080808080808080
 
 // load64 reads src[i:i+8] little-endian (one load: the compiler merges
 // the bytes).
@@ -89,74 +96,49 @@ func load64(src string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// classify8 returns, for the eight bytes of v (little-endian), a bit per
-// word byte and a bit per stop byte, byte i at bit i. Per byte b with
-// its high bit masked off (b7): b7 + (0x80 - lo) has its high bit set
-// when b7 >= lo, b7 + (0x7f - hi) when b7 > hi, and (b7 ^ c) + 0x7f
-// when b7 != c; no sum carries into the next byte.
-func (b *bulkSpecials) classify8(v uint64) (word, stop uint64) {
-	hi := v & hi8
-	v7 := v ^ hi
-	l := v7 | lo7*0x20
-	w := (l + lo7*(0x80-'a')) &^ (l + lo7*(0x7f-'z'))
-	w |= (v7 + lo7*(0x80-'0')) &^ (v7 + lo7*(0x7f-'9'))
-	// Underscore, and '$' where it is a word byte (else '_' again).
-	w |= ^(((v7 ^ lo7*'_') + lo7*0x7f) & ((v7 ^ b.dollar) + lo7*0x7f))
-	ne := ((v7 ^ b.stops[0]) + lo7*0x7f) & ((v7 ^ b.stops[1]) + lo7*0x7f) &
-		((v7 ^ b.stops[2]) + lo7*0x7f) & ((v7 ^ b.stops[3]) + lo7*0x7f) &
-		((v7 ^ b.stops[4]) + lo7*0x7f)
-	return (w &^ hi & hi8) * 0x02040810204081 >> 56, (hi | ^ne&hi8) * 0x02040810204081 >> 56
-}
-
 // classify returns the word and stop bits of src[pos:pos+64], up to and
 // including the first eight bytes that hold a stop byte; bytes past the
 // end of src are neither. n is the number of bytes classified.
-func (b *bulkSpecials) classify(src string, pos int) (word, stop uint64, n int) {
+func (t *bulkTable) classify(src string, pos int) (word, stop uint64, n int) {
 	if pos+64 > len(src) {
-		return b.classifyTail(src, pos)
+		return t.classifyTail(src[pos:])
 	}
 	src = src[pos : pos+64]
 	for k := 0; k < 64; k += 8 {
-		// classify8, by hand (the compiler does not inline it).
-		v := load64(src, k)
-		hi := v & hi8
-		v7 := v ^ hi
-		l := v7 | lo7*0x20
-		w := (l + lo7*(0x80-'a')) &^ (l + lo7*(0x7f-'z'))
-		w |= (v7 + lo7*(0x80-'0')) &^ (v7 + lo7*(0x7f-'9'))
-		w |= ^(((v7 ^ lo7*'_') + lo7*0x7f) & ((v7 ^ b.dollar) + lo7*0x7f))
-		ne := ((v7 ^ b.stops[0]) + lo7*0x7f) & ((v7 ^ b.stops[1]) + lo7*0x7f) &
-			((v7 ^ b.stops[2]) + lo7*0x7f) & ((v7 ^ b.stops[3]) + lo7*0x7f) &
-			((v7 ^ b.stops[4]) + lo7*0x7f)
-		word |= (w &^ hi & hi8) * 0x02040810204081 >> 56 << k
-		if s := hi | ^ne&hi8; s != 0 {
+		// Eight bytes' entries in one word, x; then the high bit of
+		// each byte (word) and the next (stop) gathered into one byte
+		// each by a multiplication, byte i to bit i.
+		c := src[k : k+8]
+		x := uint64(t[c[0]]) | uint64(t[c[1]])<<8 | uint64(t[c[2]])<<16 | uint64(t[c[3]])<<24 |
+			uint64(t[c[4]])<<32 | uint64(t[c[5]])<<40 | uint64(t[c[6]])<<48 | uint64(t[c[7]])<<56
+		word |= (x & hi8) * 0x02040810204081 >> 56 << k
+		if s := x << 1 & hi8; s != 0 {
 			return word, s * 0x02040810204081 >> 56 << k, k + 8
 		}
 	}
 	return word, 0, 64
 }
 
-// classifyTail is classify for the last bytes of src, fewer than 64.
-func (b *bulkSpecials) classifyTail(src string, pos int) (word, stop uint64, n int) {
-	var buf [64]byte
-	n = copy(buf[:], src[pos:])
-	for i := n; i < len(buf); i++ {
-		buf[i] = ' '
+// classifyTail is classify for the last bytes of a source, fewer than 64.
+func (t *bulkTable) classifyTail(rest string) (word, stop uint64, n int) {
+	n = len(rest)
+	for i := 0; i < n; i++ {
+		e := t[rest[i]]
+		word |= uint64(e>>7) << i
+		stop |= uint64(e>>6&1) << i
 	}
-	for k := 0; k < n; k += 8 {
-		w, s := b.classify8(binary.LittleEndian.Uint64(buf[k:]))
-		word |= w << k
-		if s != 0 {
-			return word, s << k, min(k+8, n)
-		}
+	if stop != 0 {
+		n = min(bits.TrailingZeros64(stop)&^7+8, n)
+		word &= 1<<n - 1
+		stop &= 1<<n - 1
 	}
-	return word, 0, n
+	return word, stop, n
 }
 
 // bulk lexes plain top-level code from pos, a token's start, and returns
 // where the byte loop takes over: at a stop byte or a word run touching
 // it, or at the end of the source.
-func (l *lexer) bulk(b *bulkSpecials, pos int) int {
+func (l *lexer) bulk(b *bulkTable, pos int) int {
 	src := l.src
 	start := pos
 	run := -1 // start of a word run going on from the last block
