@@ -24,6 +24,10 @@ type CheckContext struct {
 	// owned is the Ruleset's provider-owned names (grammar.go); nil in
 	// unit tests of a check, where the built-in rules' names apply.
 	owned *ownedNames
+	// reasonBuf backs Reasons while a scan judges a candidate: most
+	// candidates gain a reason and are then dropped, and a slice of
+	// their own was one allocation each. A match takes a copy.
+	reasonBuf [4]string
 }
 
 // ownedNames returns the lower-case names the scanning Ruleset's provider

@@ -350,6 +350,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 			}
 			c = CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
 				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc, owned: rs.owned}
+			c.Reasons = c.reasonBuf[:0]
 			if cr.def.Filter != nil && !cr.def.Filter(&c) {
 				continue
 			}
@@ -369,11 +370,20 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 			// A check may narrow the value (a name without its label).
 			out = append(out, Match{
 				Rule: cr.def, Start: c.Start, End: c.End, Value: c.Value,
-				Confidence: c.Confidence, Reasons: c.Reasons,
+				Confidence: c.Confidence, Reasons: ownReasons(c.Reasons),
 			})
 		}
 	}
 	return out
+}
+
+// ownReasons copies a candidate's reasons out of its CheckContext's
+// buffer for its match: nil when there are none, as before the buffer.
+func ownReasons(r []string) []string {
+	if len(r) == 0 {
+		return nil
+	}
+	return slices.Clone(r)
 }
 
 // accept runs the cheap filters: the allow marker, allowlists, stopwords and
