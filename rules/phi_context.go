@@ -98,14 +98,24 @@ func phraseHash(p []byte) uint32 {
 	if n == 0 {
 		return 0
 	}
-	x := uint32(n) | uint32(p[0])<<8 | uint32(p[min(1, n-1)])<<16 | uint32(p[n-1])<<24
+	return phraseHashOf(n, p[0], p[min(1, n-1)], p[n-1])
+}
+
+// phraseHashOf is phraseHash of a phrase of n bytes (n > 0) that begins
+// with a and b and ends with z, for a phrase not built yet.
+func phraseHashOf(n int, a, b, z byte) uint32 {
+	x := uint32(n) | uint32(a)<<8 | uint32(b)<<16 | uint32(z)<<24
 	return (x * 0x9E3779B1) >> (32 - 13)
 }
 
 // mayHold reports whether p may be a key of phrases: false means it is
 // not, without hashing all of it (most phrases a walk tries are none).
 func (cc *compiledContext) mayHold(p []byte) bool {
-	h := phraseHash(p)
+	return cc.mayHoldHash(phraseHash(p))
+}
+
+// mayHoldHash is mayHold of a phrase with filter bit h.
+func (cc *compiledContext) mayHoldHash(h uint32) bool {
 	return cc.mayHoldBits[h/64]&(1<<(h%64)) != 0
 }
 

@@ -74,10 +74,12 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scan
 // the walk as it was, over the whole segment and four maps.
 func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
 	seg = afterSentence(seg)
+	// Sized for the few parts a walk usually reads (the arrays are
+	// cleared on every call); appends past them move to the heap.
 	var (
 		lowBuf         [256]byte
-		partBuf, atBuf [32]span
-		tokBuf         [32]int
+		partBuf, atBuf [16]span
+		tokBuf         [16]int
 		joinedBuf      [128]byte
 	)
 	lp := labelParts{seg: seg, rest: len(seg), parts: partBuf[:0], at: atBuf[:0], tok: tokBuf[:0]}
@@ -105,14 +107,12 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 			if cc.mayHold(spaced) {
 				f = cc.phrases[string(spaced)]
 			}
-			if k > 1 {
+			if k > 1 && cc.mayHoldHash(lp.joinedHash(r+k-1, r)) {
 				joined := joinedBuf[:0]
 				for x := r + k - 1; x >= r; x-- {
 					joined = append(joined, lp.low[lp.parts[x].start:lp.parts[x].end]...)
 				}
-				if cc.mayHold(joined) {
-					f |= cc.phrases[string(joined)]
-				}
+				f |= cc.phrases[string(joined)]
 			}
 			if f == 0 {
 				continue
@@ -220,6 +220,25 @@ func (lp labelParts) token() labelParts {
 	slices.Reverse(lp.parts[first:])
 	slices.Reverse(lp.at[first:])
 	return lp
+}
+
+// joinedHash is phraseHash of parts from … to (from the earlier, two or
+// more) joined without spaces, computed without joining them.
+func (lp *labelParts) joinedHash(from, to int) uint32 {
+	first, last := lp.parts[from], lp.parts[to]
+	n := first.end - first.start
+	for x := from - 1; x >= to; x-- {
+		n += lp.parts[x].end - lp.parts[x].start
+	}
+	// Parts are never empty; the second byte is the first part's second,
+	// or the next part's first when the first has one byte.
+	var second byte
+	if first.end-first.start > 1 {
+		second = lp.low[first.start+1]
+	} else {
+		second = lp.low[lp.parts[from-1].start]
+	}
+	return phraseHashOf(n, lp.low[first.start], second, lp.low[last.end-1])
 }
 
 // written quotes parts from … to (from the earlier) as seg has them.

@@ -74,6 +74,22 @@ func checkWalkLabel(t *testing.T, rs *Ruleset, seg []byte, gap int) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("eachPart %q: got %v, want %v", seg, got, want)
 	}
+	// joinedHash is phraseHash of the parts joined, for every phrase of
+	// two to maxLabelParts parts.
+	lp := labelParts{seg: seg, rest: len(seg), low: make([]byte, 2*len(seg))}
+	lp.lo = len(lp.low)
+	lp = lp.upTo(len(seg))
+	for to := 0; to < lp.n; to++ {
+		for from := to + 1; from < min(lp.n, to+maxLabelParts); from++ {
+			var joined []byte
+			for x := from; x >= to; x-- {
+				joined = append(joined, lp.low[lp.parts[x].start:lp.parts[x].end]...)
+			}
+			if got, want := lp.joinedHash(from, to), phraseHash(joined); got != want {
+				t.Fatalf("joinedHash(%d, %d) of %q = %d, phraseHash(%q) = %d", from, to, seg, got, joined, want)
+			}
+		}
+	}
 	n := 0
 	for _, cr := range rs.rules {
 		if cr.ctx == nil {
