@@ -157,7 +157,13 @@ func (r *Result) Sort() {
 	})
 }
 
-// SortFindings orders findings by path, commit, line, column and rule.
+// SortFindings orders findings by path, commit, line, column and rule,
+// then by everything else a report prints, so that two findings of one
+// rule at one place (a value and its decoded layer, two matches that
+// start together) come out in the same order whatever order the workers
+// found them in: a report of -j 2 is byte-identical from run to run, as
+// baselines and golden files need. slices.SortFunc is not stable, so the
+// order must be total, not merely stable.
 func SortFindings(fs []finding.Finding) {
 	slices.SortFunc(fs, func(a, b finding.Finding) int {
 		return cmp.Or(
@@ -166,6 +172,15 @@ func SortFindings(fs []finding.Finding) {
 			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Column, b.Column),
 			cmp.Compare(a.RuleID, b.RuleID),
+			cmp.Compare(a.EndLine, b.EndLine),
+			cmp.Compare(a.EndColumn, b.EndColumn),
+			cmp.Compare(a.Decoded, b.Decoded),
+			cmp.Compare(a.Fingerprint, b.Fingerprint),
+			cmp.Compare(a.Redacted, b.Redacted),
+			cmp.Compare(a.Entity, b.Entity),
+			cmp.Compare(a.Confidence, b.Confidence),
+			cmp.Compare(a.Secret, b.Secret),
+			slices.Compare(a.Reasons, b.Reasons),
 		)
 	})
 }
