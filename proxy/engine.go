@@ -37,9 +37,11 @@ type session interface {
 	// there). raw(i), when raw is not nil, is the JSON string as sent
 	// (quotes included) that texts[i] is decoded from when fps[i] is its
 	// raw fingerprint (rawFingerprintOf), nil otherwise (a string inside
-	// tool-call arguments, a short field); a text the memo keeps is kept
-	// as splices of it. Call it at most once, before reversing.
-	mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string, raw func(i int) []byte) ([]mtext, error)
+	// tool-call arguments, a short field), with its escape table when
+	// one was recorded as it was decoded (jdoc.escapes; nil otherwise); a
+	// text the memo keeps is kept as splices of it. Call it at most once,
+	// before reversing.
+	mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string, raw func(i int) ([]byte, escTable)) ([]mtext, error)
 	// count is the number of distinct identifiers mutated so far.
 	count() int
 	// reverse restores every synthetic in a complete string. With jsonText

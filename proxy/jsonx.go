@@ -32,18 +32,21 @@ const (
 // jnode is one value. For members of an object keyStart/keyEnd span the key's
 // quoted raw bytes. Children form a singly linked list through next.
 type jnode struct {
-	kind             jkind
+	kind   jkind
+	hasEsc bool
+	// nesc is the number of escapes of a string (a surrogate pair counts
+	// once; saturates), which sizes its escape table (jdoc.str).
+	nesc             uint32
 	start, end       int // raw span of the value (strings include quotes)
 	keyStart, keyEnd int
 	first, next      int // child list; -1 when none
-	hasEsc           bool
 }
 
 // jdoc is a parsed document: nodes[0] is the root.
 type jdoc struct {
 	src   []byte
 	nodes []jnode
-	big   map[int]string // decoded large strings with escapes
+	big   map[int]bigStr // decoded large strings with escapes
 	// lease, when not nil, lends the buffers large strings are decoded
 	// into (bufpool.go): every string read from the document is then the
 	// request's until its lease is released, as src is.
@@ -154,11 +157,11 @@ func (p *jparser) value(depth int) (int, error) {
 		return p.array(depth)
 	case c == '"':
 		start := p.pos
-		esc, err := p.str()
+		nesc, err := p.str()
 		if err != nil {
 			return -1, err
 		}
-		return p.add(jnode{kind: jStr, start: start, end: p.pos, first: -1, next: -1, hasEsc: esc}), nil
+		return p.add(jnode{kind: jStr, start: start, end: p.pos, first: -1, next: -1, hasEsc: nesc > 0, nesc: nesc}), nil
 	case c == 't':
 		return p.lit("true", jBool)
 	case c == 'f':
@@ -218,11 +221,12 @@ func (p *jparser) num() (int, error) {
 	return p.add(jnode{kind: jNum, start: start, end: p.pos, first: -1, next: -1}), nil
 }
 
-// str consumes a quoted string and reports whether it held escapes.
-// Surrogate escapes are paired here, in the same pass (jparser.lone).
-func (p *jparser) str() (bool, error) {
+// str consumes a quoted string and returns the number of its escapes (a
+// surrogate pair counts once; saturating). Surrogate escapes are paired
+// here, in the same pass (jparser.lone).
+func (p *jparser) str() (uint32, error) {
 	p.pos++ // opening quote
-	esc := false
+	var esc uint32
 	src := p.src
 	for p.pos < len(src) {
 		// Plain text, eight bytes at a time: no quote, backslash or
@@ -239,9 +243,11 @@ func (p *jparser) str() (bool, error) {
 			p.pos++
 			return esc, nil
 		case c == '\\':
-			esc = true
+			if esc != ^uint32(0) {
+				esc++
+			}
 			if p.pos+1 >= len(src) {
-				return false, p.errf("unterminated string")
+				return 0, p.errf("unterminated string")
 			}
 			switch src[p.pos+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
@@ -250,9 +256,9 @@ func (p *jparser) str() (bool, error) {
 				r, ok := hex4(src[p.pos+2:])
 				if !ok {
 					if p.pos+6 > len(src) {
-						return false, p.errf("short unicode escape")
+						return 0, p.errf("short unicode escape")
 					}
-					return false, p.errf("invalid unicode escape")
+					return 0, p.errf("invalid unicode escape")
 				}
 				if r >= 0xD800 && r < 0xE000 {
 					// Half of a pair: valid only as a high half followed by
@@ -271,15 +277,15 @@ func (p *jparser) str() (bool, error) {
 				}
 				p.pos += 6
 			default:
-				return false, p.errf("invalid escape")
+				return 0, p.errf("invalid escape")
 			}
 		case c < 0x20:
-			return false, p.errf("control character in string")
+			return 0, p.errf("control character in string")
 		default:
 			p.pos++
 		}
 	}
-	return false, p.errf("unterminated string")
+	return 0, p.errf("unterminated string")
 }
 
 // plainRun returns the position of the first quote, backslash or control
@@ -497,29 +503,52 @@ func (d *jdoc) str(i int) string {
 	if n.end-n.start >= bigString {
 		// Decoded once: a large field is read by the scan, the payload
 		// check and the rewrite.
-		if s, ok := d.big[i]; ok {
-			return s
+		if b, ok := d.big[i]; ok {
+			return b.s
 		}
 	}
 	q := d.src[n.start:n.end]
-	var s string
+	var b bigStr
 	var err error
 	if n.end-n.start >= bigString && d.lease != nil {
-		// Decoded text is never longer than its escaped form.
-		s, err = unquoteBodyTo(d.lease.get(len(q)-2), q[1:len(q)-1])
+		// Decoded text is never longer than its escaped form. The
+		// escape table (escTable) goes after it in the same buffer, when
+		// it is small next to the string.
+		body := q[1 : len(q)-1]
+		need := len(body)
+		if tn := escEntry * int(n.nesc); len(body) <= maxEscOffset && tn <= len(body)/2 {
+			need += tn
+		}
+		buf := d.lease.get(need)
+		b.s, b.esc, err = unquoteEsc(buf[:0:len(body)], body, buf[len(body):len(body):need])
 	} else {
-		s, err = unquote(q)
+		b.s, err = unquote(q)
 	}
 	if err != nil {
 		return ""
 	}
 	if n.end-n.start >= bigString {
 		if d.big == nil {
-			d.big = map[int]string{}
+			d.big = map[int]bigStr{}
 		}
-		d.big[i] = s
+		d.big[i] = b
 	}
-	return s
+	return b.s
+}
+
+// bigStr is a decoded large string and its escape table (nil if none).
+type bigStr struct {
+	s   string
+	esc escTable
+}
+
+// escapes is the escape table of string node i, read (str) into a lent
+// buffer; nil when there is none (a short string, none kept, not read).
+func (d *jdoc) escapes(i int) escTable {
+	if i < 0 || i >= len(d.nodes) {
+		return nil
+	}
+	return d.big[i].esc
 }
 
 // bigString is the size from which a decoded string is kept (jdoc.big)
@@ -558,6 +587,18 @@ func unquoteBody(s []byte) (string, error) { return unquoteBodyTo(make([]byte, 0
 // hold len(s) bytes (what s decodes to at most): the string returned is
 // out's bytes.
 func unquoteBodyTo(out, s []byte) (string, error) {
+	t, _, err := unquoteEsc(out, s, nil)
+	return t, err
+}
+
+// unquoteEsc is unquoteBodyTo that also records the escapes of s in esc
+// (len 0; escEntry bytes of capacity per escape) as an escTable, returned
+// nil when esc is, when it runs out of room or when s is longer than an
+// entry can place (maxEscOffset).
+func unquoteEsc(out, s, esc []byte) (string, escTable, error) {
+	if len(s) > maxEscOffset {
+		esc = nil
+	}
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
 			// Copy the run up to the next escape in one go.
@@ -570,8 +611,9 @@ func unquoteBodyTo(out, s []byte) (string, error) {
 			continue
 		}
 		if i+1 >= len(s) {
-			return "", fmt.Errorf("%w: trailing backslash", errJSON)
+			return "", nil, fmt.Errorf("%w: trailing backslash", errJSON)
 		}
+		rawN, decN := 2, 1
 		switch s[i+1] {
 		case '"', '\\', '/':
 			out = append(out, s[i+1])
@@ -588,17 +630,24 @@ func unquoteBodyTo(out, s []byte) (string, error) {
 		case 'u':
 			r, n, err := decodeU(s[i:])
 			if err != nil {
-				return "", err
+				return "", nil, err
 			}
+			k := len(out)
 			out = utf8.AppendRune(out, r)
-			i += n
-			continue
+			rawN, decN = n, len(out)-k
 		default:
-			return "", fmt.Errorf("%w: invalid escape", errJSON)
+			return "", nil, fmt.Errorf("%w: invalid escape", errJSON)
 		}
-		i += 2
+		if esc != nil {
+			if len(esc)+escEntry > cap(esc) {
+				esc = nil // more escapes than the parser counted: none
+			} else {
+				esc = binary.LittleEndian.AppendUint32(esc, uint32(i)<<8|uint32(rawN)<<4|uint32(decN))
+			}
+		}
+		i += rawN
 	}
-	return stringOf(out), nil // out is not touched again
+	return stringOf(out), escTable(esc), nil // out is not touched again
 }
 
 // decodeU decodes \uXXXX (and a following low surrogate) at the start of s.
@@ -857,29 +906,39 @@ type rawSplice struct {
 // when raw is not a quoted string, a replacement does not begin and end
 // between two characters of raw (never expected: replacements are whole
 // words), or raw does not decode to as many bytes as m.base; then the
-// caller quotes m.base (appendMQuote).
+// caller quotes m.base (appendMQuote). esc, when not nil, is raw's escape
+// table, recorded as m.base was decoded from it (jdoc.escapes): the
+// replacements are then placed by it instead of by walking raw's escapes
+// again.
 //
 // A text the memo keeps is kept this way, as splices of the bytes it was
 // sent as, and not as a copy of its mutated JSON string: remembering a
 // never-seen 64 KB prompt copied it (the proxy's own largest cost after
 // quoting it was made a copy, 0.05 cpu-ms of a request), and a resent one
 // is written from the request's own bytes either way.
-func rawSplices(raw []byte, m mtext) (_ []rawSplice, ok bool) {
+func rawSplices(raw []byte, esc escTable, m mtext) (_ []rawSplice, ok bool) {
 	if m.quoted != "" || m.splices != nil || len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return nil, false
 	}
 	body := raw[1 : len(raw)-1]
 	out := make([]rawSplice, 0, len(m.reps))
-	c := rawCursor{s: body, next: -1}
+	var seek func(t int) (int, bool)
+	if esc != nil {
+		c := escCursor{t: esc, n: len(body)}
+		seek = c.seek
+	} else {
+		c := rawCursor{s: body, next: -1}
+		seek = c.seek
+	}
 	for _, r := range m.reps {
-		a, okA := c.seek(r.Start)
-		b, okB := c.seek(r.End)
+		a, okA := seek(r.Start)
+		b, okB := seek(r.End)
 		if !okA || !okB {
 			return nil, false
 		}
 		out = append(out, rawSplice{start: 1 + a, end: 1 + b, syn: quoteSyn(r.Synthetic)})
 	}
-	if end, ok := c.seek(len(m.base)); !ok || end != len(body) {
+	if end, ok := seek(len(m.base)); !ok || end != len(body) {
 		return nil, false
 	}
 	return out, true
@@ -975,4 +1034,54 @@ func escapeLen(s []byte) (rawN, decN int, ok bool) {
 		return n, len(string(utf8.RuneError)), true
 	}
 	return 0, 0, false
+}
+
+// An escTable lists the escapes of the inside of a JSON string as sent,
+// in order, as unquoteEsc met them while decoding it: escEntry bytes
+// each, a little-endian uint32 holding the escape's offset << 8, the
+// bytes it takes as sent << 4 and the bytes it decodes to. Between two
+// escapes a decoded offset and a raw one differ by what the escapes
+// before saved, so a replacement of the decoded text is placed without
+// reading the string again (rawSplices).
+type escTable []byte
+
+const (
+	escEntry = 4
+	// maxEscOffset: a longer string has no table (offsets fill 24 bits).
+	maxEscOffset = 1<<24 - 1
+)
+
+// escCursor is rawCursor over a string's escTable: seek moves through
+// the table, not the string.
+type escCursor struct {
+	t    escTable
+	n    int // length of the string as sent
+	k    int // next entry
+	skip int // raw - decoded offset before entry k
+	last int // the last offset sought
+}
+
+// seek is rawCursor.seek.
+func (c *escCursor) seek(t int) (int, bool) {
+	if t < c.last {
+		return 0, false
+	}
+	c.last = t
+	for c.k+escEntry <= len(c.t) {
+		e := binary.LittleEndian.Uint32(c.t[c.k:])
+		off, rawN, decN := int(e>>8), int(e>>4&0xf), int(e&0xf)
+		dec := off - c.skip // the escape's decoded offset
+		if t <= dec {
+			break
+		}
+		if t < dec+decN {
+			return 0, false // inside the escape's decoded form
+		}
+		c.skip += rawN - decN
+		c.k += escEntry
+	}
+	if r := t + c.skip; r <= c.n {
+		return r, true
+	}
+	return 0, false
 }

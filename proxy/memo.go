@@ -103,7 +103,7 @@ func (mm *mutMemo) put(k memoKey, e *memoEntry) {
 }
 
 // mutateAll mutates a request's texts, taking known ones from the memo.
-func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string, raw func(i int) []byte) ([]mtext, error) {
+func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read func(i int) string, raw func(i int) ([]byte, escTable)) ([]mtext, error) {
 	// The request's texts are all mutated here, once: the session's
 	// decision maps go back to the Mutator for the next request (the
 	// session still reverses the answer).
@@ -142,7 +142,8 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read
 			if e := m.memo.get(keys[i]); e != nil && m.fits(e, i, raw) {
 				out[i] = mtext{base: t, quoted: e.quoted, keep: e.keep()}
 				if e.splices != nil {
-					out[i].splices, out[i].raw = e.splices, raw(i)
+					out[i].splices = e.splices
+					out[i].raw, _ = raw(i)
 				}
 				if e.set != nil {
 					hits = append(hits, e)
@@ -162,10 +163,11 @@ func (m *mutateSession) mutateAll(texts, langs []string, fps []fingerprint, read
 	for _, i := range fresh {
 		if keys[i] != (memoKey{}) {
 			var r []byte
+			var esc escTable
 			if raw != nil {
-				r = raw(i)
+				r, esc = raw(i)
 			}
-			if e := m.newMemoEntry(out[i], r); e != nil {
+			if e := m.newMemoEntry(out[i], r, esc); e != nil {
 				// The request sends the form the memo keeps, so that
 				// every send of these bytes goes upstream the same; a
 				// quoted text is quoted once, here, not again as it is
@@ -205,35 +207,45 @@ func (m *mutateSession) mutateFresh(texts, langs []string) ([]mtext, error) {
 // fits reports whether memo entry e applies to text i: an entry of
 // splices only to the very bytes it was made from (raw(i), which its raw
 // fingerprint key names; the length is checked as well).
-func (m *mutateSession) fits(e *memoEntry, i int, raw func(i int) []byte) bool {
+func (m *mutateSession) fits(e *memoEntry, i int, raw func(i int) ([]byte, escTable)) bool {
 	if e.splices == nil {
 		return true
 	}
-	return raw != nil && len(raw(i)) == e.rawLen
+	if raw == nil {
+		return false
+	}
+	r, _ := raw(i)
+	return len(r) == e.rawLen
 }
 
 // newMemoEntry remembers mt, just mutated in this session: its mutated
 // form and the pairs its replacements use. Neither aliases the request
 // body, which the memo must not keep alive. raw, when not nil, is the JSON
-// string mt.base was decoded from, and the text's memo key is its raw
-// fingerprint: the mutated form is then kept as splices of it
-// (rawSplices), keeping the client's escapes, so that every send of these
+// string mt.base was decoded from (esc: its escape table, or nil), and the
+// text's memo key is its raw fingerprint: the mutated form is then kept as
+// splices of it (rawSplices), keeping the client's escapes, so that every send of these
 // bytes, first or resent, goes upstream the same. Otherwise it is kept
 // quoted. Nil if the pairs cannot be taken (never expected: the synthetics
 // were issued by this session).
-func (m *mutateSession) newMemoEntry(mt mtext, raw []byte) *memoEntry {
+func (m *mutateSession) newMemoEntry(mt mtext, raw []byte, esc escTable) *memoEntry {
 	if len(mt.reps) == 0 {
 		return &memoEntry{size: 64}
 	}
-	syns := make([]string, len(mt.reps))
-	for i, r := range mt.reps {
-		syns[i] = r.Synthetic
+	// The synthetics, on the stack for a text's usual few hundred
+	// replacements (PairSetOf keeps none of syns).
+	var synBuf [256]string
+	syns := synBuf[:0]
+	if len(mt.reps) > len(synBuf) {
+		syns = make([]string, 0, len(mt.reps))
+	}
+	for _, r := range mt.reps {
+		syns = append(syns, r.Synthetic)
 	}
 	set, err := m.s.PairSetOf(syns)
 	if err != nil {
 		return nil
 	}
-	if sp, ok := rawSplices(raw, mt); ok && len(sp) > 0 {
+	if sp, ok := rawSplices(raw, esc, mt); ok && len(sp) > 0 {
 		size := 64 + set.Size()
 		for _, s := range sp {
 			size += 40 + len(s.syn)

@@ -156,7 +156,7 @@ func TestMemoSplices(t *testing.T) {
 			me := eng.(mutateEngine)
 			own := bytes.Clone(raw)
 			s1 := eng.newSession().(*mutateSession)
-			out1, err := s1.mutateAll([]string{text}, []string{"ts"}, []fingerprint{fp}, nil, func(int) []byte { return own })
+			out1, err := s1.mutateAll([]string{text}, []string{"ts"}, []fingerprint{fp}, nil, func(int) ([]byte, escTable) { return own, nil })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,9 +171,9 @@ func TestMemoSplices(t *testing.T) {
 			for i := range own {
 				own[i] = 'x' // the request's buffer is reused: the memo must not see it
 			}
-			var rawOf func(int) []byte
+			var rawOf func(int) ([]byte, escTable)
 			if tc.second != nil {
-				rawOf = func(int) []byte { return tc.second }
+				rawOf = func(int) ([]byte, escTable) { return tc.second, nil }
 			}
 			t2, _ := unquote(tc.second)
 			if tc.second == nil {

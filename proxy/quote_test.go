@@ -3,6 +3,7 @@ package proxy
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"testing"
 	"unicode/utf16"
@@ -93,9 +94,15 @@ func FuzzSpliced(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	check := func(t *testing.T, raw []byte, mt mtext, mustApply bool) {
+	check := func(t *testing.T, raw []byte, esc escTable, mt mtext, mustApply bool) {
 		t.Helper()
-		sp, ok := rawSplices(raw, mt)
+		sp, ok := rawSplices(raw, nil, mt)
+		// Placed by the escape table as by walking the escapes.
+		if esc != nil {
+			if sp2, ok2 := rawSplices(raw, esc, mt); ok2 != ok || !slices.Equal(sp2, sp) {
+				t.Fatalf("escape table: %v %+v, walk: %v %+v (%q, %+v)", ok2, sp2, ok, sp, raw, mt.reps)
+			}
+		}
 		if !ok {
 			if mustApply {
 				t.Fatalf("declined whole-word replacements %+v of %q", mt.reps, raw)
@@ -135,9 +142,21 @@ func FuzzSpliced(f *testing.F) {
 			return
 		}
 		base := d.str(0)
+		// The escape table, recorded as the string is decoded into a
+		// buffer sized by the parser's count of its escapes, as jdoc.str
+		// does for a large string.
+		var esc escTable
+		if n := d.nodes[0].nesc; n > 0 {
+			body := raw[1 : len(raw)-1]
+			s, e, err := unquoteEsc(make([]byte, 0, len(body)), body, make([]byte, 0, escEntry*int(n)))
+			if err != nil || s != base || len(e) != escEntry*int(n) {
+				t.Fatalf("unquoteEsc %q: %q, %d escapes (%v), want %q, %d", raw, s, len(e)/escEntry, err, base, n)
+			}
+			esc = e
+		}
 		for _, lang := range []mutate.Lang{mutate.LangText, mutate.LangTS} {
 			reps := m.NewSession().Replacements(base, lang, nil)
-			check(t, raw, mtext{base: base, reps: reps}, true)
+			check(t, raw, esc, mtext{base: base, reps: reps}, true)
 		}
 		// Arbitrary cuts, sorted and apart.
 		var reps []mutate.Replacement
@@ -151,7 +170,7 @@ func FuzzSpliced(f *testing.F) {
 				break
 			}
 		}
-		check(t, raw, mtext{base: base, reps: reps}, false)
+		check(t, raw, esc, mtext{base: base, reps: reps}, false)
 	})
 }
 

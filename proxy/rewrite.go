@@ -186,13 +186,14 @@ func rewriteLeased(l *lease, body []byte, a api, sess session, ck *checker, lang
 	// A field the memo knows is not decoded even now: read is how
 	// mutateAll gets the text of one it does not.
 	read := func(i int) string { return d.str(w.fields[units[i].field].node) }
-	raw := func(i int) []byte {
+	raw := func(i int) ([]byte, escTable) {
 		if units[i].inner >= 0 || !units[i].raw {
 			// Only a text known by its bytes as sent (fps[i] a raw
 			// fingerprint) is remembered as splices of them.
-			return nil
+			return nil, nil
 		}
-		return d.raw(w.fields[units[i].field].node)
+		n := w.fields[units[i].field].node
+		return d.raw(n), d.escapes(n)
 	}
 	mutated, err := sess.mutateAll(texts, langs, fps, read, raw)
 	if err != nil {
