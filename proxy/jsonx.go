@@ -513,10 +513,12 @@ func (d *jdoc) str(i int) string {
 	if n.end-n.start >= bigString && d.lease != nil {
 		// Decoded text is never longer than its escaped form. The
 		// escape table (escTable) goes after it in the same buffer, when
-		// it is small next to the string.
+		// it is small next to the string and the text may be short
+		// enough for the memo to keep it (an escape decodes to at least
+		// its length as sent less 8 bytes), which is what it is for.
 		body := q[1 : len(q)-1]
 		need := len(body)
-		if tn := escEntry * int(n.nesc); len(body) <= maxEscOffset && tn <= len(body)/2 {
+		if tn := escEntry * int(n.nesc); tn <= len(body)/2 && len(body)-8*int(n.nesc) <= maxMemoText {
 			need += tn
 		}
 		buf := d.lease.get(need)
