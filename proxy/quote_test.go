@@ -9,6 +9,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"github.com/pretense/pretense/internal/testtool"
 	"github.com/pretense/pretense/mutate"
 )
 
@@ -210,4 +211,49 @@ func FuzzDecodeU(f *testing.F) {
 			t.Fatalf("decodeU(%q) = %U, %d, %v; want %U, %d, ok %v", s, r, n, err, wr, wn, ok)
 		}
 	})
+}
+
+// BenchmarkRawSplices: placing the replacements of the benchmark's
+// never-seen 64 KB text (200, among 2,150 escapes) in its JSON string as
+// sent, by walking the escapes (rawCursor) and by the escape table
+// recorded as the text was decoded (escCursor), in process CPU per text.
+//
+//	go test ./proxy -run '^$' -bench RawSplices -benchtime 20000x
+func BenchmarkRawSplices(b *testing.B) {
+	d, err := parseJSON(benchBody())
+	if err != nil {
+		b.Fatal(err)
+	}
+	d.lease = &lease{}
+	defer d.lease.release()
+	node := -1
+	for i := range d.nodes {
+		if d.nodes[i].kind == jStr && d.nodes[i].end-d.nodes[i].start >= bigString {
+			node = i
+		}
+	}
+	text := d.str(node)
+	esc := d.escapes(node)
+	m, err := mutate.New(testKey, mutate.PolicyPHI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	mt := mtext{base: text, reps: m.NewSession().Replacements(text, mutate.LangText, nil)}
+	if esc == nil || len(mt.reps) < 200 {
+		b.Fatalf("table %d bytes, %d replacements", len(esc), len(mt.reps))
+	}
+	for _, v := range []struct {
+		name string
+		esc  escTable
+	}{{"walk", nil}, {"table", esc}} {
+		b.Run(v.name, func(b *testing.B) {
+			cpu0 := testtool.ProcessCPU()
+			for b.Loop() {
+				if _, ok := rawSplices(d.raw(node), v.esc, mt); !ok {
+					b.Fatal("declined")
+				}
+			}
+			b.ReportMetric(float64(testtool.ProcessCPU()-cpu0)/1e3/float64(b.N), "cpu-us/op")
+		})
+	}
 }
