@@ -517,12 +517,16 @@ func (d *jdoc) str(i int) string {
 		// enough for the memo to keep it (an escape decodes to at least
 		// its length as sent less 8 bytes), which is what it is for.
 		body := q[1 : len(q)-1]
-		need := len(body)
-		if tn := escEntry * int(n.nesc); tn <= len(body)/2 && len(body)-8*int(n.nesc) <= maxMemoText {
-			need += tn
+		tn := escEntry * int(n.nesc)
+		if tn > len(body)/2 || len(body)-8*int(n.nesc) > maxMemoText {
+			tn = 0
 		}
-		buf := d.lease.get(need)
-		b.s, b.esc, err = unquoteEsc(buf[:0:len(body)], body, buf[len(body):len(body):need])
+		buf := d.lease.get(len(body) + tn)
+		var esc []byte
+		if tn > 0 {
+			esc = buf[len(body) : len(body)+tn : len(body)+tn]
+		}
+		b.s, b.esc, err = unquoteEsc(buf[:0:len(body)], body, esc)
 	} else {
 		b.s, err = unquote(q)
 	}
@@ -589,18 +593,6 @@ func unquoteBody(s []byte) (string, error) { return unquoteBodyTo(make([]byte, 0
 // hold len(s) bytes (what s decodes to at most): the string returned is
 // out's bytes.
 func unquoteBodyTo(out, s []byte) (string, error) {
-	t, _, err := unquoteEsc(out, s, nil)
-	return t, err
-}
-
-// unquoteEsc is unquoteBodyTo that also records the escapes of s in esc
-// (len 0; escEntry bytes of capacity per escape) as an escTable, returned
-// nil when esc is, when it runs out of room or when s is longer than an
-// entry can place (maxEscOffset).
-func unquoteEsc(out, s, esc []byte) (string, escTable, error) {
-	if len(s) > maxEscOffset {
-		esc = nil
-	}
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
 			// Copy the run up to the next escape in one go.
@@ -613,43 +605,99 @@ func unquoteEsc(out, s, esc []byte) (string, escTable, error) {
 			continue
 		}
 		if i+1 >= len(s) {
+			return "", fmt.Errorf("%w: trailing backslash", errJSON)
+		}
+		c, ok := simpleEscape(s[i+1])
+		if !ok {
+			if s[i+1] != 'u' {
+				return "", fmt.Errorf("%w: invalid escape", errJSON)
+			}
+			r, n, err := decodeU(s[i:])
+			if err != nil {
+				return "", err
+			}
+			out = utf8.AppendRune(out, r)
+			i += n
+			continue
+		}
+		out = append(out, c)
+		i += 2
+	}
+	return stringOf(out), nil // out is not touched again
+}
+
+// simpleEscape is the byte a two-byte escape \c stands for; ok is false
+// for \u and for what is not an escape.
+func simpleEscape(c byte) (byte, bool) {
+	switch c {
+	case '"', '\\', '/':
+		return c, true
+	case 'b':
+		return '\b', true
+	case 'f':
+		return '\f', true
+	case 'n':
+		return '\n', true
+	case 'r':
+		return '\r', true
+	case 't':
+		return '\t', true
+	}
+	return 0, false
+}
+
+// unquoteEsc is unquoteBodyTo that also records the escapes of s in esc
+// (escEntry bytes of capacity per escape; its length does not matter) as
+// an escTable. The table is nil when esc is, when it runs out of room or
+// when s is longer than an entry can place (maxEscOffset).
+func unquoteEsc(out, s, esc []byte) (string, escTable, error) {
+	if esc == nil || len(s) > maxEscOffset {
+		t, err := unquoteBodyTo(out, s)
+		return t, nil, err
+	}
+	esc = esc[:cap(esc)]
+	ne, full := 0, false
+	for i := 0; i < len(s); {
+		if s[i] != '\\' {
+			j := bytes.IndexByte(s[i:], '\\')
+			if j < 0 {
+				j = len(s) - i
+			}
+			out = append(out, s[i:i+j]...)
+			i += j
+			continue
+		}
+		if i+1 >= len(s) {
 			return "", nil, fmt.Errorf("%w: trailing backslash", errJSON)
 		}
-		rawN, decN := 2, 1
-		switch s[i+1] {
-		case '"', '\\', '/':
-			out = append(out, s[i+1])
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'u':
+		// The entry: offset << 8 | bytes as sent << 4 | bytes decoded.
+		var e uint32
+		if c, ok := simpleEscape(s[i+1]); ok {
+			out = append(out, c)
+			e = uint32(i)<<8 | 2<<4 | 1
+		} else if s[i+1] == 'u' {
 			r, n, err := decodeU(s[i:])
 			if err != nil {
 				return "", nil, err
 			}
 			k := len(out)
 			out = utf8.AppendRune(out, r)
-			rawN, decN = n, len(out)-k
-		default:
+			e = uint32(i)<<8 | uint32(n)<<4 | uint32(len(out)-k)
+		} else {
 			return "", nil, fmt.Errorf("%w: invalid escape", errJSON)
 		}
-		if esc != nil {
-			if len(esc)+escEntry > cap(esc) {
-				esc = nil // more escapes than the parser counted: none
-			} else {
-				esc = binary.LittleEndian.AppendUint32(esc, uint32(i)<<8|uint32(rawN)<<4|uint32(decN))
-			}
+		if ne+escEntry <= len(esc) {
+			binary.LittleEndian.PutUint32(esc[ne:], e)
+			ne += escEntry
+		} else {
+			full = true // more escapes than the parser counted: no table
 		}
-		i += rawN
+		i += int(e >> 4 & 0xf)
 	}
-	return stringOf(out), escTable(esc), nil // out is not touched again
+	if full {
+		return stringOf(out), nil, nil
+	}
+	return stringOf(out), escTable(esc[:ne]), nil // out is not touched again
 }
 
 // decodeU decodes \uXXXX (and a following low surrogate) at the start of s.
