@@ -12,7 +12,7 @@ import (
 // and rule (what the workers of a -j 2 scan hand over in any order) sort
 // to one order from every starting order.
 func TestSortFindingsTotal(t *testing.T) {
-	base := finding.Finding{RuleID: "phi-patient-name", Path: "a.txt", Line: 3, Column: 5}
+	base := finding.Finding{RuleID: "generic-api-key", Path: "a.txt", Line: 3, Column: 5}
 	var fs []finding.Finding
 	for _, vary := range []func(*finding.Finding){
 		func(f *finding.Finding) {},
