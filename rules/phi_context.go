@@ -85,6 +85,35 @@ type compiledContext struct {
 	phrases map[string]phraseClass
 	// mayHoldBits is a one-hash filter of the keys of phrases (mayHold).
 	mayHoldBits [phraseFilterBits / 64]uint64
+	// ends is a one-hash filter of the space-free suffixes of the keys
+	// of phrases (mayEnd), shared by the Ruleset's contexts: each ORs
+	// its keys in, so it holds every context's.
+	ends *endFilter
+}
+
+// endFilterBits is the size of the suffix filter: the built-in
+// vocabulary's suffixes fill a few per cent of it.
+const endFilterBits = 1 << 16
+
+type endFilter [endFilterBits / 64]uint64
+
+// endHash is the suffix filter's bit of part p (non-empty): its length
+// and its first, second and last bytes, as phraseHash, to 16 bits.
+func endHash(p []byte) uint32 {
+	n := len(p)
+	x := uint32(n) | uint32(p[0])<<8 | uint32(p[min(1, n-1)])<<16 | uint32(p[n-1])<<24
+	return (x * 0x9E3779B1) >> (32 - 16)
+}
+
+// mayEnd reports whether some key of phrases may end with part p (lower
+// case, non-empty, without spaces): false means no phrase whose last
+// part is p is a key, spaced or joined, so a walk need not look up any.
+func (cc *compiledContext) mayEnd(p []byte) bool {
+	if cc.ends == nil {
+		return true // a context compiled without the vocabulary
+	}
+	h := endHash(p)
+	return cc.ends[h/64]&(1<<(h%64)) != 0
 }
 
 // phraseFilterBits is the size of a context's phrase filter: the
@@ -131,6 +160,10 @@ const (
 
 // withVocab fills cc.phrases from its words and the Ruleset's vocabulary.
 func (cc *compiledContext) withVocab(v *phiVocab) {
+	if v.ends == nil {
+		v.ends = new(endFilter)
+	}
+	cc.ends = v.ends
 	cc.phrases = make(map[string]phraseClass, len(cc.words)+len(cc.weak)+len(v.subjects)+len(v.labels))
 	for _, set := range []struct {
 		m map[string]bool
@@ -141,6 +174,13 @@ func (cc *compiledContext) withVocab(v *phiVocab) {
 				cc.phrases[p] |= set.c
 				h := phraseHash([]byte(p))
 				cc.mayHoldBits[h/64] |= 1 << (h % 64)
+				// Every suffix of the key's last word: a part is
+				// never spaced, and a phrase ending with part p
+				// ends with one of them.
+				for i := len(p) - 1; i >= 0 && p[i] != ' '; i-- {
+					h := endHash([]byte(p[i:]))
+					cc.ends[h/64] |= 1 << (h % 64)
+				}
 			}
 		}
 	}
@@ -152,6 +192,7 @@ func (cc *compiledContext) withVocab(v *phiVocab) {
 type phiVocab struct {
 	labels   map[string]bool
 	subjects map[string]bool
+	ends     *endFilter // the contexts' shared suffix filter (withVocab)
 }
 
 // otherLabels are field names and words that mark a value as something

@@ -91,11 +91,21 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 	lp.lo = len(lp.low)
 	skipped := 0
 	for r := 0; ; {
-		// The parts r+k-1 … r (k of them, earliest first) form a phrase.
-		lp = lp.upTo(r + maxLabelParts - 1)
-		if r >= lp.n {
+		if lp = lp.upTo(r); r >= lp.n {
 			break
 		}
+		// Every phrase tried at r (spaced or joined) ends with part r:
+		// when no key of phrases may end with it, none is one, and the
+		// parts before it need not be split for r.
+		if !cc.mayEnd(lp.low[lp.parts[r].start:lp.parts[r].end]) {
+			if skipped++; skipped > gap {
+				break
+			}
+			r++
+			continue
+		}
+		// The parts r+k-1 … r (k of them, earliest first) form a phrase.
+		lp = lp.upTo(r + maxLabelParts - 1)
 		matched := 0
 		for k := min(maxLabelParts, lp.n-r); k >= 1; k-- {
 			spaced := lp.low[lp.parts[r+k-1].start:lp.parts[r].end]
