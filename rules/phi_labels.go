@@ -206,13 +206,19 @@ func (lp labelParts) token() labelParts {
 	word := seg[i:j]
 	// The token's parts go into low in their order, ending at lo, and
 	// into the lists last first.
+	// The parts are found once: their sizes place them in low, then
+	// they are copied (a token rarely has more than eight).
+	var wordParts [8]span
+	ps := wordParts[:0]
 	size := 0
 	for lo, hi := nextPart(word, 0); lo >= 0; lo, hi = nextPart(word, hi) {
+		ps = append(ps, span{lo, hi})
 		size += hi - lo + 1
 	}
 	lp.lo -= size
 	w, first := lp.lo, lp.n
-	for lo, hi := nextPart(word, 0); lo >= 0; lo, hi = nextPart(word, hi) {
+	for _, p := range ps {
+		lo, hi := p.start, p.end
 		for _, c := range word[lo:hi] {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
