@@ -23,6 +23,38 @@ func DeltaSizes(d []byte) (src, tgt int64, ok bool) {
 
 var errBadDelta = corruptf("invalid delta")
 
+// copyOp decodes the offset and size of a delta's copy instruction from
+// the bytes d after its command byte cmd (cmd&0x80 set): one byte for
+// each of cmd's low seven bits that is set, offset first, little-endian;
+// a size of 0 means 0x10000. n is how many bytes of d it read; ok is
+// false when d ends first. ApplyDelta (a whole delta in memory) and
+// deltaPieces (a delta streamed for an object's head) both read copies
+// with it.
+func copyOp(cmd byte, d []byte) (off, sz uint64, n int, ok bool) {
+	for k := range 4 {
+		if cmd&(1<<k) != 0 {
+			if n == len(d) {
+				return 0, 0, 0, false
+			}
+			off |= uint64(d[n]) << (8 * k)
+			n++
+		}
+	}
+	for k := range 3 {
+		if cmd&(0x10<<k) != 0 {
+			if n == len(d) {
+				return 0, 0, 0, false
+			}
+			sz |= uint64(d[n]) << (8 * k)
+			n++
+		}
+	}
+	if sz == 0 {
+		sz = 0x10000
+	}
+	return off, sz, n, true
+}
+
 // ApplyDelta rebuilds a delta's target from base into dst. A target size
 // over limit is ErrTooLarge, and no more than the base plus the delta is
 // allocated up front whatever the header declares: a 7-byte delta that
@@ -61,28 +93,11 @@ func ApplyDelta(base, d, dst []byte, changed []Span, track bool, limit int64) ([
 		d = d[1:]
 		switch {
 		case cmd&0x80 != 0:
-			var off, sz uint64
-			for k := range 4 {
-				if cmd&(1<<k) != 0 {
-					if len(d) == 0 {
-						return nil, nil, errBadDelta
-					}
-					off |= uint64(d[0]) << (8 * k)
-					d = d[1:]
-				}
+			off, sz, n, ok := copyOp(cmd, d)
+			if !ok {
+				return nil, nil, errBadDelta
 			}
-			for k := range 3 {
-				if cmd&(0x10<<k) != 0 {
-					if len(d) == 0 {
-						return nil, nil, errBadDelta
-					}
-					sz |= uint64(d[0]) << (8 * k)
-					d = d[1:]
-				}
-			}
-			if sz == 0 {
-				sz = 0x10000
-			}
+			d = d[n:]
 			if off+sz > uint64(len(base)) || uint64(len(dst))+sz > tgtSize {
 				return nil, nil, errBadDelta
 			}

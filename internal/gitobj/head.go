@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"runtime/debug"
 	"slices"
 )
@@ -222,28 +223,15 @@ func deltaPieces(r *bufio.Reader, dsize int64, ps []piece) (src, tgt int64, sub 
 		}
 		switch {
 		case cmd&0x80 != 0:
-			var off, sz int64
-			for k := range 4 {
-				if cmd&(1<<k) != 0 {
-					b, err := lr.ReadByte()
-					if err != nil {
-						return 0, 0, nil, errBadDelta
-					}
-					off |= int64(b) << (8 * k)
-				}
+			// Its argument bytes are peeked (at most seven, one per set
+			// bit) and decoded as ApplyDelta decodes them.
+			args, _ := lr.r.Peek(bits.OnesCount8(cmd & 0x7f))
+			uoff, usz, n, ok := copyOp(cmd, args)
+			if !ok {
+				return 0, 0, nil, errBadDelta
 			}
-			for k := range 3 {
-				if cmd&(0x10<<k) != 0 {
-					b, err := lr.ReadByte()
-					if err != nil {
-						return 0, 0, nil, errBadDelta
-					}
-					sz |= int64(b) << (8 * k)
-				}
-			}
-			if sz == 0 {
-				sz = 0x10000
-			}
+			lr.discard(n)
+			off, sz := int64(uoff), int64(usz)
 			if off+sz > src || pos+sz > tgt {
 				return 0, 0, nil, errBadDelta
 			}
@@ -288,6 +276,12 @@ func (c *countReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
 	c.n += int64(n)
 	return n, err
+}
+
+// discard skips n bytes already peeked.
+func (c *countReader) discard(n int) {
+	m, _ := c.r.Discard(n)
+	c.n += int64(m)
 }
 
 func (c *countReader) ReadByte() (byte, error) {
