@@ -174,3 +174,29 @@ func TestRegexAfterWord(t *testing.T) {
 		}
 	}
 }
+
+// TestLower8: the eight-bytes-at-once lowercasing of lowerInto agrees
+// with the byte loop on every byte value in every position.
+func TestLower8(t *testing.T) {
+	for c := range 256 {
+		for pos := range 8 {
+			b := []byte("aZ_9Qz0x")
+			b[pos] = byte(c)
+			for n := 8; n <= 16; n++ {
+				s := strings.Repeat(string(b), 2)[:n]
+				got := make([]byte, n)
+				lowerInto(got, s)
+				want := make([]byte, n)
+				for i := range n {
+					want[i] = s[i]
+					if want[i] >= 'A' && want[i] <= 'Z' {
+						want[i] += 32
+					}
+				}
+				if string(got) != string(want) {
+					t.Fatalf("lowerInto(%q) = %q, want %q", s, got, want)
+				}
+			}
+		}
+	}
+}

@@ -334,31 +334,17 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 	// name's decisions); in the text pass a phrase can flip a word to
 	// selected, and the cache is told.
 	front := spanCache{text: text, off: s.m.plain || len(text) > math.MaxInt32}
-	for _, sp := range s.spans {
-		if sp.kind != spanIdent {
-			continue
-		}
-		sel, ok := front.get(sp.start, sp.end)
-		if !ok {
-			sel = s.selectCode(text[sp.start:sp.end], lang)
-			front.put(sp.start, sp.end, sel)
-		}
-		if sel {
-			reps = append(reps, rep{sp.start, sp.end})
-		}
-	}
+	reps = s.codePass(&front, text, lang, reps)
 	front.reset()
-	for _, sp := range s.spans {
-		if sp.kind != spanText {
-			continue
-		}
+	spans := s.spans
+	for k := nextText(spans, 0); k < len(spans); k = nextText(spans, k+1) {
+		sp := &spans[k]
 		prevA, prevB, prevSel := -1, -1, false
-		for i := sp.start; i < sp.end; {
-			if c := text[i]; byteClass[c]&classWord == 0 && (c < utf8.RuneSelf || wordLen(text, i) == 0) {
-				i++ // not a word's first byte (wordLen is 0)
-				continue
+		for i := sp.start; ; {
+			var j int
+			if i, j = nextWord(text, i, sp.end); i >= sp.end {
+				break
 			}
-			j := wordEnd(text, i, sp.end)
 			w := text[i:j]
 			sel, ok := front.get(i, j)
 			if !ok {
@@ -367,7 +353,7 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 				grew = grew || g
 				front.put(i, j, sel)
 			}
-			if !sel && prevA >= 0 && s.phrase(text[prevA:prevB], w) {
+			if !sel && prevA >= 0 && phraseLens>>min(len(w), 63)&1 != 0 && s.phrase(text[prevA:prevB], w) {
 				// Two-word phrases: "Medical Record", "Social Security".
 				// Earlier occurrences of either word were passed over.
 				sel, grew = true, true
@@ -389,6 +375,140 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 	return reps, treps, grew
 }
 
+// nextWord returns the bounds of the first word of text[i:end] (end, end
+// when there is none): a maximal run of word bytes (wordLen), led by one.
+// ASCII bytes are told by a table in tight loops; a non-ASCII byte by
+// wordLen, on text (as the byte loop it replaced did).
+func nextWord(text string, i, end int) (start, stop int) {
+	t := text[:end]
+	for i < len(t) {
+		for i < len(t) && textClass[t[i]] == textSkip {
+			i++
+		}
+		if i >= len(t) || t[i] < utf8.RuneSelf || wordLen(text, i) > 0 {
+			break
+		}
+		i++ // a non-ASCII byte that starts no word
+	}
+	if i >= len(t) {
+		return end, end
+	}
+	j := i
+	for j < len(t) && textClass[t[j]] == textWord {
+		j++
+	}
+	if j < len(t) && t[j] >= utf8.RuneSelf {
+		j = wordEnd(text, j, end) // a non-ASCII letter goes on
+	}
+	return i, j
+}
+
+// textClass sorts bytes for the text pass of selectAll: an ASCII word
+// byte (isWordByte), an ASCII byte that is not, or a non-ASCII byte
+// (wordLen decides).
+var textClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = textNonASCII
+		case isWordByte(byte(c)):
+			t[c] = textWord
+		default:
+			t[c] = textSkip
+		}
+	}
+	return t
+}()
+
+const (
+	textSkip = iota
+	textWord
+	textNonASCII
+)
+
+// nextText returns the index of the first text span of spans from k
+// (len(spans) when none): a leaf loop, as most spans are identifiers.
+func nextText(spans []span, k int) int {
+	for k < len(spans) && spans[k].kind != spanText {
+		k++
+	}
+	return k
+}
+
+// codePass is selectAll's pass over code identifiers: it appends to reps
+// the identifiers selected. The cache lookup is written out here (the
+// loop runs once per identifier, ~6,500 times for a 64 KB request, and a
+// call to get and put per identifier cost more than the lookup itself):
+// it is get and put of front, with the keys computed once.
+func (s *Session) codePass(front *spanCache, text string, lang Lang, reps []rep) []rep {
+	if front.off {
+		for _, sp := range s.spans {
+			if sp.kind == spanIdent && s.selectCode(text[sp.start:sp.end], lang) {
+				reps = append(reps, rep{sp.start, sp.end})
+			}
+		}
+		return reps
+	}
+	spans := s.spans
+	for k := 0; k < len(spans); {
+		// Hits are written by a leaf function (no call: what it reads
+		// stays in registers; with the call deciding a name in the same
+		// loop it was stored and reloaded for every identifier), with
+		// room made for a chunk of spans at a time.
+		const chunk = 256
+		reps = slices.Grow(reps, chunk)
+		lim := min(k+chunk, len(spans))
+		var n int
+		k, n = front.hits(spans[:lim], k, reps[len(reps):len(reps)+chunk])
+		reps = reps[:len(reps)+n]
+		if k < lim {
+			// A miss: decide and remember.
+			a, b := spans[k].start, spans[k].end
+			sel := s.selectCode(text[a:b], lang)
+			front.put(a, b, sel)
+			if sel {
+				reps = append(reps, rep{a, b})
+			}
+			k++
+		}
+	}
+	return reps
+}
+
+// hits is codePass's loop over the identifiers of spans from k: it
+// writes those whose decision front holds and selects to out (room for
+// len(spans)-k) and stops at the first identifier it does not hold,
+// returning its index (len(spans) when none) and the number written.
+// It is get, written out.
+func (c *spanCache) hits(spans []span, k int, out []rep) (next, n int) {
+	text := c.text
+	for ; k < len(spans); k++ {
+		sp := &spans[k]
+		if sp.kind != spanIdent {
+			continue
+		}
+		a, b := sp.start, sp.end
+		w := b - a
+		var k0, k1 uint64
+		switch {
+		case w >= 8:
+			k0, k1 = load64(text, a), load64(text, b-8)
+		case a+8 <= len(text):
+			k0 = load64(text, a) & lowBytes[w&7]
+		default:
+			return k, n // a word in the text's last eight bytes: get
+		}
+		e := &c.slot[spanSlot(k0, k1, w)]
+		if e.k0 != k0 || e.k1 != k1 || int(e.nsel>>1) != w ||
+			w > 16 && text[int(e.start)+8:int(e.start)+w-8] != text[a+8:b-8] {
+			return k, n
+		}
+		out[n] = rep{a, b}
+		n += int(e.nsel & 1)
+	}
+	return k, n
+}
+
 // spanCache is a direct-mapped cache of decisions for one pass of
 // selectAll, keyed by the words of the text being mutated. A slot holds
 // the word's first and last eight bytes (two loads from the text, no
@@ -398,12 +518,15 @@ func (s *Session) selectAll(text string, lang Lang, reps, treps []rep) (_, _ []r
 // is, with a write barrier while the collector runs).
 type spanCache struct {
 	text string
-	slot [spanCacheSlots]struct {
-		k0, k1 uint64 // wordKeys
-		start  uint32 // of the last occurrence: text[start:start+n]
-		nsel   uint32 // n<<1 | sel; 0: no word
-	}
-	off bool // every get misses (Mutator.plain, or a text over 2 GB)
+	slot [spanCacheSlots]spanSlotEntry
+	off  bool // every get misses (Mutator.plain, or a text over 2 GB)
+}
+
+// spanSlotEntry is one slot of a spanCache.
+type spanSlotEntry struct {
+	k0, k1 uint64 // wordKeys
+	start  uint32 // of the last occurrence: text[start:start+n]
+	nsel   uint32 // n<<1 | sel; 0: no word
 }
 
 // spanCacheSlots: a 64 KB request's ~930 distinct names missed 1,387
@@ -432,6 +555,9 @@ func wordKeys(text string, a, b int) (k0, k1 uint64) {
 	}
 	return k0, 0
 }
+
+// lowBytes[n] keeps a word's n low bytes (n < 8).
+var lowBytes = [8]uint64{0, 1<<8 - 1, 1<<16 - 1, 1<<24 - 1, 1<<32 - 1, 1<<40 - 1, 1<<48 - 1, 1<<56 - 1}
 
 // spanSlot hashes a word's keys and length to a slot.
 func spanSlot(k0, k1 uint64, n int) int {
@@ -693,17 +819,16 @@ func (s *Session) assign(names []string) {
 		}
 		e := s.firstSynth(name)
 		k := e.k
-		sh := shapeOf(name)
 		for attempt := uint32(0); ; attempt++ {
-			canon := e.canon
+			canon, issued := e.canon, e.issued
 			if attempt > 0 {
 				canon = canonical(s.mac, &s.msg, k, name, attempt, s.m.entropy)
+				issued = applyShape(canon, k, shapeOf(name))
 			}
 			if _, taken := s.s2o[canon]; taken {
 				s.collisions++
 				continue
 			}
-			issued := applyShape(canon, k, sh)
 			s.s2o[canon] = len(s.pairs)
 			s.pairs = append(s.pairs, pair{syn: issued, orig: name, k: k})
 			s.o2s[name] = issued
@@ -735,6 +860,7 @@ func (s *Session) firstSynth(name string) synthEntry {
 	if !cached {
 		e.k = s.m.sets.kindOf(name, &s.sc)
 		e.canon = canonical(s.mac, &s.msg, e.k, name, 0, s.m.entropy)
+		e.issued = applyShape(e.canon, e.k, shapeOf(name))
 		if s.m.entropy == 0 {
 			s.m.synths.put(name, e)
 		}
@@ -770,7 +896,7 @@ func (s *Session) assignUnsorted(names []string) bool {
 			s.pairs = s.pairs[:n0]
 			return false
 		}
-		issued := applyShape(e.canon, e.k, shapeOf(name))
+		issued := e.issued
 		s.s2o[e.canon] = len(s.pairs)
 		s.pairs = append(s.pairs, pair{syn: issued, orig: name, k: e.k})
 		s.o2s[name] = issued

@@ -166,6 +166,13 @@ func synthAt(t string, i int) (n int, partial bool) {
 
 // lowerInto writes the ASCII-lowercased s into dst.
 func lowerInto(dst []byte, s string) {
+	if n := len(s); n >= 8 && n <= 16 && len(dst) >= n {
+		// A synthetic's length: two overlapping words, eight bytes
+		// lowercased at once (PairSetOf lowercases one per pair).
+		binary.LittleEndian.PutUint64(dst[n-8:], lower8(load64(s, n-8)))
+		binary.LittleEndian.PutUint64(dst, lower8(load64(s, 0)))
+		return
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 'A' && c <= 'Z' {
@@ -173,6 +180,17 @@ func lowerInto(dst []byte, s string) {
 		}
 		dst[i] = c
 	}
+}
+
+// lower8 is x's eight bytes ASCII-lowercased: 0x20 added to each byte in
+// 'A'-'Z' (seven-bit sums, so no byte carries into the next; bytes from
+// 0x80 up are left alone).
+func lower8(x uint64) uint64 {
+	const ones = 0x0101010101010101
+	h := x &^ (0x80 * ones)
+	ge := h + (0x80-'A')*ones   // high bit: h >= 'A'
+	gt := h + (0x80-'Z'-1)*ones // high bit: h > 'Z'
+	return x | (ge&^gt&^x)&(0x80*ones)>>2
 }
 
 // shapeOf classifies the capitalisation of a name.

@@ -66,7 +66,11 @@ func (c *nameCache[V]) put(name string, v V) {
 // cached.
 type synthEntry struct {
 	canon string
-	k     kind
+	// issued is canon in the name's shape (applyShape, shapeOf): what
+	// the name is issued when canon is free, a new string per session
+	// for a capitalised name before it was cached.
+	issued string
+	k      kind
 }
 
 // phiEntry is whether a name is PHI (sets.isPHI: split into words, each
