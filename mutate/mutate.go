@@ -499,9 +499,21 @@ func (c *spanCache) hits(spans []span, k int, out []rep) (next, n int) {
 			return k, n // a word in the text's last eight bytes: get
 		}
 		e := &c.slot[spanSlot(k0, k1, w)]
-		if e.k0 != k0 || e.k1 != k1 || int(e.nsel>>1) != w ||
-			w > 16 && text[int(e.start)+8:int(e.start)+w-8] != text[a+8:b-8] {
+		if e.k0 != k0 || e.k1 != k1 || int(e.nsel>>1) != w {
 			return k, n
+		}
+		if w > 16 {
+			// The bytes between the keys, eight at a time (the last
+			// eight end where k1 starts; bytes compared twice are
+			// equal): a string comparison is a call, which would make
+			// this loop keep its values on the stack.
+			p := int(e.start)
+			for off := 8; off < w-8; off += 8 {
+				o := min(off, w-16)
+				if load64(text, p+o) != load64(text, a+o) {
+					return k, n
+				}
+			}
 		}
 		out[n] = rep{a, b}
 		n += int(e.nsel & 1)
