@@ -14,21 +14,23 @@ import (
 // It is written here instead of using a library because the library
 // (github.com/petar-dambovaliev/aho-corasick, used before) spent ~9 ns per
 // byte on its overlapping iterator — the largest single cost of a scan. This
-// DFA takes one table load per byte: the byte's class comes from a 256-entry
-// array (upper-case letters share their lower-case class, bytes in no
-// keyword share class 0), state ids are premultiplied row offsets, and the
-// states with matches are numbered last, so the loop tests a match with
-// one comparison.
+// DFA takes one dependent table load per byte: the byte's class comes
+// from a 256-entry array (upper-case letters share their lower-case class,
+// bytes in no keyword share class 0), a state is its row's byte offset in
+// the table, and the states with matches are numbered last, from a power
+// of two, so the loop tests a match with one comparison (of several
+// walks' states OR'ed).
 type kwMatcher struct {
 	class [256]uint8
 	// shift is log2 of the row width (the class count rounded up to a
-	// power of two), so a premultiplied state turns back into its index.
+	// power of two); a state (a row's byte offset) >> (shift+2) is its
+	// row's index.
 	shift uint
 	// lens holds each keyword's length in bytes; maxLen is the longest.
 	lens   []int
 	maxLen int
-	// streamMin is the shortest input walked as four streams (see each);
-	// tests lower it to exercise the stream boundaries on short inputs.
+	// streamMin is the shortest input walked as seven walks (see each);
+	// tests lower it to exercise the walks' boundaries on short inputs.
 	streamMin int
 	// bufs holds *streamHits between inputs.
 	bufs sync.Pool
@@ -43,11 +45,16 @@ type kwMatcher struct {
 	dfaOnce    sync.Once
 	dfaReady   atomic.Bool
 
-	// trans[s+class[b]] is the next state (premultiplied) after state s.
+	// trans holds the DFA's rows; a state is its row's byte offset, and
+	// the state after s on byte b is at byte s+4*class[b]. cls[b] points
+	// at trans[class[b]], so that is *(cls[b]+s): no arithmetic in the
+	// chain of dependent loads that a walk is.
 	trans []uint32
-	// matchFrom is the first (premultiplied) state that ends a keyword.
+	cls   [256]unsafe.Pointer
+	// matchFrom is the first state that ends a keyword, a power of two
+	// (see renumber).
 	matchFrom uint32
-	// out[(s-matchFrom)>>shift] lists the keywords ending in state s,
+	// out[(s-matchFrom)>>(shift+2)] lists the keywords ending in state s,
 	// longest first — the order the library reported them in.
 	out [][]int32
 }
@@ -99,17 +106,14 @@ const kwShallowDepth = 2
 // the trie.
 const kwSparseBudget = 256 << 10
 
-// streamMin is the default kwMatcher.streamMin: below it the four walks'
-// set-up and their overlap (three warm-ups of maxLen-1 bytes) cost more
-// than the interleaving saves. It was 4 KB, but two thirds of a source
-// tree's files are smaller than that, and over the files under 4 KB of
-// $GOROOT/src/net the four walks run ~3x faster than one from 512 bytes
-// on (a temporary benchmark, best of 10 at load 14: 216 -> 910 MB/s).
-const streamMin = 512
-
-// streamHits holds the matches of the four walks of one input, each as
-// end offset<<32 | state, until they are reported in order.
-type streamHits [4][]uint64
+// streamMin is the default kwMatcher.streamMin: below it the seven walks'
+// set-up (a call, the hits' buffers) and their warm-ups (maxLen-1 bytes
+// each, walked in lockstep with the rest) cost more than the
+// interleaving saves. BenchmarkKWMatcher's inputs of 128 and 256 bytes
+// run ~1.7x faster as seven walks than as one, 64 bytes about as fast
+// (process CPU, medians of 5, load 13). With four walks in Go it was 512,
+// as each of the three walks' warm-ups then ran on its own first.
+const streamMin = 64
 
 func foldASCII(b byte) byte {
 	if 'A' <= b && b <= 'Z' {
@@ -287,15 +291,20 @@ func (m *kwMatcher) ensureDFA() {
 func (m *kwMatcher) buildDFA() {
 	t := &m.trie
 	stride := 1 << m.shift
-	n := len(t.fail)
-	newID, matchFrom := renumber(t.depth, t.hasOut, m.maxLen, m.shift)
+	newID, matchFrom := renumber(t.depth, t.hasOut, m.maxLen, m.shift+2)
 	m.matchFrom = matchFrom
-	if k := n - int(matchFrom>>m.shift); k > 0 {
-		m.out = make([][]int32, k)
+	matching := 0
+	for _, h := range t.hasOut {
+		if h {
+			matching++
+		}
+	}
+	if matching > 0 {
+		m.out = make([][]int32, matching)
 		for s, id := range newID {
 			if id >= matchFrom {
 				lo, hi := t.outLo[s], t.outHi[s]
-				m.out[(id-matchFrom)>>m.shift] = t.outBuf[lo:hi:hi]
+				m.out[(id-matchFrom)>>(m.shift+2)] = t.outBuf[lo:hi:hi]
 			}
 		}
 	}
@@ -303,15 +312,18 @@ func (m *kwMatcher) buildDFA() {
 	// The dense rows, in breadth-first order: the root's row is its own
 	// edges (every other class stays in the root), any other state's is
 	// its failure state's row with its own edges written over it.
-	m.trans = make([]uint32, n*stride)
+	m.trans = make([]uint32, int(matchFrom)/4+matching*stride)
 	for _, s := range t.queue {
-		row := m.trans[newID[s]:][:stride]
+		row := m.trans[newID[s]/4:][:stride]
 		if s != 0 {
-			copy(row, m.trans[newID[t.fail[s]]:][:stride])
+			copy(row, m.trans[newID[t.fail[s]]/4:][:stride])
 		}
 		for c := t.first[s]; c >= 0; c = t.sibling[c] {
 			row[t.label[c]] = newID[c]
 		}
+	}
+	for b := range m.cls {
+		m.cls[b] = unsafe.Pointer(&m.trans[m.class[b]])
 	}
 }
 
@@ -351,15 +363,20 @@ func (m *kwMatcher) eachSparse(data []byte, f func(kw, start, end int)) {
 	}
 }
 
-// renumber gives each trie state its row offset: states without matches
-// first, then the rest, so one comparison tells a match (matchFrom is the
-// first matching state's offset); within each group by depth, shallowest
-// first, and by trie id within a depth. A walk over text spends nearly
-// all its steps in the first levels of the trie, and numbering them
-// together keeps the rows it keeps reading in one dense block of the
-// table (fewer cache lines and pages) instead of scattered through 2 MB
-// in keyword order. depth[s] is state s's depth (the root's 0, none past
-// maxLen).
+// renumber gives each trie state its row's byte offset in the table
+// (row index << shift): states without matches first, then the rest, so
+// one comparison tells a match (matchFrom is the first matching state's
+// offset); within each group by depth, shallowest first, and by trie id
+// within a depth. A walk over text spends nearly all its steps in the
+// first levels of the trie, and numbering them together keeps the rows
+// it keeps reading in one dense block of the table (fewer cache lines and
+// pages) instead of scattered through 2 MB in keyword order. depth[s] is
+// state s's depth (the root's 0, none past maxLen).
+//
+// matchFrom is rounded up to a power of two (the rows between are never
+// read), so that no state without matches has its bit: the walks test
+// several states at once with (s0|s1|…) >= matchFrom. For the built-in
+// keywords that is 1.87 MB of rows without matches padded to 2 MB.
 func renumber(depth []int32, hasOut []bool, maxLen int, shift uint) (newID []uint32, matchFrom uint32) {
 	n := len(depth)
 	// A counting sort: start[g*levels+d+1] counts group g (0: no
@@ -378,15 +395,25 @@ func renumber(depth []int32, hasOut []bool, maxLen int, shift uint) (newID []uin
 	for i := 1; i < len(start); i++ {
 		start[i] += start[i-1]
 	}
+	// start[levels] is the end of the last level without matches: the
+	// first matching state.
+	first := start[levels] << shift
+	matchFrom = padPow2(first)
 	newID = make([]uint32, n)
 	for s := 0; s < n; s++ {
 		k := group(s) + int(depth[s])
 		newID[s] = start[k] << shift
+		if hasOut[s] {
+			newID[s] += matchFrom - first
+		}
 		start[k]++
 	}
-	// start[levels-1] has become the end of the last level without
-	// matches: the first matching state.
-	return newID, start[levels-1] << shift
+	return newID, matchFrom
+}
+
+// padPow2 is the least power of two >= x (x > 0).
+func padPow2(x uint32) uint32 {
+	return 1 << bits.Len32(x-1)
 }
 
 // each calls f for every keyword occurrence in data, ordered by end offset,
@@ -394,15 +421,15 @@ func renumber(depth []int32, hasOut []bool, maxLen int, shift uint) (newID []uin
 //
 // One DFA walk is a chain of dependent loads (the next state needs the
 // current one), so it runs at the latency of a load, not at the
-// processor's throughput. A long input is therefore walked as four
-// independent streams over its quarters, interleaved in one loop, which
-// keeps four loads in flight. Stream k reports the matches that end in
-// its quarter; it starts maxLen-1 bytes early (reporting nothing there) so
-// that a keyword crossing into its quarter is seen: the automaton's state
-// is the longest keyword prefix ending at the current byte, never longer
-// than maxLen, so after maxLen-1 bytes of warm-up it is the state a
-// single walk from the start would be in. Matches are buffered per stream
-// and reported stream by stream, which keeps the single walk's order.
+// processor's throughput. A long input is therefore walked as seven
+// independent walks over its sevenths, in lockstep (kwWalk7), which keeps
+// seven loads in flight. Walk k starts maxLen-1 bytes before its seventh
+// (walk 0 at the start, covering as many bytes as the others) and reports
+// only the matches that end in its seventh: the automaton's state is the
+// longest keyword prefix ending at the current byte, never longer than
+// maxLen, so after maxLen-1 bytes of warm-up it is the state a single
+// walk from the start would be in. Matches are buffered per walk and
+// reported walk by walk, which keeps the single walk's order.
 func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 	if !m.dfaReady.Load() {
 		if m.sparseLeft.Add(-int64(len(data))) >= 0 {
@@ -411,9 +438,9 @@ func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 		}
 		m.ensureDFA()
 	}
-	q := len(data) / 4
 	ov := max(m.maxLen-1, 0)
-	if len(data) < m.streamMin || q < ov || q == 0 || uint64(len(data)) >= 1<<32 {
+	q := (len(data) - ov) / kwWalks
+	if len(data) < m.streamMin || q < 1 || uint64(len(data)) >= 1<<32 {
 		m.eachFrom(data, 0, 0, f)
 		return
 	}
@@ -421,35 +448,21 @@ func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 	if sh == nil {
 		sh = new(streamHits)
 	}
-	trans, class, mf := m.trans, &m.class, m.matchFrom
-	b1, b2, b3 := q, 2*q, 3*q
-	s0 := uint32(0)
-	s1 := m.walk(data[b1-ov : b1])
-	s2 := m.walk(data[b2-ov : b2])
-	s3 := m.walk(data[b3-ov : b3])
 	for k := range sh {
 		sh[k] = sh[k][:0]
 	}
-	// The loop reads the table and the input through pointers, without
-	// bounds checks: every state is a row offset of trans and every class
-	// is below the row width, so s+class is inside trans; i < q, so
-	// i+3q < len(data). With the checks (and the four hit slices the
-	// loop used to append to) the compiler ran out of registers and kept
-	// the states on the stack, which put a store and a reload into every
-	// step of the four chains. FuzzKWStreams checks the walk against the
-	// single one.
-	tp := unsafe.Pointer(unsafe.SliceData(trans))
-	dp := unsafe.Pointer(unsafe.SliceData(data))
-	for i := 0; i < q; i++ {
-		p := unsafe.Add(dp, i)
-		s0 = *(*uint32)(unsafe.Add(tp, uintptr(s0+uint32(class[*(*byte)(p)]))*4))
-		s1 = *(*uint32)(unsafe.Add(tp, uintptr(s1+uint32(class[*(*byte)(unsafe.Add(p, b1))]))*4))
-		s2 = *(*uint32)(unsafe.Add(tp, uintptr(s2+uint32(class[*(*byte)(unsafe.Add(p, b2))]))*4))
-		s3 = *(*uint32)(unsafe.Add(tp, uintptr(s3+uint32(class[*(*byte)(unsafe.Add(p, b3))]))*4))
-		// Matches are rare (one byte in hundreds): one test for the
-		// four, and their recording out of line.
-		if max(s0, s1, s2, s3) >= mf {
-			sh.add(mf, i, q, s0, s1, s2, s3)
+	// Walk k reads data[k*q+i] at step i; steps 0 to ov-1 are its
+	// warm-up, except walk 0's, whose bytes no other walk reads.
+	mf := m.matchFrom
+	steps := q + ov
+	var s [kwWalks]uint32
+	base := unsafe.Pointer(unsafe.SliceData(data))
+	for i := 0; i < steps; {
+		end := min(steps, i+kwWalkChunk)
+		p := kwWalk7(&m.cls, (*byte)(unsafe.Add(base, i)), (*byte)(unsafe.Add(base, end)), uintptr(q), mf, &s)
+		i = int(uintptr(unsafe.Pointer(p)) - uintptr(base))
+		if s[0]|s[1]|s[2]|s[3]|s[4]|s[5]|s[6] >= mf {
+			sh.add(&s, mf, i-1, q, ov)
 		}
 	}
 	for _, h := range sh {
@@ -457,55 +470,50 @@ func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 			m.report(int(x>>32), uint32(x), f)
 		}
 	}
-	// The rest of the last quarter (len(data) is not a multiple of 4).
-	m.eachFrom(data, b3+q, s3, f)
+	// The rest of the last seventh (len(data)-ov is not a multiple of 7).
+	m.eachFrom(data, kwWalks*q+ov, s[kwWalks-1], f)
 	m.bufs.Put(sh)
 }
 
-// add records the matching states among s0-s3, the states of the four
-// streams after byte i of their quarters (q bytes each).
-//
-//go:noinline
-func (sh *streamHits) add(mf uint32, i, q int, s0, s1, s2, s3 uint32) {
-	if s0 >= mf {
-		sh[0] = append(sh[0], uint64(i)<<32|uint64(s0))
-	}
-	if s1 >= mf {
-		sh[1] = append(sh[1], uint64(q+i)<<32|uint64(s1))
-	}
-	if s2 >= mf {
-		sh[2] = append(sh[2], uint64(2*q+i)<<32|uint64(s2))
-	}
-	if s3 >= mf {
-		sh[3] = append(sh[3], uint64(3*q+i)<<32|uint64(s3))
+// kwWalks is how many walks each runs in lockstep.
+const kwWalks = 7
+
+// kwWalkChunk bounds the steps of one kwWalk7 call: the assembly loop
+// cannot be preempted, and a long input without matches would otherwise
+// hold off the garbage collector for the whole walk.
+const kwWalkChunk = 1 << 16
+
+// streamHits holds the matches of the walks of one input, each as end
+// offset<<32 | state, until they are reported in order.
+type streamHits [kwWalks][]uint64
+
+// add records the matching states among s, the states of the walks after
+// their step i (walk k at data[k*q+i]), except in a warm-up (i < ov,
+// walk k > 0).
+func (sh *streamHits) add(s *[kwWalks]uint32, mf uint32, i, q, ov int) {
+	for k, st := range s {
+		if st >= mf && (k == 0 || i >= ov) {
+			sh[k] = append(sh[k], uint64(k*q+i)<<32|uint64(st))
+		}
 	}
 }
 
 // eachFrom continues a walk in state s at data[from], reporting matches
 // as each does.
 func (m *kwMatcher) eachFrom(data []byte, from int, s uint32, f func(kw, start, end int)) {
-	trans, class, mf := m.trans, &m.class, m.matchFrom
+	cls, mf := &m.cls, m.matchFrom
 	for i := from; i < len(data); i++ {
-		s = trans[s+uint32(class[data[i]])]
+		// cls[b] points into trans and s is a row's byte offset in it.
+		s = *(*uint32)(unsafe.Add(cls[data[i]], s))
 		if s >= mf {
 			m.report(i, s, f)
 		}
 	}
 }
 
-// walk returns the state after reading data from the start state.
-func (m *kwMatcher) walk(data []byte) uint32 {
-	trans, class := m.trans, &m.class
-	s := uint32(0)
-	for _, c := range data {
-		s = trans[s+uint32(class[c])]
-	}
-	return s
-}
-
 // report calls f for the keywords ending at data[i] in (matching) state s.
 func (m *kwMatcher) report(i int, s uint32, f func(kw, start, end int)) {
-	for _, k := range m.out[(s-m.matchFrom)>>m.shift] {
+	for _, k := range m.out[(s-m.matchFrom)>>(m.shift+2)] {
 		f(int(k), i+1-m.lens[k], i+1)
 	}
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"go/build"
 	"io/fs"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pretense/pretense/internal/testtool"
 )
 
 type kwHit struct{ kw, start, end int }
@@ -277,19 +280,36 @@ func BenchmarkKWBuild(b *testing.B) {
 	})
 }
 
-// BenchmarkKWMatcher is the prefilter alone over a generated source tree:
+// BenchmarkKWMatcher is the prefilter alone over a generated source tree,
+// whole and cut into inputs of a few sizes (a scan walks each file, the
+// proxy each request, on its own); cpu-MB/s is process CPU, steadier than
+// the wall time on a shared machine:
 //
 //	go test ./rules -run '^$' -bench KWMatcher
 func BenchmarkKWMatcher(b *testing.B) {
 	data := benchSource(b)
 	m := withDFA(newKWMatcher(builtinKeywords(b)))
-	b.SetBytes(int64(len(data)))
-	n := 0
-	for b.Loop() {
-		n = 0
-		m.each(data, func(int, int, int) { n++ })
+	for _, size := range []int{0, 64, 128, 256, 1 << 10, 4 << 10, 64 << 10} {
+		name := "whole"
+		if size > 0 {
+			name = fmt.Sprintf("%dB", size)
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			n := 0
+			cpu0 := testtool.ProcessCPU()
+			for b.Loop() {
+				n = 0
+				for in := range slices.Chunk(data, cmp.Or(size, len(data))) {
+					m.each(in, func(int, int, int) { n++ })
+				}
+			}
+			if cpu := testtool.ProcessCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(len(data))*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
+			}
+			b.ReportMetric(float64(n), "hits")
+		})
 	}
-	b.ReportMetric(float64(n), "hits")
 }
 
 // benchSource is real code to scan: the files under $PRETENSE_BENCH_TREE
@@ -324,7 +344,7 @@ func benchSource(b testing.TB) []byte {
 	return buf
 }
 
-// oneStream is m's single walk, the reference for the four-stream one.
+// oneStream is m's single walk, the reference for the seven walks.
 func (m *kwMatcher) oneStream(data []byte) []kwHit {
 	m.ensureDFA()
 	var out []kwHit
@@ -332,23 +352,24 @@ func (m *kwMatcher) oneStream(data []byte) []kwHit {
 	return out
 }
 
-// The four streams report what one walk reports, whatever the input's
-// length relative to the quarters and the keywords that cross their
+// The seven walks report what one walk reports, whatever the input's
+// length relative to the sevenths and the keywords that cross their
 // boundaries.
 func TestKWStreams(t *testing.T) {
 	builtin := append(builtinKeywords(t), sqlInsert)
 	bm := withDFA(newKWMatcher(builtin))
 	src := benchSource(t)
-	for _, n := range []int{0, 1, 4*bm.maxLen - 1, 4 * bm.maxLen, 4*bm.maxLen + 3, streamMin - 1, streamMin, 100003, len(src)} {
+	for _, n := range []int{0, 1, bm.maxLen + 6, bm.maxLen + 7, 8*bm.maxLen - 1, 8 * bm.maxLen, 8*bm.maxLen + 3, streamMin - 1, streamMin, 100003, len(src)} {
 		data := src[:min(n, len(src))]
 		if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
 			t.Errorf("%d bytes: %d hits, one walk %d", len(data), len(got), len(want))
 		}
 	}
-	// A keyword at every offset around the quarter boundaries.
+	// A keyword at every offset around the sevenths' boundaries, and
+	// sevenths shorter than the warm-ups.
 	m := withDFA(newKWMatcher([]string{"secret_access_key", "key", "ke", "y_s"}))
 	m.streamMin = 0
-	for n := 60; n < 140; n++ {
+	for n := 17; n < 200; n++ {
 		for at := 0; at+17 <= n; at++ {
 			data := bytes.Repeat([]byte{'.'}, n)
 			copy(data[at:], "secret_access_key")
@@ -359,8 +380,8 @@ func TestKWStreams(t *testing.T) {
 	}
 }
 
-// FuzzKWStreams checks the four-stream walk against the single walk, with
-// streams used from the shortest input on, so the boundaries fall
+// FuzzKWStreams checks the seven walks against the single walk, with
+// them used from the shortest input on, so the boundaries fall
 // everywhere.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzKWStreams$' -fuzztime 2m -parallel 1
@@ -379,6 +400,113 @@ func FuzzKWStreams(f *testing.F) {
 		m.streamMin = 0
 		if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
 			t.Fatalf("keywords %q: hits %v, want %v", kws, got, want)
+		}
+	})
+}
+
+// denseKeywords turns a fuzz input into text dense in keywords: a byte
+// below 0x20 stands for the keyword (of kws) its value and the next
+// byte's pick, written in the case the byte after that chooses; every
+// other byte is itself.
+func denseKeywords(kws []string, in []byte) []byte {
+	var out []byte
+	for i := 0; i < len(in); i++ {
+		b := in[i]
+		if b >= 0x20 || len(kws) == 0 {
+			out = append(out, b)
+			continue
+		}
+		pick := int(b)
+		if i+1 < len(in) {
+			i++
+			pick = pick<<8 | int(in[i])
+		}
+		kw := []byte(kws[pick%len(kws)])
+		if i+1 < len(in) && in[i+1]&1 != 0 {
+			i++
+			kw = bytes.ToUpper(kw)
+		}
+		out = append(out, kw...)
+	}
+	return out
+}
+
+// kwLookup is naiveHits for many keywords: at every end offset, a map
+// lookup of the folded text of each keyword length, longest first.
+type kwLookup struct {
+	ids  map[string]int
+	lens []int // distinct keyword lengths, longest first
+}
+
+func newKWLookup(kws []string) *kwLookup {
+	l := &kwLookup{ids: map[string]int{}}
+	for k, kw := range kws {
+		l.ids[string(lowerASCII([]byte(kw)))] = k
+		if !slices.Contains(l.lens, len(kw)) {
+			l.lens = append(l.lens, len(kw))
+		}
+	}
+	slices.Sort(l.lens)
+	slices.Reverse(l.lens)
+	return l
+}
+
+func (l *kwLookup) hits(data []byte) []kwHit {
+	low := lowerASCII(data)
+	var out []kwHit
+	for end := 1; end <= len(low); end++ {
+		for _, n := range l.lens {
+			if n <= end {
+				if k, ok := l.ids[string(low[end-n:end])]; ok {
+					out = append(out, kwHit{k, end - n, end})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// FuzzKWAgree checks the DFA's seven walks (kwwalk_amd64.s, or its Go
+// version with -tags purego) against the matcher they replaced, the one
+// DFA walk, and against the trie walk and a naive search, which share no
+// code with them: on the input as it is and on
+// text dense in the built-in keywords and the format markers, whatever
+// its length (the walks from the shortest input on).
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzKWAgree$' -fuzztime 2m -parallel 1
+//	go test -tags purego ./rules -run '^$' -fuzz '^FuzzKWAgree$' -fuzztime 2m -parallel 1
+func FuzzKWAgree(f *testing.F) {
+	f.Add([]byte("aws_secret_access_key = \"x\"\nPatient: Jane Doe, DOB unknown, insert into t"))
+	f.Add([]byte("\x01\x02\x03\x04\x05\x06x\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"))
+	f.Add(bytes.Repeat([]byte("\x00\x01 \x1f\x7f\x02"), 40))
+	kws := builtinKeywords(f)
+	for _, mk := range markerKeywords {
+		if !slices.Contains(kws, mk.kw) {
+			kws = append(kws, mk.kw)
+		}
+	}
+	if !slices.Contains(kws, allowKeyword) {
+		kws = append(kws, allowKeyword)
+	}
+	m := withDFA(newKWMatcher(kws))
+	m.streamMin = 0
+	dflt := withDFA(newKWMatcher(kws))
+	ref := newKWLookup(kws)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		for _, data := range [][]byte{in, denseKeywords(kws, in)} {
+			got := m.hits(data)
+			if want := m.oneStream(data); !slices.Equal(got, want) {
+				t.Fatalf("%q: hits %v, one walk %v", data, got, want)
+			}
+			if want := m.sparseHits(data); !slices.Equal(got, want) {
+				t.Fatalf("%q: hits %v, trie walk %v", data, got, want)
+			}
+			if def := dflt.hits(data); !slices.Equal(got, def) {
+				t.Fatalf("%q: hits %v, with the default streamMin %v", data, got, def)
+			}
+			if want := ref.hits(data); !slices.Equal(got, want) {
+				t.Fatalf("%q: hits %v, naive search %v", data, got, want)
+			}
 		}
 	})
 }
@@ -518,20 +646,37 @@ func newKWMatcherDense(keywords []string) *kwMatcher {
 	}
 	key := func(s int) int { return min(len(outs[s]), 1)<<20 | depth[s] }
 	slices.SortStableFunc(order, func(a, b int) int { return key(a) - key(b) })
+	// Row offsets in bytes; the first matching state's rounded up to a
+	// power of two.
 	newID := make([]uint32, n)
-	m.matchFrom = uint32(n) << m.shift
+	first := -1
 	for pos, s := range order {
-		newID[s] = uint32(pos)
+		newID[s] = uint32(pos) << (m.shift + 2)
 		if len(outs[s]) > 0 {
-			m.matchFrom = min(m.matchFrom, uint32(pos)<<m.shift)
+			if first < 0 {
+				first = pos
+			}
 			m.out = append(m.out, outs[s])
 		}
 	}
-	m.trans = make([]uint32, n*stride)
+	if first < 0 {
+		first = n
+	}
+	firstOff := uint32(first) << (m.shift + 2)
+	m.matchFrom = 1
+	for m.matchFrom < firstOff {
+		m.matchFrom *= 2
+	}
+	for s := range newID {
+		if len(outs[s]) > 0 {
+			newID[s] += m.matchFrom - firstOff
+		}
+	}
+	m.trans = make([]uint32, int(m.matchFrom)/4+len(m.out)*stride)
 	for s := 0; s < n; s++ {
-		row := int(newID[s]) << m.shift
+		row := int(newID[s]) / 4
 		for c := 0; c < nclass; c++ {
-			m.trans[row+c] = newID[delta[s*stride+c]] << m.shift
+			m.trans[row+c] = newID[delta[s*stride+c]]
 		}
 	}
 	m.dfaReady.Store(true)
