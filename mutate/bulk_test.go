@@ -33,7 +33,7 @@ func TestBulkClassify(t *testing.T) {
 			if pos == len(src) {
 				continue
 			}
-			word, stop, n := b.classify(src, pos)
+			word, stop, digit, n := b.classify(src, pos)
 			// Up to and including the first eight bytes with a stop byte,
 			// at most 64.
 			first := -1
@@ -60,6 +60,9 @@ func TestBulkClassify(t *testing.T) {
 				}
 				if got := stop>>i&1 != 0; got != s {
 					t.Fatalf("%s %q at %d: byte %d stop %v, want %v", lang, src, pos, i, got, s)
+				}
+				if got, want := digit>>i&1 != 0, i < n && isDigit(src[pos+i]); got != want {
+					t.Fatalf("%s %q at %d: byte %d digit %v, want %v", lang, src, pos, i, got, want)
 				}
 			}
 		}

@@ -33,8 +33,9 @@ import (
 
 // Bulk classes: a table entry's bits.
 const (
-	bulkWord = 0x80
-	bulkStop = 0x40
+	bulkWord  = 0x80
+	bulkStop  = 0x40
+	bulkDigit = 0x20 // '0'-'9': a word run led by one is a number
 )
 
 // bulkTable is, per byte, bulkWord and bulkStop for one language.
@@ -59,6 +60,9 @@ func newBulkTable(classes *[256]uint8, dollar bool, extra ...byte) *bulkTable {
 		b := byte(c)
 		if b < utf8.RuneSelf && (isWordByte(b) || b == '$' && dollar) {
 			t[c] |= bulkWord
+		}
+		if isDigit(b) {
+			t[c] |= bulkDigit
 		}
 		if b >= utf8.RuneSelf || classes[c]&classSpecial != 0 || bytes.IndexByte(extra, b) >= 0 {
 			t[c] |= bulkStop
@@ -96,10 +100,10 @@ func load64(src string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// classify returns the word and stop bits of src[pos:pos+64], up to and
-// including the first eight bytes that hold a stop byte; bytes past the
-// end of src are neither. n is the number of bytes classified.
-func (t *bulkTable) classify(src string, pos int) (word, stop uint64, n int) {
+// classify returns the word, stop and digit bits of src[pos:pos+64], up
+// to and including the first eight bytes that hold a stop byte; bytes
+// past the end of src are none. n is the number of bytes classified.
+func (t *bulkTable) classify(src string, pos int) (word, stop, digit uint64, n int) {
 	if pos+64 > len(src) {
 		return t.classifyTail(src[pos:])
 	}
@@ -112,27 +116,30 @@ func (t *bulkTable) classify(src string, pos int) (word, stop uint64, n int) {
 		x := uint64(t[c[0]]) | uint64(t[c[1]])<<8 | uint64(t[c[2]])<<16 | uint64(t[c[3]])<<24 |
 			uint64(t[c[4]])<<32 | uint64(t[c[5]])<<40 | uint64(t[c[6]])<<48 | uint64(t[c[7]])<<56
 		word |= (x & hi8) * 0x02040810204081 >> 56 << k
+		digit |= (x << 2 & hi8) * 0x02040810204081 >> 56 << k
 		if s := x << 1 & hi8; s != 0 {
-			return word, s * 0x02040810204081 >> 56 << k, k + 8
+			return word, s * 0x02040810204081 >> 56 << k, digit, k + 8
 		}
 	}
-	return word, 0, 64
+	return word, 0, digit, 64
 }
 
 // classifyTail is classify for the last bytes of a source, fewer than 64.
-func (t *bulkTable) classifyTail(rest string) (word, stop uint64, n int) {
+func (t *bulkTable) classifyTail(rest string) (word, stop, digit uint64, n int) {
 	n = len(rest)
 	for i := 0; i < n; i++ {
 		e := t[rest[i]]
 		word |= uint64(e>>7) << i
 		stop |= uint64(e>>6&1) << i
+		digit |= uint64(e>>5&1) << i
 	}
 	if stop != 0 {
 		n = min(bits.TrailingZeros64(stop)&^7+8, n)
 		word &= 1<<n - 1
 		stop &= 1<<n - 1
+		digit &= 1<<n - 1
 	}
-	return word, stop, n
+	return word, stop, digit, n
 }
 
 // bulk lexes plain top-level code from pos, a token's start, and returns
@@ -143,7 +150,7 @@ func (l *lexer) bulk(b *bulkTable, pos int) int {
 	start := pos
 	run := -1 // start of a word run going on from the last block
 	for pos < len(src) {
-		word, stop, n := b.classify(src, pos)
+		word, stop, digit, n := b.classify(src, pos)
 		limit := n
 		if stop != 0 {
 			limit = bits.TrailingZeros64(stop)
@@ -175,8 +182,12 @@ func (l *lexer) bulk(b *bulkTable, pos int) int {
 				run = pos + r
 			}
 		}
+		// Numbers dropped: adding a run's first bit carries through
+		// the run, clearing it, into the zero bit after it, which the
+		// mask clears again; runs led by a digit go, the others stay.
+		word = (word + word&^(word<<1)&digit) & word
 		// At most 32 runs in 64 bytes: room for them all, then each
-		// written and kept unless led by a digit, without a branch.
+		// written.
 		out := slices.Grow(l.out, 32)
 		k := len(out)
 		out = out[:cap(out)]
@@ -187,7 +198,7 @@ func (l *lexer) bulk(b *bulkTable, pos int) int {
 		for starts != 0 {
 			s, e := bits.TrailingZeros64(starts), bits.TrailingZeros64(ends)+1
 			out[k] = span{pos + s, pos + e, spanIdent}
-			k += b2i(uint(src[pos+s]-'0') > 9)
+			k++
 			starts &= starts - 1
 			ends &= ends - 1
 		}
