@@ -194,7 +194,11 @@ func openRepo(path string) (*gitRepo, error) {
 // that rebuilds it) and is never below what any real tree or commit needs.
 func (g *gitRepo) objects(opts Options) (*gitobj.Store, error) {
 	limit := opts.maxSize()
-	limit = max(limit+min(limit/32, 1<<40), minObjectLimit)
+	floor := int64(minObjectLimit)
+	if opts.objectLimit > 0 {
+		floor = opts.objectLimit
+	}
+	limit = max(limit+min(limit/32, 1<<40), floor)
 	if limit < 0 { // overflowed: no blob limit
 		limit = 1 << 62
 	}

@@ -77,6 +77,9 @@ type Options struct {
 	// scan meets an LFS pointer (a scan of one file, which opens no
 	// repository otherwise).
 	lfsLookup func() string
+	// objectLimit, when set, replaces minObjectLimit as the floor of the
+	// object reader's limit (git.go): tests cross it with small objects.
+	objectLimit int64
 }
 
 func (o Options) workers() int {

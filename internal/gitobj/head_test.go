@@ -128,6 +128,46 @@ func TestHead(t *testing.T) {
 	}
 }
 
+// An object within the reader's limit is read whole (and checked against
+// its id) whatever the size of the bases its delta chain passes through:
+// an offset delta of an offset delta of an oversize blob, ref deltas
+// against an oversize blob and an oversize loose object; with limits that
+// make only the root, or the root and the middle of the chain, oversize.
+// An object over the limit is still refused.
+func TestObjectThroughOversizeBase(t *testing.T) {
+	for _, f := range []Format{SHA1, SHA256} {
+		fsys, _, objs, _ := headStore(t, f, 1000)
+		for _, limit := range []int64{30000, 6000, 1500} {
+			t.Run(fmt.Sprintf("%s/%d", f, limit), func(t *testing.T) {
+				s, err := Open(fsys, Options{Format: f, MaxSize: limit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer s.Close()
+				rd := s.NewReader()
+				var small, large int
+				for h, want := range objs {
+					typ, data, err := rd.Object(h)
+					if int64(len(want)) > limit {
+						large++
+						if !errors.Is(err, ErrTooLarge) {
+							t.Errorf("Object(%s) of %d bytes = %v, want ErrTooLarge", h, len(want), err)
+						}
+						continue
+					}
+					small++
+					if err != nil || typ != Blob || !bytes.Equal(data, want) {
+						t.Errorf("Object(%s) = %s, %d bytes, %v; want the %d-byte blob", h, typ, len(data), err, len(want))
+					}
+				}
+				if small == 0 || large < 2 {
+					t.Fatalf("%d objects within the limit, %d over: the limit tests nothing", small, large)
+				}
+			})
+		}
+	}
+}
+
 // A delta whose instructions lie (a copy past its base, a base of
 // another size, a ref-delta naming itself, an unknown object) is an
 // error, never a panic or a hang.
@@ -185,7 +225,9 @@ func TestHeadDamaged(t *testing.T) {
 
 // FuzzHead flips a byte of a pack holding a delta chain (and a ref delta
 // against a loose object): Head never panics nor returns more than asked,
-// and whenever the full read succeeds, Head succeeds with its first bytes.
+// and whenever the full read succeeds, Head succeeds with its first bytes,
+// and so does a read under a limit below the chain's base (with the same
+// bytes).
 func FuzzHead(f *testing.F) {
 	_, ents, _, pack0 := headStore(f, SHA1, 10)
 	f.Add(20, byte(0), uint16(100))
@@ -210,6 +252,16 @@ func FuzzHead(f *testing.F) {
 		}
 		defer s.Close()
 		rd := s.NewReader()
+		// With a limit below the chain's bases, a small object is
+		// rebuilt from byte ranges of them (packedSmall): never other
+		// bytes than the full read's, and whenever the full read
+		// succeeds, so does it.
+		ss, err := Open(fsys, Options{MaxSize: 300})
+		if err != nil {
+			t.Fatalf("the same pack opens with a larger limit but not with a smaller one: %v", err)
+		}
+		defer ss.Close()
+		small := ss.NewReader()
 		for _, e := range ents {
 			typ, size, head, herr := rd.Head(e.id, int(n))
 			if herr == nil && len(head) > int(n) {
@@ -221,6 +273,9 @@ func FuzzHead(f *testing.F) {
 			}
 			if herr != nil || typ != ot || size != int64(len(data)) || !bytes.Equal(head, data[:min(int(n), len(data))]) {
 				t.Fatalf("Head(%s, %d) = %s, %d, %q, %v; the full read gives %s of %d bytes", e.id, n, typ, size, head, herr, ot, len(data))
+			}
+			if st, sdata, serr := small.Object(e.id); len(data) <= 300 && (serr != nil || st != ot || !bytes.Equal(sdata, data)) {
+				t.Fatalf("Object(%s) under a 300-byte limit = %s, %d bytes, %v; the full read gives %s of %d bytes", e.id, st, len(sdata), serr, ot, len(data))
 			}
 		}
 	})

@@ -132,6 +132,39 @@ func (r *Reader) packedAt(p *Pack, off int64, depth int) (Type, []byte, error) {
 	return baseType, out, nil
 }
 
+// packedSmall rebuilds entry i (id h) of p, a delta whose chain passes
+// through an object over the reader's limit (tooLarge is the full read's
+// error), when its own size is within the limit: its whole target is
+// asked of the chain as pieces (head.go), so what is allocated is the
+// target (plus one piece descriptor per copy instruction that writes it,
+// per level), never a base; a base is streamed through a fixed buffer up
+// to the last byte copied from it. The bytes of a base that were not
+// copied are not checked, nor its zlib checksum, but the result is what
+// object checks against h, as after any full read. An object itself over
+// the limit keeps the full read's error.
+func (r *Reader) packedSmall(p *Pack, h Hash, i int, depth int, tooLarge error) (Type, []byte, error) {
+	size, err := r.packedSize(p, h, i)
+	if err != nil {
+		return 0, nil, err
+	}
+	if size > r.max {
+		return 0, nil, tooLarge
+	}
+	data := make([]byte, size)
+	t, got, err := r.packedPieces(p, p.idx.offset(i), []piece{{0, data}}, depth)
+	if err == nil && got != size {
+		err = corruptf("object is %d bytes, its header said %d", got, size)
+	}
+	if err != nil {
+		var ge *Error
+		if errors.As(err, &ge) {
+			return 0, nil, err
+		}
+		return 0, nil, &Error{Hash: h, File: p.Name, Err: err}
+	}
+	return t, data, nil
+}
+
 // packedSize reads an entry's size, or for a delta the target size from
 // the first bytes of its delta.
 func (r *Reader) packedSize(p *Pack, h Hash, i int) (int64, error) {

@@ -236,6 +236,8 @@ func (s *Store) NewReader() *Reader {
 }
 
 // Object returns an object's type and content, checked against its id.
+// An object within the limit is read even when its delta chain passes
+// through one over it (packedSmall).
 // An object in no pack, loose file or alternate is an *Error wrapping
 // ErrNotFound.
 func (r *Reader) Object(h Hash) (t Type, data []byte, err error) {
@@ -250,6 +252,12 @@ func (r *Reader) object(s *Store, h Hash, depth int) (Type, []byte, error) {
 	for _, p := range s.packs {
 		if i := p.idx.find(&h); i >= 0 {
 			t, data, err := r.packed(p, h, i, depth)
+			if errors.Is(err, ErrTooLarge) {
+				// An object within the limit whose delta chain passes
+				// through one over it (a small edit of a huge file):
+				// rebuilt from byte ranges of its bases instead.
+				t, data, err = r.packedSmall(p, h, i, depth, err)
+			}
 			if err == nil {
 				if err = r.hs.verify(t, data, h); err != nil {
 					err = &Error{Hash: h, File: p.Name, Err: err}
