@@ -663,6 +663,9 @@ func TestActionSteps(t *testing.T) {
 			if !strings.Contains(res.outputs["range"], wantRange) {
 				t.Errorf("range output %q lacks %q", res.outputs["range"], wantRange)
 			}
+			if strings.Contains(scan.out, "git LFS") {
+				t.Errorf("a repository without LFS attributes had its LFS content fetched:\n%s", scan.out)
+			}
 			for _, w := range tc.wantLog {
 				if !strings.Contains(scan.out, w) {
 					t.Errorf("scan log lacks %q:\n%s", w, scan.out)
@@ -761,4 +764,81 @@ func TestActionPinsAndWiring(t *testing.T) {
 			t.Errorf("output %s missing or undocumented", want)
 		}
 	}
+}
+
+// TestActionFetchesLFS: a pull request whose two commits change a data
+// extract kept in git LFS, scanned by the action in a clone that has none
+// of the LFS content (cloned without the smudge filter; actions/checkout
+// with lfs: true would have the head's version only). The scan step
+// fetches the range's LFS objects from origin itself, so both versions are
+// scanned: the token the first commit added (and the second removed) and
+// the one the second added. Without git-lfs (one that fails, first in
+// PATH) it warns and the scan fails closed (exit 3) naming the pointer, as
+// before. A repository without LFS attributes fetches nothing (the other
+// cases of TestActionSteps).
+func TestActionFetchesLFS(t *testing.T) {
+	need(t, "git-lfs", "apt-get install git-lfs")
+	a := loadAction(t)
+	src := newRepo(t)
+	src.git("lfs", "install", "--local")
+	src.git("lfs", "track", "*.csv")
+	src.git("add", ".gitattributes")
+	src.git("commit", "-q", "-m", "keep extracts in LFS")
+	base := src.head()
+	src.git("checkout", "-q", "-b", "feature")
+	g := rng(t)
+	first, second := githubToken(t, g), githubToken(t, g)
+	write(t, filepath.Join(src.dir, "data", "extract.csv"), "id,note\n1,token="+first+"\n")
+	src.git("add", "data/extract.csv")
+	src.git("commit", "-q", "-m", "extract")
+	write(t, filepath.Join(src.dir, "data", "extract.csv"), "id,note\n1,rotated\n2,token="+second+"\n")
+	src.git("add", "data/extract.csv")
+	src.git("commit", "-q", "-m", "extract, rotated")
+	head := src.head()
+	if ptr := src.git("cat-file", "-p", head+":data/extract.csv"); !strings.HasPrefix(ptr, "version https://git-lfs.github.com/spec/v1") {
+		t.Fatalf("git-lfs did not commit a pointer:\n%s", ptr)
+	}
+
+	clone := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "clone")
+		if r := run(t, t.TempDir(), append(src.env, "GIT_LFS_SKIP_SMUDGE=1"), "git", "clone", "-q", "--branch", "feature", "file://"+src.dir, dir); r.code != 0 {
+			t.Fatalf("clone: %s", r.out)
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git", "lfs", "objects")); err == nil {
+			t.Fatal("the clone holds LFS content already: the test would not show the action fetching it")
+		}
+		return dir
+	}
+	pr := func(dir string, extraEnv ...string) actionResult {
+		return runAction(t, a, actionRun{workspace: dir, event: "pull_request", payload: prPayload(base, head), ref: "refs/pull/7/merge", binary: env.bin, extraEnv: extraEnv})
+	}
+
+	t.Run("fetched", func(t *testing.T) {
+		res := pr(clone(t))
+		scan := res.steps["scan"]
+		if scan.code != 0 || !strings.Contains(scan.out, "fetching the git LFS content of "+base+".."+head) {
+			t.Fatalf("scan step exit %d, want 0 after fetching the LFS content:\n%s", scan.code, scan.out)
+		}
+		got := readSARIF(t, res.outputs["sarif-file"], first, second)
+		want := []string{"data/extract.csv:2 github-pat-classic", "data/extract.csv:3 github-pat-classic"}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("SARIF results %q, want %q\n%s", got, want, scan.out)
+		}
+		if v := res.steps["verdict"]; v.code != 1 {
+			t.Errorf("verdict exit %d, want 1", v.code)
+		}
+	})
+
+	t.Run("without git-lfs", func(t *testing.T) {
+		fake := t.TempDir()
+		write(t, filepath.Join(fake, "git-lfs"), "#!/bin/sh\necho \"git: 'lfs' is not a git command.\" >&2\nexit 1\n")
+		if err := os.Chmod(filepath.Join(fake, "git-lfs"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		res := pr(clone(t), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"))
+		scan := res.steps["scan"]
+		if scan.code != 3 || !strings.Contains(scan.out, "git-lfs is not installed") || !strings.Contains(scan.out, "data/extract.csv: git LFS pointer") {
+			t.Fatalf("scan step exit %d, want 3 with a warning and the pointer named:\n%s", scan.code, scan.out)
+		}
+	})
 }
