@@ -389,7 +389,16 @@ func (h *historyScan) readBlob(rd *gitobj.Reader, hash gitobj.Hash) (uint8, *blo
 		if err != nil {
 			return 0, nil, err
 		}
-		return blobSkipped, &blobInfo{skip: oversize(head, size)}, nil
+		why := oversize(head, size)
+		if why == "binary" {
+			// A binary skip passes the scan, so the head it judged must
+			// be the committed blob's: Head checks no id, Verify streams
+			// every byte through it.
+			if err := rd.Verify(hash); err != nil {
+				return 0, nil, err
+			}
+		}
+		return blobSkipped, &blobInfo{skip: why}, nil
 	}
 	data, err := readObject(rd, hash, gitobj.Blob, "blob")
 	if err != nil {

@@ -367,7 +367,15 @@ func scanStagedBlob(rd *gitobj.Reader, rs *rules.Ruleset, opts Options, sf *Stag
 		if err != nil {
 			return nil, "", objectError(h, "blob", err)
 		}
-		return nil, oversize(head, size), nil
+		why := oversize(head, size)
+		if why == "binary" {
+			// As in a history scan (readBlob): a binary skip passes,
+			// so the blob is checked against its id first.
+			if err := rd.Verify(h); err != nil {
+				return nil, "", objectError(h, "blob", err)
+			}
+		}
+		return nil, why, nil
 	}
 	cur, err := readObject(rd, h, gitobj.Blob, "blob")
 	if err != nil {

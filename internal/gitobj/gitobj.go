@@ -263,16 +263,31 @@ func (f Format) BlobID(content []byte) Hash { return newHasher(f).id(Blob, conte
 
 // id returns the object id of content of type t.
 func (h *hasher) id(t Type, content []byte) Hash {
-	h.h.Reset()
-	h.hdr = append(h.hdr[:0], t.String()...)
-	h.hdr = append(h.hdr, ' ')
-	h.hdr = strconv.AppendInt(h.hdr, int64(len(content)), 10)
-	h.hdr = append(h.hdr, 0)
-	h.h.Write(h.hdr)
-	h.h.Write(content)
+	h.start(t, int64(len(content))).Write(content)
 	h.sum = h.h.Sum(h.sum[:0])
 	out, _ := NewHash(h.sum)
 	return out
+}
+
+// start resets the hash for an object of type t and size bytes (its
+// "type size\0" header written) and returns it for the content.
+func (h *hasher) start(t Type, size int64) hash.Hash {
+	h.h.Reset()
+	h.hdr = append(h.hdr[:0], t.String()...)
+	h.hdr = append(h.hdr, ' ')
+	h.hdr = strconv.AppendInt(h.hdr, size, 10)
+	h.hdr = append(h.hdr, 0)
+	h.h.Write(h.hdr)
+	return h.h
+}
+
+// check compares the hash started by start with want.
+func (h *hasher) check(want Hash) error {
+	h.sum = h.h.Sum(h.sum[:0])
+	if got, _ := NewHash(h.sum); got != want {
+		return corruptf("content hashes to %s", got)
+	}
+	return nil
 }
 
 // verify checks that content of type t has id want.

@@ -28,7 +28,8 @@ import (
 // What Head returns is not checked against the object's id (that needs
 // every byte), nor its zlib streams to their checksum; sizes and delta
 // bounds are checked as in a full read. It is for classifying content
-// that is not scanned, never for content that is.
+// that is not scanned, never for content that is; a caller that lets a
+// skip pass on it checks the object with Verify.
 func (r *Reader) Head(h Hash, n int) (t Type, size int64, head []byte, err error) {
 	defer catchFault(debug.SetPanicOnFault(true), h, &err)
 	if size, err = r.size(r.s, h); err != nil {

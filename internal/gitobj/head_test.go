@@ -226,8 +226,8 @@ func TestHeadDamaged(t *testing.T) {
 // FuzzHead flips a byte of a pack holding a delta chain (and a ref delta
 // against a loose object): Head never panics nor returns more than asked,
 // and whenever the full read succeeds, Head succeeds with its first bytes,
-// and so does a read under a limit below the chain's base (with the same
-// bytes).
+// Verify succeeds, and so does a read under a limit below the chain's base
+// (with the same bytes).
 func FuzzHead(f *testing.F) {
 	_, ents, _, pack0 := headStore(f, SHA1, 10)
 	f.Add(20, byte(0), uint16(100))
@@ -267,9 +267,14 @@ func FuzzHead(f *testing.F) {
 			if herr == nil && len(head) > int(n) {
 				t.Fatalf("Head(%s, %d) returned %d bytes", e.id, n, len(head))
 			}
+			verr, sverr := rd.Verify(e.id), small.Verify(e.id)
 			ot, data, err := rd.Object(e.id)
 			if err != nil {
 				continue
+			}
+			// Every byte the full read checked, Verify checks too.
+			if verr != nil || sverr != nil {
+				t.Fatalf("Verify(%s) = %v, under a 300-byte limit %v; the full read succeeds", e.id, verr, sverr)
 			}
 			if herr != nil || typ != ot || size != int64(len(data)) || !bytes.Equal(head, data[:min(int(n), len(data))]) {
 				t.Fatalf("Head(%s, %d) = %s, %d, %q, %v; the full read gives %s of %d bytes", e.id, n, typ, size, head, herr, ot, len(data))

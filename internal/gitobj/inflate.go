@@ -38,11 +38,17 @@ func readAll(r io.Reader, dst []byte) error {
 		}
 		return corruptf("inflate: %v", err)
 	}
+	return atEnd(r, int64(len(dst)))
+}
+
+// atEnd reads on from r, a zlib stream whose declared size bytes have
+// been read, to its end, where the adler32 checksum is compared.
+func atEnd(r io.Reader, size int64) error {
 	var one [1]byte
 	for {
 		n, err := r.Read(one[:])
 		if n > 0 {
-			return corruptf("inflates to more than the %d bytes declared", len(dst))
+			return corruptf("inflates to more than the %d bytes declared", size)
 		}
 		if errors.Is(err, io.EOF) {
 			return nil
