@@ -35,8 +35,16 @@ type walkItem struct {
 	abs  string
 	dir  *dirHandle
 	name string
-	size int64
+	size int64 // sizeUnknown: not looked up (walk_linux.go), the worker reads to find it
 }
+
+// sizeUnknown is the size of a walk item the walk did not stat.
+const sizeUnknown = -1
+
+// errNotScanned is scanFileDirect's answer for a file the walk would have
+// left out had it looked up its size: an empty one (wantSize), or one no
+// longer a regular file. Neither is counted nor reported, as before.
+var errNotScanned = errors.New("not scanned")
 
 // release drops the item's hold on its directory, if it has one.
 func (it *walkItem) release() {
@@ -244,7 +252,13 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 		defer func() { releaseItems(batch) }()
 		err := produce(func(it walkItem) error {
 			batch = append(batch, it)
-			batchBytes += it.size
+			if it.size == sizeUnknown {
+				// Sizes the walk did not look up count as a typical
+				// source file's, which keeps a batch near 16 files.
+				batchBytes += walkBatchBytes / 16
+			} else {
+				batchBytes += it.size
+			}
 			if len(batch) < walkBatch && batchBytes < walkBatchBytes {
 				return nil
 			}
@@ -277,6 +291,9 @@ func scanFiles(ctx context.Context, rs *rules.Ruleset, opts Options, res *Result
 						return ctx.Err()
 					}
 					fs, err := scanFile(rs, &it, opts.maxSize(), opts.Fingerprinter, &bytes, &buf)
+					if errors.Is(err, errNotScanned) {
+						continue
+					}
 					if lfsReason(err) != "" {
 						fs, err = scanLFSFile(rs, opts, it.rel, err, &bytes, &buf)
 					}
@@ -344,6 +361,9 @@ func releaseItems(items []walkItem) {
 // maxSize is not scanned: only its first bytes are read, and it is
 // ErrBinary or a *tooLargeError (oversize).
 func scanFile(rs *rules.Ruleset, it *walkItem, maxSize int64, fp finding.Fingerprinter, count *atomic.Int64, buf *[]byte) ([]finding.Finding, error) {
+	if it.size == sizeUnknown {
+		return scanFileDirect(rs, it, maxSize, fp, count, buf)
+	}
 	f, err := openItem(it)
 	it.release()
 	if err != nil {

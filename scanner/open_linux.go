@@ -3,10 +3,15 @@
 package scanner
 
 import (
+	"errors"
 	"io"
 	"io/fs"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/pretense/pretense/finding"
+	"github.com/pretense/pretense/rules"
 )
 
 // openFile opens path for reading with a bare open(2). os.Open also makes
@@ -74,3 +79,79 @@ func (f *rawFile) Close() error {
 	}
 	return nil
 }
+
+// scanFileDirect is scanFile for a file the walk sent without its size
+// (walk_linux.go's directReads): it opens the file and reads it into the
+// worker's buffer at once. A read that comes back short of the buffer
+// read the whole file, so its length is the size and no stat is made; a
+// full buffer, or an empty read, asks fstat for the size and the type
+// and goes on as scanFile does with the walk's size. An empty file, or
+// an entry that is no longer a regular file, is errNotScanned: left out,
+// as the walk leaves them out when it stats them.
+//
+// O_NOFOLLOW and O_NONBLOCK guard an entry replaced between the listing
+// and the open: a link is refused (an unreadable skip) rather than
+// followed, and a FIFO does not block the worker.
+func scanFileDirect(rs *rules.Ruleset, it *walkItem, maxSize int64, fp finding.Fingerprinter, count *atomic.Int64, bp *[]byte) ([]finding.Finding, error) {
+	dirfd, dir, name := unix.AT_FDCWD, "", it.abs
+	if it.dir != nil {
+		dirfd, dir, name = it.dir.fd, it.dir.abs, it.name
+	}
+	fd, err := rawOpenat(dirfd, name, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOFOLLOW|unix.O_NONBLOCK)
+	it.release()
+	f := &rawFile{fd: fd, dir: dir, name: name}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: f.path(), Err: err}
+	}
+	defer f.Close()
+	buf := (*bp)[:0]
+	if cap(buf) < 64<<10 {
+		buf = make([]byte, 0, 64<<10)
+		*bp = buf
+	}
+	want := cap(buf)
+	if maxSize < int64(want) {
+		// Past the limit only the head is read (sniffLen, below).
+		want = int(maxSize) + 1
+	}
+	n, err := rawRead(fd, buf[:want])
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: f.path(), Err: err}
+	}
+	if directReadHook != nil {
+		directReadHook(f.path())
+	}
+	size, eof := int64(n), n < want
+	if n == 0 || n == want {
+		var st unix.Stat_t
+		if err := rawFstatat(fd, "", &st, unix.AT_EMPTY_PATH); err != nil {
+			return nil, &fs.PathError{Op: "stat", Path: f.path(), Err: err}
+		}
+		if st.Mode&unix.S_IFMT != unix.S_IFREG || (n == 0 && st.Size == 0) {
+			return nil, errNotScanned
+		}
+		size, eof = st.Size, false
+	}
+	if size > maxSize {
+		// Judged by its head, as scanFile judges it: the first sniffLen
+		// bytes, which the first read holds unless it came back empty
+		// (the file grew since).
+		head := buf[:min(n, sniffLen)]
+		if len(head) < sniffLen && !eof {
+			m, err := io.ReadFull(f, buf[n:sniffLen])
+			if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				return nil, err
+			}
+			head = buf[:n+m]
+		}
+		if why := oversize(head, size); why != "binary" {
+			return nil, &tooLargeError{why}
+		}
+		return nil, ErrBinary
+	}
+	return scanChunksFrom(rs, f, size, it.rel, fp, count, false, bp, n, eof)
+}
+
+// directReadHook, when set (tests), runs after scanFileDirect's first
+// read: it changes the file between that read and the fstat.
+var directReadHook func(path string)

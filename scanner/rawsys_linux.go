@@ -8,8 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The directory scan's system calls (per file an fstatat, an openat, a
-// read and a close; per directory an openat, getdents64 and a close) are
+// The directory scan's system calls (per file an openat, a read and a
+// close, and an fstatat where the walk or the worker needs the size; per
+// directory an openat, getdents64 and a close) are
 // made as raw calls, which do not tell the Go scheduler that the thread
 // is in a system call.
 //

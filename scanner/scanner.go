@@ -329,29 +329,41 @@ func scanReaderSized(rs *rules.Ruleset, r io.Reader, size int64, path string, fp
 // the buffers it dropped (up to a chunk each, for the larger files) were
 // made again in fresh memory, a page fault per 4 KB.
 func scanChunks(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64, decoded bool, bp *[]byte) ([]finding.Finding, error) {
+	return scanChunksFrom(rs, r, size, path, fp, count, decoded, bp, 0, false)
+}
+
+// scanChunksFrom is scanChunks for an input whose first pre bytes are
+// already in (*bp)[:pre] (scanFileDirect's first read); preEOF says that
+// read ended the input.
+func scanChunksFrom(rs *rules.Ruleset, r io.Reader, size int64, path string, fp finding.Fingerprinter, count *atomic.Int64, decoded bool, bp *[]byte, pre int, preEOF bool) ([]finding.Finding, error) {
 	if bp == nil {
 		bp = bufPool.Get().(*[]byte)
 		defer bufPool.Put(bp)
 	}
-	buf := (*bp)[:0]
+	buf := (*bp)[:pre]
 	// One byte more than the size, so that reading the whole file takes
 	// one short read (which tells its end, below) and no growth.
 	if want := min(size+1, chunkSize); want > int64(cap(buf)) {
-		buf = make([]byte, 0, max(want, 64<<10))
-		*bp = buf
+		nb := make([]byte, pre, max(want, 64<<10))
+		copy(nb, buf)
+		buf = nb
+		*bp = buf[:0]
+	}
+	if count != nil && pre > 0 {
+		count.Add(int64(pre))
 	}
 
 	var out []finding.Finding
 	var (
-		total    int64 // bytes read
-		lineBase int   // newlines before buf[0]
-		colBase  int   // runes between the last newline and buf[0]
+		total    = int64(pre) // bytes read
+		lineBase int          // newlines before buf[0]
+		colBase  int          // runes between the last newline and buf[0]
 		first    = true
+		eof      = preEOF // once true, this chunk is the last
 	)
 	for {
 		// Fill the buffer up to chunkSize, growing it as needed: small
 		// files never cost a full chunk of memory.
-		eof := false
 		for len(buf) < chunkSize && !eof {
 			if len(buf) == cap(buf) {
 				nb := make([]byte, len(buf), min(max(2*cap(buf), 64<<10), chunkSize))

@@ -16,8 +16,9 @@ import (
 // The directory walk on Linux reads each directory itself (getdents64
 // into one 64 KB buffer, instead of os.ReadDir's 8 KB and an os.File and
 // a DirEntry per entry) and names files relative to their directory's
-// descriptor: the size comes from fstatat(dirfd, name) and the worker
-// opens the file with openat(dirfd, name). Given a full path, the kernel
+// descriptor: the size, where the walk asks for it (below), comes from
+// fstatat(dirfd, name) and the worker opens the file with
+// openat(dirfd, name). Given a full path, the kernel
 // looks up every component of it again for each of those calls (the
 // lookups were ~5 % of a scan of $GOROOT/src); relative to the directory
 // it looks up one. A directory's .pretenseignore and .gitignore are
@@ -25,6 +26,14 @@ import (
 // per directory). The decisions are treeVisitor's, made in the same
 // order as filepath.WalkDir's walk (walk_other.go), so the reports are
 // the same; TestWalkersAgree compares the two.
+
+// A regular file is sent without its size (sizeUnknown) when its
+// directory is on a local file system (directReads): the worker reads it
+// at once (scanFileDirect), and a read that comes back short of the
+// buffer is the whole file. That spares the fstatat, one of the four
+// system calls each file cost (fstatat, openat, read, close). Entries the
+// file system did not type, and directories elsewhere (NFS, FUSE, file
+// systems not on the list), keep the fstatat.
 
 // walkDirentBuf is the size of the buffer directories are read into.
 const walkDirentBuf = 64 << 10
@@ -56,8 +65,9 @@ func (h *dirHandle) release() {
 
 // dirEnt is one entry of a directory listing.
 type dirEnt struct {
-	name string
-	typ  uint8 // unix.DT_*
+	name    string
+	typ     uint8 // unix.DT_*
+	statted bool  // typed by fstatat: the file system left the type unknown
 }
 
 type fdWalker struct {
@@ -114,6 +124,7 @@ func (w *fdWalker) walk(h *dirHandle, abs, rel string, depth int) error {
 	// Files of this directory name it by descriptor unless too many
 	// handles are held open already.
 	shared := w.open.Load() <= maxSharedDirs
+	direct := -1 // whether its files skip the fstatat (directReads), once asked
 	prefix := rel
 	if prefix != "" {
 		prefix += "/"
@@ -142,15 +153,24 @@ func (w *fdWalker) walk(h *dirHandle, abs, rel string, depth int) error {
 			// ours to read.
 			continue
 		}
-		var st unix.Stat_t
-		if err := fstatat(h.fd, e.name, &st); err != nil {
-			w.v.addSkip(crel, "unreadable: "+err.Error())
-			continue
+		if direct < 0 && !e.statted {
+			direct = 0
+			if directReads(h.fd) {
+				direct = 1
+			}
 		}
-		if !wantSize(st.Size) {
-			continue
+		it := walkItem{rel: crel, size: sizeUnknown}
+		if direct != 1 || e.statted {
+			var st unix.Stat_t
+			if err := fstatat(h.fd, e.name, &st); err != nil {
+				w.v.addSkip(crel, "unreadable: "+err.Error())
+				continue
+			}
+			if !wantSize(st.Size) {
+				continue
+			}
+			it.size = st.Size
 		}
-		it := walkItem{rel: crel, size: st.Size}
 		if shared {
 			h.acquire()
 			it.dir, it.name = h, e.name
@@ -202,6 +222,7 @@ func (w *fdWalker) readDir(fd int) ([]dirEnt, error) {
 			if err := fstatat(fd, ents[i].name, &st); err == nil {
 				ents[i].typ = dtOf(st.Mode)
 			}
+			ents[i].statted = true
 		}
 	}
 	slices.SortFunc(ents, func(a, b dirEnt) int { return strings.Compare(a.name, b.name) })
@@ -244,4 +265,55 @@ func openDir(dirfd int, name string, flags int) (int, error) {
 // fstatat is lstat of name relative to dirfd.
 func fstatat(dirfd int, name string, st *unix.Stat_t) error {
 	return rawFstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// directMode forces directReads' answer in tests: directAuto asks the
+// file system, directAlways and directNever exercise one path each.
+type directMode int
+
+const (
+	directAuto directMode = iota
+	directAlways
+	directNever
+)
+
+var directFiles = directAuto
+
+// directReads reports whether the regular files of directory fd may go
+// to the workers without their size: whether a read of one that returns
+// less than was asked means the end of the file. That holds for the
+// local file systems below, whose reads of a regular file copy from the
+// page cache until the request or the file ends; a network or FUSE file
+// system may end a read short for its own reasons (a server's read size,
+// a daemon's answer), and one not on the list is not trusted with it.
+func directReads(fd int) bool {
+	switch directFiles {
+	case directAlways:
+		return true
+	case directNever:
+		return false
+	}
+	var st unix.Statfs_t
+	if err := unix.Fstatfs(fd, &st); err != nil {
+		return false
+	}
+	return localFS(int64(st.Type))
+}
+
+// Magic numbers of local file systems (statfs(2)) not in x/sys/unix.
+const (
+	zfsSuperMagic = 0x2fc12fc1
+)
+
+// localFS reports whether statfs magic names a local disk or memory file
+// system: ext2/3/4, XFS, Btrfs, F2FS, ZFS, tmpfs, ramfs, and overlayfs
+// (a container's root, whose reads go to one of those below it).
+func localFS(magic int64) bool {
+	switch magic {
+	case unix.EXT4_SUPER_MAGIC, unix.XFS_SUPER_MAGIC, unix.BTRFS_SUPER_MAGIC,
+		unix.F2FS_SUPER_MAGIC, zfsSuperMagic, unix.TMPFS_MAGIC, unix.RAMFS_MAGIC,
+		unix.OVERLAYFS_SUPER_MAGIC:
+		return true
+	}
+	return false
 }
