@@ -490,6 +490,18 @@ func (d *jdoc) key(c int) string {
 	return k
 }
 
+// keyView is key aliasing the source when the key has no escapes (as str
+// does for a value): for a key compared or scanned while the request is
+// read, never kept past it (the source may be a buffer given back then).
+func (d *jdoc) keyView(c int) string {
+	n := &d.nodes[c]
+	raw := d.src[n.keyStart+1 : n.keyEnd-1]
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return stringOf(raw)
+	}
+	return d.key(c)
+}
+
 // str returns the decoded value of string node i ("" for anything else).
 func (d *jdoc) str(i int) string {
 	if i < 0 || d.nodes[i].kind != jStr {

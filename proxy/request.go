@@ -87,7 +87,7 @@ func (w *reqWalker) walk(a api) {
 func (w *reqWalker) anthropic(root int) {
 	d := w.d
 	d.each(root, func(c int) {
-		switch d.key(c) {
+		switch d.keyView(c) {
 		case "system":
 			w.blocksOrString(c, "system", langText)
 		case "messages":
@@ -245,7 +245,7 @@ func (w *reqWalker) stringList(n int, p string) {
 func (w *reqWalker) chat(root int) {
 	d := w.d
 	d.each(root, func(c int) {
-		switch d.key(c) {
+		switch d.keyView(c) {
 		case "messages":
 			i := 0
 			d.each(c, func(m int) {
@@ -306,7 +306,7 @@ func (w *reqWalker) args(n int, p string) {
 func (w *reqWalker) responses(root int) {
 	d := w.d
 	d.each(root, func(c int) {
-		switch d.key(c) {
+		switch d.keyView(c) {
 		case "instructions":
 			w.add(c, "instructions", langText)
 		case "input":

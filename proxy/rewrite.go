@@ -300,7 +300,7 @@ func (c *checker) scan(units []unit, fps []fingerprint, fields []textField, extr
 	}
 	return c.scanStrings(texts, sfps, func(i int) string {
 		if i >= len(units) {
-			return extra[i-len(units)].where()
+			return extra[i-len(units)].path()
 		}
 		p := fields[units[i].field].path
 		if units[i].inner >= 0 {

@@ -24,8 +24,36 @@ import (
 // scanText is one string that is scanned but not rewritten.
 type scanText struct {
 	text string
-	// where names it for the block message; computed only on a hit.
+	// where names it for the block message; computed only on a hit. Nil
+	// for a key, value or labelled pair of a document, which node and
+	// form name (path): a request has hundreds of these, and a closure
+	// for each was an allocation.
 	where func() string
+	d     *jdoc
+	node  int
+	form  whereForm
+}
+
+// whereForm is what of node a scanText without a where function is.
+type whereForm uint8
+
+const (
+	formValue    whereForm = iota // node's value (valueWhere)
+	formKey                       // node's key (keyWhere)
+	formLabelled                  // node's value with its key (labelledWhere)
+)
+
+// path names t for the block message.
+func (t *scanText) path() string {
+	switch {
+	case t.where != nil:
+		return t.where()
+	case t.form == formKey:
+		return keyWhere(t.d, t.node)()
+	case t.form == formLabelled:
+		return labelledWhere(t.d, t.node)()
+	}
+	return valueWhere(t.d, t.node)()
 }
 
 // nestedJSONDepth bounds how deep JSON text inside strings is unwrapped.
@@ -47,16 +75,20 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 		n := &d.nodes[i]
 		if n.keyEnd > 0 {
 			// Keys are text like any other: payloads and JSON in them too.
-			k, kw := d.key(i), keyWhere(d, i)
-			out = append(out, scanText{text: k, where: kw})
+			// A hit keeps no text of what it found (rule, path and
+			// offsets): the key may alias the request.
+			k := d.keyView(i)
+			out = append(out, scanText{text: k, d: d, node: i, form: formKey})
 			decoded, err := pc.embedded(k, 0)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", errPayload, kw(), err)
+				return nil, fmt.Errorf("%w: %s: %w", errPayload, keyWhere(d, i)(), err)
 			}
 			for _, t := range decoded {
-				out = append(out, scanText{text: t.text, where: suffixWhere(kw, " (decoded "+t.what+")")})
+				out = append(out, scanText{text: t.text, where: suffixWhere(keyWhere(d, i), " (decoded "+t.what+")")})
 			}
-			out = appendNestedJSON(out, k, kw, nestedJSONDepth, pc)
+			if mayBeNestedJSON(k) {
+				out = appendNestedJSON(out, k, keyWhere(d, i), nestedJSONDepth, pc)
+			}
 		}
 		if n.kind != jStr || covered[i] {
 			// Rewrite units are scanned, and their payloads decoded, by
@@ -64,22 +96,23 @@ func collectScanOnly(d *jdoc, fields []textField, pc *payloadCounter) ([]scanTex
 			continue
 		}
 		s := d.str(i)
-		where := valueWhere(d, i)
 
 		decoded, isPayload, err := pc.inspect(d, i, s)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %w", errPayload, where(), err)
+			return nil, fmt.Errorf("%w: %s: %w", errPayload, valueWhere(d, i)(), err)
 		}
 		for _, t := range decoded {
-			out = append(out, scanText{text: t.text, where: suffixWhere(where, " (decoded "+t.what+")")})
+			out = append(out, scanText{text: t.text, where: suffixWhere(valueWhere(d, i), " (decoded "+t.what+")")})
 		}
 		if isPayload {
 			// Its decoded form was scanned above; the encoded bytes of an
 			// image or PDF say nothing a rule could read.
 			continue
 		}
-		out = append(out, scanText{text: s, where: where})
-		out = appendNestedJSON(out, s, where, nestedJSONDepth, pc)
+		out = append(out, scanText{text: s, d: d, node: i, form: formValue})
+		if mayBeNestedJSON(s) {
+			out = appendNestedJSON(out, s, valueWhere(d, i), nestedJSONDepth, pc)
+		}
 	}
 	out, err := appendLabelled(out, d)
 	if err != nil {
@@ -160,7 +193,7 @@ func appendLabelled(out []scanText, d *jdoc) ([]scanText, error) {
 	}
 	all := stringOf(buf) // buf is not written again
 	for _, p := range pairs {
-		out = append(out, scanText{text: all[p.start:p.end], where: labelledWhere(d, p.node)})
+		out = append(out, scanText{text: all[p.start:p.end], d: d, node: p.node, form: formLabelled})
 	}
 	return out, nil
 }
@@ -184,13 +217,10 @@ func (d *jdoc) keyBytes(c int) []byte {
 // string (tool arguments, serialized tool results), since escapes inside it
 // (\u0041) hide a value from a scan of the raw text.
 func appendNestedJSON(out []scanText, s string, where func() string, depth int, pc *payloadCounter) []scanText {
-	if depth == 0 || len(s) < 2 {
+	if depth == 0 || !mayBeNestedJSON(s) {
 		return out
 	}
 	t := strings.TrimSpace(s)
-	if t == "" || (t[0] != '{' && t[0] != '[') || !strings.Contains(t, `\`) {
-		return out
-	}
 	limit := maxRequestValues
 	if pc != nil {
 		limit = valuesLeft(pc.values)
@@ -234,6 +264,17 @@ func appendNestedJSON(out []scanText, s string, where func() string, depth int, 
 		}
 	}
 	return out
+}
+
+// mayBeNestedJSON reports whether appendNestedJSON reads s as JSON text:
+// an object or array with an escape in it. Checked before a where
+// function is made for it (most strings are not).
+func mayBeNestedJSON(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	t := strings.TrimSpace(s)
+	return t != "" && (t[0] == '{' || t[0] == '[') && strings.Contains(t, `\`)
 }
 
 func fixedWhere(s string) func() string { return func() string { return s } }
@@ -364,7 +405,7 @@ func (c *checker) scanTexts(ts []scanText) []hit {
 	for i, t := range ts {
 		texts[i] = t.text
 	}
-	return c.scanStrings(texts, nil, func(i int) string { return ts[i].where() })
+	return c.scanStrings(texts, nil, func(i int) string { return ts[i].path() })
 }
 
 // credentialHeaders carry the caller's API credentials: they must reach the

@@ -222,7 +222,7 @@ func checkStrict(d *jdoc, a api) error {
 		return err
 	}
 	if s := specFor(a); s != nil {
-		return checkShape(d, 0, s, "")
+		return checkShape(d, 0, s)
 	}
 	return nil
 }
@@ -262,7 +262,7 @@ func checkDupsAndEscapes(d *jdoc) error {
 		}
 		for c := n.first; c >= 0; c = d.nodes[c].next {
 			cn := &d.nodes[c]
-			k := d.key(c)
+			k := d.keyView(c) // held only while the check runs
 			dup := false
 			if useMap {
 				_, dup = set[k]
@@ -293,18 +293,16 @@ func truncateKey(k string) string {
 	return k
 }
 
-// checkShape checks node n against s; p is the JSON path for the message.
-func checkShape(d *jdoc, n int, s *spec, p string) error {
+// checkShape checks node n against s. The message names n by its JSON
+// path, found (pathOf) only then: building every member's path on the way
+// down was an allocation a member.
+func checkShape(d *jdoc, n int, s *spec) error {
 	k := d.kind(n)
 	if k == jNull {
 		return nil
 	}
 	if s.kinds&kindBit(k) == 0 {
-		where := p
-		if where == "" {
-			where = "the body"
-		}
-		return fmt.Errorf("%w: %s must be %s, not %s", errSchema, where, s.kinds, kindBit(k))
+		return fmt.Errorf("%w: %s must be %s, not %s", errSchema, pathOf(d, n), s.kinds, kindBit(k))
 	}
 	switch k {
 	case jObj:
@@ -312,9 +310,8 @@ func checkShape(d *jdoc, n int, s *spec, p string) error {
 			return nil
 		}
 		for c := d.nodes[n].first; c >= 0; c = d.nodes[c].next {
-			key := d.key(c)
-			if fs, ok := s.fields[key]; ok {
-				if err := checkShape(d, c, fs, member(p, key)); err != nil {
+			if fs, ok := s.fields[d.keyView(c)]; ok {
+				if err := checkShape(d, c, fs); err != nil {
 					return err
 				}
 			}
@@ -323,12 +320,10 @@ func checkShape(d *jdoc, n int, s *spec, p string) error {
 		if s.items == nil {
 			return nil
 		}
-		i := 0
 		for c := d.nodes[n].first; c >= 0; c = d.nodes[c].next {
-			if err := checkShape(d, c, s.items, idx(p, i)); err != nil {
+			if err := checkShape(d, c, s.items); err != nil {
 				return err
 			}
-			i++
 		}
 	}
 	return nil
