@@ -64,7 +64,7 @@ type mtext struct {
 	// JSON string as sent, raw (quotes included; this request's bytes):
 	// the mutated text is raw with them applied, and stands for base and
 	// reps.
-	splices []rawSplice
+	splices *spliceSet
 	raw     []byte
 	// keep: the memo knows the text mutates to itself; the client's bytes
 	// are sent. base may then be empty, the text never read (a resent
@@ -324,7 +324,7 @@ func (r *reqBodyReader) fill() bool {
 		r.prev = e.start
 		return true
 	}
-	if e.splices != nil && len(e.splices) == 0 {
+	if e.splices != nil && len(e.splices.sp) == 0 {
 		// Nothing spliced: the string as sent follows with the next run.
 		r.ei++
 		return true
@@ -332,15 +332,15 @@ func (r *reqBodyReader) fill() bool {
 	if e.splices != nil {
 		// The client's bytes up to the next splice, then its synthetic;
 		// past the last one the rest of the string is the client's too.
-		s := e.splices[r.sp]
-		if at := e.start + s.start; r.prev < at {
+		s := e.splices.sp[r.sp]
+		if at := e.start + int(s.start); r.prev < at {
 			r.buf = src[r.prev:at]
 			r.prev = at
 			return true
 		}
-		r.buf = bytesOf(s.syn)
-		r.prev = e.start + s.end
-		if r.sp++; r.sp == len(e.splices) {
+		r.buf = bytesOf(e.splices.syn(r.sp))
+		r.prev = e.start + int(s.end)
+		if r.sp++; r.sp == len(e.splices.sp) {
 			r.sp = 0
 			r.ei++
 		}

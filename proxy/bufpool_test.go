@@ -64,7 +64,7 @@ func TestReleasedBodyUnreadable(t *testing.T) {
 	}{
 		{"no edits", nil},
 		{"replaced", []edit{{start: 5, end: 107, repl: []byte(`"z"`)}}},
-		{"spliced", []edit{{start: 5, end: 107, splices: []rawSplice{{start: 1, end: 3, syn: "_vsyn"}}}}},
+		{"spliced", []edit{{start: 5, end: 107, splices: &spliceSet{sp: []rawSplice{{start: 1, end: 3, syn0: 0, syn1: 5}}, syns: "_vsyn"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := newReqBody(src, tc.edits)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -889,7 +890,7 @@ type edit struct {
 
 	// splices, when not nil, are applied to src[start:end] (a JSON string
 	// as sent) in place of repl: the memo's form of a text (rawSplices).
-	splices []rawSplice
+	splices *spliceSet
 }
 
 // size is the exact number of bytes the edit writes.
@@ -954,11 +955,24 @@ func appendMQuote(dst []byte, m mtext) []byte {
 }
 
 // rawSplice replaces raw[start:end] of a JSON string as sent (quotes
-// included) with syn, a synthetic quoted as a JSON string's inside.
+// included) with its synthetic, quoted as a JSON string's inside: the
+// bytes syns[syn0:syn1] of its spliceSet.
 type rawSplice struct {
-	start, end int
-	syn        string
+	start, end int32
+	syn0, syn1 int32
 }
+
+// spliceSet is a text's splices (rawSplices) and their synthetics, back
+// to back in one string. The memo keeps thousands of these: without a
+// string in every splice the collector scans one pointer a set, not one a
+// replacement.
+type spliceSet struct {
+	sp   []rawSplice
+	syns string
+}
+
+// syn is splice k's synthetic as written.
+func (s *spliceSet) syn(k int) string { return s.syns[s.sp[k].syn0:s.sp[k].syn1] }
 
 // rawSplices returns m's replacements as splices of raw, the JSON string
 // as sent (quotes included) that m.base was decoded from: the mutated
@@ -978,12 +992,17 @@ type rawSplice struct {
 // never-seen 64 KB prompt copied it (the proxy's own largest cost after
 // quoting it was made a copy, 0.05 cpu-ms of a request), and a resent one
 // is written from the request's own bytes either way.
-func rawSplices(raw []byte, esc escTable, m mtext) (_ []rawSplice, ok bool) {
-	if m.quoted != "" || m.splices != nil || len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+func rawSplices(raw []byte, esc escTable, m mtext) (_ *spliceSet, ok bool) {
+	if m.quoted != "" || m.splices != nil || len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' || len(raw) > math.MaxInt32 {
 		return nil, false
 	}
 	body := raw[1 : len(raw)-1]
 	out := make([]rawSplice, 0, len(m.reps))
+	n := 0
+	for _, r := range m.reps {
+		n += len(r.Synthetic)
+	}
+	syns := make([]byte, 0, n)
 	var seek func(t int) (int, bool)
 	if esc != nil {
 		c := escCursor{t: esc, n: len(body)}
@@ -998,39 +1017,35 @@ func rawSplices(raw []byte, esc escTable, m mtext) (_ []rawSplice, ok bool) {
 		if !okA || !okB {
 			return nil, false
 		}
-		out = append(out, rawSplice{start: 1 + a, end: 1 + b, syn: quoteSyn(r.Synthetic)})
+		s0 := len(syns)
+		syns = appendQuoteBody(syns, r.Synthetic)
+		if len(syns) > math.MaxInt32 {
+			return nil, false
+		}
+		out = append(out, rawSplice{start: int32(1 + a), end: int32(1 + b), syn0: int32(s0), syn1: int32(len(syns))})
 	}
 	if end, ok := seek(len(m.base)); !ok || end != len(body) {
 		return nil, false
 	}
-	return out, true
-}
-
-// quoteSyn is s quoted as a JSON string's inside; s itself when nothing
-// in it needs escaping (a synthetic is an identifier: always so far).
-func quoteSyn(s string) string {
-	if quotedBodyLen(s) == len(s) {
-		return s
-	}
-	return string(appendQuoteBody(nil, s))
+	return &spliceSet{sp: out, syns: stringOf(syns)}, true // syns is not written again
 }
 
 // applySplices appends raw with splices (sorted, apart) applied.
-func applySplices(dst, raw []byte, splices []rawSplice) []byte {
+func applySplices(dst, raw []byte, splices *spliceSet) []byte {
 	last := 0
-	for _, s := range splices {
+	for _, s := range splices.sp {
 		dst = append(dst, raw[last:s.start]...)
-		dst = append(dst, s.syn...)
-		last = s.end
+		dst = append(dst, splices.syns[s.syn0:s.syn1]...)
+		last = int(s.end)
 	}
 	return append(dst, raw[last:]...)
 }
 
 // splicedDelta is len(applySplices(nil, raw, splices)) - len(raw).
-func splicedDelta(splices []rawSplice) int {
+func splicedDelta(splices *spliceSet) int {
 	n := 0
-	for _, s := range splices {
-		n += len(s.syn) - (s.end - s.start)
+	for _, s := range splices.sp {
+		n += int(s.syn1-s.syn0) - int(s.end-s.start)
 	}
 	return n
 }

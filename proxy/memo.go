@@ -46,7 +46,7 @@ type memoEntry struct {
 	// splices is the mutated text of a text known by its JSON string as
 	// sent (a raw fingerprint, rawLen bytes): those bytes with splices
 	// applied (rawSplices), written from the resent request's own bytes.
-	splices []rawSplice
+	splices *spliceSet
 	rawLen  int
 	set     *mutate.PairSet // the pairs the text uses; nil when none
 	size    int
@@ -245,11 +245,8 @@ func (m *mutateSession) newMemoEntry(mt mtext, raw []byte, esc escTable) *memoEn
 	if err != nil {
 		return nil
 	}
-	if sp, ok := rawSplices(raw, esc, mt); ok && len(sp) > 0 {
-		size := 64 + set.Size()
-		for _, s := range sp {
-			size += 40 + len(s.syn)
-		}
+	if sp, ok := rawSplices(raw, esc, mt); ok && len(sp.sp) > 0 {
+		size := 96 + set.Size() + 16*len(sp.sp) + len(sp.syns)
 		return &memoEntry{splices: sp, rawLen: len(raw), set: set, size: size}
 	}
 	q := appendMQuote(make([]byte, 0, len(mt.base)+len(mt.reps)*8+64), mt)

@@ -100,7 +100,7 @@ func FuzzSpliced(f *testing.F) {
 		sp, ok := rawSplices(raw, nil, mt)
 		// Placed by the escape table as by walking the escapes.
 		if esc != nil {
-			if sp2, ok2 := rawSplices(raw, esc, mt); ok2 != ok || !slices.Equal(sp2, sp) {
+			if sp2, ok2 := rawSplices(raw, esc, mt); ok2 != ok || (sp2 == nil) != (sp == nil) || sp != nil && (!slices.Equal(sp2.sp, sp.sp) || sp2.syns != sp.syns) {
 				t.Fatalf("escape table: %v %+v, walk: %v %+v (%q, %+v)", ok2, sp2, ok, sp, raw, mt.reps)
 			}
 		}
@@ -113,8 +113,18 @@ func FuzzSpliced(f *testing.F) {
 			}
 			return
 		}
+		// Each splice's synthetic as a rawSplice held it before spliceSet
+		// (its own string, quoted only when it had to be).
+		if len(sp.sp) != len(mt.reps) {
+			t.Fatalf("%d splices for %d replacements", len(sp.sp), len(mt.reps))
+		}
+		for k, r := range mt.reps {
+			if got, want := sp.syn(k), refQuoteSyn(r.Synthetic); got != want {
+				t.Fatalf("splice %d writes %q, want %q", k, got, want)
+			}
+		}
 		out := applySplices([]byte("x"), raw, sp)
-		if len(sp) > 0 {
+		if len(sp.sp) > 0 {
 			// As the body is sent: the string between two other fields.
 			src := append(append([]byte(`{"a":1,"t":`), raw...), `,"b":"\u0041"}`...)
 			start := len(`{"a":1,"t":`)
@@ -173,6 +183,14 @@ func FuzzSpliced(f *testing.F) {
 		}
 		check(t, raw, esc, mtext{base: base, reps: reps}, false)
 	})
+}
+
+// refQuoteSyn is how a splice's synthetic was written before spliceSet.
+func refQuoteSyn(s string) string {
+	if quotedBodyLen(s) == len(s) {
+		return s
+	}
+	return string(appendQuoteBody(nil, s))
 }
 
 // refDecodeU is decodeU as it was, on strconv.ParseUint.

@@ -207,7 +207,7 @@ func rewriteLeased(l *lease, body []byte, a api, sess session, ck *checker, lang
 		if m.unchanged() {
 			continue
 		}
-		if u.inner < 0 && len(m.splices) > 0 {
+		if u.inner < 0 && m.splices != nil && len(m.splices.sp) > 0 {
 			// The memo's splices of the string as sent: written from the
 			// client's bytes.
 			n := d.nodes[f.node]
