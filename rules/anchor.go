@@ -491,6 +491,21 @@ func equalFoldASCII(a, b string) bool {
 	return true
 }
 
+// windowASCII reports whether data[w.start:w.end] has no byte above 0x7f
+// for an anchored attempt (runAnchored). A window of the input's first
+// quarter or more asks allASCII of the whole input, computed once for
+// every rule; a smaller one reads its own bytes, not a 64 KB request's
+// for the few hundred bytes around one keyword.
+func (sc *scanState) windowASCII(data []byte, w span) bool {
+	if sc.ascii == 1 {
+		return true
+	}
+	if sc.ascii == 0 && 4*(w.end-w.start) >= len(data) && sc.allASCII(data) {
+		return true
+	}
+	return allASCII(data[w.start:w.end])
+}
+
 // allASCII is allASCII(data) for the pass's input, computed once.
 func (sc *scanState) allASCII(data []byte) bool {
 	if sc.ascii == 0 {

@@ -67,6 +67,12 @@ type compiledRule struct {
 	index int
 	// lead holds the bytes the rule's matches begin with (lead.go).
 	lead leadBytes
+	// gate says whether its lead-byte candidates without a label are
+	// dropped before the regex (labelgate.go), decided on first use.
+	gate struct {
+		once sync.Once
+		on   bool
+	}
 }
 
 // RuleError is a problem with one rule definition; the CLI turns it into a

@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"regexp/syntax"
 	"sync"
 	"unicode"
@@ -43,6 +45,8 @@ type leadBytes struct {
 	wordStart bool
 	// forms are the pattern's anchored forms (anchor.go), set with set.
 	forms *anchor
+	// ranges is set as ranges of ASCII bytes, when it is few of them.
+	ranges byteRanges
 }
 
 func (l *leadBytes) get(pat string) *[256]bool {
@@ -56,6 +60,7 @@ func (l *leadBytes) get(pat string) *[256]bool {
 			l.forms = newAnchor(pat, re)
 			l.prefixes = prefixIndex(pat)
 			l.wordStart = wordStart(pat, l.set)
+			l.ranges = rangesOf(l.set)
 		}
 	})
 	return l.set
@@ -186,11 +191,16 @@ next:
 // as FindAllSubmatchIndex over the window would, relative to w.start; ok
 // is false when the caller must run the plain regex (too many candidates,
 // or the anchored forms did not compile). sc's candidate buffer is reused.
-func (cr *compiledRule) runLead(data []byte, w span, sc *scanState) (locs [][]int, ok bool) {
+// A rule under the label gate (labelgate.go) tries only the candidates
+// it lets through.
+func (cr *compiledRule) runLead(rs *Ruleset, data []byte, w span, sc *scanState) (locs [][]int, ok bool) {
 	cands, ok := cr.lead.candidates(data, w, sc.cands[:0])
 	sc.cands = cands
 	if !ok {
 		return nil, false
+	}
+	if rs != nil && cr.labelGated(rs.mode) {
+		cands = rs.labelGate(cr, data, w, cands, cr.lead.forms, sc)
 	}
 	if len(cands) == 0 {
 		return nil, true
@@ -327,26 +337,117 @@ func addRune(r rune, set *[256]bool) bool {
 
 // candidates returns the offsets in data[w.start:w.end] whose byte is
 // in set, appended to buf, or ok false when there are too many for the
-// anchored attempts to pay off.
+// anchored attempts to pay off. When the set is a few ranges of ASCII
+// bytes (`[A-Z]`, digits), eight bytes are tested at once (byteRanges)
+// and only the bytes found are looked at; candidatesRef in the tests is
+// the byte-by-byte loop, which FuzzLeadCandidates compares.
 func (l *leadBytes) candidates(data []byte, w span, buf []int) (cands []int, ok bool) {
 	limit := (w.end-w.start)/leadDensity + 1
-	set, idx := l.set, l.prefixes
 	win := data[w.start:w.end]
-	for i, c := range win {
-		if !set[c] {
-			continue
-		}
-		// \b before a word character: the byte before is no word
-		// character (a non-ASCII one decodes to none either).
-		if l.wordStart && i > 0 && syntax.IsWordChar(rune(win[i-1])) {
-			continue
-		}
-		if idx == nil || hasPrefix(data, w.start+i, w.end, idx) {
-			if len(buf) >= limit {
-				return buf, false
+	i := 0
+	if r := l.ranges; r.n > 0 {
+		for ; i+8 <= len(win); i += 8 {
+			x := binary.LittleEndian.Uint64(win[i:])
+			var m uint64
+			if x&highBits != 0 {
+				// A byte above 0x7f (the ranges hold none) would carry
+				// into its neighbour: the bytes one at a time.
+				for k := range 8 {
+					if l.set[win[i+k]] {
+						m |= 0x80 << (8 * k)
+					}
+				}
+			} else {
+				m = r.in(x)
 			}
-			buf = append(buf, w.start+i)
+			for ; m != 0; m &= m - 1 {
+				k := i + bits.TrailingZeros64(m)/8
+				if buf, ok = l.take(data, w, k, buf, limit); !ok {
+					return buf, false
+				}
+			}
+		}
+	}
+	for ; i < len(win); i++ {
+		if !l.set[win[i]] {
+			continue
+		}
+		if buf, ok = l.take(data, w, i, buf, limit); !ok {
+			return buf, false
 		}
 	}
 	return buf, true
 }
+
+// take appends candidate w.start+i, whose byte is in the set, when the
+// byte before it and the prefixes allow a match there; ok is false when
+// that makes more than limit.
+func (l *leadBytes) take(data []byte, w span, i int, buf []int, limit int) ([]int, bool) {
+	// \b before a word character: the byte before is no word
+	// character (a non-ASCII one decodes to none either).
+	if l.wordStart && i > 0 && wordByte[data[w.start+i-1]] {
+		return buf, true
+	}
+	if l.prefixes == nil || hasPrefix(data, w.start+i, w.end, l.prefixes) {
+		if len(buf) >= limit {
+			return buf, false
+		}
+		buf = append(buf, w.start+i)
+	}
+	return buf, true
+}
+
+const highBits = 0x8080808080808080
+
+// byteRanges is a lead set of up to three ranges of ASCII bytes, tested
+// eight bytes of a word at a time: for a byte b below 0x80, b+(0x80-lo)
+// has its top bit set when b >= lo and b+(0x7f-hi) when b > hi, and
+// neither sum carries into the next byte.
+type byteRanges struct {
+	n      int
+	lo, hi [3]uint64 // the addends, repeated in every byte
+}
+
+// in returns the top bit of each byte of x (all below 0x80) in a range.
+func (r *byteRanges) in(x uint64) uint64 {
+	var m uint64
+	for k := range r.n {
+		m |= (x + r.lo[k]) &^ (x + r.hi[k])
+	}
+	return m & highBits
+}
+
+// rangesOf returns set as byteRanges, or n == 0 when it holds a byte
+// above 0x7f or more than three ranges.
+func rangesOf(set *[256]bool) byteRanges {
+	var r byteRanges
+	const ones = 0x0101010101010101
+	for c := 0; c < 256; c++ {
+		if !set[c] || c > 0 && set[c-1] {
+			continue
+		}
+		if c >= utf8.RuneSelf || r.n == len(r.lo) {
+			return byteRanges{}
+		}
+		e := c
+		for e+1 < 256 && set[e+1] {
+			e++
+		}
+		if e >= utf8.RuneSelf {
+			return byteRanges{}
+		}
+		r.lo[r.n], r.hi[r.n] = ones*uint64(0x80-c), ones*uint64(0x7f-e)
+		r.n++
+	}
+	return r
+}
+
+// wordByte is syntax.IsWordChar of each byte read as a character: ASCII
+// letters, digits and '_'. A table: the candidate loop asks it of the byte
+// before every lead byte, and the call cost more than the rest of the loop.
+var wordByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = syntax.IsWordChar(rune(c))
+	}
+	return t
+}()

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -79,7 +80,7 @@ func leadMatches(pat string, data []byte, w span) (locs [][]int, ok bool) {
 		return nil, false
 	}
 	sc := &scanState{}
-	locs, ok = cr.runLead(data, w, sc)
+	locs, ok = cr.runLead(nil, data, w, sc)
 	return locs, ok
 }
 
@@ -206,4 +207,78 @@ func FuzzHasPrefix(f *testing.F) {
 			}
 		}
 	})
+}
+
+// candidatesRef is leadBytes.candidates as the byte-by-byte loop it was
+// before byteRanges.
+func candidatesRef(l *leadBytes, data []byte, w span, buf []int) ([]int, bool) {
+	limit := (w.end-w.start)/leadDensity + 1
+	win := data[w.start:w.end]
+	for i, c := range win {
+		if !l.set[c] {
+			continue
+		}
+		if l.wordStart && i > 0 && syntax.IsWordChar(rune(win[i-1])) {
+			continue
+		}
+		if l.prefixes == nil || hasPrefix(data, w.start+i, w.end, l.prefixes) {
+			if len(buf) >= limit {
+				return buf, false
+			}
+			buf = append(buf, w.start+i)
+		}
+	}
+	return buf, true
+}
+
+// FuzzLeadCandidates checks candidates (eight bytes at a time for a set
+// of ASCII ranges) against the byte loop, for any pattern, text and
+// window.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzLeadCandidates$' -fuzztime 2m -parallel 1
+func FuzzLeadCandidates(f *testing.F) {
+	f.Add(`\b([A-Z][A-Za-z'-]*\.?(?: [A-Z][A-Za-z'-]*){0,3})`, []byte("getPatientRecord(input: Input0): Output { Jane O'Neil-Roe. Dr. X\xc3\x89mile Kate\xe2\x84\xaa }"), 0, 3)
+	f.Add(`\b(\d{5})\b|[a-c_]x|~`, []byte("zip 90210, a_x ~ 12345678901234567890 \xff9"), 2, 0)
+	f.Add(`[\x00-\x7f]y`, []byte("\x00\x7f\x80y abc"), 0, 0)
+	f.Add(`(?i)sk_(live)_[a-z]{4}`, []byte("SK_LIVE_abcd \xe2\x84\xaa sk_live_wxyz"), 1, 1)
+	f.Fuzz(func(t *testing.T, pat string, data []byte, lo, hi int) {
+		l := new(leadBytes)
+		if l.get(pat) == nil {
+			return
+		}
+		if lo < 0 || lo > len(data) {
+			lo = 0
+		}
+		if hi < 0 || hi > len(data)-lo {
+			hi = 0
+		}
+		w := span{lo, len(data) - hi}
+		got, gotOK := l.candidates(data, w, nil)
+		want, wantOK := candidatesRef(l, data, w, nil)
+		if gotOK != wantOK || !slices.Equal(got, want) {
+			t.Fatalf("pattern %q (ranges %d) on %q [%d:%d]: %v %v, byte loop %v %v", pat, l.ranges.n, data, w.start, w.end, got, gotOK, want, wantOK)
+		}
+	})
+}
+
+func TestRangesOf(t *testing.T) {
+	for _, tt := range []struct {
+		pat  string
+		want int
+	}{
+		{`[A-Z]`, 1},
+		{`\d|[a-f]|_`, 3},
+		{`\d|[a-f]|_|~`, 0},
+		{`é`, 0},
+		{`[0-9A-Z_a-c]`, 0},
+		{`[!-#]x`, 1},
+	} {
+		l := new(leadBytes)
+		if l.get(tt.pat) == nil {
+			t.Fatalf("%q: no lead bytes", tt.pat)
+		}
+		if l.ranges.n != tt.want {
+			t.Errorf("%q: %d ranges, want %d", tt.pat, l.ranges.n, tt.want)
+		}
+	}
 }

@@ -15,6 +15,8 @@ type lineIndex struct {
 	// nls holds the offsets of the newlines in data[:done], ascending.
 	nls  []int
 	done int
+	// last is next's answer to the last question.
+	last int
 }
 
 // reset starts an index of data, reusing buf's storage.
@@ -41,7 +43,7 @@ func (li *lineIndex) span(pos int) (int, int) {
 	lo := max(0, pos-lineReach)
 	hi := min(len(li.data), pos+lineReach)
 	li.extend(hi)
-	i, _ := slices.BinarySearch(li.nls, pos) // the first newline at or after pos
+	i := li.next(pos) // the first newline at or after pos
 	ls, le := lo, hi
 	if i > 0 && li.nls[i-1] >= lo {
 		ls = li.nls[i-1] + 1
@@ -50,6 +52,19 @@ func (li *lineIndex) span(pos int) (int, int) {
 		le = li.nls[i]
 	}
 	return ls, le
+}
+
+// next returns the index in nls of the first newline at or after pos, as
+// slices.BinarySearch(li.nls, pos) does. The questions come in runs about
+// one line (a rule's candidates, the label and column searches of each),
+// so the answer of the last question is tried first.
+func (li *lineIndex) next(pos int) int {
+	if i := li.last; i < len(li.nls) && li.nls[i] >= pos && (i == 0 || li.nls[i-1] < pos) {
+		return i
+	}
+	i, _ := slices.BinarySearch(li.nls, pos)
+	li.last = i
+	return i
 }
 
 // line returns the 1-based line of offset pos and the offset its line
@@ -66,8 +81,14 @@ func (li *lineIndex) line(pos int) (line, start int) {
 // lineSpan is lineSpan(data, pos), from the pass's index when sc is the
 // state of the pass over data.
 func (sc *scanState) lineSpan(data []byte, pos int) (int, int) {
-	if sc == nil || len(sc.lines.data) != len(data) || len(data) == 0 || &sc.lines.data[0] != &data[0] {
+	if !sc.over(data) {
 		return lineSpan(data, pos)
 	}
 	return sc.lines.span(pos)
+}
+
+// over reports whether sc is the state of the pass over data (its
+// indexes and memos answer for data).
+func (sc *scanState) over(data []byte) bool {
+	return sc != nil && len(sc.lines.data) == len(data) && len(data) > 0 && &sc.lines.data[0] == &data[0]
 }

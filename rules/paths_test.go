@@ -125,6 +125,9 @@ func FuzzScanPaths(f *testing.F) {
 	}
 	f.Add([]byte("x\u212a\u017f password = 'abc\xffdef' \xc5\x80key=AKIA"))
 	f.Add([]byte("\xc3lob = live_" + strings.Repeat("a1", 17) + "f é"))
+	// The name rule's label gate (labelgate.go): candidates with and
+	// without labels, titles it leaves alone, matches covering the next.
+	f.Add([]byte("patient: Mr. Ora Vale\nexport function getPatientRecord(input: Input0): Output {}\nPatient name: Ada O'Neil-Roe, guarantor Ivo Kade. Name Ben")) // pretense:allow: synthetic names in a fuzz seed
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for i := range fast {
 			samePaths(t, fast[i], plain[i], "fuzz input", data)

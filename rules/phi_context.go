@@ -101,7 +101,11 @@ type endFilter [endFilterBits / 64]uint64
 // and its first, second and last bytes, as phraseHash, to 16 bits.
 func endHash(p []byte) uint32 {
 	n := len(p)
-	x := uint32(n) | uint32(p[0])<<8 | uint32(p[min(1, n-1)])<<16 | uint32(p[n-1])<<24
+	return endHashOf(n, p[0], p[min(1, n-1)], p[n-1])
+}
+
+func endHashOf(n int, first, second, last byte) uint32 {
+	x := uint32(n) | uint32(first)<<8 | uint32(second)<<16 | uint32(last)<<24
 	return (x * 0x9E3779B1) >> (32 - 16)
 }
 
@@ -115,6 +119,18 @@ func (cc *compiledContext) mayEnd(p []byte) bool {
 	h := endHash(p)
 	return cc.ends[h/64]&(1<<(h%64)) != 0
 }
+
+// mayEndFold is mayEnd of part p (ASCII letters, non-empty) lower-cased,
+// without copying it.
+func (cc *compiledContext) mayEndFold(p []byte) bool {
+	n := len(p)
+	h := endHashOf(n, lowerLetter(p[0]), lowerLetter(p[min(1, n-1)]), lowerLetter(p[n-1]))
+	return cc.ends[h/64]&(1<<(h%64)) != 0
+}
+
+// lowerLetter lower-cases an ASCII letter: a letter's 0x20 bit is set in
+// lower case.
+func lowerLetter(c byte) byte { return c | 0x20 }
 
 // phraseFilterBits is the size of a context's phrase filter: the
 // built-in vocabulary fills a few per cent of it.
@@ -381,7 +397,7 @@ var exampleIntros = [][]byte{[]byte("e.g."), []byte("for example"), []byte("for 
 // exampleReach bytes before it.
 func docExample(data []byte, pos int) bool {
 	ls, _ := lineSpan(data, pos)
-	t := bytes.TrimLeft(data[ls:pos], " \t")
+	t := trimBlanks(data[ls:pos])
 	if len(t) == 0 || !(t[0] == '*' || t[0] == '#' || bytes.HasPrefix(t, []byte("//")) || bytes.HasPrefix(t, []byte("/*")) || bytes.HasPrefix(t, []byte("--"))) {
 		return false
 	}

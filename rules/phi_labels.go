@@ -73,6 +73,9 @@ func (rs *Ruleset) findLabel(cc *compiledContext, data []byte, pos int, sc *scan
 // lower-cased buffer, without allocating. walkLabelRef (in the tests) is
 // the walk as it was, over the whole segment and four maps.
 func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, labelClass) {
+	if cc.noLabelEnds(seg, gap) {
+		return "", labelNone
+	}
 	seg = afterSentence(seg)
 	// Sized for the few parts a walk usually reads (the arrays are
 	// cleared on every call); appends past them move to the heap.
@@ -154,6 +157,54 @@ func (rs *Ruleset) walkLabel(cc *compiledContext, seg []byte, gap int) (string, 
 		r++
 	}
 	return "", labelNone
+}
+
+// noLabelEnds is a proof, cheaper than the walk, that walkLabel finds
+// nothing in seg: the gap+1 parts at its end (fewer when a value or seg's
+// start comes first) are each the last part of no phrase (mayEnd), so the
+// walk skips them all and stops. It reads them in place, without the
+// walk's buffers or its search for a sentence end over all of seg (a
+// sentence end only takes parts away from the walk: afterSentence cuts
+// seg after a byte that is no label byte, so the parts left are the last
+// ones of seg). false says nothing: the walk decides. Every candidate of
+// the name rule asks, and most have no label.
+func (cc *compiledContext) noLabelEnds(seg []byte, gap int) bool {
+	if cc.ends == nil {
+		return false
+	}
+	left := gap + 1 // parts to read before the walk gives up
+	j := len(seg)
+	for {
+		for j > 0 && !labelByte(seg[j-1]) {
+			j--
+		}
+		i := j
+		for i > 0 && labelByte(seg[i-1]) {
+			i--
+		}
+		if i == j || seg[i] >= '0' && seg[i] <= '9' {
+			return true // seg or its words are over (labelParts.token)
+		}
+		word := seg[i:j]
+		var ps [8]span
+		n := 0
+		for lo, hi := nextPart(word, 0); lo >= 0; lo, hi = nextPart(word, hi) {
+			if n == len(ps) {
+				return false // a long identifier: left to the walk
+			}
+			ps[n] = span{lo, hi}
+			n++
+		}
+		for k := n - 1; k >= 0; k-- {
+			if cc.mayEndFold(word[ps[k].start:ps[k].end]) {
+				return false
+			}
+			if left--; left == 0 {
+				return true
+			}
+		}
+		j = i
+	}
 }
 
 // labelParts is a label segment split into its parts (nextPart of each
@@ -555,29 +606,11 @@ func csvColumn(data []byte, pos int, sc *scanState) (string, []byte, bool) {
 	if bytes.HasPrefix(bytes.TrimLeft(data[ls:le], " "), []byte("|")) {
 		return pipeTableColumn(data, ls, le, pos)
 	}
-	hl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
-	if hl <= 0 {
+	h := sc.csvHeader(data)
+	if h.fields == nil {
 		return "", nil, false
 	}
-	header := bytes.TrimRight(data[:hl], "\r")
-	var delim byte
-	best := 0
-	for _, d := range []byte{',', '\t', '|', ';'} {
-		if n := bytes.Count(header, []byte{d}); n > best {
-			best, delim = n, d
-		}
-	}
-	if best == 0 {
-		return "", nil, false
-	}
-	fields := strings.Split(string(header), string(delim))
-	for i, f := range fields {
-		f = strings.Trim(strings.TrimSpace(f), `"'`)
-		if f == "" || !asciiLetter(f[0]) && f[0] != '_' {
-			return "", nil, false
-		}
-		fields[i] = f
-	}
+	delim, fields, header := h.delim, h.fields, h.header
 	col, n := 0, 0
 	inQuote := false
 	for i := ls; i < le; i++ {
@@ -700,4 +733,54 @@ func lastIndexFold(b []byte, lowerWord string) int {
 		}
 	}
 	return -1
+}
+
+// csvHeaderInfo is what csvColumn reads from an input's first line: its
+// delimiter (the most frequent of , tab | ;) and its fields, trimmed, or
+// no fields when it is no header (no delimiter, or a field that does not
+// begin with a letter or '_').
+type csvHeaderInfo struct {
+	header []byte
+	delim  byte
+	fields []string
+}
+
+func readCSVHeader(data []byte) csvHeaderInfo {
+	hl := bytes.IndexByte(data[:min(len(data), headerMaxBytes)], '\n')
+	if hl <= 0 {
+		return csvHeaderInfo{}
+	}
+	header := bytes.TrimRight(data[:hl], "\r")
+	var delim byte
+	best := 0
+	for _, d := range []byte{',', '\t', '|', ';'} {
+		if n := bytes.Count(header, []byte{d}); n > best {
+			best, delim = n, d
+		}
+	}
+	if best == 0 {
+		return csvHeaderInfo{}
+	}
+	fields := strings.Split(string(header), string(delim))
+	for i, f := range fields {
+		f = strings.Trim(strings.TrimSpace(f), `"'`)
+		if f == "" || !asciiLetter(f[0]) && f[0] != '_' {
+			return csvHeaderInfo{}
+		}
+		fields[i] = f
+	}
+	return csvHeaderInfo{header: header, delim: delim, fields: fields}
+}
+
+// csvHeader is readCSVHeader(data), read once per pass when sc is the
+// state of the pass over data: every candidate of a PHI rule asks for
+// its column.
+func (sc *scanState) csvHeader(data []byte) csvHeaderInfo {
+	if !sc.over(data) {
+		return readCSVHeader(data)
+	}
+	if !sc.csvKnown {
+		sc.csv, sc.csvKnown = readCSVHeader(data), true
+	}
+	return sc.csv
 }

@@ -120,13 +120,6 @@ type keywordHits struct {
 	structural bool
 }
 
-func (h *keywordHits) add(sc *scanState, data []byte, s, e int) {
-	h.pos = append(h.pos, s)
-	if !h.structural {
-		h.structural = structuralHit(sc, data, s, e)
-	}
-}
-
 // structuralHit tells whether the keyword at data[s:e] labels values on
 // other lines. sc answers where lines begin and end and where the INSERT
 // statements are, from what the keyword pass has seen so far (every
@@ -142,7 +135,7 @@ func structuralHit(sc *scanState, data []byte, s, e int) bool {
 	if onlyKeyTail(data[e:le]) {
 		return true
 	}
-	line := bytes.TrimLeft(data[ls:s], " \t")
+	line := trimBlanks(data[ls:s])
 	if len(line) > 0 && line[0] == '|' {
 		return true
 	}
@@ -150,6 +143,15 @@ func structuralHit(sc *scanState, data []byte, s, e int) bool {
 		return lastIndexFold(data[ls:s], sqlInsert) >= 0
 	}
 	return sc.lastInsert(ls, s) >= 0
+}
+
+// trimBlanks is bytes.TrimLeft(b, " \t") without the cutset's set built
+// on every call (every keyword hit of a digit rule asks).
+func trimBlanks(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
 }
 
 // keyTail holds the bytes that may follow a key to the end of its line

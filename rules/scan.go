@@ -126,6 +126,10 @@ type scanState struct {
 	cands []int
 	// lines indexes the input's newlines (lines.go).
 	lines lineIndex
+	// csv is the input's first line read as a CSV header (csvHeader),
+	// once csvKnown.
+	csv      csvHeaderInfo
+	csvKnown bool
 }
 
 // lastInsert returns the offset, relative to lo, of the last "insert
@@ -182,12 +186,25 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 			return
 		}
 		owners := rs.kwRules[k]
+		// Whether this hit labels values on other lines, asked once for
+		// the digit rules that share the keyword (0: not yet).
+		structural := 0
 		for _, ri := range owners {
 			ws.touch(ri)
 			if rs.rules[ri].def.Prefilter != "" {
 				// Such a rule's windows come from digit runs; its
 				// keywords only say the input may hold its context.
-				gate[ri].add(sc, data, ms, me)
+				g := &gate[ri]
+				g.pos = append(g.pos, ms)
+				if !g.structural {
+					if structural == 0 {
+						structural = 2
+						if structuralHit(sc, data, ms, me) {
+							structural = 1
+						}
+					}
+					g.structural = structural == 1
+				}
 				continue
 			}
 			if rs.rules[ri].def.AsWritten {
@@ -323,12 +340,12 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 		ok := false
 		if !rs.plainRegex {
 			if cr.anchored() != nil {
-				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.allASCII(data), &sc.cands)
+				locs, ok = cr.runAnchored(data, w, sc.hitsIn(cr.index, w), sc.windowASCII(data, w), &sc.cands)
 			}
 			// Not anchored, or a window the keywords cannot vouch for
 			// (non-ASCII): lead bytes, when the rule has them.
 			if !ok && cr.lead.get(cr.rx.pat) != nil {
-				locs, ok = cr.runLead(data, w, sc)
+				locs, ok = cr.runLead(rs, data, w, sc)
 			}
 		}
 		if !ok {
