@@ -342,3 +342,35 @@ func TestDocExamplesAndSearches(t *testing.T) {
 		})
 	}
 }
+
+// TestEntryKeys: the key of an entry in a literal of key-value pairs is no
+// name, though the entry before it holds a name label as its value (the
+// name rule's own id in a Go test, a JSON record); a name before a colon
+// in prose is still one.
+func TestEntryKeys(t *testing.T) {
+	given, family := phigen.New(23).Name()
+	tests := []struct {
+		name string
+		in   string
+		want []phiHit // standard and strict
+	}{
+		{"Go composite literal", `base := finding.Finding{RuleID: "phi-patient-name", Path: "a.txt", Line: 3, Column: 5}` + "\n", nil},
+		{"Go literal in a list", `	{RuleID: "phi-patient-name", Path: "a.txt"},` + "\n", nil},
+		{"JSON quoted keys", `{"rule": "patient-name", "Path": 1}` + "\n", nil},
+		{"label as a key, name as its value", `{"patient_name": "` + given + " " + family + `", "Path": "a.txt"}` + "\n",
+			[]phiHit{{"phi-patient-name", given + " " + family}}},
+		{"name before a colon in prose", "Patient name: " + family + ", " + given + ": admitted today\n",
+			[]phiHit{{"phi-patient-name", family}, {"phi-patient-name", given}}},
+	}
+	std, strict := phiSet(t, ModeStandard), phiSet(t, ModeStrict)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := phiHits(std, tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("standard: got %v, want %v", got, tt.want)
+			}
+			if got := phiHits(strict, tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("strict: got %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

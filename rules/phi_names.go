@@ -126,7 +126,7 @@ func checkPersonName(c *CheckContext) bool {
 			return false
 		}
 	}
-	if words == 0 || typeList(c.Data, c.Start, c.Start+len(v)) {
+	if words == 0 || typeList(c.Data, c.Start, c.Start+len(v)) || entryKey(c.Data, c.Start, c.Start+len(v)) {
 		return false
 	}
 	c.Value = v
@@ -136,6 +136,44 @@ func checkPersonName(c *CheckContext) bool {
 	// Willis): the value is what a client asks for, the way library code
 	// and its docs show searches, not a record's value.
 	return !fhirSearchCriterion(c.Data, c.Start) || strictOnly(c, "a FHIR search parameter (strict mode only)")
+}
+
+// entryKey reports a value [s,e) that is the key of an entry in a
+// literal of key-value pairs, not a value: one word after a comma or an
+// opening brace, then a colon and a literal value (a quote, a digit, a
+// brace or bracket). `{RuleID: "phi-patient-name", Path: "a.txt"}` reads
+// the first value's words as a name label for the next key; JSON's
+// `"rule": "patient name", "Path": 1` the same with quoted keys. A name
+// before a colon in prose (a family name, a comma, a given name, a colon and words) is followed
+// by words and still reported.
+func entryKey(data []byte, s, e int) bool {
+	if bytes.IndexByte(data[s:e], ' ') >= 0 {
+		return false
+	}
+	quote := byte(0)
+	if s > 0 && (data[s-1] == '"' || data[s-1] == '\'') {
+		quote = data[s-1]
+		s--
+	}
+	b := s - 1
+	for b >= 0 && (data[b] == ' ' || data[b] == '\t') {
+		b--
+	}
+	if b < 0 || data[b] != ',' && data[b] != '{' {
+		return false
+	}
+	if quote != 0 {
+		if e >= len(data) || data[e] != quote {
+			return false
+		}
+		e++
+	}
+	if e >= len(data) || data[e] != ':' {
+		return false
+	}
+	for e++; e < len(data) && (data[e] == ' ' || data[e] == '\t'); e++ {
+	}
+	return e < len(data) && strings.IndexByte("\"'`{[0123456789", data[e]) >= 0
 }
 
 // typeList reports a value [s,e) that is one item of a comma-separated
