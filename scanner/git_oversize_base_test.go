@@ -93,36 +93,18 @@ func TestGitSmallDeltaOfOversizeBase(t *testing.T) {
 // delta entry of at most limit bytes whose base is over limit.
 func packHasDeltaOfLarger(t *testing.T, dir string, limit int64) bool {
 	t.Helper()
-	r, err := gitobj.OpenRepo(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := r.Objects(gitobj.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	rd := s.NewReader()
-	size := func(p *gitobj.Pack, i int32) int64 {
-		h, err := p.Hash(i)
+	return anyPackEntry(t, dir, func(size func(int32) (int64, error), e gitobj.Entry, i int32) bool {
+		if !e.Type.IsDelta() || e.Base < 0 {
+			return false
+		}
+		n, err := size(i)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := rd.Size(h)
+		base, err := size(e.Base)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return n
-	}
-	for _, p := range s.Packs() {
-		if err := p.Load(); err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range p.Entries {
-			if e.Type.IsDelta() && e.Base >= 0 && size(p, int32(i)) <= limit && size(p, e.Base) > limit {
-				return true
-			}
-		}
-	}
-	return false
+		return n <= limit && base > limit
+	})
 }

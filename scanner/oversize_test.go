@@ -161,6 +161,20 @@ func TestOversizeHead(t *testing.T) {
 // packHasLargeDelta reports whether the repository's pack holds a delta
 // entry whose target is over limit.
 func packHasLargeDelta(t *testing.T, dir string, limit int64) bool {
+	t.Helper()
+	return anyPackEntry(t, dir, func(size func(int32) (int64, error), e gitobj.Entry, i int32) bool {
+		if !e.Type.IsDelta() {
+			return false
+		}
+		n, err := size(i)
+		return err == nil && n > limit
+	})
+}
+
+// anyPackEntry reports whether match holds for some entry of the
+// repository's packs; size gives the object size of a pack's i-th entry.
+func anyPackEntry(t *testing.T, dir string, match func(size func(int32) (int64, error), e gitobj.Entry, i int32) bool) bool {
+	t.Helper()
 	r, err := gitobj.OpenRepo(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -175,12 +189,16 @@ func packHasLargeDelta(t *testing.T, dir string, limit int64) bool {
 		if err := p.Load(); err != nil {
 			t.Fatal(err)
 		}
+		size := func(i int32) (int64, error) {
+			h, err := p.Hash(i)
+			if err != nil {
+				return 0, err
+			}
+			return rd.Size(h)
+		}
 		for i, e := range p.Entries {
-			if e.Type.IsDelta() {
-				h, _ := p.Hash(int32(i))
-				if n, err := rd.Size(h); err == nil && n > limit {
-					return true
-				}
+			if match(size, e, int32(i)) {
+				return true
 			}
 		}
 	}

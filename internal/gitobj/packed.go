@@ -78,13 +78,20 @@ func (r *Reader) packed(p *Pack, h Hash, i int, depth int) (Type, []byte, error)
 	off := p.idx.offset(i)
 	t, data, err := r.packedAt(p, off, depth)
 	if err != nil {
-		var ge *Error
-		if errors.As(err, &ge) {
-			return 0, nil, err
-		}
-		return 0, nil, &Error{Hash: h, File: p.Name, Err: err}
+		return 0, nil, inPack(err, h, p)
 	}
 	return t, data, nil
+}
+
+// inPack names object h and pack p in err, unless err already names an
+// object: an error from deeper in a delta chain names the base that
+// failed, which is the one to report.
+func inPack(err error, h Hash, p *Pack) error {
+	var ge *Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	return &Error{Hash: h, File: p.Name, Err: err}
 }
 
 func (r *Reader) packedAt(p *Pack, off int64, depth int) (Type, []byte, error) {
@@ -156,11 +163,7 @@ func (r *Reader) packedSmall(p *Pack, h Hash, i int, depth int, tooLarge error) 
 		err = corruptf("object is %d bytes, its header said %d", got, size)
 	}
 	if err != nil {
-		var ge *Error
-		if errors.As(err, &ge) {
-			return 0, nil, err
-		}
-		return 0, nil, &Error{Hash: h, File: p.Name, Err: err}
+		return 0, nil, inPack(err, h, p)
 	}
 	return t, data, nil
 }

@@ -38,11 +38,7 @@ func (r *Reader) verifyIn(s *Store, h Hash) error {
 				if ierr := p.CheckIndex(); ierr != nil {
 					return withHash(ierr, h)
 				}
-				var ge *Error
-				if errors.As(err, &ge) {
-					return err
-				}
-				return &Error{Hash: h, File: p.Name, Err: err}
+				return inPack(err, h, p)
 			}
 			return nil
 		}
