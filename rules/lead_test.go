@@ -102,13 +102,7 @@ func FuzzLeadBytes(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if lo < 0 || lo > len(data) {
-			lo = 0
-		}
-		if hi < 0 || hi > len(data)-lo {
-			hi = 0
-		}
-		w := span{lo, len(data) - hi}
+		w := fuzzWindow(data, lo, hi)
 		got, ok := leadMatches(pat, data, w)
 		if !ok {
 			return
@@ -246,13 +240,7 @@ func FuzzLeadCandidates(f *testing.F) {
 		if l.get(pat) == nil {
 			return
 		}
-		if lo < 0 || lo > len(data) {
-			lo = 0
-		}
-		if hi < 0 || hi > len(data)-lo {
-			hi = 0
-		}
-		w := span{lo, len(data) - hi}
+		w := fuzzWindow(data, lo, hi)
 		got, gotOK := l.candidates(data, w, nil)
 		want, wantOK := candidatesRef(l, data, w, nil)
 		if gotOK != wantOK || !slices.Equal(got, want) {
@@ -281,4 +269,16 @@ func TestRangesOf(t *testing.T) {
 			t.Errorf("%q: %d ranges, want %d", tt.pat, l.ranges.n, tt.want)
 		}
 	}
+}
+
+// fuzzWindow is the window of data the fuzz targets scan: lo bytes in
+// from the start and hi from the end, each ignored when out of range.
+func fuzzWindow(data []byte, lo, hi int) span {
+	if lo < 0 || lo > len(data) {
+		lo = 0
+	}
+	if hi < 0 || hi > len(data)-lo {
+		hi = 0
+	}
+	return span{lo, len(data) - hi}
 }
