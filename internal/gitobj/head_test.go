@@ -109,11 +109,7 @@ func headStore(t testing.TB, f Format, scale int) (billy.Filesystem, []rawEntry,
 func TestHead(t *testing.T) {
 	for _, f := range []Format{SHA1, SHA256} {
 		fsys, _, objs, _ := headStore(t, f, 1000)
-		s, err := Open(fsys, Options{Format: f})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rd := s.NewReader()
+		rd := openReader(t, fsys, Options{Format: f})
 		for h, want := range objs {
 			for _, n := range []int{0, 1, 100, 8000, 40000, len(want), len(want) + 1} {
 				t.Run(fmt.Sprintf("%s/%s/%d", f, h.String()[:8], n), func(t *testing.T) {
@@ -124,7 +120,6 @@ func TestHead(t *testing.T) {
 				})
 			}
 		}
-		s.Close()
 	}
 }
 
@@ -139,12 +134,7 @@ func TestObjectThroughOversizeBase(t *testing.T) {
 		fsys, _, objs, _ := headStore(t, f, 1000)
 		for _, limit := range []int64{30000, 6000, 1500} {
 			t.Run(fmt.Sprintf("%s/%d", f, limit), func(t *testing.T) {
-				s, err := Open(fsys, Options{Format: f, MaxSize: limit})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s.Close()
-				rd := s.NewReader()
+				rd := openReader(t, fsys, Options{Format: f, MaxSize: limit})
 				var small, large int
 				for h, want := range objs {
 					typ, data, err := rd.Object(h)
@@ -284,4 +274,16 @@ func FuzzHead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// openReader opens the store in fsys and returns a reader of it; the
+// store is closed when the test ends.
+func openReader(t testing.TB, fsys billy.Filesystem, opts Options) *Reader {
+	t.Helper()
+	s, err := Open(fsys, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s.NewReader()
 }

@@ -19,12 +19,7 @@ func TestVerify(t *testing.T) {
 		fsys, _, objs, _ := headStore(t, f, 1000)
 		for _, limit := range []int64{0, 1500} {
 			t.Run(fmt.Sprintf("%s/%d", f, limit), func(t *testing.T) {
-				s, err := Open(fsys, Options{Format: f, MaxSize: limit})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s.Close()
-				rd := s.NewReader()
+				rd := openReader(t, fsys, Options{Format: f, MaxSize: limit})
 				for h := range objs {
 					if err := rd.Verify(h); err != nil {
 						t.Errorf("Verify(%s): %v", h, err)
@@ -83,16 +78,11 @@ func TestVerifyDamaged(t *testing.T) {
 			pack, idx := buildPack(ents)
 			util.WriteFile(fsys, "objects/pack/pack-test.pack", pack, 0o644)
 			util.WriteFile(fsys, "objects/pack/pack-test.idx", idx, 0o644)
-			s, err := Open(fsys, Options{MaxSize: 1000})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			rd := s.NewReader()
+			rd := openReader(t, fsys, Options{MaxSize: 1000})
 			if _, _, _, err := rd.Head(c.damaged, 100); err != nil {
 				t.Fatalf("Head: %v; the damage should lie past the head", err)
 			}
-			err = rd.Verify(c.damaged)
+			err := rd.Verify(c.damaged)
 			if c.intact {
 				if err != nil {
 					t.Fatalf("Verify = %v; the bytes it rebuilds are intact", err)
