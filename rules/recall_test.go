@@ -27,6 +27,17 @@ func TestProximityForms(t *testing.T) {
 		{"heroku app id in an XML element is not a credential", "<herokuAppId>\n    " + uuid + "\n</herokuAppId>\n", nil},
 		{"azure redis key of the documented shape", "REDIS=c1.redis.cache.windows.net:6380,password=«{b64:43}=»,ssl=True\n", []string{"azure-cache-redis-key"}},
 		{"azure redis password of another shape", "REDIS=c1.redis.cache.windows.net:6381,password={b64:42}Q7,ssl=False\n", nil},
+		// Rows of 2026-12-07, in the layouts the providers document.
+		{"app configuration connection string", "Endpoint=https://store1.azconfig.io;Id=Ab1c-l0-s0:Xy7zQk2mN9pR4tV6wB8d;Secret=«{b64:43}=»\n", []string{"azure-app-configuration-secret"}},
+		{"app configuration annotated 84-character secret", "\"AppConfig\": \"Endpoint=https://store1.azconfig.io;Id=Ab1c;Secret=«{alnum:84}»\"\n", []string{"azure-app-configuration-secret"}},
+		{"sumo logic key under a token name", "SUMO_TOKEN: «{alnum:64}»\n", []string{"sumologic-access-key"}},
+		{"sumo logic access id", "SUMO_ACCESS_ID: su{alnum:12}\n", nil},
+		{"notion integration secret in an env file", "NOTION_KEY=«secret_{alnum:43}»\n", []string{"notion-integration-secret"}},
+		{"notion in prose, no secret_ token", "the notion of a {alnum:43} value\n", nil},
+		{"nvidia key in a client call", "client = OpenAI(base_url=\"https://integrate.api.nvidia.com/v1\", api_key=\"«nvapi-{b64url:64}»\")\n", []string{"nvidia-api-key"}},
+		{"wise token in a client constructor", "client = transferwise.Client(«" + uuid + "», sandbox=False)\n", []string{"transferwise-api-token"}},
+		{"sparkpost key in a log line", "[sparkpost] sending with key «{hex:40}»\n", []string{"sparkpost-api-key"}},
+		{"ubidots token", "ubidots.ApiClient(token=\"«BBFF-{alnum:30}»\")\n", []string{"ubidots-token"}},
 	}
 	rs := secretSet(t)
 	for _, tc := range tests {
