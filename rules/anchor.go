@@ -56,6 +56,9 @@ type anchor struct {
 	// unbounded pattern (`[A-Z][A-Za-z'-]*…`) by its match as maxLen
 	// bounds a bounded one.
 	stop *[256]bool
+	// refuse is the DFA that refuses most attempts before the regex
+	// runs (anchordfa.go), built after the anchor's first attempts.
+	refuse refuser
 }
 
 // newAnchor returns the anchor of pattern pat, parsed as re.
@@ -723,6 +726,9 @@ func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int,
 			// The match ends before the stop byte; the assertions after
 			// it read the character there.
 			end = min(end, stopAt+utf8.UTFMax)
+		}
+		if !a.refuse.mayMatch(a.pat, data, p, end) {
+			continue
 		}
 		var loc []int
 		if p == w.start || a.contextFree {
