@@ -172,6 +172,11 @@ func TestEachLongRun(t *testing.T) {
 		{"block of ones", run(64) + " " + run(64)},
 		{"runs of 23 across blocks", strings.Repeat(run(23)+" ", 20)},
 		{"long", run(300) + "(" + run(10) + ")" + run(25)},
+		{"two inside a block", " " + run(24) + " " + run(25) + " " + run(12)},
+		{"ends at a block's end", strings.Repeat(" ", 40) + run(88)},
+		{"crosses the blocks classified together", strings.Repeat(" ", 64*longRunBlocks-8) + run(30) + " "},
+		{"longer than the blocks classified together", run(64*longRunBlocks*2 + 64*3 + 5)},
+		{"tail only", " " + run(30)},
 		{"source", "import \"github.com/pretense/pretense/rules/gitleaksconf\"\n\turl := \"https://example.invalid/a/b/c?x=1&y=2\"\n"},
 	}
 	for _, tt := range tests {
@@ -184,7 +189,8 @@ func TestEachLongRun(t *testing.T) {
 	}
 }
 
-// FuzzLongRuns checks eachLongRun (64-byte masks, then probing) against
+// FuzzLongRuns checks eachLongRun (64-byte masks, runs found by bit
+// operations) against
 // the byte-by-byte reference.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzLongRuns$' -fuzztime 2m -parallel 1
