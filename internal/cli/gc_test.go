@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -29,6 +30,43 @@ func TestPauseGC(t *testing.T) {
 		}
 		if got := percentAfterGC(t); got != 150 {
 			t.Errorf("%v: GC percent %d after a collection, want 150 back", args, got)
+		}
+	}
+}
+
+// A directory scan resumes at dirScanGCPercent, unless GOGC is set in
+// the environment; other scans at the setting found.
+func TestPauseGCDirScan(t *testing.T) {
+	defer func() { resumeGC, resumeGCAt = func() {}, func(int) {} }()
+	orig := debug.SetGCPercent(150)
+	defer debug.SetGCPercent(orig)
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		env  string // GOGC, "" unset
+		args []string
+		want int
+	}{
+		{"directory", "", []string{"scan", "-q", dir}, dirScanGCPercent},
+		{"directory, GOGC set", "150", []string{"scan", "-q", dir}, 150},
+		{"stdin", "", []string{"scan", "--stdin", "-q"}, 150},
+	} {
+		if tt.env != "" {
+			t.Setenv("GOGC", tt.env)
+		} else {
+			// t.Setenv restores the variable at the end; unset it here.
+			t.Setenv("GOGC", "")
+			os.Unsetenv("GOGC")
+		}
+		debug.SetGCPercent(150)
+		PauseGC()
+		t.Setenv("PRETENSE_HOME", t.TempDir())
+		Run(context.Background(), tt.args, eofReader{}, io.Discard, io.Discard)
+		if got, want := gcPercent(), tt.want*firstGCScale; got != want {
+			t.Errorf("%s: GC percent %d after the command, want %d until a collection", tt.name, got, want)
+		}
+		if got := percentAfterGCFrom(t, tt.want*firstGCScale); got != tt.want {
+			t.Errorf("%s: GC percent %d after a collection, want %d", tt.name, got, tt.want)
 		}
 	}
 }
@@ -62,11 +100,18 @@ func gcPercent() int {
 // its chance to run, and returns the GC percent then.
 func percentAfterGC(t *testing.T) int {
 	t.Helper()
+	return percentAfterGCFrom(t, 150*firstGCScale)
+}
+
+// percentAfterGCFrom is percentAfterGC for a command that resumed at
+// scaled.
+func percentAfterGCFrom(t *testing.T, scaled int) int {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		runtime.GC()
 		time.Sleep(5 * time.Millisecond)
-		if p := gcPercent(); p != 150*firstGCScale || time.Now().After(deadline) {
+		if p := gcPercent(); p != scaled || time.Now().After(deadline) {
 			return p
 		}
 	}

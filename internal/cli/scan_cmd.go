@@ -131,7 +131,12 @@ func (c *ScanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 		return err
 	}
 	rs, err := compileRules(set, gl)
-	resumeGC() // set up: see PauseGC
+	// Set up: see PauseGC.
+	if c.dirScan() {
+		resumeGCAt(dirScanGCPercent)
+	} else {
+		resumeGC()
+	}
 	if err != nil {
 		return err
 	}
@@ -208,6 +213,12 @@ func (c *ScanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 }
 
 // runSource scans what the flags select and names it for the report.
+// dirScan reports whether the scan reads a directory (or a file), not
+// standard input or git.
+func (c *ScanCmd) dirScan() bool {
+	return !c.Stdin && !c.Git && c.Range == "" && c.SinceCommit == "" && !c.Staged
+}
+
 func (c *ScanCmd) runSource(ctx context.Context, root string, rs *rules.Ruleset, opts scanner.Options, st *IO) (*scanner.Result, string, error) {
 	switch {
 	case c.Stdin:
