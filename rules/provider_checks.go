@@ -298,8 +298,17 @@ func checkKubeDataValue(c *CheckContext) bool {
 // window reaches into the documents around a Secret (a ConfigMap's data).
 func inSecretDoc(data []byte, i int) bool {
 	lo, hi := max(0, i-65536), min(len(data), i+65536)
-	if j := bytes.LastIndex(data[lo:i], []byte("\n---")); j >= 0 {
-		lo += j + 4
+	// The last separator before i, found forward: bytes.LastIndex is a
+	// Rabin-Karp loop, ~10 instructions a byte of the 64 KiB, where
+	// bytes.Index skips to each newline.
+	sep := []byte("\n---")
+	for j := lo; ; {
+		k := bytes.Index(data[j:i], sep)
+		if k < 0 {
+			break
+		}
+		j += k + 1
+		lo = j + 3
 	}
 	if j := bytes.Index(data[i:hi], []byte("\n---")); j >= 0 {
 		hi = i + j

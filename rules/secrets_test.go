@@ -911,3 +911,30 @@ func TestPairKeyNameAfter(t *testing.T) {
 		}
 	}
 }
+
+// inSecretDoc reads the YAML document around an offset: the one between
+// the last "---" line before it and the next one.
+func TestInSecretDoc(t *testing.T) {
+	const (
+		secret    = "kind: Secret\ndata:\n  k: AAAA\n"
+		configMap = "kind: ConfigMap\ndata:\n  k: AAAA\n"
+	)
+	for _, tt := range []struct {
+		name string
+		docs []string // joined by "\n---\n"; the offset is the last doc's "AAAA"
+		want bool
+	}{
+		{"one secret", []string{secret}, true},
+		{"one config map", []string{configMap}, false},
+		{"config map after a secret", []string{secret, configMap}, false},
+		{"secret after config maps", []string{configMap, configMap, secret}, true},
+		{"config map after secrets", []string{secret, secret, configMap}, false},
+		{"secret store", []string{"kind: SecretStore\ndata:\n  k: AAAA\n"}, false},
+	} {
+		data := strings.Join(tt.docs, "\n---\n")
+		i := strings.LastIndex(data, "AAAA")
+		if got := inSecretDoc([]byte(data), i); got != tt.want {
+			t.Errorf("%s: inSecretDoc = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
