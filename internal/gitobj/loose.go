@@ -52,6 +52,12 @@ func looseHeader(r *bufio.Reader, fileSize, max int64) (Type, int64, error) {
 // openLoose opens h's loose file and reads its header, refusing a
 // declared size over limit; ok is false when there is no such file.
 func (r *Reader) openLoose(s *Store, h Hash, limit int64) (t Type, size int64, br *bufio.Reader, closer io.Closer, ok bool, err error) {
+	return r.openLooseWith(&r.z, &r.br, s, h, limit)
+}
+
+// openLooseWith is openLoose inflating with z into *br (a reader made or
+// reset there), for a caller that keeps several streams open (chain).
+func (r *Reader) openLooseWith(z *zstate, brp **bufio.Reader, s *Store, h Hash, limit int64) (t Type, size int64, br *bufio.Reader, closer io.Closer, ok bool, err error) {
 	name := s.loosePath(h)
 	f, err := s.fs.Open(name)
 	if err != nil {
@@ -68,20 +74,20 @@ func (r *Reader) openLoose(s *Store, h Hash, limit int64) (t Type, size int64, b
 	if err != nil {
 		return fail(err)
 	}
-	zr, err := r.z.reset(bufio.NewReader(f))
+	zr, err := z.reset(bufio.NewReader(f))
 	if err != nil {
 		return fail(corruptf("zlib header: %v", err))
 	}
-	if r.br == nil {
-		r.br = bufio.NewReaderSize(zr, 32<<10)
+	if *brp == nil {
+		*brp = bufio.NewReaderSize(zr, 32<<10)
 	} else {
-		r.br.Reset(zr)
+		(*brp).Reset(zr)
 	}
-	t, size, err = looseHeader(r.br, st.Size(), limit)
+	t, size, err = looseHeader(*brp, st.Size(), limit)
 	if err != nil {
 		return fail(err)
 	}
-	return t, size, r.br, f, true, nil
+	return t, size, *brp, f, true, nil
 }
 
 // readLoose reads and verifies loose object h; ok is false when it is not
