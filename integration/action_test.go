@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -772,7 +773,8 @@ func TestActionPinsAndWiring(t *testing.T) {
 // with lfs: true would have the head's version only). The scan step
 // fetches the range's LFS objects from origin itself, so both versions are
 // scanned: the token the first commit added (and the second removed) and
-// the one the second added. Without git-lfs (one that fails, first in
+// the one the second added; an LFS file the range leaves alone is not
+// fetched (its content is not in the clone after the scan). Without git-lfs (one that fails, first in
 // PATH) it warns and the scan fails closed (exit 3) naming the pointer, as
 // before. A repository without LFS attributes fetches nothing (the other
 // cases of TestActionSteps).
@@ -782,17 +784,25 @@ func TestActionFetchesLFS(t *testing.T) {
 	src := newRepo(t)
 	src.git("lfs", "install", "--local")
 	src.git("lfs", "track", "*.csv")
-	src.git("add", ".gitattributes")
+	// An LFS file the range does not change: its content is not fetched.
+	old := "id,note\n1,an extract the range leaves alone\n"
+	write(t, filepath.Join(src.dir, "archive", "old.csv"), old)
+	src.git("add", ".gitattributes", "archive/old.csv")
 	src.git("commit", "-q", "-m", "keep extracts in LFS")
 	base := src.head()
 	src.git("checkout", "-q", "-b", "feature")
 	g := rng(t)
 	first, second := githubToken(t, g), githubToken(t, g)
-	write(t, filepath.Join(src.dir, "data", "extract.csv"), "id,note\n1,token="+first+"\n")
+	v1, v2 := "id,note\n1,token="+first+"\n", "id,note\n1,rotated\n2,token="+second+"\n"
+	write(t, filepath.Join(src.dir, "data", "extract.csv"), v1)
 	src.git("add", "data/extract.csv")
 	src.git("commit", "-q", "-m", "extract")
-	write(t, filepath.Join(src.dir, "data", "extract.csv"), "id,note\n1,rotated\n2,token="+second+"\n")
-	src.git("add", "data/extract.csv")
+	write(t, filepath.Join(src.dir, "data", "extract.csv"), v2)
+	// A name with a comma, a space and wildcard characters, which git
+	// lfs fetch -I would read as two patterns and a character class.
+	odd := "id,note\n1,quarterly\n"
+	write(t, filepath.Join(src.dir, "data", "q1, q2 [final]*.csv"), odd)
+	src.git("add", "data/extract.csv", "data/q1, q2 [final]*.csv")
 	src.git("commit", "-q", "-m", "extract, rotated")
 	head := src.head()
 	if ptr := src.git("cat-file", "-p", head+":data/extract.csv"); !strings.HasPrefix(ptr, "version https://git-lfs.github.com/spec/v1") {
@@ -814,10 +824,22 @@ func TestActionFetchesLFS(t *testing.T) {
 	}
 
 	t.Run("fetched", func(t *testing.T) {
-		res := pr(clone(t))
+		dir := clone(t)
+		res := pr(dir)
 		scan := res.steps["scan"]
 		if scan.code != 0 || !strings.Contains(scan.out, "fetching the git LFS content of "+base+".."+head) {
 			t.Fatalf("scan step exit %d, want 0 after fetching the LFS content:\n%s", scan.code, scan.out)
+		}
+		// Only the content of the paths the range changed is fetched.
+		for _, c := range []struct {
+			content string
+			want    bool
+		}{{v1, true}, {v2, true}, {odd, true}, {old, false}} {
+			oid := fmt.Sprintf("%x", sha256.Sum256([]byte(c.content)))
+			_, err := os.Stat(filepath.Join(dir, ".git", "lfs", "objects", oid[:2], oid[2:4], oid))
+			if got := err == nil; got != c.want {
+				t.Errorf("LFS object %.12s (%q) in the clone: %v, want %v\n%s", oid, c.content[:20], got, c.want, scan.out)
+			}
 		}
 		got := readSARIF(t, res.outputs["sarif-file"], first, second)
 		want := []string{"data/extract.csv:2 github-pat-classic", "data/extract.csv:3 github-pat-classic"}

@@ -307,15 +307,17 @@ decide_range() {
 	fetch_lfs "$base" "$head"
 }
 
-# fetch_lfs fetches the git LFS content of the commits base..head ($1..$2)
-# when the repository tracks files with LFS (a filter=lfs attribute in a
-# .gitattributes at either end) and git-lfs is installed. The scan reads an
-# LFS file's content from .git/lfs/objects and fails (exit 3) on a pointer
-# whose content is not there, and actions/checkout (lfs: true) fetches the
-# checked-out commit's only, not the versions the range's earlier commits
-# added. git-lfs fetches, for each commit, the objects of its tree that the
-# clone lacks. Without git-lfs, or when the fetch fails, the scan goes on
-# and names what it could not read.
+# fetch_lfs fetches the git LFS content that the commits base..head ($1..$2)
+# add, when the repository tracks files with LFS (a filter=lfs attribute in
+# a .gitattributes at either end) and git-lfs is installed. The scan reads
+# an LFS file's content from .git/lfs/objects and fails (exit 3) on a
+# pointer whose content is not there, and actions/checkout (lfs: true)
+# fetches the checked-out commit's only, not the versions the range's
+# earlier commits added. Only the paths where the range adds an LFS pointer
+# are fetched (git lfs fetch -I <paths> for the range's commits): a whole
+# tree's LFS content is far more than a range changes, and the scan reads
+# no other. Without git-lfs, or when the fetch fails, the scan goes on and
+# names what it could not read.
 fetch_lfs() {
 	local base=$1 head=$2 rev uses=false
 	for rev in "$head" "$base"; do
@@ -333,22 +335,84 @@ fetch_lfs() {
 		echo "::warning title=pretense::no remote 'origin' to fetch the git LFS content of $base..$head from; the scan reads what the clone holds"
 		return 0
 	fi
-	echo "pretense: fetching the git LFS content of $base..$head (git lfs fetch origin <commits>)"
-	# In batches: a long range would pass the argument list's limit.
+	local paths=() p
+	while IFS= read -r -d '' p; do
+		paths+=("$p")
+	done < <(lfs_changed_paths "$base" "$head")
+	if [ ${#paths[@]} -eq 0 ]; then
+		echo "pretense: $base..$head adds no git LFS pointer; nothing to fetch"
+		return 0
+	fi
+	echo "pretense: fetching the git LFS content of $base..$head (git lfs fetch -I <the ${#paths[@]} paths where it adds LFS pointers> origin <commits>)"
 	local commits=() c failed=false
 	while IFS= read -r c; do
 		commits+=("$c")
-		if [ ${#commits[@]} -ge 500 ]; then
-			git lfs fetch origin "${commits[@]}" || failed=true
-			commits=()
-		fi
 	done < <(git rev-list "$base..$head")
-	if [ ${#commits[@]} -gt 0 ]; then
-		git lfs fetch origin "${commits[@]}" || failed=true
-	fi
+	# In batches: a long range, or many paths, would pass the argument
+	# list's limits (-I is one argument).
+	local include="" i
+	for p in "${paths[@]}" ""; do
+		if [ -n "$p" ]; then
+			# -I takes comma-separated wildmatch patterns: a comma or a
+			# wildcard character in a name matches itself through '?'.
+			# So do white space at either end, which it trims.
+			p=${p//[,*?\[\]\\]/?}
+			[[ $p == [[:space:]]* ]] && p="?${p:1}"
+			[[ $p == *[[:space:]] ]] && p="${p%?}?"
+			if [ ${#include} -gt 0 ] && [ $((${#include} + ${#p})) -lt 60000 ]; then
+				include+=",$p"
+				continue
+			fi
+			if [ ${#include} -eq 0 ]; then
+				include=$p
+				continue
+			fi
+		fi
+		for ((i = 0; i < ${#commits[@]}; i += 500)); do
+			# -X "": a configured lfs.fetchexclude would leave a changed
+			# file unfetched, and the scan would fail on it.
+			git lfs fetch -I "$include" -X "" origin "${commits[@]:i:500}" || failed=true
+		done
+		include=$p
+	done
 	if [ "$failed" = true ]; then
 		echo "::warning title=pretense::git lfs fetch failed; the scan names any LFS content it could not read"
 	fi
+}
+
+# lfs_changed_paths prints, NUL-separated, the paths where the commits
+# $1..$2 add a git LFS pointer: a blob of under 1024 bytes that starts with
+# the LFS spec line, as the scan tells one (merges against each parent,
+# renames as an add). Plain bash 3 (macOS's /bin/bash): no associative
+# arrays, no mapfile.
+lfs_changed_paths() {
+	local rec path mode sha st recs=() small pointers=" " first seen=$'\n' i
+	while IFS= read -r -d '' rec; do
+		[[ $rec == :* ]] || continue
+		IFS= read -r -d '' path || break
+		read -r _ mode _ sha st <<<"${rec#:}"
+		case "$mode" in 100644 | 100755) ;; *) continue ;; esac
+		[ "$st" = D ] && continue
+		recs+=("$sha" "$path")
+	done < <(git log -m --no-renames --raw --no-abbrev -z --format= "$1..$2")
+	[ ${#recs[@]} -gt 0 ] || return 0
+	small=$(for ((i = 0; i < ${#recs[@]}; i += 2)); do echo "${recs[i]}"; done | sort -u |
+		git cat-file --batch-check='%(objectname) %(objecttype) %(objectsize)' |
+		awk '$2 == "blob" && $3 < 1024 { print $1 }')
+	for sha in $small; do
+		first=
+		IFS= read -r first < <(git cat-file blob "$sha") || true
+		case "$first" in
+		"version https://git-lfs.github.com/spec/v1" | "version https://hawser.github.com/spec/v1") pointers+="$sha " ;;
+		esac
+	done
+	for ((i = 0; i < ${#recs[@]}; i += 2)); do
+		sha=${recs[i]} path=${recs[i + 1]}
+		case "$pointers" in *" $sha "*) ;; *) continue ;; esac
+		case "$seen" in *$'\n'"$path"$'\n'*) continue ;; esac
+		seen+="$path"$'\n'
+		printf '%s\0' "$path"
+	done
 }
 
 full_history() {
