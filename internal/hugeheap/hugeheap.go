@@ -16,8 +16,8 @@
 // without the huge-page advice, so advising the heap as it is would cover
 // little. The init below, which runs before nearly every other package's
 // (it imports only syscall and runtime; Go initialises packages in import
-// path order as their dependencies allow), allocates one 16 MB block,
-// which makes the runtime map 16 MB of heap at once, advises that range
+// path order as their dependencies allow), allocates one Size block,
+// which makes the runtime map that much heap at once, advises that range
 // (and the rest of the runtime's first 4 MB heap mapping) MADV_HUGEPAGE,
 // and frees the block with a collection of the still tiny heap (~1 ms).
 // The allocations of the package inits and the command that follow fill
@@ -27,6 +27,10 @@
 package hugeheap
 
 // Size is how much heap is mapped with the huge-page advice at start-up:
-// what a one-file scan (~8 MB) or a --staged scan of ten files (~12 MB)
-// allocates before it exits. Beyond it the heap grows as usual.
-const Size = 16 << 20
+// more than a one-file scan (~8 MB) or a --staged scan of ten files
+// (~12 MB) allocates before it exits, and what a directory scan's heap
+// peaks at with one worker (~30 MB at GOGC=200: 16 MB left a scan of
+// $GOROOT/src ~3,600 4 KB page faults past the advised range). The block
+// is never written, so a command that uses less costs only the address
+// space. Beyond it the heap grows as usual.
+const Size = 64 << 20

@@ -103,11 +103,11 @@ func TestSpans(t *testing.T) {
 		first, p uintptr
 		want     []span
 	}{
-		{"block right after first", 0xc000000000 + 8*1024, 0xc000400000, []span{{0xc000000000, 20 * mb}}},
-		{"unaligned block", 0xc000100000, 0xc000410000, []span{{0xc000000000, 24 * mb}}},
-		{"block 64 MB away", 0xc000000000, 0xc004000000, []span{{0xc000000000, 4 * mb}, {0xc004000000, 16 * mb}}},
-		{"block below first", 0xc008000000, 0xc000200000, []span{{0xc008000000, 4 * mb}, {0xc000000000, 20 * mb}}},
-		{"block in first's mapping", 0xc000000000, 0xc000000000, []span{{0xc000000000, 4 * mb}, {0xc000000000, 16 * mb}}},
+		{"block right after first", 0xc000000000 + 8*1024, 0xc000400000, []span{{0xc000000000, 4*mb + Size}}},
+		{"unaligned block", 0xc000100000, 0xc000410000, []span{{0xc000000000, 8*mb + Size}}},
+		{"block 64 MB away", 0xc000000000, 0xc004000000, []span{{0xc000000000, 4 * mb}, {0xc004000000, Size}}},
+		{"block below first", 0xc008000000, 0xc000200000, []span{{0xc008000000, 4 * mb}, {0xc000000000, 4*mb + Size}}},
+		{"block in first's mapping", 0xc000000000, 0xc000000000, []span{{0xc000000000, 4 * mb}, {0xc000000000, Size}}},
 	} {
 		got := spans(tc.first, tc.p)
 		if !slices.Equal(got, tc.want) {
