@@ -195,7 +195,15 @@ var builtinRegexps = []verifiedRegex{
 		return nil, err
 	}
 	for _, v := range vs {
-		fmt.Fprintf(&b, "{%s, %d},\n", strconv.Quote(v.re), v.nsub)
+		need := "nil"
+		if v.need != nil {
+			qs := make([]string, len(v.need))
+			for i, n := range v.need {
+				qs[i] = strconv.Quote(n)
+			}
+			need = "[]string{" + strings.Join(qs, ", ") + "}"
+		}
+		fmt.Fprintf(&b, "{%s, %d, %s, %s},\n", strconv.Quote(v.re), v.nsub, need, strconv.Quote(v.lead))
 	}
 	b.WriteString("}\n")
 	return format.Source([]byte(b.String()))
@@ -229,10 +237,29 @@ func builtinRegexList(defs []Rule) ([]verifiedRegex, error) {
 	}
 	var out []verifiedRegex
 	for re, n := range seen {
-		out = append(out, verifiedRegex{re, n})
+		out = append(out, analysedRegex(re, n))
 	}
 	slices.SortFunc(out, func(a, b verifiedRegex) int { return strings.Compare(a.re, b.re) })
 	return out, nil
+}
+
+// analysedRegex is the builtinRegexps entry of re, which compiles with
+// nsub groups: the runtime analysis, made now.
+func analysedRegex(re string, nsub int) verifiedRegex {
+	v := verifiedRegex{re: re, nsub: nsub}
+	for _, n := range patternNeedles(re) {
+		v.need = append(v.need, string(n))
+	}
+	if set := firstBytes(re); set != nil {
+		var lead []byte
+		for c, in := range set {
+			if in {
+				lead = append(lead, byte(c))
+			}
+		}
+		v.lead = string(lead)
+	}
+	return v
 }
 
 // TestBuiltinRegexps: every regex the lazy path trusts compiles, with the
@@ -252,6 +279,21 @@ func TestBuiltinRegexps(t *testing.T) {
 		}
 		if i > 0 && builtinRegexps[i-1].re >= v.re {
 			t.Errorf("not sorted at %d", i)
+		}
+		// The generated analysis is what a custom rule's first use
+		// computes (patternNeedles, firstBytes), as the scan reads it.
+		want := analysedRegex(v.re, v.nsub)
+		if !slices.Equal(v.need, want.need) || (v.need == nil) != (want.need == nil) {
+			t.Errorf("%q: needles %q, the runtime analysis says %q", v.re, v.need, want.need)
+		}
+		if v.lead != want.lead {
+			t.Errorf("%q: first bytes %q, the runtime analysis says %q", v.re, v.lead, want.lead)
+		}
+		if got, want := v.needles(), patternNeedles(v.re); !slices.EqualFunc(got, want, bytes.Equal) || (got == nil) != (want == nil) {
+			t.Errorf("%q: needles() = %q, patternNeedles %q", v.re, got, want)
+		}
+		if got, want := v.leadSet(), firstBytes(v.re); (got == nil) != (want == nil) || got != nil && *got != *want {
+			t.Errorf("%q: leadSet() differs from firstBytes", v.re)
 		}
 		if n, ok := verifiedRegexp(v.re); !ok || n != v.nsub {
 			t.Errorf("verifiedRegexp(%q) = %d, %v", v.re, n, ok)

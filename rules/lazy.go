@@ -94,7 +94,11 @@ func (cr *compiledRule) analyse() {
 		if err != nil {
 			return // the regexes do not compile either: Compile said so
 		}
-		cr.rx.need = requiredNeedles(re)
+		if v, ok := verifiedLookup(cr.rx.pat); ok {
+			cr.rx.need = v.needles()
+		} else {
+			cr.rx.need = requiredNeedles(re)
+		}
 		// Only plain keyword-window rules: digit-prefiltered and
 		// as-written rules get their windows otherwise, and PHI rules'
 		// keywords count only at identifier-part boundaries.
@@ -147,16 +151,56 @@ func (cr *compiledRule) verifiedLater() bool {
 // verifiedRegexp looks re up in builtinRegexps (sorted by text) and returns
 // its number of capture groups.
 func verifiedRegexp(re string) (nsub int, ok bool) {
+	v, ok := verifiedLookup(re)
+	if !ok {
+		return 0, false
+	}
+	return v.nsub, true
+}
+
+// verifiedLookup returns re's entry of builtinRegexps (sorted by text).
+func verifiedLookup(re string) (*verifiedRegex, bool) {
 	i := sort.Search(len(builtinRegexps), func(i int) bool { return builtinRegexps[i].re >= re })
 	if i < len(builtinRegexps) && builtinRegexps[i].re == re {
-		return builtinRegexps[i].nsub, true
+		return &builtinRegexps[i], true
 	}
-	return 0, false
+	return nil, false
 }
 
 // verifiedRegex is one entry of builtinRegexps: a regex text that compiles
-// and its number of capture groups.
+// and its number of capture groups, and the analysis a rule with it as
+// its pattern would otherwise make at its first use: ~100 M instructions
+// (syntax.Simplify of counted repeats, mostly) of a scan of $GOROOT/src,
+// ~6% of it. TestBuiltinRegexps holds each equal to the runtime analysis.
 type verifiedRegex struct {
 	re   string
 	nsub int
+	// need is requiredNeedles of re, nil when it has none.
+	need []string
+	// lead holds the bytes of firstBytes(re) in order, "" when it is nil.
+	lead string
+}
+
+// needles returns v.need as needles.
+func (v *verifiedRegex) needles() needles {
+	if v.need == nil {
+		return nil
+	}
+	out := make(needles, len(v.need))
+	for i, n := range v.need {
+		out[i] = []byte(n)
+	}
+	return out
+}
+
+// leadSet returns v.lead as firstBytes does.
+func (v *verifiedRegex) leadSet() *[256]bool {
+	if v.lead == "" {
+		return nil
+	}
+	var set [256]bool
+	for i := 0; i < len(v.lead); i++ {
+		set[v.lead[i]] = true
+	}
+	return &set
 }

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -152,5 +154,42 @@ func TestLazyCompileParts(t *testing.T) {
 	}
 	if anchoredCompiled == 0 {
 		t.Fatal("no anchored rule ran: the test proves nothing")
+	}
+}
+
+// A rule's analysis (needles, first bytes) comes from builtinRegexps for a
+// built-in pattern and is made at first use for any other (a user's
+// rule), the same either way.
+func TestAnalysisSource(t *testing.T) {
+	custom := Rule{ID: "custom", Keywords: []string{"xyzzy"}, Pattern: `(xyzzy_[a-z]{10,20})\b`, SecretGroup: 1}
+	if _, ok := verifiedLookup(custom.Pattern); ok {
+		t.Fatal("the custom pattern is a built-in one")
+	}
+	rs, err := Compile(append(Builtin(), custom), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seenCustom, tabled := false, 0
+	for _, cr := range rs.rules {
+		gotNeed, gotLead := cr.needles(), cr.lead.get(cr.rx.pat)
+		wantNeed, wantLead := patternNeedles(cr.rx.pat), firstBytes(cr.rx.pat)
+		if !slices.EqualFunc(gotNeed, wantNeed, bytes.Equal) || (gotNeed == nil) != (wantNeed == nil) {
+			t.Errorf("rule %q: needles %q, want %q", cr.def.ID, gotNeed, wantNeed)
+		}
+		if (gotLead == nil) != (wantLead == nil) || gotLead != nil && *gotLead != *wantLead {
+			t.Errorf("rule %q: first bytes differ from firstBytes", cr.def.ID)
+		}
+		if _, ok := verifiedLookup(cr.rx.pat); ok {
+			tabled++
+		}
+		if cr.def.ID == "custom" {
+			seenCustom = true
+			if len(gotNeed) != 1 || string(gotNeed[0]) != "xyzzy_" || gotLead == nil || !gotLead['x'] {
+				t.Errorf("custom rule: needles %q, first bytes %v", gotNeed, gotLead != nil)
+			}
+		}
+	}
+	if !seenCustom || tabled < len(rs.rules)/2 {
+		t.Fatalf("custom rule seen %v, %d of %d patterns tabled", seenCustom, tabled, len(rs.rules))
 	}
 }

@@ -55,7 +55,11 @@ func (l *leadBytes) get(pat string) *[256]bool {
 		if err != nil {
 			return
 		}
-		l.set = firstBytes(pat)
+		if v, ok := verifiedLookup(pat); ok {
+			l.set = v.leadSet()
+		} else {
+			l.set = firstBytes(pat)
+		}
 		if l.set != nil {
 			l.forms = newAnchor(pat, re)
 			l.prefixes = prefixIndex(pat)
