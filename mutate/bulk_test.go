@@ -2,13 +2,15 @@ package mutate
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // TestBulkClassify holds the bulk path's gathered classes to the
 // byte-by-byte definitions, for every language: random blocks of any
-// bytes, classified whole and as the source's last bytes.
+// bytes, classified whole and as the source's last bytes, block by block
+// (classify) and read off the masks of the source (classifyMasked).
 func TestBulkClassify(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, lang := range Langs() {
@@ -20,7 +22,7 @@ func TestBulkClassify(t *testing.T) {
 			return word, stop
 		}
 		for iter := 0; iter < 8000; iter++ {
-			var buf [80]byte
+			var buf [200]byte
 			for i := range buf {
 				buf[i] = byte(r.IntN(256))
 				if r.IntN(4) > 0 {
@@ -34,6 +36,17 @@ func TestBulkClassify(t *testing.T) {
 				continue
 			}
 			word, stop, digit, n := b.classify(src, pos)
+			// The masks of the source from any base up to pos, the AVX2
+			// pass's where this machine has it, read at pos, say the same.
+			base := r.IntN(pos + 1)
+			m := bulkMasks(b, src[base:], nil)
+			if m == nil {
+				m = b.bulkMasksGeneric(src[base:])
+			}
+			w2, s2, d2, n2 := classifyMasked(m, base, src, pos)
+			if w2 != word || s2 != stop || d2 != digit || n2 != n {
+				t.Fatalf("%s %q at %d from %d: masked %x %x %x %d, classify %x %x %x %d", lang, src, pos, base, w2, s2, d2, n2, word, stop, digit, n)
+			}
 			// Up to and including the first eight bytes with a stop byte,
 			// at most 64.
 			first := -1
@@ -97,4 +110,23 @@ func TestWordKeys(t *testing.T) {
 			t.Fatalf("%q at %d and %q at %d in %q: same keys %v", w1, a1, w2, a2, text, same)
 		}
 	}
+}
+
+// FuzzBulkMasks holds the AVX2 masks of a source (bulkMasks, where this
+// machine has it) to the table's, byte by byte, for every language.
+func FuzzBulkMasks(f *testing.F) {
+	f.Add(strings.Repeat("const x1 = a$b + é中 // c\n", 8))
+	f.Add(strings.Repeat("\x00\x7f\x80\xff_09azAZ$#'\"`/{}", 10))
+	f.Fuzz(func(t *testing.T, src string) {
+		for _, lang := range Langs() {
+			b := bulkTableOf(lang)
+			got := bulkMasks(b, src, nil)
+			if got == nil {
+				t.Skip("no AVX2 masks on this machine")
+			}
+			if want := b.bulkMasksGeneric(src); !slices.Equal(got, want) {
+				t.Fatalf("%s %q:\n got %x\nwant %x", lang, src, got, want)
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package mutate
 import (
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -104,7 +105,19 @@ type lexer struct {
 	// ref, when set, lexes code in place of code (tests: the lexer as
 	// it was before its fast paths, which must give the same spans).
 	ref func(l *lexer, nested bool)
+	// masks, when set, are the bulk path's classes of src[maskBase:]
+	// (bulkMasks), read by the bulk path instead of classifying each
+	// block it is asked about.
+	masks    []uint64
+	maskBase int
 }
+
+// maskBufs are the scratch of the lexers' masks: 3 words a 64-byte block.
+var maskBufs = sync.Pool{New: func() any { return new([]uint64) }}
+
+// minMasked is the shortest code classified in one pass up front: below
+// it the pool and the pass cost more than classifying blocks on demand.
+const minMasked = 256
 
 // lex appends the identifier and text spans of src, in order, to out.
 func lex(src string, lang Lang, out []span) []span {
@@ -301,6 +314,17 @@ func (l *lexer) code(nested bool) {
 	bt := bulkTableOf(l.lang)
 	useBulk := !nested
 	pos := l.pos
+	if useBulk && len(src)-pos >= minMasked {
+		buf := maskBufs.Get().(*[]uint64)
+		if m := bulkMasks(bt, src[pos:], *buf); m != nil {
+			*buf = m
+			l.masks, l.maskBase = m, pos
+		}
+		defer func() {
+			l.masks = nil // the pool's from here
+			maskBufs.Put(buf)
+		}()
+	}
 	for pos < len(src) {
 		c := src[pos]
 		if useBulk && c < utf8.RuneSelf && classes[c]&classSpecial == 0 {

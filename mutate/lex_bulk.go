@@ -38,8 +38,45 @@ const (
 	bulkDigit = 0x20 // '0'-'9': a word run led by one is a number
 )
 
-// bulkTable is, per byte, bulkWord and bulkStop for one language.
-type bulkTable [256]uint8
+// bulkTable is, per byte, bulkWord, bulkStop and bulkDigit for one
+// language (cls), and the same classes as nibble tables (nib).
+type bulkTable struct {
+	cls [256]uint8
+	nib bulkNibs
+}
+
+// bulkNibs are the word, stop and digit classes as AVX2 nibble tables
+// (bulkmask_amd64.s), each 16 entries repeated for the two 128-bit lanes:
+// an ASCII byte is in a class when the entry of its low nibble and that
+// of its high nibble share a bit, bit h standing for high nibble h (0-7).
+// High nibbles 8-15 have entry 0: a non-ASCII byte is in no class by the
+// tables (the stop class takes it by its high bit). mask is 0x0f in every
+// byte, to take the nibbles.
+type bulkNibs struct {
+	wordLo, wordHi, stopLo, stopHi, digitLo, digitHi, mask [32]byte
+}
+
+// nibbles sets t.nib from t.cls.
+func (t *bulkTable) nibbles() {
+	n := &t.nib
+	for i := range n.mask {
+		n.mask[i] = 0x0f
+	}
+	for _, c := range []struct {
+		bit    uint8
+		lo, hi *[32]byte
+	}{{bulkWord, &n.wordLo, &n.wordHi}, {bulkStop, &n.stopLo, &n.stopHi}, {bulkDigit, &n.digitLo, &n.digitHi}} {
+		for h := 0; h < 8; h++ {
+			c.hi[h], c.hi[16+h] = 1<<h, 1<<h
+			for l := 0; l < 16; l++ {
+				if t.cls[h<<4|l]&c.bit != 0 {
+					c.lo[l] |= 1 << h
+					c.lo[16+l] |= 1 << h
+				}
+			}
+		}
+	}
+}
 
 var (
 	bulkJS    = newBulkTable(classJSGo, true) // TS, JS
@@ -55,20 +92,21 @@ var (
 // bytes (Rust's r#"…"# and r#ident after a string prefix) and at every
 // non-ASCII byte.
 func newBulkTable(classes *[256]uint8, dollar bool, extra ...byte) *bulkTable {
-	var t bulkTable
-	for c := range t {
+	t := new(bulkTable)
+	for c := range t.cls {
 		b := byte(c)
 		if b < utf8.RuneSelf && (isWordByte(b) || b == '$' && dollar) {
-			t[c] |= bulkWord
+			t.cls[c] |= bulkWord
 		}
 		if isDigit(b) {
-			t[c] |= bulkDigit
+			t.cls[c] |= bulkDigit
 		}
 		if b >= utf8.RuneSelf || classes[c]&classSpecial != 0 || bytes.IndexByte(extra, b) >= 0 {
-			t[c] |= bulkStop
+			t.cls[c] |= bulkStop
 		}
 	}
-	return &t
+	t.nibbles()
+	return t
 }
 
 // bulkTableOf returns lang's bulk classes.
@@ -113,8 +151,8 @@ func (t *bulkTable) classify(src string, pos int) (word, stop, digit uint64, n i
 		// each byte (word) and the next (stop) gathered into one byte
 		// each by a multiplication, byte i to bit i.
 		c := src[k : k+8]
-		x := uint64(t[c[0]]) | uint64(t[c[1]])<<8 | uint64(t[c[2]])<<16 | uint64(t[c[3]])<<24 |
-			uint64(t[c[4]])<<32 | uint64(t[c[5]])<<40 | uint64(t[c[6]])<<48 | uint64(t[c[7]])<<56
+		x := uint64(t.cls[c[0]]) | uint64(t.cls[c[1]])<<8 | uint64(t.cls[c[2]])<<16 | uint64(t.cls[c[3]])<<24 |
+			uint64(t.cls[c[4]])<<32 | uint64(t.cls[c[5]])<<40 | uint64(t.cls[c[6]])<<48 | uint64(t.cls[c[7]])<<56
 		word |= (x & hi8) * 0x02040810204081 >> 56 << k
 		digit |= (x << 2 & hi8) * 0x02040810204081 >> 56 << k
 		if s := x << 1 & hi8; s != 0 {
@@ -128,7 +166,7 @@ func (t *bulkTable) classify(src string, pos int) (word, stop, digit uint64, n i
 func (t *bulkTable) classifyTail(rest string) (word, stop, digit uint64, n int) {
 	n = len(rest)
 	for i := 0; i < n; i++ {
-		e := t[rest[i]]
+		e := t.cls[rest[i]]
 		word |= uint64(e>>7) << i
 		stop |= uint64(e>>6&1) << i
 		digit |= uint64(e>>5&1) << i
@@ -142,6 +180,57 @@ func (t *bulkTable) classifyTail(rest string) (word, stop, digit uint64, n int) 
 	return word, stop, digit, n
 }
 
+// masksOf returns dst, or a new slice when it is too short, sized for
+// the masks of an n-byte source: three words (word, stop, digit) a
+// 64-byte block, the last block's bytes past the end in no class, and
+// one block of zeros after it, so that the 64 bits at any position are
+// two blocks' words shifted together.
+func masksOf(dst []uint64, n int) []uint64 {
+	need := 3 * ((n+63)/64 + 1)
+	if cap(dst) < need {
+		dst = make([]uint64, need)
+	}
+	return dst[:need]
+}
+
+// tailMasks sets the masks of src's blocks from the full-th on (after
+// the AVX2 pass, the last, partial block; then the block of zeros).
+func (t *bulkTable) tailMasks(m []uint64, src string, full int) {
+	clear(m[3*full:])
+	for i := 64 * full; i < len(src); i++ {
+		e, k, j := t.cls[src[i]], 3*(i>>6), i&63
+		m[k] |= uint64(e>>7) << j
+		m[k+1] |= uint64(e>>6&1) << j
+		m[k+2] |= uint64(e>>5&1) << j
+	}
+}
+
+// bulkMasksGeneric is bulkMasks by the table, byte by byte: what the
+// AVX2 classifier must agree with (FuzzBulkMasks).
+func (t *bulkTable) bulkMasksGeneric(src string) []uint64 {
+	m := masksOf(nil, len(src))
+	t.tailMasks(m, src, 0)
+	return m
+}
+
+// classifyMasked is classify read off m, the masks of src[base:]
+// (bulkMasks): the 64 bits from pos are those of pos's block shifted
+// down, joined by the next block's (a shift by 64 is zero in Go).
+func classifyMasked(m []uint64, base int, src string, pos int) (word, stop, digit uint64, n int) {
+	b, off := 3*((pos-base)>>6), uint((pos-base)&63)
+	m = m[b : b+6]
+	word = m[0]>>off | m[3]<<(64-off)
+	stop = m[1]>>off | m[4]<<(64-off)
+	digit = m[2]>>off | m[5]<<(64-off)
+	n = min(64, len(src)-pos)
+	if stop != 0 {
+		// Up to and including the first eight bytes with a stop byte.
+		n = min(bits.TrailingZeros64(stop)&^7+8, n)
+	}
+	keep := ^uint64(0) >> (64 - n)
+	return word & keep, stop & keep, digit & keep, n
+}
+
 // bulk lexes plain top-level code from pos, a token's start, and returns
 // where the byte loop takes over: at a stop byte or a word run touching
 // it, or at the end of the source.
@@ -150,7 +239,13 @@ func (l *lexer) bulk(b *bulkTable, pos int) int {
 	start := pos
 	run := -1 // start of a word run going on from the last block
 	for pos < len(src) {
-		word, stop, digit, n := b.classify(src, pos)
+		var word, stop, digit uint64
+		var n int
+		if l.masks != nil {
+			word, stop, digit, n = classifyMasked(l.masks, l.maskBase, src, pos)
+		} else {
+			word, stop, digit, n = b.classify(src, pos)
+		}
 		limit := n
 		if stop != 0 {
 			limit = bits.TrailingZeros64(stop)

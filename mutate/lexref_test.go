@@ -200,6 +200,8 @@ func FuzzLexAgree(f *testing.F) {
 			strings.Repeat("a1 ", 21) + "abcdefgh" + long + " 1.5e10.x .5é x" + long + "é",
 			strings.Repeat(" ", 60) + "abcdefghij/2 + r\"x\" + r#y + f'z' + $x + a$b - 1$ + @v",
 			"return /re/.test(x) " + strings.Repeat("_", 63) + "\"s\" x(1)/2",
+			// Long enough for the masks of the whole source (minMasked).
+			strings.Repeat("const total1 = items.reduce((acc, item) => acc + item.amount * 1, 0); // é\n", 4) + long + "1" + long,
 		} {
 			f.Add(in, uint8(li), false)
 		}
