@@ -289,14 +289,15 @@ func (p *jparser) str() (uint32, error) {
 	return 0, p.errf("unterminated string")
 }
 
-// plainRun returns the position of the first quote, backslash or control
-// character of src at or after i, or a position within the last eight
-// bytes of src from which the caller reads on byte by byte. Sixteen bytes
-// a loop (two words, each mask's lowest bit exact on its own), the
+// plainRunWords is plainRun eight bytes a word (without AVX2, under
+// -tags purego and off amd64; and FuzzPlainRun's reference): it returns
+// the position of the first quote, backslash or control character of src
+// at or after i, or a position within the last eight bytes of src from
+// which the caller reads on byte by byte. Sixteen bytes a loop (two words, each mask's lowest bit exact on its own), the
 // position in a register: a resent 64 KB request is parsed in full (a
 // field is known by its fingerprint only once it is delimited), and this
 // loop was most of the parse.
-func plainRun(src []byte, i int) int {
+func plainRunWords(src []byte, i int) int {
 	for i+16 <= len(src) {
 		w := src[i : i+16]
 		m0 := specialMask(binary.LittleEndian.Uint64(w))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"strings"
 	"testing"
 )
 
@@ -96,7 +97,11 @@ func TestSpecialMask(t *testing.T) {
 // eight bytes.
 func FuzzPlainRun(f *testing.F) {
 	for _, s := range []string{"", "plain text that runs on and on and on", "0123456789abcde\"", "0123456789abcdef0123\\n",
-		"\x01", "0123456\x1f89abcdef", "é is fine but \" is not"} {
+		"\x01", "0123456\x1f89abcdef", "é is fine but \" is not",
+		// 32 bytes a loop, then the last ones in an overlapping load.
+		strings.Repeat("plain ", 12) + "\x7f\x80\xff \" tail", strings.Repeat("0123456789abcdef", 4) + "x\\y", strings.Repeat("y", 40) + "\x00",
+		strings.Repeat("z", 10) + "\\" + strings.Repeat("z", 70), strings.Repeat("z", 20) + "\"" + strings.Repeat("z", 70),
+		strings.Repeat("z", 5) + "\x1f" + strings.Repeat("z", 70)} {
 		f.Add([]byte(s), uint8(0))
 	}
 	f.Fuzz(func(t *testing.T, src []byte, at uint8) {
@@ -110,6 +115,9 @@ func FuzzPlainRun(f *testing.F) {
 		// are left, which the caller reads one at a time.
 		if got < i || got > want || got != want && got+8 <= len(src) {
 			t.Fatalf("plainRun(%q, %d) = %d, want %d", src, i, got, want)
+		}
+		if got := plainRunWords(src, i); got < i || got > want || got != want && got+8 <= len(src) {
+			t.Fatalf("plainRunWords(%q, %d) = %d, want %d", src, i, got, want)
 		}
 	})
 }

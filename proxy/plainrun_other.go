@@ -1,0 +1,8 @@
+//go:build !amd64 || purego
+
+package proxy
+
+// plainRun returns the position of the first quote, backslash or control
+// character of src at or after i, or a position within the last eight
+// bytes of src from which the caller reads on byte by byte.
+func plainRun(src []byte, i int) int { return plainRunWords(src, i) }
