@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -120,4 +121,26 @@ func FuzzPlainRun(f *testing.F) {
 			t.Fatalf("plainRunWords(%q, %d) = %d, want %d", src, i, got, want)
 		}
 	})
+}
+
+// TestHex4: the table decoding agrees with strconv on every byte at each
+// of the four places, the other three being each hex digit in turn.
+func TestHex4(t *testing.T) {
+	const digits = "0123456789abcdefABCDEF"
+	for place := 0; place < 4; place++ {
+		for c := 0; c < 256; c++ {
+			for _, d := range []byte(digits) {
+				b := []byte{d, d, d, d}
+				b[place] = byte(c)
+				want, err := strconv.ParseUint(string(b), 16, 16)
+				got, ok := hex4(b)
+				if ok != (err == nil) || ok && got != rune(want) {
+					t.Fatalf("hex4(%q) = %x, %v; want %x, %v", b, got, ok, want, err == nil)
+				}
+			}
+		}
+	}
+	if _, ok := hex4([]byte("abc")); ok {
+		t.Fatal("hex4 of three bytes: ok")
+	}
 }
