@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -157,6 +158,9 @@ func FuzzBase64Runs(f *testing.F) {
 	f.Add("plain words only, nothing long enough here", uint8(32))
 	f.Add("x QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0MTIzNDU2Nzg5== tail aGVsbG8gd29ybGQgaGVsbG8gd29ybGQgaGVsbG8K", uint8(32))
 	f.Add("AAAA==BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=C", uint8(4))
+	// 64 bytes and more: the masks' prefilter first (mayHoldB64Run).
+	f.Add(strings.Repeat("const total = items.reduce(acc); ", 4)+strings.Repeat("Q", 31)+" "+strings.Repeat("R", 32), uint8(31))
+	f.Add(strings.Repeat(" ", 50)+strings.Repeat("Q", 32)+strings.Repeat(" ", 50), uint8(31))
 	f.Fuzz(func(t *testing.T, s string, minRun uint8) {
 		m := int(minRun%64) + 1
 		var got, want []string
@@ -225,4 +229,35 @@ func FuzzRewriteResent(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestMayHoldB64Run: the masks' prefilter says "may hold" exactly when s
+// has a run of base64 bytes of min(minRun, 32) or more (so never "no"
+// where eachB64Run would find one), for runs at every alignment, across
+// blocks and at the end.
+func TestMayHoldB64Run(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for iter := 0; iter < 20000; iter++ {
+		b := make([]byte, r.IntN(400))
+		for i := range b {
+			const alphabet = "aZ9+/-_= .\x80\""
+			b[i] = alphabet[r.IntN(len(alphabet))]
+			if r.IntN(3) > 0 {
+				b[i] = 'x' // long runs too
+			}
+		}
+		s, minRun := string(b), r.IntN(70)
+		n := min(max(minRun, 1), 32)
+		want, run := false, 0
+		for i := 0; i < len(s); i++ {
+			if run = run + 1; !isB64Byte(s[i]) {
+				run = 0
+			}
+			want = want || run >= n
+		}
+		got := mayHoldB64Run(s, minRun)
+		if got != want && (!got || len(s) >= 64 && hasAVX2) {
+			t.Fatalf("mayHoldB64Run(%q, %d) = %v, want %v", s, minRun, got, want)
+		}
+	}
 }

@@ -6,3 +6,6 @@ package proxy
 // character of src at or after i, or a position within the last eight
 // bytes of src from which the caller reads on byte by byte.
 func plainRun(src []byte, i int) int { return plainRunWords(src, i) }
+
+// hasAVX2 is false: the AVX2 paths are amd64's (tests ask).
+const hasAVX2 = false
