@@ -214,19 +214,26 @@ func (t *bulkTable) bulkMasksGeneric(src string) []uint64 {
 }
 
 // classifyMasked is classify read off m, the masks of src[base:]
-// (bulkMasks): the 64 bits from pos are those of pos's block shifted
-// down, joined by the next block's (a shift by 64 is zero in Go).
+// (bulkMasks).
 func classifyMasked(m []uint64, base int, src string, pos int) (word, stop, digit uint64, n int) {
-	b, off := 3*((pos-base)>>6), uint((pos-base)&63)
-	m = m[b : b+6]
-	word = m[0]>>off | m[3]<<(64-off)
-	stop = m[1]>>off | m[4]<<(64-off)
-	digit = m[2]>>off | m[5]<<(64-off)
-	n = min(64, len(src)-pos)
-	if stop != 0 {
-		// Up to and including the first eight bytes with a stop byte.
-		n = min(bits.TrailingZeros64(stop)&^7+8, n)
-	}
+	word, stop, digit = maskWindow(m, pos-base)
+	return keepClassified(word, stop, digit, len(src)-pos)
+}
+
+// maskWindow returns the 64 bits of each class from i in m (masksOf):
+// those of i's block shifted down, joined by the next block's (a shift
+// by 64 is zero in Go).
+func maskWindow(m []uint64, i int) (word, stop, digit uint64) {
+	b, off := 3*(i>>6), uint(i&63)
+	m = m[b : b+6 : b+6]
+	return m[0]>>off | m[3]<<(64-off), m[1]>>off | m[4]<<(64-off), m[2]>>off | m[5]<<(64-off)
+}
+
+// keepClassified keeps of a window's classes what classify returns: the
+// bytes up to and including the first eight with a stop byte (none:
+// 64&^7+8 is past the 64), at most rem, the bytes left in the source.
+func keepClassified(word, stop, digit uint64, rem int) (_, _, _ uint64, n int) {
+	n = min(bits.TrailingZeros64(stop)&^7+8, rem, 64)
 	keep := ^uint64(0) >> (64 - n)
 	return word & keep, stop & keep, digit & keep, n
 }
@@ -242,7 +249,9 @@ func (l *lexer) bulk(b *bulkTable, pos int) int {
 		var word, stop, digit uint64
 		var n int
 		if l.masks != nil {
-			word, stop, digit, n = classifyMasked(l.masks, l.maskBase, src, pos)
+			// classifyMasked, its two halves inlined.
+			word, stop, digit = maskWindow(l.masks, pos-l.maskBase)
+			word, stop, digit, n = keepClassified(word, stop, digit, len(src)-pos)
 		} else {
 			word, stop, digit, n = b.classify(src, pos)
 		}
