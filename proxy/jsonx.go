@@ -614,6 +614,16 @@ func unquote(q []byte) (string, error) {
 // that starts and ends on escape boundaries).
 func unquoteBody(s []byte) (string, error) { return unquoteBodyTo(make([]byte, 0, len(s)), s) }
 
+// appendPlainIndex is appendPlain by IndexByte and append (without AVX2,
+// for the last bytes of s, and where out has no room for the rest).
+func appendPlainIndex(out, s []byte, i int) ([]byte, int) {
+	j := bytes.IndexByte(s[i:], '\\')
+	if j < 0 {
+		j = len(s) - i
+	}
+	return append(out, s[i:i+j]...), i + j
+}
+
 // unquoteBodyTo is unquoteBody appending to out, which must be empty and
 // hold len(s) bytes (what s decodes to at most): the string returned is
 // out's bytes.
@@ -621,12 +631,7 @@ func unquoteBodyTo(out, s []byte) (string, error) {
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
 			// Copy the run up to the next escape in one go.
-			j := bytes.IndexByte(s[i:], '\\')
-			if j < 0 {
-				j = len(s) - i
-			}
-			out = append(out, s[i:i+j]...)
-			i += j
+			out, i = appendPlain(out, s, i)
 			continue
 		}
 		if i+1 >= len(s) {
@@ -684,12 +689,7 @@ func unquoteEsc(out, s, esc []byte) (string, escTable, error) {
 	ne, full := 0, false
 	for i := 0; i < len(s); {
 		if s[i] != '\\' {
-			j := bytes.IndexByte(s[i:], '\\')
-			if j < 0 {
-				j = len(s) - i
-			}
-			out = append(out, s[i:i+j]...)
-			i += j
+			out, i = appendPlain(out, s, i)
 			continue
 		}
 		if i+1 >= len(s) {

@@ -80,3 +80,38 @@ none:
 	VZEROUPPER
 	MOVQ R9, ret+24(FP)
 	RET
+
+// func copyPlainAVX2(dst, src *byte, n int) int
+//
+// Copies src to dst 32 bytes a loop, while 32 are left of n, up to the
+// first backslash, and returns its position; with none in those blocks,
+// the bytes copied (n less fewer than 32). Each block is stored whole
+// before it is tested: dst has room for n bytes.
+TEXT ·copyPlainAVX2(SB), NOSPLIT, $0-32
+	MOVQ    dst+0(FP), DI
+	MOVQ    src+8(FP), SI
+	MOVQ    n+16(FP), CX
+	XORQ    AX, AX
+	VMOVDQU plainBslash<>(SB), Y1
+
+cloop:
+	LEAQ      32(AX), DX
+	CMPQ      DX, CX
+	JA        cdone
+	VMOVDQU   (SI)(AX*1), Y0
+	VMOVDQU   Y0, (DI)(AX*1)
+	VPCMPEQB  Y0, Y1, Y2
+	VPMOVMSKB Y2, BX
+	TESTL     BX, BX
+	JNZ       cfound
+	MOVQ      DX, AX
+	JMP       cloop
+
+cfound:
+	BSFL BX, BX
+	ADDQ BX, AX
+
+cdone:
+	VZEROUPPER
+	MOVQ AX, ret+24(FP)
+	RET

@@ -9,3 +9,7 @@ func plainRun(src []byte, i int) int { return plainRunWords(src, i) }
 
 // hasAVX2 is false: the AVX2 paths are amd64's (tests ask).
 const hasAVX2 = false
+
+// appendPlain appends s[i:] up to its first backslash (or its end) to
+// out and returns the position after it.
+func appendPlain(out, s []byte, i int) ([]byte, int) { return appendPlainIndex(out, s, i) }

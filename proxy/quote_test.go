@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -274,4 +275,50 @@ func BenchmarkRawSplices(b *testing.B) {
 			b.ReportMetric(float64(testtool.ProcessCPU()-cpu0)/1e3/float64(b.N), "cpu-us/op")
 		})
 	}
+}
+
+// FuzzUnquotePlain: unquoteBodyTo and unquoteEsc decode as a byte-by-byte
+// loop does, whatever the runs between escapes (copied 32 bytes a loop
+// with AVX2 where out has room, by IndexByte where not).
+func FuzzUnquotePlain(f *testing.F) {
+	f.Add([]byte(strings.Repeat("const total = items.reduce((acc, item) =\\u003e acc, 0);\\n", 3)), uint8(0))
+	f.Add([]byte(strings.Repeat("x", 31)+"\\\\"+strings.Repeat("y", 33)+"\\\""+strings.Repeat("z", 64)), uint8(1))
+	f.Fuzz(func(t *testing.T, s []byte, slack uint8) {
+		var want []byte
+		for i := 0; i < len(s); {
+			if s[i] != '\\' {
+				want = append(want, s[i])
+				i++
+				continue
+			}
+			if i+1 >= len(s) {
+				return // trailing backslash: an error either way
+			}
+			if c, ok := simpleEscape(s[i+1]); ok {
+				want = append(want, c)
+				i += 2
+				continue
+			}
+			if s[i+1] != 'u' {
+				return
+			}
+			r, n, err := decodeU(s[i:])
+			if err != nil {
+				return
+			}
+			want = utf8.AppendRune(want, r)
+			i += n
+		}
+		// Room for the decoded text, and as the callers size it (len(s)),
+		// less (where the copy falls back), or more.
+		room := max(len(want), len(s)+int(slack%3)*16-16)
+		got, err := unquoteBodyTo(make([]byte, 0, room), s)
+		if err != nil || got != string(want) {
+			t.Fatalf("unquoteBodyTo(%q) = %q, %v; want %q", s, got, err, want)
+		}
+		got, _, err = unquoteEsc(make([]byte, 0, room), s, make([]byte, 0, escEntry*len(s)))
+		if err != nil || got != string(want) {
+			t.Fatalf("unquoteEsc(%q) = %q, %v; want %q", s, got, err, want)
+		}
+	})
 }
