@@ -71,26 +71,28 @@ func (g *Globals) colorOn(w io.Writer, getenv func(string) string) bool {
 type Root struct {
 	Globals
 
-	Scan    ScanCmd    `cmd:"" help:"${help_scan}"`
-	Mutate  MutateCmd  `cmd:"" help:"${help_mutate}"`
-	Config  ConfigCmd  `cmd:"" help:"${help_config}"`
-	Init    InitCmd    `cmd:"" help:"${help_init}"`
-	Hook    HookCmd    `cmd:"" help:"${help_hook}"`
-	Version VersionCmd `cmd:"" help:"${help_version}"`
+	Scan    ScanCmd    `cmd:""`
+	Mutate  MutateCmd  `cmd:""`
+	Config  ConfigCmd  `cmd:""`
+	Init    InitCmd    `cmd:""`
+	Hook    HookCmd    `cmd:""`
+	Version VersionCmd `cmd:""`
 }
 
-// Help is the one-line help of each command, by kong variable name; both
-// grammars interpolate it.
-var Help = kong.Vars{
-	"help_scan":    "Scan a directory, git history, a commit range, staged changes or stdin for secrets and PHI.",
-	"help_proxy":   "Run the local LLM proxy that mutates identifiers and blocks secrets and PHI.",
-	"help_mutate":  "Print a file (or stdin) with sensitive identifiers replaced by keyed synthetics, or reverse it.",
-	"help_gate":    "Check that every LLM endpoint of this environment routes through the proxy.",
-	"help_audit":   "Show, export, verify and report on the tamper-evident audit log.",
-	"help_config":  "Read and change configuration.",
-	"help_init":    "Write a commented .pretense.yaml and a .pretenseignore.",
-	"help_hook":    "Install or remove the git pre-commit hook.",
-	"help_version": "Print the version.",
+// Help is the one-line help of each command, by name; both grammars
+// take it (Exec sets it on the parsed model). Not kong variables in the
+// tags: kong interpolates every variable it holds for every flag, and
+// these nine cost ~20 M instructions (~10 ms) a start.
+var Help = map[string]string{
+	"scan":    "Scan a directory, git history, a commit range, staged changes or stdin for secrets and PHI.",
+	"proxy":   "Run the local LLM proxy that mutates identifiers and blocks secrets and PHI.",
+	"mutate":  "Print a file (or stdin) with sensitive identifiers replaced by keyed synthetics, or reverse it.",
+	"gate":    "Check that every LLM endpoint of this environment routes through the proxy.",
+	"audit":   "Show, export, verify and report on the tamper-evident audit log.",
+	"config":  "Read and change configuration.",
+	"init":    "Write a commented .pretense.yaml and a .pretenseignore.",
+	"hook":    "Install or remove the git pre-commit hook.",
+	"version": "Print the version.",
 }
 
 // rawArgs are the arguments as given. kong replaces an invalid UTF-8 byte
@@ -156,7 +158,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type scanOnly struct {
 	Globals
 
-	Scan ScanCmd `cmd:"" help:"${help_scan}"`
+	Scan ScanCmd `cmd:""`
 }
 
 // RunScan runs `pretense scan` with args, the arguments after "scan".
@@ -178,7 +180,6 @@ func Exec(ctx context.Context, grammar any, globals *Globals, args []string, std
 		kong.Writers(stdout, stderr),
 		kong.Exit(func(c int) { panic(kongExit{c}) }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-		Help,
 		kong.Vars{"version": "pretense " + version.Long()},
 		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.Bind(streams, rawArgs(args)),
@@ -186,6 +187,11 @@ func Exec(ctx context.Context, grammar any, globals *Globals, args []string, std
 	if err != nil {
 		fmt.Fprintf(stderr, "pretense: internal error: %v\n", err)
 		return ExitRuntime
+	}
+	for _, c := range parser.Model.Children {
+		if h, ok := Help[c.Name]; ok && c.Help == "" {
+			c.Help = h
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -15,15 +15,15 @@ import (
 type root struct {
 	cli.Globals
 
-	Scan    cli.ScanCmd    `cmd:"" help:"${help_scan}"`
-	Proxy   proxyGroup     `cmd:"" aliases:"start" help:"${help_proxy}"`
-	Mutate  cli.MutateCmd  `cmd:"" help:"${help_mutate}"`
-	Gate    gateCmd        `cmd:"" help:"${help_gate}"`
-	Audit   auditCmd       `cmd:"" help:"${help_audit}"`
-	Config  cli.ConfigCmd  `cmd:"" help:"${help_config}"`
-	Init    cli.InitCmd    `cmd:"" help:"${help_init}"`
-	Hook    cli.HookCmd    `cmd:"" help:"${help_hook}"`
-	Version cli.VersionCmd `cmd:"" help:"${help_version}"`
+	Scan    cli.ScanCmd    `cmd:""`
+	Proxy   proxyGroup     `cmd:"" aliases:"start"`
+	Mutate  cli.MutateCmd  `cmd:""`
+	Gate    gateCmd        `cmd:""`
+	Audit   auditCmd       `cmd:""`
+	Config  cli.ConfigCmd  `cmd:""`
+	Init    cli.InitCmd    `cmd:""`
+	Hook    cli.HookCmd    `cmd:""`
+	Version cli.VersionCmd `cmd:""`
 }
 
 // Run parses args against the whole grammar, runs the command and returns
