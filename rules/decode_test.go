@@ -204,69 +204,6 @@ func FuzzLongRuns(f *testing.F) {
 	})
 }
 
-// pctMask is pctMasks of one block.
-func pctMask(b []byte) uint64 {
-	var m [1]uint64
-	pctMasks(m[:], b)
-	return m[0]
-}
-
-// TestPctMask: the mask (AVX2 where the processor has it) agrees with the
-// table version for every byte value at every position, of one block and
-// of every block of several.
-func TestPctMask(t *testing.T) {
-	var buf [64]byte
-	for c := 0; c < 256; c++ {
-		for j := range buf {
-			for k := range buf {
-				buf[k] = byte((c + 7*k) % 256)
-			}
-			buf[j] = byte(c)
-			if got, want := pctMask(buf[:]), pctMaskGeneric(buf[:]); got != want {
-				t.Fatalf("byte %#x at %d: mask %064b, want %064b", c, j, got, want)
-			}
-		}
-	}
-	long := make([]byte, 64*40+5)
-	for i := range long {
-		long[i] = byte(i * 37 % 256)
-	}
-	for nb := 0; nb <= 40; nb++ {
-		got := make([]uint64, nb+1)
-		got[nb] = 42 // past the blocks: untouched
-		pctMasks(got[:nb], long)
-		for k := 0; k < nb; k++ {
-			if want := pctMaskGeneric(long[64*k:]); got[k] != want {
-				t.Fatalf("%d blocks, block %d: mask %064b, want %064b", nb, k, got[k], want)
-			}
-		}
-		if got[nb] != 42 {
-			t.Fatalf("%d blocks: wrote past them", nb)
-		}
-	}
-}
-
-// FuzzPctMask checks pctMasks against pctMaskGeneric on any input: every
-// block of it, from every start.
-//
-//	go test ./rules -run '^$' -fuzz '^FuzzPctMask$' -fuzztime 1m -parallel 1
-func FuzzPctMask(f *testing.F) {
-	f.Add([]byte(strings.Repeat("a%2F+/=~ \x00\xff", 7)))
-	f.Add([]byte(strings.Repeat("0123456789abcdef ", 40)))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		for len(data) >= 64 {
-			got := make([]uint64, len(data)/64)
-			pctMasks(got, data)
-			for k, m := range got {
-				if want := pctMaskGeneric(data[64*k:]); m != want {
-					t.Fatalf("%q: block %d mask %064b, want %064b", data[64*k:64*k+64], k, m, want)
-				}
-			}
-			data = data[1:]
-		}
-	})
-}
-
 // base64DecodeRef and percentDecodeRef are the decoders as they were
 // before they decoded into a reused buffer, the reference FuzzDecoders
 // compares them with.

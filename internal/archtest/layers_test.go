@@ -19,7 +19,7 @@ const module = "github.com/pretense/pretense"
 // never sideways, never up.
 var floors = [][]string{
 	// 0: vocabulary and helpers that know nothing of pretense's jobs.
-	{"finding", "internal/version", "internal/luhn", "internal/hugeheap"},
+	{"finding", "internal/version", "internal/luhn", "internal/hugeheap", "internal/bytemask"},
 	// 1: engines with one job each, no rules inside.
 	// rules/phiformat reads HL7, FHIR, C-CDA and tables into fields.
 	{"config", "audit", "mutate", "gate", "internal/gitobj", "internal/tokens", "rules/phiformat"},

@@ -2,15 +2,15 @@
 
 #include "textflag.h"
 
-// func pctMasksAVX2(p *byte, n int, t *pctNibTables, out *uint64)
+// func masksAVX2(p *byte, n int, t *nibTables, out *uint64)
 //
 // For each of the n 64-byte blocks at p, out[k] gets a mask whose bit j
-// is set when p[64k+j] is in clPct's alphabet. Each byte is classified by
-// two 16-entry tables, one indexed by its low nibble and one by its high
+// is set when p[64k+j] is in the set. Each byte is classified by two
+// 16-entry tables, one indexed by its low nibble and one by its high
 // nibble (VPSHUFB): the byte is in the set when the two entries share a
-// bit (pctmask_amd64.go builds the tables). The tables stay in registers
-// across the blocks.
-TEXT ·pctMasksAVX2(SB), NOSPLIT, $0-32
+// bit (New in bytemask.go builds the tables). The tables stay in
+// registers across the blocks.
+TEXT ·masksAVX2(SB), NOSPLIT, $0-32
 	MOVQ    p+0(FP), SI
 	MOVQ    n+8(FP), CX
 	MOVQ    t+16(FP), DI
