@@ -101,6 +101,10 @@ func (rs *Ruleset) appendDecoded(data []byte, marks uint8, out []Match) []Match 
 type decodeState struct {
 	left int
 	buf  []byte
+	// splits holds decodeRun's masks, one per depth: a level's split
+	// goes on after the levels below it have decoded. Here, not on the
+	// stack, so that no call zeroes 2 KB.
+	splits [maxDecodeDepth + 1]splitRun
 }
 
 var decodePool = sync.Pool{New: func() any { return new(decodeState) }}
@@ -242,49 +246,38 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, escaped, marked bool, out []
 		return out
 	}
 	// Split the run at characters outside base64, then try each piece.
-	for s := i; s < j; {
-		e := s
-		var cls decodeClasses
-		// One class load a byte: '=' (clPad) stops the loop as a byte
-		// outside base64 does.
-		for _, b := range data[s:j] {
-			c := decodeClass[b]
-			if c&(clB64|clPad) != clB64 {
-				break
-			}
-			cls |= c
-			e++
-		}
+	// The pieces' bounds are read off masks of the run (splitRun), not
+	// a class load and a branch per byte.
+	sp := &st.splits[depth]
+	n := sp.masks(data, i, j)
+	for s := 0; s < n; {
+		e1 := firstClear(sp.a[:], s, n) // the piece's end before padding
 		// Padding ends a piece; an '=' inside is an assignment
 		// (key=value), which splits the run.
-		for e < j && data[e] == '=' {
+		e := e1
+		for e < n && data[i+e] == '=' {
 			e++
 		}
 		if e-s >= minEncodedRun {
-			piece := data[s:e]
+			piece := data[i+s : i+e]
+			cls := letterDigitClasses(data[i+s : i+e1])
 			switch {
-			case marked && lineHasMarker(data, s, e):
+			case marked && lineHasMarker(data, i+s, i+e):
 				// pretense:allow on the line covers what is encoded in it.
 			case cls&clDigit != 0 && cls&(clUpper|clLower) != 0 && len(piece)%2 == 0 && isHexRun(piece):
 				// The class tests first: most pieces (identifiers) hold
 				// no digit, and isHexRun reads the whole piece.
 				dec := st.scratch(len(piece) / 2)[:len(piece)/2]
 				if n, err := hex.Decode(dec, piece); err == nil {
-					out = rs.scanDecoded(dec[:n], s, e, out, depth, chain, "hex", st)
+					out = rs.scanDecoded(dec[:n], i+s, i+e, out, depth, chain, "hex", st)
 				}
-			case cls&clUpper != 0 && cls&clLower != 0 && cls&clDigit != 0:
-				if dec, ok := base64Decode(st.scratch(len(piece)), piece, cls); ok {
-					out = rs.scanDecoded(dec, s, e, out, depth, chain, "base64", st)
+			case cls&clUpper != 0 && cls&clLower != 0 && cls&clDigit != 0 && !base64Binary(piece):
+				if dec, ok := base64Decode(st.scratch(len(piece)), piece); ok {
+					out = rs.scanDecoded(dec, i+s, i+e, out, depth, chain, "base64", st)
 				}
 			}
 		}
-		for e < j && decodeClass[data[e]]&clB64 == 0 {
-			e++
-		}
-		if e == s {
-			e++
-		}
-		s = e
+		s = nextPiece(sp.a[:], data[i:j], e)
 	}
 	return out
 }
@@ -314,6 +307,128 @@ func hasDigit(b []byte) bool {
 	}
 	return false
 }
+
+// splitRun holds the mask of a run of at most maxEncodedRun bytes: bit q
+// of a is set when the run's byte q is in base64's alphabet without '=';
+// bits past the run are zero. ('=' is rare and is looked for byte by
+// byte between the pieces.)
+type splitRun struct {
+	a [maxEncodedRun/64 + 1]uint64
+}
+
+// masks fills sp with the masks of data[i:j] and returns j-i. Blocks of
+// 64 bytes are read from i on, past j while data lasts, and the bits past
+// j are cleared; only a run within 64 bytes of data's end has its last
+// bytes classified one at a time.
+func (sp *splitRun) masks(data []byte, i, j int) int {
+	n := j - i
+	nb := (n + 63) / 64
+	full := min(nb, (len(data)-i)/64)
+	b64Set.Masks(sp.a[:full], data[i:])
+	if full < nb {
+		sp.a[full] = b64Set.Tail(data[i+64*full : j])
+	}
+	if r := n - 64*(nb-1); nb > 0 && r < 64 {
+		sp.a[nb-1] &= uint64(1)<<r - 1
+	}
+	return n
+}
+
+// firstClear returns the first bit from q on that is clear in m, or n
+// when bits q to n-1 are all set.
+func firstClear(m []uint64, q, n int) int {
+	if q >= n {
+		return n
+	}
+	k := q >> 6
+	if w := ^m[k] >> (q & 63); w != 0 {
+		return min(q+bits.TrailingZeros64(w), n)
+	}
+	for k++; k<<6 < n; k++ {
+		if w := ^m[k]; w != 0 {
+			return min(k<<6+bits.TrailingZeros64(w), n)
+		}
+	}
+	return n
+}
+
+// nextPiece returns where the next piece of run starts from q on: its
+// first byte of base64 (a's next set bit) or '=' (an '=' after a byte
+// outside base64 starts a piece of padding alone), or len(run).
+func nextPiece(a []uint64, run []byte, q int) int {
+	n := len(run)
+	if q >= n {
+		return n
+	}
+	next := n
+	k := q >> 6
+	if w := a[k] >> (q & 63); w != 0 {
+		next = q + bits.TrailingZeros64(w)
+	} else {
+		for k++; k<<6 < n; k++ {
+			if w := a[k]; w != 0 {
+				next = k<<6 + bits.TrailingZeros64(w)
+				break
+			}
+		}
+	}
+	// The bytes between are most often one separator ('.', ':', '%').
+	for ; q < next; q++ {
+		if run[q] == '=' {
+			return q
+		}
+	}
+	return next
+}
+
+// letterDigitClasses is the union of b's classes clUpper, clLower and
+// clDigit, all the tests of a piece ask for. b is base64 without '='
+// (a piece before its padding), whose bytes are told apart by bits 6, 5
+// and 4: 0x6_ and 0x7_ lower, 0x4_ and 0x5_ upper but '_' (0x5f), 0x3_
+// digits, 0x2_ '+', '-' and '/'. So eight bytes are classified together,
+// not loaded from a table one at a time, and the loop stops once all
+// three are in (most long pieces hold the three early).
+func letterDigitClasses(b []byte) decodeClasses {
+	const (
+		all   = clUpper | clLower | clDigit
+		sixes = 0x4040404040404040
+	)
+	var cls decodeClasses
+	for len(b) > 0 {
+		var x uint64
+		if len(b) >= 8 {
+			x = binary.LittleEndian.Uint64(b)
+			b = b[8:]
+		} else {
+			// Repeating a byte of b changes no class in the union.
+			var w [8]byte
+			for k := range w {
+				w[k] = b[min(k, len(b)-1)]
+			}
+			x = binary.LittleEndian.Uint64(w[:])
+			b = nil
+		}
+		b6, b5, b4 := x&sixes, x<<1&sixes, x<<2&sixes
+		low := x & (x >> 1) & (x >> 2) & (x >> 3) << 6 & sixes // low nibble 0xf
+		if b6&b5 != 0 {
+			cls |= clLower
+		}
+		if b6&^b5&^(b4&low) != 0 {
+			cls |= clUpper
+		}
+		if b5&b4&^b6 != 0 {
+			cls |= clDigit
+		}
+		if cls == all {
+			break
+		}
+	}
+	return cls
+}
+
+// b64Set is base64's alphabet without '=', as masks (bytemask):
+// splitRun's.
+var b64Set = bytemask.New(func(c byte) bool { return decodeClass[c]&(clB64|clPad) == clB64 })
 
 func isHexRun(b []byte) bool {
 	for _, c := range b {
@@ -356,26 +471,58 @@ func (rs *Ruleset) scanDecoded(dec []byte, start, end int, out []Match, depth in
 func (rs *Ruleset) scanPlain(data []byte) []Match { return rs.settle(rs.match(data)) }
 
 // base64Decode decodes standard or URL-safe base64, padded or not, into
-// dst's spare capacity when it is large enough. cls is the union of the
-// classes of b's bytes before its padding: decodeRun has it from its
-// split, which spares a pass over b for the alphabet (the
-// two bytes.ContainsAny calls built a byte set each, ~500 instructions
-// a piece).
-func base64Decode(dst, b []byte, cls decodeClasses) ([]byte, bool) {
+// dst's spare capacity when it is large enough. A piece holding both
+// alphabets' own bytes ('+' or '/', '-' or '_') is neither: the standard
+// decoding fails on '-' and '_', the URL-safe one on '+' and '/', so
+// trying one and then the other decides it without a pass over b for its
+// classes (the split reads only enough of a piece for its letters and
+// digits).
+func base64Decode(dst, b []byte) ([]byte, bool) {
 	s := bytes.TrimRight(b, "=")
-	enc := base64.RawStdEncoding
-	if cls&clURL != 0 {
-		if cls&clStd != 0 {
-			return nil, false
-		}
-		enc = base64.RawURLEncoding
-	}
 	if len(s)%4 == 1 {
 		return nil, false
 	}
-	dec := slices.Grow(dst[:0], enc.DecodedLen(len(s)))[:enc.DecodedLen(len(s))]
-	n, err := enc.Decode(dec, s)
-	return dec[:n], err == nil
+	n := base64.RawStdEncoding.DecodedLen(len(s))
+	dec := slices.Grow(dst[:0], n)[:n]
+	if k, err := base64.RawStdEncoding.Decode(dec, s); err == nil {
+		return dec[:k], true
+	}
+	k, err := base64.RawURLEncoding.Decode(dec, s)
+	return dec[:k], err == nil
+}
+
+// base64Binary reports that b, base64 (padded or not), does not decode
+// to UTF-8, from its first 16 bytes alone: most base64-shaped pieces of
+// source code (identifiers with digits) decode to bytes that are not
+// UTF-8 within the first few, and isText would refuse them after the
+// whole piece was decoded. The prefix decodes as the whole would in
+// either alphabet it can be in; when it is in neither, neither decoding
+// of the whole succeeds.
+func base64Binary(b []byte) bool {
+	b = bytes.TrimRight(b, "=")
+	if len(b) < 16 {
+		return false
+	}
+	var buf [12]byte
+	if _, err := base64.RawStdEncoding.Decode(buf[:], b[:16]); err != nil {
+		if _, err := base64.RawURLEncoding.Decode(buf[:], b[:16]); err != nil {
+			return true
+		}
+	}
+	v := buf[:]
+	for len(v) > 0 {
+		if v[0] < utf8.RuneSelf {
+			v = v[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(v)
+		if r == utf8.RuneError && size == 1 {
+			// Invalid, unless more bytes could complete it.
+			return utf8.FullRune(v)
+		}
+		v = v[size:]
+	}
+	return false
 }
 
 // percentDecode decodes %XX escapes (and '+' as space, as forms do); ok is
