@@ -34,7 +34,7 @@ type ScanCmd struct {
 	PHIMode     PHIModeFlag `name:"phi-mode" help:"Add the PHI rules: bare means standard; also =strict or =off (default from config phi-mode)." group:"Detection"`
 	Baseline    string      `help:"Previous JSON or SARIF report: its findings are not reported again." type:"path" placeholder:"FILE" group:"Detection"`
 	MaxFileSize SizeFlag    `name:"max-file-size" help:"Skip (and report) files larger than this (default 10MB)." placeholder:"SIZE" group:"Detection"`
-	Jobs        int         `short:"j" help:"Parallel workers (default: number of CPUs)." placeholder:"N" group:"Detection"`
+	Jobs        int         `short:"j" help:"Parallel workers (default: number of CPUs); a directory scan then uses at most N cores." placeholder:"N" group:"Detection"`
 
 	EnableRule  []string `name:"enable-rule" help:"Run only these rules (ids or tags; repeatable or comma-separated)." placeholder:"ID|TAG" group:"Detection"`
 	DisableRule []string `name:"disable-rule" help:"Do not run these rules (ids or tags; repeatable or comma-separated)." placeholder:"ID|TAG" group:"Detection"`
@@ -134,6 +134,7 @@ func (c *ScanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	// Set up: see PauseGC.
 	if c.dirScan() {
 		resumeGCAt(dirScanGCPercent)
+		defer limitProcs(c.Jobs)()
 	} else {
 		resumeGC()
 	}
