@@ -15,13 +15,14 @@ import (
 // beside an editor). With more processors than workers the walk and the
 // workers hand files to each other across OS threads: each channel
 // receive that readies the walk wakes an idle thread (futex), which spins
-// looking for work and sleeps again. At -j 1 on $GOROOT/src that was ~13%
-// of the scan's CPU (user+sys 323 -> 280 ms, 15 alternated rounds, idle
-// 2-core VM) for the same wall time (281 -> 279 ms): the walk is cheap
-// beside the scanning, so sharing one processor with the worker costs it
-// nothing. Git scans keep every processor: their object reading runs
-// beside the workers.
-func limitProcs(jobs int) (restore func()) {
+// looking for work and sleeps again, ~5% of the samples of a -j 1 scan.
+// Capped, `scan -q -j 1 $GOROOT/src` took 0.93x the CPU (bench/runtimes,
+// 21 rounds, idle 2-core VM) for +4% wall time, and less of both beside
+// busy processes (docs/proxy.md, "Ninth round, last"). Git scans keep
+// every processor: their object reading runs beside the workers.
+//
+// A variable so that a test can see Run call it.
+var limitProcs = func(jobs int) (restore func()) {
 	if _, set := os.LookupEnv("GOMAXPROCS"); set || jobs <= 0 {
 		return func() {}
 	}

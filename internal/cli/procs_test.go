@@ -1,8 +1,11 @@
 package cli
 
 import (
+	"context"
+	"io"
 	"os"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -38,5 +41,43 @@ func TestLimitProcs(t *testing.T) {
 				t.Errorf("after the scan GOMAXPROCS = %d, want 4 restored", got)
 			}
 		})
+	}
+}
+
+// Run caps the processors for a directory scan given -j, and only for
+// one: a git or stdin scan keeps them all.
+func TestRunLimitsProcsForDirScans(t *testing.T) {
+	orig := limitProcs
+	defer func() { limitProcs = orig }()
+	prev := runtime.GOMAXPROCS(4)
+	defer runtime.GOMAXPROCS(prev)
+	t.Setenv("GOMAXPROCS", "")
+	os.Unsetenv("GOMAXPROCS")
+	t.Setenv("PRETENSE_HOME", t.TempDir())
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/a.txt", []byte("hello\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		args []string
+		want []int // the -j values limitProcs was called with
+	}{
+		{"directory -j 1", []string{"scan", "-q", "-j", "1", dir}, []int{1}},
+		{"directory", []string{"scan", "-q", dir}, []int{0}},
+		{"stdin -j 1", []string{"scan", "--stdin", "-q", "-j", "1"}, nil},
+	} {
+		var calls []int
+		limitProcs = func(jobs int) func() {
+			calls = append(calls, jobs)
+			return orig(jobs)
+		}
+		Run(context.Background(), tt.args, eofReader{}, io.Discard, io.Discard)
+		if !slices.Equal(calls, tt.want) {
+			t.Errorf("%s: limitProcs called with %v, want %v", tt.name, calls, tt.want)
+		}
+		if got := runtime.GOMAXPROCS(0); got != 4 {
+			t.Errorf("%s: GOMAXPROCS %d after Run, want 4 restored", tt.name, got)
+		}
 	}
 }
