@@ -269,3 +269,47 @@ func FuzzDirectReads(f *testing.F) {
 		}
 	})
 }
+
+// readBytes is this process's rchar: the bytes its read calls returned.
+func readBytes(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		t.Skipf("no /proc/self/io: %v", err)
+	}
+	var n int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "rchar: "); ok {
+			fmt.Sscan(v, &n)
+		}
+	}
+	return n
+}
+
+// A binary file under --max-file-size is read no further than its head,
+// even after a large text file grew the worker's read buffer: the first
+// read used to fill the whole buffer, so every later binary file up to
+// that size was read whole to be dropped.
+func TestDirectReadsBinaryHeadOnly(t *testing.T) {
+	setDirect(t, directAlways)
+	dir := t.TempDir()
+	write(t, dir, "a-big.txt", strings.Repeat("some text\n", 300_000)) // 3 MB, walked first
+	bin := "\x00\x01" + strings.Repeat("\xff", 3<<20)
+	for i := range 20 {
+		write(t, dir, fmt.Sprintf("b%02d.bin", i), bin)
+	}
+	before := readBytes(t)
+	res := scanDir(t, dir, Options{Workers: 1})
+	read := readBytes(t) - before
+	if res.FilesScanned != 1 || len(res.Skipped) != 20 {
+		t.Fatalf("files %d, skipped %v", res.FilesScanned, res.Skipped)
+	}
+	if res.BytesScanned != 3_000_000 {
+		t.Fatalf("bytes scanned %d, want the text file's 3000000 only", res.BytesScanned)
+	}
+	// The text file, 64 KB of each binary one, and slack for the
+	// directory reads and .gitignore lookups.
+	if limit := int64(3_000_000 + 20*64<<10 + 1<<20); read > limit {
+		t.Fatalf("read %d bytes, want at most %d", read, limit)
+	}
+}

@@ -109,7 +109,11 @@ func scanFileDirect(rs *rules.Ruleset, it *walkItem, maxSize int64, fp finding.F
 		buf = make([]byte, 0, 64<<10)
 		*bp = buf
 	}
-	want := cap(buf)
+	// The first read is the first 64 KB whatever the buffer grew to for
+	// an earlier file: most files end within it (one read, no fstat), and
+	// a larger binary one is judged by its head (scanChunksFrom) before
+	// more is read.
+	want := 64 << 10
 	if maxSize < int64(want) {
 		// Past the limit only the head is read (sniffLen, below).
 		want = int(maxSize) + 1

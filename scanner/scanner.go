@@ -342,8 +342,9 @@ func scanChunksFrom(rs *rules.Ruleset, r io.Reader, size int64, path string, fp 
 	}
 	buf := (*bp)[:pre]
 	// One byte more than the size, so that reading the whole file takes
-	// one short read (which tells its end, below) and no growth.
-	if want := min(size+1, chunkSize); want > int64(cap(buf)) {
+	// one short read (which tells its end, below) and no growth. Not for
+	// a head that is binary already (the loop below stops at once).
+	if want := min(size+1, chunkSize); want > int64(cap(buf)) && !(pre >= sniffLen && isBinary(buf)) {
 		nb := make([]byte, pre, max(want, 64<<10))
 		copy(nb, buf)
 		buf = nb
@@ -360,11 +361,21 @@ func scanChunksFrom(rs *rules.Ruleset, r io.Reader, size int64, path string, fp 
 		colBase  int          // runes between the last newline and buf[0]
 		first    = true
 		eof      = preEOF // once true, this chunk is the last
+		sniffed  bool     // the head was judged text
 	)
 	for {
 		// Fill the buffer up to chunkSize, growing it as needed: small
 		// files never cost a full chunk of memory.
 		for len(buf) < chunkSize && !eof {
+			// The binary test looks at the first sniffLen bytes only, so
+			// it is made once they are in: a large binary file is not
+			// read (nor a buffer grown for it) past its head.
+			if first && !sniffed && len(buf) >= sniffLen {
+				if isBinary(buf) {
+					break
+				}
+				sniffed = true
+			}
 			if len(buf) == cap(buf) {
 				nb := make([]byte, len(buf), min(max(2*cap(buf), 64<<10), chunkSize))
 				copy(nb, buf)
@@ -402,6 +413,11 @@ func scanChunksFrom(rs *rules.Ruleset, r io.Reader, size int64, path string, fp 
 					}
 					return scanChunks(rs, dec, 0, path, fp, count, true, nil)
 				}
+			}
+			if count != nil {
+				// Not scanned, so not counted: how much of a binary file
+				// was read before the test is the reader's business.
+				count.Add(-total)
 			}
 			return nil, ErrBinary
 		}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"unicode/utf16"
 
@@ -165,5 +167,75 @@ func TestBinaryFileNotCopied(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if n := after.TotalAlloc - before.TotalAlloc; n > 64<<10 {
 		t.Fatalf("scanning a 1 MB binary file allocated %d bytes", n)
+	}
+}
+
+// countingReader counts what was read from it.
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// The binary test judges the first sniffLen bytes, so a large binary file
+// is read no further than its first read (64 KB): in $GOROOT/src, 28
+// binary files over 64 KB were 16 MB of the 133 MB a scan read, copied
+// from the page cache into a buffer grown for them, to be dropped. Its
+// bytes are not counted as scanned. Text that holds a NUL only past the
+// head, and UTF-16 text longer than the first read, are still read whole.
+func TestBinaryReadToHeadOnly(t *testing.T) {
+	t.Parallel()
+	rs := ruleset(t)
+	tok := token(t, 17)
+	binary := make([]byte, 4<<20)
+	for i := range binary {
+		binary[i] = byte(i * 7)
+	}
+	late := []byte(strings.Repeat("x = 1\n", 3000) + "\x00\n$token = '" + tok + "'\n" + strings.Repeat("y = 2\n", 20000))
+	long := strings.Repeat("# a line of the settings file\r\n", 5000) + "$token = '" + tok + "'\r\n"
+	for _, tc := range []struct {
+		name     string
+		content  []byte
+		findings int // -1: skipped as binary
+		maxRead  int
+	}{
+		{"binary", binary, -1, 64 << 10},
+		{"nul past the head", late, 1, len(late)},
+		{"long utf-16", encodeUTF16(long, false, true), 1, len(encodeUTF16(long, false, true))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var (
+				buf   []byte
+				count atomic.Int64
+			)
+			r := &countingReader{r: bytes.NewReader(tc.content)}
+			// As scanFileDirect calls it: 64 KB read first.
+			pre, _ := io.ReadFull(r, make([]byte, 0, 64<<10)[:64<<10])
+			buf = append(buf[:0], tc.content[:pre]...)
+			fs, err := scanChunksFrom(rs, r, int64(len(tc.content)), "f", finding.Fingerprinter{}, &count, false, &buf, pre, false)
+			if r.n > tc.maxRead {
+				t.Fatalf("read %d bytes of %d, want at most %d", r.n, len(tc.content), tc.maxRead)
+			}
+			switch {
+			case tc.findings < 0:
+				if !errors.Is(err, ErrBinary) {
+					t.Fatalf("err = %v, want ErrBinary", err)
+				}
+				if count.Load() != 0 {
+					t.Fatalf("a binary file counted %d bytes scanned", count.Load())
+				}
+			case err != nil || len(fs) != tc.findings:
+				t.Fatalf("findings %d, err %v; want %d", len(fs), err, tc.findings)
+			}
+			if tc.findings >= 0 && r.n != len(tc.content) {
+				t.Fatalf("read %d bytes of %d, want all", r.n, len(tc.content))
+			}
+		})
 	}
 }
