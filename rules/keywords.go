@@ -32,8 +32,11 @@ type kwMatcher struct {
 	// streamMin is the shortest input walked as seven walks (see each);
 	// tests lower it to exercise the walks' boundaries on short inputs.
 	streamMin int
-	// bufs holds *streamHits between inputs.
+	// bufs holds *kwScratch between inputs.
 	bufs sync.Pool
+	// byClass says each walks the input's classes (walkClasses) rather
+	// than its bytes (walkBytes): kwByClass, which tests override.
+	byClass bool
 
 	// trie is the automaton as a sparse trie with failure links: cheap to
 	// build, walked by eachSparse until the DFA below is worth building.
@@ -128,7 +131,7 @@ func foldASCII(b byte) byte {
 // counts the classes; total is the keywords' summed length, the trie's
 // size bound.
 func newKWClasses(keywords []string) (m *kwMatcher, nclass, total int) {
-	m = &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin}
+	m = &kwMatcher{lens: make([]int, len(keywords)), streamMin: streamMin, byClass: kwByClass}
 	nclass = 1 // class 0: bytes in no keyword
 	var classOf [256]int
 	for i, kw := range keywords {
@@ -422,14 +425,15 @@ func padPow2(x uint32) uint32 {
 // One DFA walk is a chain of dependent loads (the next state needs the
 // current one), so it runs at the latency of a load, not at the
 // processor's throughput. A long input is therefore walked as seven
-// independent walks over its sevenths, in lockstep (kwWalk7), which keeps
-// seven loads in flight. Walk k starts maxLen-1 bytes before its seventh
-// (walk 0 at the start, covering as many bytes as the others) and reports
-// only the matches that end in its seventh: the automaton's state is the
-// longest keyword prefix ending at the current byte, never longer than
-// maxLen, so after maxLen-1 bytes of warm-up it is the state a single
-// walk from the start would be in. Matches are buffered per walk and
-// reported walk by walk, which keeps the single walk's order.
+// independent walks over its sevenths, in lockstep (walkBytes or
+// walkClasses), which keeps seven loads in flight. Walk k starts maxLen-1
+// bytes before its seventh (walk 0 at the start, covering as many bytes
+// as the others) and reports only the matches that end in its seventh:
+// the automaton's state is the longest keyword prefix ending at the
+// current byte, never longer than maxLen, so after maxLen-1 bytes of
+// warm-up it is the state a single walk from the start would be in.
+// Matches are buffered per walk and reported walk by walk, which keeps
+// the single walk's order.
 func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 	if !m.dfaReady.Load() {
 		if m.sparseLeft.Add(-int64(len(data))) >= 0 {
@@ -444,35 +448,93 @@ func (m *kwMatcher) each(data []byte, f func(kw, start, end int)) {
 		m.eachFrom(data, 0, 0, f)
 		return
 	}
-	sh, _ := m.bufs.Get().(*streamHits)
-	if sh == nil {
-		sh = new(streamHits)
+	sc, _ := m.bufs.Get().(*kwScratch)
+	if sc == nil {
+		sc = new(kwScratch)
 	}
-	for k := range sh {
-		sh[k] = sh[k][:0]
+	for k := range sc.hits {
+		sc.hits[k] = sc.hits[k][:0]
 	}
 	// Walk k reads data[k*q+i] at step i; steps 0 to ov-1 are its
 	// warm-up, except walk 0's, whose bytes no other walk reads.
-	mf := m.matchFrom
-	steps := q + ov
 	var s [kwWalks]uint32
-	base := unsafe.Pointer(unsafe.SliceData(data))
-	for i := 0; i < steps; {
-		end := min(steps, i+kwWalkChunk)
-		p := kwWalk7(&m.cls, (*byte)(unsafe.Add(base, i)), (*byte)(unsafe.Add(base, end)), uintptr(q), mf, &s)
-		i = int(uintptr(unsafe.Pointer(p)) - uintptr(base))
-		if s[0]|s[1]|s[2]|s[3]|s[4]|s[5]|s[6] >= mf {
-			sh.add(&s, mf, i-1, q, ov)
-		}
+	if m.byClass {
+		m.walkClasses(data, q, ov, sc, &s)
+	} else {
+		m.walkBytes(data, q, ov, &sc.hits, &s)
 	}
-	for _, h := range sh {
+	for _, h := range sc.hits {
 		for _, x := range h {
 			m.report(int(x>>32), uint32(x), f)
 		}
 	}
 	// The rest of the last seventh (len(data)-ov is not a multiple of 7).
 	m.eachFrom(data, kwWalks*q+ov, s[kwWalks-1], f)
-	m.bufs.Put(sh)
+	m.bufs.Put(sc)
+}
+
+// walkBytes runs each's seven walks over data's bytes (kwWalk7), from
+// and to the states s, leaving their matches in sh.
+func (m *kwMatcher) walkBytes(data []byte, q, ov int, sh *streamHits, s *[kwWalks]uint32) {
+	mf := m.matchFrom
+	steps := q + ov
+	base := unsafe.Pointer(unsafe.SliceData(data))
+	for i := 0; i < steps; {
+		end := min(steps, i+kwWalkChunk)
+		p := kwWalk7(&m.cls, (*byte)(unsafe.Add(base, i)), (*byte)(unsafe.Add(base, end)), uintptr(q), mf, s)
+		i = int(uintptr(unsafe.Pointer(p)) - uintptr(base))
+		if s[0]|s[1]|s[2]|s[3]|s[4]|s[5]|s[6] >= mf {
+			sh.add(s, mf, i-1, q, ov)
+		}
+	}
+}
+
+// walkClasses is walkBytes over the bytes' classes: kwChunk steps at a
+// time, it writes the classes of the bytes the seven walks read next to
+// sc.cls (walk k's from k*kwChunk on, kwClasses) and walks them with
+// kwWalkT. A step of kwWalk7 loads a byte, its class's row pointer and
+// the next state; one of kwWalkT loads a class and the next state.
+// Seven walks of three loads a step kept the load ports busy whenever
+// the table was in the first-level cache; the classes, written 64 an
+// instruction, cost less than the loads they save (see kwByClass).
+func (m *kwMatcher) walkClasses(data []byte, q, ov int, sc *kwScratch, s *[kwWalks]uint32) {
+	mf := m.matchFrom
+	steps := q + ov
+	trans := unsafe.Pointer(unsafe.SliceData(m.trans))
+	base := unsafe.Pointer(&sc.cls[0])
+	for c0 := 0; c0 < steps; c0 += kwChunk {
+		n := min(kwChunk, steps-c0)
+		kwClasses(&sc.cls, data[c0:], n, q, &m.class)
+		for j := 0; j < n; {
+			p := kwWalkT(trans, (*byte)(unsafe.Add(base, j)), (*byte)(unsafe.Add(base, n)), mf, s)
+			j = int(uintptr(unsafe.Pointer(p)) - uintptr(base))
+			if s[0]|s[1]|s[2]|s[3]|s[4]|s[5]|s[6] >= mf {
+				sc.hits.add(s, mf, c0+j-1, q, ov)
+			}
+		}
+	}
+}
+
+// kwChunk is how many steps walkClasses writes the classes of at a time,
+// and how far apart kwWalkT's walks read theirs (kwStride in
+// kwclass_amd64.s): 7 KB of classes, which stay in the first-level cache
+// and bound a kwWalkT call (see kwWalkChunk).
+const kwChunk = 1024
+
+// kwScratch is each's scratch, kept in kwMatcher.bufs between inputs.
+type kwScratch struct {
+	hits streamHits
+	cls  [kwWalks * kwChunk]byte
+}
+
+// kwClassesGo is kwClasses in Go.
+func kwClassesGo(dst *[kwWalks * kwChunk]byte, data []byte, n, q int, class *[256]uint8) {
+	for k := range kwWalks {
+		out := dst[k*kwChunk:][:n]
+		for i, b := range data[k*q:][:n] {
+			out[i] = class[b]
+		}
+	}
 }
 
 // kwWalks is how many walks each runs in lockstep.

@@ -359,22 +359,43 @@ func TestKWStreams(t *testing.T) {
 	builtin := append(builtinKeywords(t), sqlInsert)
 	bm := withDFA(newKWMatcher(builtin))
 	src := benchSource(t)
-	for _, n := range []int{0, 1, bm.maxLen + 6, bm.maxLen + 7, 8*bm.maxLen - 1, 8 * bm.maxLen, 8*bm.maxLen + 3, streamMin - 1, streamMin, 100003, len(src)} {
-		data := src[:min(n, len(src))]
-		if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
-			t.Errorf("%d bytes: %d hits, one walk %d", len(data), len(got), len(want))
+	for _, byClass := range []bool{false, true} {
+		bm.byClass = byClass
+		for _, n := range []int{0, 1, bm.maxLen + 6, bm.maxLen + 7, 8*bm.maxLen - 1, 8 * bm.maxLen, 8*bm.maxLen + 3, streamMin - 1, streamMin, 7*kwChunk + bm.maxLen + 6, 7*kwChunk + bm.maxLen + 7, 100003, len(src)} {
+			data := src[:min(n, len(src))]
+			if got, want := bm.hits(data), bm.oneStream(data); !slices.Equal(got, want) {
+				t.Errorf("byClass %v, %d bytes: %d hits, one walk %d", byClass, len(data), len(got), len(want))
+			}
 		}
 	}
 	// A keyword at every offset around the sevenths' boundaries, and
 	// sevenths shorter than the warm-ups.
 	m := withDFA(newKWMatcher([]string{"secret_access_key", "key", "ke", "y_s"}))
 	m.streamMin = 0
-	for n := 17; n < 200; n++ {
-		for at := 0; at+17 <= n; at++ {
-			data := bytes.Repeat([]byte{'.'}, n)
-			copy(data[at:], "secret_access_key")
-			if got, want := m.hits(data), naiveHits([]string{"secret_access_key", "key", "ke", "y_s"}, data); !slices.Equal(got, want) {
-				t.Fatalf("n %d, keyword at %d: hits %v, want %v", n, at, got, want)
+	kws := []string{"secret_access_key", "key", "ke", "y_s"}
+	for _, byClass := range []bool{false, true} {
+		m.byClass = byClass
+		for n := 17; n < 200; n++ {
+			for at := 0; at+17 <= n; at++ {
+				data := bytes.Repeat([]byte{'.'}, n)
+				copy(data[at:], "secret_access_key")
+				if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
+					t.Fatalf("byClass %v, n %d, keyword at %d: hits %v, want %v", byClass, n, at, got, want)
+				}
+			}
+		}
+		// Around the classes' chunks (kwChunk steps) in every seventh.
+		n := 7*(2*kwChunk+100) + 16
+		q := (n - (m.maxLen - 1)) / kwWalks
+		for k := range kwWalks {
+			for _, c := range []int{kwChunk, 2 * kwChunk} {
+				for at := k*q + c - 20; at <= k*q+c+3 && at+17 <= n; at++ {
+					data := bytes.Repeat([]byte{'.'}, n)
+					copy(data[at:], "secret_access_key")
+					if got, want := m.hits(data), naiveHits(kws, data); !slices.Equal(got, want) {
+						t.Fatalf("byClass %v, n %d, keyword at %d: hits %v, want %v", byClass, n, at, got, want)
+					}
+				}
 			}
 		}
 	}
@@ -466,12 +487,16 @@ func (l *kwLookup) hits(data []byte) []kwHit {
 	return out
 }
 
-// FuzzKWAgree checks the DFA's seven walks (kwwalk_amd64.s, or its Go
-// version with -tags purego) against the matcher they replaced, the one
-// DFA walk, and against the trie walk and a naive search, which share no
-// code with them: on the input as it is and on
-// text dense in the built-in keywords and the format markers, whatever
-// its length (the walks from the shortest input on).
+// FuzzKWAgree checks the DFA's seven walks over bytes (kwwalk_amd64.s,
+// or its Go version with -tags purego) and over classes (kwclass_amd64.s,
+// or its Go version), whichever each uses by default and the other,
+// against the matcher they replaced, the one DFA walk, and against the
+// trie walk and a naive search, which share no code with them: on the
+// input as it is and on text dense in the built-in keywords and the
+// format markers, whatever its length (the walks from the shortest input
+// on). It also checks kwClasses (kwClassesVBMI where the processor has
+// it) against kwClassesGo on the input, with a table that tells every
+// byte apart.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzKWAgree$' -fuzztime 2m -parallel 1
 //	go test -tags purego ./rules -run '^$' -fuzz '^FuzzKWAgree$' -fuzztime 2m -parallel 1
@@ -479,6 +504,7 @@ func FuzzKWAgree(f *testing.F) {
 	f.Add([]byte("aws_secret_access_key = \"x\"\nPatient: Jane Doe, DOB unknown, insert into t"))
 	f.Add([]byte("\x01\x02\x03\x04\x05\x06x\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15"))
 	f.Add(bytes.Repeat([]byte("\x00\x01 \x1f\x7f\x02"), 40))
+	f.Add(bytes.Repeat([]byte("\xe1\xf4\x80token\xff"), 1200))
 	kws := builtinKeywords(f)
 	for _, mk := range markerKeywords {
 		if !slices.Contains(kws, mk.kw) {
@@ -490,13 +516,23 @@ func FuzzKWAgree(f *testing.F) {
 	}
 	m := withDFA(newKWMatcher(kws))
 	m.streamMin = 0
+	other := withDFA(newKWMatcher(kws)) // the walks each does not use by default
+	other.streamMin = 0
+	other.byClass = !m.byClass
 	dflt := withDFA(newKWMatcher(kws))
 	ref := newKWLookup(kws)
+	var tab [256]uint8
+	for b := range tab {
+		tab[b] = uint8(b*167 + 13) // a bijection
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		for _, data := range [][]byte{in, denseKeywords(kws, in)} {
 			got := m.hits(data)
 			if want := m.oneStream(data); !slices.Equal(got, want) {
 				t.Fatalf("%q: hits %v, one walk %v", data, got, want)
+			}
+			if want := other.hits(data); !slices.Equal(got, want) {
+				t.Fatalf("%q: hits %v, walks over classes %v: %v", data, got, other.byClass, want)
 			}
 			if want := m.sparseHits(data); !slices.Equal(got, want) {
 				t.Fatalf("%q: hits %v, trie walk %v", data, got, want)
@@ -508,7 +544,42 @@ func FuzzKWAgree(f *testing.F) {
 				t.Fatalf("%q: hits %v, naive search %v", data, got, want)
 			}
 		}
+		checkKWClasses(t, in, &tab)
 	})
+}
+
+// checkKWClasses compares kwClasses with kwClassesGo on data cut into
+// seven parts of every length up to kwChunk that fits (q from the
+// shortest to the longest).
+func checkKWClasses(t *testing.T, data []byte, tab *[256]uint8) {
+	var got, want [kwWalks * kwChunk]byte
+	for _, q := range []int{0, 1, len(data) / kwWalks} {
+		for n := 0; n <= kwChunk && (kwWalks-1)*q+n <= len(data); n += 1 + n/7 {
+			for i := range got {
+				got[i], want[i] = 0xee, 0xee
+			}
+			kwClasses(&got, data, n, q, tab)
+			kwClassesGo(&want, data, n, q, tab)
+			if got != want {
+				t.Fatalf("%d bytes, q %d, n %d: kwClasses and kwClassesGo differ", len(data), q, n)
+			}
+		}
+	}
+}
+
+// kwClasses writes what kwClassesGo does, whatever the parts' lengths and
+// bytes (every value, each part's tail under 64 bytes).
+func TestKWClasses(t *testing.T) {
+	data := make([]byte, 7*kwChunk+100)
+	for i := range data {
+		data[i] = byte(i*31 + i/256)
+	}
+	var tab [256]uint8
+	for b := range tab {
+		tab[b] = uint8(b*167 + 13)
+	}
+	checkKWClasses(t, data, &tab)
+	checkKWClasses(t, data[:200], &tab)
 }
 
 // sameTables reports how m's tables (its DFA built) differ from want's,
