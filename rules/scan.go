@@ -273,7 +273,7 @@ func expandStart(data []byte, s int) int {
 		return 0
 	}
 	lo := max(0, s-256)
-	if i := bytes.LastIndexByte(data[lo:s], '\n'); i >= 0 {
+	if i := lastNewline(data[lo:s]); i >= 0 {
 		return lo + i + 1
 	}
 	stop := max(0, s-tokenReach)
