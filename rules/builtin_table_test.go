@@ -10,6 +10,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -203,15 +204,63 @@ var builtinRegexps = []verifiedRegex{
 			}
 			need = "[]string{" + strings.Join(qs, ", ") + "}"
 		}
-		fmt.Fprintf(&b, "{%s, %d, %s, %s},\n", strconv.Quote(v.re), v.nsub, need, strconv.Quote(v.lead))
+		fmt.Fprintf(&b, "{%s, %d, %s, %s, %s},\n", strconv.Quote(v.re), v.nsub, need, strconv.Quote(v.lead), genAnchors(v.anchors))
 	}
 	b.WriteString("}\n")
 	return format.Source([]byte(b.String()))
 }
 
+// genAnchors writes anchors as a Go expression.
+func genAnchors(anchors []verifiedAnchor) string {
+	if anchors == nil {
+		return "nil"
+	}
+	var b strings.Builder
+	b.WriteString("[]verifiedAnchor{")
+	for i, a := range anchors {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		qs := make([]string, len(a.keywords))
+		for i, k := range a.keywords {
+			qs[i] = strconv.Quote(k)
+		}
+		fmt.Fprintf(&b, "{[]string{%s}, %d, %t, %t, %d, [4]uint64{%#x, %#x, %#x, %#x}}",
+			strings.Join(qs, ", "), a.leadIn, a.anyText, a.contextFree, a.maxLen, a.stop[0], a.stop[1], a.stop[2], a.stop[3])
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// builtinAnchors returns, per pattern of defs (macros expanded), the
+// anchoredForm of each keyword list a rule that analyse gives an anchor
+// to pairs it with, in the order of defs.
+func builtinAnchors(defs []Rule) (map[string][]verifiedAnchor, error) {
+	out := map[string][]verifiedAnchor{}
+	for _, d := range defs {
+		if d.Prefilter != "" || d.AsWritten || d.Context != nil {
+			continue // analyse makes no anchor for it
+		}
+		pat := expandPattern(d.Pattern)
+		if slices.ContainsFunc(out[pat], func(a verifiedAnchor) bool { return slices.Equal(a.keywords, d.Keywords) }) {
+			continue
+		}
+		re, err := syntax.Parse(pat, syntax.Perl)
+		if err != nil {
+			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
+		}
+		out[pat] = append(out[pat], tableAnchor(anchoredForm(pat, re, d.Keywords), d.Keywords))
+	}
+	return out, nil
+}
+
 // builtinRegexList compiles the patterns and allow regexes of defs and
 // returns them sorted, without repeats.
 func builtinRegexList(defs []Rule) ([]verifiedRegex, error) {
+	anchors, err := builtinAnchors(defs)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]int{}
 	add := func(id, re string) error {
 		c, err := regexp.Compile(re)
@@ -237,7 +286,9 @@ func builtinRegexList(defs []Rule) ([]verifiedRegex, error) {
 	}
 	var out []verifiedRegex
 	for re, n := range seen {
-		out = append(out, analysedRegex(re, n))
+		v := analysedRegex(re, n)
+		v.anchors = anchors[re]
+		out = append(out, v)
 	}
 	slices.SortFunc(out, func(a, b verifiedRegex) int { return strings.Compare(a.re, b.re) })
 	return out, nil
@@ -297,6 +348,26 @@ func TestBuiltinRegexps(t *testing.T) {
 		}
 		if n, ok := verifiedRegexp(v.re); !ok || n != v.nsub {
 			t.Errorf("verifiedRegexp(%q) = %d, %v", v.re, n, ok)
+		}
+		// The generated anchors are what anchoredForm makes of the
+		// pattern with each keyword list, and anchorFor turns them back
+		// into that anchor.
+		for _, va := range v.anchors {
+			re, err := syntax.Parse(v.re, syntax.Perl)
+			if err != nil {
+				t.Fatalf("%q: %v", v.re, err)
+			}
+			want := anchoredForm(v.re, re, va.keywords)
+			if got := tableAnchor(want, va.keywords); !reflect.DeepEqual(got, va) {
+				t.Errorf("%q with keywords %q: anchor %+v, the runtime analysis says %+v", v.re, va.keywords, va, got)
+			}
+			got, ok := v.anchorFor(v.re, va.keywords)
+			if !ok || !sameAnchor(got, want) {
+				t.Errorf("%q with keywords %q: anchorFor = %+v, %v; want %+v", v.re, va.keywords, got, ok, want)
+			}
+		}
+		if _, ok := v.anchorFor(v.re, []string{"no such keyword list"}); ok {
+			t.Errorf("%q: anchorFor answers for keywords no rule gives it", v.re)
 		}
 	}
 	if _, ok := verifiedRegexp("(not a verified"); ok {
@@ -386,4 +457,15 @@ func TestCloneRulesApart(t *testing.T) {
 	if got := cloneRules(builtinTable, true); !reflect.DeepEqual(got, builtinTable) {
 		t.Error("the copy of the built-in table differs from it")
 	}
+}
+
+// sameAnchor reports whether a and b are nil together or agree in every
+// field the analysis sets (not the regexes and DFA made later).
+func sameAnchor(a, b *anchor) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.pat == b.pat && a.contextFree == b.contextFree && a.anyText == b.anyText &&
+		a.leadIn == b.leadIn && a.maxLen == b.maxLen &&
+		(a.stop == nil) == (b.stop == nil) && (a.stop == nil || *a.stop == *b.stop)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"reflect"
+	"regexp/syntax"
 	"slices"
 	"strings"
 	"sync"
@@ -165,11 +166,23 @@ func TestAnalysisSource(t *testing.T) {
 	if _, ok := verifiedLookup(custom.Pattern); ok {
 		t.Fatal("the custom pattern is a built-in one")
 	}
-	rs, err := Compile(append(Builtin(), custom), Options{})
+	// A built-in pattern under other keywords: the table's anchor was
+	// worked out for the built-in keywords, so this one parses it.
+	var rekeyed Rule
+	for _, d := range Builtin() {
+		if d.ID == "github-pat-classic" {
+			rekeyed = d
+		}
+	}
+	if rekeyed.ID == "" {
+		t.Fatal("no github-pat-classic rule")
+	}
+	rekeyed.ID, rekeyed.Keywords = "rekeyed", []string{"gh"}
+	rs, err := Compile(append(Builtin(), custom, rekeyed), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	seenCustom, tabled := false, 0
+	seenCustom, tabled, tabledAnchors := false, 0, 0
 	for _, cr := range rs.rules {
 		gotNeed, gotLead := cr.needles(), cr.lead.get(cr.rx.pat)
 		wantNeed, wantLead := patternNeedles(cr.rx.pat), firstBytes(cr.rx.pat)
@@ -179,8 +192,34 @@ func TestAnalysisSource(t *testing.T) {
 		if (gotLead == nil) != (wantLead == nil) || gotLead != nil && *gotLead != *wantLead {
 			t.Errorf("rule %q: first bytes differ from firstBytes", cr.def.ID)
 		}
-		if _, ok := verifiedLookup(cr.rx.pat); ok {
+		// The anchor too: from the table for a built-in pattern with its
+		// own keywords, from the parsed pattern otherwise.
+		var wantAnchor *anchor
+		if d := cr.def; d.Prefilter == "" && !d.AsWritten && d.Context == nil {
+			re, err := syntax.Parse(cr.rx.pat, syntax.Perl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantAnchor = anchoredForm(cr.rx.pat, re, d.Keywords)
+		}
+		if got := cr.anchored(); !sameAnchor(got, wantAnchor) {
+			t.Errorf("rule %q: anchor %+v, want %+v", cr.def.ID, got, wantAnchor)
+		}
+		if v, ok := verifiedLookup(cr.rx.pat); ok {
 			tabled++
+			if _, ok := v.anchorFor(cr.rx.pat, cr.def.Keywords); ok {
+				tabledAnchors++
+			}
+		}
+		if cr.def.ID == "rekeyed" {
+			if v, ok := verifiedLookup(cr.rx.pat); !ok {
+				t.Error("the rekeyed rule's pattern is not tabled")
+			} else if _, ok := v.anchorFor(cr.rx.pat, cr.def.Keywords); ok {
+				t.Error("the table has an anchor for the rekeyed rule's keywords")
+			}
+			if cr.anchored() == nil {
+				t.Error("the rekeyed rule is not anchored: the test proves nothing")
+			}
 		}
 		if cr.def.ID == "custom" {
 			seenCustom = true
@@ -189,7 +228,7 @@ func TestAnalysisSource(t *testing.T) {
 			}
 		}
 	}
-	if !seenCustom || tabled < len(rs.rules)/2 {
-		t.Fatalf("custom rule seen %v, %d of %d patterns tabled", seenCustom, tabled, len(rs.rules))
+	if !seenCustom || tabled < len(rs.rules)/2 || tabledAnchors < len(rs.rules)/2 {
+		t.Fatalf("custom rule seen %v, %d of %d patterns tabled, %d anchors", seenCustom, tabled, len(rs.rules), tabledAnchors)
 	}
 }
