@@ -71,6 +71,11 @@ type windowScratch struct {
 	dirty   []bool
 	cands   []int
 	nls     []int
+	// sc is the pass's scanState, kept with the rest: a scanState and a
+	// CheckContext made for every input were ~4 MB of the ~36 MB a scan
+	// of $GOROOT/src allocates, all of it fresh memory while the scan
+	// does not collect (internal/cli/gc.go).
+	sc scanState
 }
 
 // touch records that rule ri's entries may be filled in this pass.
@@ -99,6 +104,8 @@ func (rs *Ruleset) putScratch(ws *windowScratch) {
 		ws.dirty[ri] = false
 	}
 	ws.touched = ws.touched[:0]
+	// Nothing of the input stays reachable from the pool.
+	ws.sc = scanState{inserts: ws.sc.inserts[:0]}
 	rs.scratch.Put(ws)
 }
 
@@ -130,6 +137,9 @@ type scanState struct {
 	// once csvKnown.
 	csv      csvHeaderInfo
 	csvKnown bool
+	// check is the CheckContext the pass's candidates are judged with
+	// (compiledRule.run).
+	check CheckContext
 }
 
 // lastInsert returns the offset, relative to lo, of the last "insert
@@ -168,7 +178,8 @@ func (rs *Ruleset) windows(data []byte, ws *windowScratch) ([][]span, *scanState
 	// never nil (getScratch makes them), so nothing here allocates them.
 	per := ws.per
 	gate := ws.gate // digit-prefiltered rules: where their keywords occur
-	sc := &scanState{hits: ws.hits, cands: ws.cands}
+	sc := &ws.sc
+	*sc = scanState{hits: ws.hits, cands: ws.cands, inserts: sc.inserts[:0]}
 	sc.lines.reset(data, ws.nls)
 	sc.insertsKnown = rs.vocab != nil
 	rs.kw.each(data, func(k, ms, me int) {
@@ -329,7 +340,9 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 	// One CheckContext for every candidate of this pass: the checks get
 	// a pointer, so it lives on the heap, and one per candidate was most
 	// of a scan's allocations (the built-in checks keep no pointer to it).
-	var c CheckContext
+	// It is the pass's own (sc.check, in the pooled scratch): one per
+	// call of run was still ~2 MB of a scan of $GOROOT/src.
+	c := &sc.check
 	for _, w := range ws {
 		// A window without any of the pattern's required literals holds
 		// no match: every match lies within it (needle.go).
@@ -365,15 +378,15 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 			if cr.ctx == nil && !cr.accept(rs, data, start, end, value, whole) {
 				continue
 			}
-			c = CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
+			*c = CheckContext{Data: data, Start: start, End: end, Value: value, Mode: rs.mode, Confidence: cr.def.Confidence, Rule: cr.def,
 				MatchStart: w.start + loc[0], MatchEnd: w.start + loc[1], scan: sc, owned: rs.owned}
 			c.Reasons = c.reasonBuf[:0]
-			if cr.def.Filter != nil && !cr.def.Filter(&c) {
+			if cr.def.Filter != nil && !cr.def.Filter(c) {
 				continue
 			}
 			ok := true
 			for _, check := range cr.checks {
-				if !check(&c) {
+				if !check(c) {
 					ok = false
 					break
 				}
@@ -381,7 +394,7 @@ func (cr *compiledRule) run(rs *Ruleset, data []byte, ws []span, sc *scanState, 
 			if !ok {
 				continue
 			}
-			if cr.ctx != nil && (!rs.applyContext(cr.ctx, &c) || !cr.accept(rs, data, c.Start, c.End, c.Value, whole)) {
+			if cr.ctx != nil && (!rs.applyContext(cr.ctx, c) || !cr.accept(rs, data, c.Start, c.End, c.Value, whole)) {
 				continue
 			}
 			// A check may narrow the value (a name without its label).
