@@ -11,10 +11,11 @@ import (
 // otherwise, and after its first call (or resumeGCAt's).
 var resumeGC = func() {}
 
-// resumeGCAt is resumeGC for a command that runs best at GOGC=percent:
-// that setting replaces the default one (GOGC unset in the environment;
-// a GOGC the user set stays).
-var resumeGCAt = func(percent int) {}
+// resumeGCAt is resumeGC for a command that runs best at GOGC=percent,
+// with the first goal scaled by scale instead of firstGCScale: those
+// replace the default ones (GOGC unset in the environment; a GOGC the
+// user set stays, with firstGCScale).
+var resumeGCAt = func(percent, scale int) {}
 
 // dirScanGCPercent is the GOGC setting of a directory scan. Its live heap
 // is the rule set and a chunk buffer and scratch a worker (~12 MB at
@@ -24,6 +25,19 @@ var resumeGCAt = func(percent int) {}
 // ~-4% instructions and ~-7% user CPU, and RSS 45 -> 52 MB; at 300 the
 // page faults of the larger heap cost more system CPU than was saved.
 const dirScanGCPercent = 200
+
+// dirScanFirstGCScale is firstGCScale for a directory scan: its first
+// goal is 4 MB x 200/100 x 6 = 48 MB, within the heap internal/hugeheap
+// gives huge pages (64 MB), instead of 32 MB. A scan of $GOROOT/src
+// allocates ~28 MB in all (~36 MB before the scratch it reuses): at
+// 32 MB it collected once, near its end, marking ~12 MB live and
+// faulting in ~350 pages for the runtime's span sets as the sweep moved
+// its spans. At 48 MB it does not collect: CPU -3%, user -9% (30
+// alternated runs, bench/runtimes); a scan of a few files that meet
+// many rules' keywords (docs/, ~30 MB of first-use regex compiles) -15%.
+// Max RSS stays ~52 MB with one worker. A larger tree collects first at
+// 48 MB and then at GOGC=200 as before.
+const dirScanFirstGCScale = 6
 
 // firstGCScale multiplies the GOGC setting until the first collection after
 // set-up has run. The runtime's smallest heap goal is 4 MB x GOGC/100 and
@@ -50,21 +64,21 @@ func PauseGC() {
 	prev := debug.SetGCPercent(-1)
 	_, fromEnv := os.LookupEnv("GOGC")
 	var once sync.Once
-	resumeGCAt = func(percent int) {
+	resumeGCAt = func(percent, scale int) {
 		once.Do(func() {
 			if fromEnv {
-				percent = prev
+				percent, scale = prev, firstGCScale
 			}
-			resumeAfterSetup(percent)
+			resumeAfterSetup(percent, scale)
 		})
 	}
-	resumeGC = func() { resumeGCAt(prev) }
+	resumeGC = func() { resumeGCAt(prev, firstGCScale) }
 }
 
-// resumeAfterSetup sets GOGC to prev x firstGCScale, and back to prev once
-// a collection has run (a finalizer runs after the cycle that finds its
+// resumeAfterSetup sets GOGC to prev x scale, and back to prev once a
+// collection has run (a finalizer runs after the cycle that finds its
 // object unreachable). GOGC=off (prev < 0) stays off.
-func resumeAfterSetup(prev int) {
+func resumeAfterSetup(prev, scale int) {
 	if prev <= 0 {
 		debug.SetGCPercent(prev)
 		return
@@ -73,7 +87,7 @@ func resumeAfterSetup(prev int) {
 	// whose other objects could keep it alive.
 	sentinel := &gcSentinel{}
 	runtime.SetFinalizer(sentinel, func(*gcSentinel) { debug.SetGCPercent(prev) })
-	debug.SetGCPercent(prev * firstGCScale)
+	debug.SetGCPercent(prev * scale)
 }
 
 type gcSentinel struct{ _, _ *byte }

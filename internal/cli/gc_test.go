@@ -34,22 +34,24 @@ func TestPauseGC(t *testing.T) {
 	}
 }
 
-// A directory scan resumes at dirScanGCPercent, unless GOGC is set in
-// the environment; other scans at the setting found.
+// A directory scan resumes at dirScanGCPercent with its first goal
+// scaled by dirScanFirstGCScale, unless GOGC is set in the environment;
+// other scans at the setting found, scaled by firstGCScale.
 func TestPauseGCDirScan(t *testing.T) {
-	defer func() { resumeGC, resumeGCAt = func() {}, func(int) {} }()
+	defer func() { resumeGC, resumeGCAt = func() {}, func(int, int) {} }()
 	orig := debug.SetGCPercent(150)
 	defer debug.SetGCPercent(orig)
 	dir := t.TempDir()
 	for _, tt := range []struct {
-		name string
-		env  string // GOGC, "" unset
-		args []string
-		want int
+		name  string
+		env   string // GOGC, "" unset
+		args  []string
+		want  int
+		scale int // of the first goal
 	}{
-		{"directory", "", []string{"scan", "-q", dir}, dirScanGCPercent},
-		{"directory, GOGC set", "150", []string{"scan", "-q", dir}, 150},
-		{"stdin", "", []string{"scan", "--stdin", "-q"}, 150},
+		{"directory", "", []string{"scan", "-q", dir}, dirScanGCPercent, dirScanFirstGCScale},
+		{"directory, GOGC set", "150", []string{"scan", "-q", dir}, 150, firstGCScale},
+		{"stdin", "", []string{"scan", "--stdin", "-q"}, 150, firstGCScale},
 	} {
 		if tt.env != "" {
 			t.Setenv("GOGC", tt.env)
@@ -62,10 +64,10 @@ func TestPauseGCDirScan(t *testing.T) {
 		PauseGC()
 		t.Setenv("PRETENSE_HOME", t.TempDir())
 		Run(context.Background(), tt.args, eofReader{}, io.Discard, io.Discard)
-		if got, want := gcPercent(), tt.want*firstGCScale; got != want {
+		if got, want := gcPercent(), tt.want*tt.scale; got != want {
 			t.Errorf("%s: GC percent %d after the command, want %d until a collection", tt.name, got, want)
 		}
-		if got := percentAfterGCFrom(t, tt.want*firstGCScale); got != tt.want {
+		if got := percentAfterGCFrom(t, tt.want*tt.scale); got != tt.want {
 			t.Errorf("%s: GC percent %d after a collection, want %d", tt.name, got, tt.want)
 		}
 	}
@@ -77,7 +79,7 @@ func TestResumeAfterSetupOff(t *testing.T) {
 	defer debug.SetGCPercent(orig)
 	for _, prev := range []int{-1, 0} {
 		debug.SetGCPercent(-1)
-		resumeAfterSetup(prev)
+		resumeAfterSetup(prev, firstGCScale)
 		if got := gcPercent(); got != prev {
 			t.Errorf("resume with %d: GC percent %d", prev, got)
 		}

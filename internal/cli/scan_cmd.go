@@ -133,7 +133,7 @@ func (c *ScanCmd) Run(ctx context.Context, st *IO, g *Globals) error {
 	rs, err := compileRules(set, gl)
 	// Set up: see PauseGC.
 	if c.dirScan() {
-		resumeGCAt(dirScanGCPercent)
+		resumeGCAt(dirScanGCPercent, dirScanFirstGCScale)
 		defer limitProcs(c.Jobs)()
 	} else {
 		resumeGC()
