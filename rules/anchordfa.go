@@ -81,11 +81,13 @@ type refuseDFA struct {
 	// finds a set's state.
 	sets  [][]uint32
 	index map[string]int32
-	// mark, gen and stack are closure's scratch.
+	// mark, gen, stack and set are closure's scratch, key state's.
 	mark  []uint32
 	gen   uint32
 	stack []uint32
 	next  []uint32
+	set   []uint32
+	key   []byte
 }
 
 // mayMatch reports whether a match of pattern pat may begin at data[p]
@@ -269,12 +271,14 @@ func (d *refuseDFA) takes(pc uint32, c byte) bool {
 }
 
 // closure returns the consuming instructions reachable from pcs without
-// consuming, every assertion taken to hold, sorted (a new slice); ok is
-// false when the match instruction is reachable.
+// consuming, every assertion taken to hold, sorted (in d's scratch, valid
+// until the next call: state copies a set it keeps); ok is false when the
+// match instruction is reachable.
 func (d *refuseDFA) closure(pcs []uint32) (set []uint32, ok bool) {
 	d.gen++
 	stack := append(d.stack[:0], pcs...)
-	defer func() { d.stack = stack[:0] }()
+	out := d.set[:0]
+	defer func() { d.stack, d.set = stack[:0], out[:0] }()
 	for len(stack) > 0 {
 		pc := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -291,20 +295,23 @@ func (d *refuseDFA) closure(pcs []uint32) (set []uint32, ok bool) {
 		case syntax.InstCapture, syntax.InstNop, syntax.InstEmptyWidth:
 			stack = append(stack, in.Out)
 		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-			set = append(set, pc)
+			out = append(out, pc)
 		}
 	}
-	slices.Sort(set)
-	return set, true
+	slices.Sort(out)
+	return out, true
 }
 
 // state returns the row offset of the state of set, adding it with a row
 // of unknown steps when new; past maxRefuseStates it returns refuseMaybe.
 func (d *refuseDFA) state(set []uint32) int32 {
-	key := make([]byte, 0, 4*len(set))
+	// Most steps lead to a state there is already: its lookup allocates
+	// nothing (the key is scratch), only a new state copies key and set.
+	key := d.key[:0]
 	for _, pc := range set {
 		key = append(key, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
 	}
+	d.key = key
 	if s, ok := d.index[string(key)]; ok {
 		return s
 	}
@@ -313,7 +320,7 @@ func (d *refuseDFA) state(set []uint32) int32 {
 	}
 	s := int32(len(d.sets) * d.ncls)
 	d.index[string(key)] = s
-	d.sets = append(d.sets, set)
+	d.sets = append(d.sets, slices.Clone(set))
 	for range d.ncls {
 		d.trans = append(d.trans, refuseUnknown)
 	}
