@@ -56,6 +56,12 @@ type anchor struct {
 	// unbounded pattern (`[A-Z][A-Za-z'-]*…`) by its match as maxLen
 	// bounds a bounded one.
 	stop *[256]bool
+	// minLen is the fewest characters a match spans (so the fewest
+	// bytes): an attempt with fewer bytes before the window's end or
+	// its first stop byte holds no match, and is refused before the
+	// regex (compiled on the first attempt that gets past this) or the
+	// refusal DFA runs.
+	minLen int
 	// refuse is the DFA that refuses most attempts before the regex
 	// runs (anchordfa.go), built after the anchor's first attempts.
 	refuse refuser
@@ -64,7 +70,39 @@ type anchor struct {
 // newAnchor returns the anchor of pattern pat, parsed as re.
 func newAnchor(pat string, re *syntax.Regexp) *anchor {
 	_, asserts := startAssertions(re)
-	return &anchor{pat: pat, maxLen: maxMatchLen(re), contextFree: !asserts, stop: stopBytes(re)}
+	return &anchor{pat: pat, maxLen: maxMatchLen(re), minLen: minMatchRunes(re), contextFree: !asserts, stop: stopBytes(re)}
+}
+
+// minMatchRunes returns the fewest characters a match of re spans. Each
+// is at least a byte (an invalid one matches as U+FFFD, width 1), so it
+// is also a lower bound on the bytes.
+func minMatchRunes(re *syntax.Regexp) int {
+	const most = 1 << 20 // a cap, so counted repeats cannot overflow
+	switch re.Op {
+	case syntax.OpLiteral:
+		return min(len(re.Rune), most)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return minMatchRunes(re.Sub[0])
+	case syntax.OpRepeat:
+		return min(re.Min*minMatchRunes(re.Sub[0]), most)
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n = min(n+minMatchRunes(sub), most)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := most
+		for _, sub := range re.Sub {
+			n = min(n, minMatchRunes(sub))
+		}
+		return n
+	}
+	// Star, Quest, assertions, the empty match; NoMatch counts as empty
+	// (it refuses nothing).
+	return 0
 }
 
 // stopBytes returns the bytes that no match of re can hold, or nil when
@@ -712,6 +750,9 @@ func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int,
 		if p < next || p >= w.end {
 			continue
 		}
+		if w.end-p < a.minLen {
+			break // and so is every later candidate's
+		}
 		end := w.end
 		if a.maxLen >= 0 {
 			end = min(end, p+a.maxLen+utf8.UTFMax)
@@ -726,6 +767,11 @@ func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int,
 			// The match ends before the stop byte; the assertions after
 			// it read the character there.
 			end = min(end, stopAt+utf8.UTFMax)
+			if stopAt-p < a.minLen {
+				continue
+			}
+		} else if a.stop != nil && stopIn(a.stop, data[p:p+a.minLen]) {
+			continue // a short pattern: its shortest match's bytes only
 		}
 		if !a.refuse.mayMatch(a.pat, data, p, end) {
 			continue
@@ -765,6 +811,16 @@ func anchoredMatches(data []byte, w span, cands []int, a *anchor) (locs [][]int,
 		next = w.start + loc[1]
 	}
 	return locs, true
+}
+
+// stopIn reports whether b holds a byte of stop.
+func stopIn(stop *[256]bool, b []byte) bool {
+	for _, c := range b {
+		if stop[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // stopReadMin: a pattern whose matches are at most this long is bounded

@@ -176,3 +176,31 @@ func TestStartAssertions(t *testing.T) {
 		}
 	}
 }
+
+// minMatchRunes is the fewest characters of a match: anchoredMatches
+// refuses an attempt with fewer bytes than that before the regex runs.
+func TestMinMatchRunes(t *testing.T) {
+	for _, tt := range []struct {
+		pat  string
+		want int
+	}{
+		{`abc`, 3},
+		{`(?i)k`, 1}, // folds to the 3-byte Kelvin sign: still one character
+		{`é`, 1},
+		{`[a-z]{20,40}`, 20},
+		{`x*`, 0},
+		{`x+y?`, 1},
+		{`\bghp_[A-Za-z0-9]{36}\b`, 40},
+		{`(?:ab|c)d`, 2},
+		{`(?:ab|)d`, 1},
+		{`^$`, 0},
+	} {
+		re, err := syntax.Parse(tt.pat, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := minMatchRunes(re); got != tt.want {
+			t.Errorf("minMatchRunes(%q) = %d, want %d", tt.pat, got, tt.want)
+		}
+	}
+}

@@ -225,8 +225,8 @@ func genAnchors(anchors []verifiedAnchor) string {
 		for i, k := range a.keywords {
 			qs[i] = strconv.Quote(k)
 		}
-		fmt.Fprintf(&b, "{[]string{%s}, %d, %t, %t, %d, [4]uint64{%#x, %#x, %#x, %#x}}",
-			strings.Join(qs, ", "), a.leadIn, a.anyText, a.contextFree, a.maxLen, a.stop[0], a.stop[1], a.stop[2], a.stop[3])
+		fmt.Fprintf(&b, "{[]string{%s}, %d, %t, %t, %d, %d, [4]uint64{%#x, %#x, %#x, %#x}}",
+			strings.Join(qs, ", "), a.leadIn, a.anyText, a.contextFree, a.maxLen, a.minLen, a.stop[0], a.stop[1], a.stop[2], a.stop[3])
 	}
 	b.WriteString("}")
 	return b.String()
@@ -466,6 +466,6 @@ func sameAnchor(a, b *anchor) bool {
 		return a == b
 	}
 	return a.pat == b.pat && a.contextFree == b.contextFree && a.anyText == b.anyText &&
-		a.leadIn == b.leadIn && a.maxLen == b.maxLen &&
+		a.leadIn == b.leadIn && a.maxLen == b.maxLen && a.minLen == b.minLen &&
 		(a.stop == nil) == (b.stop == nil) && (a.stop == nil || *a.stop == *b.stop)
 }

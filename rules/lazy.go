@@ -208,6 +208,7 @@ type verifiedAnchor struct {
 	anyText     bool
 	contextFree bool
 	maxLen      int
+	minLen      int
 	// stop is the anchor's stop set as a bitmap, zero for nil.
 	stop [4]uint64
 }
@@ -223,7 +224,7 @@ func (v *verifiedRegex) anchorFor(pat string, keywords []string) (*anchor, bool)
 		if va.leadIn < 0 {
 			return nil, true
 		}
-		a := &anchor{pat: pat, maxLen: va.maxLen, contextFree: va.contextFree, anyText: va.anyText, leadIn: va.leadIn}
+		a := &anchor{pat: pat, maxLen: va.maxLen, minLen: va.minLen, contextFree: va.contextFree, anyText: va.anyText, leadIn: va.leadIn}
 		if va.stop != ([4]uint64{}) {
 			var stop [256]bool
 			for b := range stop {
@@ -243,7 +244,7 @@ func tableAnchor(a *anchor, keywords []string) verifiedAnchor {
 	if a == nil {
 		return va
 	}
-	va.leadIn, va.anyText, va.contextFree, va.maxLen = a.leadIn, a.anyText, a.contextFree, a.maxLen
+	va.leadIn, va.anyText, va.contextFree, va.maxLen, va.minLen = a.leadIn, a.anyText, a.contextFree, a.maxLen, a.minLen
 	if a.stop != nil {
 		for b, in := range a.stop {
 			if in {

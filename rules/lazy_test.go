@@ -133,8 +133,16 @@ func TestLazyCompileParts(t *testing.T) {
 	if sq := rule("square-access-token-eaaa"); sq.needles() == nil || compiledAny(sq) {
 		t.Errorf("square-access-token-eaaa: needles %q, compiled %v; want needles and nothing compiled", sq.needles(), compiledAny(sq))
 	}
-	// With the literal in the window the rule runs (the control).
+	// The literal with no room after it for the shortest match: refused
+	// by the length alone, before the regex is compiled.
 	rs.Scan([]byte("square token: EAAAxyz\n"))
+	if sq := rule("square-access-token-eaaa"); compiledAny(sq) {
+		t.Error("square-access-token-eaaa: an attempt too short for a match compiled its regex")
+	}
+	// With the literal in the window, and room for a match after the
+	// keyword, the rule runs (the control; a shorter tail is refused by
+	// the pattern's shortest match before anything compiles).
+	rs.Scan([]byte("square token: EAAAxyz" + strings.Repeat("x", 60) + "\n"))
 	if !compiledAny(rule("square-access-token-eaaa")) {
 		t.Error("square-access-token-eaaa: a window with its literal compiled nothing")
 	}
