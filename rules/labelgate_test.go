@@ -45,7 +45,7 @@ func TestLabelGate(t *testing.T) {
 		sc := &scanState{}
 		sc.lines.reset(data, nil)
 		w := span{0, len(data)}
-		cands, ok := cr.lead.candidates(data, w, nil)
+		cands, ok := cr.lead.candidates(data, w, nil, false)
 		if !ok {
 			t.Fatalf("%s: too many candidates", tt.name)
 		}

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/pretense/pretense/internal/bytemask"
 )
 
 // Lead bytes: a rule whose matches can only begin with a few bytes
@@ -47,6 +49,12 @@ type leadBytes struct {
 	forms *anchor
 	// ranges is set as ranges of ASCII bytes, when it is few of them.
 	ranges byteRanges
+	// first is set as an AVX2 prefilter (see candidatesMasked), nil
+	// without AVX2. follow[j-1] is the prefixes' bytes j (j from 1 to
+	// maxFollow, as far as every prefix reaches), nil when a prefix is
+	// one byte long.
+	first  *bytemask.Set
+	follow []*bytemask.Set
 }
 
 func (l *leadBytes) get(pat string) *[256]bool {
@@ -65,6 +73,9 @@ func (l *leadBytes) get(pat string) *[256]bool {
 			l.prefixes = prefixIndex(pat)
 			l.wordStart = wordStart(pat, l.set)
 			l.ranges = rangesOf(l.set)
+			if bytemask.Vector {
+				l.first, l.follow = leadMasks(l.set, l.prefixes)
+			}
 		}
 	})
 	return l.set
@@ -198,7 +209,9 @@ next:
 // A rule under the label gate (labelgate.go) tries only the candidates
 // it lets through.
 func (cr *compiledRule) runLead(rs *Ruleset, data []byte, w span, sc *scanState) (locs [][]int, ok bool) {
-	cands, ok := cr.lead.candidates(data, w, sc.cands[:0])
+	// Only the second-byte filter asks whether the window is ASCII.
+	ascii := cr.lead.follow != nil && sc.windowASCII(data, w)
+	cands, ok := cr.lead.candidates(data, w, sc.cands[:0], ascii)
 	sc.cands = cands
 	if !ok {
 		return nil, false
@@ -339,14 +352,58 @@ func addRune(r rune, set *[256]bool) bool {
 	return true
 }
 
+// maxFollow bounds the bytes after a candidate its prefixes are checked
+// on by masks: each is a pass over the window.
+const maxFollow = 2
+
+// leadMasks returns the cover sets (bytemask.NewCover) of a lead set and
+// of its prefixes' bytes after the first, as far as the shortest prefix
+// reaches (at most maxFollow), both ASCII cases of each and every
+// non-ASCII byte (hasPrefix leaves a prefix open at one); follow is nil
+// when there are no prefixes or one is a single byte, which any byte may
+// follow.
+func leadMasks(set *[256]bool, idx *prefixSet) (first *bytemask.Set, follow []*bytemask.Set) {
+	first = bytemask.NewCover(func(c byte) bool { return set[c] })
+	if idx == nil {
+		return first, nil
+	}
+	n := maxFollow + 1
+	for _, ps := range idx.byFirst {
+		for _, p := range ps {
+			n = min(n, len(p))
+		}
+	}
+	for j := 1; j < n; j++ {
+		var in [256]bool
+		for c := utf8.RuneSelf; c < 256; c++ {
+			in[c] = true
+		}
+		for _, ps := range idx.byFirst {
+			for _, p := range ps {
+				d := foldASCII(p[j])
+				in[d] = true
+				in[unicode.ToUpper(rune(d))] = true
+			}
+		}
+		follow = append(follow, bytemask.NewCover(func(c byte) bool { return in[c] }))
+	}
+	return first, follow
+}
+
 // candidates returns the offsets in data[w.start:w.end] whose byte is
 // in set, appended to buf, or ok false when there are too many for the
-// anchored attempts to pay off. When the set is a few ranges of ASCII
-// bytes (`[A-Z]`, digits), eight bytes are tested at once (byteRanges)
-// and only the bytes found are looked at; candidatesRef in the tests is
-// the byte-by-byte loop, which FuzzLeadCandidates compares.
-func (l *leadBytes) candidates(data []byte, w span, buf []int) (cands []int, ok bool) {
+// anchored attempts to pay off. With AVX2 the window's bytes are read
+// off masks of 64-byte blocks (candidatesMasked); without, when the set
+// is a few ranges of ASCII bytes (`[A-Z]`, digits), eight bytes are
+// tested at once (byteRanges) and only the bytes found are looked at.
+// candidatesRef in the tests is the byte-by-byte loop, which
+// FuzzLeadCandidates compares. ascii says the window holds no byte above
+// 0x7f (false when unknown).
+func (l *leadBytes) candidates(data []byte, w span, buf []int, ascii bool) (cands []int, ok bool) {
 	limit := (w.end-w.start)/leadDensity + 1
+	if l.first != nil {
+		return l.candidatesMasked(data, w, buf, limit, ascii)
+	}
 	win := data[w.start:w.end]
 	i := 0
 	if r := l.ranges; r.n > 0 {
@@ -381,6 +438,79 @@ func (l *leadBytes) candidates(data []byte, w span, buf []int) (cands []int, ok 
 		}
 	}
 	return buf, true
+}
+
+// leadBlocks is how many 64-byte blocks candidatesMasked classifies at a
+// time (masks on the stack).
+const leadBlocks = 16
+
+// candidatesMasked is candidates with the AVX2 masks of the window: the
+// bits of l.first's mask are the bytes that may be in the set, each
+// tested against it before take. In an ASCII window, a candidate must
+// also be followed by bytes of l.follow (the masks of the bytes after,
+// shifted down): most lead bytes of a rule with prefixes (the 's' of
+// `secret`) are letters of words that no prefix goes on with, which
+// hasPrefix would refuse after the call. A candidate whose bytes are
+// non-ASCII is left open by hasPrefix whatever follows, so the filter
+// needs ascii; the bytes past the window's end are in no mask, and no
+// prefix fits there.
+func (l *leadBytes) candidatesMasked(data []byte, w span, buf []int, limit int, ascii bool) (cands []int, ok bool) {
+	n := w.end - w.start
+	follow := l.follow
+	if !ascii {
+		follow = nil
+	}
+	var firsts [leadBlocks]uint64
+	var fm [maxFollow][leadBlocks + 1]uint64
+	for pos := 0; pos < n; {
+		nb := min(leadBlocks, (n-pos+63)/64)
+		blockMasks(l.first, firsts[:nb], data, w.start+pos, w.end)
+		for j, f := range follow {
+			// The bytes after the batch's last block, as bits from 64.
+			if pos+64*nb < n {
+				blockMasks(f, fm[j][:nb+1], data, w.start+pos, w.end)
+			} else {
+				blockMasks(f, fm[j][:nb], data, w.start+pos, w.end)
+				fm[j][nb] = 0
+			}
+		}
+		for k, m := range firsts[:nb] {
+			for j := range follow {
+				sh := uint(j + 1)
+				m &= fm[j][k]>>sh | fm[j][k+1]<<(64-sh)
+			}
+			for ; m != 0; m &= m - 1 {
+				i := w.start + pos + 64*k + bits.TrailingZeros64(m)
+				if !l.set[data[i]] {
+					continue
+				}
+				if buf, ok = l.take(data, w, i-w.start, buf, limit); !ok {
+					return buf, false
+				}
+			}
+		}
+		pos += 64 * nb
+	}
+	return buf, true
+}
+
+// blockMasks sets dst[k] to set's mask of the block data[from+64k:], for
+// the bytes before to (the bits from to on are zero). The blocks are read
+// whole, past to, while data lasts: only a block that data ends in is
+// classified a byte at a time (Tail).
+func blockMasks(set *bytemask.Set, dst []uint64, data []byte, from, to int) {
+	nb := len(dst)
+	full := min(nb, (len(data)-from)/64)
+	set.Masks(dst[:full], data[from:])
+	if full < nb {
+		// data ends in this block, and to with it: the rest are past to.
+		dst[full] = set.Tail(data[from+64*full:])
+		clear(dst[full+1:])
+	}
+	if k, r := (to-from)/64, (to-from)%64; k < nb {
+		dst[k] &= 1<<r - 1
+		clear(dst[k+1:])
+	}
 }
 
 // take appends candidate w.start+i, whose byte is in the set, when the

@@ -225,9 +225,9 @@ func candidatesRef(l *leadBytes, data []byte, w span, buf []int) ([]int, bool) {
 	return buf, true
 }
 
-// FuzzLeadCandidates checks candidates (eight bytes at a time for a set
-// of ASCII ranges) against the byte loop, for any pattern, text and
-// window.
+// FuzzLeadCandidates checks candidates (AVX2 masks with a second-byte
+// filter, or eight bytes at a time for a set of ASCII ranges) against the
+// byte loop, for any pattern, text and window.
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzLeadCandidates$' -fuzztime 2m -parallel 1
 func FuzzLeadCandidates(f *testing.F) {
@@ -235,17 +235,33 @@ func FuzzLeadCandidates(f *testing.F) {
 	f.Add(`\b(\d{5})\b|[a-c_]x|~`, []byte("zip 90210, a_x ~ 12345678901234567890 \xff9"), 2, 0)
 	f.Add(`[\x00-\x7f]y`, []byte("\x00\x7f\x80y abc"), 0, 0)
 	f.Add(`(?i)sk_(live)_[a-z]{4}`, []byte("SK_LIVE_abcd \xe2\x84\xaa sk_live_wxyz"), 1, 1)
+	// More than leadBlocks blocks, prefixes across block edges.
+	f.Add(`(?i)\b(?:sk|pk|rk)_(?:live|test)_[a-z0-9]{8}`, []byte(strings.Repeat("task sk_live_abcd1234 ask pk\nrisk rk_", 90)), 0, 0)
+	f.Add(`\b(?:ghp|gho)_[A-Za-z0-9]{36}`, []byte(strings.Repeat("go ghp_x gh ", 400)), 3, 5)
 	f.Fuzz(func(t *testing.T, pat string, data []byte, lo, hi int) {
 		l := new(leadBytes)
 		if l.get(pat) == nil {
 			return
 		}
 		w := fuzzWindow(data, lo, hi)
-		got, gotOK := l.candidates(data, w, nil)
 		want, wantOK := candidatesRef(l, data, w, nil)
-		if gotOK != wantOK || !slices.Equal(got, want) {
-			t.Fatalf("pattern %q (ranges %d) on %q [%d:%d]: %v %v, byte loop %v %v", pat, l.ranges.n, data, w.start, w.end, got, gotOK, want, wantOK)
+		check := func(how string, ascii bool) {
+			got, gotOK := l.candidates(data, w, nil, ascii)
+			if gotOK != wantOK || !slices.Equal(got, want) {
+				t.Fatalf("pattern %q (ranges %d, %s, ascii %v) on %q [%d:%d]: %v %v, byte loop %v %v", pat, l.ranges.n, how, ascii, data, w.start, w.end, got, gotOK, want, wantOK)
+			}
 		}
+		// The AVX2 masks where the processor has them, with the
+		// second-byte filter when the window is ASCII; then the word
+		// loop (byteRanges) and the byte loop they replace there.
+		check("masks", false)
+		if allASCII(data[w.start:w.end]) {
+			check("masks", true)
+		}
+		first, follow := l.first, l.follow
+		l.first, l.follow = nil, nil
+		check("no masks", false)
+		l.first, l.follow = first, follow
 	})
 }
 
@@ -281,4 +297,59 @@ func fuzzWindow(data []byte, lo, hi int) span {
 		hi = 0
 	}
 	return span{lo, len(data) - hi}
+}
+
+// TestLeadCandidatesBuiltin holds the masked candidates of every built-in
+// rule with lead bytes to the byte loop, over source-like text with the
+// rules' own prefixes in it, at every window start and end within a few
+// blocks (the fuzz target draws its patterns at random; these are the
+// ones scans run).
+func TestLeadCandidatesBuiltin(t *testing.T) {
+	rs, err := Compile(Builtin(), Options{PHIMode: ModeStrict})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	text.WriteString("package main\n\tsecretKey := tokenizer.Pass(\"pk_live_abc\") // sk-test SK api_key\n")
+	for _, cr := range rs.rules {
+		l := new(leadBytes)
+		if l.get(cr.rx.pat) == nil || l.prefixes == nil {
+			continue
+		}
+		for _, ps := range l.prefixes.byFirst {
+			for _, p := range ps {
+				text.WriteString(p + "x " + strings.ToUpper(p) + "\t" + p[:len(p)/2] + "=")
+			}
+		}
+	}
+	data := []byte(text.String())
+	data = data[:min(len(data), 6000)]
+	step := 97
+	if raceEnabled {
+		step = 997
+	}
+	n := 0
+	for _, cr := range rs.rules {
+		l := new(leadBytes)
+		if l.get(cr.rx.pat) == nil {
+			continue
+		}
+		n++
+		for lo := 0; lo < len(data); lo += step {
+			for _, hi := range []int{lo + 1, lo + 63, lo + 64, lo + 65, lo + 200, lo + 1100, len(data)} {
+				w := span{lo, min(hi, len(data))}
+				want, wantOK := candidatesRef(l, data, w, nil)
+				for _, ascii := range []bool{false, allASCII(data[w.start:w.end])} {
+					got, gotOK := l.candidates(data, w, nil, ascii)
+					if gotOK != wantOK || !slices.Equal(got, want) {
+						t.Fatalf("%s [%d:%d] ascii %v: %v %v, byte loop %v %v", cr.def.ID, w.start, w.end, ascii, got, gotOK, want, wantOK)
+					}
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no built-in rule has lead bytes")
+	}
+	t.Logf("%d rules with lead bytes, %d bytes of text", n, len(data))
 }

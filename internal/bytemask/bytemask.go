@@ -56,6 +56,49 @@ func New(in func(c byte) bool) *Set {
 	return s
 }
 
+// NewCover returns a set holding every byte c for which in(c) is true,
+// which may be any byte, and possibly more: the nibble tables have no
+// row for each control row and each row from 0x80, so the bytes outside
+// 0x20-0x7f share two bits (one for the control rows, one for the rest)
+// and a byte there is in the cover when some byte of its kind with the
+// same low nibble is in the set. Within 0x20-0x7f it is exact. It is a
+// prefilter: the caller tests the bytes it finds against its own set.
+// Masks, Tail and Has agree on it.
+func NewCover(in func(c byte) bool) *Set {
+	s := new(Set)
+	for c := range 256 {
+		if !in(byte(c)) {
+			continue
+		}
+		h, l := c>>4, c&0x0f
+		var b byte
+		switch {
+		case h < 2:
+			b = 0x80
+			s.nib.hi[0], s.nib.hi[16], s.nib.hi[1], s.nib.hi[17] = b, b, b, b
+		case h >= 8:
+			b = 0x40
+			for r := 8; r < 16; r++ {
+				s.nib.hi[r], s.nib.hi[16+r] = b, b
+			}
+		default:
+			b = 1 << (h - 2)
+			s.nib.hi[h], s.nib.hi[16+h] = b, b
+		}
+		s.nib.lo[l] |= b
+		s.nib.lo[16+l] |= b
+	}
+	for i := range s.nib.mask {
+		s.nib.mask[i] = 0x0f
+	}
+	for c := range 256 {
+		if s.nib.lo[c&0x0f]&s.nib.hi[c>>4] != 0 {
+			s.bit[c] = 1
+		}
+	}
+	return s
+}
+
 // Has reports whether c is in the set.
 func (s *Set) Has(c byte) bool { return s.bit[c] != 0 }
 

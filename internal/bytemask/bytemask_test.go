@@ -142,3 +142,50 @@ func FuzzMasks(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCover checks NewCover's sets, drawn from any byte value, against
+// what it promises: every byte of the set is in the cover, a byte of
+// 0x20-0x7f is in it only when in the set, and Masks, Generic and Tail
+// agree with Has at every position of the input.
+//
+//	go test ./internal/bytemask -run '^$' -fuzz '^FuzzCover$' -fuzztime 2m
+func FuzzCover(f *testing.F) {
+	f.Add(uint64(0), []byte(strings.Repeat("sk_live \xc5\xbf\xe2\x84\xaa\t\x00\xff", 9)))
+	f.Add(uint64(3), []byte(strings.Repeat("\x80\x85\x1f\x7f AKIA", 20)))
+	f.Fuzz(func(t *testing.T, seed uint64, data []byte) {
+		r := rand.New(rand.NewPCG(seed, seed>>7))
+		var in [256]bool
+		for c := range in {
+			in[c] = r.IntN(5) == 0
+		}
+		s := NewCover(func(c byte) bool { return in[c] })
+		for c := range 256 {
+			if in[c] && !s.Has(byte(c)) {
+				t.Fatalf("byte %#x of the set not in the cover", c)
+			}
+			if c >= 0x20 && c <= 0x7f && s.Has(byte(c)) != in[c] {
+				t.Fatalf("printable byte %#x: cover %v, set %v", c, s.Has(byte(c)), in[c])
+			}
+		}
+		for len(data) >= 64 {
+			got := make([]uint64, len(data)/64)
+			s.Masks(got, data)
+			for k, m := range got {
+				want := naive(s.Has, data[64*k:])
+				if m != want || s.Generic(data[64*k:]) != want {
+					t.Fatalf("%q: block %d mask %064b, Generic %064b, want %064b", data[64*k:64*k+64], k, m, s.Generic(data[64*k:]), want)
+				}
+			}
+			data = data[1:]
+		}
+		var want uint64
+		for j, c := range data {
+			if s.Has(c) {
+				want |= 1 << j
+			}
+		}
+		if got := s.Tail(data); got != want {
+			t.Fatalf("Tail %064b, want %064b", got, want)
+		}
+	})
+}
