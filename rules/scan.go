@@ -288,10 +288,8 @@ func expandStart(data []byte, s int) int {
 		return lo + i + 1
 	}
 	stop := max(0, s-tokenReach)
-	for i := s - 1; i >= stop; i-- {
-		if isDelim(data[i]) {
-			return i + 1
-		}
+	if i := lastDelim(data, stop, s); i >= 0 {
+		return i + 1
 	}
 	return stop
 }
@@ -307,10 +305,8 @@ func expandEnd(data []byte, e int) int {
 		return e + i
 	}
 	stop := min(len(data), e+tokenReach)
-	for i := e; i < stop; i++ {
-		if isDelim(data[i]) {
-			return i
-		}
+	if i := firstDelim(data, e, stop); i >= 0 {
+		return i
 	}
 	return stop
 }
