@@ -149,6 +149,15 @@ func (rs *Ruleset) decodeMarked(data []byte, marked bool, out []Match, depth int
 // next. No byte is read twice; the version that probed and walked the
 // runs' ends a byte at a time spent ~60% of its instructions there.
 func eachLongRun(data []byte, f func(s, j int)) {
+	if longRunVector {
+		eachLongRunEvents(data, f)
+		return
+	}
+	eachLongRunBlocks(data, f)
+}
+
+// eachLongRunBlocks is eachLongRun a block at a time.
+func eachLongRunBlocks(data []byte, f func(s, j int)) {
 	n := len(data)
 	var masks [longRunBlocks]uint64
 	run := 0 // data[pos-run:pos] is in the alphabet, data[pos-run-1] not
@@ -266,7 +275,11 @@ func (rs *Ruleset) decodeRun(data []byte, i, j int, escaped, marked bool, out []
 				// pretense:allow on the line covers what is encoded in it.
 			case cls&clDigit != 0 && cls&(clUpper|clLower) != 0 && len(piece)%2 == 0 && isHexRun(piece):
 				// The class tests first: most pieces (identifiers) hold
-				// no digit, and isHexRun reads the whole piece.
+				// no digit, and isHexRun reads the whole piece. A piece
+				// whose head decodes to no UTF-8 decodes to no text.
+				if hexBinary(piece) {
+					break
+				}
 				dec := st.scratch(len(piece) / 2)[:len(piece)/2]
 				if n, err := hex.Decode(dec, piece); err == nil {
 					out = rs.scanDecoded(dec[:n], i+s, i+e, out, depth, chain, "hex", st)
@@ -497,19 +510,40 @@ func base64Decode(dst, b []byte) ([]byte, bool) {
 // UTF-8 within the first few, and isText would refuse them after the
 // whole piece was decoded. The prefix decodes as the whole would in
 // either alphabet it can be in; when it is in neither, neither decoding
-// of the whole succeeds.
+// of the whole succeeds. b holds base64 bytes of either alphabet and '='
+// only (a piece of decodeRun's split).
+//
+// The prefix is decoded here by b64Values, both alphabets at once (a
+// prefix with bytes of only one decodes as that one does, a prefix with
+// bytes of both in neither): encoding/base64's Decode, called for each
+// alphabet, cost ~500 instructions a piece, 2% of a directory scan.
+// base64BinaryRef in the tests is that version, which FuzzBase64Binary
+// compares.
 func base64Binary(b []byte) bool {
 	b = bytes.TrimRight(b, "=")
 	if len(b) < 16 {
 		return false
 	}
 	var buf [12]byte
-	if _, err := base64.RawStdEncoding.Decode(buf[:], b[:16]); err != nil {
-		if _, err := base64.RawURLEncoding.Decode(buf[:], b[:16]); err != nil {
-			return true
-		}
+	var seen uint16 // the OR of the bytes' b64Values
+	for q := 0; q < 16; q += 4 {
+		x0, x1, x2, x3 := b64Values[b[q]], b64Values[b[q+1]], b64Values[b[q+2]], b64Values[b[q+3]]
+		seen |= x0 | x1 | x2 | x3
+		v := uint32(x0&0x3f)<<18 | uint32(x1&0x3f)<<12 | uint32(x2&0x3f)<<6 | uint32(x3&0x3f)
+		k := q / 4 * 3
+		buf[k], buf[k+1], buf[k+2] = byte(v>>16), byte(v>>8), byte(v)
 	}
-	v := buf[:]
+	if seen&b64Invalid != 0 || seen&(b64StdOnly|b64URLOnly) == b64StdOnly|b64URLOnly {
+		return true
+	}
+	return notUTF8Prefix(buf[:])
+}
+
+// notUTF8Prefix reports that v, the first bytes of a decoding, is no
+// prefix of valid UTF-8: a sequence in it is invalid, not merely cut
+// short at its end, so the whole decoding is not UTF-8 and isText
+// refuses it.
+func notUTF8Prefix(v []byte) bool {
 	for len(v) > 0 {
 		if v[0] < utf8.RuneSelf {
 			v = v[1:]
@@ -524,6 +558,44 @@ func base64Binary(b []byte) bool {
 	}
 	return false
 }
+
+// hexBinary is base64Binary for hex: b, hex digits, does not decode to
+// UTF-8, as its first 16 digits tell. Most hex pieces of source code
+// (hashes, test vectors) decode to bytes that are not UTF-8 within the
+// first few, and decoding them whole for isText to refuse was ~8 M
+// instructions of a directory scan of $GOROOT/src.
+func hexBinary(b []byte) bool {
+	var buf [8]byte
+	if len(b) < 16 {
+		return false
+	}
+	if _, err := hex.Decode(buf[:], b[:16]); err != nil {
+		return false // not hex: the caller's decoding says so
+	}
+	return notUTF8Prefix(buf[:])
+}
+
+// b64Values holds each byte's 6-bit value in base64 (low bits), with
+// b64StdOnly or b64URLOnly for the bytes of one alphabet only ('+' and
+// '/', '-' and '_'), or b64Invalid.
+var b64Values = func() (t [256]uint16) {
+	for c := range t {
+		t[c] = b64Invalid
+	}
+	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	for v := range len(std) {
+		t[std[v]] = uint16(v)
+	}
+	t['+'], t['/'] = 62|b64StdOnly, 63|b64StdOnly
+	t['-'], t['_'] = 62|b64URLOnly, 63|b64URLOnly
+	return t
+}()
+
+const (
+	b64StdOnly = 1 << 6
+	b64URLOnly = 1 << 7
+	b64Invalid = 1 << 8
+)
 
 // percentDecode decodes %XX escapes (and '+' as space, as forms do); ok is
 // false when nothing was escaped or an escape is malformed.

@@ -151,10 +151,25 @@ func naiveLongRuns(data []byte) [][2]int {
 	return out
 }
 
-func longRuns(data []byte) [][2]int {
+func longRunsOf(each func([]byte, func(s, j int)), data []byte) [][2]int {
 	var out [][2]int
-	eachLongRun(data, func(s, j int) { out = append(out, [2]int{s, j}) })
+	each(data, func(s, j int) { out = append(out, [2]int{s, j}) })
 	return out
+}
+
+// checkLongRuns holds eachLongRun and both its versions, the block loop
+// and the marked blocks (longRunEvents: AVX2 where the processor has
+// it), to the byte-by-byte reference.
+func checkLongRuns(t *testing.T, data []byte) {
+	t.Helper()
+	want := naiveLongRuns(data)
+	for name, each := range map[string]func([]byte, func(s, j int)){
+		"eachLongRun": eachLongRun, "blocks": eachLongRunBlocks, "events": eachLongRunEvents,
+	} {
+		if got := longRunsOf(each, data); !slices.Equal(got, want) {
+			t.Fatalf("%s: runs %v, want %v", name, got, want)
+		}
+	}
 }
 
 func TestEachLongRun(t *testing.T) {
@@ -181,10 +196,7 @@ func TestEachLongRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data := []byte(tt.data)
-			if got, want := longRuns(data), naiveLongRuns(data); !slices.Equal(got, want) {
-				t.Errorf("runs %v, want %v", got, want)
-			}
+			checkLongRuns(t, []byte(tt.data))
 		})
 	}
 }
@@ -197,9 +209,36 @@ func TestEachLongRun(t *testing.T) {
 func FuzzLongRuns(f *testing.F) {
 	f.Add([]byte(strings.Repeat("abc", 30)))
 	f.Add([]byte(strings.Repeat("x", 23) + " " + strings.Repeat("y", 70) + "\n" + strings.Repeat("%2F", 9)))
+	f.Add([]byte(strings.Repeat(" ", 64*longRunBlocks-20) + strings.Repeat("Zm9v", 40) + " " + strings.Repeat("a", 64*longRunBlocks*2+3)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		if got, want := longRuns(data), naiveLongRuns(data); !slices.Equal(got, want) {
-			t.Fatalf("runs %v, want %v", got, want)
+		checkLongRuns(t, data)
+	})
+}
+
+// FuzzLongRunEvents checks longRunEvents (AVX2 where the processor has
+// it) against longRunEventsGo for any masks and any count of blocks.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzLongRunEvents$' -fuzztime 2m -parallel 1
+func FuzzLongRunEvents(f *testing.F) {
+	f.Add(uint64(1), uint8(32))
+	f.Add(uint64(0xfffffffffff00000), uint8(5))
+	f.Fuzz(func(t *testing.T, seed uint64, n uint8) {
+		r := rand.New(rand.NewPCG(seed, seed>>3))
+		var buf [longRunBlocks + 4]uint64
+		for k := range buf {
+			// Runs of every length: words of ones with a few holes.
+			switch r.IntN(3) {
+			case 0:
+				buf[k] = r.Uint64()
+			case 1:
+				buf[k] = ^uint64(0)
+			default:
+				buf[k] = ^(uint64(1) << r.IntN(64)) &^ (uint64(1) << r.IntN(64))
+			}
+		}
+		nb := 1 + int(n)%longRunBlocks
+		if got, want := longRunEvents(&buf, nb), longRunEventsGo(buf[:nb+1]); got != want {
+			t.Fatalf("%d blocks %x: %032b, want %032b", nb, buf[:nb+1], got, want)
 		}
 	})
 }

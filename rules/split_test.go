@@ -1,10 +1,13 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // piece is one piece of a run's split: data[s:e1] of base64's alphabet
@@ -127,8 +130,37 @@ func FuzzLetterDigitClasses(f *testing.F) {
 	})
 }
 
+// base64BinaryRef is base64Binary as it was, the prefix decoded by
+// encoding/base64 in each alphabet.
+func base64BinaryRef(b []byte) bool {
+	b = bytes.TrimRight(b, "=")
+	if len(b) < 16 {
+		return false
+	}
+	var buf [12]byte
+	if _, err := base64.RawStdEncoding.Decode(buf[:], b[:16]); err != nil {
+		if _, err := base64.RawURLEncoding.Decode(buf[:], b[:16]); err != nil {
+			return true
+		}
+	}
+	v := buf[:]
+	for len(v) > 0 {
+		if v[0] < utf8.RuneSelf {
+			v = v[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(v)
+		if r == utf8.RuneError && size == 1 {
+			return utf8.FullRune(v)
+		}
+		v = v[size:]
+	}
+	return false
+}
+
 // FuzzBase64Binary checks that base64Binary refuses only pieces whose
-// whole decoding fails or is not text.
+// whole decoding fails or is not text, and that it agrees with
+// base64BinaryRef (encoding/base64's decoding of the prefix).
 //
 //	go test ./rules -run '^$' -fuzz '^FuzzBase64Binary$' -fuzztime 2m -parallel 1
 func FuzzBase64Binary(f *testing.F) {
@@ -136,6 +168,9 @@ func FuzzBase64Binary(f *testing.F) {
 	f.Add([]byte("Z2l0aHViX3Rva2VuOiBnaHBfMDEy=="), false)
 	f.Add([]byte("gaHViX3Rva2VuOiBnaHBfMDEyMzQ1"), true)
 	f.Add([]byte("Z2l0aHViX3Rv============"), false)
+	f.Add([]byte("QUJD+/-_QUJDREVGR0hJ"), false)
+	f.Add([]byte("QUJD=EVGR0hJSktMTU5P"), false)
+	f.Add([]byte("c2stbGl2ZS1hYmNkZWZn_-"), false)
 	f.Fuzz(func(t *testing.T, b []byte, encode bool) {
 		if encode {
 			b = []byte(base64.RawStdEncoding.EncodeToString(b))
@@ -145,10 +180,43 @@ func FuzzBase64Binary(f *testing.F) {
 				b[k] = "ABab09+/-_="[int(c)%11]
 			}
 		}
-		if !base64Binary(b) {
+		got := base64Binary(b)
+		if want := base64BinaryRef(b); got != want {
+			t.Fatalf("%q: %v, encoding/base64's prefix %v", b, got, want)
+		}
+		if !got {
 			return
 		}
 		if dec, ok := base64Decode(nil, b); ok && len(dec) > 0 && isText(dec) {
+			t.Fatalf("%q: refused, but decodes to text %q", b, dec)
+		}
+	})
+}
+
+// FuzzHexBinary checks that hexBinary refuses only pieces of hex digits
+// whose whole decoding is not text.
+//
+//	go test ./rules -run '^$' -fuzz '^FuzzHexBinary$' -fuzztime 2m -parallel 1
+func FuzzHexBinary(f *testing.F) {
+	f.Add([]byte("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"), false)
+	f.Add([]byte("c3a9"), true)
+	f.Add([]byte("68656c6c6f20776f726c6420c3a9c3a9"), false)
+	f.Fuzz(func(t *testing.T, b []byte, encode bool) {
+		if encode {
+			b = []byte(hex.EncodeToString(b))
+		}
+		for k, c := range b {
+			if decodeClass[c]&clHex == 0 {
+				b[k] = "0123456789abcdefABCDEF"[int(c)%22]
+			}
+		}
+		if len(b)%2 == 1 {
+			b = b[1:]
+		}
+		if !hexBinary(b) {
+			return
+		}
+		if dec, err := hex.DecodeString(string(b)); err == nil && len(dec) > 0 && isText(dec) {
 			t.Fatalf("%q: refused, but decodes to text %q", b, dec)
 		}
 	})
