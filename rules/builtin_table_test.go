@@ -204,7 +204,7 @@ var builtinRegexps = []verifiedRegex{
 			}
 			need = "[]string{" + strings.Join(qs, ", ") + "}"
 		}
-		fmt.Fprintf(&b, "{%s, %d, %s, %s, %s},\n", strconv.Quote(v.re), v.nsub, need, strconv.Quote(v.lead), genAnchors(v.anchors))
+		fmt.Fprintf(&b, "{%s, %d, %s, %s, %s, %s},\n", strconv.Quote(v.re), v.nsub, need, strconv.Quote(v.lead), genAnchors(v.anchors), genLead(v.leadInfo))
 	}
 	b.WriteString("}\n")
 	return format.Source([]byte(b.String()))
@@ -221,15 +221,36 @@ func genAnchors(anchors []verifiedAnchor) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		qs := make([]string, len(a.keywords))
-		for i, k := range a.keywords {
-			qs[i] = strconv.Quote(k)
-		}
-		fmt.Fprintf(&b, "{[]string{%s}, %d, %t, %t, %d, %d, [4]uint64{%#x, %#x, %#x, %#x}}",
-			strings.Join(qs, ", "), a.leadIn, a.anyText, a.contextFree, a.maxLen, a.minLen, a.stop[0], a.stop[1], a.stop[2], a.stop[3])
+		b.WriteString(genAnchor(a))
 	}
 	b.WriteString("}")
 	return b.String()
+}
+
+// genAnchor writes a as a Go expression, its type left out.
+func genAnchor(a verifiedAnchor) string {
+	return fmt.Sprintf("{%s, %d, %t, %t, %d, %d, [4]uint64{%#x, %#x, %#x, %#x}}",
+		genStrings(a.keywords), a.leadIn, a.anyText, a.contextFree, a.maxLen, a.minLen, a.stop[0], a.stop[1], a.stop[2], a.stop[3])
+}
+
+// genStrings writes ss as a Go expression, nil as nil.
+func genStrings(ss []string) string {
+	if ss == nil {
+		return "nil"
+	}
+	qs := make([]string, len(ss))
+	for i, s := range ss {
+		qs[i] = strconv.Quote(s)
+	}
+	return "[]string{" + strings.Join(qs, ", ") + "}"
+}
+
+// genLead writes l as a Go expression.
+func genLead(l *verifiedLead) string {
+	if l == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("&verifiedLead{%s, %t, verifiedAnchor%s}", genStrings(l.prefixes), l.wordStart, genAnchor(l.form))
 }
 
 // builtinAnchors returns, per pattern of defs (macros expanded), the
@@ -310,6 +331,9 @@ func analysedRegex(re string, nsub int) verifiedRegex {
 		}
 		v.lead = string(lead)
 	}
+	if p, ok := parseLead(re); ok {
+		v.leadInfo = tableLead(p)
+	}
 	return v
 }
 
@@ -345,6 +369,19 @@ func TestBuiltinRegexps(t *testing.T) {
 		}
 		if got, want := v.leadSet(), firstBytes(v.re); (got == nil) != (want == nil) || got != nil && *got != *want {
 			t.Errorf("%q: leadSet() differs from firstBytes", v.re)
+		}
+		// The generated lead analysis is parseLead's, and leadAnalysis
+		// reads the same parts back from the table.
+		if got := want.leadInfo; !reflect.DeepEqual(v.leadInfo, got) {
+			t.Errorf("%q: lead analysis %+v, the runtime analysis says %+v", v.re, v.leadInfo, got)
+		}
+		if (v.leadInfo == nil) != (v.lead == "") {
+			t.Errorf("%q: lead bytes %q with lead analysis %+v", v.re, v.lead, v.leadInfo)
+		}
+		parsed, ok1 := parseLead(v.re)
+		table, ok2 := leadAnalysis(v.re)
+		if !ok1 || !ok2 || !sameLead(table, parsed) {
+			t.Errorf("%q: leadAnalysis = %+v, %v; parseLead %+v, %v", v.re, table, ok2, parsed, ok1)
 		}
 		if n, ok := verifiedRegexp(v.re); !ok || n != v.nsub {
 			t.Errorf("verifiedRegexp(%q) = %d, %v", v.re, n, ok)
@@ -468,4 +505,11 @@ func sameAnchor(a, b *anchor) bool {
 	return a.pat == b.pat && a.contextFree == b.contextFree && a.anyText == b.anyText &&
 		a.leadIn == b.leadIn && a.maxLen == b.maxLen && a.minLen == b.minLen &&
 		(a.stop == nil) == (b.stop == nil) && (a.stop == nil || *a.stop == *b.stop)
+}
+
+// sameLead reports whether a and b are the same lead analysis.
+func sameLead(a, b leadParts) bool {
+	return (a.set == nil) == (b.set == nil) && (a.set == nil || *a.set == *b.set) &&
+		slices.Equal(a.prefixes, b.prefixes) && (a.prefixes == nil) == (b.prefixes == nil) &&
+		a.wordStart == b.wordStart && sameAnchor(a.forms, b.forms)
 }

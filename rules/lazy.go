@@ -198,6 +198,9 @@ type verifiedRegex struct {
 	// at its first use (~1.5% of a scan of $GOROOT/src, ~10% of a scan
 	// of a few files that meet many rules' keywords).
 	anchors []verifiedAnchor
+	// leadInfo is the rest of the lead-byte analysis (leadtable.go),
+	// nil when lead is "".
+	leadInfo *verifiedLead
 }
 
 // verifiedAnchor is anchoredForm of a verifiedRegex's text with keywords:
@@ -224,17 +227,22 @@ func (v *verifiedRegex) anchorFor(pat string, keywords []string) (*anchor, bool)
 		if va.leadIn < 0 {
 			return nil, true
 		}
-		a := &anchor{pat: pat, maxLen: va.maxLen, minLen: va.minLen, contextFree: va.contextFree, anyText: va.anyText, leadIn: va.leadIn}
-		if va.stop != ([4]uint64{}) {
-			var stop [256]bool
-			for b := range stop {
-				stop[b] = va.stop[b>>6]&(1<<(b&63)) != 0
-			}
-			a.stop = &stop
-		}
-		return a, true
+		return va.toAnchor(pat), true
 	}
 	return nil, false
+}
+
+// toAnchor returns the anchor of pattern pat that va records (leadIn >= 0).
+func (va *verifiedAnchor) toAnchor(pat string) *anchor {
+	a := &anchor{pat: pat, maxLen: va.maxLen, minLen: va.minLen, contextFree: va.contextFree, anyText: va.anyText, leadIn: va.leadIn}
+	if va.stop != ([4]uint64{}) {
+		var stop [256]bool
+		for b := range stop {
+			stop[b] = va.stop[b>>6]&(1<<(b&63)) != 0
+		}
+		a.stop = &stop
+	}
+	return a
 }
 
 // tableAnchor is the verifiedAnchor of a (the anchoredForm of a pattern

@@ -59,19 +59,15 @@ type leadBytes struct {
 
 func (l *leadBytes) get(pat string) *[256]bool {
 	l.once.Do(func() {
-		re, err := syntax.Parse(pat, syntax.Perl)
-		if err != nil {
+		// A built-in pattern's parts come from the table (leadtable.go).
+		p, ok := leadAnalysis(pat)
+		if !ok {
 			return
 		}
-		if v, ok := verifiedLookup(pat); ok {
-			l.set = v.leadSet()
-		} else {
-			l.set = firstBytes(pat)
-		}
-		if l.set != nil {
-			l.forms = newAnchor(pat, re)
-			l.prefixes = prefixIndex(pat)
-			l.wordStart = wordStart(pat, l.set)
+		if l.set = p.set; l.set != nil {
+			l.forms = p.forms
+			l.prefixes = newPrefixSet(p.prefixes)
+			l.wordStart = p.wordStart
 			l.ranges = rangesOf(l.set)
 			if bytemask.Vector {
 				l.first, l.follow = leadMasks(l.set, l.prefixes)
@@ -126,18 +122,6 @@ type prefixSet struct {
 	// over byFirst[c] (~1.5 % of a scan of $GOROOT/src).
 	second [utf8.RuneSelf][2]uint64
 	short  [utf8.RuneSelf]bool
-}
-
-// prefixIndex indexes the literal prefixes of pat's matches by their
-// first byte, or returns nil when they are unknown, one is empty or one
-// holds a non-ASCII character.
-func prefixIndex(pat string) *prefixSet {
-	re, err := syntax.Parse(pat, syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	ps, _ := literalPrefixes(re)
-	return newPrefixSet(ps)
 }
 
 // newPrefixSet indexes prefixes ps, or returns nil when there are none,
