@@ -863,4 +863,21 @@ func TestActionFetchesLFS(t *testing.T) {
 			t.Fatalf("scan step exit %d, want 3 with a warning and the pointer named:\n%s", scan.code, scan.out)
 		}
 	})
+
+	// When the pointers cannot be listed (git cat-file --batch fails),
+	// nothing is fetched, and the scan does not pass: it fails on the
+	// pointers it cannot read.
+	t.Run("listing fails", func(t *testing.T) {
+		realGit := need(t, "git", "apt-get install git")
+		fake := t.TempDir()
+		write(t, filepath.Join(fake, "git"), "#!/bin/sh\nif [ \"$1 $2\" = \"cat-file --batch\" ]; then\n\texit 128\nfi\nexec "+realGit+" \"$@\"\n")
+		if err := os.Chmod(filepath.Join(fake, "git"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		res := pr(clone(t), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"))
+		scan := res.steps["scan"]
+		if scan.code != 3 || !strings.Contains(scan.out, "could not list the git LFS pointers") || !strings.Contains(scan.out, "data/extract.csv: git LFS pointer") {
+			t.Fatalf("scan step exit %d, want 3 with a warning and the pointer named:\n%s", scan.code, scan.out)
+		}
+	})
 }
