@@ -52,10 +52,7 @@ func TestActionLFSChangedPaths(t *testing.T) {
 	realGit := need(t, "git", "apt-get install git")
 	script := lfsChangedPathsScript(t)
 	shim := t.TempDir()
-	write(t, filepath.Join(shim, "git"), "#!/bin/sh\necho \"$*\" >>\"$GIT_SHIM_LOG\"\nif [ \"$*\" = \"cat-file --batch\" ] && [ -n \"$GIT_SHIM_FAIL\" ]; then\n\thead -c 10 >/dev/null\n\tprintf '%040d blob 9\\nversion' 0\n\texit 0\nfi\nexec "+realGit+" \"$@\"\n")
-	if err := os.Chmod(filepath.Join(shim, "git"), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExec(t, filepath.Join(shim, "git"), "#!/bin/sh\necho \"$*\" >>\"$GIT_SHIM_LOG\"\nif [ \"$*\" = \"cat-file --batch\" ] && [ -n \"$GIT_SHIM_FAIL\" ]; then\n\thead -c 10 >/dev/null\n\tprintf '%040d blob 9\\nversion' 0\n\texit 0\nfi\nexec "+realGit+" \"$@\"\n")
 	spec := "version https://git-lfs.github.com/spec/v1\n"
 	pad := func(s string, n int) string { return s + strings.Repeat("x", n-len(s)-1) + "\n" }
 

@@ -853,10 +853,7 @@ func TestActionFetchesLFS(t *testing.T) {
 
 	t.Run("without git-lfs", func(t *testing.T) {
 		fake := t.TempDir()
-		write(t, filepath.Join(fake, "git-lfs"), "#!/bin/sh\necho \"git: 'lfs' is not a git command.\" >&2\nexit 1\n")
-		if err := os.Chmod(filepath.Join(fake, "git-lfs"), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		writeExec(t, filepath.Join(fake, "git-lfs"), "#!/bin/sh\necho \"git: 'lfs' is not a git command.\" >&2\nexit 1\n")
 		res := pr(clone(t), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"))
 		scan := res.steps["scan"]
 		if scan.code != 3 || !strings.Contains(scan.out, "git-lfs is not installed") || !strings.Contains(scan.out, "data/extract.csv: git LFS pointer") {
@@ -870,10 +867,7 @@ func TestActionFetchesLFS(t *testing.T) {
 	t.Run("listing fails", func(t *testing.T) {
 		realGit := need(t, "git", "apt-get install git")
 		fake := t.TempDir()
-		write(t, filepath.Join(fake, "git"), "#!/bin/sh\nif [ \"$1 $2\" = \"cat-file --batch\" ]; then\n\texit 128\nfi\nexec "+realGit+" \"$@\"\n")
-		if err := os.Chmod(filepath.Join(fake, "git"), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		writeExec(t, filepath.Join(fake, "git"), "#!/bin/sh\nif [ \"$1 $2\" = \"cat-file --batch\" ]; then\n\texit 128\nfi\nexec "+realGit+" \"$@\"\n")
 		res := pr(clone(t), "PATH="+fake+string(os.PathListSeparator)+os.Getenv("PATH"))
 		scan := res.steps["scan"]
 		if scan.code != 3 || !strings.Contains(scan.out, "could not list the git LFS pointers") || !strings.Contains(scan.out, "data/extract.csv: git LFS pointer") {

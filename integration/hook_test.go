@@ -221,10 +221,7 @@ func TestHookInstallLeavesForeignHookAlone(t *testing.T) {
 	hookFile := filepath.Join(r.dir, ".git", "hooks", "pre-commit")
 	ranMarker := filepath.Join(t.TempDir(), "foreign-hook-ran")
 	foreign := "#!/bin/sh\n# the team's own hook\ntouch '" + ranMarker + "'\nexit 0\n"
-	write(t, hookFile, foreign)
-	if err := os.Chmod(hookFile, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeExec(t, hookFile, foreign)
 
 	res := run(t, r.dir, r.env, env.bin, "hook", "install")
 	if res.code != 2 || !strings.Contains(res.out, "not written by pretense") || !strings.Contains(res.out, "--force") {

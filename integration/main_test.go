@@ -222,6 +222,16 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
+// writeExec writes an executable script to path: a fake or a shim of a
+// program, put first on a test's PATH.
+func writeExec(t *testing.T, path, script string) {
+	t.Helper()
+	write(t, path, script)
+	if err := os.Chmod(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // githubToken is a well-formed, random (never real) classic GitHub token,
 // expanded from the same kind of template the rules' samples use.
 func githubToken(t *testing.T, r *rand.Rand) string {
