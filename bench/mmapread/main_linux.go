@@ -35,9 +35,6 @@ func cpu() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// sink keeps the page touches from being optimised away.
-var sink byte
-
 type file struct {
 	path string
 	size int
@@ -73,8 +70,11 @@ func main() {
 		os.Exit(1)
 	}
 	buf := make([]byte, *maxSize+1)
-	pass := func(mapped bool) time.Duration {
+	// pass returns its CPU and the XOR of the first byte of every page it
+	// touched, which both ways must agree on.
+	pass := func(mapped bool) (time.Duration, byte) {
 		start := cpu()
+		var sum byte
 		for _, f := range files {
 			fd, err := syscall.Open(f.path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 			if err != nil {
@@ -93,7 +93,7 @@ func main() {
 				b = b[:n]
 			}
 			for i := 0; i < len(b); i += 4096 {
-				sink ^= b[i]
+				sum ^= b[i]
 			}
 			if mapped {
 				if err := syscall.Munmap(b); err != nil {
@@ -102,12 +102,17 @@ func main() {
 			}
 			syscall.Close(fd)
 		}
-		return cpu() - start
+		return cpu() - start, sum
 	}
 	var reads, maps []time.Duration
 	for range *rounds {
-		reads = append(reads, pass(false))
-		maps = append(maps, pass(true))
+		r, rsum := pass(false)
+		m, msum := pass(true)
+		if rsum != msum {
+			fmt.Fprintln(os.Stderr, "mmapread: the two ways read different bytes (files changed?)")
+			os.Exit(1)
+		}
+		reads, maps = append(reads, r), append(maps, m)
 	}
 	slices.Sort(reads)
 	slices.Sort(maps)
